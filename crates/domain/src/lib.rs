@@ -1,0 +1,16 @@
+//! Pure domain rules of Passend. Nothing in this crate does I/O: it parses, decides and renders
+//! from values it is given, so that every rule can be tested on its own.
+//!
+//! - [`lang`]: the two languages of the site (Dutch first, English second).
+//! - [`content`]: the Markdown sources of the public pages and the begrippenlijst.
+//! - [`glossary`]: the begrippenlijst, its search and the A–Z index.
+//! - [`markdown`]: safe Markdown rendering that links glossary terms (never lets raw HTML through).
+//! - [`text`]: small text helpers (folding for search, HTML escaping).
+
+pub mod content;
+pub mod glossary;
+pub mod lang;
+pub mod markdown;
+pub mod text;
+
+pub use lang::Lang;

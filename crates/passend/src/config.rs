@@ -1,0 +1,259 @@
+//! Configuration: defaults, then an optional TOML file (`PASSEND_CONFIG` or `--config`), then
+//! environment variables. Secrets (the database password) never appear in `Debug` or logs.
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// The default database: an SQLite file under `./data/`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/passend.db";
+/// The default listen address.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// A database URL whose password is hidden when printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// Wraps a URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        DatabaseUrl(url.into())
+    }
+
+    /// The real URL, for connecting. Do not log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let url = &self.0;
+        let Some(scheme_end) = url.find("://") else {
+            return url.clone();
+        };
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        let mut out = url[..scheme_end + 3].to_owned();
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.find(':') {
+                    Some(colon) => {
+                        out.push_str(&userinfo[..colon]);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        let tail = &rest[authority_end..];
+        // A password can also travel as a query parameter.
+        let mut redacted_tail = String::new();
+        let (path, query) = tail
+            .split_once('?')
+            .map_or((tail, None), |(p, q)| (p, Some(q)));
+        redacted_tail.push_str(path);
+        if let Some(query) = query {
+            redacted_tail.push('?');
+            let parts: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => kv.to_owned(),
+                })
+                .collect();
+            redacted_tail.push_str(&parts.join("&"));
+        }
+        out.push_str(&redacted_tail);
+        out
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({:?})", self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite:…` (default) or `postgres://…`.
+    pub database_url: DatabaseUrl,
+    /// `PASSEND_ADDR`: where to listen.
+    pub addr: SocketAddr,
+    /// `PASSEND_BASE_URL`: the public base URL (https in production: then HSTS is sent).
+    pub base_url: String,
+    /// `PASSEND_TENANT_CODE`: DUO code of the samenwerkingsverband this site serves.
+    pub tenant_code: String,
+    /// `PASSEND_TENANT_NAME`: its public name.
+    pub tenant_name: String,
+    /// `PASSEND_LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    addr: Option<String>,
+    base_url: Option<String>,
+    tenant_code: Option<String>,
+    tenant_name: Option<String>,
+    log_format: Option<LogFormat>,
+}
+
+impl Config {
+    /// Reads the configuration from an optional file and the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("PASSEND_CONFIG").map(Into::into));
+        let from_file: FileConfig = match &file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!("kan het configuratiebestand {} niet lezen", path.display())
+                })?;
+                toml::from_str(&text).with_context(|| {
+                    format!("fout in het configuratiebestand {}", path.display())
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        Config::from_parts(from_file, env)
+    }
+
+    fn from_parts(
+        file: FileConfig,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Config> {
+        let database_url = env("DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let addr_text = env("PASSEND_ADDR")
+            .or(file.addr)
+            .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
+        let addr: SocketAddr = addr_text.parse().with_context(|| {
+            format!("PASSEND_ADDR '{addr_text}' is geen adres als 127.0.0.1:8080")
+        })?;
+        let base_url = env("PASSEND_BASE_URL")
+            .or(file.base_url)
+            .unwrap_or_else(|| format!("http://{addr}"));
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            bail!("PASSEND_BASE_URL moet beginnen met http:// of https://");
+        }
+        let log_format = match env("PASSEND_LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            Some(other) => bail!("PASSEND_LOG_FORMAT '{other}' moet text of json zijn"),
+            None => file.log_format.unwrap_or(LogFormat::Text),
+        };
+        Ok(Config {
+            database_url: DatabaseUrl::new(database_url),
+            addr,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            tenant_code: env("PASSEND_TENANT_CODE")
+                .or(file.tenant_code)
+                .unwrap_or_else(|| "PO2401".to_owned()),
+            tenant_name: env("PASSEND_TENANT_NAME")
+                .or(file.tenant_name)
+                .unwrap_or_else(|| "Passend Onderwijs Almere".to_owned()),
+            log_format,
+        })
+    }
+
+    /// Whether the site is served over https (then HSTS is sent).
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults() {
+        let c = Config::from_parts(FileConfig::default(), env_of(&[])).unwrap();
+        assert_eq!(c.database_url.expose(), DEFAULT_DATABASE_URL);
+        assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.base_url, "http://127.0.0.1:8080");
+        assert!(!c.https());
+        assert_eq!(c.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn env_beats_file() {
+        let file: FileConfig = toml::from_str("addr = \"127.0.0.1:9000\"\nbase_url = \"https://passend.example/\"\nlog_format = \"json\"").unwrap();
+        let c = Config::from_parts(file, env_of(&[("PASSEND_ADDR", "0.0.0.0:8081")])).unwrap();
+        assert_eq!(c.addr.to_string(), "0.0.0.0:8081");
+        assert_eq!(c.base_url, "https://passend.example");
+        assert!(c.https());
+        assert_eq!(c.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let e = Config::from_parts(
+            FileConfig::default(),
+            env_of(&[("PASSEND_ADDR", "nergens")]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("PASSEND_ADDR"));
+        assert!(toml::from_str::<FileConfig>("onbekend = 1").is_err());
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        let url = DatabaseUrl::new(
+            "postgres://passend:geheim123@db.example:5432/passend?sslmode=require&password=ook",
+        );
+        let shown = format!("{url:?} {url}");
+        assert!(!shown.contains("geheim123"), "{shown}");
+        assert!(!shown.contains("=ook"), "{shown}");
+        assert!(shown.contains(
+            "postgres://passend:***@db.example:5432/passend?sslmode=require&password=***"
+        ));
+        let c = Config::from_parts(
+            FileConfig::default(),
+            env_of(&[("DATABASE_URL", url.expose())]),
+        )
+        .unwrap();
+        assert!(!format!("{c:?}").contains("geheim123"));
+        assert_eq!(
+            DatabaseUrl::new("sqlite://data/passend.db").redacted(),
+            "sqlite://data/passend.db"
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Passend, the platform for samenwerkingsverbanden passend onderwijs.
+//!
+//! This crate assembles the application: configuration, logging, database, seed content and the
+//! HTTP server. The `passend` binary (`main.rs`) is a thin command line around it; the
+//! integration tests start the same [`Server`] on port 0.
+
+use anyhow::Context;
+use passend_store::Db;
+use passend_web::AppState;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub mod config;
+pub mod seed;
+pub mod telemetry;
+
+pub use config::Config;
+
+/// Opens the database and applies the migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(config.database_url.expose())
+        .await
+        .with_context(|| format!("kan de database {} niet openen", config.database_url))?;
+    db.migrate()
+        .await
+        .context("kan de migraties niet toepassen")?;
+    Ok(db)
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Server {
+    /// The address it listens on (the real port when 0 was asked).
+    pub addr: SocketAddr,
+    /// The database it uses.
+    pub db: Db,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Opens the database, migrates, seeds the content and starts listening.
+    pub async fn start(config: &Config) -> anyhow::Result<Server> {
+        let db = open_database(config).await?;
+        let tenant =
+            passend_store::tenants::ensure(&db, &config.tenant_code, &config.tenant_name).await?;
+        let report = seed::run(&db, tenant.id).await?;
+        tracing::info!(
+            created = report.created,
+            updated = report.updated,
+            unchanged = report.unchanged,
+            kept = report.kept,
+            "content seeded"
+        );
+        let state = AppState {
+            db: db.clone(),
+            tenant_id: tenant.id,
+            site_name: tenant.name.clone(),
+            https: config.https(),
+            cache: Arc::new(passend_web::cache::ContentCache::default()),
+        };
+        let app = passend_web::router(state);
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("kan niet luisteren op {}", config.addr))?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, backend = ?db.backend(), "Passend is listening");
+        Ok(Server {
+            addr,
+            db,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, then closes the database.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await.context("server task failed")??;
+        self.db.close().await;
+        Ok(())
+    }
+
+    /// Runs until SIGTERM or Ctrl-C, then stops gracefully.
+    pub async fn run_until_signal(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        self.stop().await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

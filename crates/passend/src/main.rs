@@ -1,0 +1,116 @@
+//! The `passend` command: `serve` (default), `migrate`, `healthcheck`.
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use passend::{Config, Server, open_database, telemetry};
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Passend: het open platform voor samenwerkingsverbanden passend onderwijs.
+#[derive(Debug, Parser)]
+#[command(name = "passend", version, about)]
+struct Cli {
+    /// Configuration file (TOML); environment variables win over it.
+    #[arg(long, global = true, env = "PASSEND_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the web server (default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Ask a running server for /healthz; exit 0 when healthy (for container health checks).
+    Healthcheck {
+        /// Base URL of the server; defaults to http://PASSEND_ADDR.
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("passend: kan de runtime niet starten: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("passend: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            telemetry::init(config.log_format);
+            tracing::info!(database = %config.database_url, addr = %config.addr, "starting Passend");
+            let server = Server::start(&config).await?;
+            println!("Passend draait op http://{}/", server.addr);
+            server.run_until_signal().await
+        }
+        Command::Migrate => {
+            telemetry::init(config.log_format);
+            let db = open_database(&config).await?;
+            db.close().await;
+            println!("Migraties toegepast op {}", config.database_url);
+            Ok(())
+        }
+        Command::Healthcheck { url } => healthcheck(&config, url).await,
+    }
+}
+
+/// A minimal HTTP/1.1 GET of `/healthz`, so the binary needs no HTTP client library.
+async fn healthcheck(config: &Config, url: Option<String>) -> anyhow::Result<()> {
+    let target = match url {
+        Some(u) => u,
+        None => {
+            let mut addr = config.addr;
+            if addr.ip().is_unspecified() {
+                addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            format!("http://{addr}")
+        }
+    };
+    let Some(host_port) = target
+        .strip_prefix("http://")
+        .map(|r| r.trim_end_matches('/'))
+    else {
+        bail!("healthcheck kent alleen http://-adressen (gekregen: {target})");
+    };
+    let check = async {
+        let mut stream = tokio::net::TcpStream::connect(host_port).await?;
+        let request =
+            format!("GET /healthz HTTP/1.1\r\nHost: {host_port}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        Ok::<_, std::io::Error>(response)
+    };
+    let response = tokio::time::timeout(Duration::from_secs(5), check)
+        .await
+        .context("geen antwoord binnen 5 seconden")?
+        .with_context(|| format!("kan {host_port} niet bereiken"))?;
+    let text = String::from_utf8_lossy(&response);
+    let status_line = text.lines().next().unwrap_or_default();
+    if status_line.split_whitespace().nth(1) == Some("200") {
+        println!("gezond");
+        Ok(())
+    } else {
+        bail!("ongezond: {status_line}")
+    }
+}

@@ -1,0 +1,317 @@
+//! The versioned content of the public site: pages and the begrippenlijst.
+//!
+//! Every change adds a version row; nothing is updated in place, so the history is complete.
+//! Seeding from the Markdown files in the repository adds a version only when the file changed
+//! and the page was never edited by a person.
+
+use crate::{Db, StoreResult, on_db};
+use chrono::Utc;
+use passend_domain::Lang;
+use passend_domain::glossary::Term;
+
+/// The current version of a page.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Page {
+    /// Id of the version row (changes with every edit; used for caching).
+    pub version_id: i64,
+    /// Version number, 1 for the first.
+    pub version_no: i64,
+    /// The title (`h1`).
+    pub title: String,
+    /// The meta description.
+    pub summary: String,
+    /// Place in the main menu.
+    pub nav_order: Option<i64>,
+    /// Label in the main menu.
+    pub nav_label: Option<String>,
+    /// The Markdown body.
+    pub body_md: String,
+}
+
+/// A page as listed in the menu or footer.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PageLink {
+    /// URL slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Place in the main menu; `None` for footer pages.
+    pub nav_order: Option<i64>,
+    /// Menu label.
+    pub nav_label: Option<String>,
+}
+
+impl PageLink {
+    /// The label to show in a menu.
+    pub fn label(&self) -> &str {
+        self.nav_label.as_deref().unwrap_or(&self.title)
+    }
+}
+
+/// A page as the seed files describe it.
+#[derive(Debug, Clone)]
+pub struct PageSeed<'a> {
+    /// Language.
+    pub lang: Lang,
+    /// Slug.
+    pub slug: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Summary.
+    pub summary: &'a str,
+    /// Menu place.
+    pub nav_order: Option<i64>,
+    /// Menu label.
+    pub nav_label: Option<&'a str>,
+    /// Body.
+    pub body_md: &'a str,
+    /// A hash of the source file, to notice changes.
+    pub source_hash: &'a str,
+}
+
+/// A term as the seed file describes it.
+#[derive(Debug, Clone)]
+pub struct TermSeed<'a> {
+    /// Language.
+    pub lang: Lang,
+    /// Anchor id.
+    pub key: &'a str,
+    /// The term.
+    pub term: &'a str,
+    /// Full form of an abbreviation.
+    pub expansion: Option<&'a str>,
+    /// Other forms, comma-separated.
+    pub aliases: &'a str,
+    /// Definition.
+    pub definition_md: &'a str,
+    /// Hash of the source entry.
+    pub source_hash: &'a str,
+}
+
+/// What seeding did with one page or term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedOutcome {
+    /// It did not exist and was created (version 1).
+    Created,
+    /// The seed changed; a new version was added.
+    Updated,
+    /// Nothing changed.
+    Unchanged,
+    /// A person edited it; the seed file does not overwrite that.
+    KeptEdit,
+}
+
+#[derive(sqlx::FromRow)]
+struct Latest {
+    owner_id: i64,
+    version_no: Option<i64>,
+    author_kind: Option<String>,
+    source_hash: Option<String>,
+}
+
+fn decide(latest: &Option<Latest>, hash: &str) -> Option<SeedOutcome> {
+    match latest {
+        None => None,
+        Some(l) if l.author_kind.as_deref() == Some("user") => Some(SeedOutcome::KeptEdit),
+        Some(l) if l.source_hash.as_deref() == Some(hash) => Some(SeedOutcome::Unchanged),
+        Some(_) => Some(SeedOutcome::Updated),
+    }
+}
+
+/// Seeds one page: creates it, or adds a version when the seed changed and no person edited it.
+pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreResult<SeedOutcome> {
+    let now = Utc::now();
+    let outcome = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let latest = sqlx::query_as::<_, Latest>(
+            "SELECT p.id AS owner_id, v.version_no, v.author_kind, v.source_hash
+             FROM content_pages p LEFT JOIN content_page_versions v ON v.page_id = p.id
+             WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3
+             ORDER BY v.version_no DESC LIMIT 1",
+        )
+        .bind(tenant_id)
+        .bind(seed.lang.code())
+        .bind(seed.slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let outcome = decide(&latest, seed.source_hash);
+        let (page_id, next_version) = match (&latest, outcome) {
+            (_, Some(SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) => (None, 0),
+            (Some(l), _) => (Some(l.owner_id), l.version_no.unwrap_or(0) + 1),
+            (None, _) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO content_pages (tenant_id, lang, slug, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(tenant_id)
+                .bind(seed.lang.code())
+                .bind(seed.slug)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                (Some(id), 1)
+            }
+        };
+        if let Some(page_id) = page_id {
+            sqlx::query(
+                "INSERT INTO content_page_versions
+                 (page_id, version_no, title, summary, nav_order, nav_label, body_md, author_kind, source_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'seed', $8, $9)",
+            )
+            .bind(page_id)
+            .bind(next_version)
+            .bind(seed.title)
+            .bind(seed.summary)
+            .bind(seed.nav_order)
+            .bind(seed.nav_label)
+            .bind(seed.body_md)
+            .bind(seed.source_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        outcome.unwrap_or(SeedOutcome::Created)
+    });
+    Ok(outcome)
+}
+
+/// Seeds one begrippenlijst term, with the same rules as [`seed_page`].
+pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreResult<SeedOutcome> {
+    let now = Utc::now();
+    let outcome = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let latest = sqlx::query_as::<_, Latest>(
+            "SELECT t.id AS owner_id, v.version_no, v.author_kind, v.source_hash
+             FROM glossary_terms t LEFT JOIN glossary_term_versions v ON v.term_id = t.id
+             WHERE t.tenant_id = $1 AND t.lang = $2 AND t.term_key = $3
+             ORDER BY v.version_no DESC LIMIT 1",
+        )
+        .bind(tenant_id)
+        .bind(seed.lang.code())
+        .bind(seed.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let outcome = decide(&latest, seed.source_hash);
+        let (term_id, next_version) = match (&latest, outcome) {
+            (_, Some(SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) => (None, 0),
+            (Some(l), _) => (Some(l.owner_id), l.version_no.unwrap_or(0) + 1),
+            (None, _) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO glossary_terms (tenant_id, lang, term_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(tenant_id)
+                .bind(seed.lang.code())
+                .bind(seed.key)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                (Some(id), 1)
+            }
+        };
+        if let Some(term_id) = term_id {
+            sqlx::query(
+                "INSERT INTO glossary_term_versions
+                 (term_id, version_no, term, expansion, aliases, definition_md, author_kind, source_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'seed', $7, $8)",
+            )
+            .bind(term_id)
+            .bind(next_version)
+            .bind(seed.term)
+            .bind(seed.expansion)
+            .bind(seed.aliases)
+            .bind(seed.definition_md)
+            .bind(seed.source_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        outcome.unwrap_or(SeedOutcome::Created)
+    });
+    Ok(outcome)
+}
+
+/// The current version of a page, or `None` when it does not exist.
+pub async fn page(db: &Db, tenant_id: i64, lang: Lang, slug: &str) -> StoreResult<Option<Page>> {
+    let page = on_db!(db, pool => sqlx::query_as::<_, Page>(
+        "SELECT v.id AS version_id, v.version_no, v.title, v.summary, v.nav_order, v.nav_label, v.body_md
+         FROM content_pages p JOIN content_page_versions v ON v.page_id = p.id
+         WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3
+         ORDER BY v.version_no DESC LIMIT 1",
+    )
+    .bind(tenant_id)
+    .bind(lang.code())
+    .bind(slug)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(page)
+}
+
+/// Every page of a language with its current title and menu place, by slug.
+pub async fn page_links(db: &Db, tenant_id: i64, lang: Lang) -> StoreResult<Vec<PageLink>> {
+    let links = on_db!(db, pool => sqlx::query_as::<_, PageLink>(
+        "SELECT p.slug, v.title, v.nav_order, v.nav_label
+         FROM content_pages p JOIN content_page_versions v ON v.page_id = p.id
+         WHERE p.tenant_id = $1 AND p.lang = $2
+           AND v.version_no = (SELECT MAX(v2.version_no) FROM content_page_versions v2 WHERE v2.page_id = p.id)
+         ORDER BY p.slug",
+    )
+    .bind(tenant_id)
+    .bind(lang.code())
+    .fetch_all(pool)
+    .await)?;
+    Ok(links)
+}
+
+#[derive(sqlx::FromRow)]
+struct TermRow {
+    term_key: String,
+    term: String,
+    expansion: Option<String>,
+    aliases: String,
+    definition_md: String,
+}
+
+/// The current version of every term of a language's begrippenlijst (unsorted).
+pub async fn glossary_terms(db: &Db, tenant_id: i64, lang: Lang) -> StoreResult<Vec<Term>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, TermRow>(
+        "SELECT t.term_key, v.term, v.expansion, v.aliases, v.definition_md
+         FROM glossary_terms t JOIN glossary_term_versions v ON v.term_id = t.id
+         WHERE t.tenant_id = $1 AND t.lang = $2
+           AND v.version_no = (SELECT MAX(v2.version_no) FROM glossary_term_versions v2 WHERE v2.term_id = t.id)",
+    )
+    .bind(tenant_id)
+    .bind(lang.code())
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Term {
+            key: r.term_key,
+            term: r.term,
+            expansion: r.expansion,
+            aliases: r
+                .aliases
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            definition: r.definition_md,
+        })
+        .collect())
+}
+
+/// A stamp that changes whenever any page or term of the tenant changes: the highest version
+/// row ids. Cheap enough to ask on every request, so caches stay right across instances.
+pub async fn content_stamp(db: &Db, tenant_id: i64) -> StoreResult<(i64, i64)> {
+    let stamp = on_db!(db, pool => sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
+        "SELECT
+           (SELECT MAX(v.id) FROM content_page_versions v JOIN content_pages p ON p.id = v.page_id WHERE p.tenant_id = $1),
+           (SELECT MAX(v.id) FROM glossary_term_versions v JOIN glossary_terms t ON t.id = v.term_id WHERE t.tenant_id = $1)",
+    )
+    .bind(tenant_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok((stamp.0.unwrap_or(0), stamp.1.unwrap_or(0)))
+}

@@ -1,0 +1,139 @@
+//! An in-memory cache of rendered content, checked against the database on every request.
+//!
+//! The database is the source of truth. Each request asks for a cheap stamp (the highest version
+//! ids); when it differs from the cached one, the menu and begrippenlijst are loaded again and the
+//! rendered pages are dropped. So an edit shows at once, also when several instances share one
+//! database, and a page is rendered from Markdown only once per version.
+
+use passend_domain::Lang;
+use passend_domain::glossary::Glossary;
+use passend_domain::markdown::{RenderOptions, render};
+use passend_store::content::{self, PageLink};
+use passend_store::{Db, StoreResult};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+/// A page ready to show.
+#[derive(Debug)]
+pub struct RenderedPage {
+    /// Title.
+    pub title: String,
+    /// Meta description.
+    pub summary: String,
+    /// Safe HTML of the body.
+    pub html: String,
+    /// Version number.
+    pub version_no: i64,
+}
+
+/// Everything of one language, for one content stamp.
+#[derive(Debug)]
+pub struct LangContent {
+    stamp: (i64, i64),
+    /// The begrippenlijst.
+    pub glossary: Glossary,
+    /// Rendered definitions, by term key (no term links inside definitions).
+    pub definitions: HashMap<String, String>,
+    /// Every page with its menu data.
+    pub links: Vec<PageLink>,
+    pages: Mutex<HashMap<String, Arc<RenderedPage>>>,
+}
+
+impl LangContent {
+    /// The path of the begrippenlijst in a language.
+    pub fn glossary_path(lang: Lang) -> String {
+        format!("{}/begrippen", lang.prefix())
+    }
+
+    /// A rendered page, from the cache or the database.
+    pub async fn page(
+        &self,
+        db: &Db,
+        tenant_id: i64,
+        lang: Lang,
+        slug: &str,
+    ) -> StoreResult<Option<Arc<RenderedPage>>> {
+        if let Some(p) = lock(&self.pages).get(slug) {
+            return Ok(Some(Arc::clone(p)));
+        }
+        let Some(page) = content::page(db, tenant_id, lang, slug).await? else {
+            return Ok(None);
+        };
+        let glossary_path = Self::glossary_path(lang);
+        // The begrippenlijst's own introduction does not link to itself.
+        let glossary = (slug != "begrippen").then_some(&self.glossary);
+        let html = render(
+            &page.body_md,
+            &RenderOptions {
+                glossary,
+                glossary_path: &glossary_path,
+            },
+        );
+        let rendered = Arc::new(RenderedPage {
+            title: page.title,
+            summary: page.summary,
+            html,
+            version_no: page.version_no,
+        });
+        lock(&self.pages).insert(slug.to_owned(), Arc::clone(&rendered));
+        Ok(Some(rendered))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The cache for all languages.
+#[derive(Debug, Default)]
+pub struct ContentCache {
+    langs: RwLock<HashMap<Lang, Arc<LangContent>>>,
+}
+
+impl ContentCache {
+    /// The current content of a language.
+    pub async fn get(&self, db: &Db, tenant_id: i64, lang: Lang) -> StoreResult<Arc<LangContent>> {
+        let stamp = content::content_stamp(db, tenant_id).await?;
+        {
+            let langs = self
+                .langs
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(c) = langs.get(&lang)
+                && c.stamp == stamp
+            {
+                return Ok(Arc::clone(c));
+            }
+        }
+        let terms = content::glossary_terms(db, tenant_id, lang).await?;
+        let links = content::page_links(db, tenant_id, lang).await?;
+        let glossary = Glossary::new(terms);
+        let glossary_path = LangContent::glossary_path(lang);
+        let definitions = glossary
+            .terms()
+            .iter()
+            .map(|t| {
+                let html = render(
+                    &t.definition,
+                    &RenderOptions {
+                        glossary: None,
+                        glossary_path: &glossary_path,
+                    },
+                );
+                (t.key.clone(), html)
+            })
+            .collect();
+        let fresh = Arc::new(LangContent {
+            stamp,
+            glossary,
+            definitions,
+            links,
+            pages: Mutex::new(HashMap::new()),
+        });
+        self.langs
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(lang, Arc::clone(&fresh));
+        Ok(fresh)
+    }
+}

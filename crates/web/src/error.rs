@@ -1,0 +1,51 @@
+//! Errors of the HTTP layer. Handlers return [`AppError`]; the context middleware turns every
+//! error response into a full Dutch or English page with the request's correlation id. Internal
+//! details go to the log (without personal data), never to the visitor.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// An error a handler can return.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// There is nothing at this address (also used for "not allowed", so it reveals nothing).
+    #[error("not found")]
+    NotFound,
+    /// Something failed on our side.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<passend_store::StoreError> for AppError {
+    fn from(e: passend_store::StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+/// Marks a response whose body the context middleware must replace by an error page.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorPage;
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorPage);
+        response
+    }
+}
+
+/// A result of a handler.
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,63 @@
+//! The HTTP layer of Passend: one axum router, built from routes grouped by area.
+//!
+//! Path of a request: compression → [`middleware::context`] (correlation id, tracing span,
+//! security headers, `Server-Timing`, error pages) → panic catcher → timeout → the area's
+//! handler → [`cache`] / `passend_store` → askama template ([`views`]).
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use passend_store::Db;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub mod assets;
+pub mod cache;
+pub mod error;
+pub mod i18n;
+pub mod middleware;
+pub mod routes;
+pub mod views;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The samenwerkingsverband this site serves.
+    pub tenant_id: i64,
+    /// Its public name, shown in the header.
+    pub site_name: String,
+    /// Whether the public base URL is https (then HSTS is sent).
+    pub https: bool,
+    /// Rendered content.
+    pub cache: Arc<cache::ContentCache>,
+}
+
+/// Builds the whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(routes::public::router())
+        .merge(routes::system::router())
+        .route("/static/{file}", get(assets::serve))
+        .fallback(|| async { error::AppError::NotFound })
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(
+            |_panic: Box<dyn std::any::Any + Send>| {
+                error::AppError::Internal("handler panicked".to_owned()).into_response()
+            },
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::context,
+        ))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}

@@ -1,0 +1,114 @@
+//! The page templates (askama, compiled into the binary) and the layout every page shares.
+
+use crate::i18n::Ui;
+use askama::Template;
+
+/// A link in the menu or footer.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Target path.
+    pub href: String,
+    /// Visible label.
+    pub label: String,
+    /// Whether this is the page being shown (`aria-current="page"`).
+    pub current: bool,
+}
+
+/// What the shared layout needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// `nl` or `en`.
+    pub lang_code: &'static str,
+    /// Interface texts.
+    pub ui: &'static Ui,
+    /// Name of the samenwerkingsverband.
+    pub site_name: String,
+    /// The page title.
+    pub title: String,
+    /// The meta description.
+    pub description: String,
+    /// Path of the stylesheet.
+    pub css_href: &'static str,
+    /// Path of the home page in this language.
+    pub home_href: &'static str,
+    /// The other language's code.
+    pub other_lang_code: &'static str,
+    /// The same page in the other language, when there is one.
+    pub alternate: Option<String>,
+    /// Main menu.
+    pub nav: Vec<NavItem>,
+    /// Footer links.
+    pub footer: Vec<NavItem>,
+    /// Path of the contact page.
+    pub contact_href: String,
+}
+
+/// A content page.
+#[derive(Template)]
+#[template(path = "page.html")]
+pub struct PageView<'a> {
+    /// Layout.
+    pub layout: Layout,
+    /// Whether to show the summary as a lead paragraph (home page).
+    pub show_lead: bool,
+    /// Rendered, safe body.
+    pub body_html: &'a str,
+    /// Version number of the page.
+    pub version_no: i64,
+}
+
+/// A term on the begrippenlijst page.
+#[derive(Debug, Clone)]
+pub struct TermView {
+    /// Anchor id.
+    pub key: String,
+    /// The term.
+    pub term: String,
+    /// Full form of an abbreviation.
+    pub expansion: Option<String>,
+    /// Rendered, safe definition.
+    pub definition_html: String,
+}
+
+/// Terms under one index letter.
+#[derive(Debug, Clone)]
+pub struct LetterGroup {
+    /// `A`–`Z` or `#`.
+    pub letter: char,
+    /// The terms.
+    pub terms: Vec<TermView>,
+}
+
+/// The begrippenlijst.
+#[derive(Template)]
+#[template(path = "glossary.html")]
+pub struct GlossaryView {
+    /// Layout.
+    pub layout: Layout,
+    /// Rendered introduction.
+    pub intro_html: String,
+    /// The form's action (this page's path).
+    pub action: String,
+    /// The search as typed.
+    pub query: String,
+    /// Whether a search is active.
+    pub searching: bool,
+    /// "12 begrippen …".
+    pub result_line: String,
+    /// A–Z with presence.
+    pub letters: Vec<(char, bool)>,
+    /// The terms, grouped by letter (one group when searching).
+    pub groups: Vec<LetterGroup>,
+}
+
+/// An error page (404, 500, …) with the correlation id.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorView {
+    /// Layout.
+    pub layout: Layout,
+    /// Explanation.
+    pub text: &'static str,
+    /// Correlation id of the request.
+    pub request_id: String,
+}
