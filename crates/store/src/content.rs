@@ -109,6 +109,13 @@ struct Latest {
     source_hash: Option<String>,
 }
 
+/// The page row and its latest version, by tenant, language and slug.
+const LATEST_PAGE_VERSION: &str =
+    "SELECT p.id AS owner_id, v.version_no, v.author_kind, v.source_hash
+     FROM content_pages p LEFT JOIN content_page_versions v ON v.page_id = p.id
+     WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3
+     ORDER BY v.version_no DESC LIMIT 1";
+
 fn decide(latest: &Option<Latest>, hash: &str) -> Option<SeedOutcome> {
     match latest {
         None => None,
@@ -124,10 +131,7 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
     let outcome = on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let latest = sqlx::query_as::<_, Latest>(
-            "SELECT p.id AS owner_id, v.version_no, v.author_kind, v.source_hash
-             FROM content_pages p LEFT JOIN content_page_versions v ON v.page_id = p.id
-             WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3
-             ORDER BY v.version_no DESC LIMIT 1",
+            LATEST_PAGE_VERSION,
         )
         .bind(tenant_id)
         .bind(seed.lang.code())
@@ -314,4 +318,66 @@ pub async fn content_stamp(db: &Db, tenant_id: i64) -> StoreResult<(i64, i64)> {
     .fetch_one(pool)
     .await)?;
     Ok((stamp.0.unwrap_or(0), stamp.1.unwrap_or(0)))
+}
+
+/// A person's edit of a page: the new text of every field.
+#[derive(Debug, Clone)]
+pub struct PageEdit<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Summary.
+    pub summary: &'a str,
+    /// Menu place.
+    pub nav_order: Option<i64>,
+    /// Menu label.
+    pub nav_label: Option<&'a str>,
+    /// Body.
+    pub body_md: &'a str,
+}
+
+/// Saves a person's edit of an existing page as a new version. From then on the seed files no
+/// longer change this page. Returns the new version number, or `None` when the page does not exist.
+pub async fn edit_page(
+    db: &Db,
+    tenant_id: i64,
+    lang: Lang,
+    slug: &str,
+    edit: &PageEdit<'_>,
+) -> StoreResult<Option<i64>> {
+    let now = Utc::now();
+    let version = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let latest = sqlx::query_as::<_, Latest>(
+            LATEST_PAGE_VERSION,
+        )
+        .bind(tenant_id)
+        .bind(lang.code())
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match latest {
+            None => None,
+            Some(l) => {
+                let next = l.version_no.unwrap_or(0) + 1;
+                sqlx::query(
+                    "INSERT INTO content_page_versions
+                     (page_id, version_no, title, summary, nav_order, nav_label, body_md, author_kind, source_hash, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'user', NULL, $8)",
+                )
+                .bind(l.owner_id)
+                .bind(next)
+                .bind(edit.title)
+                .bind(edit.summary)
+                .bind(edit.nav_order)
+                .bind(edit.nav_label)
+                .bind(edit.body_md)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Some(next)
+            }
+        }
+    });
+    Ok(version)
 }

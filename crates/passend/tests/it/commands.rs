@@ -1,0 +1,114 @@
+//! The `passend` binary itself: `migrate`, `healthcheck`, and a clean stop on SIGTERM.
+
+use crate::support::TestDb;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn passend() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_passend"));
+    c.env_remove("PASSEND_CONFIG").env("RUST_LOG", "warn");
+    c
+}
+
+#[tokio::test]
+async fn migrate_then_serve_then_stop_on_sigterm() {
+    let db = TestDb::new().await;
+    let out = passend()
+        .arg("migrate")
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Migraties toegepast"));
+
+    let mut child = passend()
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("PASSEND_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+
+    let ok = passend()
+        .args(["healthcheck", "--url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "healthcheck: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let body = reqwest::get(format!("{url}/toelaatbaarheidsverklaring"))
+        .await
+        .unwrap();
+    assert_eq!(body.status(), 200);
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "no stop after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        status.success(),
+        "SIGTERM ends the server cleanly: {status:?}"
+    );
+
+    let down = passend()
+        .args(["healthcheck", "--url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        !down.status.success(),
+        "healthcheck fails when nothing listens"
+    );
+}
+
+#[tokio::test]
+async fn bad_configuration_is_explained() {
+    let out = passend()
+        .arg("migrate")
+        .env("PASSEND_ADDR", "nergens")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PASSEND_ADDR"));
+    let out = passend()
+        .arg("migrate")
+        .env("DATABASE_URL", "mysql://x")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL"));
+}

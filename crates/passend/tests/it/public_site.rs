@@ -1,0 +1,242 @@
+//! The public information site: every page in both languages, the begrippenlijst and its
+//! search without JavaScript, term links, versioned content.
+
+use crate::support::{PAGES, TestApp, path};
+use passend_domain::Lang;
+use passend_store::content::{PageEdit, edit_page};
+
+#[tokio::test]
+async fn every_public_page_answers_in_dutch_and_english() {
+    let app = TestApp::spawn().await;
+    for lang in ["nl", "en"] {
+        for slug in PAGES {
+            let p = path(lang, slug);
+            let r = app.get(&p).await;
+            assert_eq!(r.status(), 200, "{p}");
+            let ct = r.headers()["content-type"].to_str().unwrap().to_owned();
+            assert!(ct.starts_with("text/html"), "{p}: {ct}");
+            let body = r.text().await.unwrap();
+            assert!(
+                body.contains(&format!("<html lang=\"{lang}\"")),
+                "{p}: wrong lang"
+            );
+            assert_eq!(body.matches("<h1 ").count(), 1, "{p}: one h1");
+            assert!(body.contains("<main id=\"inhoud\""), "{p}: main landmark");
+            assert!(body.contains("href=\"#inhoud\""), "{p}: skip link");
+            let other = if lang == "nl" { "en" } else { "nl" };
+            assert!(
+                body.contains(&format!("href=\"{}\" lang=\"{other}\"", path(other, slug))),
+                "{p}: language switch to the same page"
+            );
+            assert!(!body.contains("<script"), "{p}: no scripts on public pages");
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn menu_marks_the_current_page() {
+    let app = TestApp::spawn().await;
+    let (_, body) = app.text("/zorgplicht").await;
+    assert!(body.contains(
+        "<a class=\"utrecht-nav-list__link\" href=\"/zorgplicht\" aria-current=\"page\">"
+    ));
+    assert_eq!(body.matches("aria-current=\"page\"").count(), 1);
+    let (_, body) = app.text("/en/begrippen").await;
+    assert!(body.contains("href=\"/en/begrippen\" aria-current=\"page\">Glossary</a>"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn glossary_lists_at_least_50_terms_with_anchors_and_an_index() {
+    let app = TestApp::spawn().await;
+    for lang in ["nl", "en"] {
+        let (status, body) = app.text(&path(lang, "begrippen")).await;
+        assert_eq!(status, 200);
+        let terms = body.matches("<dt id=\"").count();
+        assert!(terms >= 50, "{lang}: {terms} terms");
+        assert_eq!(
+            body.matches("<dfn>").count(),
+            terms,
+            "{lang}: every term is a <dfn>"
+        );
+        for anchor in ["tlv", "zorgplicht", "opp", "sbo", "lbt", "zienswijze"] {
+            assert!(
+                body.contains(&format!("<dt id=\"{anchor}\">")),
+                "{lang}: anchor {anchor}"
+            );
+        }
+        assert!(
+            body.contains("<abbr title=\"toelaatbaarheidsverklaring\">TLV</abbr>"),
+            "{lang}"
+        );
+        assert!(body.contains("href=\"#letter-T\""), "{lang}: A-Z index");
+        assert!(body.contains("id=\"letter-T\""), "{lang}: letter sections");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn glossary_search_works_on_the_server() {
+    let app = TestApp::spawn().await;
+    let (_, all) = app.text("/begrippen").await;
+    let total = all.matches("<dt id=\"").count();
+
+    let (status, body) = app.text("/begrippen?q=tlv").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<dt id=\"tlv\">"), "TLV found");
+    let hits = body.matches("<dt id=\"").count();
+    assert!(
+        hits >= 1 && hits < total,
+        "search narrows: {hits} of {total}"
+    );
+    assert!(body.contains("gevonden voor ‘tlv’"));
+    assert!(body.contains("value=\"tlv\""), "the input is kept");
+    let first = body.find("<dt id=\"").unwrap();
+    assert!(
+        body[first..].starts_with("<dt id=\"tlv\">"),
+        "exact term first"
+    );
+
+    let (_, body) = app.text("/begrippen?q=Toelaatbaarheidsverklaring").await;
+    assert!(
+        body.contains("<dt id=\"tlv\">"),
+        "found by its full form, any case"
+    );
+
+    let (_, body) = app.text("/en/begrippen?q=tlv").await;
+    assert!(body.contains("<dt id=\"tlv\">"));
+    assert!(body.contains("found for ‘tlv’"));
+
+    let (status, body) = app.text("/begrippen?q=xyzzyq").await;
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("<dt id=\"").count(), 0);
+    assert!(body.contains("Geen begrippen gevonden voor ‘xyzzyq’"));
+
+    let (_, body) = app
+        .text("/begrippen?q=%3Cscript%3Ealert(1)%3C/script%3E")
+        .await;
+    assert!(!body.contains("<script>alert"), "search text is escaped");
+    assert!(
+        body.contains("value=\"&#60;script&#62;alert(1)&#60;/script&#62;\""),
+        "and kept in the field"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn terms_link_once_per_page_to_an_existing_definition() {
+    let app = TestApp::spawn().await;
+    for lang in ["nl", "en"] {
+        let (_, glossary) = app.text(&path(lang, "begrippen")).await;
+        let prefix = format!("href=\"{}#", path(lang, "begrippen"));
+        let mut abbr_seen = false;
+        for slug in PAGES.iter().filter(|s| **s != "begrippen") {
+            let (_, body) = app.text(&path(lang, slug)).await;
+            let main = &body[body.find("<main").unwrap()..body.find("</main>").unwrap()];
+            let mut keys = Vec::new();
+            for (i, _) in main.match_indices(&prefix) {
+                let rest = &main[i + prefix.len()..];
+                let key = &rest[..rest.find('"').unwrap()];
+                assert!(
+                    glossary.contains(&format!("<dt id=\"{key}\">")),
+                    "{lang}/{slug}: #{key} exists"
+                );
+                keys.push(key.to_owned());
+            }
+            let count = keys.len();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(
+                keys.len(),
+                count,
+                "{lang}/{slug}: each term linked at most once"
+            );
+            abbr_seen |= main.contains("passend-term\" href=") && main.contains("<abbr title=");
+        }
+        assert!(abbr_seen, "{lang}: abbreviations are marked up with <abbr>");
+    }
+    let (_, home) = app.text("/").await;
+    assert!(
+        home.contains("href=\"/begrippen#zorgplicht\""),
+        "home links zorgplicht"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_edit_shows_at_once_and_raw_html_never_passes() {
+    let app = TestApp::spawn().await;
+    let tenant =
+        passend_store::tenants::ensure(&app.server().db, "PO2401", "Passend Onderwijs Almere")
+            .await
+            .unwrap();
+    let (_, before) = app.text("/privacy").await;
+    assert!(before.contains("Versie 1"));
+    let edit = PageEdit {
+        title: "Privacy bij Passend",
+        summary: "Kort",
+        nav_order: None,
+        nav_label: None,
+        body_md: "Tekst met <script>alert(1)</script> en <img src=x onerror=alert(2)> en **vet**.\n\n[klik](javascript:alert(3))",
+    };
+    let version = edit_page(&app.server().db, tenant.id, Lang::Nl, "privacy", &edit)
+        .await
+        .unwrap();
+    assert_eq!(version, Some(2));
+    let (_, after) = app.text("/privacy").await;
+    assert!(after.contains("<h1 class=\"utrecht-heading-1\">Privacy bij Passend</h1>"));
+    assert!(after.contains("Versie 2"));
+    assert!(!after.contains("<script>alert"), "raw HTML is not rendered");
+    assert!(!after.contains("<img"), "raw HTML is not rendered");
+    assert!(
+        !after.contains("javascript:"),
+        "unsafe link targets are dropped"
+    );
+    assert!(after.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        after.contains("<strong class=\"utrecht-emphasis utrecht-emphasis--strong\">vet</strong>")
+    );
+    let missing = edit_page(&app.server().db, tenant.id, Lang::Nl, "bestaat-niet", &edit)
+        .await
+        .unwrap();
+    assert_eq!(missing, None);
+
+    // A restart seeds again, but a person's edit wins over the files.
+    let (db, config) = app.stop().await;
+    let app = TestApp::start(db, config).await;
+    let (_, again) = app.text("/privacy").await;
+    assert!(again.contains("Privacy bij Passend") && again.contains("Versie 2"));
+    let report = passend::seed::run(&app.server().db, tenant.id)
+        .await
+        .unwrap();
+    assert_eq!(report.created, 0);
+    assert_eq!(report.updated, 0);
+    assert_eq!(report.kept, 1, "the edited page is kept");
+    assert!(
+        report.unchanged >= 12 + 50,
+        "everything else is unchanged: {report:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn old_and_odd_paths_are_handled() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/en").await;
+    assert_eq!(r.status(), 308);
+    assert_eq!(r.headers()["location"], "/en/");
+    let r = app.get("/home").await;
+    assert_eq!(r.status(), 308);
+    assert_eq!(r.headers()["location"], "/");
+    for odd in [
+        "/Zorgplicht",
+        "/zorgplicht-",
+        "/en/xx",
+        "/static/onbekend.css",
+        "/../etc/passwd",
+    ] {
+        assert_eq!(app.get(odd).await.status(), 404, "{odd}");
+    }
+    app.stop().await;
+}

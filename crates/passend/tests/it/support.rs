@@ -1,0 +1,218 @@
+//! Test support: a fresh database per test on the chosen backend, and the real server on port 0.
+
+use passend::Config;
+use passend::Server;
+use passend::config::{DatabaseUrl, LogFormat};
+use std::path::PathBuf;
+
+/// The backend this run tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend() -> Backend {
+    match std::env::var("PASSEND_TEST_BACKEND").as_deref() {
+        Err(_) | Ok("") | Ok("sqlite") => Backend::Sqlite,
+        Ok("postgres") => Backend::Postgres,
+        Ok(other) => panic!("PASSEND_TEST_BACKEND must be sqlite or postgres, not {other}"),
+    }
+}
+
+/// The PostgreSQL server used for fresh test databases.
+pub fn pg_admin_url() -> String {
+    std::env::var("PASSEND_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+fn pg_url_for(db: &str) -> String {
+    let admin = pg_admin_url();
+    let (base, query) = admin
+        .split_once('?')
+        .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+/// A fresh, empty database, removed again on drop.
+pub struct TestDb {
+    pub url: String,
+    dir: Option<PathBuf>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        Self::of(backend()).await
+    }
+
+    pub async fn of(backend: Backend) -> TestDb {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("passend-it-{id}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                TestDb {
+                    url: format!("sqlite://{}/passend.db", dir.display()),
+                    dir: Some(dir),
+                    pg_name: None,
+                }
+            }
+            Backend::Postgres => {
+                let name = format!("passend_it_{id}");
+                let mut conn = connect_admin().await;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                TestDb {
+                    url: pg_url_for(&name),
+                    dir: None,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+}
+
+async fn connect_admin() -> sqlx::PgConnection {
+    use sqlx::Connection;
+    match sqlx::PgConnection::connect(&pg_admin_url()).await {
+        Ok(c) => c,
+        Err(e) => panic!(
+            "PostgreSQL is needed at {} for this test ({e}); start it, or set PASSEND_TEST_PG_URL",
+            pg_admin_url()
+        ),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside async; a small runtime on its own thread removes the database.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    let mut conn = connect_admin().await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await;
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub fn config_for(db: &TestDb) -> Config {
+    Config {
+        database_url: DatabaseUrl::new(db.url.clone()),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        base_url: "http://127.0.0.1".to_owned(),
+        tenant_code: "PO2401".to_owned(),
+        tenant_name: "Passend Onderwijs Almere".to_owned(),
+        log_format: LogFormat::Text,
+    }
+}
+
+/// The real server on a fresh database, with an HTTP client that does not follow redirects.
+pub struct TestApp {
+    pub server: Option<Server>,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub config: Config,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let db = TestDb::new().await;
+        let mut config = config_for(&db);
+        adjust(&mut config);
+        Self::start(db, config).await
+    }
+
+    pub async fn start(db: TestDb, config: Config) -> TestApp {
+        let server = Server::start(&config).await.unwrap();
+        let base = format!("http://{}", server.addr);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp {
+            server: Some(server),
+            base,
+            client,
+            config,
+            db,
+        }
+    }
+
+    pub fn server(&self) -> &Server {
+        self.server.as_ref().unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn text(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let r = self.get(path).await;
+        let status = r.status();
+        (status, r.text().await.unwrap())
+    }
+
+    /// Stops the server and gives back the database, e.g. to start again on it.
+    pub async fn stop(mut self) -> (TestDb, Config) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.unwrap();
+        }
+        (self.db, self.config)
+    }
+}
+
+/// Every public page slug (the glossary has its own route).
+pub const PAGES: &[&str] = &[
+    "home",
+    "samenwerkingsverband",
+    "samenwerken",
+    "toelaatbaarheidsverklaring",
+    "zorgplicht",
+    "zieke-leerlingen",
+    "rol-van-ouders",
+    "oudersteunpunt",
+    "meer-informatie",
+    "toegankelijkheid",
+    "privacy",
+    "begrippen",
+];
+
+/// The path of a page in a language.
+pub fn path(lang: &str, slug: &str) -> String {
+    let prefix = if lang == "en" { "/en" } else { "" };
+    if slug == "home" {
+        format!("{prefix}/")
+    } else {
+        format!("{prefix}/{slug}")
+    }
+}
