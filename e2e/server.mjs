@@ -1,0 +1,34 @@
+// Starts the real `passend` binary for the browser tests and stops it afterwards.
+// PASSEND_BIN names the binary; DATABASE_URL the (fresh) database to run on.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export async function startServer() {
+  const bin = process.env.PASSEND_BIN;
+  if (!bin) throw new Error('PASSEND_BIN is not set (scripts/test sets it)');
+  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set (scripts/test sets it)');
+  const child = spawn(bin, ['serve'], {
+    env: { ...process.env, PASSEND_ADDR: '127.0.0.1:0', RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('passend did not start within 30 s')), 30000);
+    child.once('exit', (code) => reject(new Error(`passend exited early with ${code}`)));
+    lines.on('line', (line) => {
+      const m = line.match(/(http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,158 @@
+// Browser tests of the public site in headless Debian chromium: zero axe-core WCAG 2.2 A/AA
+// violations on every page in nl and en, nothing scrolls sideways at 320 px, the menu and the
+// begrippenlijst search work by keyboard alone, and the search works with JavaScript off.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const SLUGS = [
+  'home', 'samenwerkingsverband', 'samenwerken', 'toelaatbaarheidsverklaring', 'zorgplicht',
+  'zieke-leerlingen', 'rol-van-ouders', 'oudersteunpunt', 'meer-informatie', 'toegankelijkheid',
+  'privacy', 'begrippen',
+];
+const path = (lang, slug) => `${lang === 'en' ? '/en' : ''}/${slug === 'home' ? '' : slug}`;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function newPage(options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('request', (r) => { if (!r.url().startsWith(server.url)) problems.push(`third-party request: ${r.url()}`); });
+  return { context, page, problems };
+}
+
+async function axeViolations(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  }, WCAG_TAGS);
+}
+
+for (const lang of ['nl', 'en']) {
+  test(`every ${lang} page: zero axe violations at desktop and 320 px, no sideways scrolling`, async () => {
+    const { context, page, problems } = await newPage({ viewport: { width: 1280, height: 900 } });
+    for (const slug of SLUGS) {
+      const p = path(lang, slug);
+      const response = await page.goto(server.url + p);
+      assert.equal(response.status(), 200, p);
+      assert.deepEqual(await axeViolations(page), [], `${p} at 1280 px`);
+      await page.setViewportSize({ width: 320, height: 800 });
+      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      assert.ok(widths.scroll <= widths.client, `${p} scrolls sideways at 320 px: ${JSON.stringify(widths)}`);
+      assert.deepEqual(await axeViolations(page), [], `${p} at 320 px`);
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    assert.deepEqual(problems, [], 'no console errors, CSP violations or third-party requests');
+    await context.close();
+  });
+}
+
+test('error page: zero axe violations', async () => {
+  const { context, page } = await newPage();
+  const response = await page.goto(server.url + '/bestaat-niet');
+  assert.equal(response.status(), 404);
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
+
+async function tabTo(page, predicate, max = 40) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(predicate)) return;
+  }
+  throw new Error('element not reached by keyboard');
+}
+
+test('skip link and main menu work by keyboard alone', async () => {
+  const { context, page } = await newPage();
+  await page.goto(server.url + '/');
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => ({ text: document.activeElement.textContent, href: document.activeElement.getAttribute('href') }));
+  assert.deepEqual(first, { text: 'Direct naar de inhoud', href: '#inhoud' });
+  const skipVisible = await page.evaluate(() => document.activeElement.getBoundingClientRect().top >= 0);
+  assert.ok(skipVisible, 'the skip link is visible when focused');
+  await page.keyboard.press('Enter');
+  assert.ok(page.url().endsWith('#inhoud'));
+
+  await page.goto(server.url + '/');
+  await tabTo(page, () => document.activeElement.closest('nav') && document.activeElement.textContent === 'Zorgplicht');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none', 'focus is visible');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(server.url + '/zorgplicht');
+  assert.equal(await page.locator('h1').textContent(), 'Zorgplicht: de school zoekt een passende plek');
+  assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'Zorgplicht');
+
+  await tabTo(page, () => document.activeElement.getAttribute('hreflang') === 'en');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(server.url + '/en/zorgplicht');
+  await context.close();
+});
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`glossary search by keyboard, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, async () => {
+    const { context, page } = await newPage({ javaScriptEnabled });
+    await page.goto(server.url + '/begrippen');
+    const total = await page.locator('dt').count();
+    assert.ok(total >= 50, `${total} terms`);
+    await tabTo(page, () => document.activeElement.id === 'q');
+    await page.keyboard.type('tlv');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/begrippen\?q=tlv$/);
+    assert.equal(await page.inputValue('#q'), 'tlv', 'the search stays in the field');
+    const found = await page.locator('dt').count();
+    assert.ok(found >= 1 && found < total, `${found} of ${total}`);
+    assert.equal(await page.locator('dt').first().getAttribute('id'), 'tlv');
+    assert.match(await page.locator('[role="status"]').textContent(), /gevonden voor ‘tlv’/);
+    if (javaScriptEnabled) assert.deepEqual(await axeViolations(page), [], 'search results page');
+    await context.close();
+  });
+}
+
+test('a term link leads to its definition', async () => {
+  const { context, page } = await newPage();
+  await page.goto(server.url + '/zorgplicht');
+  const link = page.locator('main a.passend-term[href="/begrippen#zorgplicht"]');
+  assert.equal(await link.count(), 1);
+  await link.click();
+  await page.waitForURL(server.url + '/begrippen#zorgplicht');
+  const targeted = await page.evaluate(() => document.querySelector(':target')?.id);
+  assert.equal(targeted, 'zorgplicht');
+  await context.close();
+});
+
+test('the axe check itself sees a planted violation (so the checks above can fail)', async () => {
+  const { context, page } = await newPage();
+  await page.goto(server.url + '/');
+  await page.evaluate(() => {
+    const img = document.createElement('img');
+    img.src = '/static/favicon.svg';
+    document.querySelector('main').append(img);
+  });
+  const violations = await axeViolations(page);
+  assert.ok(violations.some((v) => v.startsWith('image-alt')), JSON.stringify(violations));
+  await context.close();
+});
