@@ -25,6 +25,7 @@ CREATE TABLE content_page_versions (
     summary       TEXT NOT NULL,
     nav_order     BIGINT,
     nav_label     TEXT,
+    no_link_terms TEXT NOT NULL,              -- glossary ids not linked on this page, comma-separated
     body_md       TEXT NOT NULL,
     author_kind   TEXT NOT NULL CHECK (author_kind IN ('seed', 'user')),
     source_hash   TEXT,

@@ -47,6 +47,8 @@ pub struct PageSource {
     pub nav_order: Option<i32>,
     /// Short label in the menu; `None` uses the title.
     pub nav_label: Option<String>,
+    /// Glossary term ids that are not linked on this page (where a word means something else).
+    pub no_link: Vec<String>,
     /// The Markdown body.
     pub body: String,
 }
@@ -83,6 +85,7 @@ pub fn parse_page(
         _ => return Err(ContentError::MissingFrontMatter(file.to_owned())),
     }
     let (mut title, mut summary, mut nav_order, mut nav_label) = (None, None, None, None);
+    let mut no_link = Vec::new();
     let mut body_start = None;
     for (i, line) in lines.by_ref() {
         if line.trim_end() == "---" {
@@ -104,6 +107,16 @@ pub fn parse_page(
                 })?)
             }
             "nav_label" => nav_label = Some(value.to_owned()),
+            "nolink" => {
+                no_link = split_list(value);
+                if let Some(bad) = no_link.iter().find(|id| !valid_slug(id)) {
+                    return Err(ContentError::BadField {
+                        file: file.to_owned(),
+                        line: i + 1,
+                        message: format!("ongeldige id '{bad}' in nolink"),
+                    });
+                }
+            }
             other => {
                 return Err(ContentError::BadField {
                     file: file.to_owned(),
@@ -133,8 +146,19 @@ pub fn parse_page(
         })?,
         nav_order,
         nav_label,
+        no_link,
         body: body.trim().to_owned() + "\n",
     })
+}
+
+/// Splits a comma-separated list, dropping empty items.
+pub fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn split_field<'a>(
@@ -226,12 +250,7 @@ pub fn parse_glossary(file: &str, source: &str) -> Result<GlossarySource, Conten
                         continue;
                     }
                     "aliases" => {
-                        current.aliases = value
-                            .split(',')
-                            .map(str::trim)
-                            .filter(|a| !a.is_empty())
-                            .map(str::to_owned)
-                            .collect();
+                        current.aliases = split_list(value);
                         continue;
                     }
                     _ => {}
@@ -277,12 +296,13 @@ mod tests {
 
     #[test]
     fn parses_a_page() {
-        let src = "---\ntitle: Zorgplicht\nsummary: \"Kort: zo werkt het\"\nnav: 5\nnav_label: Zorg\n---\n\n## Wat is het?\n\nTekst.\n";
+        let src = "---\ntitle: Zorgplicht\nsummary: \"Kort: zo werkt het\"\nnav: 5\nnav_label: Zorg\nnolink: bezwaar, po-vo\n---\n\n## Wat is het?\n\nTekst.\n";
         let p = parse_page("nl/zorgplicht.md", Lang::Nl, "zorgplicht", src).unwrap();
         assert_eq!(p.title, "Zorgplicht");
         assert_eq!(p.summary, "Kort: zo werkt het");
         assert_eq!(p.nav_order, Some(5));
         assert_eq!(p.nav_label.as_deref(), Some("Zorg"));
+        assert_eq!(p.no_link, vec!["bezwaar", "po-vo"]);
         assert_eq!(p.body, "## Wat is het?\n\nTekst.\n");
     }
 

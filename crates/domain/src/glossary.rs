@@ -41,6 +41,20 @@ pub struct Glossary {
     terms: Vec<Term>,
 }
 
+/// The folded words of a text: letters and digits only.
+fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A text folded and without anything but letters and digits: `IB'er` and `ib-er` both give `iber`.
+fn squash(text: &str) -> String {
+    fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
 /// A search hit, ranked: a match on the term itself comes before a match in the definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Rank {
@@ -71,36 +85,51 @@ impl Glossary {
         self.terms.is_empty()
     }
 
-    /// Finds terms for a query, ignoring case and accents. Every word of the query must occur in
-    /// the term, its expansion, its aliases or its definition. Hits on the term come first.
+    /// Finds terms for a query, ignoring case, accents and punctuation (`IBer` finds `IB'er`).
+    ///
+    /// Every word of the query must match. A word matches a name (the term, its expansion or an
+    /// alias) when a word of that name starts with it; words of four letters or more also match
+    /// words of the definition that start with them. Short words (up to three letters) match
+    /// only whole words of names, so `so` finds SO and not every "soms". Hits on the whole name
+    /// come first, then hits on names, then hits in definitions; A–Z within each.
     pub fn search(&self, query: &str) -> Vec<&Term> {
-        let words: Vec<String> = fold(query)
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if words.is_empty() {
+        let query_words = words(query);
+        if query_words.is_empty() {
             return self.terms.iter().collect();
         }
-        let whole = words.join(" ");
+        let whole = squash(query);
         let mut hits: Vec<(Rank, &Term)> = Vec::new();
         for t in &self.terms {
-            let mut names = vec![fold(&t.term)];
-            names.extend(t.expansion.iter().map(|e| fold(e)));
-            names.extend(t.aliases.iter().map(|a| fold(a)));
-            let all = format!("{} {}", names.join(" "), fold(&t.definition));
-            if !words.iter().all(|w| all.contains(w.as_str())) {
-                continue;
-            }
-            let rank = if names.contains(&whole) {
+            let names: Vec<&str> = std::iter::once(t.term.as_str())
+                .chain(t.expansion.as_deref())
+                .chain(t.aliases.iter().map(String::as_str))
+                .collect();
+            let name_words: Vec<String> = names.iter().flat_map(|n| words(n)).collect();
+            let definition_words = words(&t.definition);
+            let in_names = |w: &String| {
+                name_words.iter().any(|n| {
+                    if w.chars().count() <= 3 {
+                        n == w
+                    } else {
+                        n.starts_with(w.as_str())
+                    }
+                })
+            };
+            let in_definition = |w: &String| {
+                w.chars().count() >= 4 && definition_words.iter().any(|d| d.starts_with(w.as_str()))
+            };
+            let squashed: Vec<String> = names.iter().map(|n| squash(n)).collect();
+            let rank = if squashed.contains(&whole) {
                 Rank::Exact
-            } else if words
-                .iter()
-                .all(|w| names.iter().any(|n| n.contains(w.as_str())))
+            } else if query_words.iter().all(in_names)
+                || (whole.chars().count() >= 4
+                    && squashed.iter().any(|n| n.starts_with(whole.as_str())))
             {
                 Rank::TermOrAlias
-            } else {
+            } else if query_words.iter().all(|w| in_names(w) || in_definition(w)) {
                 Rank::Definition
+            } else {
+                continue;
             };
             hits.push((rank, t));
         }
@@ -193,6 +222,13 @@ mod tests {
                 "Een school met kleine groepen. Nodig: een TLV.",
             ),
             term(
+                "ib-er",
+                "IB'er",
+                Some("intern begeleider"),
+                &[],
+                "Coördineert de hulp.",
+            ),
+            term(
                 "ozl",
                 "OZL",
                 Some("onderwijsondersteuning zieke leerlingen"),
@@ -206,7 +242,7 @@ mod tests {
     fn sorted_and_indexed() {
         let g = sample();
         let names: Vec<_> = g.terms().iter().map(|t| t.term.as_str()).collect();
-        assert_eq!(names, ["OZL", "SBO", "TLV", "Zorgplicht"]);
+        assert_eq!(names, ["IB'er", "OZL", "SBO", "TLV", "Zorgplicht"]);
         let all: Vec<&Term> = g.terms().iter().collect();
         let letters = Glossary::letters(&all);
         assert_eq!(letters.len(), 26);
@@ -218,7 +254,7 @@ mod tests {
     fn search_ranks_term_matches_first() {
         let g = sample();
         let hits: Vec<_> = g.search("tlv").iter().map(|t| t.key.as_str()).collect();
-        assert_eq!(hits, ["tlv", "sbo"]);
+        assert_eq!(hits, ["tlv"]);
         let hits: Vec<_> = g
             .search("Toelaatbaarheidsverklaring")
             .iter()
@@ -227,7 +263,18 @@ mod tests {
         assert_eq!(hits, ["tlv"]);
         assert_eq!(g.search("zieke leerlingen").len(), 1);
         assert!(g.search("giraffe").is_empty());
-        assert_eq!(g.search("  ").len(), 4);
+        // Short words match whole name words only; longer ones also definition words by prefix.
+        assert!(g.search("so").is_empty(), "no 'so' inside other words");
+        assert_eq!(g.search("groepen").len(), 1, "SBO's definition");
+        assert!(g.search("roepen").is_empty(), "not inside a word");
+        assert_eq!(g.search("  ").len(), 5);
+        for q in ["IBer", "ib-er", "ib'er", "intern begeleider"] {
+            assert_eq!(
+                g.search(q).first().map(|t| t.key.as_str()),
+                Some("ib-er"),
+                "{q}"
+            );
+        }
     }
 
     #[test]

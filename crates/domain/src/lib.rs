@@ -3,11 +3,13 @@
 //!
 //! - [`lang`]: the two languages of the site (Dutch first, English second).
 //! - [`content`]: the Markdown sources of the public pages and the begrippenlijst.
+//! - [`duo`]: DUO open data files (school locations, pupil counts), parsed as DUO publishes them.
 //! - [`glossary`]: the begrippenlijst, its search and the A–Z index.
 //! - [`markdown`]: safe Markdown rendering that links glossary terms (never lets raw HTML through).
 //! - [`text`]: small text helpers (folding for search, HTML escaping).
 
 pub mod content;
+pub mod duo;
 pub mod glossary;
 pub mod lang;
 pub mod markdown;

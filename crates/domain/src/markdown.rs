@@ -20,6 +20,8 @@ pub struct RenderOptions<'a> {
     pub glossary: Option<&'a Glossary>,
     /// The path of the begrippenlijst page in the page's language (`/begrippen`, `/en/begrippen`).
     pub glossary_path: &'a str,
+    /// Term ids never linked on this page.
+    pub no_link: &'a [String],
 }
 
 /// Renders Markdown to HTML that is safe to embed in a page.
@@ -28,7 +30,15 @@ pub fn render(markdown: &str, options: &RenderOptions<'_>) -> String {
         out: String::with_capacity(markdown.len() * 3 / 2),
         patterns: options
             .glossary
-            .map(Glossary::link_patterns)
+            .map(|g| {
+                let mut patterns = g.link_patterns();
+                patterns.retain(|p| {
+                    g.terms()
+                        .get(p.term)
+                        .is_some_and(|t| !options.no_link.contains(&t.key))
+                });
+                patterns
+            })
             .unwrap_or_default(),
         glossary: options.glossary,
         glossary_path: options.glossary_path,
@@ -444,6 +454,7 @@ mod tests {
         RenderOptions {
             glossary: Some(g),
             glossary_path: "/begrippen",
+            no_link: &[],
         }
     }
 
@@ -552,12 +563,29 @@ mod tests {
     }
 
     #[test]
+    fn excluded_terms_are_not_linked() {
+        let g = glossary();
+        let skip = vec!["zorgplicht".to_owned()];
+        let html = render(
+            "De zorgplicht en de TLV.",
+            &RenderOptions {
+                glossary: Some(&g),
+                glossary_path: "/begrippen",
+                no_link: &skip,
+            },
+        );
+        assert!(!html.contains("#zorgplicht"), "{html}");
+        assert!(html.contains("#tlv"), "{html}");
+    }
+
+    #[test]
     fn duplicate_headings_get_unique_ids() {
         let html = render(
             "## Vraag\n\n## Vraag\n",
             &RenderOptions {
                 glossary: None,
                 glossary_path: "/begrippen",
+                no_link: &[],
             },
         );
         assert!(html.contains("id=\"vraag\""));

@@ -105,6 +105,7 @@ pub async fn run(db: &Db, tenant_id: i64) -> anyhow::Result<SeedReport> {
     let content = parse_embedded()?;
     let mut report = SeedReport::default();
     for (page, hash) in &content.pages {
+        let no_link = page.no_link.join(", ");
         let seed = PageSeed {
             lang: page.lang,
             slug: &page.slug,
@@ -112,6 +113,7 @@ pub async fn run(db: &Db, tenant_id: i64) -> anyhow::Result<SeedReport> {
             summary: &page.summary,
             nav_order: page.nav_order.map(i64::from),
             nav_label: page.nav_label.as_deref(),
+            no_link_terms: &no_link,
             body_md: &page.body,
             source_hash: hash,
         };

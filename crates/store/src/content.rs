@@ -5,7 +5,7 @@
 //! and the page was never edited by a person.
 
 use crate::{Db, StoreResult, on_db};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use passend_domain::Lang;
 use passend_domain::glossary::Term;
 
@@ -24,8 +24,12 @@ pub struct Page {
     pub nav_order: Option<i64>,
     /// Label in the main menu.
     pub nav_label: Option<String>,
+    /// Glossary term ids not linked on this page, comma-separated.
+    pub no_link_terms: String,
     /// The Markdown body.
     pub body_md: String,
+    /// When this version was made.
+    pub created_at: DateTime<Utc>,
 }
 
 /// A page as listed in the menu or footer.
@@ -63,6 +67,8 @@ pub struct PageSeed<'a> {
     pub nav_order: Option<i64>,
     /// Menu label.
     pub nav_label: Option<&'a str>,
+    /// Glossary term ids not linked on this page, comma-separated.
+    pub no_link_terms: &'a str,
     /// Body.
     pub body_md: &'a str,
     /// A hash of the source file, to notice changes.
@@ -158,8 +164,8 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
         if let Some(page_id) = page_id {
             sqlx::query(
                 "INSERT INTO content_page_versions
-                 (page_id, version_no, title, summary, nav_order, nav_label, body_md, author_kind, source_hash, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'seed', $8, $9)",
+                 (page_id, version_no, title, summary, nav_order, nav_label, no_link_terms, body_md, author_kind, source_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'seed', $9, $10)",
             )
             .bind(page_id)
             .bind(next_version)
@@ -167,6 +173,7 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
             .bind(seed.summary)
             .bind(seed.nav_order)
             .bind(seed.nav_label)
+            .bind(seed.no_link_terms)
             .bind(seed.body_md)
             .bind(seed.source_hash)
             .bind(now)
@@ -238,7 +245,7 @@ pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreRes
 /// The current version of a page, or `None` when it does not exist.
 pub async fn page(db: &Db, tenant_id: i64, lang: Lang, slug: &str) -> StoreResult<Option<Page>> {
     let page = on_db!(db, pool => sqlx::query_as::<_, Page>(
-        "SELECT v.id AS version_id, v.version_no, v.title, v.summary, v.nav_order, v.nav_label, v.body_md
+        "SELECT v.id AS version_id, v.version_no, v.title, v.summary, v.nav_order, v.nav_label, v.no_link_terms, v.body_md, v.created_at
          FROM content_pages p JOIN content_page_versions v ON v.page_id = p.id
          WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3
          ORDER BY v.version_no DESC LIMIT 1",
@@ -331,6 +338,8 @@ pub struct PageEdit<'a> {
     pub nav_order: Option<i64>,
     /// Menu label.
     pub nav_label: Option<&'a str>,
+    /// Glossary term ids not linked on this page, comma-separated.
+    pub no_link_terms: &'a str,
     /// Body.
     pub body_md: &'a str,
 }
@@ -361,8 +370,8 @@ pub async fn edit_page(
                 let next = l.version_no.unwrap_or(0) + 1;
                 sqlx::query(
                     "INSERT INTO content_page_versions
-                     (page_id, version_no, title, summary, nav_order, nav_label, body_md, author_kind, source_hash, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'user', NULL, $8)",
+                     (page_id, version_no, title, summary, nav_order, nav_label, no_link_terms, body_md, author_kind, source_hash, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'user', NULL, $9)",
                 )
                 .bind(l.owner_id)
                 .bind(next)
@@ -370,6 +379,7 @@ pub async fn edit_page(
                 .bind(edit.summary)
                 .bind(edit.nav_order)
                 .bind(edit.nav_label)
+                .bind(edit.no_link_terms)
                 .bind(edit.body_md)
                 .bind(now)
                 .execute(&mut *tx)

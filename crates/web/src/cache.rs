@@ -6,6 +6,7 @@
 //! database, and a page is rendered from Markdown only once per version.
 
 use passend_domain::Lang;
+use passend_domain::content::split_list;
 use passend_domain::glossary::Glossary;
 use passend_domain::markdown::{RenderOptions, render};
 use passend_store::content::{self, PageLink};
@@ -24,6 +25,8 @@ pub struct RenderedPage {
     pub html: String,
     /// Version number.
     pub version_no: i64,
+    /// The day this version was made (UTC).
+    pub changed_on: chrono::NaiveDate,
 }
 
 /// Everything of one language, for one content stamp.
@@ -62,11 +65,13 @@ impl LangContent {
         let glossary_path = Self::glossary_path(lang);
         // The begrippenlijst's own introduction does not link to itself.
         let glossary = (slug != "begrippen").then_some(&self.glossary);
+        let no_link = split_list(&page.no_link_terms);
         let html = render(
             &page.body_md,
             &RenderOptions {
                 glossary,
                 glossary_path: &glossary_path,
+                no_link: &no_link,
             },
         );
         let rendered = Arc::new(RenderedPage {
@@ -74,6 +79,7 @@ impl LangContent {
             summary: page.summary,
             html,
             version_no: page.version_no,
+            changed_on: page.created_at.date_naive(),
         });
         lock(&self.pages).insert(slug.to_owned(), Arc::clone(&rendered));
         Ok(Some(rendered))
@@ -118,6 +124,7 @@ impl ContentCache {
                     &RenderOptions {
                         glossary: None,
                         glossary_path: &glossary_path,
+                        no_link: &[],
                     },
                 );
                 (t.key.clone(), html)

@@ -33,6 +33,8 @@ pub struct Ui {
     pub terms_total: &'static str,
     /// "{n} begrippen gevonden voor “{q}”".
     pub terms_found: &'static str,
+    /// "1 begrip gevonden voor “{q}”".
+    pub terms_found_one: &'static str,
     /// "Geen begrippen gevonden voor “{q}”".
     pub terms_none: &'static str,
     /// The expansion prefix on the begrippenlijst ("voluit").
@@ -45,8 +47,10 @@ pub struct Ui {
     pub footer_more: &'static str,
     /// Footer heading: help.
     pub footer_help: &'static str,
-    /// "Laatst gewijzigd" before a date.
+    /// "Laatst bijgewerkt op" before a date.
     pub last_changed: &'static str,
+    /// Month names, January first.
+    pub months: [&'static str; 12],
     /// Error page: not found title.
     pub not_found_title: &'static str,
     /// Error page: not found text.
@@ -82,13 +86,28 @@ pub static NL: Ui = Ui {
     index_label: "Begrippen per letter",
     terms_total: "{n} begrippen",
     terms_found: "{n} begrippen gevonden voor ‘{q}’",
+    terms_found_one: "1 begrip gevonden voor ‘{q}’",
     terms_none: "Geen begrippen gevonden voor ‘{q}’. Probeer een ander woord, of bekijk de hele lijst.",
     expansion: "voluit",
     footer_about: "Over deze website",
     footer_text: "Deze website legt uit hoe passend onderwijs in Almere werkt. U hebt geen account nodig.",
     footer_more: "Meer op deze website",
     footer_help: "Hulp nodig?",
-    last_changed: "Versie",
+    last_changed: "Laatst bijgewerkt op",
+    months: [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
     not_found_title: "Deze pagina bestaat niet",
     not_found_text: "Misschien is de pagina verplaatst, of is het adres niet goed overgenomen. Controleer het adres, of ga naar de homepagina.",
     server_error_title: "Er ging iets mis",
@@ -115,13 +134,28 @@ pub static EN: Ui = Ui {
     index_label: "Terms by letter",
     terms_total: "{n} terms",
     terms_found: "{n} terms found for ‘{q}’",
+    terms_found_one: "1 term found for ‘{q}’",
     terms_none: "No terms found for ‘{q}’. Try another word, or see the whole list.",
     expansion: "in full",
     footer_about: "About this website",
     footer_text: "This website explains how passend onderwijs works in Almere. You do not need an account.",
     footer_more: "More on this website",
     footer_help: "Need help?",
-    last_changed: "Version",
+    last_changed: "Last updated on",
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
     not_found_title: "This page does not exist",
     not_found_text: "The page may have moved, or the address was not copied correctly. Check the address, or go to the home page.",
     server_error_title: "Something went wrong",
@@ -144,4 +178,27 @@ pub fn ui(lang: Lang) -> &'static Ui {
 /// Fills `{n}` and `{q}` in a text.
 pub fn fill(template: &str, n: usize, q: &str) -> String {
     template.replace("{n}", &n.to_string()).replace("{q}", q)
+}
+
+/// A date in long form: "28 november 2026" (nl), "28 November 2026" (en).
+pub fn long_date(ui: &Ui, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let month = ui
+        .months
+        .get(date.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{} {} {}", date.day(), month, date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_languages() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        assert_eq!(long_date(&NL, d), "2 maart 2026");
+        assert_eq!(long_date(&EN, d), "2 March 2026");
+    }
 }

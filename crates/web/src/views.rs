@@ -53,8 +53,8 @@ pub struct PageView<'a> {
     pub show_lead: bool,
     /// Rendered, safe body.
     pub body_html: &'a str,
-    /// Version number of the page.
-    pub version_no: i64,
+    /// The day the current version was made, in long form.
+    pub changed_on: String,
 }
 
 /// A term on the begrippenlijst page.

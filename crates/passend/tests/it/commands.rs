@@ -4,6 +4,7 @@ use crate::support::TestDb;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn passend() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_passend"));
@@ -61,6 +62,15 @@ async fn migrate_then_serve_then_stop_on_sigterm() {
         .unwrap();
     assert_eq!(body.status(), 200);
 
+    // A request in flight when SIGTERM arrives: its head is half sent.
+    let host = url.trim_start_matches("http://").to_owned();
+    let mut in_flight = tokio::net::TcpStream::connect(&host).await.unwrap();
+    in_flight
+        .write_all(b"GET /zorgplicht HTTP/1.1\r\nHost: passend\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")
@@ -68,6 +78,29 @@ async fn migrate_then_serve_then_stop_on_sigterm() {
             .status()
             .unwrap()
             .success()
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    in_flight
+        .write_all(b"Accept-Encoding: identity\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        in_flight.read_to_end(&mut response),
+    )
+    .await
+    .expect("the request in flight is answered")
+    .unwrap();
+    let response = String::from_utf8_lossy(&response);
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "{}",
+        &response[..response.len().min(200)]
+    );
+    assert!(
+        response.trim_end().ends_with("</html>"),
+        "the whole page arrives"
     );
     let started = Instant::now();
     let status = loop {

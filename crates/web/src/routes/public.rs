@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::cache::LangContent;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{fill, ui};
+use crate::i18n::{fill, long_date, ui};
 use crate::views::{GlossaryView, Layout, LetterGroup, NavItem, PageView, TermView};
 use askama::Template;
 use axum::Router;
@@ -110,7 +110,7 @@ async fn page(State(state): State<AppState>, lang: Lang, slug: String) -> AppRes
         layout: layout(&state, &content, lang, &slug, &page.title, &page.summary),
         show_lead: slug == "home",
         body_html: &page.html,
-        version_no: page.version_no,
+        changed_on: long_date(ui(lang), page.changed_on),
     };
     Ok(Html(view.render()?))
 }
@@ -154,6 +154,7 @@ async fn glossary(
     let result_line = match (searching, hits.len()) {
         (false, n) => fill(t.terms_total, n, ""),
         (true, 0) => fill(t.terms_none, 0, &query),
+        (true, 1) => fill(t.terms_found_one, 1, &query),
         (true, n) => fill(t.terms_found, n, &query),
     };
     let view_of = |term: &Term| TermView {
