@@ -71,12 +71,59 @@ fn main() -> Result<(), String> {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         css.push_str(&minify(&text));
     }
+    // The map: Leaflet and its marker clustering from npm, then our own script and styles.
+    let mut map_js = String::new();
+    let mut map_css = String::new();
+    for (file, into_js) in [
+        ("leaflet/dist/leaflet.js", true),
+        ("leaflet.markercluster/dist/leaflet.markercluster.js", true),
+        ("leaflet/dist/leaflet.css", false),
+        ("leaflet.markercluster/dist/MarkerCluster.css", false),
+        (
+            "leaflet.markercluster/dist/MarkerCluster.Default.css",
+            false,
+        ),
+    ] {
+        let path = node_modules.join(file);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "cannot read {} ({e}). Run `npm ci` in the repository root first.",
+                path.display()
+            )
+        })?;
+        if into_js {
+            // Source map comments point to files we do not serve.
+            let text: String = text
+                .lines()
+                .filter(|l| !l.starts_with("//# sourceMappingURL"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            map_js.push_str(&text);
+            map_js.push_str(";\n");
+        } else {
+            map_css.push_str(&minify(&text));
+        }
+    }
+    for (own, into_js) in [("assets/kaart.js", true), ("assets/kaart.css", false)] {
+        let path = manifest.join(own);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if into_js {
+            map_js.push_str(&text);
+        } else {
+            map_css.push_str(&minify(&text));
+        }
+    }
     let favicon_path = manifest.join("assets/favicon.svg");
     println!("cargo:rerun-if-changed={}", favicon_path.display());
     let favicon = std::fs::read(&favicon_path).map_err(|e| format!("cannot read favicon: {e}"))?;
 
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     write(&out.join("passend.css"), css.as_bytes())?;
+    write(&out.join("kaart.js"), map_js.as_bytes())?;
+    write(&out.join("kaart.css"), map_css.as_bytes())?;
     let mut generated = String::new();
     let css_hash = fnv1a(css.as_bytes());
     let fav_hash = fnv1a(&favicon);
@@ -103,6 +150,28 @@ fn main() -> Result<(), String> {
         generated,
         "pub const FAVICON_ETAG: &str = \"\\\"{fav_hash:016x}\\\"\";"
     );
+    for (name, bytes, what) in [
+        ("kaart.js", map_js.as_bytes(), "MAP_JS"),
+        ("kaart.css", map_css.as_bytes(), "MAP_CSS"),
+    ] {
+        let hash = fnv1a(bytes);
+        let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
+        let _ = writeln!(generated, "/// Name of {name} with its content hash.");
+        let _ = writeln!(
+            generated,
+            "pub const {what}_NAME: &str = \"{stem}.{hash:016x}.{ext}\";"
+        );
+        let _ = writeln!(generated, "/// {name}.");
+        let _ = writeln!(
+            generated,
+            "pub static {what}: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}\"));"
+        );
+        let _ = writeln!(generated, "/// ETag of {name}.");
+        let _ = writeln!(
+            generated,
+            "pub const {what}_ETAG: &str = \"\\\"{hash:016x}\\\"\";"
+        );
+    }
     write(&out.join("assets_gen.rs"), generated.as_bytes())?;
     Ok(())
 }

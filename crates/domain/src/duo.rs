@@ -295,9 +295,47 @@ pub enum DuoData {
     Leerlingen(Vec<PupilCounts>),
 }
 
+/// Which DUO file it was, from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// *Alle schoolvestigingen basisonderwijs*.
+    BoVestigingen,
+    /// *Alle vestigingen sbo, so en vso*.
+    SpecialVestigingen,
+    /// *Historisch overzicht aantal leerlingen per schoolvestiging*.
+    Leerlingen,
+}
+
+impl FileKind {
+    /// The school types whose locations this file lists completely (for closing vanished ones).
+    pub fn scope(self) -> &'static [SchoolType] {
+        match self {
+            FileKind::BoVestigingen => &[SchoolType::Bo],
+            FileKind::SpecialVestigingen => &[
+                SchoolType::Sbo,
+                SchoolType::So,
+                SchoolType::Vso,
+                SchoolType::SoVso,
+            ],
+            FileKind::Leerlingen => &[],
+        }
+    }
+
+    /// Short name, as stored with the import.
+    pub fn code(self) -> &'static str {
+        match self {
+            FileKind::BoVestigingen => "bo",
+            FileKind::SpecialVestigingen => "sbo-so-vso",
+            FileKind::Leerlingen => "leerlingen",
+        }
+    }
+}
+
 /// A parsed file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed {
+    /// Which file it was.
+    pub kind: FileKind,
     /// The rows kept.
     pub data: DuoData,
     /// Rows skipped or remarked on.
@@ -501,7 +539,13 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
                 code,
             });
         }
+        let kind = if c_type.is_some() {
+            FileKind::SpecialVestigingen
+        } else {
+            FileKind::BoVestigingen
+        };
         return Ok(Parsed {
+            kind,
             data: DuoData::Vestigingen(out),
             warnings,
             encoding,
@@ -581,6 +625,7 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
             });
         }
         return Ok(Parsed {
+            kind: FileKind::Leerlingen,
             data: DuoData::Leerlingen(out),
             warnings,
             encoding,

@@ -4,15 +4,19 @@
 //! - [`lang`]: the two languages of the site (Dutch first, English second).
 //! - [`content`]: the Markdown sources of the public pages and the begrippenlijst.
 //! - [`duo`]: DUO open data files (school locations, pupil counts), parsed as DUO publishes them.
+//! - [`geo`]: coordinates (EduGIS BAG points, PC4 centroids) and distances.
+//! - [`support`]: the taxonomy of ondersteuningsaanbod and what DUO codes imply.
 //! - [`glossary`]: the begrippenlijst, its search and the A–Z index.
 //! - [`markdown`]: safe Markdown rendering that links glossary terms (never lets raw HTML through).
 //! - [`text`]: small text helpers (folding for search, HTML escaping).
 
 pub mod content;
 pub mod duo;
+pub mod geo;
 pub mod glossary;
 pub mod lang;
 pub mod markdown;
+pub mod support;
 pub mod text;
 
 pub use lang::Lang;

@@ -111,7 +111,17 @@ pub struct Config {
     pub tenant_name: String,
     /// `PASSEND_LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `PASSEND_MAP_TILES`: tile URL template of the map (`{z}/{x}/{y}`).
+    pub map_tiles: String,
+    /// `PASSEND_MAP_ATTRIBUTION`: the map's attribution text.
+    pub map_attribution: String,
 }
+
+/// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
+pub const DEFAULT_MAP_TILES: &str =
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png";
+/// Its attribution.
+pub const DEFAULT_MAP_ATTRIBUTION: &str = "Kaartgegevens © Kadaster (PDOK BRT-Achtergrondkaart)";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,6 +132,8 @@ struct FileConfig {
     tenant_code: Option<String>,
     tenant_name: Option<String>,
     log_format: Option<LogFormat>,
+    map_tiles: Option<String>,
+    map_attribution: Option<String>,
 }
 
 impl Config {
@@ -181,6 +193,12 @@ impl Config {
                 .or(file.tenant_name)
                 .unwrap_or_else(|| "Passend Onderwijs Almere".to_owned()),
             log_format,
+            map_tiles: env("PASSEND_MAP_TILES")
+                .or(file.map_tiles)
+                .unwrap_or_else(|| DEFAULT_MAP_TILES.to_owned()),
+            map_attribution: env("PASSEND_MAP_ATTRIBUTION")
+                .or(file.map_attribution)
+                .unwrap_or_else(|| DEFAULT_MAP_ATTRIBUTION.to_owned()),
         })
     }
 

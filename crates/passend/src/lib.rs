@@ -13,6 +13,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub mod config;
+pub mod import;
 pub mod seed;
 pub mod telemetry;
 
@@ -54,12 +55,29 @@ impl Server {
             kept = report.kept,
             "content seeded"
         );
+        if let Some(reports) = import::load_shipped_if_empty(&db).await? {
+            let locations: usize = reports
+                .iter()
+                .filter_map(|r| r.changes)
+                .map(|c| c.new)
+                .sum();
+            tracing::info!(
+                locations,
+                files = reports.len(),
+                "loaded the shipped Almere data"
+            );
+        }
         let state = AppState {
             db: db.clone(),
             tenant_id: tenant.id,
             site_name: tenant.name.clone(),
             https: config.https(),
             cache: Arc::new(passend_web::cache::ContentCache::default()),
+            map_cache: Arc::new(passend_web::map::MapCache::default()),
+            map: passend_web::MapSettings {
+                tiles: config.map_tiles.clone(),
+                attribution: config.map_attribution.clone(),
+            },
         };
         let app = passend_web::router(state);
         let listener = tokio::net::TcpListener::bind(config.addr)

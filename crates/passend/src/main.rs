@@ -24,11 +24,30 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Import data files.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Ask a running server for /healthz; exit 0 when healthy (for container health checks).
     Healthcheck {
         /// Base URL of the server; defaults to http://PASSEND_ADDR.
         #[arg(long)]
         url: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportWhat {
+    /// DUO files exactly as DUO publishes them (bo and sbo/so/vso locations, pupil counts),
+    /// and the geo files (EduGIS BAG points, PC4 centroids); the kind is read from the header.
+    Duo {
+        /// Keep only locations in this gemeente (the location's gemeente, e.g. 0034 for Almere).
+        #[arg(long)]
+        gemeente: Option<String>,
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -69,6 +88,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             println!("Migraties toegepast op {}", config.database_url);
             Ok(())
+        }
+        Command::Import {
+            what: ImportWhat::Duo { gemeente, files },
+        } => {
+            telemetry::init(config.log_format);
+            let db = open_database(&config).await?;
+            let (report, ok) = passend::import::run_cli(&db, &files, gemeente.as_deref()).await?;
+            db.close().await;
+            print!("{report}");
+            if ok {
+                Ok(())
+            } else {
+                bail!("niet alle bestanden zijn ingelezen")
+            }
         }
         Command::Healthcheck { url } => healthcheck(&config, url).await,
     }

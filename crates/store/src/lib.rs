@@ -5,7 +5,8 @@
 //! pool through the [`on_db!`] macro. The schema lives in `migrations/sqlite` and
 //! `migrations/postgres` (identical file names) and is applied at start.
 //!
-//! Modules are per aggregate: [`content`] holds the versioned public pages and begrippenlijst.
+//! Modules are per aggregate: [`content`] holds the versioned public pages and begrippenlijst;
+//! [`locations`] the school locations, coordinates, pupil counts and voorzieningen of the map.
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -16,6 +17,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub mod content;
+pub mod locations;
 pub mod tenants;
 
 /// Runs the same code on whichever pool the [`Db`] holds. The body is compiled once per backend,

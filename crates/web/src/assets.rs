@@ -15,11 +15,27 @@ pub fn css_href() -> &'static str {
     HREF.get_or_init(|| format!("/static/{CSS_NAME}"))
 }
 
+/// The path of the map script (Leaflet, marker clustering, ours).
+pub fn map_js_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| format!("/static/{MAP_JS_NAME}"))
+}
+
+/// The path of the map stylesheet.
+pub fn map_css_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| format!("/static/{MAP_CSS_NAME}"))
+}
+
 /// `GET /static/{file}`.
 pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
     let (body, content_type, etag, immutable): (&'static [u8], &str, &str, bool) =
         if file == CSS_NAME {
             (CSS, "text/css; charset=utf-8", CSS_ETAG, true)
+        } else if file == MAP_JS_NAME {
+            (MAP_JS, "text/javascript; charset=utf-8", MAP_JS_ETAG, true)
+        } else if file == MAP_CSS_NAME {
+            (MAP_CSS, "text/css; charset=utf-8", MAP_CSS_ETAG, true)
         } else if file == "favicon.svg" {
             (FAVICON, "image/svg+xml", FAVICON_ETAG, false)
         } else {

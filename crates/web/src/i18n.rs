@@ -202,3 +202,268 @@ mod tests {
         assert_eq!(long_date(&EN, d), "2 March 2026");
     }
 }
+
+/// Texts of the voorzieningenkaart.
+#[derive(Debug)]
+pub struct MapTexts {
+    /// Page title.
+    pub title: &'static str,
+    /// Introduction.
+    pub intro: &'static str,
+    /// Heading of the filter form.
+    pub search_heading: &'static str,
+    /// Label: name or address.
+    pub q_label: &'static str,
+    /// Legend: kind of school.
+    pub kind_legend: &'static str,
+    /// Legend: cluster.
+    pub cluster_legend: &'static str,
+    /// Legend: themes.
+    pub theme_legend: &'static str,
+    /// Hint under the themes.
+    pub theme_hint: &'static str,
+    /// Label: denominatie.
+    pub denominatie_label: &'static str,
+    /// Option: any denominatie.
+    pub any: &'static str,
+    /// Label: postcode.
+    pub postcode_label: &'static str,
+    /// Hint: postcode.
+    pub postcode_hint: &'static str,
+    /// Label: radius.
+    pub radius_label: &'static str,
+    /// Button: search.
+    pub search_button: &'static str,
+    /// Link: clear filters.
+    pub clear: &'static str,
+    /// Button: use my location (JavaScript only).
+    pub use_location: &'static str,
+    /// "{n} locaties" / "1 locatie".
+    pub results_many: &'static str,
+    /// One result.
+    pub results_one: &'static str,
+    /// No results.
+    pub results_none: &'static str,
+    /// "gesorteerd op afstand tot {p}".
+    pub sorted_by_distance: &'static str,
+    /// Error summary heading.
+    pub error_heading: &'static str,
+    /// Postcode not valid.
+    pub err_postcode: &'static str,
+    /// Postcode unknown.
+    pub err_postcode_unknown: &'static str,
+    /// Label before a distance.
+    pub distance: &'static str,
+    /// Label: support.
+    pub support: &'static str,
+    /// Profile not filled in.
+    pub not_filled_in: &'static str,
+    /// Approximate location note.
+    pub approximate: &'static str,
+    /// Pagination label.
+    pub pagination: &'static str,
+    /// Previous page.
+    pub previous: &'static str,
+    /// Next page.
+    pub next: &'static str,
+    /// "Pagina {n} van {q}".
+    pub page_of: &'static str,
+    /// Map region label.
+    pub map_label: &'static str,
+    /// Open data heading.
+    pub open_data: &'static str,
+    /// Kind labels: bo, sbo, so, vso, so-vso.
+    pub kinds: [&'static str; 5],
+    /// Admission: direct, tlv, plaatsingsoverleg.
+    pub admissions: [&'static str; 3],
+    /// Detail: address.
+    pub address: &'static str,
+    /// Detail: route link.
+    pub route: &'static str,
+    /// Detail: contact.
+    pub contact: &'static str,
+    /// Detail: phone.
+    pub phone: &'static str,
+    /// Detail: website.
+    pub website: &'static str,
+    /// Detail: admission heading.
+    pub admission: &'static str,
+    /// Detail: support profile heading.
+    pub profile: &'static str,
+    /// Detail: derived from DUO.
+    pub derived: &'static str,
+    /// Detail: profile not filled in, explained.
+    pub not_filled_in_long: &'static str,
+    /// Detail: data date.
+    pub data_date: &'static str,
+    /// Detail: older than 12 months.
+    pub stale: &'static str,
+    /// Detail: pupils heading.
+    pub pupils: &'static str,
+    /// Detail: year column.
+    pub year: &'static str,
+    /// Detail: pupils column.
+    pub pupils_col: &'static str,
+    /// Fewer than five.
+    pub fewer_than_five: &'static str,
+    /// Detail: history heading.
+    pub history: &'static str,
+    /// Detail: closed notice.
+    pub closed: &'static str,
+    /// Detail: Scholen op de kaart.
+    pub scholen_op_de_kaart: &'static str,
+    /// Detail: back to the map.
+    pub back: &'static str,
+    /// Opens another website.
+    pub external: &'static str,
+    /// Source line.
+    pub source: &'static str,
+}
+
+/// Dutch map texts.
+pub static MAP_NL: MapTexts = MapTexts {
+    title: "Voorzieningenkaart",
+    intro: "Alle scholen en voorzieningen voor het basisonderwijs in Almere, met de ondersteuning die zij bieden. Zoek op naam, soort school of ondersteuning, of vul uw postcode in om te zien wat dicht bij huis is.",
+    search_heading: "Zoeken en filteren",
+    q_label: "Naam of adres",
+    kind_legend: "Soort school",
+    cluster_legend: "Cluster (speciaal onderwijs)",
+    theme_legend: "Ondersteuning",
+    theme_hint: "Kiest u meer dan één soort ondersteuning? Dan ziet u locaties die ze allemaal bieden.",
+    denominatie_label: "Richting (denominatie)",
+    any: "Alle richtingen",
+    postcode_label: "Uw postcode",
+    postcode_hint: "Bijvoorbeeld 1315 of 1315 AB. Dan zetten we de dichtstbijzijnde locaties bovenaan.",
+    radius_label: "Afstand",
+    search_button: "Zoeken",
+    clear: "Alle filters wissen",
+    use_location: "Gebruik mijn locatie",
+    results_many: "{n} locaties",
+    results_one: "1 locatie",
+    results_none: "Geen locaties gevonden. Probeer minder filters of een grotere afstand.",
+    sorted_by_distance: "gesorteerd op afstand",
+    error_heading: "Controleer uw zoekopdracht",
+    err_postcode: "Vul een postcode in zoals 1315 of 1315 AB.",
+    err_postcode_unknown: "Deze postcode kennen we niet. Probeer een postcode in Almere, zoals 1315.",
+    distance: "Afstand",
+    support: "Ondersteuning",
+    not_filled_in: "Ondersteuningsprofiel nog niet ingevuld",
+    approximate: "plek bij benadering (midden van het postcodegebied)",
+    pagination: "Paginering",
+    previous: "Vorige pagina",
+    next: "Volgende pagina",
+    page_of: "Pagina {n} van {q}",
+    map_label: "Kaart met de gevonden locaties",
+    open_data: "Deze gegevens als open data",
+    kinds: [
+        "Basisschool",
+        "Speciaal basisonderwijs (SBO)",
+        "Speciaal onderwijs (SO)",
+        "Voortgezet speciaal onderwijs (VSO)",
+        "Speciaal en voortgezet speciaal onderwijs (SO en VSO)",
+    ],
+    admissions: [
+        "U meldt uw kind zelf aan bij de school.",
+        "Eerst is een toelaatbaarheidsverklaring (TLV) van het samenwerkingsverband nodig.",
+        "Plaatsing gaat via overleg tussen de school, u en het samenwerkingsverband.",
+    ],
+    address: "Adres",
+    route: "Route plannen (OpenStreetMap)",
+    contact: "Contact",
+    phone: "Telefoon",
+    website: "Website",
+    admission: "Hoe komt uw kind hier op school?",
+    profile: "Ondersteuningsprofiel",
+    derived: "Afgeleid uit de gegevens van DUO over deze school",
+    not_filled_in_long: "Deze school heeft haar ondersteuningsprofiel nog niet ingevuld in Passend. In de schoolgids leest u welke ondersteuning de school biedt. U kunt het ook aan de school vragen.",
+    data_date: "Gegevens bijgewerkt op",
+    stale: "Let op: deze gegevens zijn ouder dan 12 maanden.",
+    pupils: "Aantal leerlingen",
+    year: "Jaar (1 oktober)",
+    pupils_col: "Leerlingen",
+    fewer_than_five: "minder dan 5",
+    history: "Wijzigingen",
+    closed: "Deze locatie staat niet meer in de gegevens van DUO. Misschien is de school gesloten of verhuisd.",
+    scholen_op_de_kaart: "Deze school op Scholen op de kaart",
+    back: "Terug naar de voorzieningenkaart",
+    external: "opent een andere website",
+    source: "Bron: DUO Open Onderwijsdata; locaties: BAG via EduGIS.",
+};
+
+/// English map texts.
+pub static MAP_EN: MapTexts = MapTexts {
+    title: "Map of schools and provisions",
+    intro: "Every primary school and provision in Almere, with the support each offers. Search by name, kind of school or support, or enter your postcode to see what is close to home.",
+    search_heading: "Search and filter",
+    q_label: "Name or address",
+    kind_legend: "Kind of school",
+    cluster_legend: "Cluster (special education)",
+    theme_legend: "Support",
+    theme_hint: "If you choose more than one kind of support, you see locations that offer all of them.",
+    denominatie_label: "Denomination",
+    any: "All denominations",
+    postcode_label: "Your postcode",
+    postcode_hint: "For example 1315 or 1315 AB. The nearest locations then come first.",
+    radius_label: "Distance",
+    search_button: "Search",
+    clear: "Clear all filters",
+    use_location: "Use my location",
+    results_many: "{n} locations",
+    results_one: "1 location",
+    results_none: "No locations found. Try fewer filters or a larger distance.",
+    sorted_by_distance: "sorted by distance",
+    error_heading: "Please check your search",
+    err_postcode: "Enter a postcode such as 1315 or 1315 AB.",
+    err_postcode_unknown: "We do not know this postcode. Try a postcode in Almere, such as 1315.",
+    distance: "Distance",
+    support: "Support",
+    not_filled_in: "Support profile not filled in yet",
+    approximate: "approximate location (centre of the postcode area)",
+    pagination: "Pages",
+    previous: "Previous page",
+    next: "Next page",
+    page_of: "Page {n} of {q}",
+    map_label: "Map of the locations found",
+    open_data: "This data as open data",
+    kinds: [
+        "Primary school",
+        "Special primary school (SBO)",
+        "Special education (SO)",
+        "Secondary special education (VSO)",
+        "Special and secondary special education (SO and VSO)",
+    ],
+    admissions: [
+        "You register your child with the school yourself.",
+        "A toelaatbaarheidsverklaring (TLV, admission statement) from the samenwerkingsverband is needed first.",
+        "Placement is agreed in a meeting of the school, you and the samenwerkingsverband.",
+    ],
+    address: "Address",
+    route: "Plan a route (OpenStreetMap)",
+    contact: "Contact",
+    phone: "Phone",
+    website: "Website",
+    admission: "How does your child get a place here?",
+    profile: "Support profile",
+    derived: "Derived from DUO's data about this school",
+    not_filled_in_long: "This school has not yet filled in its support profile in Passend. The school guide (schoolgids) describes the support the school offers. You can also ask the school.",
+    data_date: "Data updated on",
+    stale: "Please note: this data is more than 12 months old.",
+    pupils: "Number of pupils",
+    year: "Year (1 October)",
+    pupils_col: "Pupils",
+    fewer_than_five: "fewer than 5",
+    history: "Changes",
+    closed: "This location is no longer in DUO's data. The school may have closed or moved.",
+    scholen_op_de_kaart: "This school on Scholen op de kaart",
+    back: "Back to the map",
+    external: "opens another website",
+    source: "Source: DUO Open Onderwijsdata; locations: BAG via EduGIS.",
+};
+
+/// The map texts of a language.
+pub fn map_texts(lang: Lang) -> &'static MapTexts {
+    match lang {
+        Lang::Nl => &MAP_NL,
+        Lang::En => &MAP_EN,
+    }
+}

@@ -19,6 +19,7 @@ pub mod assets;
 pub mod cache;
 pub mod error;
 pub mod i18n;
+pub mod map;
 pub mod middleware;
 pub mod routes;
 pub mod views;
@@ -36,12 +37,26 @@ pub struct AppState {
     pub https: bool,
     /// Rendered content.
     pub cache: Arc<cache::ContentCache>,
+    /// The map's in-memory index.
+    pub map_cache: Arc<map::MapCache>,
+    /// Map settings.
+    pub map: MapSettings,
+}
+
+/// Settings of the voorzieningenkaart.
+#[derive(Clone, Debug)]
+pub struct MapSettings {
+    /// Tile URL template with `{z}`, `{x}`, `{y}` (default: PDOK BRT-Achtergrondkaart).
+    pub tiles: String,
+    /// Attribution shown on the map.
+    pub attribution: String,
 }
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(routes::public::router())
+        .merge(routes::kaart::router())
         .merge(routes::system::router())
         .route("/static/{file}", get(assets::serve))
         .fallback(|| async { error::AppError::NotFound })

@@ -17,6 +17,21 @@ use tracing::Instrument;
 /// The Content Security Policy: only our own origin, no inline code, no framing.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'";
 
+/// The origin (`https://host[:port]`) of an absolute URL, for a CSP source; `None` for a
+/// relative URL (then `'self'` covers it) or anything odd.
+pub fn origin_of(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .map(|r| ("https://", r))
+        .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)))?;
+    let host = rest.1.split(['/', '?', '#']).next()?;
+    let ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ok.then(|| format!("{}{host}", rest.0))
+}
+
 /// The correlation id of a request, in the request's extensions.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
@@ -136,8 +151,13 @@ async fn error_page(
 
 fn add_headers(response: &mut Response, state: &AppState, id: &str, started: Instant) {
     let h = response.headers_mut();
-    let fixed: [(&str, &str); 7] = [
-        ("content-security-policy", CSP),
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
+    let fixed: [(&str, &str); 6] = [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),

@@ -7,6 +7,7 @@
 
 mod commands;
 mod http_hygiene;
+mod kaart;
 mod public_site;
 mod storage;
 mod support;

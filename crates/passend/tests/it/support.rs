@@ -124,6 +124,8 @@ pub fn config_for(db: &TestDb) -> Config {
         tenant_code: "PO2401".to_owned(),
         tenant_name: "Passend Onderwijs Almere".to_owned(),
         log_format: LogFormat::Text,
+        map_tiles: "/static/favicon.svg?{z}/{x}/{y}".to_owned(),
+        map_attribution: "Testkaart".to_owned(),
     }
 }
 

@@ -1,0 +1,288 @@
+//! The support profile as data: a fixed taxonomy of ondersteuningsaanbod, levels, admission
+//! routes, and the profile that DUO's `ONDERWIJS` and `CLUSTER` codes imply for SBO and SO.
+
+use crate::duo::{Onderwijs, SchoolType};
+use std::collections::BTreeSet;
+
+/// A theme of support. The ids are stable (they are stored and used in URLs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Theme {
+    /// Stable id, e.g. `autisme`.
+    pub id: &'static str,
+    /// Dutch label.
+    pub nl: &'static str,
+    /// English label.
+    pub en: &'static str,
+}
+
+/// Every theme, in the order shown in filters.
+pub const THEMES: &[Theme] = &[
+    Theme {
+        id: "leren",
+        nl: "Leren en ontwikkeling",
+        en: "Learning and development",
+    },
+    Theme {
+        id: "gedrag",
+        nl: "Gedrag",
+        en: "Behaviour",
+    },
+    Theme {
+        id: "sociaal-emotioneel",
+        nl: "Sociaal-emotionele ontwikkeling",
+        en: "Social and emotional development",
+    },
+    Theme {
+        id: "autisme",
+        nl: "Autisme",
+        en: "Autism",
+    },
+    Theme {
+        id: "psychiatrie",
+        nl: "Psychiatrische problematiek",
+        en: "Psychiatric needs",
+    },
+    Theme {
+        id: "taal-spraak",
+        nl: "Taal en spraak (TOS)",
+        en: "Language and speech (DLD)",
+    },
+    Theme {
+        id: "dyslexie",
+        nl: "Dyslexie",
+        en: "Dyslexia",
+    },
+    Theme {
+        id: "dyscalculie",
+        nl: "Dyscalculie",
+        en: "Dyscalculia",
+    },
+    Theme {
+        id: "hoogbegaafdheid",
+        nl: "Meer- en hoogbegaafdheid",
+        en: "Gifted and talented",
+    },
+    Theme {
+        id: "verstandelijke-beperking",
+        nl: "Verstandelijke beperking (ZML)",
+        en: "Intellectual disability",
+    },
+    Theme {
+        id: "motoriek-lichamelijk",
+        nl: "Motoriek en lichamelijke beperking",
+        en: "Motor and physical disability",
+    },
+    Theme {
+        id: "meervoudige-beperking",
+        nl: "Meervoudige beperking",
+        en: "Multiple disabilities",
+    },
+    Theme {
+        id: "zintuiglijk",
+        nl: "Zien en horen",
+        en: "Vision and hearing",
+    },
+    Theme {
+        id: "medisch",
+        nl: "Medisch en langdurig ziek",
+        en: "Medical needs and long-term illness",
+    },
+    Theme {
+        id: "nt2",
+        nl: "Nederlands als tweede taal, nieuwkomers",
+        en: "Dutch as a second language, newcomers",
+    },
+    Theme {
+        id: "jonge-risicoleerlingen",
+        nl: "Jonge risicoleerlingen",
+        en: "Young children at risk",
+    },
+];
+
+/// The theme with this id.
+pub fn theme(id: &str) -> Option<&'static Theme> {
+    THEMES.iter().find(|t| t.id == id)
+}
+
+/// Whether support is part of what every school offers or extra.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Basisondersteuning.
+    Basis,
+    /// Extra ondersteuning.
+    Extra,
+}
+
+impl Level {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::Basis => "basis",
+            Level::Extra => "extra",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Level> {
+        match code {
+            "basis" => Some(Level::Basis),
+            "extra" => Some(Level::Extra),
+            _ => None,
+        }
+    }
+}
+
+/// How a child gets a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Parents register the child directly.
+    Direct,
+    /// A toelaatbaarheidsverklaring is needed first.
+    Tlv,
+    /// Placement through an overleg of current school, receiving school and parents.
+    Plaatsingsoverleg,
+}
+
+impl Admission {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Admission::Direct => "direct",
+            Admission::Tlv => "tlv",
+            Admission::Plaatsingsoverleg => "plaatsingsoverleg",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Admission> {
+        match code {
+            "direct" => Some(Admission::Direct),
+            "tlv" => Some(Admission::Tlv),
+            "plaatsingsoverleg" => Some(Admission::Plaatsingsoverleg),
+            _ => None,
+        }
+    }
+}
+
+/// The themes that DUO's codes of an SBO or SO/VSO location imply (old WEC categories,
+/// `LAYOUTS.md` §2). Regular schools imply nothing: their profile must be filled in by the school.
+pub fn derived_themes(
+    school_type: SchoolType,
+    clusters: &BTreeSet<u8>,
+    onderwijs: &[Onderwijs],
+) -> BTreeSet<&'static str> {
+    let mut out = BTreeSet::new();
+    if school_type == SchoolType::Sbo {
+        out.extend(["leren", "gedrag"]);
+    }
+    for item in onderwijs {
+        for category in &item.categories {
+            match category.as_str() {
+                "ZMLK" => {
+                    out.insert("verstandelijke-beperking");
+                }
+                "LG" => {
+                    out.insert("motoriek-lichamelijk");
+                }
+                "MG" | "MGF" | "MGA" | "MGB" => {
+                    out.insert("meervoudige-beperking");
+                }
+                "LZ/S" => {
+                    out.insert("medisch");
+                }
+                "LZ/P" => {
+                    out.extend(["psychiatrie", "medisch"]);
+                }
+                "ZMOK" | "PI" => {
+                    out.extend(["gedrag", "sociaal-emotioneel"]);
+                }
+                "ESM" => {
+                    out.insert("taal-spraak");
+                }
+                "DOVN" | "SH" | "DOBLN" | "VG" | "BL" => {
+                    out.insert("zintuiglijk");
+                }
+                _ => {}
+            }
+        }
+    }
+    if clusters.contains(&2) {
+        out.insert("taal-spraak");
+    }
+    if clusters.contains(&1) {
+        out.insert("zintuiglijk");
+    }
+    out
+}
+
+/// How DUO's school type implies admission: SBO and SO cluster 3/4 need a TLV from the SWV;
+/// cluster 1 and 2 have their own admission (not through the SWV); a regular school is direct.
+pub fn derived_admission(school_type: SchoolType, clusters: &BTreeSet<u8>) -> Admission {
+    match school_type {
+        SchoolType::Bo => Admission::Direct,
+        SchoolType::Sbo => Admission::Tlv,
+        _ if clusters.iter().all(|c| *c <= 2) && !clusters.is_empty() => Admission::Direct,
+        _ => Admission::Tlv,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::duo::{parse_clusters, parse_onderwijs};
+
+    #[test]
+    fn themes_are_unique_and_known() {
+        let ids: BTreeSet<_> = THEMES.iter().map(|t| t.id).collect();
+        assert_eq!(ids.len(), THEMES.len());
+        assert_eq!(theme("autisme").map(|t| t.nl), Some("Autisme"));
+        assert!(theme("onbekend").is_none());
+    }
+
+    #[test]
+    fn derives_from_duo_codes() {
+        let t = derived_themes(
+            SchoolType::SoVso,
+            &parse_clusters("4"),
+            &parse_onderwijs("SO ZMOK + VSO ZMOK + RP-VSO ZMOK"),
+        );
+        assert_eq!(
+            t.into_iter().collect::<Vec<_>>(),
+            vec!["gedrag", "sociaal-emotioneel"]
+        );
+        let t = derived_themes(
+            SchoolType::SoVso,
+            &parse_clusters("3/4"),
+            &parse_onderwijs("SO LG + VSO LG + SO LZ/P"),
+        );
+        assert!(t.contains("motoriek-lichamelijk") && t.contains("psychiatrie"));
+        let t = derived_themes(SchoolType::So, &parse_clusters("2"), &[]);
+        assert!(t.contains("taal-spraak"));
+        assert!(derived_themes(SchoolType::Bo, &BTreeSet::new(), &[]).is_empty());
+        for id in derived_themes(SchoolType::Sbo, &BTreeSet::new(), &parse_onderwijs("SBAO")) {
+            assert!(theme(id).is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn admission_routes() {
+        assert_eq!(
+            derived_admission(SchoolType::Sbo, &BTreeSet::new()),
+            Admission::Tlv
+        );
+        assert_eq!(
+            derived_admission(SchoolType::So, &parse_clusters("2")),
+            Admission::Direct
+        );
+        assert_eq!(
+            derived_admission(SchoolType::SoVso, &parse_clusters("3/4")),
+            Admission::Tlv
+        );
+        assert_eq!(
+            derived_admission(SchoolType::Bo, &BTreeSet::new()),
+            Admission::Direct
+        );
+        assert_eq!(Admission::from_code("tlv"), Some(Admission::Tlv));
+        assert_eq!(Level::from_code(Level::Extra.code()), Some(Level::Extra));
+    }
+}

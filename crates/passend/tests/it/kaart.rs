@@ -1,0 +1,319 @@
+//! The voorzieningenkaart: DUO import (Almere extracts, release updates, a national-size file),
+//! the list and its filters without JavaScript, detail pages, and the open data exports.
+
+use crate::support::{TestApp, TestDb, config_for};
+use passend::import::{ALMERE, import_bytes};
+
+const BO: &[u8] = include_bytes!("../../../../seed/almere/bo_alle_vestigingen_almere.csv");
+const BO_PREVIOUS: &[u8] =
+    include_bytes!("../../../../seed/almere/bo_alle_vestigingen_almere_vorige_release.csv");
+
+fn geojson_codes(body: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["properties"]["vestigingscode"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+fn list_codes(body: &str) -> Vec<String> {
+    body.match_indices("passend-result__name\"><a class=\"utrecht-link\" href=\"/kaart/")
+        .map(|(i, m)| body[i + m.len()..i + m.len() + 6].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_first_start_shows_all_of_almere_with_coordinates() {
+    let app = TestApp::spawn().await;
+    let (status, csv) = app.text("/kaart.csv").await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with('\u{feff}'), "BOM for Dutch spreadsheets");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 86, "75 BO and 11 SBO/SO/(V)SO locations");
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.split(';').nth(2) == Some("bo"))
+            .count(),
+        75
+    );
+    assert!(
+        rows.iter()
+            .all(|r| !r.split(';').nth(13).unwrap_or_default().is_empty()),
+        "every location has coordinates"
+    );
+    assert!(
+        csv.contains("23FD01;Shri Laksmi School;bo;Regentesseweg;1;1312 AA;Almere;Hindoeïstisch"),
+        "Windows-1252 decoded right"
+    );
+    assert!(
+        csv.contains("32LV00;Renaissanceschool Almere"),
+        "the newest school is there"
+    );
+
+    let (_, geo) = app.text("/kaart.geojson").await;
+    assert_eq!(geojson_codes(&geo).len(), 86);
+    let v: serde_json::Value = serde_json::from_str(&geo).unwrap();
+    let f = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["vestigingscode"] == "23FD01")
+        .unwrap();
+    let [lon, lat] = [
+        f["geometry"]["coordinates"][0].as_f64().unwrap(),
+        f["geometry"]["coordinates"][1].as_f64().unwrap(),
+    ];
+    assert!(
+        (52.3..52.45).contains(&lat) && (5.1..5.35).contains(&lon),
+        "{lat} {lon}"
+    );
+
+    let (_, page) = app.text("/kaart").await;
+    assert!(page.contains("86 locaties"));
+    assert_eq!(list_codes(&page).len(), 25, "25 per page");
+    assert!(page.contains("Pagina 1 van 4"));
+    assert!(page.contains("rel=\"next\""));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn filters_and_distance_agree_between_list_and_map() {
+    let app = TestApp::spawn().await;
+    let query = "thema=gedrag&postcode=1315&straal=3";
+    let (_, page) = app.text(&format!("/kaart?{query}")).await;
+    let listed = list_codes(&page);
+    assert!(
+        !listed.is_empty(),
+        "gedrag within 3 km of 1315 finds SBO/SO locations"
+    );
+    assert!(page.contains("gesorteerd op afstand"));
+    let (_, geo) = app.text(&format!("/kaart.geojson?{query}")).await;
+    assert_eq!(
+        geojson_codes(&geo),
+        listed,
+        "identical in list and map, in the same order"
+    );
+    let v: serde_json::Value = serde_json::from_str(&geo).unwrap();
+    let distances: Vec<f64> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["distance_m"].as_f64().unwrap())
+        .collect();
+    assert!(
+        distances.windows(2).all(|w| w[0] <= w[1]),
+        "sorted by distance: {distances:?}"
+    );
+    assert!(distances.iter().all(|d| *d <= 3000.0));
+    let escaped = query.replace('&', "&#38;");
+    assert!(
+        page.contains(&format!("href=\"/kaart.geojson?{escaped}\"")),
+        "the open data link keeps the filters"
+    );
+
+    let (_, so) = app.text("/kaart?soort=so").await;
+    assert!(so.contains("8 locaties"), "SO includes the (V)SO locations");
+    let (_, sbo) = app.text("/kaart?soort=sbo").await;
+    assert!(sbo.contains("3 locaties"));
+    let (_, c3) = app.text("/kaart?cluster=3").await;
+    assert!(c3.contains("Olivijn"));
+    let (_, named) = app.text("/kaart?q=watertuin").await;
+    assert_eq!(list_codes(&named), vec!["15SJ00"]);
+    let (_, checked) = app.text("/kaart?soort=sbo&thema=gedrag").await;
+    assert!(
+        checked.contains("id=\"soort-sbo\" name=\"soort\" value=\"sbo\" checked"),
+        "filters stay set"
+    );
+    assert!(checked.contains("id=\"thema-gedrag\" name=\"thema\" value=\"gedrag\" checked"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_postcode_is_explained_at_the_field_and_kept() {
+    let app = TestApp::spawn().await;
+    let (status, page) = app.text("/kaart?postcode=abc&soort=bo").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Vul een postcode in zoals 1315 of 1315 AB."));
+    assert!(page.contains("value=\"abc\""), "the input is kept");
+    assert!(page.contains("aria-invalid=\"true\""));
+    assert!(
+        page.contains("href=\"#postcode\""),
+        "the error summary links to the field"
+    );
+    assert!(page.contains("75 locaties"), "the other filters still work");
+    let (_, page) = app.text("/kaart?postcode=9999").await;
+    assert!(page.contains("Deze postcode kennen we niet"));
+    let (_, page) = app.text("/en/kaart?postcode=abc").await;
+    assert!(page.contains("Enter a postcode such as 1315 or 1315 AB."));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn detail_pages_show_address_profile_and_pupils() {
+    let app = TestApp::spawn().await;
+    let (status, page) = app.text("/kaart/23FD01").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Shri Laksmi School"));
+    assert!(page.contains("Regentesseweg 1, 1312 AA Almere"));
+    assert!(page.contains("Hindoeïstisch"));
+    assert!(
+        page.contains("nog niet ingevuld"),
+        "a regular school's profile is not invented"
+    );
+    assert!(page.contains("href=\"tel:0365232514\""));
+    assert!(page.contains("href=\"https://www.shriganesha.nl\""));
+    assert!(page.contains("Aantal leerlingen"));
+    assert!(page.contains("openstreetmap.org/directions"));
+
+    let (_, so) = app.text("/kaart/23HU01").await;
+    assert!(so.contains("Gedrag") && so.contains("toelaatbaarheidsverklaring (TLV)"));
+    assert!(so.contains("SO ZMOK + VSO ZMOK + RP-VSO ZMOK (cluster 4)"));
+    let (_, en) = app.text("/en/kaart/23HU01").await;
+    assert!(en.contains("Behaviour") && en.contains("<html lang=\"en\""));
+
+    assert_eq!(app.get("/kaart/ZZ99ZZ").await.status(), 404);
+    assert_eq!(app.get("/kaart/..%2Fetc").await.status(), 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn open_data_exports() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/kaart.csv?soort=sbo").await;
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"voorzieningenkaart.csv\""
+    );
+    assert_eq!(
+        r.text().await.unwrap().lines().count(),
+        4,
+        "header and three SBO"
+    );
+    let (_, json) = app.text("/kaart.json?soort=sbo").await;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["locations"].as_array().unwrap().len(), 3);
+    assert!(!v["services"].as_array().unwrap().is_empty());
+    assert_eq!(v["locations"][0]["addresses"][0]["country"], "NL");
+    let r = app.get("/kaart.geojson").await;
+    assert_eq!(r.headers()["content-type"], "application/geo+json");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn releases_update_without_losing_anything() {
+    let db = TestDb::new().await;
+    let pool = passend::open_database(&config_for(&db)).await.unwrap();
+    let first = import_bytes(&pool, "vorige.csv", BO_PREVIOUS, Some(ALMERE))
+        .await
+        .unwrap();
+    assert_eq!(first.changes.unwrap().new, 74);
+    let second = import_bytes(&pool, "nieuw.csv", BO, Some(ALMERE))
+        .await
+        .unwrap();
+    let c = second.changes.unwrap();
+    assert_eq!(
+        (c.new, c.closed, c.unchanged),
+        (1, 0, 74),
+        "the new school is added, nothing is lost"
+    );
+    let again = import_bytes(&pool, "nieuw.csv", BO, Some(ALMERE))
+        .await
+        .unwrap()
+        .changes
+        .unwrap();
+    assert_eq!(
+        (
+            again.new,
+            again.changed,
+            again.renamed,
+            again.closed,
+            again.unchanged
+        ),
+        (0, 0, 0, 0, 75),
+        "idempotent"
+    );
+
+    // Going back to the older release closes the school, and it comes back after.
+    let back = import_bytes(&pool, "vorige.csv", BO_PREVIOUS, Some(ALMERE))
+        .await
+        .unwrap()
+        .changes
+        .unwrap();
+    assert_eq!(back.closed, 1);
+    let rows = passend_store::locations::all_locations(&pool)
+        .await
+        .unwrap();
+    let renaissance = rows.iter().find(|l| l.code == "32LV00").unwrap();
+    assert_eq!(renaissance.status, "closed", "marked closed, never deleted");
+    assert_eq!(rows.len(), 75);
+    let forward = import_bytes(&pool, "nieuw.csv", BO, Some(ALMERE))
+        .await
+        .unwrap()
+        .changes
+        .unwrap();
+    assert_eq!(forward.reopened, 1);
+    let events = passend_store::locations::location_events(&pool, renaissance.id)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["reopened", "closed", "new"]);
+
+    // A renamed school is recorded as such.
+    let renamed: Vec<u8> = String::from_utf8_lossy(BO)
+        .replace("Renaissanceschool Almere", "Renaissanceschool Almere Poort")
+        .into_bytes();
+    let r = import_bytes(&pool, "hernoemd.csv", &renamed, Some(ALMERE))
+        .await
+        .unwrap()
+        .changes
+        .unwrap();
+    assert_eq!((r.renamed, r.new, r.closed), (1, 0, 0));
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn a_national_size_file_imports() {
+    let db = TestDb::new().await;
+    let pool = passend::open_database(&config_for(&db)).await.unwrap();
+    let header = BO.split(|b| *b == b'\n').next().unwrap();
+    let mut file = header.to_vec();
+    file.push(b'\n');
+    for n in 0..6100u32 {
+        let brin = format!(
+            "{:02}{}{}",
+            n % 100,
+            (b'A' + (n / 100 % 26) as u8) as char,
+            (b'A' + (n / 2600) as u8) as char
+        );
+        let gemeente = if n % 50 == 0 { "0034" } else { "0363" };
+        file.extend_from_slice(
+            format!(
+                "Noord-Holland;{n};{brin};{brin}00;Basisschool {n};Straat {n};{}-A;1{:03} AB;PLAATS;{gemeente};GEMEENTE;Openbaar;0201234567; ;Postbus;1;1000 AA;PLAATS;01;A;01;A;01;A;01;A;01;A;01;A;Noord\r\n",
+                n % 300 + 1,
+                n % 1000
+            )
+            .as_bytes(),
+        );
+    }
+    file.extend_from_slice(b"kapotte regel zonder velden\r\n");
+    let all = import_bytes(
+        &pool,
+        "02.-alle-schoolvestigingen-basisonderwijs.csv",
+        &file,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.rows_read, 6101);
+    assert_eq!(all.changes.unwrap().new, 6100);
+    assert_eq!(all.warnings.len(), 1, "the bad row is reported");
+    assert_eq!(all.warnings[0].line, 6102, "with its line number");
+    pool.close().await;
+}

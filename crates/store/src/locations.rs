@@ -1,0 +1,556 @@
+//! School locations from DUO, their coordinates and pupil counts, and voorzieningen.
+//!
+//! Every import runs in one transaction: either the whole file is applied, with its report and
+//! events, or nothing is. A location that vanishes from a release is marked closed, never deleted.
+
+use crate::{Db, StoreResult, on_db};
+use chrono::{DateTime, NaiveDate, Utc};
+use passend_domain::duo::{Count, PupilCounts, SchoolType, Vestiging};
+use passend_domain::geo::{GeocodedLocation, Pc4Centroid};
+use std::collections::{HashMap, HashSet};
+
+/// The report of a file, stored with the import.
+#[derive(Debug, Clone)]
+pub struct ImportMeta<'a> {
+    /// The file's name (no path).
+    pub file_name: &'a str,
+    /// `bo`, `sbo-so-vso`, `leerlingen`, `edugis` or `pc4`.
+    pub kind: &'a str,
+    /// The encoding found.
+    pub encoding: &'a str,
+    /// The gemeente filter, if any.
+    pub gemeente_code: Option<&'a str>,
+    /// Data rows read.
+    pub rows_read: usize,
+    /// Rows applied.
+    pub rows_kept: usize,
+    /// Rows outside the gemeente filter.
+    pub rows_filtered: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+/// What an import of locations changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LocationChanges {
+    /// Id of the import row.
+    pub import_id: i64,
+    /// Locations seen for the first time.
+    pub new: usize,
+    /// Locations with a new name.
+    pub renamed: usize,
+    /// Locations with other changed fields.
+    pub changed: usize,
+    /// Locations that vanished and were marked closed.
+    pub closed: usize,
+    /// Closed locations that came back.
+    pub reopened: usize,
+    /// Locations without any change.
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Existing {
+    id: i64,
+    code: String,
+    name: String,
+    school_type: String,
+    board: String,
+    street: String,
+    house_number_raw: String,
+    postcode: String,
+    place: String,
+    gemeente_code: String,
+    denominatie: String,
+    phone: Option<String>,
+    website: Option<String>,
+    clusters: String,
+    onderwijs: String,
+    status: String,
+}
+
+fn clusters_text(v: &Vestiging) -> String {
+    v.clusters
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn onderwijs_text(v: &Vestiging) -> String {
+    v.onderwijs
+        .iter()
+        .map(|o| {
+            if o.categories.is_empty() {
+                o.level.clone()
+            } else {
+                format!("{} {}", o.level, o.categories.join(","))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// The fields other than the name that differ, for the event's detail.
+fn differences(old: &Existing, v: &Vestiging) -> Vec<&'static str> {
+    let mut d = Vec::new();
+    let pairs: [(&'static str, &str, &str); 9] = [
+        ("soort", &old.school_type, v.school_type.code()),
+        ("bestuur", &old.board, &v.board),
+        ("straat", &old.street, &v.street),
+        ("huisnummer", &old.house_number_raw, &v.house_number_raw),
+        ("postcode", &old.postcode, &v.postcode),
+        ("plaats", &old.place, &v.place),
+        ("gemeente", &old.gemeente_code, &v.gemeente_code),
+        ("denominatie", &old.denominatie, &v.denominatie),
+        ("onderwijs", &old.onderwijs, &onderwijs_text(v)),
+    ];
+    for (name, a, b) in pairs {
+        if a != b {
+            d.push(name);
+        }
+    }
+    if old.phone != v.phone {
+        d.push("telefoon");
+    }
+    if old.website != v.website {
+        d.push("website");
+    }
+    if old.clusters != clusters_text(v) {
+        d.push("cluster");
+    }
+    d
+}
+
+const INSERT_IMPORT: &str = "INSERT INTO data_imports
+    (file_name, kind, encoding, gemeente_code, rows_read, rows_kept, rows_filtered, warnings, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+
+const INSERT_EVENT: &str = "INSERT INTO location_events (location_id, import_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)";
+
+/// Fills coordinates: the BAG point when there is one, else the PC4 centroid (approximate).
+const COORDS_FROM_BAG: &str = "UPDATE locations SET
+       lat = (SELECT g.lat FROM geo_points g WHERE g.code = locations.code),
+       lon = (SELECT g.lon FROM geo_points g WHERE g.code = locations.code),
+       coord_source = 'bag'
+     WHERE EXISTS (SELECT 1 FROM geo_points g WHERE g.code = locations.code)";
+const COORDS_FROM_PC4: &str = "UPDATE locations SET
+       lat = (SELECT c.lat FROM pc4_centroids c WHERE c.pc4 = substr(locations.postcode, 1, 4)),
+       lon = (SELECT c.lon FROM pc4_centroids c WHERE c.pc4 = substr(locations.postcode, 1, 4)),
+       coord_source = 'pc4'
+     WHERE NOT EXISTS (SELECT 1 FROM geo_points g WHERE g.code = locations.code)
+       AND EXISTS (SELECT 1 FROM pc4_centroids c WHERE c.pc4 = substr(locations.postcode, 1, 4))";
+
+fn i(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Applies an address file. `scope` is the set of school types the file covers; with
+/// `gemeente` only that gemeente's locations can be closed by this file.
+pub async fn import_vestigingen(
+    db: &Db,
+    meta: &ImportMeta<'_>,
+    rows: &[Vestiging],
+    scope: &[SchoolType],
+    gemeente: Option<&str>,
+) -> StoreResult<LocationChanges> {
+    let now = Utc::now();
+    let changes = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let import_id: i64 = sqlx::query_scalar(INSERT_IMPORT)
+            .bind(meta.file_name)
+            .bind(meta.kind)
+            .bind(meta.encoding)
+            .bind(meta.gemeente_code)
+            .bind(i(meta.rows_read))
+            .bind(i(meta.rows_kept))
+            .bind(i(meta.rows_filtered))
+            .bind(i(meta.warnings))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        let existing: Vec<Existing> = sqlx::query_as(
+            "SELECT id, code, name, school_type, board, street, house_number_raw, postcode, place, gemeente_code,
+                    denominatie, phone, website, clusters, onderwijs, status FROM locations",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let by_code: HashMap<&str, &Existing> = existing.iter().map(|e| (e.code.as_str(), e)).collect();
+        let mut c = LocationChanges { import_id, ..LocationChanges::default() };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for v in rows {
+            if !seen.insert(v.code.as_str()) {
+                continue;
+            }
+            let house = v.house_number.as_ref();
+            let house_number = house.map(|h| i64::from(h.number));
+            let house_letter = house.and_then(|h| h.letter).map(|l| l.to_string());
+            let house_addition = house.and_then(|h| h.addition.clone());
+            let house_range_end = house.and_then(|h| h.range_end).map(i64::from);
+            match by_code.get(v.code.as_str()) {
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO locations (code, brin, name, school_type, board, street, house_number, house_letter,
+                           house_addition, house_range_end, house_number_raw, postcode, place, gemeente_code, gemeente_name,
+                           denominatie, phone, website, clusters, onderwijs, status, first_import_id, last_import_id, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                           'open', $21, $21, $22) RETURNING id",
+                    )
+                    .bind(&v.code)
+                    .bind(&v.brin)
+                    .bind(&v.name)
+                    .bind(v.school_type.code())
+                    .bind(&v.board)
+                    .bind(&v.street)
+                    .bind(house_number)
+                    .bind(&house_letter)
+                    .bind(&house_addition)
+                    .bind(house_range_end)
+                    .bind(&v.house_number_raw)
+                    .bind(&v.postcode)
+                    .bind(&v.place)
+                    .bind(&v.gemeente_code)
+                    .bind(&v.gemeente_name)
+                    .bind(&v.denominatie)
+                    .bind(&v.phone)
+                    .bind(&v.website)
+                    .bind(clusters_text(v))
+                    .bind(onderwijs_text(v))
+                    .bind(import_id)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query(INSERT_EVENT)
+                        .bind(id)
+                        .bind(import_id)
+                        .bind("new")
+                        .bind(format!("nieuw: {}", v.name))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    c.new += 1;
+                }
+                Some(old) => {
+                    let renamed = old.name != v.name;
+                    let diff = differences(old, v);
+                    let reopened = old.status == "closed";
+                    if !renamed && diff.is_empty() && !reopened {
+                        c.unchanged += 1;
+                        continue;
+                    }
+                    sqlx::query(
+                        "UPDATE locations SET brin = $2, name = $3, school_type = $4, board = $5, street = $6,
+                           house_number = $7, house_letter = $8, house_addition = $9, house_range_end = $10,
+                           house_number_raw = $11, postcode = $12, place = $13, gemeente_code = $14, gemeente_name = $15,
+                           denominatie = $16, phone = $17, website = $18, clusters = $19, onderwijs = $20,
+                           status = 'open', closed_at = NULL, last_import_id = $21, updated_at = $22
+                         WHERE id = $1",
+                    )
+                    .bind(old.id)
+                    .bind(&v.brin)
+                    .bind(&v.name)
+                    .bind(v.school_type.code())
+                    .bind(&v.board)
+                    .bind(&v.street)
+                    .bind(house_number)
+                    .bind(&house_letter)
+                    .bind(&house_addition)
+                    .bind(house_range_end)
+                    .bind(&v.house_number_raw)
+                    .bind(&v.postcode)
+                    .bind(&v.place)
+                    .bind(&v.gemeente_code)
+                    .bind(&v.gemeente_name)
+                    .bind(&v.denominatie)
+                    .bind(&v.phone)
+                    .bind(&v.website)
+                    .bind(clusters_text(v))
+                    .bind(onderwijs_text(v))
+                    .bind(import_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    let mut events: Vec<(&str, String)> = Vec::new();
+                    if reopened {
+                        events.push(("reopened", "weer in de DUO-gegevens".to_owned()));
+                        c.reopened += 1;
+                    }
+                    if renamed {
+                        events.push(("renamed", format!("{} → {}", old.name, v.name)));
+                        c.renamed += 1;
+                    }
+                    if !diff.is_empty() {
+                        events.push(("changed", format!("gewijzigd: {}", diff.join(", "))));
+                        c.changed += 1;
+                    }
+                    for (kind, detail) in events {
+                        sqlx::query(INSERT_EVENT)
+                            .bind(old.id)
+                            .bind(import_id)
+                            .bind(kind)
+                            .bind(detail)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+            }
+        }
+        let scope_codes: Vec<&str> = scope.iter().map(|t| t.code()).collect();
+        for old in &existing {
+            let in_scope = scope_codes.contains(&old.school_type.as_str())
+                && gemeente.is_none_or(|g| g == old.gemeente_code)
+                && old.status == "open";
+            if in_scope && !seen.contains(old.code.as_str()) {
+                sqlx::query("UPDATE locations SET status = 'closed', closed_at = $2, last_import_id = $3, updated_at = $2 WHERE id = $1")
+                    .bind(old.id)
+                    .bind(now)
+                    .bind(import_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(INSERT_EVENT)
+                    .bind(old.id)
+                    .bind(import_id)
+                    .bind("closed")
+                    .bind("niet meer in de DUO-gegevens")
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                c.closed += 1;
+            }
+        }
+        sqlx::query(COORDS_FROM_BAG).execute(&mut *tx).await?;
+        sqlx::query(COORDS_FROM_PC4).execute(&mut *tx).await?;
+        tx.commit().await?;
+        c
+    });
+    Ok(changes)
+}
+
+macro_rules! record_import {
+    ($tx:expr, $meta:expr, $now:expr) => {
+        sqlx::query_scalar::<_, i64>(INSERT_IMPORT)
+            .bind($meta.file_name)
+            .bind($meta.kind)
+            .bind($meta.encoding)
+            .bind($meta.gemeente_code)
+            .bind(i($meta.rows_read))
+            .bind(i($meta.rows_kept))
+            .bind(i($meta.rows_filtered))
+            .bind(i($meta.warnings))
+            .bind($now)
+            .fetch_one(&mut *$tx)
+            .await?
+    };
+}
+
+/// Rows per multi-row INSERT: well under SQLite's limit of bound parameters.
+const BATCH: usize = 500;
+
+/// Applies the historic pupil-count file: every (code, year) is set to the file's value.
+pub async fn import_pupil_counts(
+    db: &Db,
+    meta: &ImportMeta<'_>,
+    rows: &[PupilCounts],
+) -> StoreResult<i64> {
+    let now = Utc::now();
+    let flat: Vec<(&str, i64, Option<i64>, bool)> = rows
+        .iter()
+        .flat_map(|r| {
+            r.counts.iter().map(move |(year, count)| match count {
+                Count::Exact(n) => (
+                    r.code.as_str(),
+                    i64::from(*year),
+                    Some(i64::from(*n)),
+                    false,
+                ),
+                Count::FewerThanFive => (r.code.as_str(), i64::from(*year), None, true),
+            })
+        })
+        .collect();
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id = record_import!(tx, meta, now);
+        for chunk in flat.chunks(BATCH) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO pupil_counts (code, year, pupils, suppressed) ");
+            q.push_values(chunk, |mut b, (code, year, pupils, suppressed)| {
+                b.push_bind(*code).push_bind(*year).push_bind(*pupils).push_bind(*suppressed);
+            });
+            q.push(" ON CONFLICT (code, year) DO UPDATE SET pupils = excluded.pupils, suppressed = excluded.suppressed");
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// Applies BAG-geocoded points (EduGIS) and refreshes every location's coordinates.
+pub async fn import_geo_points(
+    db: &Db,
+    meta: &ImportMeta<'_>,
+    rows: &[GeocodedLocation],
+) -> StoreResult<i64> {
+    let now = Utc::now();
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id = record_import!(tx, meta, now);
+        for chunk in rows.chunks(BATCH) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO geo_points (code, lat, lon, source) ");
+            q.push_values(chunk, |mut b, g| {
+                b.push_bind(&g.code).push_bind(g.point.lat).push_bind(g.point.lon).push_bind("bag");
+            });
+            q.push(" ON CONFLICT (code) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, source = excluded.source");
+            q.build().execute(&mut *tx).await?;
+        }
+        sqlx::query(COORDS_FROM_BAG).execute(&mut *tx).await?;
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// Applies PC4 centroids and fills the coordinates of locations without a BAG point.
+pub async fn import_pc4(db: &Db, meta: &ImportMeta<'_>, rows: &[Pc4Centroid]) -> StoreResult<i64> {
+    let now = Utc::now();
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id = record_import!(tx, meta, now);
+        for chunk in rows.chunks(BATCH) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO pc4_centroids (pc4, lat, lon, po_box_only) ");
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(&c.pc4).push_bind(c.point.lat).push_bind(c.point.lon).push_bind(c.po_box_only);
+            });
+            q.push(" ON CONFLICT (pc4) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, po_box_only = excluded.po_box_only");
+            q.build().execute(&mut *tx).await?;
+        }
+        sqlx::query(COORDS_FROM_PC4).execute(&mut *tx).await?;
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// A location as the map shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Location {
+    /// Row id.
+    pub id: i64,
+    /// Vestigingscode.
+    pub code: String,
+    /// BRIN.
+    pub brin: String,
+    /// Name.
+    pub name: String,
+    /// `bo`, `sbo`, `so`, `vso`, `so-vso`.
+    pub school_type: String,
+    /// Street.
+    pub street: String,
+    /// House number as people write it is derived from these.
+    pub house_number_raw: String,
+    /// Postcode `1316 BW`.
+    pub postcode: String,
+    /// Place (DUO upper case).
+    pub place: String,
+    /// Gemeente code.
+    pub gemeente_code: String,
+    /// Denominatie.
+    pub denominatie: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Clusters, comma-separated.
+    pub clusters: String,
+    /// DUO ONDERWIJS.
+    pub onderwijs: String,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// `bag`, `pc4` or `pdok`.
+    pub coord_source: Option<String>,
+    /// `open` or `closed`.
+    pub status: String,
+}
+
+/// Every location (open and closed), for the in-memory map index.
+pub async fn all_locations(db: &Db) -> StoreResult<Vec<Location>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, Location>(
+        "SELECT id, code, brin, name, school_type, street, house_number_raw, postcode, place, gemeente_code, denominatie,
+                phone, website, clusters, onderwijs, lat, lon, coord_source, status
+         FROM locations ORDER BY name, code",
+    )
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// A stamp that changes with every import and every change to voorzieningen or profiles.
+pub async fn map_stamp(db: &Db) -> StoreResult<(i64, i64, i64)> {
+    let stamp = on_db!(db, pool => sqlx::query_as::<_, (Option<i64>, i64, Option<i64>)>(
+        "SELECT (SELECT MAX(id) FROM data_imports), (SELECT COUNT(*) FROM voorzieningen), (SELECT MAX(id) FROM support_offers)",
+    )
+    .fetch_one(pool)
+    .await)?;
+    Ok((stamp.0.unwrap_or(0), stamp.1, stamp.2.unwrap_or(0)))
+}
+
+/// Whether any location exists (to load the shipped data on a first start).
+pub async fn has_locations(db: &Db) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM locations").fetch_one(pool).await)?;
+    Ok(n > 0)
+}
+
+/// The pupil counts of a vestigingscode, oldest year first: (year, pupils or None when `<5`).
+pub async fn pupil_counts(db: &Db, code: &str) -> StoreResult<Vec<(i64, Option<i64>)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, Option<i64>)>(
+        "SELECT year, pupils FROM pupil_counts WHERE code = $1 ORDER BY year",
+    )
+    .bind(code)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// A change recorded by an import.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LocationEvent {
+    /// `new`, `renamed`, `changed`, `closed`, `reopened`.
+    pub kind: String,
+    /// Human-readable detail (Dutch).
+    pub detail: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The history of a location, newest first.
+pub async fn location_events(db: &Db, location_id: i64) -> StoreResult<Vec<LocationEvent>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, LocationEvent>(
+        "SELECT kind, detail, created_at FROM location_events WHERE location_id = $1 ORDER BY id DESC",
+    )
+    .bind(location_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// PC4 centroids, for distance search from a visitor's postcode.
+pub async fn pc4_centroids(db: &Db) -> StoreResult<Vec<(String, f64, f64)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (String, f64, f64)>(
+        "SELECT pc4, lat, lon FROM pc4_centroids WHERE po_box_only = FALSE",
+    )
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// The date of the newest import of location data, if any.
+pub async fn last_import_on(db: &Db) -> StoreResult<Option<NaiveDate>> {
+    let at = on_db!(db, pool => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+        "SELECT MAX(created_at) FROM data_imports WHERE kind IN ('bo', 'sbo-so-vso')",
+    )
+    .fetch_one(pool)
+    .await)?;
+    Ok(at.map(|t| t.date_naive()))
+}

@@ -1,0 +1,81 @@
+/* Passend voorzieningenkaart: the map on top of the list (progressive enhancement).
+   The list works without this script; the map shows the same search through /kaart.geojson. */
+(function () {
+  'use strict';
+  var el = document.getElementById('kaart-map');
+  if (!el || !window.L) return;
+
+  var button = document.getElementById('gebruik-locatie');
+  var form = document.getElementById('kaart-zoeken');
+  if (button && form && navigator.geolocation) {
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        ['lat', 'lon'].forEach(function (name) {
+          var old = form.querySelector('input[type="hidden"][name="' + name + '"]');
+          if (old) old.remove();
+        });
+        var add = function (name, value) {
+          var input = document.createElement('input');
+          input.type = 'hidden';
+          input.name = name;
+          input.value = value.toFixed(5);
+          form.appendChild(input);
+        };
+        add('lat', pos.coords.latitude);
+        add('lon', pos.coords.longitude);
+        var postcode = document.getElementById('postcode');
+        if (postcode) postcode.value = '';
+        form.submit();
+      });
+    });
+  }
+
+  el.hidden = false;
+  var map = L.map(el, { scrollWheelZoom: false });
+  var tiles = L.tileLayer(el.getAttribute('data-tiles'), { maxZoom: 19 });
+  tiles.getAttribution = function () {
+    var span = document.createElement('span');
+    span.textContent = el.getAttribute('data-attribution') || '';
+    return span.innerHTML;
+  };
+  tiles.addTo(map);
+  map.setView([52.37, 5.21], 12);
+
+  fetch(el.getAttribute('data-geojson'), { headers: { Accept: 'application/geo+json' } })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var group = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+      var layer = L.geoJSON(data, {
+        pointToLayer: function (feature, latlng) {
+          var p = feature.properties;
+          return L.marker(latlng, {
+            title: p.name,
+            alt: p.name,
+            icon: L.divIcon({ className: 'passend-marker passend-marker--' + p.type, iconSize: [18, 18] })
+          });
+        },
+        onEachFeature: function (feature, marker) {
+          var p = feature.properties;
+          var box = document.createElement('div');
+          var link = document.createElement('a');
+          link.href = (document.documentElement.lang === 'en' ? '/en' : '') + p.url;
+          link.textContent = p.name;
+          link.className = 'utrecht-link';
+          var address = document.createElement('p');
+          address.textContent = p.address;
+          box.appendChild(link);
+          box.appendChild(address);
+          marker.bindPopup(box);
+        }
+      });
+      group.addLayer(layer);
+      map.addLayer(group);
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+      el.setAttribute('data-features', String(data.features.length));
+    })
+    .catch(function () {
+      el.setAttribute('data-features', 'error');
+    });
+})();

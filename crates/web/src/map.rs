@@ -1,0 +1,295 @@
+//! The voorzieningenkaart's in-memory index: every location with what the filters need,
+//! rebuilt when the data changes (a cheap stamp query per request, as for the content).
+//! Filtering and sorting run in memory, so a search over a national data set stays fast.
+
+use chrono::NaiveDate;
+use passend_domain::duo::{SchoolType, parse_clusters, parse_onderwijs};
+use passend_domain::geo::{Point, pc4_of};
+use passend_domain::support::{Admission, derived_admission, derived_themes};
+use passend_domain::text::fold;
+use passend_store::locations::{self, Location};
+use passend_store::{Db, StoreResult};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, RwLock};
+
+/// A location ready for searching and showing.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The stored row.
+    pub loc: Location,
+    /// Kind of school.
+    pub kind: SchoolType,
+    /// Clusters.
+    pub clusters: BTreeSet<u8>,
+    /// Support themes (derived from DUO codes for SBO/SO; none for a regular school until it fills
+    /// in its profile).
+    pub themes: Vec<&'static str>,
+    /// How a child is admitted.
+    pub admission: Admission,
+    /// Coordinates.
+    pub point: Option<Point>,
+    /// Whether the point is a PC4 centroid (approximate).
+    pub approximate: bool,
+    /// Folded name and address, for the text search.
+    search_text: String,
+    /// Place in title case (`ALMERE` → `Almere`).
+    pub place: String,
+}
+
+impl Entry {
+    fn new(loc: Location) -> Option<Entry> {
+        let kind = SchoolType::from_code(&loc.school_type)?;
+        let clusters = parse_clusters(&loc.clusters.replace(',', "/"));
+        let onderwijs = parse_onderwijs(&loc.onderwijs);
+        let themes = derived_themes(kind, &clusters, &onderwijs)
+            .into_iter()
+            .collect();
+        let admission = derived_admission(kind, &clusters);
+        let point = loc
+            .lat
+            .zip(loc.lon)
+            .and_then(|(lat, lon)| Point::in_netherlands(lat, lon));
+        let approximate = loc.coord_source.as_deref() == Some("pc4");
+        let place = title_case(&loc.place);
+        let search_text = fold(&format!(
+            "{} {} {} {} {}",
+            loc.name, loc.street, loc.postcode, place, loc.code
+        ));
+        Some(Entry {
+            loc,
+            kind,
+            clusters,
+            themes,
+            admission,
+            point,
+            approximate,
+            search_text,
+            place,
+        })
+    }
+
+    /// Street, number, postcode and place as people write them.
+    pub fn address(&self) -> String {
+        let number = passend_domain::duo::HouseNumber::parse(&self.loc.house_number_raw)
+            .map(|h| h.display())
+            .unwrap_or_else(|| self.loc.house_number_raw.clone());
+        format!(
+            "{} {}, {} {}",
+            self.loc.street, number, self.loc.postcode, self.place
+        )
+    }
+
+    /// Whether it is open.
+    pub fn is_open(&self) -> bool {
+        self.loc.status == "open"
+    }
+}
+
+/// `ALMERE` → `Almere`, `'S-GRAVENHAGE` → `'s-Gravenhage`.
+pub fn title_case(upper: &str) -> String {
+    if let Some(rest) = upper.strip_prefix("'S-") {
+        return format!("'s-{}", title_case(rest));
+    }
+    upper
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The whole index.
+#[derive(Debug)]
+pub struct MapIndex {
+    stamp: (i64, i64, i64),
+    /// Every location, by name.
+    pub entries: Vec<Entry>,
+    /// PC4 centroids for distance from a postcode.
+    pub pc4: HashMap<String, Point>,
+    /// Denominaties found in the data, A–Z.
+    pub denominaties: Vec<String>,
+    /// The date of the latest address import.
+    pub data_date: Option<NaiveDate>,
+}
+
+/// The kinds a visitor can filter on (`soort=`).
+pub const KINDS: &[&str] = &["bo", "sbo", "so", "vso"];
+
+/// A search on the map, as the URL carries it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MapQuery {
+    /// Text in name or address.
+    pub q: String,
+    /// Kinds: `bo`, `sbo`, `so`, `vso`.
+    pub kinds: Vec<String>,
+    /// Clusters.
+    pub clusters: Vec<u8>,
+    /// Theme ids.
+    pub themes: Vec<String>,
+    /// Denominatie.
+    pub denominatie: String,
+    /// Postcode as typed.
+    pub postcode: String,
+    /// A point from "gebruik mijn locatie".
+    pub origin: Option<Point>,
+    /// Radius in km.
+    pub radius_km: Option<f64>,
+    /// Page, 1-based.
+    pub page: usize,
+}
+
+/// A result: an entry and its distance from the origin.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    /// The location.
+    pub entry: &'a Entry,
+    /// Metres from the origin.
+    pub distance_m: Option<f64>,
+}
+
+/// A problem with the search, shown at its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// The postcode is not a Dutch postcode.
+    BadPostcode,
+    /// The postcode is valid but we have no centroid for it.
+    UnknownPostcode,
+}
+
+impl MapIndex {
+    /// The origin of a query: the visitor's location, or their postcode's centroid.
+    pub fn origin(&self, query: &MapQuery) -> Result<Option<Point>, QueryError> {
+        if let Some(p) = query.origin {
+            return Ok(Some(p));
+        }
+        if query.postcode.trim().is_empty() {
+            return Ok(None);
+        }
+        let pc4 = pc4_of(&query.postcode).ok_or(QueryError::BadPostcode)?;
+        self.pc4
+            .get(&pc4)
+            .copied()
+            .map(Some)
+            .ok_or(QueryError::UnknownPostcode)
+    }
+
+    /// Runs a search: every open location that passes the filters, by distance when there is
+    /// an origin, else by name.
+    pub fn search(&self, query: &MapQuery, origin: Option<Point>) -> Vec<Hit<'_>> {
+        let words: Vec<String> = fold(&query.q)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        let mut hits: Vec<Hit<'_>> = self
+            .entries
+            .iter()
+            .filter(|e| e.is_open())
+            .filter(|e| {
+                query.kinds.is_empty()
+                    || query.kinds.iter().any(|k| match k.as_str() {
+                        "bo" => e.kind == SchoolType::Bo,
+                        "sbo" => e.kind == SchoolType::Sbo,
+                        "so" => matches!(e.kind, SchoolType::So | SchoolType::SoVso),
+                        "vso" => matches!(e.kind, SchoolType::Vso | SchoolType::SoVso),
+                        _ => false,
+                    })
+            })
+            .filter(|e| {
+                query.clusters.is_empty() || query.clusters.iter().any(|c| e.clusters.contains(c))
+            })
+            .filter(|e| query.themes.iter().all(|t| e.themes.contains(&t.as_str())))
+            .filter(|e| query.denominatie.is_empty() || e.loc.denominatie == query.denominatie)
+            .filter(|e| words.iter().all(|w| e.search_text.contains(w.as_str())))
+            .map(|entry| Hit {
+                entry,
+                distance_m: origin.zip(entry.point).map(|(o, p)| o.distance_m(p)),
+            })
+            .filter(|h| match (query.radius_km, origin) {
+                (Some(r), Some(_)) => h.distance_m.is_some_and(|d| d <= r * 1000.0),
+                _ => true,
+            })
+            .collect();
+        if origin.is_some() {
+            hits.sort_by(|a, b| {
+                a.distance_m
+                    .unwrap_or(f64::INFINITY)
+                    .total_cmp(&b.distance_m.unwrap_or(f64::INFINITY))
+                    .then_with(|| a.entry.loc.name.cmp(&b.entry.loc.name))
+            });
+        }
+        hits
+    }
+
+    /// The entry with this vestigingscode.
+    pub fn by_code(&self, code: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.loc.code == code)
+    }
+}
+
+/// The cache of the index.
+#[derive(Debug, Default)]
+pub struct MapCache {
+    index: RwLock<Option<Arc<MapIndex>>>,
+}
+
+impl MapCache {
+    /// The current index, rebuilt when an import or edit changed the data.
+    pub async fn get(&self, db: &Db) -> StoreResult<Arc<MapIndex>> {
+        let stamp = locations::map_stamp(db).await?;
+        if let Some(index) = self
+            .index
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            && index.stamp == stamp
+        {
+            return Ok(Arc::clone(index));
+        }
+        let rows = locations::all_locations(db).await?;
+        let pc4 = locations::pc4_centroids(db)
+            .await?
+            .into_iter()
+            .filter_map(|(pc4, lat, lon)| Point::in_netherlands(lat, lon).map(|p| (pc4, p)))
+            .collect();
+        let data_date = locations::last_import_on(db).await?;
+        let entries: Vec<Entry> = rows.into_iter().filter_map(Entry::new).collect();
+        let denominaties: BTreeSet<String> = entries
+            .iter()
+            .filter(|e| e.is_open())
+            .map(|e| e.loc.denominatie.clone())
+            .filter(|d| !d.is_empty())
+            .collect();
+        let index = Arc::new(MapIndex {
+            stamp,
+            entries,
+            pc4,
+            denominaties: denominaties.into_iter().collect(),
+            data_date,
+        });
+        *self
+            .index
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&index));
+        Ok(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_in_title_case() {
+        assert_eq!(title_case("ALMERE"), "Almere");
+        assert_eq!(title_case("'S-GRAVENHAGE"), "'s-Gravenhage");
+        assert_eq!(
+            title_case("ALTEVEER GEM NOORDENVELD"),
+            "Alteveer Gem Noordenveld"
+        );
+    }
+}
