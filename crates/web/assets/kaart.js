@@ -32,6 +32,9 @@
   }
 
   el.hidden = false;
+  // Markers and clusters are for pointing devices; keyboard and screen-reader users have the
+  // list above, which holds exactly the same places with the same links.
+  L.Marker.prototype.options.keyboard = false;
   var map = L.map(el, { scrollWheelZoom: false });
   var tiles = L.tileLayer(el.getAttribute('data-tiles'), { maxZoom: 19 });
   tiles.getAttribution = function () {
@@ -52,7 +55,7 @@
           return L.marker(latlng, {
             title: p.name,
             alt: p.name,
-            icon: L.divIcon({ className: 'passend-marker passend-marker--' + p.type, iconSize: [18, 18] })
+            icon: L.divIcon({ className: 'passend-marker passend-marker--' + p.type, iconSize: [26, 26] })
           });
         },
         onEachFeature: function (feature, marker) {

@@ -1,0 +1,107 @@
+// Browser tests of the voorzieningenkaart: zero axe violations on the list with the map and on
+// detail pages (nl and en), nothing scrolls sideways at 320 px, the map shows exactly the list's
+// results, every filter works by keyboard, the back button restores the search, and the list
+// works with JavaScript off.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './server.mjs';
+import { axeViolations, launchBrowser, openPage } from './browser.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const newPage = (options) => openPage(browser, server, options);
+
+async function mapReady(page) {
+  await page.waitForFunction(() => document.getElementById('kaart-map')?.getAttribute('data-features') !== null);
+  return page.getAttribute('#kaart-map', 'data-features');
+}
+
+for (const path of ['/kaart', '/en/kaart', '/kaart?thema=gedrag&postcode=1315&straal=3', '/kaart?postcode=abc', '/kaart/23HU01', '/en/kaart/23FD01']) {
+  test(`${path}: zero axe violations at 1280 and 320 px, no sideways scrolling`, async () => {
+    const { context, page, problems } = await newPage({ viewport: { width: 1280, height: 900 } });
+    const response = await page.goto(server.url + path);
+    assert.equal(response.status(), 200);
+    if (path.startsWith('/kaart?') || path.endsWith('/kaart')) await mapReady(page);
+    assert.deepEqual(await axeViolations(page), [], `${path} at 1280 px`);
+    await page.setViewportSize({ width: 320, height: 800 });
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(widths.scroll <= widths.client, `${path} scrolls sideways at 320 px: ${JSON.stringify(widths)}`);
+    assert.deepEqual(await axeViolations(page), [], `${path} at 320 px`);
+    assert.deepEqual(problems, [], 'no console errors, CSP violations or third-party requests');
+    await context.close();
+  });
+}
+
+test('the map shows exactly the results of the list', async () => {
+  const { context, page } = await newPage();
+  await page.goto(server.url + '/kaart?thema=gedrag&postcode=1315&straal=3');
+  const features = Number(await mapReady(page));
+  const listed = await page.locator('.passend-result').count();
+  assert.ok(listed > 0);
+  assert.equal(features, listed, 'same number of places on the map as in the list');
+  assert.ok(await page.locator('#kaart-map').isVisible(), 'the map is shown with JavaScript on');
+  await context.close();
+});
+
+test('filters work by keyboard alone and the back button restores the search', async () => {
+  const { context, page } = await newPage();
+  await page.goto(server.url + '/kaart');
+  await mapReady(page);
+  const tabTo = async (predicate) => {
+    for (let i = 0; i < 80; i += 1) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(predicate)) return;
+    }
+    throw new Error('not reached by keyboard');
+  };
+  await tabTo(() => document.activeElement.id === 'postcode');
+  await page.keyboard.type('1315');
+  await tabTo(() => document.activeElement.id === 'straal');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.inputValue('#straal'), '3');
+  await tabTo(() => document.activeElement.id === 'soort-sbo');
+  await page.keyboard.press('Space');
+  await tabTo(() => document.activeElement.id === 'thema-gedrag');
+  await page.keyboard.press('Space');
+  await tabTo(() => document.activeElement.id === 'denominatie');
+  await tabTo(() => document.activeElement.type === 'submit' && document.activeElement.closest('#kaart-zoeken'));
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/soort=sbo/);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('postcode'), '1315');
+  assert.equal(url.searchParams.get('straal'), '3');
+  assert.equal(url.searchParams.get('thema'), 'gedrag');
+  assert.match(await page.locator('#resultaten-kop').textContent(), /locaties?, gesorteerd op afstand/);
+  assert.ok(await page.isChecked('#soort-sbo'), 'the filters stay set');
+
+  await page.goto(server.url + '/kaart?soort=bo');
+  await page.goBack();
+  await page.waitForURL(/soort=sbo/);
+  assert.ok(await page.isChecked('#soort-sbo'), 'back restores the search from the URL');
+  await context.close();
+});
+
+test('the list works with JavaScript off, and the map stays away', async () => {
+  const { context, page } = await newPage({ javaScriptEnabled: false });
+  await page.goto(server.url + '/kaart');
+  await page.check('#soort-so');
+  await page.click('#kaart-zoeken button[type="submit"]');
+  await page.waitForURL(/soort=so/);
+  assert.match(await page.locator('#resultaten-kop').textContent(), /^8 locaties/);
+  assert.equal(await page.locator('#kaart-map').isVisible(), false);
+  assert.equal(await page.locator('#gebruik-locatie').isVisible(), false, 'no location button without JavaScript');
+  await context.close();
+});
