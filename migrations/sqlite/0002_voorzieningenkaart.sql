@@ -1,5 +1,5 @@
--- Voorzieningenkaart: school locations from DUO, coordinates, pupil counts, support profiles
--- and voorzieningen. SQLite dialect; the PostgreSQL twin has the same tables and columns.
+-- Voorzieningenkaart: school locations from DUO, coordinates, pupil counts and voorzieningen.
+-- (Support profiles that schools fill in themselves come with accounts.) SQLite dialect; the PostgreSQL twin has the same tables and columns.
 
 -- Every import of a DUO or geo file, with its report.
 CREATE TABLE data_imports (
@@ -84,26 +84,6 @@ CREATE TABLE pc4_centroids (
     lat          REAL NOT NULL,
     lon          REAL NOT NULL,
     po_box_only  BOOLEAN NOT NULL
-);
-
--- Support offered at a location, per theme. Derived rows come from DUO codes (SBO/SO);
--- the school and the SWV add their own. Owned by a tenant.
-CREATE TABLE support_offers (
-    id                INTEGER PRIMARY KEY,
-    tenant_id         INTEGER NOT NULL REFERENCES tenants(id),
-    location_id       INTEGER NOT NULL REFERENCES locations(id),
-    theme             TEXT NOT NULL,
-    level             TEXT NOT NULL CHECK (level IN ('basis', 'extra')),
-    description       TEXT NOT NULL,
-    admission         TEXT NOT NULL CHECK (admission IN ('direct', 'tlv', 'plaatsingsoverleg')),
-    capacity          INTEGER,
-    waiting_list      INTEGER,
-    contact           TEXT NOT NULL,
-    source            TEXT NOT NULL CHECK (source IN ('duo', 'school', 'swv')),
-    last_verified_on  TEXT,
-    created_at        TEXT NOT NULL,
-    updated_at        TEXT NOT NULL,
-    UNIQUE (tenant_id, location_id, theme, source)
 );
 
 -- Stedelijke voorzieningen and arrangementen attached to a location, made by SWV staff.

@@ -16,6 +16,7 @@ pub mod config;
 pub mod import;
 pub mod seed;
 pub mod telemetry;
+pub mod voorzieningen;
 
 pub use config::Config;
 

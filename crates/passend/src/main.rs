@@ -29,6 +29,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Stedelijke voorzieningen and arrangementen at school locations.
+    Voorziening {
+        #[command(subcommand)]
+        what: VoorzieningCmd,
+    },
     /// Ask a running server for /healthz; exit 0 when healthy (for container health checks).
     Healthcheck {
         /// Base URL of the server; defaults to http://PASSEND_ADDR.
@@ -48,6 +53,50 @@ enum ImportWhat {
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum VoorzieningCmd {
+    /// Add a voorziening at a school location.
+    Add {
+        /// Vestigingscode of the location, e.g. 24FT00.
+        #[arg(long)]
+        locatie: String,
+        /// Name, e.g. "Observatiegroep jonge kind".
+        #[arg(long)]
+        naam: String,
+        /// stedelijke-voorziening or arrangement.
+        #[arg(long)]
+        soort: String,
+        /// What it offers, in plain Dutch.
+        #[arg(long, default_value = "")]
+        omschrijving: String,
+        /// Support themes, comma-separated (e.g. gedrag,autisme).
+        #[arg(long, value_delimiter = ',')]
+        thema: Vec<String>,
+        /// direct, tlv or plaatsingsoverleg.
+        #[arg(long, default_value = "tlv")]
+        toelating: String,
+        /// Number of places.
+        #[arg(long)]
+        plaatsen: Option<i64>,
+        /// Children on the waiting list.
+        #[arg(long)]
+        wachtlijst: Option<i64>,
+        /// How to reach it.
+        #[arg(long, default_value = "")]
+        contact: String,
+        /// Date the SWV last checked this information (YYYY-MM-DD).
+        #[arg(long)]
+        gecontroleerd: Option<chrono::NaiveDate>,
+    },
+    /// List the voorzieningen.
+    List,
+    /// Remove a voorziening by its code (see list).
+    Remove {
+        /// The code shown by `list`.
+        slug: String,
     },
 }
 
@@ -102,6 +151,56 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 bail!("niet alle bestanden zijn ingelezen")
             }
+        }
+        Command::Voorziening { what } => {
+            let db = open_database(&config).await?;
+            let tenant =
+                passend_store::tenants::ensure(&db, &config.tenant_code, &config.tenant_name)
+                    .await?;
+            let result = match what {
+                VoorzieningCmd::Add {
+                    locatie,
+                    naam,
+                    soort,
+                    omschrijving,
+                    thema,
+                    toelating,
+                    plaatsen,
+                    wachtlijst,
+                    contact,
+                    gecontroleerd,
+                } => {
+                    let args = passend::voorzieningen::AddArgs {
+                        location: locatie,
+                        name: naam,
+                        kind: soort,
+                        description: omschrijving,
+                        themes: thema,
+                        admission: toelating,
+                        capacity: plaatsen,
+                        waiting_list: wachtlijst,
+                        contact,
+                        verified: gecontroleerd,
+                    };
+                    passend::voorzieningen::add(&db, tenant.id, &args)
+                        .await
+                        .map(|slug| format!("Voorziening toegevoegd: {slug}\n"))
+                }
+                VoorzieningCmd::List => passend::voorzieningen::list(&db, tenant.id).await,
+                VoorzieningCmd::Remove { slug } => {
+                    match passend_store::locations::remove_voorziening(&db, tenant.id, &slug).await
+                    {
+                        Ok(true) => Ok(format!("Voorziening verwijderd: {slug}\n")),
+                        Ok(false) => Err(anyhow::anyhow!(
+                            "er is geen voorziening met de code '{slug}'"
+                        )),
+                        Err(e) => Err(e.into()),
+                    }
+                }
+            };
+            db.close().await;
+            print!("{}", result?);
+            Ok(())
         }
         Command::Healthcheck { url } => healthcheck(&config, url).await,
     }

@@ -486,10 +486,10 @@ pub async fn all_locations(db: &Db) -> StoreResult<Vec<Location>> {
     Ok(rows)
 }
 
-/// A stamp that changes with every import and every change to voorzieningen or profiles.
+/// A stamp that changes with every import and every added or removed voorziening.
 pub async fn map_stamp(db: &Db) -> StoreResult<(i64, i64, i64)> {
     let stamp = on_db!(db, pool => sqlx::query_as::<_, (Option<i64>, i64, Option<i64>)>(
-        "SELECT (SELECT MAX(id) FROM data_imports), (SELECT COUNT(*) FROM voorzieningen), (SELECT MAX(id) FROM support_offers)",
+        "SELECT (SELECT MAX(id) FROM data_imports), (SELECT COUNT(*) FROM voorzieningen), (SELECT MAX(id) FROM voorzieningen)",
     )
     .fetch_one(pool)
     .await)?;
@@ -553,4 +553,154 @@ pub async fn last_import_on(db: &Db) -> StoreResult<Option<NaiveDate>> {
     .fetch_one(pool)
     .await)?;
     Ok(at.map(|t| t.date_naive()))
+}
+
+/// A voorziening as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Voorziening {
+    /// Row id.
+    pub id: i64,
+    /// Tenant.
+    pub tenant_id: i64,
+    /// The host location's row id.
+    pub location_id: i64,
+    /// The host location's vestigingscode.
+    pub location_code: String,
+    /// URL slug, unique per tenant.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// `stedelijke-voorziening` or `arrangement`.
+    pub kind: String,
+    /// Description (plain text).
+    pub description: String,
+    /// Theme ids, comma-separated.
+    pub themes: String,
+    /// `direct`, `tlv` or `plaatsingsoverleg`.
+    pub admission: String,
+    /// Places.
+    pub capacity: Option<i64>,
+    /// Children waiting.
+    pub waiting_list: Option<i64>,
+    /// How to reach the voorziening.
+    pub contact: String,
+    /// When the SWV last checked this information.
+    pub last_verified_on: Option<NaiveDate>,
+}
+
+/// A new voorziening.
+#[derive(Debug, Clone)]
+pub struct NewVoorziening<'a> {
+    /// Tenant.
+    pub tenant_id: i64,
+    /// Host location's vestigingscode.
+    pub location_code: &'a str,
+    /// Slug.
+    pub slug: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Theme ids, comma-separated.
+    pub themes: &'a str,
+    /// Admission route code.
+    pub admission: &'a str,
+    /// Places.
+    pub capacity: Option<i64>,
+    /// Waiting list.
+    pub waiting_list: Option<i64>,
+    /// Contact.
+    pub contact: &'a str,
+    /// Last verified.
+    pub last_verified_on: Option<NaiveDate>,
+}
+
+/// Why a voorziening could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum VoorzieningError {
+    /// The host location does not exist.
+    #[error("locatie {0} bestaat niet")]
+    UnknownLocation(String),
+    /// The slug is taken.
+    #[error("er is al een voorziening met de naam-code '{0}'")]
+    DuplicateSlug(String),
+    /// A storage error.
+    #[error(transparent)]
+    Store(#[from] crate::StoreError),
+}
+
+/// Adds a voorziening at a location.
+pub async fn add_voorziening(db: &Db, v: &NewVoorziening<'_>) -> Result<i64, VoorzieningError> {
+    let now = Utc::now();
+    let result: StoreResult<Result<i64, VoorzieningError>> = async {
+        Ok(on_db!(db, pool => {
+            let mut tx = pool.begin().await?;
+            let location: Option<i64> = sqlx::query_scalar("SELECT id FROM locations WHERE code = $1")
+                .bind(v.location_code)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(location_id) = location else {
+                return Ok(Err(VoorzieningError::UnknownLocation(v.location_code.to_owned())));
+            };
+            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM voorzieningen WHERE tenant_id = $1 AND slug = $2")
+                .bind(v.tenant_id)
+                .bind(v.slug)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Ok(Err(VoorzieningError::DuplicateSlug(v.slug.to_owned())));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO voorzieningen (tenant_id, location_id, slug, name, kind, description, themes, admission,
+                   capacity, waiting_list, contact, last_verified_on, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+            )
+            .bind(v.tenant_id)
+            .bind(location_id)
+            .bind(v.slug)
+            .bind(v.name)
+            .bind(v.kind)
+            .bind(v.description)
+            .bind(v.themes)
+            .bind(v.admission)
+            .bind(v.capacity)
+            .bind(v.waiting_list)
+            .bind(v.contact)
+            .bind(v.last_verified_on)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(id)
+        }))
+    }
+    .await;
+    result?
+}
+
+/// Every voorziening of a tenant with its host location's code, by name.
+pub async fn voorzieningen(db: &Db, tenant_id: i64) -> StoreResult<Vec<Voorziening>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, Voorziening>(
+        "SELECT v.id, v.tenant_id, v.location_id, l.code AS location_code, v.slug, v.name, v.kind, v.description,
+                v.themes, v.admission, v.capacity, v.waiting_list, v.contact, v.last_verified_on
+         FROM voorzieningen v JOIN locations l ON l.id = v.location_id
+         WHERE v.tenant_id = $1 ORDER BY v.name",
+    )
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Removes a voorziening; `false` when there was none with this slug.
+pub async fn remove_voorziening(db: &Db, tenant_id: i64, slug: &str) -> StoreResult<bool> {
+    let n = on_db!(db, pool => sqlx::query("DELETE FROM voorzieningen WHERE tenant_id = $1 AND slug = $2")
+        .bind(tenant_id)
+        .bind(slug)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
 }

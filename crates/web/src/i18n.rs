@@ -318,6 +318,20 @@ pub struct MapTexts {
     pub external: &'static str,
     /// Source line.
     pub source: &'static str,
+    /// Stedelijke voorziening, arrangement, and the filter label for both.
+    pub voorziening_kinds: [&'static str; 3],
+    /// Detail: voorzieningen at this location.
+    pub voorzieningen: &'static str,
+    /// Detail: places.
+    pub capacity: &'static str,
+    /// Detail: waiting list.
+    pub waiting_list: &'static str,
+    /// Detail: children (after a number).
+    pub children: &'static str,
+    /// Detail: last checked by the SWV.
+    pub last_verified: &'static str,
+    /// Detail: never checked.
+    pub never_verified: &'static str,
 }
 
 /// Dutch map texts.
@@ -388,6 +402,17 @@ pub static MAP_NL: MapTexts = MapTexts {
     back: "Terug naar de voorzieningenkaart",
     external: "opent een andere website",
     source: "Bron: DUO Open Onderwijsdata; locaties: BAG via EduGIS.",
+    voorziening_kinds: [
+        "Stedelijke voorziening",
+        "Arrangement",
+        "Voorziening of arrangement",
+    ],
+    voorzieningen: "Voorzieningen op deze locatie",
+    capacity: "Plaatsen",
+    waiting_list: "Wachtlijst",
+    children: "kinderen",
+    last_verified: "Laatst gecontroleerd door het samenwerkingsverband op",
+    never_verified: "Nog niet gecontroleerd door het samenwerkingsverband.",
 };
 
 /// English map texts.
@@ -458,6 +483,17 @@ pub static MAP_EN: MapTexts = MapTexts {
     back: "Back to the map",
     external: "opens another website",
     source: "Source: DUO Open Onderwijsdata; locations: BAG via EduGIS.",
+    voorziening_kinds: [
+        "City-wide provision (stedelijke voorziening)",
+        "Arrangement",
+        "Provision or arrangement",
+    ],
+    voorzieningen: "Provisions at this location",
+    capacity: "Places",
+    waiting_list: "Waiting list",
+    children: "children",
+    last_verified: "Last checked by the samenwerkingsverband on",
+    never_verified: "Not yet checked by the samenwerkingsverband.",
 };
 
 /// The map texts of a language.

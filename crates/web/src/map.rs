@@ -3,11 +3,12 @@
 //! Filtering and sorting run in memory, so a search over a national data set stays fast.
 
 use chrono::NaiveDate;
+use passend_domain::content::split_list;
 use passend_domain::duo::{SchoolType, parse_clusters, parse_onderwijs};
 use passend_domain::geo::{Point, pc4_of};
-use passend_domain::support::{Admission, derived_admission, derived_themes};
+use passend_domain::support::{Admission, derived_admission, derived_themes, theme};
 use passend_domain::text::fold;
-use passend_store::locations::{self, Location};
+use passend_store::locations::{self, Location, Voorziening};
 use passend_store::{Db, StoreResult};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
@@ -34,6 +35,8 @@ pub struct Entry {
     search_text: String,
     /// Place in title case (`ALMERE` → `Almere`).
     pub place: String,
+    /// Set when this entry is a voorziening hosted at the location.
+    pub voorziening: Option<Voorziening>,
 }
 
 impl Entry {
@@ -65,7 +68,49 @@ impl Entry {
             approximate,
             search_text,
             place,
+            voorziening: None,
         })
+    }
+
+    /// An entry for a voorziening, placed at its host location.
+    fn for_voorziening(host: &Entry, v: Voorziening) -> Entry {
+        let mut entry = host.clone();
+        entry.themes = split_list(&v.themes)
+            .iter()
+            .filter_map(|id| theme(id))
+            .map(|t| t.id)
+            .collect();
+        entry.admission = Admission::from_code(&v.admission).unwrap_or(Admission::Tlv);
+        entry.search_text = fold(&format!(
+            "{} {} {}",
+            v.name, v.description, host.search_text
+        ));
+        entry.voorziening = Some(v);
+        entry
+    }
+
+    /// The name shown: the voorziening's, or the location's.
+    pub fn name(&self) -> &str {
+        self.voorziening
+            .as_ref()
+            .map_or(&self.loc.name, |v| &v.name)
+    }
+
+    /// The path of the detail page (a voorziening has a section on its location's page).
+    pub fn path(&self) -> String {
+        match &self.voorziening {
+            Some(v) => format!("/kaart/{}#v-{}", self.loc.code, v.slug),
+            None => format!("/kaart/{}", self.loc.code),
+        }
+    }
+
+    /// The type code used in the data exports.
+    pub fn type_code(&self) -> &'static str {
+        if self.voorziening.is_some() {
+            "voorziening"
+        } else {
+            self.kind.code()
+        }
     }
 
     /// Street, number, postcode and place as people write them.
@@ -118,7 +163,7 @@ pub struct MapIndex {
 }
 
 /// The kinds a visitor can filter on (`soort=`).
-pub const KINDS: &[&str] = &["bo", "sbo", "so", "vso"];
+pub const KINDS: &[&str] = &["bo", "sbo", "so", "vso", "voorziening"];
 
 /// A search on the map, as the URL carries it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -191,13 +236,18 @@ impl MapIndex {
             .filter(|e| e.is_open())
             .filter(|e| {
                 query.kinds.is_empty()
-                    || query.kinds.iter().any(|k| match k.as_str() {
-                        "bo" => e.kind == SchoolType::Bo,
-                        "sbo" => e.kind == SchoolType::Sbo,
-                        "so" => matches!(e.kind, SchoolType::So | SchoolType::SoVso),
-                        "vso" => matches!(e.kind, SchoolType::Vso | SchoolType::SoVso),
-                        _ => false,
-                    })
+                    || query
+                        .kinds
+                        .iter()
+                        .any(|k| match (k.as_str(), e.voorziening.is_some()) {
+                            ("voorziening", v) => v,
+                            (_, true) => false,
+                            ("bo", _) => e.kind == SchoolType::Bo,
+                            ("sbo", _) => e.kind == SchoolType::Sbo,
+                            ("so", _) => matches!(e.kind, SchoolType::So | SchoolType::SoVso),
+                            ("vso", _) => matches!(e.kind, SchoolType::Vso | SchoolType::SoVso),
+                            _ => false,
+                        })
             })
             .filter(|e| {
                 query.clusters.is_empty() || query.clusters.iter().any(|c| e.clusters.contains(c))
@@ -219,15 +269,25 @@ impl MapIndex {
                 a.distance_m
                     .unwrap_or(f64::INFINITY)
                     .total_cmp(&b.distance_m.unwrap_or(f64::INFINITY))
-                    .then_with(|| a.entry.loc.name.cmp(&b.entry.loc.name))
+                    .then_with(|| a.entry.name().cmp(b.entry.name()))
             });
         }
         hits
     }
 
-    /// The entry with this vestigingscode.
+    /// The location with this vestigingscode.
     pub fn by_code(&self, code: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.loc.code == code)
+        self.entries
+            .iter()
+            .find(|e| e.loc.code == code && e.voorziening.is_none())
+    }
+
+    /// The voorzieningen hosted at a location.
+    pub fn voorzieningen_at(&self, code: &str) -> Vec<&Entry> {
+        self.entries
+            .iter()
+            .filter(|e| e.loc.code == code && e.voorziening.is_some())
+            .collect()
     }
 }
 
@@ -239,7 +299,7 @@ pub struct MapCache {
 
 impl MapCache {
     /// The current index, rebuilt when an import or edit changed the data.
-    pub async fn get(&self, db: &Db) -> StoreResult<Arc<MapIndex>> {
+    pub async fn get(&self, db: &Db, tenant_id: i64) -> StoreResult<Arc<MapIndex>> {
         let stamp = locations::map_stamp(db).await?;
         if let Some(index) = self
             .index
@@ -257,7 +317,19 @@ impl MapCache {
             .filter_map(|(pc4, lat, lon)| Point::in_netherlands(lat, lon).map(|p| (pc4, p)))
             .collect();
         let data_date = locations::last_import_on(db).await?;
-        let entries: Vec<Entry> = rows.into_iter().filter_map(Entry::new).collect();
+        let mut entries: Vec<Entry> = rows.into_iter().filter_map(Entry::new).collect();
+        let hosted: Vec<Entry> = locations::voorzieningen(db, tenant_id)
+            .await?
+            .into_iter()
+            .filter_map(|v| {
+                entries
+                    .iter()
+                    .find(|e| e.loc.id == v.location_id)
+                    .map(|host| Entry::for_voorziening(host, v))
+            })
+            .collect();
+        entries.extend(hosted);
+        entries.sort_by(|a, b| a.name().cmp(b.name()));
         let denominaties: BTreeSet<String> = entries
             .iter()
             .filter(|e| e.is_open())

@@ -145,3 +145,105 @@ async fn bad_configuration_is_explained() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL"));
 }
+
+#[tokio::test]
+async fn import_and_voorziening_commands_report_in_dutch() {
+    let db = TestDb::new().await;
+    let dir =
+        std::env::temp_dir().join(format!("passend-import-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seed/almere");
+    let mut broken = std::fs::read(seed.join("bo_alle_vestigingen_almere.csv")).unwrap();
+    broken.extend_from_slice(
+        b"Flevoland;1;XX;kapot;Kapot;Straat;1;1312 AA;ALMERE;0034;ALMERE;Openbaar; ; \r\n",
+    );
+    let file = dir.join("02.-alle-schoolvestigingen-basisonderwijs.csv");
+    std::fs::write(&file, &broken).unwrap();
+    let out = passend()
+        .args(["import", "duo", "--gemeente", "0034"])
+        .arg(&file)
+        .arg(seed.join("09.-alle-vestigingen-sbo-so-en-vso_almere.csv"))
+        .arg(dir.join("bestaat-niet.csv"))
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "a missing file makes the command fail"
+    );
+    assert!(
+        stdout.contains("(bo): 76 rijen gelezen, 75 verwerkt"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("locaties: 75 nieuw"), "{stdout}");
+    assert!(
+        stdout.contains("regel 77: ongeldige vestigingscode"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("(sbo-so-vso): 11 rijen gelezen"),
+        "the other files still run"
+    );
+    assert!(stdout.contains("FOUT bestaat-niet.csv"), "{stdout}");
+    assert!(stderr.contains("3/3"), "a progress bar: {stderr}");
+
+    let add = passend()
+        .args([
+            "voorziening",
+            "add",
+            "--locatie",
+            "15SJ00",
+            "--naam",
+            "Taalklas",
+            "--soort",
+            "arrangement",
+            "--thema",
+            "taal-spraak,nt2",
+            "--toelating",
+            "direct",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    let list = passend()
+        .args(["voorziening", "list"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&list.stdout).contains("taalklas\tTaalklas\tarrangement\t15SJ00")
+    );
+    let bad = passend()
+        .args([
+            "voorziening",
+            "add",
+            "--locatie",
+            "15SJ00",
+            "--naam",
+            "X",
+            "--soort",
+            "klas",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("--soort moet stedelijke-voorziening of arrangement zijn")
+    );
+    let rm = passend()
+        .args(["voorziening", "remove", "taalklas"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(rm.status.success());
+    let _ = std::fs::remove_dir_all(dir);
+}

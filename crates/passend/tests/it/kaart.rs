@@ -317,3 +317,94 @@ async fn a_national_size_file_imports() {
     assert_eq!(all.warnings[0].line, 6102, "with its line number");
     pool.close().await;
 }
+
+#[tokio::test]
+async fn voorzieningen_show_on_the_map_and_their_location() {
+    let app = TestApp::spawn().await;
+    let db = &app.server().db;
+    let tenant = passend_store::tenants::ensure(db, "PO2401", "Passend Onderwijs Almere")
+        .await
+        .unwrap();
+    let args = passend::voorzieningen::AddArgs {
+        location: "24ft00".to_owned(),
+        name: "Observatiegroep jonge kind".to_owned(),
+        kind: "arrangement".to_owned(),
+        description: "Kleine groep waar jonge kinderen een periode worden geobserveerd.".to_owned(),
+        themes: vec!["jonge-risicoleerlingen".to_owned(), "gedrag".to_owned()],
+        admission: "plaatsingsoverleg".to_owned(),
+        capacity: Some(8),
+        waiting_list: Some(3),
+        contact: "Via de intern begeleider van de huidige school".to_owned(),
+        verified: chrono::NaiveDate::from_ymd_opt(2024, 1, 15),
+    };
+    let slug = passend::voorzieningen::add(db, tenant.id, &args)
+        .await
+        .unwrap();
+    assert_eq!(slug, "observatiegroep-jonge-kind");
+    let err = passend::voorzieningen::add(db, tenant.id, &args)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("al een voorziening"), "{err}");
+    let mut bad = args.clone();
+    bad.themes = vec!["astrologie".to_owned()];
+    bad.name = "Iets anders".to_owned();
+    let err = passend::voorzieningen::add(db, tenant.id, &bad)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("onbekend thema 'astrologie'")
+            && err.to_string().contains("gedrag")
+    );
+    let mut nowhere = args.clone();
+    nowhere.location = "99XX00".to_owned();
+    nowhere.name = "Nergens".to_owned();
+    let err = passend::voorzieningen::add(db, tenant.id, &nowhere)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("locatie 99XX00 bestaat niet"),
+        "{err}"
+    );
+
+    let (_, page) = app.text("/kaart?soort=voorziening").await;
+    assert!(page.contains("1 locatie"), "only the voorziening");
+    assert!(page.contains(
+        "href=\"/kaart/24FT00#v-observatiegroep-jonge-kind\">Observatiegroep jonge kind</a>"
+    ));
+    assert!(page.contains("Arrangement"));
+    let (_, geo) = app
+        .text("/kaart.geojson?thema=jonge-risicoleerlingen")
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&geo).unwrap();
+    assert_eq!(v["features"][0]["properties"]["type"], "voorziening");
+    let (_, all) = app.text("/kaart").await;
+    assert!(
+        all.contains("87 locaties"),
+        "86 locations and one voorziening"
+    );
+
+    let (_, host) = app.text("/kaart/24FT00").await;
+    assert!(host.contains("id=\"v-observatiegroep-jonge-kind\""));
+    assert!(host.contains("Jonge risicoleerlingen"));
+    assert!(host.contains("Plaatsen</dt><dd>8</dd>"));
+    assert!(host.contains("3 kinderen"));
+    assert!(host.contains("Laatst gecontroleerd door het samenwerkingsverband op 15 januari 2024"));
+    assert!(
+        host.contains("ouder dan 12 maanden"),
+        "old checks are flagged"
+    );
+
+    let (_, json) = app.text("/kaart.json?soort=voorziening").await;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["services"][0]["id"], "v-observatiegroep-jonge-kind");
+    assert_eq!(v["locations"].as_array().unwrap().len(), 1);
+
+    assert!(
+        passend_store::locations::remove_voorziening(db, tenant.id, &slug)
+            .await
+            .unwrap()
+    );
+    let (_, after) = app.text("/kaart?soort=voorziening").await;
+    assert!(after.contains("Geen locaties gevonden"));
+    app.stop().await;
+}

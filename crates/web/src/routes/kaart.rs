@@ -131,6 +131,14 @@ pub fn query_string(q: &MapQuery) -> String {
     s.finish()
 }
 
+fn entry_kind_label(t: &MapTexts, e: &Entry) -> &'static str {
+    match e.voorziening.as_ref().map(|v| v.kind.as_str()) {
+        Some("arrangement") => t.voorziening_kinds[1],
+        Some(_) => t.voorziening_kinds[0],
+        None => kind_label(t, e.kind),
+    }
+}
+
 fn kind_label(t: &MapTexts, kind: SchoolType) -> &'static str {
     match kind {
         SchoolType::Bo => t.kinds[0],
@@ -296,7 +304,7 @@ async fn list(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let t = map_texts(lang);
-    let index = state.map_cache.get(&state.db).await?;
+    let index = state.map_cache.get(&state.db, state.tenant_id).await?;
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
     let mut query = parse_query(raw.as_deref());
     let (origin, postcode_error) = match index.origin(&query) {
@@ -419,9 +427,9 @@ async fn list(
 
 fn result_view(lang: Lang, t: &'static MapTexts, h: &Hit<'_>) -> ResultView {
     ResultView {
-        href: format!("{}/kaart/{}", lang.prefix(), h.entry.loc.code),
-        name: h.entry.loc.name.clone(),
-        kind: kind_label(t, h.entry.kind),
+        href: format!("{}{}", lang.prefix(), h.entry.path()),
+        name: h.entry.name().to_owned(),
+        kind: entry_kind_label(t, h.entry),
         address: h.entry.address(),
         distance: h.distance_m.map(|d| distance_text(lang, d)),
         themes: h
@@ -441,6 +449,33 @@ pub struct YearCount {
     pub year: i64,
     /// Count or "fewer than 5".
     pub pupils: String,
+}
+
+/// A voorziening on its location's page.
+#[derive(Debug, Clone)]
+pub struct VoorzieningView {
+    /// Anchor.
+    pub anchor: String,
+    /// Name.
+    pub name: String,
+    /// Kind label.
+    pub kind: &'static str,
+    /// Description.
+    pub description: String,
+    /// Theme labels.
+    pub themes: Vec<String>,
+    /// Admission text.
+    pub admission: &'static str,
+    /// Places.
+    pub capacity: Option<i64>,
+    /// Waiting list.
+    pub waiting_list: Option<i64>,
+    /// Contact.
+    pub contact: String,
+    /// Last verified, in long form.
+    pub verified: Option<String>,
+    /// Older than 12 months.
+    pub stale: bool,
 }
 
 /// The detail page.
@@ -487,6 +522,8 @@ pub struct DetailView {
     pub back_href: String,
     /// Vestigingscode and denominatie line.
     pub facts: Vec<(&'static str, String)>,
+    /// Voorzieningen hosted here.
+    pub voorzieningen: Vec<VoorzieningView>,
 }
 
 fn phone_display(digits: &str) -> String {
@@ -521,7 +558,7 @@ async fn detail(
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(AppError::NotFound);
     }
-    let index = state.map_cache.get(&state.db).await?;
+    let index = state.map_cache.get(&state.db, state.tenant_id).await?;
     let entry: &Entry = index.by_code(&code).ok_or(AppError::NotFound)?;
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
     let counts = passend_store::locations::pupil_counts(&state.db, &code).await?;
@@ -611,6 +648,26 @@ async fn detail(
             form_urlencoded::byte_serialize(entry.loc.name.as_bytes()).collect::<String>()
         ),
         back_href: format!("{}/kaart", lang.prefix()),
+        voorzieningen: index
+            .voorzieningen_at(&code)
+            .into_iter()
+            .filter_map(|e| e.voorziening.as_ref().map(|v| (e, v)))
+            .map(|(e, v)| VoorzieningView {
+                anchor: format!("v-{}", v.slug),
+                name: v.name.clone(),
+                kind: entry_kind_label(t, e),
+                description: v.description.clone(),
+                themes: e.themes.iter().map(|id| theme_label(lang, id)).collect(),
+                admission: admission_label(t, e.admission),
+                capacity: v.capacity,
+                waiting_list: v.waiting_list,
+                contact: v.contact.clone(),
+                verified: v.last_verified_on.map(|d| long_date(ui_texts, d)),
+                stale: v
+                    .last_verified_on
+                    .is_none_or(|d| (today - d).num_days() > 365),
+            })
+            .collect(),
         facts: vec![
             ("Vestigingscode", entry.loc.code.clone()),
             (
@@ -636,7 +693,7 @@ async fn search_for_export(
     state: &AppState,
     raw: Option<&str>,
 ) -> AppResult<(std::sync::Arc<MapIndex>, MapQuery, Option<Point>)> {
-    let index = state.map_cache.get(&state.db).await?;
+    let index = state.map_cache.get(&state.db, state.tenant_id).await?;
     let query = parse_query(raw);
     let origin = index.origin(&query).ok().flatten();
     Ok((index, query, origin))
@@ -654,12 +711,12 @@ async fn geojson(State(state): State<AppState>, RawQuery(raw): RawQuery) -> AppR
                 "type": "Feature",
                 "geometry": { "type": "Point", "coordinates": [round6(p.lon), round6(p.lat)] },
                 "properties": {
-                    "name": h.entry.loc.name,
+                    "name": h.entry.name(),
                     "vestigingscode": h.entry.loc.code,
-                    "type": h.entry.kind.code(),
+                    "type": h.entry.type_code(),
                     "themes": h.entry.themes,
                     "address": h.entry.address(),
-                    "url": format!("/kaart/{}", h.entry.loc.code),
+                    "url": h.entry.path(),
                     "approximate": h.entry.approximate,
                     "distance_m": h.distance_m.map(f64::round),
                 }
@@ -706,8 +763,8 @@ async fn csv_export(State(state): State<AppState>, RawQuery(raw): RawQuery) -> A
         let e = h.entry;
         let row = [
             e.loc.code.clone(),
-            e.loc.name.clone(),
-            e.kind.code().to_owned(),
+            e.name().to_owned(),
+            e.type_code().to_owned(),
             e.loc.street.clone(),
             e.loc.house_number_raw.clone(),
             e.loc.postcode.clone(),
@@ -762,8 +819,25 @@ async fn hsds(State(state): State<AppState>, RawQuery(raw): RawQuery) -> AppResu
     let mut locations = Vec::new();
     let mut services = Vec::new();
     let mut service_at_locations = Vec::new();
+    let mut seen_locations = std::collections::HashSet::new();
     for h in &hits {
         let e = h.entry;
+        if let Some(v) = &e.voorziening {
+            let id = format!("v-{}", v.slug);
+            services.push(serde_json::json!({
+                "id": id,
+                "organization_id": e.loc.brin,
+                "name": v.name,
+                "description": v.description,
+                "status": "active",
+                "eligibility_description": admission_label(&crate::i18n::MAP_NL, e.admission),
+                "attributes": e.themes.iter().map(|t| serde_json::json!({ "taxonomy_term_id": t })).collect::<Vec<_>>(),
+            }));
+            service_at_locations.push(serde_json::json!({ "id": format!("{id}-at"), "service_id": id, "location_id": e.loc.code }));
+        }
+        if !seen_locations.insert(e.loc.code.clone()) {
+            continue;
+        }
         organizations.entry(e.loc.brin.clone()).or_insert_with(|| {
             serde_json::json!({ "id": e.loc.brin, "name": e.loc.name, "description": kind_label(&crate::i18n::MAP_NL, e.kind), "website": e.loc.website })
         });
@@ -783,7 +857,12 @@ async fn hsds(State(state): State<AppState>, RawQuery(raw): RawQuery) -> AppResu
             }],
             "phones": e.loc.phone.iter().map(|p| serde_json::json!({ "number": p })).collect::<Vec<_>>(),
         }));
-        for th in &e.themes {
+        let location_themes = if e.voorziening.is_some() {
+            Vec::new()
+        } else {
+            e.themes.clone()
+        };
+        for th in &location_themes {
             let id = format!("{}-{th}", e.loc.code);
             services.push(serde_json::json!({
                 "id": id,
