@@ -115,6 +115,9 @@ pub struct Config {
     pub map_tiles: String,
     /// `PASSEND_MAP_ATTRIBUTION`: the map's attribution text.
     pub map_attribution: String,
+    /// `PASSEND_CACHE_CHECK_MS`: how often at most the caches ask the database whether content
+    /// or map data changed (default 1000 ms; 0 checks on every request).
+    pub cache_check: std::time::Duration,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -134,6 +137,7 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     map_tiles: Option<String>,
     map_attribution: Option<String>,
+    cache_check_ms: Option<u64>,
 }
 
 impl Config {
@@ -182,7 +186,14 @@ impl Config {
             Some(other) => bail!("PASSEND_LOG_FORMAT '{other}' moet text of json zijn"),
             None => file.log_format.unwrap_or(LogFormat::Text),
         };
+        let cache_check_ms = match env("PASSEND_CACHE_CHECK_MS") {
+            Some(v) => v.parse::<u64>().with_context(|| {
+                format!("PASSEND_CACHE_CHECK_MS '{v}' moet een aantal milliseconden zijn")
+            })?,
+            None => file.cache_check_ms.unwrap_or(1000),
+        };
         Ok(Config {
+            cache_check: std::time::Duration::from_millis(cache_check_ms),
             database_url: DatabaseUrl::new(database_url),
             addr,
             base_url: base_url.trim_end_matches('/').to_owned(),

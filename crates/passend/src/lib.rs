@@ -73,12 +73,12 @@ impl Server {
             tenant_id: tenant.id,
             site_name: tenant.name.clone(),
             https: config.https(),
-            cache: Arc::new(passend_web::cache::ContentCache::default()),
-            map_cache: Arc::new(passend_web::map::MapCache::default()),
-            map: passend_web::MapSettings {
-                tiles: config.map_tiles.clone(),
-                attribution: config.map_attribution.clone(),
-            },
+            cache: Arc::new(passend_web::cache::ContentCache::new(config.cache_check)),
+            map_cache: Arc::new(passend_web::map::MapCache::new(config.cache_check)),
+            map: passend_web::MapSettings::new(
+                config.map_tiles.clone(),
+                config.map_attribution.clone(),
+            ),
         };
         let app = passend_web::router(state);
         let listener = tokio::net::TcpListener::bind(config.addr)

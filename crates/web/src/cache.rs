@@ -1,8 +1,9 @@
-//! An in-memory cache of rendered content, checked against the database on every request.
+//! An in-memory cache of rendered content, checked against the database.
 //!
-//! The database is the source of truth. Each request asks for a cheap stamp (the highest version
-//! ids); when it differs from the cached one, the menu and begrippenlijst are loaded again and the
-//! rendered pages are dropped. So an edit shows at once, also when several instances share one
+//! The database is the source of truth. At most once per check interval (`PASSEND_CACHE_CHECK_MS`,
+//! default one second) a request asks for a cheap stamp (the highest version ids); when it differs
+//! from the cached one, the menu and begrippenlijst are loaded again and the rendered pages are
+//! dropped. So an edit shows within the interval, also when several instances share one
 //! database, and a page is rendered from Markdown only once per version.
 
 use passend_domain::Lang;
@@ -13,6 +14,7 @@ use passend_store::content::{self, PageLink};
 use passend_store::{Db, StoreResult};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 /// A page ready to show.
 #[derive(Debug)]
@@ -43,6 +45,11 @@ pub struct LangContent {
 }
 
 impl LangContent {
+    /// The content stamp this was built for (part of the keys of cached responses).
+    pub fn stamp(&self) -> (i64, i64) {
+        self.stamp
+    }
+
     /// The path of the begrippenlijst in a language.
     pub fn glossary_path(lang: Lang) -> String {
         format!("{}/begrippen", lang.prefix())
@@ -91,25 +98,43 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The cache for all languages.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ContentCache {
-    langs: RwLock<HashMap<Lang, Arc<LangContent>>>,
+    langs: RwLock<HashMap<Lang, (Arc<LangContent>, Instant)>>,
+    interval: Duration,
 }
 
 impl ContentCache {
+    /// A cache that checks the database at most once per `interval` (zero: on every request).
+    pub fn new(interval: Duration) -> ContentCache {
+        ContentCache {
+            langs: RwLock::new(HashMap::new()),
+            interval,
+        }
+    }
+
     /// The current content of a language.
     pub async fn get(&self, db: &Db, tenant_id: i64, lang: Lang) -> StoreResult<Arc<LangContent>> {
-        let stamp = content::content_stamp(db, tenant_id).await?;
+        let cached = self
+            .langs
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&lang)
+            .map(|(c, at)| (Arc::clone(c), *at));
+        if let Some((c, at)) = &cached
+            && at.elapsed() < self.interval
         {
-            let langs = self
-                .langs
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(c) = langs.get(&lang)
-                && c.stamp == stamp
-            {
-                return Ok(Arc::clone(c));
-            }
+            return Ok(Arc::clone(c));
+        }
+        let stamp = content::content_stamp(db, tenant_id).await?;
+        if let Some((c, _)) = cached
+            && c.stamp == stamp
+        {
+            self.langs
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(lang, (Arc::clone(&c), Instant::now()));
+            return Ok(c);
         }
         let terms = content::glossary_terms(db, tenant_id, lang).await?;
         let links = content::page_links(db, tenant_id, lang).await?;
@@ -140,7 +165,7 @@ impl ContentCache {
         self.langs
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(lang, Arc::clone(&fresh));
+            .insert(lang, (Arc::clone(&fresh), Instant::now()));
         Ok(fresh)
     }
 }

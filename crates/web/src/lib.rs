@@ -50,6 +50,26 @@ pub struct MapSettings {
     pub tiles: String,
     /// Attribution shown on the map.
     pub attribution: String,
+    /// The CSP of map pages: the site's, with the tile server's origin added to `img-src`.
+    pub csp: axum::http::HeaderValue,
+}
+
+impl MapSettings {
+    /// Settings for a tile server; its origin is allowed for images on map pages only.
+    pub fn new(tiles: String, attribution: String) -> MapSettings {
+        let origin = middleware::origin_of(&tiles).unwrap_or_default();
+        let csp = middleware::CSP.replace(
+            "img-src 'self' data:",
+            &format!("img-src 'self' data: {origin}"),
+        );
+        let csp = axum::http::HeaderValue::from_str(&csp)
+            .unwrap_or_else(|_| axum::http::HeaderValue::from_static(middleware::CSP));
+        MapSettings {
+            tiles,
+            attribution,
+            csp,
+        }
+    }
 }
 
 /// Builds the whole application.

@@ -1,7 +1,9 @@
 //! The voorzieningenkaart's in-memory index: every location with what the filters need,
-//! rebuilt when the data changes (a cheap stamp query per request, as for the content).
-//! Filtering and sorting run in memory, so a search over a national data set stays fast.
+//! rebuilt when the data changes (a cheap stamp query at most once per check interval, as for
+//! the content). Filtering and sorting run in memory, and each distinct search's response is
+//! kept with the index, so a repeated search over a national data set costs no work at all.
 
+use axum::body::Bytes;
 use chrono::NaiveDate;
 use passend_domain::content::split_list;
 use passend_domain::duo::{SchoolType, parse_clusters, parse_onderwijs};
@@ -11,7 +13,8 @@ use passend_domain::text::fold;
 use passend_store::locations::{self, Location, Voorziening};
 use passend_store::{Db, StoreResult};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 /// A location ready for searching and showing.
 #[derive(Debug, Clone)]
@@ -160,7 +163,12 @@ pub struct MapIndex {
     pub denominaties: Vec<String>,
     /// The date of the latest address import.
     pub data_date: Option<NaiveDate>,
+    /// Rendered responses of searches on this index, by key (see [`MapIndex::response`]).
+    responses: Mutex<HashMap<String, Bytes>>,
 }
+
+/// The most responses kept per index; when full, the oldest are dropped all at once.
+const MAX_RESPONSES: usize = 2_000;
 
 /// The kinds a visitor can filter on (`soort=`).
 pub const KINDS: &[&str] = &["bo", "sbo", "so", "vso", "voorziening"];
@@ -275,6 +283,34 @@ impl MapIndex {
         hits
     }
 
+    /// A response for `key`, made by `render` the first time and kept with this index (so it is
+    /// dropped when the data changes).
+    pub fn response<E>(
+        &self,
+        key: &str,
+        render: impl FnOnce() -> Result<String, E>,
+    ) -> Result<Bytes, E> {
+        let hit = self
+            .responses
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .cloned();
+        if let Some(hit) = hit {
+            return Ok(hit);
+        }
+        let body = Bytes::from(render()?);
+        let mut map = self
+            .responses
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= MAX_RESPONSES {
+            map.clear();
+        }
+        map.insert(key.to_owned(), body.clone());
+        Ok(body)
+    }
+
     /// The location with this vestigingscode.
     pub fn by_code(&self, code: &str) -> Option<&Entry> {
         self.entries
@@ -292,23 +328,44 @@ impl MapIndex {
 }
 
 /// The cache of the index.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MapCache {
-    index: RwLock<Option<Arc<MapIndex>>>,
+    index: RwLock<Option<(Arc<MapIndex>, Instant)>>,
+    interval: Duration,
 }
 
 impl MapCache {
-    /// The current index, rebuilt when an import or edit changed the data.
+    /// A cache that checks the database at most once per `interval` (zero: on every request).
+    pub fn new(interval: Duration) -> MapCache {
+        MapCache {
+            index: RwLock::new(None),
+            interval,
+        }
+    }
+
+    /// The current index, rebuilt when an import or a voorziening changed the data.
     pub async fn get(&self, db: &Db, tenant_id: i64) -> StoreResult<Arc<MapIndex>> {
-        let stamp = locations::map_stamp(db).await?;
-        if let Some(index) = self
+        let cached = self
             .index
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .as_ref()
-            && index.stamp == stamp
+            .map(|(i, at)| (Arc::clone(i), *at));
+        if let Some((index, at)) = &cached
+            && at.elapsed() < self.interval
         {
             return Ok(Arc::clone(index));
+        }
+        let stamp = locations::map_stamp(db).await?;
+        if let Some((index, _)) = cached
+            && index.stamp == stamp
+        {
+            *self
+                .index
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                Some((Arc::clone(&index), Instant::now()));
+            return Ok(index);
         }
         let rows = locations::all_locations(db).await?;
         let pc4 = locations::pc4_centroids(db)
@@ -342,11 +399,13 @@ impl MapCache {
             pc4,
             denominaties: denominaties.into_iter().collect(),
             data_date,
+            responses: Mutex::new(HashMap::new()),
         });
         *self
             .index
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&index));
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((Arc::clone(&index), Instant::now()));
         Ok(index)
     }
 }

@@ -32,18 +32,13 @@ pub fn origin_of(url: &str) -> Option<String> {
     ok.then(|| format!("{}{host}", rest.0))
 }
 
-/// The correlation id of a request, in the request's extensions.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
 /// Adds the request context to every request and response.
-pub async fn context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn context(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = uuid::Uuid::now_v7().simple().to_string();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let lang = Lang::of_path(&path);
-    request.extensions_mut().insert(RequestId(id.clone()));
     // The path only: query strings can hold what a visitor typed.
     let logged_path: String = path.chars().take(200).collect();
     let span =

@@ -126,6 +126,8 @@ pub fn config_for(db: &TestDb) -> Config {
         log_format: LogFormat::Text,
         map_tiles: "/static/favicon.svg?{z}/{x}/{y}".to_owned(),
         map_attribution: "Testkaart".to_owned(),
+        // Tests edit the database directly and look at once.
+        cache_check: std::time::Duration::ZERO,
     }
 }
 

@@ -10,8 +10,8 @@ use crate::views::Layout;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use passend_domain::Lang;
 use passend_domain::duo::SchoolType;
@@ -289,15 +289,6 @@ fn map_layout(
     }
 }
 
-/// The CSP of map pages: as everywhere, plus the tile server for images.
-fn map_csp(state: &AppState) -> String {
-    let tiles = crate::middleware::origin_of(&state.map.tiles).unwrap_or_default();
-    crate::middleware::CSP.replace(
-        "img-src 'self' data:",
-        &format!("img-src 'self' data: {tiles}"),
-    )
-}
-
 async fn list(
     State(state): State<AppState>,
     lang: Lang,
@@ -307,122 +298,135 @@ async fn list(
     let index = state.map_cache.get(&state.db, state.tenant_id).await?;
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
     let mut query = parse_query(raw.as_deref());
-    let (origin, postcode_error) = match index.origin(&query) {
-        Ok(o) => (o, None),
-        Err(QueryError::BadPostcode) => (None, Some(t.err_postcode)),
-        Err(QueryError::UnknownPostcode) => (None, Some(t.err_postcode_unknown)),
-    };
-    let hits = index.search(&query, origin);
-    let total = hits.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    query.page = query.page.min(pages);
-    let shown: Vec<ResultView> = hits
-        .iter()
-        .skip((query.page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|h| result_view(lang, t, h))
-        .collect();
-    let qs = query_string(&query);
-    let base = format!("{}/kaart", lang.prefix());
-    let page_href = |p: usize| {
-        if qs.is_empty() {
-            format!("{base}?pagina={p}")
-        } else {
-            format!("{base}?{qs}&pagina={p}")
-        }
-    };
-    let with_qs = |path: &str| {
-        if qs.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{path}?{qs}")
-        }
-    };
-    let view = KaartView {
-        layout: map_layout(&state, lang, &content.links, t.title, "/kaart"),
-        t,
-        action: base.clone(),
-        q: query.q.clone(),
-        kinds: KINDS
+    let key = format!(
+        "list|{}|{:?}|{}|{}",
+        lang.code(),
+        content.stamp(),
+        query_string(&query),
+        query.page
+    );
+    let html = index.response(&key, || -> AppResult<String> {
+        let (origin, postcode_error) = match index.origin(&query) {
+            Ok(o) => (o, None),
+            Err(QueryError::BadPostcode) => (None, Some(t.err_postcode)),
+            Err(QueryError::UnknownPostcode) => (None, Some(t.err_postcode_unknown)),
+        };
+        let hits = index.search(&query, origin);
+        let total = hits.len();
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        query.page = query.page.min(pages);
+        let shown: Vec<ResultView> = hits
             .iter()
-            .zip([
-                SchoolType::Bo,
-                SchoolType::Sbo,
-                SchoolType::So,
-                SchoolType::Vso,
-            ])
-            .map(|(k, kind)| Choice {
-                value: (*k).to_owned(),
-                label: kind_label(t, kind).to_owned(),
-                checked: query.kinds.iter().any(|q| q == k),
-            })
-            .collect(),
-        clusters: (2..=4u8)
-            .map(|c| Choice {
-                value: c.to_string(),
-                label: format!("Cluster {c}"),
-                checked: query.clusters.contains(&c),
-            })
-            .collect(),
-        themes: THEMES
-            .iter()
-            .map(|th| Choice {
-                value: th.id.to_owned(),
-                label: (if lang == Lang::En { th.en } else { th.nl }).to_owned(),
-                checked: query.themes.iter().any(|q| q == th.id),
-            })
-            .collect(),
-        denominaties: index
-            .denominaties
-            .iter()
-            .map(|d| Choice {
-                value: d.clone(),
-                label: d.clone(),
-                checked: *d == query.denominatie,
-            })
-            .collect(),
-        postcode: query.postcode.clone(),
-        postcode_error,
-        radii: RADII
-            .iter()
-            .map(|r| Choice {
-                value: r.to_string(),
-                label: format!("{r} km"),
-                checked: query.radius_km == Some(f64::from(*r)),
-            })
-            .collect(),
-        origin: query
-            .origin
-            .map(|o| (format!("{:.5}", o.lat), format!("{:.5}", o.lon))),
-        count_line: match total {
-            0 => t.results_none.to_owned(),
-            1 => t.results_one.to_owned(),
-            n => fill(t.results_many, n, ""),
-        },
-        by_distance: origin.is_some(),
-        results: shown,
-        page_line: (pages > 1).then(|| {
-            t.page_of
-                .replace("{n}", &query.page.to_string())
-                .replace("{q}", &pages.to_string())
-        }),
-        previous: (query.page > 1).then(|| page_href(query.page - 1)),
-        next: (query.page < pages).then(|| page_href(query.page + 1)),
-        geojson_href: with_qs("/kaart.geojson"),
-        csv_href: with_qs("/kaart.csv"),
-        json_href: with_qs("/kaart.json"),
-        tiles: state.map.tiles.clone(),
-        attribution: state.map.attribution.clone(),
-        script_href: crate::assets::map_js_href(),
-        map_css_href: crate::assets::map_css_href(),
-    };
-    let mut response = Html(view.render()?).into_response();
-    if let Ok(v) = HeaderValue::from_str(&map_csp(&state)) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    Ok(response)
+            .skip((query.page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|h| result_view(lang, t, h))
+            .collect();
+        let qs = query_string(&query);
+        let base = format!("{}/kaart", lang.prefix());
+        let page_href = |p: usize| {
+            if qs.is_empty() {
+                format!("{base}?pagina={p}")
+            } else {
+                format!("{base}?{qs}&pagina={p}")
+            }
+        };
+        let with_qs = |path: &str| {
+            if qs.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{qs}")
+            }
+        };
+        let view = KaartView {
+            layout: map_layout(&state, lang, &content.links, t.title, "/kaart"),
+            t,
+            action: base.clone(),
+            q: query.q.clone(),
+            kinds: KINDS
+                .iter()
+                .zip([
+                    SchoolType::Bo,
+                    SchoolType::Sbo,
+                    SchoolType::So,
+                    SchoolType::Vso,
+                ])
+                .map(|(k, kind)| Choice {
+                    value: (*k).to_owned(),
+                    label: kind_label(t, kind).to_owned(),
+                    checked: query.kinds.iter().any(|q| q == k),
+                })
+                .collect(),
+            clusters: (2..=4u8)
+                .map(|c| Choice {
+                    value: c.to_string(),
+                    label: format!("Cluster {c}"),
+                    checked: query.clusters.contains(&c),
+                })
+                .collect(),
+            themes: THEMES
+                .iter()
+                .map(|th| Choice {
+                    value: th.id.to_owned(),
+                    label: (if lang == Lang::En { th.en } else { th.nl }).to_owned(),
+                    checked: query.themes.iter().any(|q| q == th.id),
+                })
+                .collect(),
+            denominaties: index
+                .denominaties
+                .iter()
+                .map(|d| Choice {
+                    value: d.clone(),
+                    label: d.clone(),
+                    checked: *d == query.denominatie,
+                })
+                .collect(),
+            postcode: query.postcode.clone(),
+            postcode_error,
+            radii: RADII
+                .iter()
+                .map(|r| Choice {
+                    value: r.to_string(),
+                    label: format!("{r} km"),
+                    checked: query.radius_km == Some(f64::from(*r)),
+                })
+                .collect(),
+            origin: query
+                .origin
+                .map(|o| (format!("{:.5}", o.lat), format!("{:.5}", o.lon))),
+            count_line: match total {
+                0 => t.results_none.to_owned(),
+                1 => t.results_one.to_owned(),
+                n => fill(t.results_many, n, ""),
+            },
+            by_distance: origin.is_some(),
+            results: shown,
+            page_line: (pages > 1).then(|| {
+                t.page_of
+                    .replace("{n}", &query.page.to_string())
+                    .replace("{q}", &pages.to_string())
+            }),
+            previous: (query.page > 1).then(|| page_href(query.page - 1)),
+            next: (query.page < pages).then(|| page_href(query.page + 1)),
+            geojson_href: with_qs("/kaart.geojson"),
+            csv_href: with_qs("/kaart.csv"),
+            json_href: with_qs("/kaart.json"),
+            tiles: state.map.tiles.clone(),
+            attribution: state.map.attribution.clone(),
+            script_href: crate::assets::map_js_href(),
+            map_css_href: crate::assets::map_css_href(),
+        };
+        Ok(view.render()?)
+    })?;
+    Ok(map_response(&state, "text/html; charset=utf-8", html))
+}
+
+/// A map page with the map's CSP.
+fn map_response(state: &AppState, content_type: &'static str, body: axum::body::Bytes) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, state.map.csp.clone());
+    response
 }
 
 fn result_view(lang: Lang, t: &'static MapTexts, h: &Hit<'_>) -> ResultView {
@@ -680,13 +684,11 @@ async fn detail(
             ),
         ],
     };
-    let mut response = Html(view.render()?).into_response();
-    if let Ok(v) = HeaderValue::from_str(&map_csp(&state)) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    Ok(response)
+    Ok(map_response(
+        &state,
+        "text/html; charset=utf-8",
+        view.render()?.into(),
+    ))
 }
 
 async fn search_for_export(
@@ -702,33 +704,32 @@ async fn search_for_export(
 /// `GET /kaart.geojson`: the search as GeoJSON (every result with coordinates, no paging).
 async fn geojson(State(state): State<AppState>, RawQuery(raw): RawQuery) -> AppResult<Response> {
     let (index, query, origin) = search_for_export(&state, raw.as_deref()).await?;
-    let features: Vec<serde_json::Value> = index
-        .search(&query, origin)
-        .iter()
-        .filter_map(|h| {
-            let p = h.entry.point?;
-            Some(serde_json::json!({
-                "type": "Feature",
-                "geometry": { "type": "Point", "coordinates": [round6(p.lon), round6(p.lat)] },
-                "properties": {
-                    "name": h.entry.name(),
-                    "vestigingscode": h.entry.loc.code,
-                    "type": h.entry.type_code(),
-                    "themes": h.entry.themes,
-                    "address": h.entry.address(),
-                    "url": h.entry.path(),
-                    "approximate": h.entry.approximate,
-                    "distance_m": h.distance_m.map(f64::round),
-                }
-            }))
-        })
-        .collect();
-    let body = serde_json::json!({ "type": "FeatureCollection", "features": features });
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        body.to_string(),
-    )
-        .into_response())
+    let key = format!("geojson|{}", query_string(&query));
+    let body = index.response(&key, || -> AppResult<String> {
+        let features: Vec<serde_json::Value> = index
+            .search(&query, origin)
+            .iter()
+            .filter_map(|h| {
+                let p = h.entry.point?;
+                Some(serde_json::json!({
+                    "type": "Feature",
+                    "geometry": { "type": "Point", "coordinates": [round6(p.lon), round6(p.lat)] },
+                    "properties": {
+                        "name": h.entry.name(),
+                        "vestigingscode": h.entry.loc.code,
+                        "type": h.entry.type_code(),
+                        "themes": h.entry.themes,
+                        "address": h.entry.address(),
+                        "url": h.entry.path(),
+                        "approximate": h.entry.approximate,
+                        "distance_m": h.distance_m.map(f64::round),
+                    }
+                }))
+            })
+            .collect();
+        Ok(serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string())
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
 fn round6(v: f64) -> f64 {
