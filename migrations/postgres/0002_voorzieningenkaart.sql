@@ -71,7 +71,8 @@ CREATE TABLE pupil_counts (
     PRIMARY KEY (code, year)
 );
 
--- BAG-geocoded points per vestigingscode (EduGIS file), kept apart so import order does not matter.
+-- Address points per vestigingscode: 'bag' (EduGIS file) or 'pdok' (Locatieserver), kept apart so
+-- import order does not matter.
 CREATE TABLE geo_points (
     code    TEXT PRIMARY KEY,
     lat     DOUBLE PRECISION NOT NULL,

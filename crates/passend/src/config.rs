@@ -118,6 +118,9 @@ pub struct Config {
     /// `PASSEND_CACHE_CHECK_MS`: how often at most the caches ask the database whether content
     /// or map data changed (default 1000 ms; 0 checks on every request).
     pub cache_check: std::time::Duration,
+    /// `PASSEND_PDOK_URL`: the PDOK Locatieserver to find coordinates the BAG file lacks; unset
+    /// (the default) keeps Passend off the network.
+    pub pdok_url: Option<String>,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -138,6 +141,7 @@ struct FileConfig {
     map_tiles: Option<String>,
     map_attribution: Option<String>,
     cache_check_ms: Option<u64>,
+    pdok_url: Option<String>,
 }
 
 impl Config {
@@ -192,7 +196,16 @@ impl Config {
             })?,
             None => file.cache_check_ms.unwrap_or(1000),
         };
+        let pdok_url = env("PASSEND_PDOK_URL")
+            .or(file.pdok_url)
+            .filter(|u| !u.trim().is_empty());
+        if let Some(u) = &pdok_url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            bail!("PASSEND_PDOK_URL moet beginnen met https://");
+        }
         Ok(Config {
+            pdok_url,
             cache_check: std::time::Duration::from_millis(cache_check_ms),
             database_url: DatabaseUrl::new(database_url),
             addr,

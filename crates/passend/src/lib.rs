@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 pub mod config;
 pub mod import;
+pub mod pdok;
 pub mod seed;
 pub mod telemetry;
 pub mod voorzieningen;

@@ -143,7 +143,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             telemetry::init(config.log_format);
             let db = open_database(&config).await?;
-            let (report, ok) = passend::import::run_cli(&db, &files, gemeente.as_deref()).await?;
+            let (mut report, ok) =
+                passend::import::run_cli(&db, &files, gemeente.as_deref()).await?;
+            if let Some(url) = &config.pdok_url {
+                let pdok = passend::pdok::Pdok::new(url)?;
+                let (found, missed) = passend::pdok::geocode_missing(&db, &pdok).await?;
+                report.push_str(&format!(
+                    "PDOK Locatieserver: {found} locaties gevonden, {missed} niet gevonden (die houden het midden van hun postcodegebied)\n"
+                ));
+            }
             db.close().await;
             print!("{report}");
             if ok {

@@ -128,11 +128,12 @@ const INSERT_IMPORT: &str = "INSERT INTO data_imports
 
 const INSERT_EVENT: &str = "INSERT INTO location_events (location_id, import_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)";
 
-/// Fills coordinates: the BAG point when there is one, else the PC4 centroid (approximate).
+/// Fills coordinates: the address point (BAG file, or PDOK) when there is one, else the PC4
+/// centroid (approximate).
 const COORDS_FROM_BAG: &str = "UPDATE locations SET
        lat = (SELECT g.lat FROM geo_points g WHERE g.code = locations.code),
        lon = (SELECT g.lon FROM geo_points g WHERE g.code = locations.code),
-       coord_source = 'bag'
+       coord_source = (SELECT g.source FROM geo_points g WHERE g.code = locations.code)
      WHERE EXISTS (SELECT 1 FROM geo_points g WHERE g.code = locations.code)";
 const COORDS_FROM_PC4: &str = "UPDATE locations SET
        lat = (SELECT c.lat FROM pc4_centroids c WHERE c.pc4 = substr(locations.postcode, 1, 4)),
@@ -703,4 +704,41 @@ pub async fn remove_voorziening(db: &Db, tenant_id: i64, slug: &str) -> StoreRes
         .await
         .map(|r| r.rows_affected()))?;
     Ok(n > 0)
+}
+
+/// Open locations without an address point: (code, postcode, house number as DUO wrote it).
+pub async fn without_geo_point(db: &Db) -> StoreResult<Vec<(String, String, String)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (String, String, String)>(
+        "SELECT l.code, l.postcode, l.house_number_raw FROM locations l
+         WHERE l.status = 'open' AND NOT EXISTS (SELECT 1 FROM geo_points g WHERE g.code = l.code)
+         ORDER BY l.code",
+    )
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Stores one address point (e.g. from PDOK) and refreshes the coordinates.
+pub async fn set_geo_point(
+    db: &Db,
+    code: &str,
+    point: passend_domain::geo::Point,
+    source: &str,
+) -> StoreResult<()> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO geo_points (code, lat, lon, source) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (code) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, source = excluded.source",
+        )
+        .bind(code)
+        .bind(point.lat)
+        .bind(point.lon)
+        .bind(source)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(COORDS_FROM_BAG).execute(&mut *tx).await?;
+        tx.commit().await?;
+    });
+    Ok(())
 }

@@ -57,7 +57,9 @@ async fn migrate_then_serve_then_stop_on_sigterm() {
         "healthcheck: {}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    let body = reqwest::get(format!("{url}/toelaatbaarheidsverklaring"))
+    let body = crate::support::http_client()
+        .get(format!("{url}/toelaatbaarheidsverklaring"))
+        .send()
         .await
         .unwrap();
     assert_eq!(body.status(), 200);

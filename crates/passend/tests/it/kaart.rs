@@ -408,3 +408,63 @@ async fn voorzieningen_show_on_the_map_and_their_location() {
     assert!(after.contains("Geen locaties gevonden"));
     app.stop().await;
 }
+
+/// A local server that answers like the PDOK Locatieserver v3.1 `/free` endpoint.
+async fn fake_pdok() -> (String, tokio::task::JoinHandle<()>) {
+    use axum::extract::RawQuery;
+    use axum::routing::get;
+    let app = axum::Router::new().route(
+        "/bzk/locatieserver/search/v3_1/free",
+        get(|RawQuery(q): RawQuery| async move {
+            let q = q.unwrap_or_default();
+            let params: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+            let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+            if get("fq") != "type:adres" || get("rows") != "1" {
+                return (axum::http::StatusCode::BAD_REQUEST, "{\"error\":\"onbekende parameters\"}".to_owned());
+            }
+            let body = if get("q") == "postcode:1363CG AND huisnummer:50" {
+                r#"{"response":{"numFound":1,"start":0,"maxScore":12.3,"numFoundExact":true,"docs":[{"bron":"BAG","woonplaatscode":"3167","type":"adres","woonplaatsnaam":"Almere","huis_nlt":"50","openbareruimtetype":"Weg","gemeentecode":"0034","weergavenaam":"Monacostraat 50, 1363CG Almere","straatnaam_verkort":"Monacostraat","id":"adr-0000","gemeentenaam":"Almere","postcode":"1363CG","provincienaam":"Flevoland","centroide_ll":"POINT(5.1623456 52.3817654)","huisnummer":50,"centroide_rd":"POINT(137000.1 486000.2)","straatnaam":"Monacostraat"}]}}"#
+            } else {
+                r#"{"response":{"numFound":0,"start":0,"maxScore":0.0,"numFoundExact":true,"docs":[]}}"#
+            };
+            (axum::http::StatusCode::OK, body.to_owned())
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/bzk/locatieserver/search/v3_1",
+        listener.local_addr().unwrap()
+    );
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, task)
+}
+
+#[tokio::test]
+async fn pdok_fills_in_coordinates_the_bag_file_lacks() {
+    let (url, server) = fake_pdok().await;
+    let db = TestDb::new().await;
+    let pool = passend::open_database(&config_for(&db)).await.unwrap();
+    import_bytes(&pool, "bo.csv", BO, Some(ALMERE))
+        .await
+        .unwrap();
+    let pdok = passend::pdok::Pdok::new(&url).unwrap();
+    let (found, missed) = passend::pdok::geocode_missing(&pool, &pdok).await.unwrap();
+    assert_eq!((found, missed), (1, 74));
+    let rows = passend_store::locations::all_locations(&pool)
+        .await
+        .unwrap();
+    let school = rows.iter().find(|l| l.code == "32LV00").unwrap();
+    assert_eq!(school.coord_source.as_deref(), Some("pdok"));
+    assert!((school.lat.unwrap() - 52.3817654).abs() < 1e-6);
+    // A later BAG file wins over nothing, and PDOK is not asked again for this school.
+    let (found, missed) = passend::pdok::geocode_missing(&pool, &pdok).await.unwrap();
+    assert_eq!((found, missed), (0, 74));
+    // PDOK down: the import still holds, nothing is lost.
+    let down = passend::pdok::Pdok::new("http://127.0.0.1:9/nergens").unwrap();
+    let (found, missed) = passend::pdok::geocode_missing(&pool, &down).await.unwrap();
+    assert_eq!((found, missed), (0, 74));
+    server.abort();
+    pool.close().await;
+}

@@ -128,6 +128,7 @@ pub fn config_for(db: &TestDb) -> Config {
         map_attribution: "Testkaart".to_owned(),
         // Tests edit the database directly and look at once.
         cache_check: std::time::Duration::ZERO,
+        pdok_url: None,
     }
 }
 
@@ -155,10 +156,7 @@ impl TestApp {
     pub async fn start(db: TestDb, config: Config) -> TestApp {
         let server = Server::start(&config).await.unwrap();
         let base = format!("http://{}", server.addr);
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client = http_client();
         TestApp {
             server: Some(server),
             base,
@@ -219,4 +217,14 @@ pub fn path(lang: &str, slug: &str) -> String {
     } else {
         format!("{prefix}/{slug}")
     }
+}
+
+/// An HTTP client that does not follow redirects. reqwest is built without a TLS crypto
+/// provider of its own (the product installs ring before its PDOK client), so tests do too.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
