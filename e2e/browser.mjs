@@ -1,7 +1,9 @@
 // Shared browser helpers: Debian chromium through playwright-core, axe-core injected without
 // loosening the site's CSP, and a page that records console errors and third-party requests.
 import { readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
 
 const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -30,4 +32,19 @@ export async function axeViolations(page) {
     const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
   }, WCAG_TAGS);
+}
+
+// One server and one browser per test file, started before its tests and stopped after.
+export function useSite() {
+  const site = {};
+  before(async () => {
+    site.server = await startServer();
+    site.browser = await launchBrowser();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.stop();
+  });
+  site.newPage = (options) => openPage(site.browser, site.server, options);
+  return site;
 }

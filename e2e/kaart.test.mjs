@@ -2,25 +2,12 @@
 // detail pages (nl and en), nothing scrolls sideways at 320 px, the map shows exactly the list's
 // results, every filter works by keyboard, the back button restores the search, and the list
 // works with JavaScript off.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
-import { axeViolations, launchBrowser, openPage } from './browser.mjs';
+import { axeViolations, useSite } from './browser.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const newPage = (options) => openPage(browser, server, options);
+const site = useSite();
+const newPage = (options) => site.newPage(options);
 
 async function mapReady(page) {
   await page.waitForFunction(() => document.getElementById('kaart-map')?.getAttribute('data-features') !== null);
@@ -30,7 +17,7 @@ async function mapReady(page) {
 for (const path of ['/kaart', '/en/kaart', '/kaart?thema=gedrag&postcode=1315&straal=3', '/kaart?postcode=abc', '/kaart/23HU01', '/en/kaart/23FD01']) {
   test(`${path}: zero axe violations at 1280 and 320 px, no sideways scrolling`, async () => {
     const { context, page, problems } = await newPage({ viewport: { width: 1280, height: 900 } });
-    const response = await page.goto(server.url + path);
+    const response = await page.goto(site.server.url + path);
     assert.equal(response.status(), 200);
     if (path.startsWith('/kaart?') || path.endsWith('/kaart')) await mapReady(page);
     assert.deepEqual(await axeViolations(page), [], `${path} at 1280 px`);
@@ -45,7 +32,7 @@ for (const path of ['/kaart', '/en/kaart', '/kaart?thema=gedrag&postcode=1315&st
 
 test('the map shows exactly the results of the list', async () => {
   const { context, page } = await newPage();
-  await page.goto(server.url + '/kaart?thema=gedrag&postcode=1315&straal=3');
+  await page.goto(site.server.url + '/kaart?thema=gedrag&postcode=1315&straal=3');
   const features = Number(await mapReady(page));
   const listed = await page.locator('.passend-result').count();
   assert.ok(listed > 0);
@@ -56,7 +43,7 @@ test('the map shows exactly the results of the list', async () => {
 
 test('filters work by keyboard alone and the back button restores the search', async () => {
   const { context, page } = await newPage();
-  await page.goto(server.url + '/kaart');
+  await page.goto(site.server.url + '/kaart');
   await mapReady(page);
   const tabTo = async (predicate) => {
     for (let i = 0; i < 80; i += 1) {
@@ -87,7 +74,7 @@ test('filters work by keyboard alone and the back button restores the search', a
   assert.match(await page.locator('#resultaten-kop').textContent(), /locaties?, gesorteerd op afstand/);
   assert.ok(await page.isChecked('#soort-sbo'), 'the filters stay set');
 
-  await page.goto(server.url + '/kaart?soort=bo');
+  await page.goto(site.server.url + '/kaart?soort=bo');
   await page.goBack();
   await page.waitForURL(/soort=sbo/);
   assert.ok(await page.isChecked('#soort-sbo'), 'back restores the search from the URL');
@@ -96,12 +83,25 @@ test('filters work by keyboard alone and the back button restores the search', a
 
 test('the list works with JavaScript off, and the map stays away', async () => {
   const { context, page } = await newPage({ javaScriptEnabled: false });
-  await page.goto(server.url + '/kaart');
+  await page.goto(site.server.url + '/kaart');
   await page.check('#soort-so');
   await page.click('#kaart-zoeken button[type="submit"]');
   await page.waitForURL(/soort=so/);
   assert.match(await page.locator('#resultaten-kop').textContent(), /^8 locaties/);
   assert.equal(await page.locator('#kaart-map').isVisible(), false);
   assert.equal(await page.locator('#gebruik-locatie').isVisible(), false, 'no location button without JavaScript');
+  await context.close();
+});
+
+test('"gebruik mijn locatie" sorts by distance from where the visitor is', async () => {
+  const { context, page } = await newPage({ geolocation: { latitude: 52.3702, longitude: 5.2141 }, permissions: ['geolocation'] });
+  await page.goto(site.server.url + '/kaart?soort=sbo');
+  await mapReady(page);
+  const button = page.locator('#gebruik-locatie');
+  assert.ok(await button.isVisible(), 'the button shows with JavaScript');
+  await button.click();
+  await page.waitForURL(/lat=52\.37020&lon=5\.21410/);
+  assert.match(await page.locator('#resultaten-kop').textContent(), /^3 locaties, gesorteerd op afstand/);
+  assert.match(await page.locator('.passend-result__meta').first().textContent(), /Afstand: \d/);
   await context.close();
 });

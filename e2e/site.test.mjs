@@ -1,10 +1,9 @@
 // Browser tests of the public site in headless Debian chromium: zero axe-core WCAG 2.2 A/AA
 // violations on every page in nl and en, nothing scrolls sideways at 320 px, the menu and the
 // begrippenlijst search work by keyboard alone, and the search works with JavaScript off.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
-import { axeViolations, launchBrowser, openPage } from './browser.mjs';
+import { axeViolations, useSite } from './browser.mjs';
 const SLUGS = [
   'home', 'samenwerkingsverband', 'samenwerken', 'toelaatbaarheidsverklaring', 'zorgplicht',
   'zieke-leerlingen', 'rol-van-ouders', 'oudersteunpunt', 'meer-informatie', 'toegankelijkheid',
@@ -12,27 +11,15 @@ const SLUGS = [
 ];
 const path = (lang, slug) => `${lang === 'en' ? '/en' : ''}/${slug === 'home' ? '' : slug}`;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const newPage = (options) => openPage(browser, server, options);
+const site = useSite();
+const newPage = (options) => site.newPage(options);
 
 for (const lang of ['nl', 'en']) {
   test(`every ${lang} page: zero axe violations at desktop and 320 px, no sideways scrolling`, async () => {
     const { context, page, problems } = await newPage({ viewport: { width: 1280, height: 900 } });
     for (const slug of SLUGS) {
       const p = path(lang, slug);
-      const response = await page.goto(server.url + p);
+      const response = await page.goto(site.server.url + p);
       assert.equal(response.status(), 200, p);
       assert.deepEqual(await axeViolations(page), [], `${p} at 1280 px`);
       await page.setViewportSize({ width: 320, height: 800 });
@@ -48,7 +35,7 @@ for (const lang of ['nl', 'en']) {
 
 test('error page: zero axe violations', async () => {
   const { context, page } = await newPage();
-  const response = await page.goto(server.url + '/bestaat-niet');
+  const response = await page.goto(site.server.url + '/bestaat-niet');
   assert.equal(response.status(), 404);
   assert.deepEqual(await axeViolations(page), []);
   await context.close();
@@ -64,7 +51,7 @@ async function tabTo(page, predicate, max = 40) {
 
 test('skip link and main menu work by keyboard alone', async () => {
   const { context, page } = await newPage();
-  await page.goto(server.url + '/');
+  await page.goto(site.server.url + '/');
   await page.keyboard.press('Tab');
   const first = await page.evaluate(() => ({ text: document.activeElement.textContent, href: document.activeElement.getAttribute('href') }));
   assert.deepEqual(first, { text: 'Direct naar de inhoud', href: '#inhoud' });
@@ -73,25 +60,25 @@ test('skip link and main menu work by keyboard alone', async () => {
   await page.keyboard.press('Enter');
   assert.ok(page.url().endsWith('#inhoud'));
 
-  await page.goto(server.url + '/');
+  await page.goto(site.server.url + '/');
   await tabTo(page, () => document.activeElement.closest('nav') && document.activeElement.textContent === 'Zorgplicht');
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   assert.notEqual(outline, 'none', 'focus is visible');
   await page.keyboard.press('Enter');
-  await page.waitForURL(server.url + '/zorgplicht');
+  await page.waitForURL(site.server.url + '/zorgplicht');
   assert.equal(await page.locator('h1').textContent(), 'Zorgplicht: de school zoekt een passende plek');
   assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'Zorgplicht');
 
   await tabTo(page, () => document.activeElement.getAttribute('hreflang') === 'en');
   await page.keyboard.press('Enter');
-  await page.waitForURL(server.url + '/en/zorgplicht');
+  await page.waitForURL(site.server.url + '/en/zorgplicht');
   await context.close();
 });
 
 for (const javaScriptEnabled of [true, false]) {
   test(`glossary search by keyboard, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, async () => {
     const { context, page } = await newPage({ javaScriptEnabled });
-    await page.goto(server.url + '/begrippen');
+    await page.goto(site.server.url + '/begrippen');
     const total = await page.locator('dt').count();
     assert.ok(total >= 50, `${total} terms`);
     await tabTo(page, () => document.activeElement.id === 'q');
@@ -110,11 +97,11 @@ for (const javaScriptEnabled of [true, false]) {
 
 test('a term link leads to its definition', async () => {
   const { context, page } = await newPage();
-  await page.goto(server.url + '/zorgplicht');
+  await page.goto(site.server.url + '/zorgplicht');
   const link = page.locator('main a.passend-term[href="/begrippen#zorgplicht"]');
   assert.equal(await link.count(), 1);
   await link.click();
-  await page.waitForURL(server.url + '/begrippen#zorgplicht');
+  await page.waitForURL(site.server.url + '/begrippen#zorgplicht');
   const targeted = await page.evaluate(() => document.querySelector(':target')?.id);
   assert.equal(targeted, 'zorgplicht');
   await context.close();
@@ -122,7 +109,7 @@ test('a term link leads to its definition', async () => {
 
 test('the axe check itself sees a planted violation (so the checks above can fail)', async () => {
   const { context, page } = await newPage();
-  await page.goto(server.url + '/');
+  await page.goto(site.server.url + '/');
   await page.evaluate(() => {
     const img = document.createElement('img');
     img.src = '/static/favicon.svg';

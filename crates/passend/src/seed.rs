@@ -14,6 +14,22 @@ include!(concat!(env!("OUT_DIR"), "/content_gen.rs"));
 /// The slug whose file holds the begrippenlijst.
 pub const GLOSSARY_SLUG: &str = "begrippen";
 
+/// Every page the public site must have, in both languages (the begrippenlijst included).
+pub const REQUIRED_PAGES: &[&str] = &[
+    "home",
+    "samenwerkingsverband",
+    "samenwerken",
+    "toelaatbaarheidsverklaring",
+    "zorgplicht",
+    "zieke-leerlingen",
+    "rol-van-ouders",
+    "oudersteunpunt",
+    "meer-informatie",
+    "toegankelijkheid",
+    "privacy",
+    "begrippen",
+];
+
 /// The parsed content of both languages.
 #[derive(Debug)]
 pub struct Content {
@@ -156,21 +172,8 @@ mod tests {
             assert!(terms >= 50, "{lang}: only {terms} terms");
         }
         let slugs: BTreeSet<&str> = content.pages.iter().map(|(p, _)| p.slug.as_str()).collect();
-        for required in [
-            "home",
-            "samenwerkingsverband",
-            "samenwerken",
-            "toelaatbaarheidsverklaring",
-            "zorgplicht",
-            "zieke-leerlingen",
-            "rol-van-ouders",
-            "oudersteunpunt",
-            "meer-informatie",
-            "toegankelijkheid",
-            "privacy",
-            "begrippen",
-        ] {
-            assert!(slugs.contains(required), "missing page {required}");
+        for required in REQUIRED_PAGES {
+            assert!(slugs.contains(*required), "missing page {required}");
         }
     }
 }

@@ -126,6 +126,20 @@ const INSERT_IMPORT: &str = "INSERT INTO data_imports
     (file_name, kind, encoding, gemeente_code, rows_read, rows_kept, rows_filtered, warnings, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 
+const INSERT_LOCATION: &str = "INSERT INTO locations (code, brin, name, school_type, board, street, house_number,
+    house_letter, house_addition, house_range_end, house_number_raw, postcode, place, gemeente_code, gemeente_name,
+    denominatie, phone, website, clusters, onderwijs, status, first_import_id, last_import_id, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+    'open', $21, $21, $22) RETURNING id";
+
+const UPDATE_LOCATION: &str =
+    "UPDATE locations SET brin = $2, name = $3, school_type = $4, board = $5, street = $6,
+    house_number = $7, house_letter = $8, house_addition = $9, house_range_end = $10,
+    house_number_raw = $11, postcode = $12, place = $13, gemeente_code = $14, gemeente_name = $15,
+    denominatie = $16, phone = $17, website = $18, clusters = $19, onderwijs = $20,
+    status = 'open', closed_at = NULL, last_import_id = $21, updated_at = $22
+    WHERE id = $1";
+
 const INSERT_EVENT: &str = "INSERT INTO location_events (location_id, import_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)";
 
 /// Fills coordinates: the address point (BAG file, or PDOK) when there is one, else the PC4
@@ -178,6 +192,18 @@ pub async fn import_vestigingen(
         .await?;
         let by_code: HashMap<&str, &Existing> = existing.iter().map(|e| (e.code.as_str(), e)).collect();
         let mut c = LocationChanges { import_id, ..LocationChanges::default() };
+        macro_rules! event {
+            ($kind:expr, $location:expr, $detail:expr) => {
+                sqlx::query(INSERT_EVENT)
+                    .bind($location)
+                    .bind(import_id)
+                    .bind($kind)
+                    .bind($detail)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+            };
+        }
         let mut seen: HashSet<&str> = HashSet::new();
         for v in rows {
             if !seen.insert(v.code.as_str()) {
@@ -188,47 +214,38 @@ pub async fn import_vestigingen(
             let house_letter = house.and_then(|h| h.letter).map(|l| l.to_string());
             let house_addition = house.and_then(|h| h.addition.clone());
             let house_range_end = house.and_then(|h| h.range_end).map(i64::from);
+            // The fields after the key ($1) are bound alike for INSERT and UPDATE.
+            macro_rules! bind_fields {
+                ($q:expr) => {
+                    $q.bind(&v.brin)
+                        .bind(&v.name)
+                        .bind(v.school_type.code())
+                        .bind(&v.board)
+                        .bind(&v.street)
+                        .bind(house_number)
+                        .bind(&house_letter)
+                        .bind(&house_addition)
+                        .bind(house_range_end)
+                        .bind(&v.house_number_raw)
+                        .bind(&v.postcode)
+                        .bind(&v.place)
+                        .bind(&v.gemeente_code)
+                        .bind(&v.gemeente_name)
+                        .bind(&v.denominatie)
+                        .bind(&v.phone)
+                        .bind(&v.website)
+                        .bind(clusters_text(v))
+                        .bind(onderwijs_text(v))
+                        .bind(import_id)
+                        .bind(now)
+                };
+            }
             match by_code.get(v.code.as_str()) {
                 None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO locations (code, brin, name, school_type, board, street, house_number, house_letter,
-                           house_addition, house_range_end, house_number_raw, postcode, place, gemeente_code, gemeente_name,
-                           denominatie, phone, website, clusters, onderwijs, status, first_import_id, last_import_id, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                           'open', $21, $21, $22) RETURNING id",
-                    )
-                    .bind(&v.code)
-                    .bind(&v.brin)
-                    .bind(&v.name)
-                    .bind(v.school_type.code())
-                    .bind(&v.board)
-                    .bind(&v.street)
-                    .bind(house_number)
-                    .bind(&house_letter)
-                    .bind(&house_addition)
-                    .bind(house_range_end)
-                    .bind(&v.house_number_raw)
-                    .bind(&v.postcode)
-                    .bind(&v.place)
-                    .bind(&v.gemeente_code)
-                    .bind(&v.gemeente_name)
-                    .bind(&v.denominatie)
-                    .bind(&v.phone)
-                    .bind(&v.website)
-                    .bind(clusters_text(v))
-                    .bind(onderwijs_text(v))
-                    .bind(import_id)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    sqlx::query(INSERT_EVENT)
-                        .bind(id)
-                        .bind(import_id)
-                        .bind("new")
-                        .bind(format!("nieuw: {}", v.name))
-                        .bind(now)
-                        .execute(&mut *tx)
+                    let id: i64 = bind_fields!(sqlx::query_scalar(INSERT_LOCATION).bind(&v.code))
+                        .fetch_one(&mut *tx)
                         .await?;
+                    event!("new", id, format!("nieuw: {}", v.name));
                     c.new += 1;
                 }
                 Some(old) => {
@@ -239,38 +256,7 @@ pub async fn import_vestigingen(
                         c.unchanged += 1;
                         continue;
                     }
-                    sqlx::query(
-                        "UPDATE locations SET brin = $2, name = $3, school_type = $4, board = $5, street = $6,
-                           house_number = $7, house_letter = $8, house_addition = $9, house_range_end = $10,
-                           house_number_raw = $11, postcode = $12, place = $13, gemeente_code = $14, gemeente_name = $15,
-                           denominatie = $16, phone = $17, website = $18, clusters = $19, onderwijs = $20,
-                           status = 'open', closed_at = NULL, last_import_id = $21, updated_at = $22
-                         WHERE id = $1",
-                    )
-                    .bind(old.id)
-                    .bind(&v.brin)
-                    .bind(&v.name)
-                    .bind(v.school_type.code())
-                    .bind(&v.board)
-                    .bind(&v.street)
-                    .bind(house_number)
-                    .bind(&house_letter)
-                    .bind(&house_addition)
-                    .bind(house_range_end)
-                    .bind(&v.house_number_raw)
-                    .bind(&v.postcode)
-                    .bind(&v.place)
-                    .bind(&v.gemeente_code)
-                    .bind(&v.gemeente_name)
-                    .bind(&v.denominatie)
-                    .bind(&v.phone)
-                    .bind(&v.website)
-                    .bind(clusters_text(v))
-                    .bind(onderwijs_text(v))
-                    .bind(import_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                    bind_fields!(sqlx::query(UPDATE_LOCATION).bind(old.id)).execute(&mut *tx).await?;
                     let mut events: Vec<(&str, String)> = Vec::new();
                     if reopened {
                         events.push(("reopened", "weer in de DUO-gegevens".to_owned()));
@@ -285,14 +271,7 @@ pub async fn import_vestigingen(
                         c.changed += 1;
                     }
                     for (kind, detail) in events {
-                        sqlx::query(INSERT_EVENT)
-                            .bind(old.id)
-                            .bind(import_id)
-                            .bind(kind)
-                            .bind(detail)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
+                        event!(kind, old.id, detail);
                     }
                 }
             }
@@ -309,14 +288,7 @@ pub async fn import_vestigingen(
                     .bind(import_id)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(INSERT_EVENT)
-                    .bind(old.id)
-                    .bind(import_id)
-                    .bind("closed")
-                    .bind("niet meer in de DUO-gegevens")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                event!("closed", old.id, "niet meer in de DUO-gegevens");
                 c.closed += 1;
             }
         }

@@ -194,20 +194,7 @@ impl TestApp {
 }
 
 /// Every public page slug (the glossary has its own route).
-pub const PAGES: &[&str] = &[
-    "home",
-    "samenwerkingsverband",
-    "samenwerken",
-    "toelaatbaarheidsverklaring",
-    "zorgplicht",
-    "zieke-leerlingen",
-    "rol-van-ouders",
-    "oudersteunpunt",
-    "meer-informatie",
-    "toegankelijkheid",
-    "privacy",
-    "begrippen",
-];
+pub const PAGES: &[&str] = passend::seed::REQUIRED_PAGES;
 
 /// The path of a page in a language.
 pub fn path(lang: &str, slug: &str) -> String {
