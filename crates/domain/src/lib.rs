@@ -1,6 +1,7 @@
 //! Pure domain rules of Passend. Nothing in this crate does I/O: it parses, decides and renders
 //! from values it is given, so that every rule can be tested on its own.
 //!
+//! - [`audit`]: the hash chain of the audit trail.
 //! - [`lang`]: the two languages of the site (Dutch first, English second).
 //! - [`content`]: the Markdown sources of the public pages and the begrippenlijst.
 //! - [`duo`]: DUO open data files (school locations, pupil counts), parsed as DUO publishes them.
@@ -10,6 +11,7 @@
 //! - [`markdown`]: safe Markdown rendering that links glossary terms (never lets raw HTML through).
 //! - [`text`]: small text helpers (folding for search, HTML escaping).
 
+pub mod audit;
 pub mod content;
 pub mod duo;
 pub mod geo;

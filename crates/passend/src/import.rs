@@ -73,6 +73,17 @@ pub async fn import_bytes(
     bytes: &[u8],
     gemeente: Option<&str>,
 ) -> anyhow::Result<FileReport> {
+    import_from(db, file, bytes, gemeente, "cli").await
+}
+
+/// [`import_bytes`], recording `origin` (`cli`, `eerste start`) in the audit trail.
+pub async fn import_from(
+    db: &Db,
+    file: &str,
+    bytes: &[u8],
+    gemeente: Option<&str>,
+    origin: &str,
+) -> anyhow::Result<FileReport> {
     if let Some((data, warnings, rows)) = geo::parse(bytes) {
         let (kind, kept) = match &data {
             GeoData::Locations(l) => ("edugis", l.len()),
@@ -87,6 +98,7 @@ pub async fn import_bytes(
             rows_kept: kept,
             rows_filtered: 0,
             warnings: warnings.len(),
+            origin,
         };
         match &data {
             GeoData::Locations(l) => locations::import_geo_points(db, &meta, l).await?,
@@ -116,6 +128,7 @@ pub async fn import_bytes(
                 rows_kept: rows.len(),
                 rows_filtered: parsed.rows_filtered,
                 warnings: parsed.warnings.len(),
+                origin,
             };
             let changes = locations::import_vestigingen(db, &meta, rows, scope, gemeente).await?;
             Ok(FileReport {
@@ -138,6 +151,7 @@ pub async fn import_bytes(
                 rows_kept: rows.len(),
                 rows_filtered: parsed.rows_filtered,
                 warnings: parsed.warnings.len(),
+                origin,
             };
             locations::import_pupil_counts(db, &meta, rows).await?;
             Ok(FileReport {
@@ -160,7 +174,7 @@ pub async fn load_shipped_if_empty(db: &Db) -> anyhow::Result<Option<Vec<FileRep
     }
     let mut reports = Vec::new();
     for (file, bytes) in SHIPPED {
-        reports.push(import_bytes(db, file, bytes, Some(ALMERE)).await?);
+        reports.push(import_from(db, file, bytes, Some(ALMERE), "eerste start").await?);
     }
     Ok(Some(reports))
 }

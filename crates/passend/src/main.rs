@@ -29,6 +29,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCmd,
+    },
     /// Stedelijke voorzieningen and arrangementen at school locations.
     Voorziening {
         #[command(subcommand)]
@@ -54,6 +59,12 @@ enum ImportWhat {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCmd {
+    /// Check the whole hash chain; exit 1 and name the first changed, missing or moved event.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +220,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             print!("{}", result?);
             Ok(())
+        }
+        Command::Audit {
+            what: AuditCmd::Verify,
+        } => {
+            let db = open_database(&config).await?;
+            let result = passend_store::audit::verify(&db).await;
+            db.close().await;
+            let v = result?;
+            match v.problem {
+                None => {
+                    println!(
+                        "Het auditspoor is in orde: {} gebeurtenissen gecontroleerd.",
+                        v.checked
+                    );
+                    Ok(())
+                }
+                Some((id, what)) => bail!(
+                    "het auditspoor is aangetast: gebeurtenis {id}: {what} ({} gebeurtenissen ervoor zijn in orde)",
+                    v.checked
+                ),
+            }
         }
         Command::Healthcheck { url } => healthcheck(&config, url).await,
     }

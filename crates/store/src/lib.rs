@@ -6,7 +6,7 @@
 //! `migrations/postgres` (identical file names) and is applied at start.
 //!
 //! Modules are per aggregate: [`content`] holds the versioned public pages and begrippenlijst;
-//! [`locations`] the school locations, coordinates, pupil counts and voorzieningen of the map.
+//! [`audit`] the append-only audit trail; [`locations`] the school locations, coordinates, pupil counts and voorzieningen of the map.
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -16,6 +16,7 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod audit;
 pub mod content;
 pub mod locations;
 pub mod tenants;

@@ -28,6 +28,8 @@ pub struct ImportMeta<'a> {
     pub rows_filtered: usize,
     /// Warnings.
     pub warnings: usize,
+    /// Who started it, for the audit trail: `cli` or `eerste start`.
+    pub origin: &'a str,
 }
 
 /// What an import of locations changed.
@@ -294,6 +296,11 @@ pub async fn import_vestigingen(
         }
         sqlx::query(COORDS_FROM_BAG).execute(&mut *tx).await?;
         sqlx::query(COORDS_FROM_PC4).execute(&mut *tx).await?;
+        let detail = format!(
+            "{}: {} rijen, {} nieuw, {} hernoemd, {} gewijzigd, {} gesloten, {} heropend",
+            meta.kind, meta.rows_kept, c.new, c.renamed, c.changed, c.closed, c.reopened
+        );
+        crate::append_in_tx!(tx, &import_event(meta, &detail));
         tx.commit().await?;
         c
     });
@@ -315,6 +322,13 @@ macro_rules! record_import {
             .fetch_one(&mut *$tx)
             .await?
     };
+}
+
+/// The audit event of an import (an administrative action; no personal data involved).
+fn import_event<'a>(meta: &'a ImportMeta<'a>, detail: &'a str) -> crate::audit::Event<'a> {
+    let mut e = crate::audit::Event::cli(None, "import", "gegevensbestand", meta.file_name, detail);
+    e.origin = meta.origin;
+    e
 }
 
 /// Rows per multi-row INSERT: well under SQLite's limit of bound parameters.
@@ -352,6 +366,8 @@ pub async fn import_pupil_counts(
             q.push(" ON CONFLICT (code, year) DO UPDATE SET pupils = excluded.pupils, suppressed = excluded.suppressed");
             q.build().execute(&mut *tx).await?;
         }
+        let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
+        crate::append_in_tx!(tx, &import_event(meta, &detail));
         tx.commit().await?;
         id
     });
@@ -377,6 +393,8 @@ pub async fn import_geo_points(
             q.build().execute(&mut *tx).await?;
         }
         sqlx::query(COORDS_FROM_BAG).execute(&mut *tx).await?;
+        let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
+        crate::append_in_tx!(tx, &import_event(meta, &detail));
         tx.commit().await?;
         id
     });
@@ -398,6 +416,8 @@ pub async fn import_pc4(db: &Db, meta: &ImportMeta<'_>, rows: &[Pc4Centroid]) ->
             q.build().execute(&mut *tx).await?;
         }
         sqlx::query(COORDS_FROM_PC4).execute(&mut *tx).await?;
+        let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
+        crate::append_in_tx!(tx, &import_event(meta, &detail));
         tx.commit().await?;
         id
     });
@@ -645,6 +665,8 @@ pub async fn add_voorziening(db: &Db, v: &NewVoorziening<'_>) -> Result<i64, Voo
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            let event = crate::audit::Event::cli(Some(v.tenant_id), "create", "voorziening", v.slug, v.location_code);
+            crate::append_in_tx!(tx, &event);
             tx.commit().await?;
             Ok(id)
         }))
@@ -669,13 +691,21 @@ pub async fn voorzieningen(db: &Db, tenant_id: i64) -> StoreResult<Vec<Voorzieni
 
 /// Removes a voorziening; `false` when there was none with this slug.
 pub async fn remove_voorziening(db: &Db, tenant_id: i64, slug: &str) -> StoreResult<bool> {
-    let n = on_db!(db, pool => sqlx::query("DELETE FROM voorzieningen WHERE tenant_id = $1 AND slug = $2")
-        .bind(tenant_id)
-        .bind(slug)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(n > 0)
+    let removed = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query("DELETE FROM voorzieningen WHERE tenant_id = $1 AND slug = $2")
+            .bind(tenant_id)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n > 0 {
+            crate::append_in_tx!(tx, &crate::audit::Event::cli(Some(tenant_id), "delete", "voorziening", slug, ""));
+        }
+        tx.commit().await?;
+        n > 0
+    });
+    Ok(removed)
 }
 
 /// Open locations without an address point: (code, postcode, house number as DUO wrote it).

@@ -1,0 +1,307 @@
+//! The audit trail (NEN 7513, BIO 8.15): append-only events in a hash chain.
+//!
+//! [`append`] writes one event in its own transaction; [`append_in_tx!`] writes one inside a
+//! transaction that also makes the change it records, so the change and its record commit
+//! together. [`verify`] walks the whole chain.
+
+use crate::{Db, StoreResult, on_db};
+use chrono::{DateTime, SubsecRound, Utc};
+use passend_domain::audit::{Fields, GENESIS, hash};
+
+/// How an action ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Success,
+    /// Refused by the access policy.
+    Denied,
+    /// Failed.
+    Failure,
+}
+
+impl Outcome {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Denied => "denied",
+            Outcome::Failure => "failure",
+        }
+    }
+}
+
+/// One event to record. Never put personal data in `detail`; pupils appear as `pupil_id`.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    /// Tenant, if any.
+    pub tenant_id: Option<i64>,
+    /// The user who acted; `None` for the system (CLI, worker) or an anonymous visitor.
+    pub actor_id: Option<i64>,
+    /// The role acted in (`beheerder`, `toeleider`, …) or `systeem` / `anoniem`.
+    pub actor_role: &'a str,
+    /// The user on whose behalf, if not the actor.
+    pub on_behalf_of: Option<i64>,
+    /// `read`, `search`, `export`, `download`, `create`, `update`, `delete`, `import`, `login`, …
+    pub action: &'a str,
+    /// What kind of object.
+    pub object_type: &'a str,
+    /// Which object.
+    pub object_id: &'a str,
+    /// The pupil concerned, as an id.
+    pub pupil_id: Option<i64>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Network address, or `cli`.
+    pub origin: &'a str,
+    /// Correlation id of the request, or `-`.
+    pub request_id: &'a str,
+    /// A short technical note without personal data.
+    pub detail: &'a str,
+}
+
+impl<'a> Event<'a> {
+    /// An administrative action from the command line.
+    pub fn cli(
+        tenant_id: Option<i64>,
+        action: &'a str,
+        object_type: &'a str,
+        object_id: &'a str,
+        detail: &'a str,
+    ) -> Event<'a> {
+        Event {
+            tenant_id,
+            actor_id: None,
+            actor_role: "systeem",
+            on_behalf_of: None,
+            action,
+            object_type,
+            object_id,
+            pupil_id: None,
+            outcome: Outcome::Success,
+            origin: "cli",
+            request_id: "-",
+            detail,
+        }
+    }
+}
+
+/// The time as stored and hashed: UTC, whole microseconds (what both databases keep exactly).
+pub fn timestamp(t: DateTime<Utc>) -> (DateTime<Utc>, String) {
+    let t = t.trunc_subsecs(6);
+    (t, t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+}
+
+/// Appends an event inside an open transaction `$tx` of either backend; evaluates to the new id.
+/// Takes the chain head first, which serialises concurrent appends on SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! append_in_tx {
+    ($tx:expr, $event:expr) => {{
+        let event: &$crate::audit::Event<'_> = $event;
+        let (last_id, last_hash): (i64, String) =
+            sqlx::query_as("UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING last_id, last_hash")
+                .fetch_one(&mut *$tx)
+                .await?;
+        let id = last_id + 1;
+        let (at, at_text) = $crate::audit::timestamp(chrono::Utc::now());
+        let fields = passend_domain::audit::Fields {
+            id,
+            tenant_id: event.tenant_id,
+            occurred_at: &at_text,
+            actor_id: event.actor_id,
+            actor_role: event.actor_role,
+            on_behalf_of: event.on_behalf_of,
+            action: event.action,
+            object_type: event.object_type,
+            object_id: event.object_id,
+            pupil_id: event.pupil_id,
+            outcome: event.outcome.code(),
+            origin: event.origin,
+            request_id: event.request_id,
+            detail: event.detail,
+        };
+        let new_hash = passend_domain::audit::hash(&last_hash, &fields);
+        sqlx::query(
+            "INSERT INTO audit_events (id, tenant_id, occurred_at, actor_id, actor_role, on_behalf_of, action, object_type,
+               object_id, pupil_id, outcome, origin, request_id, detail, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(id)
+        .bind(event.tenant_id)
+        .bind(at)
+        .bind(event.actor_id)
+        .bind(event.actor_role)
+        .bind(event.on_behalf_of)
+        .bind(event.action)
+        .bind(event.object_type)
+        .bind(event.object_id)
+        .bind(event.pupil_id)
+        .bind(event.outcome.code())
+        .bind(event.origin)
+        .bind(event.request_id)
+        .bind(event.detail)
+        .bind(&last_hash)
+        .bind(&new_hash)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+            .bind(id)
+            .bind(&new_hash)
+            .execute(&mut *$tx)
+            .await?;
+        id
+    }};
+}
+
+/// Appends one event in its own transaction; returns its id.
+pub async fn append(db: &Db, event: &Event<'_>) -> StoreResult<i64> {
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id = append_in_tx!(tx, event);
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// A stored event.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredEvent {
+    /// Sequence number.
+    pub id: i64,
+    /// Tenant.
+    pub tenant_id: Option<i64>,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+    /// Who.
+    pub actor_id: Option<i64>,
+    /// In which role.
+    pub actor_role: String,
+    /// On whose behalf.
+    pub on_behalf_of: Option<i64>,
+    /// What.
+    pub action: String,
+    /// Object type.
+    pub object_type: String,
+    /// Object id.
+    pub object_id: String,
+    /// Pupil.
+    pub pupil_id: Option<i64>,
+    /// Outcome.
+    pub outcome: String,
+    /// Origin.
+    pub origin: String,
+    /// Correlation id.
+    pub request_id: String,
+    /// Detail.
+    pub detail: String,
+    /// Previous hash as stored.
+    pub prev_hash: String,
+    /// Hash as stored.
+    pub hash: String,
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// Events checked.
+    pub checked: u64,
+    /// The first problem: (event id, what is wrong), if any.
+    pub problem: Option<(i64, String)>,
+}
+
+const PAGE: i64 = 1_000;
+
+/// Walks the whole chain in order: every hash recomputed, every link checked, no gaps, and the
+/// head matching the last event (so a removed tail shows too).
+pub async fn verify(db: &Db) -> StoreResult<Verification> {
+    let mut checked = 0u64;
+    let mut expected_prev = GENESIS.to_owned();
+    let mut expected_id = 1i64;
+    loop {
+        let page = on_db!(db, pool => sqlx::query_as::<_, StoredEvent>(
+            "SELECT id, tenant_id, occurred_at, actor_id, actor_role, on_behalf_of, action, object_type, object_id,
+                    pupil_id, outcome, origin, request_id, detail, prev_hash, hash
+             FROM audit_events WHERE id >= $1 ORDER BY id LIMIT $2",
+        )
+        .bind(expected_id)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await)?;
+        let done = (page.len() as i64) < PAGE;
+        for e in page {
+            if e.id != expected_id {
+                return Ok(Verification {
+                    checked,
+                    problem: Some((expected_id, format!("ontbreekt (volgende is {})", e.id))),
+                });
+            }
+            if e.prev_hash != expected_prev {
+                return Ok(Verification {
+                    checked,
+                    problem: Some((
+                        e.id,
+                        "de koppeling met de vorige gebeurtenis klopt niet".to_owned(),
+                    )),
+                });
+            }
+            let (_, at) = timestamp(e.occurred_at);
+            let fields = Fields {
+                id: e.id,
+                tenant_id: e.tenant_id,
+                occurred_at: &at,
+                actor_id: e.actor_id,
+                actor_role: &e.actor_role,
+                on_behalf_of: e.on_behalf_of,
+                action: &e.action,
+                object_type: &e.object_type,
+                object_id: &e.object_id,
+                pupil_id: e.pupil_id,
+                outcome: &e.outcome,
+                origin: &e.origin,
+                request_id: &e.request_id,
+                detail: &e.detail,
+            };
+            if hash(&e.prev_hash, &fields) != e.hash {
+                return Ok(Verification {
+                    checked,
+                    problem: Some((e.id, "de inhoud is gewijzigd".to_owned())),
+                });
+            }
+            checked += 1;
+            expected_prev = e.hash;
+            expected_id += 1;
+        }
+        if done {
+            break;
+        }
+    }
+    let (last_id, last_hash): (i64, String) = on_db!(db, pool => sqlx::query_as("SELECT last_id, last_hash FROM audit_head WHERE id = 1").fetch_one(pool).await)?;
+    if last_id != expected_id - 1 || last_hash != expected_prev {
+        return Ok(Verification {
+            checked,
+            problem: Some((
+                last_id,
+                format!(
+                    "het einde van de keten ontbreekt: laatste gebeurtenis hoort {last_id} te zijn"
+                ),
+            )),
+        });
+    }
+    Ok(Verification {
+        checked,
+        problem: None,
+    })
+}
+
+/// The newest events first, for the viewer and tests.
+pub async fn recent(db: &Db, limit: i64) -> StoreResult<Vec<StoredEvent>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, StoredEvent>(
+        "SELECT id, tenant_id, occurred_at, actor_id, actor_role, on_behalf_of, action, object_type, object_id,
+                pupil_id, outcome, origin, request_id, detail, prev_hash, hash
+         FROM audit_events ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
