@@ -14,12 +14,12 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
 /// A database URL whose password is hidden when printed.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DatabaseUrl(String);
+pub struct SecretUrl(String);
 
-impl DatabaseUrl {
+impl SecretUrl {
     /// Wraps a URL.
     pub fn new(url: impl Into<String>) -> Self {
-        DatabaseUrl(url.into())
+        SecretUrl(url.into())
     }
 
     /// The real URL, for connecting. Do not log it.
@@ -74,13 +74,13 @@ impl DatabaseUrl {
     }
 }
 
-impl fmt::Debug for DatabaseUrl {
+impl fmt::Debug for SecretUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DatabaseUrl({:?})", self.redacted())
+        write!(f, "SecretUrl({:?})", self.redacted())
     }
 }
 
-impl fmt::Display for DatabaseUrl {
+impl fmt::Display for SecretUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.redacted())
     }
@@ -100,7 +100,7 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `DATABASE_URL`: `sqlite:…` (default) or `postgres://…`.
-    pub database_url: DatabaseUrl,
+    pub database_url: SecretUrl,
     /// `PASSEND_ADDR`: where to listen.
     pub addr: SocketAddr,
     /// `PASSEND_BASE_URL`: the public base URL (https in production: then HSTS is sent).
@@ -121,6 +121,13 @@ pub struct Config {
     /// `PASSEND_PDOK_URL`: the PDOK Locatieserver to find coordinates the BAG file lacks; unset
     /// (the default) keeps Passend off the network.
     pub pdok_url: Option<String>,
+    /// `PASSEND_SMTP_URL`: `smtp://host:port`, `smtp://user:pass@host:587?tls=required` or
+    /// `smtps://…`; unset writes mails as files into `mail_dir` (development).
+    pub smtp_url: Option<SecretUrl>,
+    /// `PASSEND_MAIL_DIR`: the folder for mails when there is no SMTP server (default `data/mail`).
+    pub mail_dir: std::path::PathBuf,
+    /// `PASSEND_MAIL_FROM`: the sender, e.g. `Passend Onderwijs Almere <noreply@example.nl>`.
+    pub mail_from: String,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -142,6 +149,9 @@ struct FileConfig {
     map_attribution: Option<String>,
     cache_check_ms: Option<u64>,
     pdok_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_dir: Option<String>,
+    mail_from: Option<String>,
 }
 
 impl Config {
@@ -204,10 +214,27 @@ impl Config {
         {
             bail!("PASSEND_PDOK_URL moet beginnen met https://");
         }
+        let host = base_url
+            .split("://")
+            .nth(1)
+            .and_then(|r| r.split(['/', ':']).next())
+            .filter(|h| h.contains('.') && !h.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .unwrap_or("passend.localhost")
+            .to_owned();
         Ok(Config {
+            smtp_url: env("PASSEND_SMTP_URL")
+                .or(file.smtp_url)
+                .map(SecretUrl::new),
+            mail_dir: env("PASSEND_MAIL_DIR")
+                .or(file.mail_dir)
+                .unwrap_or_else(|| "data/mail".to_owned())
+                .into(),
+            mail_from: env("PASSEND_MAIL_FROM")
+                .or(file.mail_from)
+                .unwrap_or_else(|| format!("Passend <noreply@{host}>")),
             pdok_url,
             cache_check: std::time::Duration::from_millis(cache_check_ms),
-            database_url: DatabaseUrl::new(database_url),
+            database_url: SecretUrl::new(database_url),
             addr,
             base_url: base_url.trim_end_matches('/').to_owned(),
             tenant_code: env("PASSEND_TENANT_CODE")
@@ -278,7 +305,7 @@ mod tests {
 
     #[test]
     fn passwords_never_show() {
-        let url = DatabaseUrl::new(
+        let url = SecretUrl::new(
             "postgres://passend:geheim123@db.example:5432/passend?sslmode=require&password=ook",
         );
         let shown = format!("{url:?} {url}");
@@ -294,7 +321,7 @@ mod tests {
         .unwrap();
         assert!(!format!("{c:?}").contains("geheim123"));
         assert_eq!(
-            DatabaseUrl::new("sqlite://data/passend.db").redacted(),
+            SecretUrl::new("sqlite://data/passend.db").redacted(),
             "sqlite://data/passend.db"
         );
     }

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 pub mod config;
 pub mod import;
+pub mod mail;
 pub mod pdok;
 pub mod seed;
 pub mod telemetry;
@@ -41,6 +42,8 @@ pub struct Server {
     pub db: Db,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    mail_stop: Option<oneshot::Sender<()>>,
+    mail_task: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -81,6 +84,11 @@ impl Server {
                 config.map_attribution.clone(),
             ),
         };
+        let mailer = mail::Mailer::from_config(db.clone(), config)?;
+        let (mail_stop, mail_stopped) = oneshot::channel::<()>();
+        let mail_task = tokio::spawn(mailer.run(async move {
+            let _ = mail_stopped.await;
+        }));
         let app = passend_web::router(state);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
@@ -100,15 +108,24 @@ impl Server {
             db,
             shutdown: Some(tx),
             task,
+            mail_stop: Some(mail_stop),
+            mail_task: Some(mail_task),
         })
     }
 
-    /// Stops accepting connections, lets requests in flight finish, then closes the database.
+    /// Stops accepting connections, lets requests in flight finish, stops the mail worker after
+    /// its current mail, then closes the database.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         (&mut self.task).await.context("server task failed")??;
+        if let Some(stop) = self.mail_stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.mail_task.take() {
+            let _ = task.await;
+        }
         self.db.close().await;
         Ok(())
     }

@@ -6,7 +6,7 @@
 //! `migrations/postgres` (identical file names) and is applied at start.
 //!
 //! Modules are per aggregate: [`content`] holds the versioned public pages and begrippenlijst;
-//! [`audit`] the append-only audit trail; [`locations`] the school locations, coordinates, pupil counts and voorzieningen of the map.
+//! [`audit`] the append-only audit trail; [`outbox`] the e-mail outbox; [`locations`] the school locations, coordinates, pupil counts and voorzieningen of the map.
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -19,6 +19,7 @@ use std::time::Duration;
 pub mod audit;
 pub mod content;
 pub mod locations;
+pub mod outbox;
 pub mod tenants;
 
 /// Runs the same code on whichever pool the [`Db`] holds. The body is compiled once per backend,

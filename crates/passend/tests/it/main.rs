@@ -9,6 +9,7 @@ mod audit;
 mod commands;
 mod http_hygiene;
 mod kaart;
+mod mail;
 mod public_site;
 mod storage;
 mod support;

@@ -2,7 +2,7 @@
 
 use passend::Config;
 use passend::Server;
-use passend::config::{DatabaseUrl, LogFormat};
+use passend::config::{LogFormat, SecretUrl};
 use std::path::PathBuf;
 
 /// The backend this run tests.
@@ -41,6 +41,8 @@ fn pg_url_for(db: &str) -> String {
 /// A fresh, empty database, removed again on drop.
 pub struct TestDb {
     pub url: String,
+    /// Where the server writes mails when no SMTP server is set; removed on drop.
+    pub mail_dir: PathBuf,
     dir: Option<PathBuf>,
     pg_name: Option<String>,
 }
@@ -52,11 +54,13 @@ impl TestDb {
 
     pub async fn of(backend: Backend) -> TestDb {
         let id = uuid::Uuid::new_v4().simple().to_string();
+        let mail_dir = std::env::temp_dir().join(format!("passend-mail-{id}"));
         match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("passend-it-{id}"));
                 std::fs::create_dir_all(&dir).unwrap();
                 TestDb {
+                    mail_dir: mail_dir.clone(),
                     url: format!("sqlite://{}/passend.db", dir.display()),
                     dir: Some(dir),
                     pg_name: None,
@@ -70,6 +74,7 @@ impl TestDb {
                     .await
                     .unwrap();
                 TestDb {
+                    mail_dir: mail_dir.clone(),
                     url: pg_url_for(&name),
                     dir: None,
                     pg_name: Some(name),
@@ -92,6 +97,7 @@ async fn connect_admin() -> sqlx::PgConnection {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.mail_dir);
         if let Some(dir) = self.dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
@@ -118,7 +124,7 @@ impl Drop for TestDb {
 
 pub fn config_for(db: &TestDb) -> Config {
     Config {
-        database_url: DatabaseUrl::new(db.url.clone()),
+        database_url: SecretUrl::new(db.url.clone()),
         addr: "127.0.0.1:0".parse().unwrap(),
         base_url: "http://127.0.0.1".to_owned(),
         tenant_code: "PO2401".to_owned(),
@@ -129,6 +135,10 @@ pub fn config_for(db: &TestDb) -> Config {
         // Tests edit the database directly and look at once.
         cache_check: std::time::Duration::ZERO,
         pdok_url: None,
+        smtp_url: None,
+        mail_dir: std::env::temp_dir()
+            .join(format!("passend-mail-{}", uuid::Uuid::new_v4().simple())),
+        mail_from: "Passend <noreply@passend.test>".to_owned(),
     }
 }
 

@@ -1,0 +1,146 @@
+//! The e-mail outbox. [`enqueue_in_tx!`] writes a mail in the transaction of the change it
+//! announces; the worker claims due mails one at a time, and marks them sent, due again later
+//! (with backoff) or failed for good. A claim holds a lease: a worker that dies mid-send leaves
+//! the mail to be claimed again after the lease, so nothing is lost and at most one copy repeats.
+
+use crate::{Db, StoreResult, on_db};
+use chrono::{DateTime, Utc};
+
+/// A mail to send.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Mail {
+    /// Row id.
+    pub id: i64,
+    /// Unique key (also the Message-ID).
+    pub idempotency_key: String,
+    /// Recipient.
+    pub to_address: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+}
+
+/// A new mail.
+#[derive(Debug, Clone)]
+pub struct NewMail<'a> {
+    /// Tenant.
+    pub tenant_id: Option<i64>,
+    /// Unique key, e.g. `uitnodiging-42`.
+    pub idempotency_key: &'a str,
+    /// Recipient.
+    pub to_address: &'a str,
+    /// Subject.
+    pub subject: &'a str,
+    /// Body (plain text, no pupil data).
+    pub body_text: &'a str,
+}
+
+/// Writes a mail inside an open transaction `$tx` of either backend. A second mail with the same
+/// key is ignored (the first one stands).
+#[macro_export]
+macro_rules! enqueue_in_tx {
+    ($tx:expr, $mail:expr) => {{
+        let mail: &$crate::outbox::NewMail<'_> = $mail;
+        let now = chrono::Utc::now();
+        sqlx::query(
+            "INSERT INTO email_outbox (tenant_id, idempotency_key, to_address, subject, body_text, status, attempts,
+               next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)
+             ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(mail.tenant_id)
+        .bind(mail.idempotency_key)
+        .bind(mail.to_address)
+        .bind(mail.subject)
+        .bind(mail.body_text)
+        .bind(now)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// Writes a mail in its own transaction.
+pub async fn enqueue(db: &Db, mail: &NewMail<'_>) -> StoreResult<()> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        enqueue_in_tx!(tx, mail);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Claims the oldest due mail for `lease`: pending and due, or sending with an expired lease.
+pub async fn claim(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+) -> StoreResult<Option<Mail>> {
+    let until = now + lease;
+    let mail = on_db!(db, pool => sqlx::query_as::<_, Mail>(
+        "UPDATE email_outbox SET status = 'sending', locked_until = $2, attempts = attempts + 1
+         WHERE id = (SELECT id FROM email_outbox
+                     WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND locked_until < $1)
+                     ORDER BY id LIMIT 1)
+           AND ((status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND locked_until < $1))
+         RETURNING id, idempotency_key, to_address, subject, body_text, attempts",
+    )
+    .bind(now)
+    .bind(until)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(mail)
+}
+
+/// Marks a mail as sent.
+pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    on_db!(db, pool => sqlx::query("UPDATE email_outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// Puts a mail back for a later attempt, or marks it failed for good.
+pub async fn mark_error(
+    db: &Db,
+    id: i64,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> StoreResult<()> {
+    let error: String = error.chars().take(500).collect();
+    on_db!(db, pool => match retry_at {
+        Some(at) => sqlx::query("UPDATE email_outbox SET status = 'pending', next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1")
+            .bind(id)
+            .bind(at)
+            .bind(&error)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        None => sqlx::query("UPDATE email_outbox SET status = 'failed', locked_until = NULL, last_error = $2 WHERE id = $1")
+            .bind(id)
+            .bind(&error)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    })?;
+    Ok(())
+}
+
+/// Counts per status, for the beheer view and tests: (pending, sending, sent, failed).
+pub async fn counts(db: &Db) -> StoreResult<(i64, i64, i64, i64)> {
+    let c = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, i64, i64)>(
+        "SELECT
+           (SELECT COUNT(*) FROM email_outbox WHERE status = 'pending'),
+           (SELECT COUNT(*) FROM email_outbox WHERE status = 'sending'),
+           (SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'),
+           (SELECT COUNT(*) FROM email_outbox WHERE status = 'failed')",
+    )
+    .fetch_one(pool)
+    .await)?;
+    Ok(c)
+}
