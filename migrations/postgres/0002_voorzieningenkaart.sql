@@ -68,6 +68,7 @@ CREATE TABLE pupil_counts (
     year        BIGINT NOT NULL,
     pupils      BIGINT,                           -- NULL when suppressed
     suppressed  BOOLEAN NOT NULL,                 -- DUO wrote '<5'
+    school_type TEXT,                             -- SOORT_VESTIGING of that file: tells SO from VSO
     PRIMARY KEY (code, year)
 );
 

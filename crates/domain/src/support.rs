@@ -78,9 +78,14 @@ pub const THEMES: &[Theme] = &[
         en: "Multiple disabilities",
     },
     Theme {
-        id: "zintuiglijk",
-        nl: "Zien en horen",
-        en: "Vision and hearing",
+        id: "horen",
+        nl: "Horen (doof en slechthorend)",
+        en: "Hearing (deaf and hard of hearing)",
+    },
+    Theme {
+        id: "zien",
+        nl: "Zien (blind en slechtziend)",
+        en: "Sight (blind and visually impaired)",
     },
     Theme {
         id: "medisch",
@@ -141,6 +146,8 @@ pub enum Admission {
     Tlv,
     /// Placement through an overleg of current school, receiving school and parents.
     Plaatsingsoverleg,
+    /// Cluster 1 and 2 schools are not part of the SWV and have their own admission.
+    EigenToelating,
 }
 
 impl Admission {
@@ -150,6 +157,7 @@ impl Admission {
             Admission::Direct => "direct",
             Admission::Tlv => "tlv",
             Admission::Plaatsingsoverleg => "plaatsingsoverleg",
+            Admission::EigenToelating => "eigen-toelating",
         }
     }
 
@@ -159,6 +167,7 @@ impl Admission {
             "direct" => Some(Admission::Direct),
             "tlv" => Some(Admission::Tlv),
             "plaatsingsoverleg" => Some(Admission::Plaatsingsoverleg),
+            "eigen-toelating" => Some(Admission::EigenToelating),
             _ => None,
         }
     }
@@ -191,7 +200,7 @@ pub fn derived_themes(
                     out.insert("medisch");
                 }
                 "LZ/P" => {
-                    out.extend(["psychiatrie", "medisch"]);
+                    out.insert("psychiatrie");
                 }
                 "ZMOK" | "PI" => {
                     out.extend(["gedrag", "sociaal-emotioneel"]);
@@ -199,18 +208,24 @@ pub fn derived_themes(
                 "ESM" => {
                     out.insert("taal-spraak");
                 }
-                "DOVN" | "SH" | "DOBLN" | "VG" | "BL" => {
-                    out.insert("zintuiglijk");
+                "DOVN" | "SH" => {
+                    out.insert("horen");
+                }
+                "DOBLN" => {
+                    out.extend(["horen", "zien"]);
+                }
+                "VG" | "BL" => {
+                    out.insert("zien");
                 }
                 _ => {}
             }
         }
     }
     if clusters.contains(&2) {
-        out.insert("taal-spraak");
+        out.extend(["taal-spraak", "horen"]);
     }
     if clusters.contains(&1) {
-        out.insert("zintuiglijk");
+        out.insert("zien");
     }
     out
 }
@@ -221,7 +236,7 @@ pub fn derived_admission(school_type: SchoolType, clusters: &BTreeSet<u8>) -> Ad
     match school_type {
         SchoolType::Bo => Admission::Direct,
         SchoolType::Sbo => Admission::Tlv,
-        _ if clusters.iter().all(|c| *c <= 2) && !clusters.is_empty() => Admission::Direct,
+        _ if clusters.iter().all(|c| *c <= 2) && !clusters.is_empty() => Admission::EigenToelating,
         _ => Admission::Tlv,
     }
 }
@@ -257,7 +272,16 @@ mod tests {
         );
         assert!(t.contains("motoriek-lichamelijk") && t.contains("psychiatrie"));
         let t = derived_themes(SchoolType::So, &parse_clusters("2"), &[]);
-        assert!(t.contains("taal-spraak"));
+        assert!(t.contains("taal-spraak") && t.contains("horen") && !t.contains("zien"));
+        let t = derived_themes(
+            SchoolType::So,
+            &parse_clusters("3"),
+            &parse_onderwijs("SO LZ/P"),
+        );
+        assert!(
+            t.contains("psychiatrie") && !t.contains("medisch"),
+            "LZ/P is not somatic"
+        );
         assert!(derived_themes(SchoolType::Bo, &BTreeSet::new(), &[]).is_empty());
         for id in derived_themes(SchoolType::Sbo, &BTreeSet::new(), &parse_onderwijs("SBAO")) {
             assert!(theme(id).is_some(), "{id}");
@@ -272,7 +296,7 @@ mod tests {
         );
         assert_eq!(
             derived_admission(SchoolType::So, &parse_clusters("2")),
-            Admission::Direct
+            Admission::EigenToelating
         );
         assert_eq!(
             derived_admission(SchoolType::SoVso, &parse_clusters("3/4")),

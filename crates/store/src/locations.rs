@@ -341,17 +341,19 @@ pub async fn import_pupil_counts(
     rows: &[PupilCounts],
 ) -> StoreResult<i64> {
     let now = Utc::now();
-    let flat: Vec<(&str, i64, Option<i64>, bool)> = rows
+    let flat: Vec<(&str, i64, Option<i64>, bool, Option<&str>)> = rows
         .iter()
         .flat_map(|r| {
+            let kind = r.school_type.map(SchoolType::code);
             r.counts.iter().map(move |(year, count)| match count {
                 Count::Exact(n) => (
                     r.code.as_str(),
                     i64::from(*year),
                     Some(i64::from(*n)),
                     false,
+                    kind,
                 ),
-                Count::FewerThanFive => (r.code.as_str(), i64::from(*year), None, true),
+                Count::FewerThanFive => (r.code.as_str(), i64::from(*year), None, true, kind),
             })
         })
         .collect();
@@ -359,11 +361,13 @@ pub async fn import_pupil_counts(
         let mut tx = pool.begin().await?;
         let id = record_import!(tx, meta, now);
         for chunk in flat.chunks(BATCH) {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO pupil_counts (code, year, pupils, suppressed) ");
-            q.push_values(chunk, |mut b, (code, year, pupils, suppressed)| {
-                b.push_bind(*code).push_bind(*year).push_bind(*pupils).push_bind(*suppressed);
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO pupil_counts (code, year, pupils, suppressed, school_type) ");
+            q.push_values(chunk, |mut b, (code, year, pupils, suppressed, kind)| {
+                b.push_bind(*code).push_bind(*year).push_bind(*pupils).push_bind(*suppressed).push_bind(*kind);
             });
-            q.push(" ON CONFLICT (code, year) DO UPDATE SET pupils = excluded.pupils, suppressed = excluded.suppressed");
+            q.push(
+                " ON CONFLICT (code, year) DO UPDATE SET pupils = excluded.pupils, suppressed = excluded.suppressed, school_type = excluded.school_type",
+            );
             q.build().execute(&mut *tx).await?;
         }
         let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
@@ -743,4 +747,17 @@ pub async fn set_geo_point(
         tx.commit().await?;
     });
     Ok(())
+}
+
+/// The kind of school each vestigingscode had in the newest year of the pupil-count file
+/// (`SOORT_VESTIGING`): it tells SO from VSO where the address file says `(V)SO`.
+pub async fn pupil_file_types(db: &Db) -> StoreResult<Vec<(String, String)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (String, String)>(
+        "SELECT p.code, p.school_type FROM pupil_counts p
+         WHERE p.school_type IS NOT NULL
+           AND p.year = (SELECT MAX(p2.year) FROM pupil_counts p2 WHERE p2.code = p.code)",
+    )
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
 }

@@ -27,6 +27,18 @@
         var postcode = document.getElementById('postcode');
         if (postcode) postcode.value = '';
         form.submit();
+      }, function () {
+        var note = document.getElementById('locatie-melding');
+        if (!note) {
+          note = document.createElement('p');
+          note.id = 'locatie-melding';
+          note.setAttribute('role', 'alert');
+          note.className = 'passend-field-error';
+          button.insertAdjacentElement('afterend', note);
+        }
+        note.textContent = el.getAttribute('data-location-failed');
+        var postcode = document.getElementById('postcode');
+        if (postcode) postcode.focus();
       });
     });
   }
@@ -35,7 +47,10 @@
   // Markers and clusters are for pointing devices; keyboard and screen-reader users have the
   // list above, which holds exactly the same places with the same links.
   L.Marker.prototype.options.keyboard = false;
-  var map = L.map(el, { scrollWheelZoom: false });
+  var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+  L.control.zoom({ zoomInTitle: el.getAttribute('data-zoom-in'), zoomOutTitle: el.getAttribute('data-zoom-out') }).addTo(map);
+  var legend = document.getElementById('kaart-legenda');
+  if (legend) legend.hidden = false;
   var tiles = L.tileLayer(el.getAttribute('data-tiles'), { maxZoom: 19 });
   tiles.getAttribution = function () {
     var span = document.createElement('span');

@@ -244,6 +244,22 @@ pub struct MapTexts {
     pub results_one: &'static str,
     /// No results.
     pub results_none: &'static str,
+    /// No results within the chosen distance.
+    pub results_none_radius: &'static str,
+    /// Hint under the cluster filter.
+    pub cluster_hint: &'static str,
+    /// Option: no maximum distance.
+    pub no_max: &'static str,
+    /// Skip link to the results.
+    pub to_results: &'static str,
+    /// Map legend.
+    pub legend: &'static str,
+    /// Heading for codes and denominatie on a detail page.
+    pub facts_heading: &'static str,
+    /// Link to the TLV page.
+    pub tlv_more: &'static str,
+    /// Geolocation refused or unavailable.
+    pub location_failed: &'static str,
     /// "gesorteerd op afstand tot {p}".
     pub sorted_by_distance: &'static str,
     /// Error summary heading.
@@ -274,8 +290,8 @@ pub struct MapTexts {
     pub open_data: &'static str,
     /// Kind labels: bo, sbo, so, vso, so-vso.
     pub kinds: [&'static str; 5],
-    /// Admission: direct, tlv, plaatsingsoverleg.
-    pub admissions: [&'static str; 3],
+    /// Admission: direct, tlv, plaatsingsoverleg, eigen toelating.
+    pub admissions: [&'static str; 4],
     /// Detail: address.
     pub address: &'static str,
     /// Detail: route link.
@@ -337,13 +353,13 @@ pub struct MapTexts {
 /// Dutch map texts.
 pub static MAP_NL: MapTexts = MapTexts {
     title: "Voorzieningenkaart",
-    intro: "Alle scholen en voorzieningen voor het basisonderwijs in Almere, met de ondersteuning die zij bieden. Zoek op naam, soort school of ondersteuning, of vul uw postcode in om te zien wat dicht bij huis is.",
+    intro: "Alle basisscholen, scholen voor speciaal (basis)onderwijs en voorzieningen in Almere, met wat bekend is over hun ondersteuning. Zoek op naam, soort school of ondersteuning, of vul uw postcode in om te zien wat dicht bij huis is.",
     search_heading: "Zoeken en filteren",
     q_label: "Naam of adres",
     kind_legend: "Soort school",
     cluster_legend: "Cluster (speciaal onderwijs)",
     theme_legend: "Ondersteuning",
-    theme_hint: "Kiest u meer dan één soort ondersteuning? Dan ziet u locaties die ze allemaal bieden.",
+    theme_hint: "Kiest u meer dan één soort ondersteuning? Dan ziet u locaties die ze allemaal bieden. Let op: de meeste basisscholen hebben hun ondersteuningsprofiel nog niet ingevuld. Zij staan daarom nog niet bij een soort ondersteuning. Vraag het de school, of het Oudersteunpunt.",
     denominatie_label: "Richting (denominatie)",
     any: "Alle richtingen",
     postcode_label: "Uw postcode",
@@ -354,7 +370,15 @@ pub static MAP_NL: MapTexts = MapTexts {
     use_location: "Gebruik mijn locatie",
     results_many: "{n} locaties",
     results_one: "1 locatie",
-    results_none: "Geen locaties gevonden. Probeer minder filters of een grotere afstand.",
+    results_none: "Geen locaties gevonden. Probeer minder filters. De meeste basisscholen hebben hun ondersteuningsprofiel nog niet ingevuld; vraag het de school of het Oudersteunpunt.",
+    results_none_radius: "Geen locaties gevonden binnen deze afstand. Kies een grotere afstand of minder filters.",
+    cluster_hint: "Cluster 2: taal, spraak en horen. Cluster 3: lichamelijke of verstandelijke beperking, langdurig ziek. Cluster 4: gedrag en psychiatrie.",
+    no_max: "Geen maximum",
+    to_results: "Direct naar de resultaten",
+    legend: "Op de kaart: blauwe punten zijn basisscholen, bruine punten speciaal (basis)onderwijs en voorzieningen. Een cirkel met een getal bundelt locaties die dicht bij elkaar liggen.",
+    facts_heading: "Gegevens",
+    tlv_more: "Lees meer over de toelaatbaarheidsverklaring",
+    location_failed: "Uw locatie is niet bekend. Vul uw postcode in.",
     sorted_by_distance: "gesorteerd op afstand",
     error_heading: "Controleer uw zoekopdracht",
     err_postcode: "Vul een postcode in zoals 1315 of 1315 AB.",
@@ -362,7 +386,7 @@ pub static MAP_NL: MapTexts = MapTexts {
     distance: "Afstand",
     support: "Ondersteuning",
     not_filled_in: "Ondersteuningsprofiel nog niet ingevuld",
-    approximate: "plek bij benadering (midden van het postcodegebied)",
+    approximate: "plek bij benadering: midden van het postcodegebied",
     pagination: "Paginering",
     previous: "Vorige pagina",
     next: "Volgende pagina",
@@ -380,6 +404,7 @@ pub static MAP_NL: MapTexts = MapTexts {
         "U meldt uw kind zelf aan bij de school.",
         "Eerst is een toelaatbaarheidsverklaring (TLV) van het samenwerkingsverband nodig.",
         "Plaatsing gaat via overleg tussen de school, u en het samenwerkingsverband.",
+        "Deze school (cluster 1 of 2) heeft een eigen toelating. U hebt geen toelaatbaarheidsverklaring van het samenwerkingsverband nodig. Vraag de school hoe aanmelden werkt.",
     ],
     address: "Adres",
     route: "Route plannen (OpenStreetMap)",
@@ -388,9 +413,9 @@ pub static MAP_NL: MapTexts = MapTexts {
     website: "Website",
     admission: "Hoe komt uw kind hier op school?",
     profile: "Ondersteuningsprofiel",
-    derived: "Afgeleid uit de gegevens van DUO over deze school",
-    not_filled_in_long: "Deze school heeft haar ondersteuningsprofiel nog niet ingevuld in Passend. In de schoolgids leest u welke ondersteuning de school biedt. U kunt het ook aan de school vragen.",
-    data_date: "Gegevens bijgewerkt op",
+    derived: "Afgeleid uit de gegevens die DUO over deze school publiceert; de school heeft dit nog niet gecontroleerd. DUO-codes",
+    not_filled_in_long: "Deze school heeft haar ondersteuningsprofiel nog niet ingevuld op deze website. In de schoolgids leest u welke ondersteuning de school biedt. U kunt het ook aan de school vragen.",
+    data_date: "Gegevens van DUO ingelezen op",
     stale: "Let op: deze gegevens zijn ouder dan 12 maanden.",
     pupils: "Aantal leerlingen",
     year: "Jaar (1 oktober)",
@@ -418,13 +443,13 @@ pub static MAP_NL: MapTexts = MapTexts {
 /// English map texts.
 pub static MAP_EN: MapTexts = MapTexts {
     title: "Map of schools and provisions",
-    intro: "Every primary school and provision in Almere, with the support each offers. Search by name, kind of school or support, or enter your postcode to see what is close to home.",
+    intro: "Every primary school, special (primary) school and provision in Almere, with what is known about their support. Search by name, type of school or support, or enter your postcode to see what is close to home.",
     search_heading: "Search and filter",
     q_label: "Name or address",
-    kind_legend: "Kind of school",
+    kind_legend: "Type of school",
     cluster_legend: "Cluster (special education)",
     theme_legend: "Support",
-    theme_hint: "If you choose more than one kind of support, you see locations that offer all of them.",
+    theme_hint: "If you choose more than one kind of support, you see locations that offer all of them. Note: most primary schools have not filled in their support profile yet, so they do not appear under a kind of support. Ask the school, or the Oudersteunpunt (parent support point).",
     denominatie_label: "Denomination",
     any: "All denominations",
     postcode_label: "Your postcode",
@@ -435,7 +460,15 @@ pub static MAP_EN: MapTexts = MapTexts {
     use_location: "Use my location",
     results_many: "{n} locations",
     results_one: "1 location",
-    results_none: "No locations found. Try fewer filters or a larger distance.",
+    results_none: "No locations found. Try fewer filters. Most primary schools have not filled in their support profile yet; ask the school or the Oudersteunpunt.",
+    results_none_radius: "No locations found within this distance. Choose a larger distance or fewer filters.",
+    cluster_hint: "Cluster 2: language, speech and hearing. Cluster 3: physical or intellectual disability, long-term illness. Cluster 4: behaviour and psychiatric needs.",
+    no_max: "No maximum",
+    to_results: "Skip to the results",
+    legend: "On the map: blue points are primary schools, brown points special (primary) education and provisions. A circle with a number groups locations close together.",
+    facts_heading: "Details",
+    tlv_more: "More about the toelaatbaarheidsverklaring (TLV)",
+    location_failed: "Your location is not known. Please enter your postcode.",
     sorted_by_distance: "sorted by distance",
     error_heading: "Please check your search",
     err_postcode: "Enter a postcode such as 1315 or 1315 AB.",
@@ -443,13 +476,13 @@ pub static MAP_EN: MapTexts = MapTexts {
     distance: "Distance",
     support: "Support",
     not_filled_in: "Support profile not filled in yet",
-    approximate: "approximate location (centre of the postcode area)",
+    approximate: "approximate location: centre of the postcode area",
     pagination: "Pages",
     previous: "Previous page",
     next: "Next page",
     page_of: "Page {n} of {q}",
     map_label: "Map of the locations found",
-    open_data: "This data as open data",
+    open_data: "Download this data",
     kinds: [
         "Primary school",
         "Special primary school (SBO)",
@@ -461,6 +494,7 @@ pub static MAP_EN: MapTexts = MapTexts {
         "You register your child with the school yourself.",
         "A toelaatbaarheidsverklaring (TLV, admission statement) from the samenwerkingsverband is needed first.",
         "Placement is agreed in a meeting of the school, you and the samenwerkingsverband.",
+        "This school (cluster 1 or 2) has its own admission. You do not need a TLV from the samenwerkingsverband. Ask the school how to register.",
     ],
     address: "Address",
     route: "Plan a route (OpenStreetMap)",
@@ -469,9 +503,9 @@ pub static MAP_EN: MapTexts = MapTexts {
     website: "Website",
     admission: "How does your child get a place here?",
     profile: "Support profile",
-    derived: "Derived from DUO's data about this school",
-    not_filled_in_long: "This school has not yet filled in its support profile in Passend. The school guide (schoolgids) describes the support the school offers. You can also ask the school.",
-    data_date: "Data updated on",
+    derived: "Derived from the data DUO publishes about this school; the school has not checked this yet. DUO codes",
+    not_filled_in_long: "This school has not yet filled in its support profile on this website. The school guide (schoolgids) describes the support the school offers. You can also ask the school.",
+    data_date: "DUO data read on",
     stale: "Please note: this data is more than 12 months old.",
     pupils: "Number of pupils",
     year: "Year (1 October)",

@@ -43,8 +43,13 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn new(loc: Location) -> Option<Entry> {
-        let kind = SchoolType::from_code(&loc.school_type)?;
+    /// `pupil_type` is the kind of school in the pupil-count file, which tells SO from VSO where
+    /// the address file says `(V)SO` for every location of a school.
+    fn new(loc: Location, pupil_type: Option<SchoolType>) -> Option<Entry> {
+        let kind = match (SchoolType::from_code(&loc.school_type)?, pupil_type) {
+            (SchoolType::SoVso, Some(t @ (SchoolType::So | SchoolType::Vso))) => t,
+            (kind, _) => kind,
+        };
         let clusters = parse_clusters(&loc.clusters.replace(',', "/"));
         let onderwijs = parse_onderwijs(&loc.onderwijs);
         let themes = derived_themes(kind, &clusters, &onderwijs)
@@ -57,9 +62,25 @@ impl Entry {
             .and_then(|(lat, lon)| Point::in_netherlands(lat, lon));
         let approximate = loc.coord_source.as_deref() == Some("pc4");
         let place = title_case(&loc.place);
+        let number = passend_domain::duo::HouseNumber::parse(&loc.house_number_raw)
+            .map(|h| h.display())
+            .unwrap_or_default();
+        let kind_words = match kind {
+            SchoolType::Bo => "bo basisschool basisonderwijs",
+            SchoolType::Sbo => "sbo sbao speciaal basisonderwijs",
+            SchoolType::So => "so speciaal onderwijs",
+            SchoolType::Vso => "vso voortgezet speciaal onderwijs",
+            SchoolType::SoVso => "so vso speciaal onderwijs voortgezet",
+        };
         let search_text = fold(&format!(
-            "{} {} {} {} {}",
-            loc.name, loc.street, loc.postcode, place, loc.code
+            "{} {} {number} {} {} {} {} {} {kind_words}",
+            loc.name,
+            loc.street,
+            loc.postcode,
+            loc.postcode.replace(' ', ""),
+            place,
+            loc.code,
+            loc.denominatie
         ));
         Some(Entry {
             loc,
@@ -277,7 +298,7 @@ impl MapIndex {
                 a.distance_m
                     .unwrap_or(f64::INFINITY)
                     .total_cmp(&b.distance_m.unwrap_or(f64::INFINITY))
-                    .then_with(|| a.entry.name().cmp(b.entry.name()))
+                    .then_with(|| fold(a.entry.name()).cmp(&fold(b.entry.name())))
             });
         }
         hits
@@ -374,7 +395,18 @@ impl MapCache {
             .filter_map(|(pc4, lat, lon)| Point::in_netherlands(lat, lon).map(|p| (pc4, p)))
             .collect();
         let data_date = locations::last_import_on(db).await?;
-        let mut entries: Vec<Entry> = rows.into_iter().filter_map(Entry::new).collect();
+        let pupil_types: HashMap<String, SchoolType> = locations::pupil_file_types(db)
+            .await?
+            .into_iter()
+            .filter_map(|(code, t)| SchoolType::from_code(&t).map(|t| (code, t)))
+            .collect();
+        let mut entries: Vec<Entry> = rows
+            .into_iter()
+            .filter_map(|l| {
+                let t = pupil_types.get(&l.code).copied();
+                Entry::new(l, t)
+            })
+            .collect();
         let hosted: Vec<Entry> = locations::voorzieningen(db, tenant_id)
             .await?
             .into_iter()
@@ -386,7 +418,8 @@ impl MapCache {
             })
             .collect();
         entries.extend(hosted);
-        entries.sort_by(|a, b| a.name().cmp(b.name()));
+        // A–Z as people read it: without regard to case or accents.
+        entries.sort_by_cached_key(|e| (fold(e.name()), e.loc.code.clone()));
         let denominaties: BTreeSet<String> = entries
             .iter()
             .filter(|e| e.is_open())

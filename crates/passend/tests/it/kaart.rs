@@ -119,13 +119,37 @@ async fn filters_and_distance_agree_between_list_and_map() {
     );
 
     let (_, so) = app.text("/kaart?soort=so").await;
-    assert!(so.contains("8 locaties"), "SO includes the (V)SO locations");
+    let so_codes = list_codes(&so);
+    assert!(so_codes.contains(&"23HU12".to_owned()), "Nautilus SO");
+    assert!(
+        !so_codes.contains(&"23HU10".to_owned()),
+        "a VSO-only location (pupil file) is not SO: {so_codes:?}"
+    );
+    let (_, vso) = app.text("/kaart?soort=vso").await;
+    assert!(list_codes(&vso).contains(&"23HU10".to_owned()));
     let (_, sbo) = app.text("/kaart?soort=sbo").await;
     assert!(sbo.contains("3 locaties"));
     let (_, c3) = app.text("/kaart?cluster=3").await;
     assert!(c3.contains("Olivijn"));
     let (_, named) = app.text("/kaart?q=watertuin").await;
     assert_eq!(list_codes(&named), vec!["15SJ00"]);
+    let (_, compact) = app.text("/kaart?q=1312AA").await;
+    assert!(
+        list_codes(&compact).contains(&"23FD01".to_owned()),
+        "a postcode without its space"
+    );
+    let (_, street) = app.text("/kaart?q=Regentesseweg+1").await;
+    assert!(
+        list_codes(&street).contains(&"23FD01".to_owned()),
+        "street and number"
+    );
+    let (_, hindu) = app.text("/kaart?denominatie=Hindoe%C3%AFstisch").await;
+    assert_eq!(
+        list_codes(&hindu),
+        vec!["23FD01"],
+        "a denominatie with a diaeresis"
+    );
+    assert!(hindu.contains("<option value=\"Hindoeïstisch\" selected>"));
     let (_, checked) = app.text("/kaart?soort=sbo&thema=gedrag").await;
     assert!(
         checked.contains("id=\"soort-sbo\" name=\"soort\" value=\"sbo\" checked"),
@@ -369,7 +393,7 @@ async fn voorzieningen_show_on_the_map_and_their_location() {
     let (_, page) = app.text("/kaart?soort=voorziening").await;
     assert!(page.contains("1 locatie"), "only the voorziening");
     assert!(page.contains(
-        "href=\"/kaart/24FT00#v-observatiegroep-jonge-kind\">Observatiegroep jonge kind</a>"
+        "href=\"/kaart/24FT00#v-observatiegroep-jonge-kind\">Observatiegroep jonge kind<span"
     ));
     assert!(page.contains("Arrangement"));
     let (_, geo) = app

@@ -154,6 +154,7 @@ fn admission_label(t: &MapTexts, a: Admission) -> &'static str {
         Admission::Direct => t.admissions[0],
         Admission::Tlv => t.admissions[1],
         Admission::Plaatsingsoverleg => t.admissions[2],
+        Admission::EigenToelating => t.admissions[3],
     }
 }
 
@@ -506,6 +507,8 @@ pub struct DetailView {
     pub website: Option<(String, String)>,
     /// Admission text.
     pub admission: &'static str,
+    /// Link to the TLV page when a TLV is needed.
+    pub tlv_href: Option<String>,
     /// Themes (labels).
     pub themes: Vec<String>,
     /// Whether the profile is derived from DUO.
@@ -589,12 +592,20 @@ async fn detail(
         kind: kind_label(t, entry.kind),
         address: entry.address(),
         open: entry.is_open(),
-        route_href: entry.point.map(|p| {
-            format!(
+        // An approximate point would send people to the middle of the postcode area: route to
+        // the address instead.
+        route_href: match (entry.point, entry.approximate) {
+            (Some(p), false) => Some(format!(
                 "https://www.openstreetmap.org/directions?route=%3B{:.5}%2C{:.5}",
                 p.lat, p.lon
-            )
-        }),
+            )),
+            _ => Some(format!(
+                "https://www.openstreetmap.org/search?query={}",
+                form_urlencoded::byte_serialize(entry.address().as_bytes()).collect::<String>()
+            )),
+        },
+        tlv_href: (entry.admission == Admission::Tlv)
+            .then(|| lang.page_path("toelaatbaarheidsverklaring")),
         approximate: entry.approximate,
         phone: entry
             .loc
@@ -638,8 +649,10 @@ async fn detail(
                     .unwrap_or_else(|| t.fewer_than_five.to_owned()),
             })
             .collect(),
+        // Being new in the first data a deployment loads is no news; later changes are.
         history: events
             .iter()
+            .filter(|e| e.kind != "new")
             .map(|e| {
                 (
                     long_date(ui_texts, e.created_at.date_naive()),
@@ -673,7 +686,14 @@ async fn detail(
             })
             .collect(),
         facts: vec![
-            ("Vestigingscode", entry.loc.code.clone()),
+            (
+                if lang == Lang::En {
+                    "School location code (DUO)"
+                } else {
+                    "Vestigingscode (DUO)"
+                },
+                entry.loc.code.clone(),
+            ),
             (
                 if lang == Lang::En {
                     "Denomination"
