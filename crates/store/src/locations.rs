@@ -334,6 +334,9 @@ fn import_event<'a>(meta: &'a ImportMeta<'a>, detail: &'a str) -> crate::audit::
 /// Rows per multi-row INSERT: well under SQLite's limit of bound parameters.
 const BATCH: usize = 500;
 
+/// One (code, year, pupils, suppressed, school type) row of the pupil-count table.
+type CountRow<'a> = (&'a str, i64, Option<i64>, bool, Option<&'a str>);
+
 /// Applies the historic pupil-count file: every (code, year) is set to the file's value.
 pub async fn import_pupil_counts(
     db: &Db,
@@ -341,7 +344,7 @@ pub async fn import_pupil_counts(
     rows: &[PupilCounts],
 ) -> StoreResult<i64> {
     let now = Utc::now();
-    let flat: Vec<(&str, i64, Option<i64>, bool, Option<&str>)> = rows
+    let flat: Vec<CountRow<'_>> = rows
         .iter()
         .flat_map(|r| {
             let kind = r.school_type.map(SchoolType::code);
