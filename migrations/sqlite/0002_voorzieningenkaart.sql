@@ -98,7 +98,7 @@ CREATE TABLE voorzieningen (
     kind              TEXT NOT NULL CHECK (kind IN ('stedelijke-voorziening', 'arrangement')),
     description       TEXT NOT NULL,
     themes            TEXT NOT NULL,              -- theme ids, comma-separated
-    admission         TEXT NOT NULL CHECK (admission IN ('direct', 'tlv', 'plaatsingsoverleg')),
+    admission         TEXT NOT NULL CHECK (admission IN ('direct', 'tlv', 'plaatsingsoverleg', 'eigen-toelating')),
     capacity          INTEGER,
     waiting_list      INTEGER,
     contact           TEXT NOT NULL,
@@ -106,4 +106,40 @@ CREATE TABLE voorzieningen (
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
     UNIQUE (tenant_id, slug)
+);
+
+-- The support profile of a location as the samenwerkingsverband (later: the school itself) set
+-- it, where DUO's codes say too little or nothing. It replaces the derived themes on the map.
+CREATE TABLE location_profiles (
+    id                INTEGER PRIMARY KEY,
+    tenant_id         INTEGER NOT NULL REFERENCES tenants(id),
+    location_id       INTEGER NOT NULL REFERENCES locations(id),
+    themes            TEXT NOT NULL,              -- theme ids, comma-separated
+    level             TEXT NOT NULL CHECK (level IN ('basis', 'extra')),
+    admission         TEXT NOT NULL CHECK (admission IN ('direct', 'tlv', 'plaatsingsoverleg', 'eigen-toelating')),
+    description       TEXT NOT NULL,
+    capacity          INTEGER,
+    waiting_list      INTEGER,
+    contact           TEXT NOT NULL,
+    set_by            TEXT NOT NULL CHECK (set_by IN ('swv', 'school')),
+    source_url        TEXT,
+    last_verified_on  TEXT,
+    updated_at        TEXT NOT NULL,
+    UNIQUE (tenant_id, location_id)
+);
+
+-- Every save of a profile, kept as it was (the change log).
+CREATE TABLE location_profile_history (
+    id                INTEGER PRIMARY KEY,
+    profile_id        INTEGER NOT NULL REFERENCES location_profiles(id),
+    themes            TEXT NOT NULL,
+    level             TEXT NOT NULL,
+    admission         TEXT NOT NULL,
+    description       TEXT NOT NULL,
+    capacity          INTEGER,
+    waiting_list      INTEGER,
+    contact           TEXT NOT NULL,
+    set_by            TEXT NOT NULL,
+    last_verified_on  TEXT,
+    saved_at          TEXT NOT NULL
 );

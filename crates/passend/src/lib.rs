@@ -16,6 +16,7 @@ pub mod config;
 pub mod import;
 pub mod mail;
 pub mod pdok;
+pub mod profiles;
 pub mod seed;
 pub mod telemetry;
 pub mod voorzieningen;
@@ -71,6 +72,10 @@ impl Server {
                 files = reports.len(),
                 "loaded the shipped Almere data"
             );
+        }
+        let profiles = profiles::load_shipped_if_empty(&db, tenant.id).await?;
+        if profiles > 0 {
+            tracing::info!(profiles, "loaded the shipped support profiles");
         }
         let state = AppState {
             db: db.clone(),

@@ -34,6 +34,11 @@ enum Command {
         #[command(subcommand)]
         what: AuditCmd,
     },
+    /// Support profiles of school locations, set by the samenwerkingsverband.
+    Profiel {
+        #[command(subcommand)]
+        what: ProfielCmd,
+    },
     /// Stedelijke voorzieningen and arrangementen at school locations.
     Voorziening {
         #[command(subcommand)]
@@ -59,6 +64,49 @@ enum ImportWhat {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once from the command line"
+)]
+enum ProfielCmd {
+    /// Set (or replace) the support profile of a location.
+    Zet {
+        /// Vestigingscode, e.g. 30EF03.
+        #[arg(long)]
+        locatie: String,
+        /// Support themes, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        thema: Vec<String>,
+        /// basis or extra.
+        #[arg(long, default_value = "extra")]
+        niveau: String,
+        /// direct, tlv, plaatsingsoverleg or eigen-toelating.
+        #[arg(long)]
+        toelating: String,
+        /// What the location offers, in plain Dutch.
+        #[arg(long, default_value = "")]
+        omschrijving: String,
+        /// Number of places.
+        #[arg(long)]
+        plaatsen: Option<i64>,
+        /// Children on the waiting list.
+        #[arg(long)]
+        wachtlijst: Option<i64>,
+        /// How to reach the location about its support.
+        #[arg(long, default_value = "")]
+        contact: String,
+        /// Where the information comes from (a URL).
+        #[arg(long)]
+        bron: Option<String>,
+        /// Date the SWV checked it (YYYY-MM-DD).
+        #[arg(long)]
+        gecontroleerd: Option<chrono::NaiveDate>,
+    },
+    /// List the profiles.
+    Lijst,
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,6 +264,51 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         Err(e) => Err(e.into()),
                     }
                 }
+            };
+            db.close().await;
+            print!("{}", result?);
+            Ok(())
+        }
+        Command::Profiel { what } => {
+            let db = open_database(&config).await?;
+            let tenant =
+                passend_store::tenants::ensure(&db, &config.tenant_code, &config.tenant_name)
+                    .await?;
+            let result = match what {
+                ProfielCmd::Zet {
+                    locatie,
+                    thema,
+                    niveau,
+                    toelating,
+                    omschrijving,
+                    plaatsen,
+                    wachtlijst,
+                    contact,
+                    bron,
+                    gecontroleerd,
+                } => {
+                    let args = passend::profiles::ProfileArgs {
+                        locatie,
+                        themas: thema,
+                        niveau,
+                        toelating,
+                        omschrijving,
+                        plaatsen,
+                        wachtlijst,
+                        contact,
+                        bron,
+                        gecontroleerd,
+                    };
+                    passend::profiles::save(&db, tenant.id, &args)
+                        .await
+                        .map(|()| {
+                            format!(
+                                "Ondersteuningsprofiel opgeslagen voor {}\n",
+                                args.locatie.to_ascii_uppercase()
+                            )
+                        })
+                }
+                ProfielCmd::Lijst => passend::profiles::list(&db, tenant.id).await,
             };
             db.close().await;
             print!("{}", result?);

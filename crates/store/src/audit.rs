@@ -4,7 +4,7 @@
 //! transaction that also makes the change it records, so the change and its record commit
 //! together. [`verify`] walks the whole chain.
 
-use crate::{Db, StoreResult, on_db};
+use crate::{BeginWrite, Db, StoreResult, on_db};
 use chrono::{DateTime, SubsecRound, Utc};
 use passend_domain::audit::{Fields, GENESIS, hash};
 
@@ -155,7 +155,7 @@ macro_rules! append_in_tx {
 /// Appends one event in its own transaction; returns its id.
 pub async fn append(db: &Db, event: &Event<'_>) -> StoreResult<i64> {
     let id = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id = append_in_tx!(tx, event);
         tx.commit().await?;
         id

@@ -4,7 +4,7 @@
 //! Seeding from the Markdown files in the repository adds a version only when the file changed
 //! and the page was never edited by a person.
 
-use crate::{Db, StoreResult, on_db};
+use crate::{BeginWrite, Db, StoreResult, on_db};
 use chrono::{DateTime, Utc};
 use passend_domain::Lang;
 use passend_domain::glossary::Term;
@@ -135,7 +135,7 @@ fn decide(latest: &Option<Latest>, hash: &str) -> Option<SeedOutcome> {
 pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreResult<SeedOutcome> {
     let now = Utc::now();
     let outcome = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let latest = sqlx::query_as::<_, Latest>(
             LATEST_PAGE_VERSION,
         )
@@ -190,7 +190,7 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
 pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreResult<SeedOutcome> {
     let now = Utc::now();
     let outcome = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let latest = sqlx::query_as::<_, Latest>(
             "SELECT t.id AS owner_id, v.version_no, v.author_kind, v.source_hash
              FROM glossary_terms t LEFT JOIN glossary_term_versions v ON v.term_id = t.id
@@ -355,7 +355,7 @@ pub async fn edit_page(
 ) -> StoreResult<Option<i64>> {
     let now = Utc::now();
     let version = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let latest = sqlx::query_as::<_, Latest>(
             LATEST_PAGE_VERSION,
         )

@@ -3,7 +3,7 @@
 //! Every import runs in one transaction: either the whole file is applied, with its report and
 //! events, or nothing is. A location that vanishes from a release is marked closed, never deleted.
 
-use crate::{Db, StoreResult, on_db};
+use crate::{BeginWrite, Db, StoreResult, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use passend_domain::duo::{Count, PupilCounts, SchoolType, Vestiging};
 use passend_domain::geo::{GeocodedLocation, Pc4Centroid};
@@ -173,7 +173,7 @@ pub async fn import_vestigingen(
 ) -> StoreResult<LocationChanges> {
     let now = Utc::now();
     let changes = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let import_id: i64 = sqlx::query_scalar(INSERT_IMPORT)
             .bind(meta.file_name)
             .bind(meta.kind)
@@ -361,7 +361,7 @@ pub async fn import_pupil_counts(
         })
         .collect();
     let id = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id = record_import!(tx, meta, now);
         for chunk in flat.chunks(BATCH) {
             let mut q = sqlx::QueryBuilder::new("INSERT INTO pupil_counts (code, year, pupils, suppressed, school_type) ");
@@ -389,7 +389,7 @@ pub async fn import_geo_points(
 ) -> StoreResult<i64> {
     let now = Utc::now();
     let id = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id = record_import!(tx, meta, now);
         for chunk in rows.chunks(BATCH) {
             let mut q = sqlx::QueryBuilder::new("INSERT INTO geo_points (code, lat, lon, source) ");
@@ -412,7 +412,7 @@ pub async fn import_geo_points(
 pub async fn import_pc4(db: &Db, meta: &ImportMeta<'_>, rows: &[Pc4Centroid]) -> StoreResult<i64> {
     let now = Utc::now();
     let id = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id = record_import!(tx, meta, now);
         for chunk in rows.chunks(BATCH) {
             let mut q = sqlx::QueryBuilder::new("INSERT INTO pc4_centroids (pc4, lat, lon, po_box_only) ");
@@ -486,14 +486,21 @@ pub async fn all_locations(db: &Db) -> StoreResult<Vec<Location>> {
     Ok(rows)
 }
 
-/// A stamp that changes with every import and every added or removed voorziening.
-pub async fn map_stamp(db: &Db) -> StoreResult<(i64, i64, i64)> {
-    let stamp = on_db!(db, pool => sqlx::query_as::<_, (Option<i64>, i64, Option<i64>)>(
-        "SELECT (SELECT MAX(id) FROM data_imports), (SELECT COUNT(*) FROM voorzieningen), (SELECT MAX(id) FROM voorzieningen)",
+/// A stamp that changes with every import, every added or removed voorziening and every saved
+/// or removed profile.
+pub async fn map_stamp(db: &Db) -> StoreResult<(i64, i64, i64, i64)> {
+    let stamp = on_db!(db, pool => sqlx::query_as::<_, (Option<i64>, i64, Option<i64>, Option<i64>)>(
+        "SELECT (SELECT MAX(id) FROM data_imports), (SELECT COUNT(*) FROM voorzieningen) + (SELECT COUNT(*) FROM location_profiles),
+                (SELECT MAX(id) FROM voorzieningen), (SELECT MAX(id) FROM location_profile_history)",
     )
     .fetch_one(pool)
     .await)?;
-    Ok((stamp.0.unwrap_or(0), stamp.1, stamp.2.unwrap_or(0)))
+    Ok((
+        stamp.0.unwrap_or(0),
+        stamp.1,
+        stamp.2.unwrap_or(0),
+        stamp.3.unwrap_or(0),
+    ))
 }
 
 /// Whether any location exists (to load the shipped data on a first start).
@@ -636,7 +643,7 @@ pub async fn add_voorziening(db: &Db, v: &NewVoorziening<'_>) -> Result<i64, Voo
     let now = Utc::now();
     let result: StoreResult<Result<i64, VoorzieningError>> = async {
         Ok(on_db!(db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let location: Option<i64> = sqlx::query_scalar("SELECT id FROM locations WHERE code = $1")
                 .bind(v.location_code)
                 .fetch_optional(&mut *tx)
@@ -699,7 +706,7 @@ pub async fn voorzieningen(db: &Db, tenant_id: i64) -> StoreResult<Vec<Voorzieni
 /// Removes a voorziening; `false` when there was none with this slug.
 pub async fn remove_voorziening(db: &Db, tenant_id: i64, slug: &str) -> StoreResult<bool> {
     let removed = on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query("DELETE FROM voorzieningen WHERE tenant_id = $1 AND slug = $2")
             .bind(tenant_id)
             .bind(slug)
@@ -735,7 +742,7 @@ pub async fn set_geo_point(
     source: &str,
 ) -> StoreResult<()> {
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "INSERT INTO geo_points (code, lat, lon, source) VALUES ($1, $2, $3, $4)
              ON CONFLICT (code) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, source = excluded.source",
@@ -763,4 +770,158 @@ pub async fn pupil_file_types(db: &Db) -> StoreResult<Vec<(String, String)>> {
     .fetch_all(pool)
     .await)?;
     Ok(rows)
+}
+
+/// A location's support profile as set by the SWV or the school.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Profile {
+    /// Row id.
+    pub id: i64,
+    /// The location's row id.
+    pub location_id: i64,
+    /// The location's vestigingscode.
+    pub location_code: String,
+    /// Theme ids, comma-separated.
+    pub themes: String,
+    /// `basis` or `extra`.
+    pub level: String,
+    /// Admission route code.
+    pub admission: String,
+    /// Plain-text description.
+    pub description: String,
+    /// Places.
+    pub capacity: Option<i64>,
+    /// Waiting list.
+    pub waiting_list: Option<i64>,
+    /// Contact.
+    pub contact: String,
+    /// `swv` or `school`.
+    pub set_by: String,
+    /// Where the information comes from.
+    pub source_url: Option<String>,
+    /// Last checked.
+    pub last_verified_on: Option<NaiveDate>,
+}
+
+/// A profile to save.
+#[derive(Debug, Clone)]
+pub struct ProfileInput<'a> {
+    /// Tenant.
+    pub tenant_id: i64,
+    /// The location's vestigingscode.
+    pub location_code: &'a str,
+    /// Theme ids, comma-separated.
+    pub themes: &'a str,
+    /// `basis` or `extra`.
+    pub level: &'a str,
+    /// Admission route code.
+    pub admission: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Places.
+    pub capacity: Option<i64>,
+    /// Waiting list.
+    pub waiting_list: Option<i64>,
+    /// Contact.
+    pub contact: &'a str,
+    /// `swv` or `school`.
+    pub set_by: &'a str,
+    /// Source.
+    pub source_url: Option<&'a str>,
+    /// Last checked.
+    pub last_verified_on: Option<NaiveDate>,
+    /// Who saved it, for the audit trail: `cli` or `eerste start`.
+    pub origin: &'a str,
+}
+
+/// Saves (creates or replaces) a location's profile, keeps the old one in the change log, and
+/// records the change in the audit trail. `Ok(false)` when the location does not exist.
+pub async fn save_profile(db: &Db, p: &ProfileInput<'_>) -> StoreResult<bool> {
+    let now = Utc::now();
+    let saved = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let location: Option<i64> = sqlx::query_scalar("SELECT id FROM locations WHERE code = $1")
+            .bind(p.location_code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match location {
+            None => false,
+            Some(location_id) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO location_profiles (tenant_id, location_id, themes, level, admission, description, capacity,
+                       waiting_list, contact, set_by, source_url, last_verified_on, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     ON CONFLICT (tenant_id, location_id) DO UPDATE SET themes = excluded.themes, level = excluded.level,
+                       admission = excluded.admission, description = excluded.description, capacity = excluded.capacity,
+                       waiting_list = excluded.waiting_list, contact = excluded.contact, set_by = excluded.set_by,
+                       source_url = excluded.source_url, last_verified_on = excluded.last_verified_on,
+                       updated_at = excluded.updated_at
+                     RETURNING id",
+                )
+                .bind(p.tenant_id)
+                .bind(location_id)
+                .bind(p.themes)
+                .bind(p.level)
+                .bind(p.admission)
+                .bind(p.description)
+                .bind(p.capacity)
+                .bind(p.waiting_list)
+                .bind(p.contact)
+                .bind(p.set_by)
+                .bind(p.source_url)
+                .bind(p.last_verified_on)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO location_profile_history (profile_id, themes, level, admission, description, capacity,
+                       waiting_list, contact, set_by, last_verified_on, saved_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(id)
+                .bind(p.themes)
+                .bind(p.level)
+                .bind(p.admission)
+                .bind(p.description)
+                .bind(p.capacity)
+                .bind(p.waiting_list)
+                .bind(p.contact)
+                .bind(p.set_by)
+                .bind(p.last_verified_on)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let mut event =
+                    crate::audit::Event::cli(Some(p.tenant_id), "update", "ondersteuningsprofiel", p.location_code, p.set_by);
+                event.origin = p.origin;
+                crate::append_in_tx!(tx, &event);
+                tx.commit().await?;
+                true
+            }
+        }
+    });
+    Ok(saved)
+}
+
+/// Every profile of a tenant.
+pub async fn profiles(db: &Db, tenant_id: i64) -> StoreResult<Vec<Profile>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, Profile>(
+        "SELECT p.id, p.location_id, l.code AS location_code, p.themes, p.level, p.admission, p.description, p.capacity,
+                p.waiting_list, p.contact, p.set_by, p.source_url, p.last_verified_on
+         FROM location_profiles p JOIN locations l ON l.id = p.location_id
+         WHERE p.tenant_id = $1 ORDER BY l.code",
+    )
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Whether the tenant has any profile yet (to load the shipped ones on a first start).
+pub async fn has_profiles(db: &Db, tenant_id: i64) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM location_profiles WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_one(pool)
+        .await)?;
+    Ok(n > 0)
 }

@@ -3,7 +3,7 @@
 //! (with backoff) or failed for good. A claim holds a lease: a worker that dies mid-send leaves
 //! the mail to be claimed again after the lease, so nothing is lost and at most one copy repeats.
 
-use crate::{Db, StoreResult, on_db};
+use crate::{BeginWrite, Db, StoreResult, on_db};
 use chrono::{DateTime, Utc};
 
 /// A mail to send.
@@ -65,7 +65,7 @@ macro_rules! enqueue_in_tx {
 /// Writes a mail in its own transaction.
 pub async fn enqueue(db: &Db, mail: &NewMail<'_>) -> StoreResult<()> {
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         enqueue_in_tx!(tx, mail);
         tx.commit().await?;
     });

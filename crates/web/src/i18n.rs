@@ -260,6 +260,18 @@ pub struct MapTexts {
     pub tlv_more: &'static str,
     /// Geolocation refused or unavailable.
     pub location_failed: &'static str,
+    /// Level: basisondersteuning.
+    pub level_basis: &'static str,
+    /// Level: extra ondersteuning.
+    pub level_extra: &'static str,
+    /// Set by the samenwerkingsverband.
+    pub set_by_swv: &'static str,
+    /// Set by the school.
+    pub set_by_school: &'static str,
+    /// Label: level.
+    pub level: &'static str,
+    /// Label: source.
+    pub source_link: &'static str,
     /// "gesorteerd op afstand tot {p}".
     pub sorted_by_distance: &'static str,
     /// Error summary heading.
@@ -379,6 +391,12 @@ pub static MAP_NL: MapTexts = MapTexts {
     facts_heading: "Gegevens",
     tlv_more: "Lees meer over de toelaatbaarheidsverklaring",
     location_failed: "Uw locatie is niet bekend. Vul uw postcode in.",
+    level_basis: "Basisondersteuning",
+    level_extra: "Extra ondersteuning",
+    set_by_swv: "Dit profiel is vastgesteld door het samenwerkingsverband.",
+    set_by_school: "Dit profiel is ingevuld door de school.",
+    level: "Niveau",
+    source_link: "Bron van deze informatie",
     sorted_by_distance: "gesorteerd op afstand",
     error_heading: "Controleer uw zoekopdracht",
     err_postcode: "Vul een postcode in zoals 1315 of 1315 AB.",
@@ -469,6 +487,12 @@ pub static MAP_EN: MapTexts = MapTexts {
     facts_heading: "Details",
     tlv_more: "More about the toelaatbaarheidsverklaring (TLV)",
     location_failed: "Your location is not known. Please enter your postcode.",
+    level_basis: "Basic support (basisondersteuning)",
+    level_extra: "Extra support (extra ondersteuning)",
+    set_by_swv: "This profile was set by the samenwerkingsverband.",
+    set_by_school: "This profile was filled in by the school.",
+    level: "Level",
+    source_link: "Source of this information",
     sorted_by_distance: "sorted by distance",
     error_heading: "Please check your search",
     err_postcode: "Enter a postcode such as 1315 or 1315 AB.",

@@ -10,7 +10,7 @@ use passend_domain::duo::{SchoolType, parse_clusters, parse_onderwijs};
 use passend_domain::geo::{Point, pc4_of};
 use passend_domain::support::{Admission, derived_admission, derived_themes, theme};
 use passend_domain::text::fold;
-use passend_store::locations::{self, Location, Voorziening};
+use passend_store::locations::{self, Location, Profile, Voorziening};
 use passend_store::{Db, StoreResult};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
@@ -40,6 +40,8 @@ pub struct Entry {
     pub place: String,
     /// Set when this entry is a voorziening hosted at the location.
     pub voorziening: Option<Voorziening>,
+    /// The profile the SWV or the school set; it replaces the derived themes and admission.
+    pub profile: Option<Profile>,
 }
 
 impl Entry {
@@ -93,7 +95,20 @@ impl Entry {
             search_text,
             place,
             voorziening: None,
+            profile: None,
         })
+    }
+
+    /// Applies a profile set by the SWV or the school.
+    fn with_profile(mut self, profile: Profile) -> Entry {
+        self.themes = split_list(&profile.themes)
+            .iter()
+            .filter_map(|id| theme(id))
+            .map(|t| t.id)
+            .collect();
+        self.admission = Admission::from_code(&profile.admission).unwrap_or(self.admission);
+        self.profile = Some(profile);
+        self
     }
 
     /// An entry for a voorziening, placed at its host location.
@@ -110,6 +125,7 @@ impl Entry {
             v.name, v.description, host.search_text
         ));
         entry.voorziening = Some(v);
+        entry.profile = None;
         entry
     }
 
@@ -175,7 +191,7 @@ pub fn title_case(upper: &str) -> String {
 /// The whole index.
 #[derive(Debug)]
 pub struct MapIndex {
-    stamp: (i64, i64, i64),
+    stamp: (i64, i64, i64, i64),
     /// Every location, by name.
     pub entries: Vec<Entry>,
     /// PC4 centroids for distance from a postcode.
@@ -400,11 +416,20 @@ impl MapCache {
             .into_iter()
             .filter_map(|(code, t)| SchoolType::from_code(&t).map(|t| (code, t)))
             .collect();
+        let mut profiles: HashMap<i64, Profile> = locations::profiles(db, tenant_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.location_id, p))
+            .collect();
         let mut entries: Vec<Entry> = rows
             .into_iter()
             .filter_map(|l| {
                 let t = pupil_types.get(&l.code).copied();
-                Entry::new(l, t)
+                let profile = profiles.remove(&l.id);
+                Entry::new(l, t).map(|e| match profile {
+                    Some(p) => e.with_profile(p),
+                    None => e,
+                })
             })
             .collect();
         let hosted: Vec<Entry> = locations::voorzieningen(db, tenant_id)

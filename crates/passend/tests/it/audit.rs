@@ -57,11 +57,23 @@ async fn imports_are_recorded_and_the_chain_verifies() {
     let app = TestApp::spawn().await;
     let db = &app.server().db;
     let events = recent(db, 100).await.unwrap();
-    assert_eq!(events.len(), 5, "the five shipped files of the first start");
+    assert_eq!(
+        events.len(),
+        8,
+        "five shipped files and three shipped profiles"
+    );
     assert!(
         events
             .iter()
-            .all(|e| e.action == "import" && e.origin == "eerste start" && e.outcome == "success")
+            .all(|e| e.origin == "eerste start" && e.outcome == "success")
+    );
+    assert_eq!(events.iter().filter(|e| e.action == "import").count(), 5);
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.object_type == "ondersteuningsprofiel")
+            .count(),
+        3
     );
     assert!(
         events
@@ -70,9 +82,9 @@ async fn imports_are_recorded_and_the_chain_verifies() {
         "{events:?}"
     );
     let v = verify(db).await.unwrap();
-    assert_eq!((v.checked, v.problem), (5, None));
+    assert_eq!((v.checked, v.problem), (8, None));
     let (ok, out) = verify_cli(&app.db.url);
-    assert!(ok && out.contains("in orde: 5 gebeurtenissen"), "{out}");
+    assert!(ok && out.contains("in orde: 8 gebeurtenissen"), "{out}");
     app.stop().await;
 }
 
@@ -119,9 +131,9 @@ async fn a_removed_event_or_tail_is_found() {
             .await
             .unwrap();
     }
-    tamper(&db, "DELETE FROM audit_events WHERE id = 9").await;
+    tamper(&db, "DELETE FROM audit_events WHERE id = 12").await;
     let v = verify(&db).await.unwrap();
-    assert_eq!(v.checked, 8);
+    assert_eq!(v.checked, 11);
     assert!(
         v.problem
             .unwrap()

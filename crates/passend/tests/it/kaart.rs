@@ -196,6 +196,22 @@ async fn detail_pages_show_address_profile_and_pupils() {
     assert!(page.contains("Aantal leerlingen"));
     assert!(page.contains("openstreetmap.org/directions"));
 
+    let (_, bongerd) = app.text("/kaart/30EF03").await;
+    assert!(
+        bongerd.contains("De Bongerd: speciaal onderwijs voor kinderen van groep 1 tot en met 8")
+    );
+    assert!(bongerd.contains("Dit profiel is vastgesteld door het samenwerkingsverband."));
+    assert!(
+        bongerd.contains("Gedrag") && !bongerd.contains("Motoriek"),
+        "the SWV's profile replaces DUO's codes"
+    );
+    assert!(bongerd.contains("href=\"https://almere-speciaal.nl/Veel-gestelde-vragen\""));
+    let (_, zml) = app.text("/kaart?thema=verstandelijke-beperking").await;
+    assert!(
+        list_codes(&zml).contains(&"30EF02".to_owned()),
+        "Aventurijn is found by its profile"
+    );
+
     let (_, so) = app.text("/kaart/23HU01").await;
     assert!(so.contains("Gedrag") && so.contains("toelaatbaarheidsverklaring (TLV)"));
     assert!(so.contains("SO ZMOK + VSO ZMOK + RP-VSO ZMOK (cluster 4)"));

@@ -483,6 +483,29 @@ pub struct VoorzieningView {
     pub stale: bool,
 }
 
+/// A profile set by the SWV or the school, on the detail page.
+#[derive(Debug, Clone)]
+pub struct ProfileView {
+    /// Description.
+    pub description: String,
+    /// Basis or extra, in words.
+    pub level: &'static str,
+    /// Places.
+    pub capacity: Option<i64>,
+    /// Waiting list.
+    pub waiting_list: Option<i64>,
+    /// Contact.
+    pub contact: String,
+    /// Who set it, in words.
+    pub set_by: &'static str,
+    /// Where the information comes from.
+    pub source_url: Option<String>,
+    /// Last checked, in long form.
+    pub verified: Option<String>,
+    /// Older than 12 months (or never checked).
+    pub stale: bool,
+}
+
 /// The detail page.
 #[derive(Template)]
 #[template(path = "kaart_detail.html")]
@@ -531,6 +554,8 @@ pub struct DetailView {
     pub facts: Vec<(&'static str, String)>,
     /// Voorzieningen hosted here.
     pub voorzieningen: Vec<VoorzieningView>,
+    /// The profile the SWV or school set, if any.
+    pub profile: Option<ProfileView>,
 }
 
 fn phone_display(digits: &str) -> String {
@@ -571,7 +596,7 @@ async fn detail(
     let counts = passend_store::locations::pupil_counts(&state.db, &code).await?;
     let events = passend_store::locations::location_events(&state.db, entry.loc.id).await?;
     let today = chrono::Utc::now().date_naive();
-    let derived = !entry.themes.is_empty();
+    let derived = entry.profile.is_none() && !entry.themes.is_empty();
     let mut duo_codes = entry.loc.onderwijs.clone();
     if !entry.loc.clusters.is_empty() {
         duo_codes = format!(
@@ -665,6 +690,30 @@ async fn detail(
             form_urlencoded::byte_serialize(entry.loc.name.as_bytes()).collect::<String>()
         ),
         back_href: format!("{}/kaart", lang.prefix()),
+        profile: entry.profile.as_ref().map(|p| ProfileView {
+            description: p.description.clone(),
+            level: if p.level == "basis" {
+                t.level_basis
+            } else {
+                t.level_extra
+            },
+            capacity: p.capacity,
+            waiting_list: p.waiting_list,
+            contact: p.contact.clone(),
+            set_by: if p.set_by == "school" {
+                t.set_by_school
+            } else {
+                t.set_by_swv
+            },
+            source_url: p
+                .source_url
+                .clone()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            verified: p.last_verified_on.map(|d| long_date(ui_texts, d)),
+            stale: p
+                .last_verified_on
+                .is_none_or(|d| (today - d).num_days() > 365),
+        }),
         voorzieningen: index
             .voorzieningen_at(&code)
             .into_iter()
