@@ -243,6 +243,35 @@ async fn open_data_exports() {
     assert_eq!(v["locations"][0]["addresses"][0]["country"], "NL");
     let r = app.get("/kaart.geojson").await;
     assert_eq!(r.headers()["content-type"], "application/geo+json");
+    let geo: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    assert!(
+        geo["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["id"].is_string()),
+        "every feature has an id"
+    );
+    let (_, all) = app.text("/kaart.json").await;
+    let v: serde_json::Value = serde_json::from_str(&all).unwrap();
+    let almere_speciaal = v["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "30EF")
+        .unwrap();
+    assert_eq!(
+        almere_speciaal["name"], "Olivijn",
+        "named after its main location (30EF00)"
+    );
+    assert!(
+        v["organizations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["website"].is_null()
+                || o["website"].as_str().unwrap().starts_with("https://"))
+    );
     app.stop().await;
 }
 

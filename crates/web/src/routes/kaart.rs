@@ -782,6 +782,7 @@ async fn geojson(State(state): State<AppState>, RawQuery(raw): RawQuery) -> AppR
                 let p = h.entry.point?;
                 Some(serde_json::json!({
                     "type": "Feature",
+                    "id": h.entry.voorziening.as_ref().map_or_else(|| h.entry.loc.code.clone(), |v| format!("v-{}", v.slug)),
                     "geometry": { "type": "Point", "coordinates": [round6(p.lon), round6(p.lat)] },
                     "properties": {
                         "name": h.entry.name(),
@@ -908,9 +909,23 @@ async fn hsds(State(state): State<AppState>, RawQuery(raw): RawQuery) -> AppResu
         if !seen_locations.insert(e.loc.code.clone()) {
             continue;
         }
-        organizations.entry(e.loc.brin.clone()).or_insert_with(|| {
-            serde_json::json!({ "id": e.loc.brin, "name": e.loc.name, "description": kind_label(&crate::i18n::MAP_NL, e.kind), "website": e.loc.website })
+        // The organisation is the school (BRIN); its main location (suffix 00) names it when known.
+        let main = e.loc.code.ends_with("00");
+        let org = serde_json::json!({
+            "id": e.loc.brin,
+            "name": e.loc.name,
+            "description": kind_label(&crate::i18n::MAP_NL, e.kind),
+            "website": e.loc.website.as_deref().and_then(website_href),
         });
+        match organizations.entry(e.loc.brin.clone()) {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(org);
+            }
+            std::collections::btree_map::Entry::Occupied(mut o) if main => {
+                o.insert(org);
+            }
+            std::collections::btree_map::Entry::Occupied(_) => {}
+        }
         locations.push(serde_json::json!({
             "id": e.loc.code,
             "organization_id": e.loc.brin,
