@@ -86,6 +86,10 @@ struct Renderer<'a> {
 
 fn safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
+    // Browsers read `/\host` as `//host`: a link that looks internal but leaves the site.
+    if lower.contains('\\') {
+        return false;
+    }
     lower.starts_with("https://")
         || lower.starts_with("http://")
         || lower.starts_with("mailto:")
@@ -481,6 +485,8 @@ mod tests {
         assert!(html.contains("klik"));
         assert!(html.contains("<a class=\"utrecht-link\" href=\"/zorgplicht\">ok</a>"));
         assert!(html.contains("href=\"https://x.nl\" title=\"t\""));
+        let html = render("[weg](/\\evil.example)", &opts(&g));
+        assert!(!html.contains("href"), "{html}");
     }
 
     #[test]

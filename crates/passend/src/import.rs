@@ -167,16 +167,25 @@ pub async fn import_from(
     }
 }
 
-/// Loads the shipped Almere data when the database has no locations yet.
-pub async fn load_shipped_if_empty(db: &Db) -> anyhow::Result<Option<Vec<FileReport>>> {
-    if locations::has_locations(db).await? {
-        return Ok(None);
+/// Loads the shipped Almere data on a first start. Each shipped file that was never imported is
+/// imported, so a start that was interrupted halfway finishes the job the next time. A database
+/// that holds locations but none of the shipped files uses its own data and is left alone.
+pub async fn load_shipped(db: &Db) -> anyhow::Result<Vec<FileReport>> {
+    let imported: std::collections::HashSet<String> = locations::imported_file_names(db)
+        .await?
+        .into_iter()
+        .collect();
+    let any_shipped = SHIPPED.iter().any(|(file, _)| imported.contains(*file));
+    if !any_shipped && locations::has_locations(db).await? {
+        return Ok(Vec::new());
     }
     let mut reports = Vec::new();
     for (file, bytes) in SHIPPED {
-        reports.push(import_from(db, file, bytes, Some(ALMERE), "eerste start").await?);
+        if !imported.contains(*file) {
+            reports.push(import_from(db, file, bytes, Some(ALMERE), "eerste start").await?);
+        }
     }
-    Ok(Some(reports))
+    Ok(reports)
 }
 
 /// Runs `passend import duo`: each file in turn with a progress bar on standard error, then a

@@ -61,7 +61,8 @@ impl Server {
             kept = report.kept,
             "content seeded"
         );
-        if let Some(reports) = import::load_shipped_if_empty(&db).await? {
+        let reports = import::load_shipped(&db).await?;
+        if !reports.is_empty() {
             let locations: usize = reports
                 .iter()
                 .filter_map(|r| r.changes)

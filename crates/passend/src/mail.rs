@@ -11,6 +11,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use passend_store::Db;
 use passend_store::outbox::{self, Mail};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -46,6 +47,8 @@ pub struct Mailer {
     pub lease: Duration,
     /// Wakes the worker when a mail is queued.
     pub wake: Arc<Notify>,
+    /// Set when the worker must stop after the mail it is sending.
+    stopping: Arc<AtomicBool>,
 }
 
 impl Mailer {
@@ -74,9 +77,11 @@ impl Mailer {
             transport,
             from,
             backoff_base: Duration::from_secs(30),
-            max_attempts: 8,
+            // 30 s doubling up to an hour, then hourly: about two and a half days of outage.
+            max_attempts: 60,
             lease: Duration::from_secs(120),
             wake: Arc::new(Notify::new()),
+            stopping: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -90,7 +95,11 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(Some(format!("<{}@passend>", mail.idempotency_key)))
+            .message_id(Some(format!(
+                "<{}@{}>",
+                mail.idempotency_key,
+                self.from.email.domain()
+            )))
             .header(ContentType::TEXT_PLAIN)
             .body(mail.body_text.clone())
             .map_err(|e| SendError::Permanent(e.to_string()))?;
@@ -116,10 +125,13 @@ impl Mailer {
         let mut sent = 0;
         let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(2));
         let started = Utc::now();
-        while let Some(mail) = outbox::claim(&self.db, started, lease).await? {
+        while !self.stopping.load(Ordering::Relaxed) {
+            let Some(mail) = outbox::claim(&self.db, started, Utc::now(), lease).await? else {
+                break;
+            };
             match self.send(&mail).await {
                 Ok(()) => {
-                    outbox::mark_sent(&self.db, mail.id, Utc::now()).await?;
+                    outbox::mark_sent(&self.db, &mail, Utc::now()).await?;
                     sent += 1;
                 }
                 Err(e) => {
@@ -128,8 +140,15 @@ impl Mailer {
                         SendError::Temporary(_) if mail.attempts >= self.max_attempts => None,
                         SendError::Temporary(_) => Some(Utc::now() + self.backoff(mail.attempts)),
                     };
-                    tracing::warn!(mail_id = mail.id, attempts = mail.attempts, error = %e, "mail not sent");
-                    outbox::mark_error(&self.db, mail.id, &e.to_string(), retry).await?;
+                    // The error text can name the recipient: it goes to the outbox row, not the log.
+                    let permanent = matches!(e, SendError::Permanent(_));
+                    tracing::warn!(
+                        mail_id = mail.id,
+                        attempts = mail.attempts,
+                        permanent,
+                        "mail not sent"
+                    );
+                    outbox::mark_error(&self.db, &mail, &e.to_string(), retry).await?;
                 }
             }
         }
@@ -150,14 +169,20 @@ impl Mailer {
     }
 
     /// Runs until `stop` resolves: sends what is due, then waits for a wake-up or 15 seconds.
-    pub async fn run(self, stop: impl std::future::Future<Output = ()>) {
-        tokio::pin!(stop);
-        loop {
+    /// When `stop` resolves during a run, the mail being sent is finished and the rest waits.
+    pub async fn run(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
+        let stopping = Arc::clone(&self.stopping);
+        let wake = Arc::clone(&self.wake);
+        tokio::spawn(async move {
+            stop.await;
+            stopping.store(true, Ordering::Relaxed);
+            wake.notify_one();
+        });
+        while !self.stopping.load(Ordering::Relaxed) {
             if let Err(e) = self.run_once().await {
                 tracing::error!(error = %e, "mail worker");
             }
             tokio::select! {
-                () = &mut stop => break,
                 () = self.wake.notified() => {},
                 () = tokio::time::sleep(Duration::from_secs(15)) => {},
             }

@@ -52,10 +52,17 @@ struct SeedFile {
 
 /// Checks and saves a profile set by the samenwerkingsverband.
 pub async fn save(db: &Db, tenant_id: i64, a: &ProfileArgs) -> anyhow::Result<()> {
-    save_from(db, tenant_id, a, "cli").await
+    if !save_from(db, tenant_id, a, "cli").await? {
+        bail!(
+            "locatie {} bestaat niet",
+            a.locatie.trim().to_ascii_uppercase()
+        );
+    }
+    Ok(())
 }
 
-async fn save_from(db: &Db, tenant_id: i64, a: &ProfileArgs, origin: &str) -> anyhow::Result<()> {
+/// Checks and saves; `Ok(false)` when the location does not exist.
+async fn save_from(db: &Db, tenant_id: i64, a: &ProfileArgs, origin: &str) -> anyhow::Result<bool> {
     if let Some(bad) = a.themas.iter().find(|t| theme(t).is_none()) {
         let known: Vec<&str> = THEMES.iter().map(|t| t.id).collect();
         bail!("onbekend thema '{bad}'; kies uit: {}", known.join(", "));
@@ -93,10 +100,7 @@ async fn save_from(db: &Db, tenant_id: i64, a: &ProfileArgs, origin: &str) -> an
         },
     )
     .await?;
-    if !saved {
-        bail!("locatie {code} bestaat niet");
-    }
-    Ok(())
+    Ok(saved)
 }
 
 /// Loads the shipped profiles when the tenant has none yet. Returns how many were loaded.
@@ -108,8 +112,8 @@ pub async fn load_shipped_if_empty(db: &Db, tenant_id: i64) -> anyhow::Result<us
         toml::from_str(SHIPPED).context("seed/almere/profielen.toml is niet te lezen")?;
     let mut n = 0;
     for p in &file.profiel {
-        // A location that is not in this deployment's data is skipped, not an error.
-        if save_from(db, tenant_id, p, "eerste start").await.is_ok() {
+        // A location that is not in this deployment's data is skipped; a database error is not.
+        if save_from(db, tenant_id, p, "eerste start").await? {
             n += 1;
         }
     }

@@ -115,6 +115,10 @@ struct Latest {
     source_hash: Option<String>,
 }
 
+/// Raises the content version (see migration 0005) inside a write transaction.
+pub(crate) const BUMP_CONTENT: &str =
+    "UPDATE data_versions SET version = version + 1 WHERE name = 'content'";
+
 /// The page row and its latest version, by tenant, language and slug.
 const LATEST_PAGE_VERSION: &str =
     "SELECT p.id AS owner_id, v.version_no, v.author_kind, v.source_hash
@@ -180,6 +184,7 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
             .execute(&mut *tx)
             .await?;
         }
+        sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
         tx.commit().await?;
         outcome.unwrap_or(SeedOutcome::Created)
     });
@@ -236,6 +241,7 @@ pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreRes
             .execute(&mut *tx)
             .await?;
         }
+        sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
         tx.commit().await?;
         outcome.unwrap_or(SeedOutcome::Created)
     });
@@ -313,18 +319,12 @@ pub async fn glossary_terms(db: &Db, tenant_id: i64, lang: Lang) -> StoreResult<
         .collect())
 }
 
-/// A stamp that changes whenever any page or term of the tenant changes: the highest version
-/// row ids. Cheap enough to ask on every request, so caches stay right across instances.
-pub async fn content_stamp(db: &Db, tenant_id: i64) -> StoreResult<(i64, i64)> {
-    let stamp = on_db!(db, pool => sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
-        "SELECT
-           (SELECT MAX(v.id) FROM content_page_versions v JOIN content_pages p ON p.id = v.page_id WHERE p.tenant_id = $1),
-           (SELECT MAX(v.id) FROM glossary_term_versions v JOIN glossary_terms t ON t.id = v.term_id WHERE t.tenant_id = $1)",
-    )
-    .bind(tenant_id)
-    .fetch_one(pool)
-    .await)?;
-    Ok((stamp.0.unwrap_or(0), stamp.1.unwrap_or(0)))
+/// The content version: it changes with every change to any page or term.
+pub async fn content_stamp(db: &Db, _tenant_id: i64) -> StoreResult<i64> {
+    let v = on_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT version FROM data_versions WHERE name = 'content'")
+        .fetch_one(pool)
+        .await)?;
+    Ok(v)
 }
 
 /// A person's edit of a page: the new text of every field.
@@ -384,7 +384,8 @@ pub async fn edit_page(
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                tx.commit().await?;
+                sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
+        tx.commit().await?;
                 Some(next)
             }
         }

@@ -258,6 +258,11 @@ pub async fn import_vestigingen(
                         c.unchanged += 1;
                         continue;
                     }
+                    if diff.iter().any(|f| matches!(*f, "straat" | "huisnummer" | "postcode")) {
+                        // A moved school's old point is wrong now: the PC4 centroid stands in until
+                        // a new BAG file or PDOK gives the new one.
+                        sqlx::query("DELETE FROM geo_points WHERE code = $1").bind(&old.code).execute(&mut *tx).await?;
+                    }
                     bind_fields!(sqlx::query(UPDATE_LOCATION).bind(old.id)).execute(&mut *tx).await?;
                     let mut events: Vec<(&str, String)> = Vec::new();
                     if reopened {
@@ -301,6 +306,7 @@ pub async fn import_vestigingen(
             meta.kind, meta.rows_kept, c.new, c.renamed, c.changed, c.closed, c.reopened
         );
         crate::append_in_tx!(tx, &import_event(meta, &detail));
+        sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
         c
     });
@@ -323,6 +329,9 @@ macro_rules! record_import {
             .await?
     };
 }
+
+/// Raises the map data version (see migration 0005) inside a write transaction.
+const BUMP_MAP: &str = "UPDATE data_versions SET version = version + 1 WHERE name = 'map'";
 
 /// The audit event of an import (an administrative action; no personal data involved).
 fn import_event<'a>(meta: &'a ImportMeta<'a>, detail: &'a str) -> crate::audit::Event<'a> {
@@ -360,6 +369,14 @@ pub async fn import_pupil_counts(
             })
         })
         .collect();
+    // A key twice in one multi-row upsert aborts it on PostgreSQL: the last row wins, as on SQLite.
+    let mut seen = HashSet::new();
+    let mut flat: Vec<CountRow<'_>> = flat
+        .into_iter()
+        .rev()
+        .filter(|r| seen.insert((r.0, r.1)))
+        .collect();
+    flat.reverse();
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let id = record_import!(tx, meta, now);
@@ -375,6 +392,7 @@ pub async fn import_pupil_counts(
         }
         let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
         crate::append_in_tx!(tx, &import_event(meta, &detail));
+        sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
         id
     });
@@ -402,6 +420,7 @@ pub async fn import_geo_points(
         sqlx::query(COORDS_FROM_BAG).execute(&mut *tx).await?;
         let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
         crate::append_in_tx!(tx, &import_event(meta, &detail));
+        sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
         id
     });
@@ -411,12 +430,19 @@ pub async fn import_geo_points(
 /// Applies PC4 centroids and fills the coordinates of locations without a BAG point.
 pub async fn import_pc4(db: &Db, meta: &ImportMeta<'_>, rows: &[Pc4Centroid]) -> StoreResult<i64> {
     let now = Utc::now();
+    let mut seen = HashSet::new();
+    let mut rows: Vec<&Pc4Centroid> = rows
+        .iter()
+        .rev()
+        .filter(|r| seen.insert(r.pc4.as_str()))
+        .collect();
+    rows.reverse();
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let id = record_import!(tx, meta, now);
         for chunk in rows.chunks(BATCH) {
             let mut q = sqlx::QueryBuilder::new("INSERT INTO pc4_centroids (pc4, lat, lon, po_box_only) ");
-            q.push_values(chunk, |mut b, c| {
+            q.push_values(chunk, |mut b, c: &&Pc4Centroid| {
                 b.push_bind(&c.pc4).push_bind(c.point.lat).push_bind(c.point.lon).push_bind(c.po_box_only);
             });
             q.push(" ON CONFLICT (pc4) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, po_box_only = excluded.po_box_only");
@@ -425,6 +451,7 @@ pub async fn import_pc4(db: &Db, meta: &ImportMeta<'_>, rows: &[Pc4Centroid]) ->
         sqlx::query(COORDS_FROM_PC4).execute(&mut *tx).await?;
         let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
         crate::append_in_tx!(tx, &import_event(meta, &detail));
+        sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
         id
     });
@@ -486,21 +513,12 @@ pub async fn all_locations(db: &Db) -> StoreResult<Vec<Location>> {
     Ok(rows)
 }
 
-/// A stamp that changes with every import, every added or removed voorziening and every saved
-/// or removed profile.
-pub async fn map_stamp(db: &Db) -> StoreResult<(i64, i64, i64, i64)> {
-    let stamp = on_db!(db, pool => sqlx::query_as::<_, (Option<i64>, i64, Option<i64>, Option<i64>)>(
-        "SELECT (SELECT MAX(id) FROM data_imports), (SELECT COUNT(*) FROM voorzieningen) + (SELECT COUNT(*) FROM location_profiles),
-                (SELECT MAX(id) FROM voorzieningen), (SELECT MAX(id) FROM location_profile_history)",
-    )
-    .fetch_one(pool)
-    .await)?;
-    Ok((
-        stamp.0.unwrap_or(0),
-        stamp.1,
-        stamp.2.unwrap_or(0),
-        stamp.3.unwrap_or(0),
-    ))
+/// The map data version: it changes with every import, voorziening and profile change.
+pub async fn map_stamp(db: &Db) -> StoreResult<i64> {
+    let v = on_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT version FROM data_versions WHERE name = 'map'")
+        .fetch_one(pool)
+        .await)?;
+    Ok(v)
 }
 
 /// Whether any location exists (to load the shipped data on a first start).
@@ -681,7 +699,8 @@ pub async fn add_voorziening(db: &Db, v: &NewVoorziening<'_>) -> Result<i64, Voo
             .await?;
             let event = crate::audit::Event::cli(Some(v.tenant_id), "create", "voorziening", v.slug, v.location_code);
             crate::append_in_tx!(tx, &event);
-            tx.commit().await?;
+            sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
+        tx.commit().await?;
             Ok(id)
         }))
     }
@@ -716,6 +735,7 @@ pub async fn remove_voorziening(db: &Db, tenant_id: i64, slug: &str) -> StoreRes
         if n > 0 {
             crate::append_in_tx!(tx, &crate::audit::Event::cli(Some(tenant_id), "delete", "voorziening", slug, ""));
         }
+        sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
         n > 0
     });
@@ -754,6 +774,7 @@ pub async fn set_geo_point(
         .execute(&mut *tx)
         .await?;
         sqlx::query(COORDS_FROM_BAG).execute(&mut *tx).await?;
+        sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
     });
     Ok(())
@@ -895,7 +916,8 @@ pub async fn save_profile(db: &Db, p: &ProfileInput<'_>) -> StoreResult<bool> {
                     crate::audit::Event::cli(Some(p.tenant_id), "update", "ondersteuningsprofiel", p.location_code, p.set_by);
                 event.origin = p.origin;
                 crate::append_in_tx!(tx, &event);
-                tx.commit().await?;
+                sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
+        tx.commit().await?;
                 true
             }
         }
@@ -924,4 +946,12 @@ pub async fn has_profiles(db: &Db, tenant_id: i64) -> StoreResult<bool> {
         .fetch_one(pool)
         .await)?;
     Ok(n > 0)
+}
+
+/// The names of every file ever imported.
+pub async fn imported_file_names(db: &Db) -> StoreResult<Vec<String>> {
+    let rows = on_db!(db, pool => sqlx::query_scalar::<_, String>("SELECT DISTINCT file_name FROM data_imports")
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
 }

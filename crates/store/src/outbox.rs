@@ -72,9 +72,11 @@ pub async fn enqueue(db: &Db, mail: &NewMail<'_>) -> StoreResult<()> {
     Ok(())
 }
 
-/// Claims the oldest due mail for `lease`: pending and due, or sending with an expired lease.
+/// Claims the oldest mail that was due at `due_before` (pending), or whose lease expired by
+/// `now` (a worker died while sending), for `lease` from `now`.
 pub async fn claim(
     db: &Db,
+    due_before: DateTime<Utc>,
     now: DateTime<Utc>,
     lease: chrono::Duration,
 ) -> StoreResult<Option<Mail>> {
@@ -82,48 +84,62 @@ pub async fn claim(
     let mail = on_db!(db, pool => sqlx::query_as::<_, Mail>(
         "UPDATE email_outbox SET status = 'sending', locked_until = $2, attempts = attempts + 1
          WHERE id = (SELECT id FROM email_outbox
-                     WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND locked_until < $1)
+                     WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND locked_until < $3)
                      ORDER BY id LIMIT 1)
-           AND ((status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND locked_until < $1))
+           AND ((status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND locked_until < $3))
          RETURNING id, idempotency_key, to_address, subject, body_text, attempts",
     )
-    .bind(now)
+    .bind(due_before)
     .bind(until)
+    .bind(now)
     .fetch_optional(pool)
     .await)?;
     Ok(mail)
 }
 
-/// Marks a mail as sent.
-pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    on_db!(db, pool => sqlx::query("UPDATE email_outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1")
-        .bind(id)
+/// Marks a mail as sent, if this claim (`attempts`) still holds it.
+pub async fn mark_sent(db: &Db, mail: &Mail, now: DateTime<Utc>) -> StoreResult<()> {
+    on_db!(db, pool => sqlx::query(
+        "UPDATE email_outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL
+         WHERE id = $1 AND status = 'sending' AND attempts = $3",
+    )
+        .bind(mail.id)
         .bind(now)
+        .bind(mail.attempts)
         .execute(pool)
         .await
         .map(|_| ()))?;
     Ok(())
 }
 
-/// Puts a mail back for a later attempt, or marks it failed for good.
+/// Puts a mail back for a later attempt, or marks it failed for good, if this claim still holds it.
 pub async fn mark_error(
     db: &Db,
-    id: i64,
+    mail: &Mail,
     error: &str,
     retry_at: Option<DateTime<Utc>>,
 ) -> StoreResult<()> {
+    let (id, attempts) = (mail.id, mail.attempts);
     let error: String = error.chars().take(500).collect();
     on_db!(db, pool => match retry_at {
-        Some(at) => sqlx::query("UPDATE email_outbox SET status = 'pending', next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1")
+        Some(at) => sqlx::query(
+            "UPDATE email_outbox SET status = 'pending', next_attempt_at = $2, locked_until = NULL, last_error = $3
+             WHERE id = $1 AND status = 'sending' AND attempts = $4",
+        )
             .bind(id)
             .bind(at)
             .bind(&error)
+            .bind(attempts)
             .execute(pool)
             .await
             .map(|_| ()),
-        None => sqlx::query("UPDATE email_outbox SET status = 'failed', locked_until = NULL, last_error = $2 WHERE id = $1")
+        None => sqlx::query(
+            "UPDATE email_outbox SET status = 'failed', locked_until = NULL, last_error = $2
+             WHERE id = $1 AND status = 'sending' AND attempts = $3",
+        )
             .bind(id)
             .bind(&error)
+            .bind(attempts)
             .execute(pool)
             .await
             .map(|_| ()),

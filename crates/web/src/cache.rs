@@ -34,7 +34,7 @@ pub struct RenderedPage {
 /// Everything of one language, for one content stamp.
 #[derive(Debug)]
 pub struct LangContent {
-    stamp: (i64, i64),
+    stamp: i64,
     /// The begrippenlijst.
     pub glossary: Glossary,
     /// Rendered definitions, by term key (no term links inside definitions).
@@ -46,7 +46,7 @@ pub struct LangContent {
 
 impl LangContent {
     /// The content stamp this was built for (part of the keys of cached responses).
-    pub fn stamp(&self) -> (i64, i64) {
+    pub fn stamp(&self) -> i64 {
         self.stamp
     }
 

@@ -191,7 +191,7 @@ pub fn title_case(upper: &str) -> String {
 /// The whole index.
 #[derive(Debug)]
 pub struct MapIndex {
-    stamp: (i64, i64, i64, i64),
+    stamp: i64,
     /// Every location, by name.
     pub entries: Vec<Entry>,
     /// PC4 centroids for distance from a postcode.
@@ -200,12 +200,13 @@ pub struct MapIndex {
     pub denominaties: Vec<String>,
     /// The date of the latest address import.
     pub data_date: Option<NaiveDate>,
-    /// Rendered responses of searches on this index, by key (see [`MapIndex::response`]).
-    responses: Mutex<HashMap<String, Bytes>>,
+    /// Rendered responses of searches on this index, by key, and their total size
+    /// (see [`MapIndex::response`]).
+    responses: Mutex<(HashMap<String, Bytes>, usize)>,
 }
 
-/// The most responses kept per index; when full, the oldest are dropped all at once.
-const MAX_RESPONSES: usize = 2_000;
+/// The most bytes of responses kept per index; when full, all are dropped at once.
+const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The kinds a visitor can filter on (`soort=`).
 pub const KINDS: &[&str] = &["bo", "sbo", "so", "vso", "voorziening"];
@@ -321,16 +322,23 @@ impl MapIndex {
     }
 
     /// A response for `key`, made by `render` the first time and kept with this index (so it is
-    /// dropped when the data changes).
+    /// dropped when the data changes). Searches with free-form input (a typed name, a visitor's
+    /// coordinates) are not kept: there are too many of them to be worth it. At most
+    /// [`MAX_RESPONSE_BYTES`] are kept; when full, all are dropped at once.
     pub fn response<E>(
         &self,
         key: &str,
+        cacheable: bool,
         render: impl FnOnce() -> Result<String, E>,
     ) -> Result<Bytes, E> {
+        if !cacheable {
+            return render().map(Bytes::from);
+        }
         let hit = self
             .responses
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .0
             .get(key)
             .cloned();
         if let Some(hit) = hit {
@@ -341,10 +349,12 @@ impl MapIndex {
             .responses
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.len() >= MAX_RESPONSES {
-            map.clear();
+        if map.1 + body.len() > MAX_RESPONSE_BYTES {
+            map.0.clear();
+            map.1 = 0;
         }
-        map.insert(key.to_owned(), body.clone());
+        map.1 += body.len();
+        map.0.insert(key.to_owned(), body.clone());
         Ok(body)
     }
 
@@ -369,6 +379,9 @@ impl MapIndex {
 pub struct MapCache {
     index: RwLock<Option<(Arc<MapIndex>, Instant)>>,
     interval: Duration,
+    /// One rebuild at a time: a national index is large, and requests that find it stale
+    /// together must not each build their own copy.
+    rebuild: tokio::sync::Mutex<()>,
 }
 
 impl MapCache {
@@ -377,6 +390,7 @@ impl MapCache {
         MapCache {
             index: RwLock::new(None),
             interval,
+            rebuild: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -403,6 +417,16 @@ impl MapCache {
                 .unwrap_or_else(std::sync::PoisonError::into_inner) =
                 Some((Arc::clone(&index), Instant::now()));
             return Ok(index);
+        }
+        let _building = self.rebuild.lock().await;
+        if let Some((index, _)) = self
+            .index
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            && index.stamp == stamp
+        {
+            return Ok(Arc::clone(index));
         }
         let rows = locations::all_locations(db).await?;
         let pc4 = locations::pc4_centroids(db)
@@ -457,7 +481,7 @@ impl MapCache {
             pc4,
             denominaties: denominaties.into_iter().collect(),
             data_date,
-            responses: Mutex::new(HashMap::new()),
+            responses: Mutex::new((HashMap::new(), 0)),
         });
         *self
             .index

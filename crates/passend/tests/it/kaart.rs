@@ -475,6 +475,14 @@ async fn voorzieningen_show_on_the_map_and_their_location() {
     );
     let (_, after) = app.text("/kaart?soort=voorziening").await;
     assert!(after.contains("Geen locaties gevonden"));
+    // A new one may reuse the removed row's id on SQLite: the map still notices.
+    let mut other = args.clone();
+    other.name = "Taalklas".to_owned();
+    passend::voorzieningen::add(db, tenant.id, &other)
+        .await
+        .unwrap();
+    let (_, again) = app.text("/kaart?soort=voorziening").await;
+    assert!(again.contains(">Taalklas<span"), "{again}");
     app.stop().await;
 }
 
@@ -536,4 +544,47 @@ async fn pdok_fills_in_coordinates_the_bag_file_lacks() {
     assert_eq!((found, missed), (0, 74));
     server.abort();
     pool.close().await;
+}
+
+#[tokio::test]
+async fn an_interrupted_first_start_finishes_next_time_and_a_moved_school_loses_its_old_point() {
+    // A first start that stopped after the first file.
+    let db = TestDb::new().await;
+    let config = config_for(&db);
+    let pool = passend::open_database(&config).await.unwrap();
+    import_bytes(&pool, "bo_alle_vestigingen_almere.csv", BO, Some(ALMERE))
+        .await
+        .unwrap();
+    pool.close().await;
+    let app = TestApp::start(db, config).await;
+    let (_, csv) = app.text("/kaart.csv").await;
+    assert_eq!(
+        csv.lines().count() - 1,
+        86,
+        "the SBO/SO file came in on the next start"
+    );
+    let (_, detail) = app.text("/kaart/23FD01").await;
+    assert!(detail.contains("Aantal leerlingen"), "and the pupil counts");
+    assert!(!detail.contains("bij benadering"), "and the BAG points");
+
+    // The school moves: its BAG point no longer fits, the PC4 centroid stands in.
+    let moved = passend_domain::duo::decode(BO)
+        .0
+        .replace("Regentesseweg;1;1312 AA", "Regentesseweg;9;1313 AA");
+    // Back to Windows-1252 as DUO publishes it (the file has only Latin-1 letters).
+    let bytes: Vec<u8> = moved
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let r = import_bytes(&app.server().db, "nieuw.csv", &bytes, Some(ALMERE))
+        .await
+        .unwrap();
+    assert_eq!(r.changes.unwrap().changed, 1);
+    let (_, detail) = app.text("/kaart/23FD01").await;
+    assert!(detail.contains("Regentesseweg 9, 1313 AA Almere"));
+    assert!(
+        detail.contains("bij benadering"),
+        "the old exact point is gone"
+    );
+    app.stop().await;
 }

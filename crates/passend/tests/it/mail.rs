@@ -134,7 +134,10 @@ async fn mails_wait_while_the_server_is_down_and_go_once_it_is_back() {
     assert_eq!(outbox::counts(&db).await.unwrap(), (0, 0, 3, 0));
     let mut ids = sink.message_ids();
     ids.sort();
-    assert_eq!(ids, vec!["<a@passend>", "<b@passend>", "<c@passend>"]);
+    assert_eq!(
+        ids,
+        vec!["<a@passend.test>", "<b@passend.test>", "<c@passend.test>"]
+    );
     let all = sink.messages.lock().unwrap().join("\n---\n");
     assert!(
         all.matches("Subject: Er is een nieuwe stap").count() == 3,
@@ -151,7 +154,8 @@ async fn mails_wait_while_the_server_is_down_and_go_once_it_is_back() {
     outbox::enqueue(&db, &mail("d", "school@example.nl"))
         .await
         .unwrap();
-    let claimed = outbox::claim(&db, chrono::Utc::now(), chrono::Duration::zero())
+    let now = chrono::Utc::now();
+    let claimed = outbox::claim(&db, now, now, chrono::Duration::zero())
         .await
         .unwrap()
         .unwrap();
@@ -161,7 +165,7 @@ async fn mails_wait_while_the_server_is_down_and_go_once_it_is_back() {
     let d = sink
         .message_ids()
         .into_iter()
-        .filter(|id| id == "<d@passend>")
+        .filter(|id| id == "<d@passend.test>")
         .count();
     assert_eq!(d, 2, "at most one duplicate");
 
@@ -188,7 +192,7 @@ async fn without_smtp_mails_land_in_a_folder() {
     let files: Vec<_> = std::fs::read_dir(&config.mail_dir).unwrap().collect();
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
-    assert!(text.contains("Message-ID: <f@passend>"), "{text}");
+    assert!(text.contains("Message-ID: <f@passend.test>"), "{text}");
     let _ = std::fs::remove_dir_all(&config.mail_dir);
     db.close().await;
 }

@@ -306,7 +306,8 @@ async fn list(
         query_string(&query),
         query.page
     );
-    let html = index.response(&key, || -> AppResult<String> {
+    let cacheable = query.q.is_empty() && query.origin.is_none();
+    let html = index.response(&key, cacheable, || -> AppResult<String> {
         let (origin, postcode_error) = match index.origin(&query) {
             Ok(o) => (o, None),
             Err(QueryError::BadPostcode) => (None, Some(t.err_postcode)),
@@ -774,7 +775,8 @@ async fn search_for_export(
 async fn geojson(State(state): State<AppState>, RawQuery(raw): RawQuery) -> AppResult<Response> {
     let (index, query, origin) = search_for_export(&state, raw.as_deref()).await?;
     let key = format!("geojson|{}", query_string(&query));
-    let body = index.response(&key, || -> AppResult<String> {
+    let cacheable = query.q.is_empty() && query.origin.is_none();
+    let body = index.response(&key, cacheable, || -> AppResult<String> {
         let features: Vec<serde_json::Value> = index
             .search(&query, origin)
             .iter()
