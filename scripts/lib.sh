@@ -28,6 +28,11 @@ ensure_npm() {
     echo "passend: installing Node.js and npm"
     apt_install nodejs npm
   fi
+  # The browser tests use the Node test runner's --test-concurrency (Node 20.10 or later).
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 10) ? 0 : 1)'; then
+    echo "passend: Node.js $(node --version) is too old; version 20.10 or later is needed" >&2
+    exit 1
+  fi
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "passend: npm ci"
     npm ci --no-audit --no-fund --loglevel=error
