@@ -249,3 +249,63 @@ async fn import_and_voorziening_commands_report_in_dutch() {
     assert!(rm.status.success());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn an_import_killed_midway_leaves_nothing_half_written() {
+    let db = TestDb::new().await;
+    let dir = std::env::temp_dir().join(format!("passend-kill-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("02.-alle-schoolvestigingen-basisonderwijs.csv");
+    std::fs::write(&file, crate::support::national_file(6100, "0363")).unwrap();
+    let mut child = passend()
+        .args(["import", "duo"])
+        .arg(&file)
+        .env("DATABASE_URL", &db.url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it while it works (SIGKILL: no chance to clean up).
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let _ = Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "the kill landed while the import ran (it takes about a second)"
+        );
+    }
+
+    let pool = passend::open_database(&crate::support::config_for(&db))
+        .await
+        .unwrap();
+    if let passend_store::Db::Sqlite(p) = &pool {
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(p)
+            .await
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
+    let (locations, imports): (i64, i64) = passend_store::on_db!(&pool, p => sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM locations), (SELECT COUNT(*) FROM data_imports)",
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap();
+    assert!(
+        (locations, imports) == (0, 0) || (locations, imports) == (6100, 1),
+        "all or nothing, never half: {locations} locations, {imports} imports"
+    );
+    let v = passend_store::audit::verify(&pool).await.unwrap();
+    assert_eq!(v.problem, None, "the audit trail is whole");
+    assert_eq!(
+        v.checked, imports as u64,
+        "an import is recorded exactly when it happened"
+    );
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -351,26 +351,7 @@ async fn releases_update_without_losing_anything() {
 async fn a_national_size_file_imports() {
     let db = TestDb::new().await;
     let pool = passend::open_database(&config_for(&db)).await.unwrap();
-    let header = BO.split(|b| *b == b'\n').next().unwrap();
-    let mut file = header.to_vec();
-    file.push(b'\n');
-    for n in 0..6100u32 {
-        let brin = format!(
-            "{:02}{}{}",
-            n % 100,
-            (b'A' + (n / 100 % 26) as u8) as char,
-            (b'A' + (n / 2600) as u8) as char
-        );
-        let gemeente = if n % 50 == 0 { "0034" } else { "0363" };
-        file.extend_from_slice(
-            format!(
-                "Noord-Holland;{n};{brin};{brin}00;Basisschool {n};Straat {n};{}-A;1{:03} AB;PLAATS;{gemeente};GEMEENTE;Openbaar;0201234567; ;Postbus;1;1000 AA;PLAATS;01;A;01;A;01;A;01;A;01;A;01;A;Noord\r\n",
-                n % 300 + 1,
-                n % 1000
-            )
-            .as_bytes(),
-        );
-    }
+    let mut file = crate::support::national_file(6100, "0363");
     file.extend_from_slice(b"kapotte regel zonder velden\r\n");
     let all = import_bytes(
         &pool,

@@ -225,3 +225,32 @@ pub fn http_client() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// A national-size DUO file: `rows` synthetic basisonderwijs locations in DUO's layout, every
+/// fiftieth in Almere (0034) and the rest in `gemeente`.
+pub fn national_file(rows: u32, gemeente: &str) -> Vec<u8> {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../seed/almere/bo_alle_vestigingen_almere.csv");
+    let bo = std::fs::read(seed).unwrap();
+    let header = bo.split(|b| *b == b'\n').next().unwrap();
+    let mut file = header.to_vec();
+    file.push(b'\n');
+    for n in 0..rows {
+        let brin = format!(
+            "{:02}{}{}",
+            n % 100,
+            (b'A' + (n / 100 % 26) as u8) as char,
+            (b'A' + (n / 2600) as u8) as char
+        );
+        file.extend_from_slice(
+            format!(
+                "Provincie;{n};{brin};{brin}00;Basisschool {n};Straat;{};1{:03} AB;PLAATS;{};GEMEENTE;Openbaar; ; ;Postbus;1;1000 AA;PLAATS;01;A;01;A;01;A;01;A;01;A;01;A;Noord\r\n",
+                n % 300 + 1,
+                n % 1000,
+                if n % 50 == 0 { "0034" } else { gemeente }
+            )
+            .as_bytes(),
+        );
+    }
+    file
+}
