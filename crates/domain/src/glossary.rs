@@ -162,6 +162,7 @@ impl Glossary {
                     text: form.to_owned(),
                     case_sensitive: form.chars().filter(|c| c.is_uppercase()).count() >= 2,
                     is_abbreviation: t.expansion.is_some() && form == t.term,
+                    is_name: form == t.term || t.expansion.as_deref() == Some(form),
                 });
             }
         }
@@ -182,6 +183,9 @@ pub struct LinkPattern {
     pub case_sensitive: bool,
     /// This form is the abbreviation itself, shown with `<abbr>`.
     pub is_abbreviation: bool,
+    /// This form is the term or its expansion (not an alias). In the English begrippenlijst
+    /// these are the Dutch words, marked `lang="nl"` in English pages.
+    pub is_name: bool,
 }
 
 #[cfg(test)]

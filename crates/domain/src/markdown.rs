@@ -22,6 +22,9 @@ pub struct RenderOptions<'a> {
     pub glossary_path: &'a str,
     /// Term ids never linked on this page.
     pub no_link: &'a [String],
+    /// The language of the terms' names when it differs from the page's (`nl` on English
+    /// pages: the begrippenlijst keeps the Dutch terms), marked with `lang` (WCAG 3.1.2).
+    pub term_lang: Option<&'a str>,
 }
 
 /// Renders Markdown to HTML that is safe to embed in a page.
@@ -42,6 +45,7 @@ pub fn render(markdown: &str, options: &RenderOptions<'_>) -> String {
             .unwrap_or_default(),
         glossary: options.glossary,
         glossary_path: options.glossary_path,
+        term_lang: options.term_lang,
         linked: HashSet::new(),
         no_link_depth: 0,
         heading_ids: HashSet::new(),
@@ -68,6 +72,7 @@ struct Renderer<'a> {
     patterns: Vec<LinkPattern>,
     glossary: Option<&'a Glossary>,
     glossary_path: &'a str,
+    term_lang: Option<&'a str>,
     linked: HashSet<usize>,
     /// Inside headings, links and code nothing is linked.
     no_link_depth: usize,
@@ -156,7 +161,13 @@ impl Renderer<'_> {
             escape_html(self.glossary_path, &mut out);
             out.push('#');
             escape_html(&term.key, &mut out);
-            out.push_str("\">");
+            out.push('"');
+            if let (Some(lang), true) = (self.term_lang, pattern.is_name) {
+                out.push_str(" lang=\"");
+                escape_html(lang, &mut out);
+                out.push('"');
+            }
+            out.push('>');
             match (&term.expansion, pattern.is_abbreviation) {
                 (Some(expansion), true) => {
                     out.push_str("<abbr title=\"");
@@ -459,6 +470,7 @@ mod tests {
             glossary: Some(g),
             glossary_path: "/begrippen",
             no_link: &[],
+            term_lang: None,
         }
     }
 
@@ -569,6 +581,28 @@ mod tests {
     }
 
     #[test]
+    fn dutch_term_names_are_marked_on_english_pages() {
+        let g = glossary();
+        let html = render(
+            "The zorgplicht and the TLV.",
+            &RenderOptions {
+                glossary: Some(&g),
+                glossary_path: "/en/begrippen",
+                no_link: &[],
+                term_lang: Some("nl"),
+            },
+        );
+        assert!(
+            html.contains("href=\"/en/begrippen#zorgplicht\" lang=\"nl\">zorgplicht</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"/en/begrippen#tlv\" lang=\"nl\"><abbr"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn excluded_terms_are_not_linked() {
         let g = glossary();
         let skip = vec!["zorgplicht".to_owned()];
@@ -578,6 +612,7 @@ mod tests {
                 glossary: Some(&g),
                 glossary_path: "/begrippen",
                 no_link: &skip,
+                term_lang: None,
             },
         );
         assert!(!html.contains("#zorgplicht"), "{html}");
@@ -592,6 +627,7 @@ mod tests {
                 glossary: None,
                 glossary_path: "/begrippen",
                 no_link: &[],
+                term_lang: None,
             },
         );
         assert!(html.contains("id=\"vraag\""));

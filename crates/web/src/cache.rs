@@ -79,6 +79,7 @@ impl LangContent {
                 glossary,
                 glossary_path: &glossary_path,
                 no_link: &no_link,
+                term_lang: (lang == Lang::En).then_some("nl"),
             },
         );
         let rendered = Arc::new(RenderedPage {
@@ -150,6 +151,7 @@ impl ContentCache {
                         glossary: None,
                         glossary_path: &glossary_path,
                         no_link: &[],
+                        term_lang: None,
                     },
                 );
                 (t.key.clone(), html)
