@@ -1,6 +1,7 @@
 //! Pure domain rules of Passend. Nothing in this crate does I/O: it parses, decides and renders
 //! from values it is given, so that every rule can be tested on its own.
 //!
+//! - [`accounts`]: roles, the password policy, session and throttling rules.
 //! - [`audit`]: the hash chain of the audit trail.
 //! - [`lang`]: the two languages of the site (Dutch first, English second).
 //! - [`content`]: the Markdown sources of the public pages and the begrippenlijst.
@@ -11,6 +12,7 @@
 //! - [`markdown`]: safe Markdown rendering that links glossary terms (never lets raw HTML through).
 //! - [`text`]: small text helpers (folding for search, HTML escaping).
 
+pub mod accounts;
 pub mod audit;
 pub mod content;
 pub mod duo;
