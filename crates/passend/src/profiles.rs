@@ -50,6 +50,29 @@ struct SeedFile {
     profiel: Vec<ProfileArgs>,
 }
 
+/// Checks what profiles and voorzieningen share: known themes, a known admission route, and no
+/// negative places or waiting list.
+pub fn check_offer(
+    themes: &[String],
+    admission: &str,
+    places: Option<i64>,
+    waiting: Option<i64>,
+) -> anyhow::Result<()> {
+    if let Some(bad) = themes.iter().find(|t| theme(t).is_none()) {
+        let known: Vec<&str> = THEMES.iter().map(|t| t.id).collect();
+        bail!("onbekend thema '{bad}'; kies uit: {}", known.join(", "));
+    }
+    if Admission::from_code(admission).is_none() {
+        bail!(
+            "toelating moet direct, tlv, plaatsingsoverleg of eigen-toelating zijn, niet '{admission}'"
+        );
+    }
+    if places.is_some_and(|n| n < 0) || waiting.is_some_and(|n| n < 0) {
+        bail!("plaatsen en wachtlijst kunnen niet negatief zijn");
+    }
+    Ok(())
+}
+
 /// Checks and saves a profile set by the samenwerkingsverband.
 pub async fn save(db: &Db, tenant_id: i64, a: &ProfileArgs) -> anyhow::Result<()> {
     if !save_from(db, tenant_id, a, "cli").await? {
@@ -63,22 +86,10 @@ pub async fn save(db: &Db, tenant_id: i64, a: &ProfileArgs) -> anyhow::Result<()
 
 /// Checks and saves; `Ok(false)` when the location does not exist.
 async fn save_from(db: &Db, tenant_id: i64, a: &ProfileArgs, origin: &str) -> anyhow::Result<bool> {
-    if let Some(bad) = a.themas.iter().find(|t| theme(t).is_none()) {
-        let known: Vec<&str> = THEMES.iter().map(|t| t.id).collect();
-        bail!("onbekend thema '{bad}'; kies uit: {}", known.join(", "));
-    }
     if Level::from_code(&a.niveau).is_none() {
         bail!("niveau moet basis of extra zijn, niet '{}'", a.niveau);
     }
-    if Admission::from_code(&a.toelating).is_none() {
-        bail!(
-            "toelating moet direct, tlv, plaatsingsoverleg of eigen-toelating zijn, niet '{}'",
-            a.toelating
-        );
-    }
-    if a.plaatsen.is_some_and(|n| n < 0) || a.wachtlijst.is_some_and(|n| n < 0) {
-        bail!("plaatsen en wachtlijst kunnen niet negatief zijn");
-    }
+    check_offer(&a.themas, &a.toelating, a.plaatsen, a.wachtlijst)?;
     let code = a.locatie.trim().to_ascii_uppercase();
     let themes = a.themas.join(",");
     let saved = locations::save_profile(

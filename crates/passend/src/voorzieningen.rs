@@ -3,7 +3,6 @@
 
 use anyhow::bail;
 use chrono::NaiveDate;
-use passend_domain::support::{Admission, THEMES, theme};
 use passend_domain::text::slugify;
 use passend_store::Db;
 use passend_store::locations::{self, NewVoorziening};
@@ -45,19 +44,7 @@ pub async fn add(db: &Db, tenant_id: i64, a: &AddArgs) -> anyhow::Result<String>
             a.kind
         );
     }
-    if let Some(bad) = a.themes.iter().find(|t| theme(t).is_none()) {
-        let known: Vec<&str> = THEMES.iter().map(|t| t.id).collect();
-        bail!("onbekend thema '{bad}'; kies uit: {}", known.join(", "));
-    }
-    if Admission::from_code(&a.admission).is_none() {
-        bail!(
-            "--toelating moet direct, tlv of plaatsingsoverleg zijn, niet '{}'",
-            a.admission
-        );
-    }
-    if a.capacity.is_some_and(|n| n < 0) || a.waiting_list.is_some_and(|n| n < 0) {
-        bail!("plaatsen en wachtlijst kunnen niet negatief zijn");
-    }
+    crate::profiles::check_offer(&a.themes, &a.admission, a.capacity, a.waiting_list)?;
     let slug = slugify(&a.name);
     if slug.is_empty() {
         bail!("de naam moet letters of cijfers bevatten");
