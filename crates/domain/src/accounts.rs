@@ -212,6 +212,111 @@ impl Throttle {
     }
 }
 
+/// How far a session has come. A session is made at the password step; it becomes `Full` after
+/// the second factor (a new session id each time the stage rises).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Password (or link) accepted; the code of the second factor is still needed.
+    SecondFactor,
+    /// Signed in, but a staff user without a second factor must set one up first.
+    Enroll,
+    /// Fully signed in.
+    Full,
+}
+
+impl Stage {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::SecondFactor => "second_factor",
+            Stage::Enroll => "enroll",
+            Stage::Full => "full",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Stage> {
+        [Stage::SecondFactor, Stage::Enroll, Stage::Full]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// The stage a user reaches after the first factor: a second factor when they have one, setting
+/// one up when their role needs it and they have none, else fully signed in.
+pub fn stage_after_first_factor(role: Role, has_second_factor: bool) -> Stage {
+    if has_second_factor {
+        Stage::SecondFactor
+    } else if role.needs_second_factor() {
+        Stage::Enroll
+    } else {
+        Stage::Full
+    }
+}
+
+/// The e-mail address in the form it is stored and compared: trimmed and lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Whether an e-mail address looks deliverable: one `@`, a local part, a domain with a dot, no
+/// spaces or control characters, at most 254 characters (RFC 5321).
+pub fn valid_email(email: &str) -> bool {
+    let email = email.trim();
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+}
+
+/// How long a single-use link stays valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// An invitation to make an account: 7 days.
+    Invitation,
+    /// A password reset: 1 hour.
+    PasswordReset,
+    /// A sign-in link for parents: 15 minutes.
+    SignInLink,
+}
+
+impl TokenPurpose {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenPurpose::Invitation => "invitation",
+            TokenPurpose::PasswordReset => "password_reset",
+            TokenPurpose::SignInLink => "sign_in_link",
+        }
+    }
+
+    /// How long the link works.
+    pub fn lifetime(self) -> Duration {
+        match self {
+            TokenPurpose::Invitation => Duration::from_secs(7 * 24 * 3600),
+            TokenPurpose::PasswordReset => Duration::from_secs(3600),
+            TokenPurpose::SignInLink => Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The SHA-256 of a random token or recovery code, as stored (hex). Tokens carry 256 random bits,
+/// so a fast hash is enough; passwords use argon2id instead.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +392,47 @@ mod tests {
         assert!(p.holds(min * 60, min * 29));
         assert!(!p.holds(min * 60, min * 30), "idle 30 minutes");
         assert!(!p.holds(min * 60 * 12, min), "absolute 12 hours");
+    }
+
+    #[test]
+    fn stages_and_addresses() {
+        assert_eq!(stage_after_first_factor(Role::Ouder, false), Stage::Full);
+        assert_eq!(
+            stage_after_first_factor(Role::Ouder, true),
+            Stage::SecondFactor
+        );
+        assert_eq!(
+            stage_after_first_factor(Role::Beheerder, false),
+            Stage::Enroll
+        );
+        assert_eq!(
+            stage_after_first_factor(Role::Toeleider, true),
+            Stage::SecondFactor
+        );
+        for s in [Stage::SecondFactor, Stage::Enroll, Stage::Full] {
+            assert_eq!(Stage::from_code(s.code()), Some(s));
+        }
+        assert_eq!(normalize_email("  Ib@School.NL "), "ib@school.nl");
+        assert!(valid_email("ib@school.nl"));
+        for bad in [
+            "",
+            "ib",
+            "ib@",
+            "@school.nl",
+            "ib@school",
+            "i b@school.nl",
+            "ib@@school.nl",
+            "ib@school..nl",
+            "ib@.nl",
+        ] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+        assert_eq!(
+            TokenPurpose::SignInLink.lifetime(),
+            Duration::from_secs(900)
+        );
+        assert_eq!(token_hash("abc").len(), 64);
+        assert_ne!(token_hash("abc"), token_hash("abd"));
     }
 
     #[test]

@@ -22,5 +22,6 @@ pub mod lang;
 pub mod markdown;
 pub mod support;
 pub mod text;
+pub mod totp;
 
 pub use lang::Lang;

@@ -173,6 +173,53 @@ impl Admission {
     }
 }
 
+/// Why an offer (a profile or a voorziening) is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfferProblem {
+    /// A theme id that is not in [`THEMES`].
+    UnknownTheme(String),
+    /// An admission code that is not known.
+    UnknownAdmission(String),
+    /// Negative places or waiting list.
+    Negative,
+}
+
+impl OfferProblem {
+    /// The message in Dutch.
+    pub fn message_nl(&self) -> String {
+        match self {
+            OfferProblem::UnknownTheme(t) => {
+                let known: Vec<&str> = THEMES.iter().map(|t| t.id).collect();
+                format!("onbekend thema '{t}'; kies uit: {}", known.join(", "))
+            }
+            OfferProblem::UnknownAdmission(a) => format!(
+                "toelating moet direct, tlv, plaatsingsoverleg of eigen-toelating zijn, niet '{a}'"
+            ),
+            OfferProblem::Negative => "plaatsen en wachtlijst kunnen niet negatief zijn".to_owned(),
+        }
+    }
+}
+
+/// Checks what profiles and voorzieningen share: known themes, a known admission route, and no
+/// negative places or waiting list.
+pub fn check_offer(
+    themes: &[String],
+    admission: &str,
+    places: Option<i64>,
+    waiting: Option<i64>,
+) -> Result<(), OfferProblem> {
+    if let Some(bad) = themes.iter().find(|t| theme(t).is_none()) {
+        return Err(OfferProblem::UnknownTheme(bad.clone()));
+    }
+    if Admission::from_code(admission).is_none() {
+        return Err(OfferProblem::UnknownAdmission(admission.to_owned()));
+    }
+    if places.is_some_and(|n| n < 0) || waiting.is_some_and(|n| n < 0) {
+        return Err(OfferProblem::Negative);
+    }
+    Ok(())
+}
+
 /// The themes that DUO's codes of an SBO or SO/VSO location imply (old WEC categories,
 /// `LAYOUTS.md` §2). Regular schools imply nothing: their profile must be filled in by the school.
 pub fn derived_themes(

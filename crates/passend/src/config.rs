@@ -128,6 +128,14 @@ pub struct Config {
     pub mail_dir: std::path::PathBuf,
     /// `PASSEND_MAIL_FROM`: the sender, e.g. `Passend Onderwijs Almere <noreply@example.nl>`.
     pub mail_from: String,
+    /// `PASSEND_DEMO=1` (or `passend serve --demo`): demo accounts for every role and a banner
+    /// on every page of the signed-in area. Never on by default.
+    pub demo: bool,
+    /// `PASSEND_TRUST_PROXY=1`: take the client address from `X-Forwarded-For` (only behind a
+    /// reverse proxy that sets it).
+    pub trust_proxy: bool,
+    /// `PASSEND_HASH_CONCURRENCY`: password hashes at once (each 19 MiB; default: the cores).
+    pub hash_concurrency: usize,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -152,6 +160,9 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_dir: Option<String>,
     mail_from: Option<String>,
+    demo: Option<bool>,
+    trust_proxy: Option<bool>,
+    hash_concurrency: Option<usize>,
 }
 
 impl Config {
@@ -221,7 +232,32 @@ impl Config {
             .filter(|h| h.contains('.') && !h.chars().all(|c| c.is_ascii_digit() || c == '.'))
             .unwrap_or("passend.localhost")
             .to_owned();
+        let flag = |name: &str, from_file: Option<bool>| -> anyhow::Result<bool> {
+            match env(name).as_deref() {
+                Some("1" | "true" | "ja") => Ok(true),
+                Some("0" | "false" | "nee") => Ok(false),
+                Some(other) => bail!("{name} '{other}' moet 1 of 0 zijn"),
+                None => Ok(from_file.unwrap_or(false)),
+            }
+        };
+        let hash_concurrency = match env("PASSEND_HASH_CONCURRENCY") {
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .with_context(|| {
+                    format!("PASSEND_HASH_CONCURRENCY '{v}' moet een getal van 1 of meer zijn")
+                })?,
+            None => file.hash_concurrency.unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2)
+            }),
+        };
         Ok(Config {
+            demo: flag("PASSEND_DEMO", file.demo)?,
+            trust_proxy: flag("PASSEND_TRUST_PROXY", file.trust_proxy)?,
+            hash_concurrency,
             smtp_url: env("PASSEND_SMTP_URL")
                 .or(file.smtp_url)
                 .map(SecretUrl::new),

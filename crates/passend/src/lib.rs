@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod accounts;
 pub mod config;
 pub mod import;
 pub mod mail;
@@ -89,7 +90,27 @@ impl Server {
                 config.map_tiles.clone(),
                 config.map_attribution.clone(),
             ),
+            base_url: config.base_url.clone(),
+            auth: Arc::new(passend_web::auth::AuthSettings {
+                passwords: passend_web::passwords::Passwords::new(config.hash_concurrency)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                sessions: passend_domain::accounts::SessionPolicy::default(),
+                per_account: passend_domain::accounts::Throttle::default(),
+                per_address: passend_domain::accounts::Throttle {
+                    allowed_failures: 100,
+                    window: std::time::Duration::from_secs(15 * 60),
+                },
+                trust_proxy: config.trust_proxy,
+                demo: config.demo,
+            }),
         };
+        if config.demo {
+            let n = accounts::ensure_demo(&db, tenant.id).await?;
+            tracing::warn!(
+                accounts = n,
+                "DEMO MODE: demo accounts for every role are active"
+            );
+        }
         let mailer = mail::Mailer::from_config(db.clone(), config)?;
         let (mail_stop, mail_stopped) = oneshot::channel::<()>();
         let mail_task = tokio::spawn(mailer.run(async move {
@@ -102,11 +123,14 @@ impl Server {
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
         });
         tracing::info!(%addr, backend = ?db.backend(), "Passend is listening");
         Ok(Server {

@@ -168,7 +168,8 @@ impl Mailer {
         chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1))
     }
 
-    /// Runs until `stop` resolves: sends what is due, then waits for a wake-up or 15 seconds.
+    /// Runs until `stop` resolves: sends what is due, then waits for a wake-up or 2 seconds (mails
+    /// written by the web layer are picked up within that time).
     /// When `stop` resolves during a run, the mail being sent is finished and the rest waits.
     pub async fn run(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
         let stopping = Arc::clone(&self.stopping);
@@ -184,7 +185,7 @@ impl Mailer {
             }
             tokio::select! {
                 () = self.wake.notified() => {},
-                () = tokio::time::sleep(Duration::from_secs(15)) => {},
+                () = tokio::time::sleep(Duration::from_secs(2)) => {},
             }
         }
     }

@@ -1,4 +1,5 @@
-//! The `passend` command: `serve` (default), `migrate`, `healthcheck`.
+//! The `passend` command: `serve` (default), `migrate`, `import`, `gebruiker`, `profiel`,
+//! `voorziening`, `audit`, `healthcheck`.
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -21,7 +22,16 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Start the web server (default).
-    Serve,
+    Serve {
+        /// Demo mode: demo accounts for every role (see the README). Never use with real data.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Accounts: invite (the first beheerder too), list, block.
+    Gebruiker {
+        #[command(subcommand)]
+        what: GebruikerCmd,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Import data files.
@@ -116,6 +126,33 @@ enum AuditCmd {
 }
 
 #[derive(Debug, Subcommand)]
+enum GebruikerCmd {
+    /// Invite someone: the invitation e-mail is queued and its link printed.
+    Uitnodigen {
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        /// Name.
+        #[arg(long)]
+        naam: String,
+        /// ouder, schoolmedewerker, toeleider, deskundige, ouderadviseur or beheerder.
+        #[arg(long)]
+        rol: String,
+        /// Vestigingscode of a school (school staff; repeat for more).
+        #[arg(long)]
+        school: Vec<String>,
+    },
+    /// List the accounts.
+    Lijst,
+    /// Block an account; its sessions end at once.
+    Blokkeren {
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum VoorzieningCmd {
     /// Add a voorziening at a school location.
     Add {
@@ -181,9 +218,10 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::load(cli.config.as_deref())?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    let mut config = Config::load(cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            config.demo |= demo;
             telemetry::init(config.log_format);
             tracing::info!(database = %config.database_url, addr = %config.addr, "starting Passend");
             let server = Server::start(&config).await?;
@@ -255,7 +293,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 VoorzieningCmd::List => passend::voorzieningen::list(&db, tenant.id).await,
                 VoorzieningCmd::Remove { slug } => {
-                    match passend_store::locations::remove_voorziening(&db, tenant.id, &slug).await
+                    match passend_store::locations::remove_voorziening(&db, tenant.id, &slug, None)
+                        .await
                     {
                         Ok(true) => Ok(format!("Voorziening verwijderd: {slug}\n")),
                         Ok(false) => Err(anyhow::anyhow!(
@@ -263,6 +302,43 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         )),
                         Err(e) => Err(e.into()),
                     }
+                }
+            };
+            db.close().await;
+            print!("{}", result?);
+            Ok(())
+        }
+        Command::Gebruiker { what } => {
+            let db = open_database(&config).await?;
+            let tenant =
+                passend_store::tenants::ensure(&db, &config.tenant_code, &config.tenant_name)
+                    .await?;
+            let result = match what {
+                GebruikerCmd::Uitnodigen {
+                    email,
+                    naam,
+                    rol,
+                    school,
+                } => {
+                    let args = passend::accounts::InviteArgs {
+                        email,
+                        name: naam,
+                        role: rol,
+                        schools: school,
+                    };
+                    passend::accounts::invite(&db, tenant.id, &tenant.name, &config.base_url, &args)
+                        .await
+                        .map(|link| {
+                            format!(
+                                "Uitnodiging klaargezet; de e-mail gaat weg zodra de server draait.\nLink (7 dagen geldig, één keer te gebruiken):\n{link}\n"
+                            )
+                        })
+                }
+                GebruikerCmd::Lijst => passend::accounts::list(&db, tenant.id).await,
+                GebruikerCmd::Blokkeren { email } => {
+                    passend::accounts::disable(&db, tenant.id, &email)
+                        .await
+                        .map(|()| "Account geblokkeerd; alle sessies zijn beëindigd.\n".to_owned())
                 }
             };
             db.close().await;

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use passend_domain::support::{Admission, Level, THEMES, theme};
+use passend_domain::support::Level;
 use passend_store::Db;
 use passend_store::locations::{self, ProfileInput};
 use serde::Deserialize;
@@ -50,27 +50,15 @@ struct SeedFile {
     profiel: Vec<ProfileArgs>,
 }
 
-/// Checks what profiles and voorzieningen share: known themes, a known admission route, and no
-/// negative places or waiting list.
+/// Checks what profiles and voorzieningen share (see [`passend_domain::support::check_offer`]).
 pub fn check_offer(
     themes: &[String],
     admission: &str,
     places: Option<i64>,
     waiting: Option<i64>,
 ) -> anyhow::Result<()> {
-    if let Some(bad) = themes.iter().find(|t| theme(t).is_none()) {
-        let known: Vec<&str> = THEMES.iter().map(|t| t.id).collect();
-        bail!("onbekend thema '{bad}'; kies uit: {}", known.join(", "));
-    }
-    if Admission::from_code(admission).is_none() {
-        bail!(
-            "toelating moet direct, tlv, plaatsingsoverleg of eigen-toelating zijn, niet '{admission}'"
-        );
-    }
-    if places.is_some_and(|n| n < 0) || waiting.is_some_and(|n| n < 0) {
-        bail!("plaatsen en wachtlijst kunnen niet negatief zijn");
-    }
-    Ok(())
+    passend_domain::support::check_offer(themes, admission, places, waiting)
+        .map_err(|p| anyhow::anyhow!(p.message_nl()))
 }
 
 /// Checks and saves a profile set by the samenwerkingsverband.
@@ -108,7 +96,9 @@ async fn save_from(db: &Db, tenant_id: i64, a: &ProfileArgs, origin: &str) -> an
             source_url: a.bron.as_deref(),
             last_verified_on: a.gecontroleerd,
             origin,
+            saved_by: None,
         },
+        None,
     )
     .await?;
     Ok(saved)
@@ -157,6 +147,7 @@ pub async fn list(db: &Db, tenant_id: i64) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use passend_domain::support::{Admission, theme};
 
     #[test]
     fn the_shipped_profiles_are_valid() {

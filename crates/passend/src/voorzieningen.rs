@@ -67,6 +67,7 @@ pub async fn add(db: &Db, tenant_id: i64, a: &AddArgs) -> anyhow::Result<String>
             contact: a.contact.trim(),
             last_verified_on: a.verified,
         },
+        None,
     )
     .await?;
     Ok(slug)

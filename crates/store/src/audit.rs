@@ -311,3 +311,59 @@ pub async fn recent(db: &Db, limit: i64) -> StoreResult<Vec<StoredEvent>> {
     .await)?;
     Ok(rows)
 }
+
+/// Filters of the audit viewer. Every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Events by this user.
+    pub actor_id: Option<i64>,
+    /// Of this action.
+    pub action: Option<String>,
+    /// On this kind of object.
+    pub object_type: Option<String>,
+    /// On this object.
+    pub object_id: Option<String>,
+    /// About this pupil.
+    pub pupil_id: Option<i64>,
+    /// With this outcome.
+    pub outcome: Option<String>,
+    /// From this moment.
+    pub from: Option<DateTime<Utc>>,
+    /// Before this moment.
+    pub until: Option<DateTime<Utc>>,
+    /// Only events with an id below this (paging back).
+    pub before_id: Option<i64>,
+}
+
+/// The events of a tenant matching a filter, newest first, at most `limit`.
+pub async fn search(
+    db: &Db,
+    tenant_id: i64,
+    filter: &Filter,
+    limit: i64,
+) -> StoreResult<Vec<StoredEvent>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, StoredEvent>(
+        "SELECT id, tenant_id, occurred_at, actor_id, actor_role, on_behalf_of, action, object_type, object_id,
+                pupil_id, outcome, origin, request_id, detail, prev_hash, hash
+         FROM audit_events
+         WHERE (tenant_id = $1 OR tenant_id IS NULL)
+           AND ($2 IS NULL OR actor_id = $2) AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR object_type = $4)
+           AND ($5 IS NULL OR object_id = $5) AND ($6 IS NULL OR pupil_id = $6) AND ($7 IS NULL OR outcome = $7)
+           AND ($8 IS NULL OR occurred_at >= $8) AND ($9 IS NULL OR occurred_at < $9) AND ($10 IS NULL OR id < $10)
+         ORDER BY id DESC LIMIT $11",
+    )
+    .bind(tenant_id)
+    .bind(filter.actor_id)
+    .bind(filter.action.as_deref())
+    .bind(filter.object_type.as_deref())
+    .bind(filter.object_id.as_deref())
+    .bind(filter.pupil_id)
+    .bind(filter.outcome.as_deref())
+    .bind(filter.from)
+    .bind(filter.until)
+    .bind(filter.before_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}

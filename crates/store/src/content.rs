@@ -342,6 +342,8 @@ pub struct PageEdit<'a> {
     pub no_link_terms: &'a str,
     /// Body.
     pub body_md: &'a str,
+    /// The user who edited (`None`: a command or test).
+    pub author_id: Option<i64>,
 }
 
 /// Saves a person's edit of an existing page as a new version. From then on the seed files no
@@ -352,6 +354,7 @@ pub async fn edit_page(
     lang: Lang,
     slug: &str,
     edit: &PageEdit<'_>,
+    event: &crate::audit::Event<'_>,
 ) -> StoreResult<Option<i64>> {
     let now = Utc::now();
     let version = on_db!(db, pool => {
@@ -370,8 +373,8 @@ pub async fn edit_page(
                 let next = l.version_no.unwrap_or(0) + 1;
                 sqlx::query(
                     "INSERT INTO content_page_versions
-                     (page_id, version_no, title, summary, nav_order, nav_label, no_link_terms, body_md, author_kind, source_hash, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'user', NULL, $9)",
+                     (page_id, version_no, title, summary, nav_order, nav_label, no_link_terms, body_md, author_kind, source_hash, created_at, author_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'user', NULL, $9, $10)",
                 )
                 .bind(l.owner_id)
                 .bind(next)
@@ -382,13 +385,86 @@ pub async fn edit_page(
                 .bind(edit.no_link_terms)
                 .bind(edit.body_md)
                 .bind(now)
+                .bind(edit.author_id)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
+                crate::append_in_tx!(tx, event);
         tx.commit().await?;
                 Some(next)
             }
         }
     });
     Ok(version)
+}
+
+/// A page in the beheer list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PageSummary {
+    /// `nl` or `en`.
+    pub lang: String,
+    /// Slug.
+    pub slug: String,
+    /// Current title.
+    pub title: String,
+    /// Current version number.
+    pub version_no: i64,
+    /// `seed` or `user`.
+    pub author_kind: String,
+    /// When the current version was made.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Every page of a tenant in both languages with its current version, by language and slug.
+pub async fn page_summaries(db: &Db, tenant_id: i64) -> StoreResult<Vec<PageSummary>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, PageSummary>(
+        "SELECT p.lang, p.slug, v.title, v.version_no, v.author_kind, v.created_at
+         FROM content_pages p JOIN content_page_versions v ON v.page_id = p.id
+         WHERE p.tenant_id = $1
+           AND v.version_no = (SELECT MAX(v2.version_no) FROM content_page_versions v2 WHERE v2.page_id = p.id)
+         ORDER BY p.lang DESC, p.slug",
+    )
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// One version in a page's history.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PageVersion {
+    /// Version number.
+    pub version_no: i64,
+    /// Title of that version.
+    pub title: String,
+    /// `seed` or `user`.
+    pub author_kind: String,
+    /// The editor's name, for a person's edit.
+    pub author_name: Option<String>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// The Markdown body of that version.
+    pub body_md: String,
+}
+
+/// The history of a page, newest first.
+pub async fn page_versions(
+    db: &Db,
+    tenant_id: i64,
+    lang: Lang,
+    slug: &str,
+) -> StoreResult<Vec<PageVersion>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, PageVersion>(
+        "SELECT v.version_no, v.title, v.author_kind, u.name AS author_name, v.created_at, v.body_md
+         FROM content_pages p JOIN content_page_versions v ON v.page_id = p.id
+         LEFT JOIN users u ON u.id = v.author_id
+         WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3
+         ORDER BY v.version_no DESC",
+    )
+    .bind(tenant_id)
+    .bind(lang.code())
+    .bind(slug)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
 }

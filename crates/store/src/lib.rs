@@ -16,6 +16,7 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod accounts;
 pub mod audit;
 pub mod content;
 pub mod locations;

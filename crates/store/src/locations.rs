@@ -657,7 +657,11 @@ pub enum VoorzieningError {
 }
 
 /// Adds a voorziening at a location.
-pub async fn add_voorziening(db: &Db, v: &NewVoorziening<'_>) -> Result<i64, VoorzieningError> {
+pub async fn add_voorziening(
+    db: &Db,
+    v: &NewVoorziening<'_>,
+    event: Option<&crate::audit::Event<'_>>,
+) -> Result<i64, VoorzieningError> {
     let now = Utc::now();
     let result: StoreResult<Result<i64, VoorzieningError>> = async {
         Ok(on_db!(db, pool => {
@@ -697,8 +701,8 @@ pub async fn add_voorziening(db: &Db, v: &NewVoorziening<'_>) -> Result<i64, Voo
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            let event = crate::audit::Event::cli(Some(v.tenant_id), "create", "voorziening", v.slug, v.location_code);
-            crate::append_in_tx!(tx, &event);
+            let cli = crate::audit::Event::cli(Some(v.tenant_id), "create", "voorziening", v.slug, v.location_code);
+            crate::append_in_tx!(tx, event.unwrap_or(&cli));
             sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
             Ok(id)
@@ -723,7 +727,12 @@ pub async fn voorzieningen(db: &Db, tenant_id: i64) -> StoreResult<Vec<Voorzieni
 }
 
 /// Removes a voorziening; `false` when there was none with this slug.
-pub async fn remove_voorziening(db: &Db, tenant_id: i64, slug: &str) -> StoreResult<bool> {
+pub async fn remove_voorziening(
+    db: &Db,
+    tenant_id: i64,
+    slug: &str,
+    event: Option<&crate::audit::Event<'_>>,
+) -> StoreResult<bool> {
     let removed = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let n = sqlx::query("DELETE FROM voorzieningen WHERE tenant_id = $1 AND slug = $2")
@@ -733,7 +742,8 @@ pub async fn remove_voorziening(db: &Db, tenant_id: i64, slug: &str) -> StoreRes
             .await?
             .rows_affected();
         if n > 0 {
-            crate::append_in_tx!(tx, &crate::audit::Event::cli(Some(tenant_id), "delete", "voorziening", slug, ""));
+            let cli = crate::audit::Event::cli(Some(tenant_id), "delete", "voorziening", slug, "");
+            crate::append_in_tx!(tx, event.unwrap_or(&cli));
         }
         sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -822,6 +832,8 @@ pub struct Profile {
     pub source_url: Option<String>,
     /// Last checked.
     pub last_verified_on: Option<NaiveDate>,
+    /// When SWV staff last marked the profile as checked.
+    pub checked_on: Option<NaiveDate>,
 }
 
 /// A profile to save.
@@ -853,11 +865,17 @@ pub struct ProfileInput<'a> {
     pub last_verified_on: Option<NaiveDate>,
     /// Who saved it, for the audit trail: `cli` or `eerste start`.
     pub origin: &'a str,
+    /// The user who saved it through the website (`None`: the command line).
+    pub saved_by: Option<i64>,
 }
 
 /// Saves (creates or replaces) a location's profile, keeps the old one in the change log, and
 /// records the change in the audit trail. `Ok(false)` when the location does not exist.
-pub async fn save_profile(db: &Db, p: &ProfileInput<'_>) -> StoreResult<bool> {
+pub async fn save_profile(
+    db: &Db,
+    p: &ProfileInput<'_>,
+    event: Option<&crate::audit::Event<'_>>,
+) -> StoreResult<bool> {
     let now = Utc::now();
     let saved = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -870,13 +888,13 @@ pub async fn save_profile(db: &Db, p: &ProfileInput<'_>) -> StoreResult<bool> {
             Some(location_id) => {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO location_profiles (tenant_id, location_id, themes, level, admission, description, capacity,
-                       waiting_list, contact, set_by, source_url, last_verified_on, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                       waiting_list, contact, set_by, source_url, last_verified_on, updated_at, updated_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                      ON CONFLICT (tenant_id, location_id) DO UPDATE SET themes = excluded.themes, level = excluded.level,
                        admission = excluded.admission, description = excluded.description, capacity = excluded.capacity,
                        waiting_list = excluded.waiting_list, contact = excluded.contact, set_by = excluded.set_by,
                        source_url = excluded.source_url, last_verified_on = excluded.last_verified_on,
-                       updated_at = excluded.updated_at
+                       updated_at = excluded.updated_at, updated_by = excluded.updated_by
                      RETURNING id",
                 )
                 .bind(p.tenant_id)
@@ -892,12 +910,13 @@ pub async fn save_profile(db: &Db, p: &ProfileInput<'_>) -> StoreResult<bool> {
                 .bind(p.source_url)
                 .bind(p.last_verified_on)
                 .bind(now)
+                .bind(p.saved_by)
                 .fetch_one(&mut *tx)
                 .await?;
                 sqlx::query(
                     "INSERT INTO location_profile_history (profile_id, themes, level, admission, description, capacity,
-                       waiting_list, contact, set_by, last_verified_on, saved_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                       waiting_list, contact, set_by, last_verified_on, saved_at, saved_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(id)
                 .bind(p.themes)
@@ -910,12 +929,13 @@ pub async fn save_profile(db: &Db, p: &ProfileInput<'_>) -> StoreResult<bool> {
                 .bind(p.set_by)
                 .bind(p.last_verified_on)
                 .bind(now)
+                .bind(p.saved_by)
                 .execute(&mut *tx)
                 .await?;
-                let mut event =
+                let mut cli =
                     crate::audit::Event::cli(Some(p.tenant_id), "update", "ondersteuningsprofiel", p.location_code, p.set_by);
-                event.origin = p.origin;
-                crate::append_in_tx!(tx, &event);
+                cli.origin = p.origin;
+                crate::append_in_tx!(tx, event.unwrap_or(&cli));
                 sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
                 true
@@ -929,7 +949,7 @@ pub async fn save_profile(db: &Db, p: &ProfileInput<'_>) -> StoreResult<bool> {
 pub async fn profiles(db: &Db, tenant_id: i64) -> StoreResult<Vec<Profile>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, Profile>(
         "SELECT p.id, p.location_id, l.code AS location_code, p.themes, p.level, p.admission, p.description, p.capacity,
-                p.waiting_list, p.contact, p.set_by, p.source_url, p.last_verified_on
+                p.waiting_list, p.contact, p.set_by, p.source_url, p.last_verified_on, p.checked_on
          FROM location_profiles p JOIN locations l ON l.id = p.location_id
          WHERE p.tenant_id = $1 ORDER BY l.code",
     )
@@ -954,4 +974,123 @@ pub async fn imported_file_names(db: &Db) -> StoreResult<Vec<String>> {
         .fetch_all(pool)
         .await)?;
     Ok(rows)
+}
+
+/// The profile of one location of a tenant.
+pub async fn profile(db: &Db, tenant_id: i64, location_id: i64) -> StoreResult<Option<Profile>> {
+    let row = on_db!(db, pool => sqlx::query_as::<_, Profile>(
+        "SELECT p.id, p.location_id, l.code AS location_code, p.themes, p.level, p.admission, p.description, p.capacity,
+                p.waiting_list, p.contact, p.set_by, p.source_url, p.last_verified_on, p.checked_on
+         FROM location_profiles p JOIN locations l ON l.id = p.location_id
+         WHERE p.tenant_id = $1 AND p.location_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(location_id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row)
+}
+
+/// One saved version of a profile, for the change log.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProfileChange {
+    /// When.
+    pub saved_at: DateTime<Utc>,
+    /// `swv` or `school`.
+    pub set_by: String,
+    /// The user's name, when saved on the website.
+    pub saved_by_name: Option<String>,
+    /// Themes then.
+    pub themes: String,
+    /// Level then.
+    pub level: String,
+    /// Admission then.
+    pub admission: String,
+    /// Description then.
+    pub description: String,
+}
+
+/// The change log of a location's profile, newest first.
+pub async fn profile_history(
+    db: &Db,
+    tenant_id: i64,
+    location_id: i64,
+) -> StoreResult<Vec<ProfileChange>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, ProfileChange>(
+        "SELECT h.saved_at, h.set_by, u.name AS saved_by_name, h.themes, h.level, h.admission, h.description
+         FROM location_profile_history h JOIN location_profiles p ON p.id = h.profile_id
+         LEFT JOIN users u ON u.id = h.saved_by
+         WHERE p.tenant_id = $1 AND p.location_id = $2 ORDER BY h.id DESC",
+    )
+    .bind(tenant_id)
+    .bind(location_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Marks a location's profile as checked by SWV staff today; `false` when it has no profile.
+pub async fn mark_profile_checked(
+    db: &Db,
+    tenant_id: i64,
+    location_id: i64,
+    user_id: i64,
+    on: NaiveDate,
+    event: &crate::audit::Event<'_>,
+) -> StoreResult<bool> {
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE location_profiles SET checked_on = $1, checked_by = $2 WHERE tenant_id = $3 AND location_id = $4",
+        )
+        .bind(on)
+        .bind(user_id)
+        .bind(tenant_id)
+        .bind(location_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            crate::append_in_tx!(tx, event);
+            tx.commit().await?;
+        }
+        n == 1
+    });
+    Ok(done)
+}
+
+/// A location as a choice in forms: id, code, name, place, type.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LocationChoice {
+    /// Row id.
+    pub id: i64,
+    /// Vestigingscode.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Place.
+    pub place: String,
+    /// School type.
+    pub school_type: String,
+}
+
+/// Every open location, by name.
+pub async fn location_choices(db: &Db) -> StoreResult<Vec<LocationChoice>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, LocationChoice>(
+        "SELECT id, code, name, place, school_type FROM locations WHERE status = 'open' ORDER BY name, code",
+    )
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// A location by vestigingscode.
+pub async fn location_by_code(db: &Db, code: &str) -> StoreResult<Option<LocationChoice>> {
+    let row = on_db!(db, pool => sqlx::query_as::<_, LocationChoice>(
+        "SELECT id, code, name, place, school_type FROM locations WHERE code = $1",
+    )
+    .bind(code)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row)
 }

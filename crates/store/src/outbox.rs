@@ -160,3 +160,61 @@ pub async fn counts(db: &Db) -> StoreResult<(i64, i64, i64, i64)> {
     .await)?;
     Ok(c)
 }
+
+/// A mail in the beheer view: who, what, and how it went. The body is never shown (it may hold a
+/// sign-in link).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueuedMail {
+    /// Row id.
+    pub id: i64,
+    /// Recipient.
+    pub to_address: String,
+    /// Subject.
+    pub subject: String,
+    /// Status.
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Next attempt.
+    pub next_attempt_at: DateTime<Utc>,
+    /// The last error.
+    pub last_error: Option<String>,
+    /// Written at.
+    pub created_at: DateTime<Utc>,
+    /// Sent at.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// The newest mails of a tenant, optionally of one status.
+pub async fn list(
+    db: &Db,
+    tenant_id: i64,
+    status: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<QueuedMail>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, QueuedMail>(
+        "SELECT id, to_address, subject, status, attempts, next_attempt_at, last_error, created_at, sent_at
+         FROM email_outbox WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY id DESC LIMIT $3",
+    )
+    .bind(tenant_id)
+    .bind(status)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Puts a failed mail of a tenant back in the queue for a new series of attempts.
+pub async fn retry(db: &Db, tenant_id: i64, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+    let n = on_db!(db, pool => sqlx::query(
+        "UPDATE email_outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, last_error = NULL
+         WHERE id = $2 AND tenant_id = $3 AND status = 'failed'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(tenant_id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

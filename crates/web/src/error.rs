@@ -11,6 +11,9 @@ pub enum AppError {
     /// There is nothing at this address (also used for "not allowed", so it reveals nothing).
     #[error("not found")]
     NotFound,
+    /// A request body larger than we accept.
+    #[error("request body too large")]
+    TooLarge,
     /// Something failed on our side.
     #[error("internal error: {0}")]
     Internal(String),
@@ -36,6 +39,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = match &self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR

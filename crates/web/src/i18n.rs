@@ -63,6 +63,10 @@ pub struct Ui {
     pub other_error_title: &'static str,
     /// Error page: generic text.
     pub other_error_text: &'static str,
+    /// Error page: a refused form (anti-CSRF), title.
+    pub forbidden_title: &'static str,
+    /// Error page: a refused form, text.
+    pub forbidden_text: &'static str,
     /// Error page: the reference line before the correlation id.
     pub reference: &'static str,
     /// Error page: link home.
@@ -114,6 +118,8 @@ pub static NL: Ui = Ui {
     server_error_text: "Door een fout aan onze kant kunnen we deze pagina nu niet tonen. Probeer het over een paar minuten opnieuw.",
     other_error_title: "Dit lukt niet",
     other_error_text: "Deze vraag kunnen we niet verwerken. Ga terug naar de vorige pagina of naar de homepagina.",
+    forbidden_title: "Dit formulier is verlopen",
+    forbidden_text: "Uw gegevens zijn niet verstuurd, omdat het formulier verlopen is of niet van deze website kwam. Ga terug, laad de pagina opnieuw en probeer het nog een keer.",
     reference: "Wilt u dit melden? Noem dan dit kenmerk:",
     to_home: "Naar de homepagina",
     to_contact: "Contact met het Oudersteunpunt",
@@ -162,6 +168,8 @@ pub static EN: Ui = Ui {
     server_error_text: "Because of an error on our side we cannot show this page now. Please try again in a few minutes.",
     other_error_title: "This did not work",
     other_error_text: "We cannot handle this request. Go back to the previous page or to the home page.",
+    forbidden_title: "This form has expired",
+    forbidden_text: "Nothing was sent, because the form expired or did not come from this website. Go back, reload the page and try again.",
     reference: "Want to report this? Please mention this reference:",
     to_home: "Go to the home page",
     to_contact: "Contact the Oudersteunpunt",

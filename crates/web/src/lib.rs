@@ -7,7 +7,6 @@
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
 use passend_store::Db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,12 +14,16 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub mod app;
 pub mod assets;
+pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod i18n;
 pub mod map;
 pub mod middleware;
+pub mod passwords;
+pub mod policy;
 pub mod routes;
 pub mod views;
 
@@ -41,6 +44,24 @@ pub struct AppState {
     pub map_cache: Arc<map::MapCache>,
     /// Map settings.
     pub map: MapSettings,
+    /// The public base URL without a trailing slash (for links in e-mails).
+    pub base_url: String,
+    /// Signing in.
+    pub auth: Arc<auth::AuthSettings>,
+}
+
+/// The e-mail domain of demo accounts (reserved, never deliverable: RFC 2606).
+pub const DEMO_DOMAIN: &str = "@demo.passend.invalid";
+
+/// Every route of the application, grouped by area.
+pub fn routes() -> app::Routes {
+    routes::public::router()
+        .merge(routes::kaart::router())
+        .merge(routes::system::router())
+        .merge(routes::account::router())
+        .merge(routes::offer::router())
+        .merge(routes::beheer::router())
+        .merge(app::Routes::new().get("/static/{file}", assets::serve))
 }
 
 /// Settings of the voorzieningenkaart.
@@ -74,12 +95,13 @@ impl MapSettings {
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(routes::public::router())
-        .merge(routes::kaart::router())
-        .merge(routes::system::router())
-        .route("/static/{file}", get(assets::serve))
+    routes()
+        .into_router()
         .fallback(|| async { error::AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -95,4 +117,34 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every route of the router has an entry in the policy table, and every entry a route: a
+    /// new route without a decision about who may use it fails here (and is refused at run time).
+    #[test]
+    fn every_route_has_a_policy_entry_and_every_entry_a_route() {
+        let routes = super::routes();
+        let table = routes.table();
+        let missing: Vec<String> = table
+            .iter()
+            .filter(|(m, p)| super::policy::lookup(m, p).is_none())
+            .map(|(m, p)| format!("{m} {p}"))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "routes without a policy entry: {missing:?}"
+        );
+        let stale: Vec<String> = super::policy::POLICY
+            .iter()
+            .filter(|(m, p, _)| !table.contains(&(*m, *p)))
+            .map(|(m, p, _)| format!("{m} {p}"))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "policy entries without a route: {stale:?}"
+        );
+        assert_eq!(table.len(), super::policy::POLICY.len());
+    }
 }

@@ -33,9 +33,12 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 /// Adds the request context to every request and response.
-pub async fn context(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = uuid::Uuid::now_v7().simple().to_string();
+    request
+        .extensions_mut()
+        .insert(crate::auth::RequestId(id.clone()));
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let lang = Lang::of_path(&path);
@@ -99,6 +102,7 @@ async fn error_page(
     let ui = ui(lang);
     let (title, text) = match status {
         StatusCode::NOT_FOUND => (ui.not_found_title, ui.not_found_text),
+        StatusCode::FORBIDDEN => (ui.forbidden_title, ui.forbidden_text),
         s if s.is_server_error() => (ui.server_error_title, ui.server_error_text),
         _ => (ui.other_error_title, ui.other_error_text),
     };

@@ -450,7 +450,7 @@ async fn voorzieningen_show_on_the_map_and_their_location() {
     assert_eq!(v["locations"].as_array().unwrap().len(), 1);
 
     assert!(
-        passend_store::locations::remove_voorziening(db, tenant.id, &slug)
+        passend_store::locations::remove_voorziening(db, tenant.id, &slug, None)
             .await
             .unwrap()
     );

@@ -5,6 +5,7 @@
 //! binary once for each, so every test runs on both databases.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
 mod audit;
 mod commands;
 mod http_hygiene;

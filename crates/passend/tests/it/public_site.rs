@@ -187,10 +187,20 @@ async fn an_edit_shows_at_once_and_raw_html_never_passes() {
         nav_label: None,
         no_link_terms: "",
         body_md: "Tekst met <script>alert(1)</script> en <img src=x onerror=alert(2)> en **vet**.\n\n[klik](javascript:alert(3))",
+        author_id: None,
     };
-    let version = edit_page(&app.server().db, tenant.id, Lang::Nl, "privacy", &edit)
-        .await
-        .unwrap();
+    let event =
+        passend_store::audit::Event::cli(Some(tenant.id), "update", "pagina", "nl/privacy", "test");
+    let version = edit_page(
+        &app.server().db,
+        tenant.id,
+        Lang::Nl,
+        "privacy",
+        &edit,
+        &event,
+    )
+    .await
+    .unwrap();
     assert_eq!(version, Some(2));
     let (_, after) = app.text("/privacy").await;
     assert!(after.contains("<h1 class=\"utrecht-heading-1\">Privacy bij Passend</h1>"));
@@ -204,9 +214,16 @@ async fn an_edit_shows_at_once_and_raw_html_never_passes() {
     assert!(
         after.contains("<strong class=\"utrecht-emphasis utrecht-emphasis--strong\">vet</strong>")
     );
-    let missing = edit_page(&app.server().db, tenant.id, Lang::Nl, "bestaat-niet", &edit)
-        .await
-        .unwrap();
+    let missing = edit_page(
+        &app.server().db,
+        tenant.id,
+        Lang::Nl,
+        "bestaat-niet",
+        &edit,
+        &event,
+    )
+    .await
+    .unwrap();
     assert_eq!(missing, None);
 
     // A restart seeds again, but a person's edit wins over the files.

@@ -139,6 +139,9 @@ pub fn config_for(db: &TestDb) -> Config {
         mail_dir: std::env::temp_dir()
             .join(format!("passend-mail-{}", uuid::Uuid::new_v4().simple())),
         mail_from: "Passend <noreply@passend.test>".to_owned(),
+        demo: false,
+        trust_proxy: false,
+        hash_concurrency: 2,
     }
 }
 

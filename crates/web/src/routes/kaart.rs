@@ -3,16 +3,15 @@
 //! (GeoJSON, CSV, and JSON shaped after Open Referral HSDS). Every filter lives in the URL.
 
 use crate::AppState;
+use crate::app::Routes;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{MapTexts, fill, long_date, map_texts, ui};
 use crate::map::{Entry, Hit, KINDS, MapIndex, MapQuery, QueryError};
 use crate::views::Layout;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use passend_domain::Lang;
 use passend_domain::duo::SchoolType;
 use passend_domain::geo::Point;
@@ -24,27 +23,23 @@ pub const PAGE_SIZE: usize = 25;
 pub const RADII: &[u32] = &[1, 2, 3, 5, 10, 25];
 
 /// The map routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/kaart",
-            get(|s: State<AppState>, q: RawQuery| list(s, Lang::Nl, q)),
-        )
-        .route(
-            "/en/kaart",
-            get(|s: State<AppState>, q: RawQuery| list(s, Lang::En, q)),
-        )
-        .route(
-            "/kaart/{code}",
-            get(|s: State<AppState>, p: Path<String>| detail(s, Lang::Nl, p)),
-        )
-        .route(
-            "/en/kaart/{code}",
-            get(|s: State<AppState>, p: Path<String>| detail(s, Lang::En, p)),
-        )
-        .route("/kaart.geojson", get(geojson))
-        .route("/kaart.csv", get(csv_export))
-        .route("/kaart.json", get(hsds))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/kaart", |s: State<AppState>, q: RawQuery| {
+            list(s, Lang::Nl, q)
+        })
+        .get("/en/kaart", |s: State<AppState>, q: RawQuery| {
+            list(s, Lang::En, q)
+        })
+        .get("/kaart/{code}", |s: State<AppState>, p: Path<String>| {
+            detail(s, Lang::Nl, p)
+        })
+        .get("/en/kaart/{code}", |s: State<AppState>, p: Path<String>| {
+            detail(s, Lang::En, p)
+        })
+        .get("/kaart.geojson", geojson)
+        .get("/kaart.csv", csv_export)
+        .get("/kaart.json", hsds)
 }
 
 /// Reads the search from the query string. Unknown values are ignored; the postcode is kept as

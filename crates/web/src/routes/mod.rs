@@ -3,7 +3,15 @@
 //! - [`public`]: the public information site (no account): pages and the begrippenlijst.
 //! - [`kaart`]: the voorzieningenkaart (list, map, detail pages, open data).
 //! - [`system`]: machine endpoints (`/healthz`).
+//! - [`account`]: signing in and out, invitations, password reset, second factor, own account.
+//! - [`offer`]: support profiles (school staff) and voorzieningen (SWV staff) of the map.
+//! - [`beheer`]: users, the audit trail viewer, the e-mail queue, content pages (beheerders).
+//!
+//! Who may use which route is in [`crate::policy`], enforced by [`crate::auth::guard`].
 
+pub mod account;
+pub mod beheer;
 pub mod kaart;
+pub mod offer;
 pub mod public;
 pub mod system;

@@ -2,15 +2,14 @@
 //! (`/en/…`). No account, no cookies, no JavaScript needed.
 
 use crate::AppState;
+use crate::app::Routes;
 use crate::cache::LangContent;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, long_date, ui};
 use crate::views::{GlossaryView, Layout, LetterGroup, NavItem, PageView, TermView};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect};
-use axum::routing::get;
 use passend_domain::Lang;
 use passend_domain::content::valid_slug;
 use passend_domain::glossary::{Glossary, Term};
@@ -23,34 +22,31 @@ pub const GLOSSARY_SLUG: &str = "begrippen";
 pub const MAX_QUERY_CHARS: usize = 100;
 
 /// The public routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/",
-            get(|s: State<AppState>| page(s, Lang::Nl, "home".to_owned())),
-        )
-        .route(
-            "/en/",
-            get(|s: State<AppState>| page(s, Lang::En, "home".to_owned())),
-        )
-        .route("/en", get(|| async { Redirect::permanent("/en/") }))
-        .route("/home", get(|| async { Redirect::permanent("/") }))
-        .route("/en/home", get(|| async { Redirect::permanent("/en/") }))
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/", |s: State<AppState>| {
+            page(s, Lang::Nl, "home".to_owned())
+        })
+        .get("/en/", |s: State<AppState>| {
+            page(s, Lang::En, "home".to_owned())
+        })
+        .get("/en", || async { Redirect::permanent("/en/") })
+        .get("/home", || async { Redirect::permanent("/") })
+        .get("/en/home", || async { Redirect::permanent("/en/") })
+        .get(
             "/begrippen",
-            get(|s: State<AppState>, q: Query<GlossaryQuery>| glossary(s, Lang::Nl, q)),
+            |s: State<AppState>, q: Query<GlossaryQuery>| glossary(s, Lang::Nl, q),
         )
-        .route(
+        .get(
             "/en/begrippen",
-            get(|s: State<AppState>, q: Query<GlossaryQuery>| glossary(s, Lang::En, q)),
+            |s: State<AppState>, q: Query<GlossaryQuery>| glossary(s, Lang::En, q),
         )
-        .route(
-            "/{slug}",
-            get(|s: State<AppState>, Path(slug): Path<String>| page(s, Lang::Nl, slug)),
-        )
-        .route(
+        .get("/{slug}", |s: State<AppState>, Path(slug): Path<String>| {
+            page(s, Lang::Nl, slug)
+        })
+        .get(
             "/en/{slug}",
-            get(|s: State<AppState>, Path(slug): Path<String>| page(s, Lang::En, slug)),
+            |s: State<AppState>, Path(slug): Path<String>| page(s, Lang::En, slug),
         )
 }
 

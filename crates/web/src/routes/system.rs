@@ -1,15 +1,15 @@
 //! Machine endpoints.
 
 use crate::AppState;
+use crate::app::Routes;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 
 /// The system routes.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+pub fn router() -> Routes {
+    Routes::new().get("/healthz", healthz)
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise. Says nothing more.

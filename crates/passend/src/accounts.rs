@@ -1,0 +1,243 @@
+//! Accounts from the command line and demo mode: `passend gebruiker uitnodigen|lijst|blokkeren`
+//! (the first beheerder of a new installation is invited this way) and the demo accounts of
+//! `passend serve --demo`.
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use passend_domain::accounts::{Role, TokenPurpose, normalize_email, token_hash, valid_email};
+use passend_domain::totp;
+use passend_store::Db;
+use passend_store::accounts::{self as store, AccountError, NewToken, NewUser, ReadyUser};
+use passend_store::audit::Event;
+use passend_store::outbox::NewMail;
+use std::fmt::Write as _;
+
+/// The password of every demo account (shown in the README and on the sign-in page in demo mode).
+pub const DEMO_PASSWORD: &str = "demo passend almere";
+
+/// The demo accounts: e-mail (before the demo domain), name, role.
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
+    ("beheerder", "Bram Beheer", Role::Beheerder),
+    ("toeleider", "Tessa Toeleider", Role::Toeleider),
+    (
+        "school",
+        "Sanne de Intern Begeleider",
+        Role::Schoolmedewerker,
+    ),
+    ("deskundige", "Dirk Deskundige", Role::Deskundige),
+    ("ouderadviseur", "Olga Ouderadviseur", Role::Ouderadviseur),
+    ("ouder", "Orlando Ouder", Role::Ouder),
+];
+
+/// The e-mail address of a demo account.
+pub fn demo_email(local: &str) -> String {
+    format!("{local}{}", passend_web::DEMO_DOMAIN)
+}
+
+fn random_secret() -> anyhow::Result<String> {
+    let mut bytes = [0u8; totp::SECRET_BYTES];
+    getrandom_fill(&mut bytes)?;
+    Ok(totp::base32_encode(&bytes))
+}
+
+fn getrandom_fill(bytes: &mut [u8]) -> anyhow::Result<()> {
+    let hex = passend_web::auth::random_hex(bytes.len()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// Makes the demo accounts that do not exist yet. Staff accounts get a second factor whose
+/// current code the sign-in page shows in demo mode; the school account works at the first two
+/// primary schools of the list. Returns how many accounts exist.
+pub async fn ensure_demo(db: &Db, tenant_id: i64) -> anyhow::Result<usize> {
+    let hasher = passend_web::passwords::Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = hasher
+        .hash(DEMO_PASSWORD)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let schools: Vec<i64> = passend_store::locations::location_choices(db)
+        .await?
+        .into_iter()
+        .filter(|l| l.school_type == "bo")
+        .take(2)
+        .map(|l| l.id)
+        .collect();
+    for (local, name, role) in DEMO_ACCOUNTS {
+        let email = demo_email(local);
+        let secret = if role.needs_second_factor() {
+            Some(random_secret()?)
+        } else {
+            None
+        };
+        let location_ids: &[i64] = if role.is_school_scoped() {
+            &schools
+        } else {
+            &[]
+        };
+        let event = Event::cli(Some(tenant_id), "create", "gebruiker", "-", "demo");
+        store::ensure_ready_user(
+            db,
+            &ReadyUser {
+                user: NewUser {
+                    tenant_id,
+                    email: &email,
+                    name,
+                    role: *role,
+                    location_ids,
+                    created_by: None,
+                },
+                password_hash: &hash,
+                totp_secret: secret.as_deref(),
+            },
+            &event,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(DEMO_ACCOUNTS.len())
+}
+
+/// What `passend gebruiker uitnodigen` needs.
+#[derive(Debug, Clone)]
+pub struct InviteArgs {
+    /// E-mail address.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Role code.
+    pub role: String,
+    /// Vestigingscodes (school staff).
+    pub schools: Vec<String>,
+}
+
+/// Invites a user from the command line: the invitation mail goes into the outbox and the link
+/// is returned, so the first beheerder can be invited before mail works.
+pub async fn invite(
+    db: &Db,
+    tenant_id: i64,
+    site: &str,
+    base_url: &str,
+    a: &InviteArgs,
+) -> anyhow::Result<String> {
+    let email = normalize_email(&a.email);
+    if !valid_email(&email) {
+        bail!("'{}' is geen geldig e-mailadres", a.email);
+    }
+    let name = a.name.trim();
+    if name.is_empty() {
+        bail!("geef een naam (--naam)");
+    }
+    let Some(role) = Role::from_code(&a.role) else {
+        let known: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        bail!("onbekende rol '{}'; kies uit: {}", a.role, known.join(", "));
+    };
+    let mut location_ids = Vec::new();
+    for code in &a.schools {
+        let code = code.trim().to_ascii_uppercase();
+        let l = passend_store::locations::location_by_code(db, &code)
+            .await?
+            .with_context(|| format!("school {code} bestaat niet"))?;
+        location_ids.push(l.id);
+    }
+    if role.is_school_scoped() && location_ids.is_empty() {
+        bail!("een schoolmedewerker hoort bij minstens één school (--school VESTIGINGSCODE)");
+    }
+    if !role.is_school_scoped() && !location_ids.is_empty() {
+        bail!("alleen schoolmedewerkers horen bij een school");
+    }
+    let token = passend_web::auth::random_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = token_hash(&token);
+    let draft = store::User {
+        id: 0,
+        tenant_id,
+        email: email.clone(),
+        name: name.to_owned(),
+        role: role.code().to_owned(),
+        status: "invited".to_owned(),
+        password_hash: None,
+        totp_secret: None,
+        totp_pending: None,
+        totp_last_step: None,
+        created_at: Utc::now(),
+        last_sign_in_at: None,
+    };
+    let (subject, text, _) = passend_web::routes::account::link_mail(
+        site,
+        base_url,
+        &draft,
+        TokenPurpose::Invitation,
+        &token,
+    );
+    let key = format!("invitation-{}", &hash[..24]);
+    let event = Event::cli(Some(tenant_id), "invite", "gebruiker", "-", role.code());
+    let lifetime = chrono::Duration::from_std(TokenPurpose::Invitation.lifetime())?;
+    match store::invite(
+        db,
+        &NewUser {
+            tenant_id,
+            email: &email,
+            name,
+            role,
+            location_ids: &location_ids,
+            created_by: None,
+        },
+        &NewToken {
+            token_hash: &hash,
+            purpose: TokenPurpose::Invitation,
+            expires_at: Utc::now() + lifetime,
+        },
+        &NewMail {
+            tenant_id: Some(tenant_id),
+            idempotency_key: &key,
+            to_address: &email,
+            subject: &subject,
+            body_text: &text,
+        },
+        &event,
+    )
+    .await
+    {
+        Ok(_) => Ok(format!("{base_url}/uitnodiging/{token}")),
+        Err(AccountError::EmailTaken) => bail!("er is al een account met {email}"),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+/// A table of the tenant's users.
+pub async fn list(db: &Db, tenant_id: i64) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for u in store::users(db, tenant_id, None, None, None).await? {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            u.id,
+            u.email,
+            u.name,
+            u.role,
+            u.status,
+            if u.has_totp {
+                "tweestaps aan"
+            } else {
+                "tweestaps uit"
+            }
+        );
+    }
+    if out.is_empty() {
+        out.push_str("Er zijn nog geen gebruikers.\n");
+    }
+    Ok(out)
+}
+
+/// Blocks an account by e-mail address; its sessions end at once.
+pub async fn disable(db: &Db, tenant_id: i64, email: &str) -> anyhow::Result<()> {
+    let email = normalize_email(email);
+    let Some(user) = store::user_by_email(db, tenant_id, &email).await? else {
+        bail!("er is geen account met {email}");
+    };
+    let object = user.id.to_string();
+    let event = Event::cli(Some(tenant_id), "disable", "gebruiker", &object, "");
+    store::set_disabled(db, tenant_id, user.id, true, &event).await?;
+    Ok(())
+}

@@ -1,0 +1,1204 @@
+//! Accounts through HTTP: invitation → password → second factor → sign in → sign out; the
+//! sign-in throttle (429 with Retry-After); parents' e-mail links; CSRF; disabling an account
+//! ends its sessions; and the authorization matrix (every route × every kind of visitor × the
+//! relation to the object) on the backend under test.
+
+use crate::support::TestApp;
+use chrono::Utc;
+use passend_domain::accounts::{Role, Stage, token_hash};
+use passend_domain::totp;
+use passend_store::accounts::{self as store, NewSession, NewUser, ReadyUser};
+use passend_store::audit::Event;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// A browser: a client that does not follow redirects, with its own cookies (the `__Host-`
+/// cookies are Secure, which reqwest's jar would not send over http on loopback).
+pub struct Browser {
+    base: String,
+    client: reqwest::Client,
+    cookies: HashMap<String, String>,
+    /// The anti-CSRF token of the last page read.
+    pub csrf: String,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: String,
+    pub guard: String,
+    pub retry_after: Option<u64>,
+    pub body: String,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        Browser {
+            base: app.base.clone(),
+            client: crate::support::http_client(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        }
+    }
+
+    pub fn with_session(app: &TestApp, token: &str) -> Browser {
+        let mut b = Browser::new(app);
+        b.cookies
+            .insert("__Host-passend-sessie".to_owned(), token.to_owned());
+        b
+    }
+
+    pub fn session(&self) -> Option<&String> {
+        self.cookies.get("__Host-passend-sessie")
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn read(&mut self, r: reqwest::Response) -> Page {
+        for v in r.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            assert!(
+                v.contains("Secure") && v.contains("HttpOnly") && v.contains("SameSite=Lax"),
+                "{v}"
+            );
+            let (pair, _) = v.split_once(';').unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            assert!(name.starts_with("__Host-"), "{name}");
+            if v.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let header = |n: &str| {
+            r.headers()
+                .get(n)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let status = r.status().as_u16();
+        let location = header("location");
+        let guard = header("x-passend-guard");
+        let retry_after = r
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().parse().unwrap());
+        let body = r.text().await.unwrap();
+        if let Some(t) = field_value(&body, "_csrf") {
+            self.csrf = t;
+        }
+        Page {
+            status,
+            location,
+            guard,
+            retry_after,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.read(r).await
+    }
+
+    /// Posts a form with the current anti-CSRF token, as a browser on this site does.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
+        form.extend_from_slice(fields);
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(r).await
+    }
+}
+
+/// The `value` of the first input named `name`.
+pub fn field_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &html[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+fn totp_now(secret: &str) -> String {
+    let s = totp::base32_decode(secret).unwrap();
+    totp::format_code(totp::code_at(&s, totp::step_of(Utc::now().timestamp())))
+}
+
+/// Waits for the outbox worker to write a mail to `to` into the mail folder; returns its text.
+async fn mail_to(app: &TestApp, to: &str, containing: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(dir) = std::fs::read_dir(&app.config.mail_dir) {
+            for entry in dir.flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                // Quoted-printable may fold long lines; unfold before looking.
+                let text = text
+                    .replace("=\r\n", "")
+                    .replace("=\n", "")
+                    .replace("=3D", "=");
+                if text.contains(&format!("To: {to}")) && text.contains(containing) {
+                    return text;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no mail to {to} containing {containing}");
+}
+
+fn link_in(mail: &str, prefix: &str) -> String {
+    let at = mail.find(prefix).unwrap();
+    mail[at..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .trim_start_matches("http://127.0.0.1")
+        .to_owned()
+}
+
+async fn tenant_id(app: &TestApp) -> i64 {
+    passend_store::tenants::ensure(&app.server().db, "PO2401", "Passend Onderwijs Almere")
+        .await
+        .unwrap()
+        .id
+}
+
+/// An active user with a password (argon2id, as the product makes them) and optionally a second
+/// factor; returns (id, TOTP secret).
+async fn ready_user(
+    app: &TestApp,
+    tenant: i64,
+    email: &str,
+    role: Role,
+    locations: &[i64],
+    password: &str,
+    with_totp: bool,
+) -> (i64, Option<String>) {
+    let hash = passend_web::passwords::Passwords::new(1)
+        .unwrap()
+        .hash(password)
+        .await
+        .unwrap();
+    let secret = with_totp.then(|| totp::base32_encode(&rand_bytes()));
+    let event = Event::cli(Some(tenant), "create", "gebruiker", "-", "test");
+    let id = store::ensure_ready_user(
+        &app.server().db,
+        &ReadyUser {
+            user: NewUser {
+                tenant_id: tenant,
+                email,
+                name: "Test Persoon",
+                role,
+                location_ids: locations,
+                created_by: None,
+            },
+            password_hash: &hash,
+            totp_secret: secret.as_deref(),
+        },
+        &event,
+    )
+    .await
+    .unwrap();
+    (id, secret)
+}
+
+fn rand_bytes() -> Vec<u8> {
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .chain(uuid::Uuid::new_v4().as_bytes().iter())
+        .take(20)
+        .copied()
+        .collect()
+}
+
+/// A session made directly in the store (fixture for the matrix); returns the cookie token.
+async fn session_for(app: &TestApp, tenant: i64, user: i64, stage: Stage) -> String {
+    let token =
+        uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string();
+    let hash = token_hash(&token);
+    let public = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
+    let csrf = uuid::Uuid::new_v4().simple().to_string();
+    let event = Event::cli(Some(tenant), "login", "gebruiker", "-", "test fixture");
+    store::start_session(
+        &app.server().db,
+        tenant,
+        user,
+        stage,
+        &NewSession {
+            id_hash: &hash,
+            public_id: &public,
+            csrf_token: &csrf,
+            user_agent: "test",
+            origin: "127.0.0.1",
+        },
+        "-",
+        &event,
+    )
+    .await
+    .unwrap();
+    token
+}
+
+#[tokio::test]
+async fn invitation_password_second_factor_sign_in_and_out() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let link = passend::accounts::invite(
+        &app.server().db,
+        tenant,
+        "Passend Onderwijs Almere",
+        "http://127.0.0.1",
+        &passend::accounts::InviteArgs {
+            email: "B.Heer@Example.nl".to_owned(),
+            name: "Bea Heer".to_owned(),
+            role: "beheerder".to_owned(),
+            schools: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
+    // The invitation mail goes out through the outbox; it holds the same link and nothing else.
+    let mail = mail_to(&app, "b.heer@example.nl", "/uitnodiging/").await;
+    let path = link_in(&mail, "http://127.0.0.1/uitnodiging/");
+    assert_eq!(format!("http://127.0.0.1{path}"), link);
+    assert!(mail.contains("als beheerder"));
+
+    let mut b = Browser::new(&app);
+    let form = b.get(&path).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Welkom, Bea Heer"));
+    // A breached password is refused at the field, and not echoed back.
+    let weak = b
+        .post(
+            &path,
+            &[("wachtwoord", "welkom123"), ("herhaling", "welkom123")],
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert!(weak.body.contains("eerder uitgelekt"), "{}", weak.body);
+    assert!(!weak.body.contains("value=\"welkom123\""));
+    let mismatch = b
+        .post(
+            &path,
+            &[
+                ("wachtwoord", "paard batterij nietje"),
+                ("herhaling", "paard batterij"),
+            ],
+        )
+        .await;
+    assert!(mismatch.body.contains("niet hetzelfde"));
+    let made = b
+        .post(
+            &path,
+            &[
+                ("wachtwoord", "paard batterij nietje"),
+                ("herhaling", "paard batterij nietje"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (made.status, made.location.as_str()),
+        (303, "/account/tweestapsverificatie")
+    );
+    // The link works once.
+    let mut other = Browser::new(&app);
+    assert_eq!(other.get(&path).await.status, 410);
+
+    // A staff user must set up the second factor before anything else.
+    assert_eq!(b.get("/beheer").await.guard, "step");
+    let enroll = b.get("/account/tweestapsverificatie").await;
+    assert!(enroll.body.contains("<svg"), "a QR code");
+    let at = enroll.body.find("passend-secret\">").unwrap() + 16;
+    let secret: String = enroll.body[at..enroll.body[at..].find('<').unwrap() + at]
+        .split_whitespace()
+        .collect();
+    let wrong = b
+        .post("/account/tweestapsverificatie", &[("code", "000000")])
+        .await;
+    assert_eq!(wrong.status, 422);
+    let before = b.session().cloned();
+    let enrolled = totp_now(&secret);
+    let codes = b
+        .post("/account/tweestapsverificatie", &[("code", &enrolled)])
+        .await;
+    assert_eq!(codes.status, 200);
+    assert_ne!(
+        b.session().cloned(),
+        before,
+        "a new session id after the second factor"
+    );
+    let recovery: Vec<String> = codes
+        .body
+        .match_indices("<li><code class=\"utrecht-code\">")
+        .map(|(i, m)| codes.body[i + m.len()..i + m.len() + 11].to_owned())
+        .collect();
+    assert_eq!(recovery.len(), 10);
+    assert_eq!(b.get("/beheer").await.status, 200);
+    let account = b.get("/account").await;
+    assert!(account.body.contains("Bea Heer") && account.body.contains("Deze sessie"));
+
+    // Sign out: the old cookie no longer works.
+    let old = b.session().cloned().unwrap();
+    let out = b.post("/uitloggen", &[]).await;
+    assert_eq!(out.location, "/inloggen?uitgelogd=1");
+    assert!(b.session().is_none(), "the cookie is removed");
+    let mut replay = Browser::with_session(&app, &old);
+    assert_eq!(replay.get("/account").await.guard, "sign-in");
+
+    // Sign in again: password, then a recovery code (the TOTP code of this step is used up).
+    let mut c = Browser::new(&app);
+    c.get("/inloggen").await;
+    let first = c
+        .post(
+            "/inloggen",
+            &[
+                ("email", "b.heer@example.nl"),
+                ("wachtwoord", "paard batterij nietje"),
+                ("terug", "/beheer"),
+            ],
+        )
+        .await;
+    assert_eq!(first.location, "/inloggen/code");
+    assert_eq!(
+        c.get("/account").await.guard,
+        "step",
+        "not signed in before the code"
+    );
+    assert_eq!(c.get("/inloggen/code").await.status, 200);
+    let reused = c.post("/inloggen/code", &[("code", &enrolled)]).await;
+    assert_eq!(reused.status, 422, "a TOTP code works only once");
+    let done = c
+        .post("/inloggen/code", &[("code", &recovery[0].to_uppercase())])
+        .await;
+    assert_eq!(done.location, "/account");
+    assert_eq!(c.get("/beheer").await.status, 200);
+    // The same recovery code does not work twice.
+    let mut d = Browser::new(&app);
+    d.get("/inloggen").await;
+    d.post(
+        "/inloggen",
+        &[
+            ("email", "b.heer@example.nl"),
+            ("wachtwoord", "paard batterij nietje"),
+        ],
+    )
+    .await;
+    d.get("/inloggen/code").await;
+    assert_eq!(
+        d.post("/inloggen/code", &[("code", &recovery[0])])
+            .await
+            .status,
+        422
+    );
+    // "Log out everywhere else" ends c's session but not d's own.
+    let keep = d.post("/inloggen/code", &[("code", &recovery[1])]).await;
+    assert_eq!(keep.location, "/account");
+    d.get("/account").await;
+    d.post("/account/overal-uitloggen", &[]).await;
+    assert_eq!(c.get("/account").await.guard, "sign-in");
+    assert_eq!(d.get("/account").await.status, 200);
+
+    // Every step is in the audit trail, and the chain holds.
+    let events = passend_store::audit::recent(&app.server().db, 200)
+        .await
+        .unwrap();
+    for action in [
+        "invite",
+        "invitation_accept",
+        "totp_enroll",
+        "login",
+        "logout",
+        "logout_everywhere",
+    ] {
+        assert!(events.iter().any(|e| e.action == action), "{action}");
+    }
+    assert!(
+        passend_store::audit::verify(&app.server().db)
+            .await
+            .unwrap()
+            .problem
+            .is_none()
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn twenty_wrong_passwords_get_429_with_retry_after() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    ready_user(
+        &app,
+        tenant,
+        "ouder@example.nl",
+        Role::Ouder,
+        &[],
+        "de juiste zin hier",
+        false,
+    )
+    .await;
+    let mut b = Browser::new(&app);
+    b.get("/inloggen").await;
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        let p = b
+            .post(
+                "/inloggen",
+                &[
+                    ("email", "ouder@example.nl"),
+                    ("wachtwoord", "fout wachtwoord"),
+                ],
+            )
+            .await;
+        if p.status == 429 {
+            let wait = p.retry_after.expect("Retry-After");
+            assert!(wait > 0 && wait <= 15 * 60, "{wait}");
+            assert!(p.body.contains("Te veel pogingen"));
+        }
+        statuses.push(p.status);
+    }
+    assert_eq!(&statuses[..10], &[422; 10]);
+    assert_eq!(&statuses[10..], &[429; 10]);
+    // Even the right password waits now; an unknown account is throttled the same way.
+    let right = b
+        .post(
+            "/inloggen",
+            &[
+                ("email", "ouder@example.nl"),
+                ("wachtwoord", "de juiste zin hier"),
+            ],
+        )
+        .await;
+    assert_eq!(right.status, 429);
+    // The count lives in the database: a second server on the same database agrees.
+    let (db, config) = app.stop().await;
+    let again = TestApp::start(db, config).await;
+    let mut c = Browser::new(&again);
+    c.get("/inloggen").await;
+    let p = c
+        .post(
+            "/inloggen",
+            &[
+                ("email", "ouder@example.nl"),
+                ("wachtwoord", "de juiste zin hier"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 429);
+    again.stop().await;
+}
+
+#[tokio::test]
+async fn parents_sign_in_with_a_link_and_links_work_once() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    ready_user(
+        &app,
+        tenant,
+        "moeder@example.nl",
+        Role::Ouder,
+        &[],
+        "een lange zin voor mij",
+        false,
+    )
+    .await;
+    let mut b = Browser::new(&app);
+    b.get("/inloggen/link").await;
+    let sent = b
+        .post("/inloggen/link", &[("email", "Moeder@example.nl")])
+        .await;
+    assert!(sent.body.contains("Kijk in uw e-mail"));
+    // An unknown address gets the same answer and no mail.
+    let unknown = b
+        .post("/inloggen/link", &[("email", "niemand@example.nl")])
+        .await;
+    assert_eq!(
+        unknown.body.replace("niemand", ""),
+        sent.body.replace("Moeder", "").replace("moeder", "")
+    );
+    let mail = mail_to(&app, "moeder@example.nl", "/inloggen/link/").await;
+    assert!(
+        !mail.contains("leerling") && !mail.contains("kind"),
+        "no pupil data in mails"
+    );
+    let path = link_in(&mail, "http://127.0.0.1/inloggen/link/");
+    // Opening the link does not sign in (mail scanners open links); the button does.
+    let confirm = b.get(&path).await;
+    assert_eq!(confirm.status, 200);
+    assert!(b.session().is_none());
+    let done = b.post(&path, &[]).await;
+    assert_eq!(done.location, "/account");
+    assert_eq!(b.get("/account").await.status, 200);
+    let mut again = Browser::new(&app);
+    again.get("/inloggen").await;
+    assert_eq!(again.post(&path, &[]).await.status, 410);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn forms_need_the_token_and_disabling_ends_sessions() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let (admin, _) = ready_user(
+        &app,
+        tenant,
+        "admin@example.nl",
+        Role::Beheerder,
+        &[],
+        "beheer zin lang",
+        true,
+    )
+    .await;
+    let (staff, _) = ready_user(
+        &app,
+        tenant,
+        "staff@example.nl",
+        Role::Toeleider,
+        &[],
+        "toeleider zin lang",
+        true,
+    )
+    .await;
+    let mut a = Browser::with_session(&app, &session_for(&app, tenant, admin, Stage::Full).await);
+    let mut t = Browser::with_session(&app, &session_for(&app, tenant, staff, Stage::Full).await);
+    assert_eq!(t.get("/account").await.status, 200);
+    a.get("/beheer/gebruikers").await;
+    // Without the token, with a wrong one, or from another site: refused, nothing changes.
+    let token = a.csrf.clone();
+    a.csrf = String::new();
+    assert_eq!(
+        a.post(&format!("/beheer/gebruikers/{staff}/blokkeren"), &[])
+            .await
+            .status,
+        403
+    );
+    a.csrf = "0".repeat(64);
+    assert_eq!(
+        a.post(&format!("/beheer/gebruikers/{staff}/blokkeren"), &[])
+            .await
+            .status,
+        403
+    );
+    a.csrf = token;
+    let cross = crate::support::http_client()
+        .post(format!("{}/beheer/gebruikers/{staff}/blokkeren", app.base))
+        .header("cookie", a.cookie_header())
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={}", a.csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403);
+    assert_eq!(t.get("/account").await.status, 200);
+    // With the token: blocked, and the blocked user's session ends at once.
+    let blocked = a
+        .post(&format!("/beheer/gebruikers/{staff}/blokkeren"), &[])
+        .await;
+    assert_eq!(blocked.status, 303);
+    assert_eq!(t.get("/account").await.guard, "sign-in");
+    let detail = a.get(&format!("/beheer/gebruikers/{staff}")).await;
+    assert!(detail.body.contains("geblokkeerd"));
+    // A beheerder cannot block themself.
+    assert_eq!(
+        a.post(&format!("/beheer/gebruikers/{admin}/blokkeren"), &[])
+            .await
+            .status,
+        409
+    );
+    // The audit viewer shows it, behind the beheerder's full session.
+    let log = a.get("/beheer/audit?actie=disable").await;
+    assert!(log.body.contains("geblokkeerd"), "{}", log.body);
+    app.stop().await;
+}
+
+/// What a visitor is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anonymous,
+    /// Signed in at a samenwerkingsverband this site does not serve.
+    OtherTenant,
+    Partial(Role, Stage),
+    Full(Role),
+}
+
+/// The relation between visitor and object.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Rel {
+    None,
+    Own,
+    SameSchool,
+    OtherSchool,
+    OtherTenant,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Obj {
+    None,
+    User,
+    Location,
+    Session,
+    Voorziening,
+    Mail,
+    Page,
+    Token,
+}
+
+/// Who may use a route, written down here apart from the product's policy table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Need {
+    Public,
+    Guest,
+    SecondStep,
+    Enroll,
+    AnySession,
+    SignedIn,
+    Only(&'static [Role]),
+}
+
+const SWV: &[Role] = &[Role::Toeleider, Role::Beheerder];
+const EDITORS: &[Role] = &[Role::Schoolmedewerker, Role::Toeleider, Role::Beheerder];
+const ADMIN: &[Role] = &[Role::Beheerder];
+const SCHOOL: &[Role] = &[Role::Schoolmedewerker];
+
+const ROUTES: &[(&str, &str, Need, Obj)] = &[
+    ("GET", "/", Need::Public, Obj::None),
+    ("GET", "/kaart", Need::Public, Obj::None),
+    ("GET", "/begrippen", Need::Public, Obj::None),
+    ("GET", "/inloggen", Need::Guest, Obj::None),
+    ("POST", "/inloggen", Need::Guest, Obj::None),
+    ("GET", "/inloggen/code", Need::SecondStep, Obj::None),
+    ("POST", "/inloggen/code", Need::SecondStep, Obj::None),
+    ("GET", "/inloggen/link", Need::Guest, Obj::None),
+    ("POST", "/inloggen/link", Need::Guest, Obj::None),
+    ("GET", "/inloggen/link/{token}", Need::Guest, Obj::Token),
+    ("POST", "/inloggen/link/{token}", Need::Guest, Obj::Token),
+    ("GET", "/uitnodiging/{token}", Need::Guest, Obj::Token),
+    ("POST", "/uitnodiging/{token}", Need::Guest, Obj::Token),
+    ("GET", "/wachtwoord-vergeten", Need::Guest, Obj::None),
+    ("POST", "/wachtwoord-vergeten", Need::Guest, Obj::None),
+    (
+        "GET",
+        "/wachtwoord-herstellen/{token}",
+        Need::Guest,
+        Obj::Token,
+    ),
+    (
+        "POST",
+        "/wachtwoord-herstellen/{token}",
+        Need::Guest,
+        Obj::Token,
+    ),
+    (
+        "GET",
+        "/account/tweestapsverificatie",
+        Need::Enroll,
+        Obj::None,
+    ),
+    (
+        "POST",
+        "/account/tweestapsverificatie",
+        Need::Enroll,
+        Obj::None,
+    ),
+    ("GET", "/account", Need::SignedIn, Obj::None),
+    ("GET", "/account/wachtwoord", Need::SignedIn, Obj::None),
+    ("POST", "/account/wachtwoord", Need::SignedIn, Obj::None),
+    ("POST", "/account/herstelcodes", Need::SignedIn, Obj::None),
+    (
+        "POST",
+        "/account/sessies/{id}/beeindigen",
+        Need::SignedIn,
+        Obj::Session,
+    ),
+    (
+        "POST",
+        "/account/overal-uitloggen",
+        Need::SignedIn,
+        Obj::None,
+    ),
+    ("GET", "/school", Need::Only(SCHOOL), Obj::None),
+    ("GET", "/profiel/{code}", Need::Only(EDITORS), Obj::Location),
+    (
+        "POST",
+        "/profiel/{code}",
+        Need::Only(EDITORS),
+        Obj::Location,
+    ),
+    ("GET", "/swv/profielen", Need::Only(SWV), Obj::None),
+    (
+        "POST",
+        "/swv/profielen/{code}/gecontroleerd",
+        Need::Only(SWV),
+        Obj::Location,
+    ),
+    ("GET", "/swv/voorzieningen", Need::Only(SWV), Obj::None),
+    ("POST", "/swv/voorzieningen", Need::Only(SWV), Obj::None),
+    (
+        "POST",
+        "/swv/voorzieningen/{slug}/verwijderen",
+        Need::Only(SWV),
+        Obj::Voorziening,
+    ),
+    ("GET", "/beheer", Need::Only(ADMIN), Obj::None),
+    ("GET", "/beheer/gebruikers", Need::Only(ADMIN), Obj::None),
+    (
+        "GET",
+        "/beheer/gebruikers/nieuw",
+        Need::Only(ADMIN),
+        Obj::None,
+    ),
+    (
+        "POST",
+        "/beheer/gebruikers/nieuw",
+        Need::Only(ADMIN),
+        Obj::None,
+    ),
+    (
+        "GET",
+        "/beheer/gebruikers/{id}",
+        Need::Only(ADMIN),
+        Obj::User,
+    ),
+    (
+        "POST",
+        "/beheer/gebruikers/{id}",
+        Need::Only(ADMIN),
+        Obj::User,
+    ),
+    (
+        "POST",
+        "/beheer/gebruikers/{id}/blokkeren",
+        Need::Only(ADMIN),
+        Obj::User,
+    ),
+    (
+        "POST",
+        "/beheer/gebruikers/{id}/deblokkeren",
+        Need::Only(ADMIN),
+        Obj::User,
+    ),
+    (
+        "POST",
+        "/beheer/gebruikers/{id}/uitnodigen",
+        Need::Only(ADMIN),
+        Obj::User,
+    ),
+    (
+        "POST",
+        "/beheer/gebruikers/{id}/tweestaps-herstellen",
+        Need::Only(ADMIN),
+        Obj::User,
+    ),
+    ("GET", "/beheer/audit", Need::Only(ADMIN), Obj::None),
+    ("GET", "/beheer/audit.csv", Need::Only(ADMIN), Obj::None),
+    ("GET", "/beheer/e-mail", Need::Only(ADMIN), Obj::None),
+    (
+        "POST",
+        "/beheer/e-mail/{id}/opnieuw",
+        Need::Only(ADMIN),
+        Obj::Mail,
+    ),
+    ("GET", "/beheer/paginas", Need::Only(ADMIN), Obj::None),
+    (
+        "GET",
+        "/beheer/paginas/{lang}/{slug}",
+        Need::Only(ADMIN),
+        Obj::Page,
+    ),
+    (
+        "POST",
+        "/beheer/paginas/{lang}/{slug}",
+        Need::Only(ADMIN),
+        Obj::Page,
+    ),
+    ("POST", "/uitloggen", Need::AnySession, Obj::None),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Seen {
+    /// The handler answered (a page, a form message, its own redirect, 409, 410).
+    Answered,
+    SignIn,
+    Step,
+    SignedIn,
+    NotFound,
+}
+
+fn expect(need: Need, who: Who, obj: Obj, rel: Rel) -> Seen {
+    let full = |role: Role| -> Seen {
+        match (obj, rel) {
+            (Obj::User | Obj::Voorziening | Obj::Mail, Rel::OtherTenant) => Seen::NotFound,
+            (Obj::Location, Rel::OtherSchool) if role == Role::Schoolmedewerker => Seen::NotFound,
+            (Obj::Session, _) => Seen::NotFound,
+            (Obj::Page, Rel::OtherTenant) => Seen::NotFound,
+            _ => Seen::Answered,
+        }
+    };
+    match (need, who) {
+        (Need::Public, _) => Seen::Answered,
+        (Need::Guest, Who::Full(_)) => Seen::SignedIn,
+        (Need::Guest, _) => Seen::Answered,
+        (_, Who::Anonymous | Who::OtherTenant) => Seen::SignIn,
+        (Need::AnySession, _) => Seen::Answered,
+        (Need::SecondStep, Who::Partial(_, Stage::SecondFactor)) => Seen::Answered,
+        (Need::SecondStep, Who::Full(_)) => Seen::SignedIn,
+        (Need::Enroll, Who::Partial(_, Stage::Enroll) | Who::Full(_)) => Seen::Answered,
+        (_, Who::Partial(..)) => Seen::Step,
+        (Need::SignedIn, Who::Full(role)) => full(role),
+        (Need::Only(roles), Who::Full(role)) if roles.contains(&role) => full(role),
+        (Need::Only(_), Who::Full(_)) => Seen::NotFound,
+    }
+}
+
+fn seen(p: &Page) -> Seen {
+    match (p.status, p.guard.as_str()) {
+        (404, _) => Seen::NotFound,
+        (_, "sign-in") => Seen::SignIn,
+        (_, "step") => Seen::Step,
+        (_, "signed-in") => Seen::SignedIn,
+        (200..=299 | 303 | 409 | 410 | 422, _) => Seen::Answered,
+        (s, _) => panic!("unexpected status {s}"),
+    }
+}
+
+#[tokio::test]
+async fn authorization_matrix() {
+    let app = TestApp::spawn().await;
+    let db = app.server().db.clone();
+    let tenant = tenant_id(&app).await;
+    let other = passend_store::tenants::ensure(&db, "PO9999", "Ander samenwerkingsverband")
+        .await
+        .unwrap()
+        .id;
+    let bo: Vec<_> = passend_store::locations::location_choices(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.school_type == "bo")
+        .take(2)
+        .collect();
+    let (school_a, school_b) = (&bo[0], &bo[1]);
+    for l in [school_a, school_b] {
+        passend_store::locations::save_profile(
+            &db,
+            &passend_store::locations::ProfileInput {
+                tenant_id: tenant,
+                location_code: &l.code,
+                themes: "leren",
+                level: "basis",
+                admission: "direct",
+                description: "",
+                capacity: None,
+                waiting_list: None,
+                contact: "ib",
+                set_by: "swv",
+                source_url: None,
+                last_verified_on: None,
+                origin: "test",
+                saved_by: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    // Object users: a colleague at school A, someone at school B, someone in another tenant.
+    let (colleague, _) = ready_user(
+        &app,
+        tenant,
+        "collega@example.nl",
+        Role::Schoolmedewerker,
+        &[school_a.id],
+        "collega zin lang",
+        false,
+    )
+    .await;
+    let (elsewhere, _) = ready_user(
+        &app,
+        tenant,
+        "elders@example.nl",
+        Role::Schoolmedewerker,
+        &[school_b.id],
+        "elders zin lang",
+        false,
+    )
+    .await;
+    let (foreign, _) = ready_user(
+        &app,
+        other,
+        "ander@example.nl",
+        Role::Beheerder,
+        &[],
+        "ander zin lang",
+        false,
+    )
+    .await;
+    let colleague_session = session_for(&app, tenant, colleague, Stage::Full).await;
+    let colleague_public = store::session(&db, &token_hash(&colleague_session))
+        .await
+        .unwrap()
+        .unwrap()
+        .public_id;
+    // Mails: one failed mail per tenant.
+    for (t, key) in [(tenant, "matrix-own"), (other, "matrix-other")] {
+        passend_store::outbox::enqueue(
+            &db,
+            &passend_store::outbox::NewMail {
+                tenant_id: Some(t),
+                idempotency_key: key,
+                to_address: "x@example.nl",
+                subject: "s",
+                body_text: "b",
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let mail_id = |key: &'static str| {
+        let db = db.clone();
+        async move {
+            passend_store::on_db!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT id FROM email_outbox WHERE idempotency_key = $1")
+                .bind(key).fetch_one(pool).await).unwrap()
+        }
+    };
+    let (own_mail, other_mail) = (mail_id("matrix-own").await, mail_id("matrix-other").await);
+    let fail_mails = || {
+        let db = db.clone();
+        async move {
+            passend_store::on_db!(&db, pool => sqlx::query("UPDATE email_outbox SET status = 'failed' WHERE idempotency_key LIKE 'matrix-%'")
+                .execute(pool).await.map(|_| ())).unwrap();
+        }
+    };
+    let voorziening = |t: i64| {
+        let db = db.clone();
+        let code = school_a.code.clone();
+        async move {
+            let _ = passend_store::locations::add_voorziening(
+                &db,
+                &passend_store::locations::NewVoorziening {
+                    tenant_id: t,
+                    location_code: &code,
+                    slug: "matrix-voorziening",
+                    name: "Matrix",
+                    kind: "arrangement",
+                    description: "",
+                    themes: "leren",
+                    admission: "tlv",
+                    capacity: None,
+                    waiting_list: None,
+                    contact: "c",
+                    last_verified_on: None,
+                },
+                None,
+            )
+            .await;
+        }
+    };
+
+    // The visitors.
+    let mut visitors: Vec<(Who, i64)> = vec![(Who::Anonymous, 0)];
+    let (foreign_admin, _) = ready_user(
+        &app,
+        other,
+        "ander-beheer@example.nl",
+        Role::Beheerder,
+        &[],
+        "ander beheer zin",
+        true,
+    )
+    .await;
+    visitors.push((Who::OtherTenant, foreign_admin));
+    for role in Role::ALL {
+        let locations: &[i64] = if role == Role::Schoolmedewerker {
+            &[school_a.id]
+        } else {
+            &[]
+        };
+        let email = format!("{}@example.nl", role.code());
+        let (id, _) = ready_user(
+            &app,
+            tenant,
+            &email,
+            role,
+            locations,
+            "een zin voor de test",
+            true,
+        )
+        .await;
+        visitors.push((Who::Full(role), id));
+        if role.needs_second_factor() {
+            let email = format!("{}-stap@example.nl", role.code());
+            let (id, _) = ready_user(
+                &app,
+                tenant,
+                &email,
+                role,
+                locations,
+                "een zin voor de test",
+                true,
+            )
+            .await;
+            visitors.push((Who::Partial(role, Stage::SecondFactor), id));
+            let email = format!("{}-nieuw@example.nl", role.code());
+            let (id, _) = ready_user(
+                &app,
+                tenant,
+                &email,
+                role,
+                locations,
+                "een zin voor de test",
+                false,
+            )
+            .await;
+            visitors.push((Who::Partial(role, Stage::Enroll), id));
+        }
+    }
+
+    let mut cases = 0usize;
+    let mut failures = Vec::new();
+    for (who, user) in &visitors {
+        let new_browser = || async {
+            match who {
+                Who::Anonymous => Browser::new(&app),
+                Who::OtherTenant => {
+                    Browser::with_session(&app, &session_for(&app, other, *user, Stage::Full).await)
+                }
+                Who::Partial(_, stage) => {
+                    Browser::with_session(&app, &session_for(&app, tenant, *user, *stage).await)
+                }
+                Who::Full(_) => Browser::with_session(
+                    &app,
+                    &session_for(&app, tenant, *user, Stage::Full).await,
+                ),
+            }
+        };
+        let mut b = new_browser().await;
+        for (method, template, need, obj) in ROUTES {
+            let rels: &[Rel] = match obj {
+                Obj::User => &[
+                    Rel::Own,
+                    Rel::SameSchool,
+                    Rel::OtherSchool,
+                    Rel::OtherTenant,
+                ],
+                Obj::Location => &[Rel::Own, Rel::OtherSchool],
+                Obj::Voorziening | Obj::Mail | Obj::Page => &[Rel::Own, Rel::OtherTenant],
+                Obj::Session => &[Rel::SameSchool],
+                _ => &[Rel::None],
+            };
+            for rel in rels {
+                let path = match (obj, rel) {
+                    (Obj::User, Rel::Own) => template.replace("{id}", &user.max(&1).to_string()),
+                    (Obj::User, Rel::SameSchool) => {
+                        template.replace("{id}", &colleague.to_string())
+                    }
+                    (Obj::User, Rel::OtherSchool) => {
+                        template.replace("{id}", &elsewhere.to_string())
+                    }
+                    (Obj::User, _) => template.replace("{id}", &foreign.to_string()),
+                    (Obj::Location, Rel::Own) => template.replace("{code}", &school_a.code),
+                    (Obj::Location, _) => template.replace("{code}", &school_b.code),
+                    (Obj::Session, _) => template.replace("{id}", &colleague_public),
+                    (Obj::Voorziening, Rel::Own) => {
+                        voorziening(tenant).await;
+                        template.replace("{slug}", "matrix-voorziening")
+                    }
+                    (Obj::Voorziening, _) => {
+                        let _ = passend_store::locations::remove_voorziening(
+                            &db,
+                            tenant,
+                            "matrix-voorziening",
+                            None,
+                        )
+                        .await;
+                        voorziening(other).await;
+                        template.replace("{slug}", "matrix-voorziening")
+                    }
+                    (Obj::Mail, r) => {
+                        fail_mails().await;
+                        template.replace(
+                            "{id}",
+                            &if *r == Rel::Own { own_mail } else { other_mail }.to_string(),
+                        )
+                    }
+                    (Obj::Page, Rel::Own) => template
+                        .replace("{lang}", "nl")
+                        .replace("{slug}", "privacy"),
+                    (Obj::Page, _) => template
+                        .replace("{lang}", "nl")
+                        .replace("{slug}", "bestaat-niet"),
+                    (Obj::Token, _) => template.replace("{token}", &"ab".repeat(32)),
+                    _ => template.to_string(),
+                };
+                if b.csrf.is_empty() || *method == "POST" {
+                    // A form is always posted from a page of the site: read one first.
+                    b.get("/inloggen").await;
+                }
+                let page = if *method == "GET" {
+                    b.get(&path).await
+                } else {
+                    b.post(&path, &[]).await
+                };
+                let want = expect(*need, *who, *obj, *rel);
+                let got = seen(&page);
+                cases += 1;
+                if want != got {
+                    failures.push(format!(
+                        "{method} {path} as {who:?} ({rel:?}): expected {want:?}, got {got:?} ({})",
+                        page.status
+                    ));
+                }
+                // Signing out ends the visitor's session: start a new one.
+                if *template == "/uitloggen" || b.session().is_none() && *who != Who::Anonymous {
+                    b = new_browser().await;
+                }
+            }
+        }
+    }
+    println!(
+        "authorization matrix ({:?}): {cases} cases",
+        crate::support::backend()
+    );
+    assert!(cases >= 1000, "only {cases} cases");
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Refusals are in the audit trail.
+    let denied = passend_store::audit::search(
+        &db,
+        tenant,
+        &passend_store::audit::Filter {
+            outcome: Some("denied".to_owned()),
+            ..Default::default()
+        },
+        10_000,
+    )
+    .await
+    .unwrap();
+    assert!(denied.len() > 100, "{}", denied.len());
+    app.stop().await;
+}

@@ -1,0 +1,504 @@
+//! Sessions, the guard and CSRF protection.
+//!
+//! Every request to a route passes [`guard`]: it looks the route up in the [`crate::policy`] table
+//! (a route without an entry is refused), reads the session only when the route is not public,
+//! decides, checks the anti-CSRF token of every state-changing request, and hands the handler a
+//! [`Visitor`]. Sessions live in the database (`passend_store::accounts`); the cookie holds a
+//! random token whose SHA-256 is the session's key.
+
+use crate::AppState;
+use crate::error::{AppError, ErrorPage};
+use crate::policy::{self, Access, Decision};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use passend_domain::accounts::{Role, SessionPolicy, Stage, Throttle, token_hash};
+use passend_store::accounts as store;
+use passend_store::audit::{Event, Outcome};
+use std::net::SocketAddr;
+use subtle::ConstantTimeEq;
+
+/// The session cookie. `__Host-`: only over https (or on localhost), for this host, path `/`.
+pub const SESSION_COOKIE: &str = "__Host-passend-sessie";
+/// The cookie that carries the anti-CSRF token of forms shown before signing in.
+pub const FORM_COOKIE: &str = "__Host-passend-formulier";
+/// The form field with the anti-CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// The largest form body read (uploads come with their own limits later).
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// Header on the guard's own redirects, saying why (`sign-in`, `step`, `signed-in`). Refusals
+/// carry nothing: they look exactly like "not found".
+pub const GUARD_HEADER: &str = "x-passend-guard";
+const GUARD_SIGN_IN: &str = "sign-in";
+const GUARD_STEP: &str = "step";
+const GUARD_SIGNED_IN: &str = "signed-in";
+
+/// Settings of signing in.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// Password hashing.
+    pub passwords: crate::passwords::Passwords,
+    /// Session lifetimes.
+    pub sessions: SessionPolicy,
+    /// Failed sign-ins per account.
+    pub per_account: Throttle,
+    /// Failed sign-ins per network address (higher: a school shares one address).
+    pub per_address: Throttle,
+    /// Whether to take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// Demo mode: demo accounts exist and the site says so on every page.
+    pub demo: bool,
+}
+
+/// A signed-in user (in any stage).
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// User id.
+    pub user_id: i64,
+    /// Samenwerkingsverband.
+    pub tenant_id: i64,
+    /// Role.
+    pub role: Role,
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Sign-in stage.
+    pub stage: Stage,
+    /// SHA-256 of the cookie token.
+    pub session_hash: String,
+    /// The session's public id.
+    pub public_id: String,
+}
+
+/// Who is asking, as a handler sees it.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    /// The signed-in user, if any.
+    pub principal: Option<Principal>,
+    /// The anti-CSRF token to put in forms.
+    pub csrf: String,
+    /// Network address.
+    pub origin: String,
+    /// Browser (shortened), for the session list.
+    pub user_agent: String,
+    /// Correlation id.
+    pub request_id: String,
+}
+
+impl Visitor {
+    /// An audit event by this visitor.
+    pub fn event<'a>(
+        &'a self,
+        action: &'a str,
+        object_type: &'a str,
+        object_id: &'a str,
+        outcome: Outcome,
+        detail: &'a str,
+    ) -> Event<'a> {
+        Event {
+            tenant_id: self.principal.as_ref().map(|p| p.tenant_id),
+            actor_id: self.principal.as_ref().map(|p| p.user_id),
+            actor_role: self
+                .principal
+                .as_ref()
+                .map(|p| p.role.code())
+                .unwrap_or("anoniem"),
+            on_behalf_of: None,
+            action,
+            object_type,
+            object_id,
+            pupil_id: None,
+            outcome,
+            origin: &self.origin,
+            request_id: &self.request_id,
+            detail,
+        }
+    }
+
+    /// The signed-in user; "not found" when there is none (the guard prevents that).
+    pub fn signed_in(&self) -> Result<&Principal, AppError> {
+        self.principal.as_ref().ok_or(AppError::NotFound)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("no visitor: route not guarded".to_owned()))
+    }
+}
+
+/// The correlation id of a request (set by the context middleware).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// 32 random bytes as hex: session tokens, CSRF tokens, link tokens.
+pub fn random_token() -> Result<String, AppError> {
+    random_hex(32)
+}
+
+/// `n` random bytes as hex.
+pub fn random_hex(n: usize) -> Result<String, AppError> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Reads a cookie from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value for a `__Host-` cookie that lasts the browser session.
+pub fn set_cookie(name: &str, value: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A `Set-Cookie` value that removes a cookie.
+pub fn clear_cookie(name: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The client's network address.
+pub fn client_address(request: &Request, trust_proxy: bool) -> String {
+    if trust_proxy
+        && let Some(forwarded) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+    {
+        return forwarded.trim().chars().take(45).collect();
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "-".to_owned())
+}
+
+/// The session of a request, when its cookie names a live one. Ends sessions that timed out.
+async fn load_principal(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Option<Principal>, Option<String>, bool), AppError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok((None, None, false));
+    };
+    let hash = token_hash(token);
+    let Some(s) = store::session(&state.db, &hash).await? else {
+        return Ok((None, None, true));
+    };
+    let now = Utc::now();
+    let since_start = (now - s.created_at).to_std().unwrap_or_default();
+    let since_use = (now - s.last_seen_at).to_std().unwrap_or_default();
+    let role = Role::from_code(&s.role);
+    let stage = Stage::from_code(&s.stage);
+    let live = state.auth.sessions.holds(since_start, since_use)
+        && s.status == "active"
+        && s.tenant_id == state.tenant_id;
+    let (Some(role), Some(stage), true) = (role, stage, live) else {
+        store::end_session(&state.db, &hash, None).await?;
+        return Ok((None, None, true));
+    };
+    if since_use.as_secs() >= 60 {
+        store::touch_session(&state.db, &hash, now).await?;
+    }
+    let csrf = s.csrf_token.clone();
+    Ok((
+        Some(Principal {
+            user_id: s.user_id,
+            tenant_id: s.tenant_id,
+            role,
+            name: s.name,
+            email: s.email,
+            stage,
+            session_hash: s.id_hash,
+            public_id: s.public_id,
+        }),
+        Some(csrf),
+        false,
+    ))
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    // Fetch metadata first: browsers send it on every request (ASVS 50.2).
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "same-origin" || site == "none";
+    }
+    // Else the Origin header, when present, must name this host.
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => {
+            let rest = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            rest == Some(host)
+        }
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// The value of one field of a URL-encoded form body.
+pub fn form_field(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn tokens_match(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Where the second or enrolment step lives.
+pub fn step_path(stage: Stage) -> &'static str {
+    match stage {
+        Stage::SecondFactor => "/inloggen/code",
+        Stage::Enroll => "/account/tweestapsverificatie",
+        Stage::Full => "/account",
+    }
+}
+
+fn forbidden() -> Response {
+    let mut r = StatusCode::FORBIDDEN.into_response();
+    r.extensions_mut().insert(ErrorPage);
+    r
+}
+
+/// The guard: policy, session, CSRF. See the module documentation.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match guard_inner(state, request, next).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn guard_inner(
+    state: AppState,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let method = request.method().clone();
+    let Some(path) = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+    else {
+        // No route matched: the fallback answers 404.
+        return Ok(next.run(request).await);
+    };
+    let Some(access) = policy::lookup(method.as_str(), &path) else {
+        tracing::error!(%method, route = %path, "route without a policy entry: refused");
+        return Err(AppError::NotFound);
+    };
+    if access == Access::Public {
+        return Ok(next.run(request).await);
+    }
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_else(|| "-".to_owned());
+    let origin = client_address(&request, state.auth.trust_proxy);
+    let user_agent: String = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .chars()
+        .take(120)
+        .collect();
+    let (principal, session_csrf, stale_cookie) = load_principal(&state, request.headers()).await?;
+    let decision = policy::decide(access, principal.as_ref().map(|p| (p.role, p.stage)));
+    let mut visitor = Visitor {
+        principal,
+        csrf: String::new(),
+        origin,
+        user_agent,
+        request_id,
+    };
+    let back = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let early = match decision {
+        Decision::Allow => None,
+        Decision::SignIn => {
+            let target = if method == Method::GET {
+                format!("/inloggen?terug={}", encode(&back))
+            } else {
+                "/inloggen".to_owned()
+            };
+            Some((GUARD_SIGN_IN, Redirect::to(&target).into_response()))
+        }
+        Decision::FinishStep(stage) => {
+            Some((GUARD_STEP, Redirect::to(step_path(stage)).into_response()))
+        }
+        Decision::SignedInAlready => {
+            Some((GUARD_SIGNED_IN, Redirect::to("/account").into_response()))
+        }
+        Decision::Deny => {
+            let event = visitor.event("access", "route", &path, Outcome::Denied, method.as_str());
+            passend_store::audit::append(&state.db, &event).await?;
+            tracing::info!(route = %path, "access denied");
+            return Err(AppError::NotFound);
+        }
+    };
+    if let Some((why, mut response)) = early {
+        no_store(&mut response);
+        response
+            .headers_mut()
+            .insert(GUARD_HEADER, HeaderValue::from_static(why));
+        if stale_cookie {
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+        }
+        return Ok(response);
+    }
+
+    // The token forms carry: the session's, or before sign-in one in its own cookie.
+    let mut new_form_cookie = None;
+    visitor.csrf = match (&session_csrf, cookie(request.headers(), FORM_COOKIE)) {
+        (Some(t), _) => t.clone(),
+        (None, Some(t)) if t.len() == 64 && t.chars().all(|c| c.is_ascii_hexdigit()) => {
+            t.to_owned()
+        }
+        (None, _) => {
+            let t = random_token()?;
+            new_form_cookie = Some(t.clone());
+            t
+        }
+    };
+
+    if method != Method::GET && method != Method::HEAD {
+        if !same_origin(request.headers()) {
+            tracing::info!(route = %path, "cross-site form refused");
+            return Ok(forbidden());
+        }
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| AppError::TooLarge)?;
+        let sent = form_field(&bytes, CSRF_FIELD).unwrap_or_default();
+        if new_form_cookie.is_some() || !tokens_match(&sent, &visitor.csrf) {
+            tracing::info!(route = %path, "form without a valid anti-CSRF token refused");
+            return Ok(forbidden());
+        }
+        request = Request::from_parts(parts, Body::from(bytes));
+    }
+
+    request.extensions_mut().insert(visitor);
+    let mut response = next.run(request).await;
+    no_store(&mut response);
+    if let Some(t) = new_form_cookie {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, set_cookie(FORM_COOKIE, &t));
+    }
+    if stale_cookie {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    }
+    Ok(response)
+}
+
+fn no_store(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+/// Percent-encodes a path for a query value.
+pub fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A local path to return to after signing in; anything else becomes `/account`.
+pub fn safe_return(target: &str) -> String {
+    let ok = target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.contains('\\')
+        && !target.chars().any(|c| c.is_control())
+        && target.len() <= 500;
+    if ok {
+        target.to_owned()
+    } else {
+        "/account".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(safe_return("/beheer?x=1"), "/beheer?x=1");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "beheer",
+        ] {
+            assert_eq!(safe_return(bad), "/account", "{bad}");
+        }
+    }
+
+    #[test]
+    fn cookies_and_origins() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; __Host-passend-sessie=abc"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "b"), None);
+        h.insert(header::HOST, HeaderValue::from_static("passend.example"));
+        assert!(same_origin(&h), "no Origin: a non-browser client");
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://passend.example"),
+        );
+        assert!(same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h), "fetch metadata wins");
+        assert!(
+            tokens_match("abc", "abc") && !tokens_match("abc", "abd") && !tokens_match("abc", "ab")
+        );
+    }
+}
