@@ -317,6 +317,14 @@ pub async fn use_token(
                         .bind(user_id)
                         .execute(&mut *tx)
                         .await?;
+                } else {
+                    // A parent invited by the school may sign in with a link before ever
+                    // choosing a password: the account is in use from then on.
+                    sqlx::query("UPDATE users SET status = 'active', updated_at = $1 WHERE id = $2 AND status = 'invited'")
+                        .bind(now)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 let user = sqlx::query_as::<_, User>(sql).bind(user_id).fetch_one(&mut *tx).await?;
                 let role = user.role().unwrap_or(Role::Ouder);

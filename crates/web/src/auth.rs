@@ -314,6 +314,11 @@ async fn guard_inner(
         return Ok(next.run(request).await);
     };
     let Some(access) = policy::lookup(method.as_str(), &path) else {
+        if policy::POLICY.iter().any(|(_, p, _)| *p == path) {
+            // A method the route does not have: the router answers 405 without a handler
+            // (the route-coverage test keeps every handler in the table).
+            return Ok(next.run(request).await);
+        }
         tracing::error!(%method, route = %path, "route without a policy entry: refused");
         return Err(AppError::NotFound);
     };

@@ -552,6 +552,30 @@ async fn parents_sign_in_with_a_link_and_links_work_once() {
     let mut again = Browser::new(&app);
     again.get("/inloggen").await;
     assert_eq!(again.post(&path, &[]).await.status, 410);
+    // An invited parent who never chose a password can sign in with a link too.
+    passend::accounts::invite(
+        &app.server().db,
+        tenant,
+        "Passend Onderwijs Almere",
+        "http://127.0.0.1",
+        &passend::accounts::InviteArgs {
+            email: "vader@example.nl".to_owned(),
+            name: "Vader".to_owned(),
+            role: "ouder".to_owned(),
+            schools: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let mut v = Browser::new(&app);
+    v.get("/inloggen/link").await;
+    v.post("/inloggen/link", &[("email", "vader@example.nl")])
+        .await;
+    let mail = mail_to(&app, "vader@example.nl", "/inloggen/link/").await;
+    let path = link_in(&mail, "http://127.0.0.1/inloggen/link/");
+    v.get(&path).await;
+    assert_eq!(v.post(&path, &[]).await.location, "/account");
+    assert_eq!(v.get("/account").await.status, 200);
     app.stop().await;
 }
 
