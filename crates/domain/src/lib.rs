@@ -22,6 +22,7 @@ pub mod lang;
 pub mod markdown;
 pub mod support;
 pub mod text;
+pub mod time;
 pub mod totp;
 
 pub use lang::Lang;

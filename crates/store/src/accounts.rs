@@ -269,9 +269,10 @@ pub async fn token_user(
 /// What using a link changes.
 #[derive(Debug, Clone)]
 pub enum TokenUse<'a> {
-    /// Set this password hash (invitation, reset); the account becomes active and every other
-    /// session of the user ends.
-    SetPassword(&'a str),
+    /// Set this password hash (invitation, reset); the account becomes active, every other
+    /// session of the user ends, and the failed sign-ins under the throttle key (the second
+    /// field) are forgotten: the user proved they hold the mailbox.
+    SetPassword(&'a str, &'a str),
     /// Only sign in (a parent's e-mail link).
     SignIn,
 }
@@ -306,7 +307,17 @@ pub async fn use_token(
         match user_id {
             None => None,
             Some(user_id) => {
-                if let TokenUse::SetPassword(hash) = change {
+                // Every other unused link of the user stops working once one is used.
+                sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if let TokenUse::SetPassword(hash, throttle_key) = change {
+                    sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = $1")
+                        .bind(*throttle_key)
+                        .execute(&mut *tx)
+                        .await?;
                     sqlx::query("UPDATE users SET password_hash = $1, status = 'active', updated_at = $2 WHERE id = $3")
                         .bind(*hash)
                         .bind(now)
@@ -327,7 +338,9 @@ pub async fn use_token(
                         .await?;
                 }
                 let user = sqlx::query_as::<_, User>(sql).bind(user_id).fetch_one(&mut *tx).await?;
-                let role = user.role().unwrap_or(Role::Ouder);
+                let Some(role) = user.role() else {
+                    return Ok(None);
+                };
                 let stage = passend_domain::accounts::stage_after_first_factor(role, user.totp_secret.is_some());
                 insert_session_tx!(tx, session, tenant_id, user_id, stage, now);
                 if stage == Stage::Full {
@@ -459,6 +472,21 @@ pub async fn update_user(
     let now = Utc::now();
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        let old_role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND tenant_id = $2")
+            .bind(id)
+            .bind(tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if old_role.as_deref().is_some_and(|r| r != role.code()) {
+            // Another role needs a new sign-in (a parent's session must not become a staff
+            // session without the second factor); unused links die with it.
+            sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
         let n = sqlx::query("UPDATE users SET name = $1, role = $2, updated_at = $3 WHERE id = $4 AND tenant_id = $5")
             .bind(name)
             .bind(role.code())
@@ -506,6 +534,19 @@ pub async fn set_disabled(
     let now = Utc::now();
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        // Links first, then the user: the same lock order as `use_token` (no deadlock on
+        // PostgreSQL).
+        if disabled {
+            sqlx::query(
+                "UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL
+                   AND user_id IN (SELECT id FROM users WHERE tenant_id = $3)",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         let n = if disabled {
             sqlx::query("UPDATE users SET status = 'disabled', updated_at = $1 WHERE id = $2 AND tenant_id = $3")
                 .bind(now)
@@ -531,11 +572,6 @@ pub async fn set_disabled(
         } else {
             if disabled {
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-                sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
             }
             append_in_tx!(tx, event);
             tx.commit().await?;
@@ -565,6 +601,11 @@ pub async fn set_password(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(user_id)
             .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(user_id)
             .execute(&mut *tx)
             .await?;
         append_in_tx!(tx, event);
@@ -698,11 +739,13 @@ pub enum SecondFactor {
 /// Completes the second step: takes the TOTP step (only if later than the last one used, so a
 /// code works once even with two requests at the same moment) or uses a recovery code, then
 /// replaces the session by a `Full` one under a new id. `false` if the code was already used.
+#[allow(clippy::too_many_arguments)]
 pub async fn complete_second_factor(
     db: &Db,
     user_id: i64,
     factor: SecondFactor,
     recovery_hash: &str,
+    attempts_key: &str,
     old_session: &str,
     session: &NewSession<'_>,
     event: &Event<'_>,
@@ -739,6 +782,7 @@ pub async fn complete_second_factor(
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(old_session).execute(&mut *tx).await?;
                 insert_session_tx!(tx, session, tenant_id, user_id, Stage::Full, now);
                 sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2").bind(now).bind(user_id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = $1").bind(attempts_key).execute(&mut *tx).await?;
                 append_in_tx!(tx, event);
                 tx.commit().await?;
                 true
@@ -1041,4 +1085,30 @@ pub async fn ensure_ready_user(
         id
     });
     Ok(id)
+}
+
+/// Records a request that counts towards a limit (sign-in link and password reset mails) under
+/// every key given, without an audit event; prunes rows older than `prune_before`.
+pub async fn record_attempt(
+    db: &Db,
+    keys: &[&str],
+    prune_before: DateTime<Utc>,
+) -> StoreResult<()> {
+    let now = Utc::now();
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES ($1, $2)")
+                .bind(*key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
+            .bind(prune_before)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    });
+    Ok(())
 }

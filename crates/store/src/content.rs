@@ -344,10 +344,24 @@ pub struct PageEdit<'a> {
     pub body_md: &'a str,
     /// The user who edited (`None`: a command or test).
     pub author_id: Option<i64>,
+    /// The version the editor started from; when another version was saved since, the edit is
+    /// refused as stale instead of silently replacing it. `None` skips the check.
+    pub base_version: Option<i64>,
 }
 
-/// Saves a person's edit of an existing page as a new version. From then on the seed files no
-/// longer change this page. Returns the new version number, or `None` when the page does not exist.
+/// What [`edit_page`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// Saved as this version.
+    Saved(i64),
+    /// There is no such page.
+    Missing,
+    /// Someone saved another version in the meantime; this is the current one.
+    Stale(i64),
+}
+
+/// Saves a person's edit of an existing page as a new version, with its audit event. From then
+/// on the seed files no longer change this page.
 pub async fn edit_page(
     db: &Db,
     tenant_id: i64,
@@ -355,7 +369,7 @@ pub async fn edit_page(
     slug: &str,
     edit: &PageEdit<'_>,
     event: &crate::audit::Event<'_>,
-) -> StoreResult<Option<i64>> {
+) -> StoreResult<EditOutcome> {
     let now = Utc::now();
     let version = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -368,10 +382,13 @@ pub async fn edit_page(
         .fetch_optional(&mut *tx)
         .await?;
         match latest {
-            None => None,
+            None => EditOutcome::Missing,
+            Some(l) if edit.base_version.is_some_and(|b| Some(b) != l.version_no) => {
+                EditOutcome::Stale(l.version_no.unwrap_or(0))
+            }
             Some(l) => {
                 let next = l.version_no.unwrap_or(0) + 1;
-                sqlx::query(
+                let inserted = sqlx::query(
                     "INSERT INTO content_page_versions
                      (page_id, version_no, title, summary, nav_order, nav_label, no_link_terms, body_md, author_kind, source_hash, created_at, author_id)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'user', NULL, $9, $10)",
@@ -387,11 +404,18 @@ pub async fn edit_page(
                 .bind(now)
                 .bind(edit.author_id)
                 .execute(&mut *tx)
-                .await?;
-                sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
-                crate::append_in_tx!(tx, event);
-        tx.commit().await?;
-                Some(next)
+                .await;
+                match inserted {
+                    // Two saves at the same moment on PostgreSQL: the second finds the number taken.
+                    Err(sqlx::Error::Database(d)) if d.is_unique_violation() => EditOutcome::Stale(next),
+                    Err(e) => return Err(e.into()),
+                    Ok(_) => {
+                        sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
+                        crate::append_in_tx!(tx, event);
+                        tx.commit().await?;
+                        EditOutcome::Saved(next)
+                    }
+                }
             }
         }
     });

@@ -894,7 +894,8 @@ pub async fn save_profile(
                        admission = excluded.admission, description = excluded.description, capacity = excluded.capacity,
                        waiting_list = excluded.waiting_list, contact = excluded.contact, set_by = excluded.set_by,
                        source_url = excluded.source_url, last_verified_on = excluded.last_verified_on,
-                       updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                       updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+                       checked_on = NULL, checked_by = NULL
                      RETURNING id",
                 )
                 .bind(p.tenant_id)

@@ -97,10 +97,11 @@ pub async fn claim(
     Ok(mail)
 }
 
-/// Marks a mail as sent, if this claim (`attempts`) still holds it.
+/// Marks a mail as sent, if this claim (`attempts`) still holds it. The body is wiped: it may
+/// hold a sign-in link, and a sent mail is never sent again.
 pub async fn mark_sent(db: &Db, mail: &Mail, now: DateTime<Utc>) -> StoreResult<()> {
     on_db!(db, pool => sqlx::query(
-        "UPDATE email_outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL
+        "UPDATE email_outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL, body_text = ''
          WHERE id = $1 AND status = 'sending' AND attempts = $3",
     )
         .bind(mail.id)
@@ -217,4 +218,19 @@ pub async fn retry(db: &Db, tenant_id: i64, id: i64, now: DateTime<Utc>) -> Stor
     .await
     .map(|r| r.rows_affected()))?;
     Ok(n == 1)
+}
+
+/// Counts per status of one tenant's mails: (pending, sending, sent, failed).
+pub async fn tenant_counts(db: &Db, tenant_id: i64) -> StoreResult<(i64, i64, i64, i64)> {
+    let c = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, i64, i64)>(
+        "SELECT
+           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND status = 'pending'),
+           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND status = 'sending'),
+           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND status = 'sent'),
+           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND status = 'failed')",
+    )
+    .bind(tenant_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(c)
 }

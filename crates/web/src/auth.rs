@@ -28,8 +28,9 @@ pub const SESSION_COOKIE: &str = "__Host-passend-sessie";
 pub const FORM_COOKIE: &str = "__Host-passend-formulier";
 /// The form field with the anti-CSRF token.
 pub const CSRF_FIELD: &str = "_csrf";
-/// The largest form body read (uploads come with their own limits later).
-pub const MAX_FORM_BYTES: usize = 256 * 1024;
+/// The largest form body read (a page of 100,000 characters fits; uploads come with their own
+/// limits later).
+pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 /// Header on the guard's own redirects, saying why (`sign-in`, `step`, `signed-in`). Refusals
 /// carry nothing: they look exactly like "not found".
@@ -219,7 +220,8 @@ async fn load_principal(
     let stage = Stage::from_code(&s.stage);
     let live = state.auth.sessions.holds(since_start, since_use)
         && s.status == "active"
-        && s.tenant_id == state.tenant_id;
+        && s.tenant_id == state.tenant_id
+        && (state.auth.demo || !s.email.ends_with(crate::DEMO_DOMAIN));
     let (Some(role), Some(stage), true) = (role, stage, live) else {
         store::end_session(&state.db, &hash, None).await?;
         return Ok((None, None, true));

@@ -15,6 +15,8 @@ pub struct Ui {
     pub tagline: &'static str,
     /// Name of the other language, in that language.
     pub other_language: &'static str,
+    /// Link to the sign-in page in the header.
+    pub sign_in: &'static str,
     /// The link to the begrippenlijst in the menu.
     pub glossary: &'static str,
     /// Title of the begrippenlijst page when the database has none.
@@ -81,6 +83,7 @@ pub static NL: Ui = Ui {
     main_menu: "Hoofdmenu",
     tagline: "Informatie voor ouders en verzorgers",
     other_language: "English",
+    sign_in: "Inloggen",
     glossary: "Begrippen",
     glossary_title: "Begrippenlijst",
     glossary_search_label: "Zoek een begrip",
@@ -131,6 +134,7 @@ pub static EN: Ui = Ui {
     main_menu: "Main menu",
     tagline: "Information for parents and carers",
     other_language: "Nederlands",
+    sign_in: "Sign in (in Dutch)",
     glossary: "Glossary",
     glossary_title: "Glossary",
     glossary_search_label: "Search the glossary",

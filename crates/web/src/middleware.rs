@@ -42,8 +42,16 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let lang = Lang::of_path(&path);
-    // The path only: query strings can hold what a visitor typed.
-    let logged_path: String = path.chars().take(200).collect();
+    // The route pattern when one matched (`/uitnodiging/{token}`: links carry secrets), else
+    // the path; never the query string, which can hold what a visitor typed.
+    let logged_path: String = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str())
+        .unwrap_or(&path)
+        .chars()
+        .take(200)
+        .collect();
     let span =
         tracing::info_span!("request", request_id = %id, method = %method, path = %logged_path);
 

@@ -1,5 +1,5 @@
-//! Password hashing (argon2id, OWASP's parameters: 19 MiB, 2 passes, 1 lane) behind a semaphore
-//! so that a burst of sign-ins cannot exhaust memory or cores, and the list of common and breached
+//! Password hashing (argon2id, OWASP's parameters: 19 MiB, 2 passes, 1 lane) on a fixed number
+//! of threads so that a burst of sign-ins cannot exhaust memory or cores, and the list of common and breached
 //! passwords new passwords are checked against.
 
 use crate::error::AppError;
@@ -7,7 +7,6 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
-use tokio::sync::Semaphore;
 
 /// The 100,000 most common passwords of at least 8 characters (lower case), embedded at build
 /// time from OWASP SecLists via npm, plus our own Dutch additions.
@@ -59,10 +58,14 @@ pub fn common_count() -> usize {
     COMMON.len()
 }
 
-/// Hashes and checks passwords, at most `permits` at a time.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Hashes and checks passwords on a few dedicated threads: at most `threads` hashes at a time,
+/// the rest wait in a queue. Dedicated threads (not tokio's blocking pool, which may use many)
+/// keep the 19 MiB blocks that the allocator holds on to after each hash to one per thread.
 #[derive(Debug, Clone)]
 pub struct Passwords {
-    permits: Arc<Semaphore>,
+    jobs: tokio::sync::mpsc::Sender<Job>,
     dummy: Arc<String>,
 }
 
@@ -83,51 +86,75 @@ fn hash_now(password: &str) -> Result<String, AppError> {
     Ok(hash.to_string())
 }
 
+fn verify_now(stored: &str, password: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let Ok(h) = hasher() else {
+        return false;
+    };
+    h.verify_password(password.as_bytes(), &parsed).is_ok()
+}
+
 impl Passwords {
-    /// At most `permits` hashes at once (each takes 19 MiB and one core for a moment).
-    pub fn new(permits: usize) -> Result<Passwords, AppError> {
+    /// Starts `threads` hashing threads (each hash takes 19 MiB and one core for a moment).
+    pub fn new(threads: usize) -> Result<Passwords, AppError> {
+        let (jobs, queue) = tokio::sync::mpsc::channel::<Job>(4096);
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for n in 0..threads.max(1) {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("passend-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        // Take one job; the lock is held only while waiting for it.
+                        let job = match queue.lock() {
+                            Ok(mut q) => q.blocking_recv(),
+                            Err(_) => None,
+                        };
+                        match job {
+                            Some(job) => job(),
+                            None => break,
+                        }
+                    }
+                })
+                .map_err(|e| AppError::Internal(format!("hash thread: {e}")))?;
+        }
         Ok(Passwords {
-            permits: Arc::new(Semaphore::new(permits.max(1))),
+            jobs,
             dummy: Arc::new(hash_now("dummy password for unknown accounts")?),
         })
     }
 
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(work());
+            }))
+            .await
+            .map_err(|_| AppError::Internal("hash threads stopped".to_owned()))?;
+        rx.await
+            .map_err(|_| AppError::Internal("hash job dropped".to_owned()))
+    }
+
     /// Hashes a new password (argon2id, random salt, PHC string).
     pub async fn hash(&self, password: &str) -> Result<String, AppError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || hash_now(&password))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
+        self.run(move || hash_now(&password)).await?
     }
 
     /// Checks a password against a stored hash. Without a hash (unknown account, no password yet)
     /// it checks against a dummy hash and returns `false`, so the time taken does not tell
     /// whether an account exists.
     pub async fn verify(&self, stored: Option<&str>, password: &str) -> Result<bool, AppError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
         let real = stored.is_some();
         let stored = stored.unwrap_or(self.dummy.as_str()).to_owned();
         let password = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || {
-            let Ok(parsed) = PasswordHash::new(&stored) else {
-                return false;
-            };
-            let Ok(h) = hasher() else {
-                return false;
-            };
-            h.verify_password(password.as_bytes(), &parsed).is_ok()
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let ok = self.run(move || verify_now(&stored, &password)).await?;
         Ok(real && ok)
     }
 }

@@ -1226,3 +1226,209 @@ async fn authorization_matrix() {
     assert!(denied.len() > 100, "{}", denied.len());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_password_reset_ends_sessions_and_keeps_the_second_factor() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let (id, secret) = ready_user(
+        &app,
+        tenant,
+        "tl@example.nl",
+        Role::Toeleider,
+        &[],
+        "oude zin die weg moet",
+        true,
+    )
+    .await;
+    let mut old = Browser::with_session(&app, &session_for(&app, tenant, id, Stage::Full).await);
+    assert_eq!(old.get("/account").await.status, 200);
+
+    // Ten wrong passwords lock the account; the way out is a reset.
+    let mut b = Browser::new(&app);
+    b.get("/inloggen").await;
+    for _ in 0..10 {
+        b.post(
+            "/inloggen",
+            &[("email", "tl@example.nl"), ("wachtwoord", "fout")],
+        )
+        .await;
+    }
+    assert_eq!(
+        b.post(
+            "/inloggen",
+            &[("email", "tl@example.nl"), ("wachtwoord", "fout")]
+        )
+        .await
+        .status,
+        429
+    );
+    b.get("/wachtwoord-vergeten").await;
+    let sent = b
+        .post("/wachtwoord-vergeten", &[("email", "TL@example.nl")])
+        .await;
+    assert!(
+        sent.body.contains("Kijk in uw e-mail"),
+        "a locked account can still reset"
+    );
+    let mail = mail_to(&app, "tl@example.nl", "/wachtwoord-herstellen/").await;
+    let path = link_in(&mail, "http://127.0.0.1/wachtwoord-herstellen/");
+    b.get(&path).await;
+    let weak = b
+        .post(
+            &path,
+            &[
+                ("wachtwoord", "tl@example.nl"),
+                ("herhaling", "tl@example.nl"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert!(weak.body.contains("e-mailadres of naam"));
+    let set = b
+        .post(
+            &path,
+            &[
+                ("wachtwoord", "een nieuwe lange zin"),
+                ("herhaling", "een nieuwe lange zin"),
+            ],
+        )
+        .await;
+    // The second factor stays: a reset by e-mail alone does not sign a staff member in.
+    assert_eq!(set.location, "/inloggen/code");
+    assert_eq!(
+        old.get("/account").await.guard,
+        "sign-in",
+        "other sessions ended"
+    );
+    b.get("/inloggen/code").await;
+    let code = totp_now(secret.as_deref().unwrap());
+    assert_eq!(
+        b.post("/inloggen/code", &[("code", &code)]).await.location,
+        "/account"
+    );
+    // The link worked once.
+    let mut again = Browser::new(&app);
+    assert_eq!(again.get(&path).await.status, 410);
+    // Mail requests are limited per account: the sixth within 15 minutes waits.
+    let mut m = Browser::new(&app);
+    m.get("/wachtwoord-vergeten").await;
+    let mut last = 0;
+    for _ in 0..5 {
+        last = m
+            .post("/wachtwoord-vergeten", &[("email", "tl@example.nl")])
+            .await
+            .status;
+    }
+    assert_eq!(last, 429, "the first request above plus four more");
+    app.stop().await;
+}
+
+/// Signs in with a password up to the code page.
+async fn code_step(b: &mut Browser, email: &str, password: &str) {
+    b.get("/inloggen").await;
+    let p = b
+        .post("/inloggen", &[("email", email), ("wachtwoord", password)])
+        .await;
+    assert_eq!(p.location, "/inloggen/code");
+    b.get("/inloggen/code").await;
+}
+
+#[tokio::test]
+async fn wrong_codes_are_limited_per_user_and_a_password_does_not_reset_them() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let (_, secret) = ready_user(
+        &app,
+        tenant,
+        "sw@example.nl",
+        Role::Schoolmedewerker,
+        &[],
+        "school zin lang genoeg",
+        true,
+    )
+    .await;
+    let mut b = Browser::new(&app);
+    code_step(&mut b, "sw@example.nl", "school zin lang genoeg").await;
+    for n in 0..9 {
+        let p = b
+            .post("/inloggen/code", &[("code", &format!("{:06}", n))])
+            .await;
+        assert_eq!(p.status, 422);
+    }
+    // Signing in with the password again does not give nine more tries.
+    let mut c = Browser::new(&app);
+    code_step(&mut c, "sw@example.nl", "school zin lang genoeg").await;
+    assert_eq!(
+        c.post("/inloggen/code", &[("code", "999999")]).await.status,
+        422
+    );
+    let locked = c
+        .post(
+            "/inloggen/code",
+            &[("code", &totp_now(secret.as_deref().unwrap()))],
+        )
+        .await;
+    assert_eq!(
+        locked.status, 429,
+        "the eleventh try waits, even with the right code"
+    );
+    assert!(locked.retry_after.is_some());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_new_role_needs_a_new_sign_in_and_demo_accounts_need_demo_mode() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let (admin, _) = ready_user(
+        &app,
+        tenant,
+        "admin@example.nl",
+        Role::Beheerder,
+        &[],
+        "beheer zin lang",
+        true,
+    )
+    .await;
+    let (parent, _) = ready_user(
+        &app,
+        tenant,
+        "ouder2@example.nl",
+        Role::Ouder,
+        &[],
+        "ouder zin lang",
+        false,
+    )
+    .await;
+    let mut a = Browser::with_session(&app, &session_for(&app, tenant, admin, Stage::Full).await);
+    let mut o = Browser::with_session(&app, &session_for(&app, tenant, parent, Stage::Full).await);
+    assert_eq!(o.get("/account").await.status, 200);
+    a.get(&format!("/beheer/gebruikers/{parent}")).await;
+    let saved = a
+        .post(
+            &format!("/beheer/gebruikers/{parent}"),
+            &[("naam", "Nu Toeleider"), ("rol", "toeleider")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    // The parent's session (password only) does not become a staff session.
+    assert_eq!(o.get("/swv/profielen").await.guard, "sign-in");
+    // Demo accounts exist only for demo mode: without it their published password is refused.
+    passend::accounts::ensure_demo(&app.server().db, tenant)
+        .await
+        .unwrap();
+    let mut d = Browser::new(&app);
+    d.get("/inloggen").await;
+    let refused = d
+        .post(
+            "/inloggen",
+            &[
+                ("email", "ouder@demo.passend.invalid"),
+                ("wachtwoord", passend::accounts::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    app.stop().await;
+}

@@ -188,6 +188,7 @@ async fn an_edit_shows_at_once_and_raw_html_never_passes() {
         no_link_terms: "",
         body_md: "Tekst met <script>alert(1)</script> en <img src=x onerror=alert(2)> en **vet**.\n\n[klik](javascript:alert(3))",
         author_id: None,
+        base_version: Some(1),
     };
     let event =
         passend_store::audit::Event::cli(Some(tenant.id), "update", "pagina", "nl/privacy", "test");
@@ -201,7 +202,22 @@ async fn an_edit_shows_at_once_and_raw_html_never_passes() {
     )
     .await
     .unwrap();
-    assert_eq!(version, Some(2));
+    assert_eq!(version, passend_store::content::EditOutcome::Saved(2));
+    let stale = edit_page(
+        &app.server().db,
+        tenant.id,
+        Lang::Nl,
+        "privacy",
+        &edit,
+        &event,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        stale,
+        passend_store::content::EditOutcome::Stale(2),
+        "an edit from an old version is refused"
+    );
     let (_, after) = app.text("/privacy").await;
     assert!(after.contains("<h1 class=\"utrecht-heading-1\">Privacy bij Passend</h1>"));
     assert!(!after.contains("<script>alert"), "raw HTML is not rendered");
@@ -224,7 +240,7 @@ async fn an_edit_shows_at_once_and_raw_html_never_passes() {
     )
     .await
     .unwrap();
-    assert_eq!(missing, None);
+    assert_eq!(missing, passend_store::content::EditOutcome::Missing);
 
     // A restart seeds again, but a person's edit wins over the files.
     let (db, config) = app.stop().await;

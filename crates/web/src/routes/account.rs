@@ -97,8 +97,19 @@ fn account_key(tenant_id: i64, email: &str) -> String {
     format!("account:{tenant_id}:{}", &token_hash(email)[..32])
 }
 
+fn second_factor_key(user_id: i64) -> String {
+    format!("second-factor:{user_id}")
+}
+
+/// The throttle key of a network address; IPv6 addresses count per /64 (one connection's range).
 fn address_key(visitor: &Visitor) -> String {
-    format!("address:{}", visitor.origin)
+    match visitor.origin.parse::<std::net::Ipv6Addr>() {
+        Ok(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => format!("address:{}", visitor.origin),
+    }
 }
 
 /// How long to wait before another try, if the account or address had too many failures.
@@ -125,6 +136,36 @@ async fn throttled(
     Ok(wait)
 }
 
+/// Mails on request (sign-in links, password resets): at most 5 per account and 50 per network
+/// address in 15 minutes, so the forms cannot flood a mailbox. Counts this request when allowed.
+async fn mail_throttled(
+    state: &AppState,
+    visitor: &Visitor,
+    email: &str,
+) -> AppResult<Option<std::time::Duration>> {
+    let window = std::time::Duration::from_secs(15 * 60);
+    let account = format!("mail-{}", account_key(state.tenant_id, email));
+    let address = format!("mail-{}", address_key(visitor));
+    let now = Utc::now();
+    let since = now - chrono::Duration::from_std(window).unwrap_or_default();
+    for (key, allowed) in [(&account, 5u32), (&address, 50u32)] {
+        let (count, oldest) = store::failures_since(&state.db, key, since).await?;
+        let since_first = oldest
+            .map(|o| (now - o).to_std().unwrap_or_default())
+            .unwrap_or_default();
+        let rule = passend_domain::accounts::Throttle {
+            allowed_failures: allowed,
+            window,
+        };
+        if let Some(w) = rule.wait(u32::try_from(count).unwrap_or(u32::MAX), since_first) {
+            return Ok(Some(w));
+        }
+    }
+    let prune = now - chrono::Duration::from_std(window * 2).unwrap_or_default();
+    store::record_attempt(&state.db, &[&account, &address], prune).await?;
+    Ok(None)
+}
+
 async fn record_failure(
     state: &AppState,
     visitor: &Visitor,
@@ -147,18 +188,35 @@ async fn record_failure(
     Ok(())
 }
 
-fn too_many(state: &AppState, visitor: &Visitor, wait: std::time::Duration) -> AppResult<Response> {
+fn too_many(
+    state: &AppState,
+    visitor: &Visitor,
+    wait: std::time::Duration,
+    mails: bool,
+) -> AppResult<Response> {
     let minutes = wait.as_secs().div_ceil(60).max(1);
     let view = MessageView {
         layout: layout(state, visitor, "Even wachten", ""),
         heading: "Te veel pogingen".to_owned(),
-        paragraphs: vec![
-            format!(
-                "Er is te vaak een verkeerd wachtwoord of een verkeerde code ingevuld. Probeer het over {minutes} {} opnieuw.",
-                if minutes == 1 { "minuut" } else { "minuten" }
-            ),
-            "Bent u uw wachtwoord vergeten? Dan kunt u een nieuw wachtwoord instellen.".to_owned(),
-        ],
+        paragraphs: if mails {
+            vec![
+                format!(
+                    "U heeft in korte tijd vaak om een e-mail gevraagd. Probeer het over {minutes} {} opnieuw.",
+                    if minutes == 1 { "minuut" } else { "minuten" }
+                ),
+                "Kijk ook in de map met ongewenste e-mail: de e-mail kan daar terechtgekomen zijn."
+                    .to_owned(),
+            ]
+        } else {
+            vec![
+                format!(
+                    "Er is te vaak een verkeerd wachtwoord of een verkeerde code ingevuld. Probeer het over {minutes} {} opnieuw.",
+                    if minutes == 1 { "minuut" } else { "minuten" }
+                ),
+                "Bent u uw wachtwoord vergeten? Dan kunt u een nieuw wachtwoord instellen."
+                    .to_owned(),
+            ]
+        },
         link: Some((
             "/wachtwoord-vergeten".to_owned(),
             "Wachtwoord vergeten".to_owned(),
@@ -463,31 +521,7 @@ struct AccountView {
 
 /// Date and time as people read it, in Dutch local time.
 pub fn when(t: chrono::DateTime<Utc>) -> String {
-    chrono_tz_amsterdam(t)
-}
-
-/// Europe/Amsterdam without a time-zone database: CET, or CEST from the last Sunday of March
-/// 01:00 UTC to the last Sunday of October 01:00 UTC (EU rule).
-fn chrono_tz_amsterdam(t: chrono::DateTime<Utc>) -> String {
-    use chrono::{Datelike, NaiveDate, Weekday};
-    let last_sunday = |month: u32| -> Option<chrono::DateTime<Utc>> {
-        let first_next = if month == 12 {
-            NaiveDate::from_ymd_opt(t.year() + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(t.year(), month + 1, 1)
-        }?;
-        let mut d = first_next.pred_opt()?;
-        while d.weekday() != Weekday::Sun {
-            d = d.pred_opt()?;
-        }
-        Some(d.and_hms_opt(1, 0, 0)?.and_utc())
-    };
-    let summer = match (last_sunday(3), last_sunday(10)) {
-        (Some(start), Some(end)) => t >= start && t < end,
-        _ => false,
-    };
-    let local = t + chrono::Duration::hours(if summer { 2 } else { 1 });
-    local.format("%d-%m-%Y %H:%M").to_string()
+    passend_domain::time::format_local(t)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,10 +606,14 @@ async fn login(
     let account = account_key(state.tenant_id, &email);
     let address = address_key(&visitor);
     if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait);
+        return too_many(&state, &visitor, wait, false);
     }
     let user = store::user_by_email(&state.db, state.tenant_id, &email).await?;
-    let usable = user.as_ref().filter(|u| u.status == "active");
+    // Demo accounts (published password) work only in demo mode.
+    let usable = user
+        .as_ref()
+        .filter(|u| u.status == "active")
+        .filter(|u| state.auth.demo || !u.email.ends_with(crate::DEMO_DOMAIN));
     let ok = state
         .auth
         .passwords
@@ -655,10 +693,29 @@ async fn code(
         .ok_or(AppError::NotFound)?;
     let account = account_key(state.tenant_id, &user.email);
     let address = address_key(&visitor);
-    if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait);
-    }
     let typed = form.code.trim();
+    // Codes are counted per user apart from passwords (a correct password must not reset the
+    // count of wrong codes), and every try counts before it is checked, so a burst of requests
+    // cannot slip past the limit. Only a completed sign-in clears the count.
+    let attempts = second_factor_key(user.id);
+    if !typed.is_empty() {
+        let now = Utc::now();
+        let window = state.auth.per_account.window;
+        let prune = now - chrono::Duration::from_std(window * 2).unwrap_or_default();
+        store::record_attempt(&state.db, &[&attempts, &address], prune).await?;
+        let since = now - chrono::Duration::from_std(window).unwrap_or_default();
+        let (count, oldest) = store::failures_since(&state.db, &attempts, since).await?;
+        let since_first = oldest
+            .map(|o| (now - o).to_std().unwrap_or_default())
+            .unwrap_or_default();
+        let tries = u32::try_from(count).unwrap_or(u32::MAX).saturating_sub(1);
+        if let Some(wait) = state.auth.per_account.wait(tries, since_first) {
+            return too_many(&state, &visitor, wait, false);
+        }
+    }
+    if let Some(wait) = throttled(&state, &account, &address).await? {
+        return too_many(&state, &visitor, wait, false);
+    }
     let mut field = Field::of(typed);
     let secret = user.totp_secret.as_deref().and_then(totp::base32_decode);
     let recovery = totp::normalize_recovery_code(typed);
@@ -689,6 +746,7 @@ async fn code(
                 user.id,
                 f,
                 &recovery_hash,
+                &attempts,
                 &p.session_hash,
                 &keys.row(&visitor),
                 &event,
@@ -702,14 +760,8 @@ async fn code(
         Some(keys) => Ok(keys.redirect("/account")),
         None => {
             if !typed.is_empty() {
-                record_failure(
-                    &state,
-                    &visitor,
-                    &[&account, &address],
-                    Some(&user),
-                    "second_factor",
-                )
-                .await?;
+                // Counted above; here only the audit event.
+                record_failure(&state, &visitor, &[], Some(&user), "second_factor").await?;
                 field.error = Some(
                     "Deze code klopt niet of is al gebruikt. Wacht op een nieuwe code in uw app en probeer het opnieuw."
                         .to_owned(),
@@ -824,10 +876,8 @@ async fn link_request(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let address = address_key(&visitor);
-    let account = account_key(state.tenant_id, &email);
-    if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait);
+    if let Some(wait) = mail_throttled(&state, &visitor, &email).await? {
+        return too_many(&state, &visitor, wait, true);
     }
     if let Some(user) = store::user_by_email(&state.db, state.tenant_id, &email).await?
         && user.role() == Some(Role::Ouder)
@@ -1095,7 +1145,7 @@ async fn set_password_with_token(
         state.tenant_id,
         &hash,
         purpose,
-        &TokenUse::SetPassword(&new_hash),
+        &TokenUse::SetPassword(&new_hash, &account_key(state.tenant_id, &user.email)),
         &keys.row(&visitor),
         &event,
     )
@@ -1143,10 +1193,8 @@ async fn forgot(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let address = address_key(&visitor);
-    let account = account_key(state.tenant_id, &email);
-    if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait);
+    if let Some(wait) = mail_throttled(&state, &visitor, &email).await? {
+        return too_many(&state, &visitor, wait, true);
     }
     if let Some(user) = store::user_by_email(&state.db, state.tenant_id, &email).await?
         && user.status == "active"
@@ -1507,7 +1555,7 @@ async fn change_password(
     let account = account_key(state.tenant_id, &user.email);
     let address = address_key(&visitor);
     if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait);
+        return too_many(&state, &visitor, wait, false);
     }
     let raw = form.wachtwoord.clone();
     let mut current = Field::default();

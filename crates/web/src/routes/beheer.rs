@@ -17,7 +17,7 @@ use passend_domain::accounts::{Role, TokenPurpose, normalize_email, token_hash, 
 use passend_domain::content::valid_slug;
 use passend_store::accounts::{self as store, AccountError, NewToken, NewUser};
 use passend_store::audit::{self, Filter, Outcome};
-use passend_store::content::{self, PageEdit};
+use passend_store::content::{self, EditOutcome, PageEdit};
 use passend_store::locations::{self, LocationChoice};
 use passend_store::outbox::{self, NewMail};
 use serde::Deserialize;
@@ -73,7 +73,7 @@ struct IndexView {
 async fn index(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let all = store::users(&state.db, state.tenant_id, None, None, None).await?;
     let invited = all.iter().filter(|u| u.status == "invited").count();
-    let mail = outbox::counts(&state.db).await?;
+    let mail = outbox::tenant_counts(&state.db, state.tenant_id).await?;
     Ok(Html(
         IndexView {
             layout: layout(&state, &visitor, "Beheer", "/beheer"),
@@ -873,13 +873,10 @@ fn audit_filter(q: &AuditQuery) -> (Filter, [Field; 7]) {
             .into_iter()
             .find(|o| *o == q.get("uitkomst"))
             .map(str::to_owned),
-        from: parse_day(&from.value.clone(), &mut from)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc() - chrono::Duration::hours(2)),
+        from: parse_day(&from.value.clone(), &mut from).map(passend_domain::time::start_of_day),
         until: parse_day(&until.value.clone(), &mut until)
             .and_then(|d| d.succ_opt())
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc()),
+            .map(passend_domain::time::start_of_day),
         before_id: q.get("voor").parse().ok(),
     };
     (
@@ -1125,7 +1122,7 @@ async fn mail(
     Ok(Html(
         MailView {
             layout: l,
-            counts: outbox::counts(&state.db).await?,
+            counts: outbox::tenant_counts(&state.db, state.tenant_id).await?,
             lines,
             only_failed,
         }
@@ -1220,6 +1217,8 @@ struct PageFormView {
     summary: Field,
     body: Field,
     versions: Vec<VersionLine>,
+    /// The version the form was opened on.
+    base_version: i64,
 }
 
 fn page_lang(lang: &str, slug: &str) -> AppResult<Lang> {
@@ -1236,7 +1235,7 @@ async fn page_view(
     slug: &str,
     fields: [Field; 3],
 ) -> AppResult<PageFormView> {
-    let versions = content::page_versions(&state.db, state.tenant_id, lang, slug)
+    let versions: Vec<VersionLine> = content::page_versions(&state.db, state.tenant_id, lang, slug)
         .await?
         .into_iter()
         .map(|v| VersionLine {
@@ -1259,7 +1258,12 @@ async fn page_view(
         ("samenvatting", &summary_f),
         ("tekst", &body),
     ]);
+    let base_version = versions
+        .first()
+        .map(|v: &VersionLine| v.number)
+        .unwrap_or(0);
     Ok(PageFormView {
+        base_version,
         layout: layout(
             state,
             visitor,
@@ -1312,6 +1316,8 @@ async fn page_form(
 #[derive(Debug, Deserialize)]
 struct PageForm {
     #[serde(default)]
+    versie: Option<i64>,
+    #[serde(default)]
     titel: String,
     #[serde(default)]
     samenvatting: String,
@@ -1356,7 +1362,7 @@ async fn save_page(
     let p = visitor.signed_in()?;
     let object = format!("{}/{slug}", lang.code());
     let event = visitor.event("update", "pagina", &object, Outcome::Success, "");
-    content::edit_page(
+    let outcome = content::edit_page(
         &state.db,
         state.tenant_id,
         lang,
@@ -1369,11 +1375,23 @@ async fn save_page(
             no_link_terms: &page.no_link_terms,
             body_md: &body.value,
             author_id: Some(p.user_id),
+            base_version: Some(form.versie.unwrap_or(page.version_no)),
         },
         &event,
     )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    .await?;
+    match outcome {
+        EditOutcome::Saved(_) => {}
+        EditOutcome::Missing => return Err(AppError::NotFound),
+        EditOutcome::Stale(current) => {
+            // Keep what this editor typed; the next save builds on the newest version.
+            title.error = Some(format!(
+                "Iemand anders heeft deze pagina intussen opgeslagen (versie {current}). Uw tekst staat hieronder nog. Kijk bij Versies wat er veranderd is, pas uw tekst zo nodig aan en sla opnieuw op."
+            ));
+            let view = page_view(&state, &visitor, lang, &slug, [title, summary_f, body]).await?;
+            return Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response());
+        }
+    }
     Ok(Redirect::to(&format!(
         "/beheer/paginas/{}/{slug}?gedaan=opgeslagen",
         lang.code()
