@@ -107,6 +107,22 @@ macro_rules! insert_session_tx {
     };
 }
 
+macro_rules! insert_attempts_tx {
+    ($tx:expr, $keys:expr, $now:expr, $prune:expr) => {
+        for key in $keys {
+            sqlx::query("INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES ($1, $2)")
+                .bind(*key)
+                .bind($now)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
+            .bind($prune)
+            .execute(&mut *$tx)
+            .await?;
+    };
+}
+
 /// Why an account change was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -1016,17 +1032,7 @@ pub async fn record_failure(
     let now = Utc::now();
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES ($1, $2)")
-                .bind(*key)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
-            .bind(prune_before)
-            .execute(&mut *tx)
-            .await?;
+        insert_attempts_tx!(tx, keys, now, prune_before);
         append_in_tx!(tx, event);
         tx.commit().await?;
     });
@@ -1097,17 +1103,7 @@ pub async fn record_attempt(
     let now = Utc::now();
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES ($1, $2)")
-                .bind(*key)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
-            .bind(prune_before)
-            .execute(&mut *tx)
-            .await?;
+        insert_attempts_tx!(tx, keys, now, prune_before);
         tx.commit().await?;
     });
     Ok(())

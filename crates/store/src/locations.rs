@@ -1053,6 +1053,7 @@ pub async fn mark_profile_checked(
         .rows_affected();
         if n == 1 {
             crate::append_in_tx!(tx, event);
+            sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
             tx.commit().await?;
         }
         n == 1

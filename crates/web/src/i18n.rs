@@ -372,6 +372,10 @@ pub struct MapTexts {
     pub last_verified: &'static str,
     /// Detail: never checked.
     pub never_verified: &'static str,
+    /// Detail: a profile's last update.
+    pub last_updated: &'static str,
+    /// Detail: a profile never updated.
+    pub never_updated: &'static str,
 }
 
 /// Dutch map texts.
@@ -405,8 +409,8 @@ pub static MAP_NL: MapTexts = MapTexts {
     location_failed: "Uw locatie is niet bekend. Vul uw postcode in.",
     level_basis: "Basisondersteuning",
     level_extra: "Extra ondersteuning",
-    set_by_swv: "Dit profiel is vastgesteld door het samenwerkingsverband.",
-    set_by_school: "Dit profiel is ingevuld door de school.",
+    set_by_swv: "Het samenwerkingsverband heeft dit profiel ingevuld.",
+    set_by_school: "De school heeft dit profiel ingevuld.",
     level: "Niveau",
     source_link: "Bron van deze informatie",
     sorted_by_distance: "gesorteerd op afstand",
@@ -468,6 +472,8 @@ pub static MAP_NL: MapTexts = MapTexts {
     children: "kinderen",
     last_verified: "Laatst gecontroleerd door het samenwerkingsverband op",
     never_verified: "Nog niet gecontroleerd door het samenwerkingsverband.",
+    last_updated: "Laatst bijgewerkt op",
+    never_updated: "Nog niet bijgewerkt.",
 };
 
 /// English map texts.
@@ -564,6 +570,8 @@ pub static MAP_EN: MapTexts = MapTexts {
     children: "children",
     last_verified: "Last checked by the samenwerkingsverband on",
     never_verified: "Not yet checked by the samenwerkingsverband.",
+    last_updated: "Last updated on",
+    never_updated: "Not updated yet.",
 };
 
 /// The map texts of a language.

@@ -579,32 +579,28 @@ async fn parents_sign_in_with_a_link_and_links_work_once() {
     app.stop().await;
 }
 
+/// A fully signed-in user of a role (fixture): their id and a browser with their session.
+async fn signed_in(app: &TestApp, tenant: i64, email: &str, role: Role) -> (i64, Browser) {
+    let (id, _) = ready_user(
+        app,
+        tenant,
+        email,
+        role,
+        &[],
+        "een zin voor de test",
+        role.needs_second_factor(),
+    )
+    .await;
+    let browser = Browser::with_session(app, &session_for(app, tenant, id, Stage::Full).await);
+    (id, browser)
+}
+
 #[tokio::test]
 async fn forms_need_the_token_and_disabling_ends_sessions() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    let (admin, _) = ready_user(
-        &app,
-        tenant,
-        "admin@example.nl",
-        Role::Beheerder,
-        &[],
-        "beheer zin lang",
-        true,
-    )
-    .await;
-    let (staff, _) = ready_user(
-        &app,
-        tenant,
-        "staff@example.nl",
-        Role::Toeleider,
-        &[],
-        "toeleider zin lang",
-        true,
-    )
-    .await;
-    let mut a = Browser::with_session(&app, &session_for(&app, tenant, admin, Stage::Full).await);
-    let mut t = Browser::with_session(&app, &session_for(&app, tenant, staff, Stage::Full).await);
+    let (admin, mut a) = signed_in(&app, tenant, "admin@example.nl", Role::Beheerder).await;
+    let (staff, mut t) = signed_in(&app, tenant, "staff@example.nl", Role::Toeleider).await;
     assert_eq!(t.get("/account").await.status, 200);
     a.get("/beheer/gebruikers").await;
     // Without the token, with a wrong one, or from another site: refused, nothing changes.
@@ -906,6 +902,19 @@ fn seen(p: &Page) -> Seen {
     }
 }
 
+/// Two open primary schools of the shipped Almere data.
+async fn two_primary_schools(
+    db: &passend_store::Db,
+) -> Vec<passend_store::locations::LocationChoice> {
+    passend_store::locations::location_choices(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.school_type == "bo")
+        .take(2)
+        .collect()
+}
+
 #[tokio::test]
 async fn authorization_matrix() {
     let app = TestApp::spawn().await;
@@ -915,13 +924,7 @@ async fn authorization_matrix() {
         .await
         .unwrap()
         .id;
-    let bo: Vec<_> = passend_store::locations::location_choices(&db)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|l| l.school_type == "bo")
-        .take(2)
-        .collect();
+    let bo = two_primary_schools(&db).await;
     let (school_a, school_b) = (&bo[0], &bo[1]);
     for l in [school_a, school_b] {
         passend_store::locations::save_profile(
@@ -1381,28 +1384,8 @@ async fn wrong_codes_are_limited_per_user_and_a_password_does_not_reset_them() {
 async fn a_new_role_needs_a_new_sign_in_and_demo_accounts_need_demo_mode() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    let (admin, _) = ready_user(
-        &app,
-        tenant,
-        "admin@example.nl",
-        Role::Beheerder,
-        &[],
-        "beheer zin lang",
-        true,
-    )
-    .await;
-    let (parent, _) = ready_user(
-        &app,
-        tenant,
-        "ouder2@example.nl",
-        Role::Ouder,
-        &[],
-        "ouder zin lang",
-        false,
-    )
-    .await;
-    let mut a = Browser::with_session(&app, &session_for(&app, tenant, admin, Stage::Full).await);
-    let mut o = Browser::with_session(&app, &session_for(&app, tenant, parent, Stage::Full).await);
+    let (_, mut a) = signed_in(&app, tenant, "admin@example.nl", Role::Beheerder).await;
+    let (parent, mut o) = signed_in(&app, tenant, "ouder2@example.nl", Role::Ouder).await;
     assert_eq!(o.get("/account").await.status, 200);
     a.get(&format!("/beheer/gebruikers/{parent}")).await;
     let saved = a
@@ -1430,5 +1413,164 @@ async fn a_new_role_needs_a_new_sign_in_and_demo_accounts_need_demo_mode() {
         )
         .await;
     assert_eq!(refused.status, 422);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn schools_keep_their_profile_and_the_swv_checks_it_and_manages_voorzieningen() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let db = app.server().db.clone();
+    let bo = two_primary_schools(&db).await;
+    let (own, other) = (&bo[0], &bo[1]);
+    let (ib, _) = ready_user(
+        &app,
+        tenant,
+        "ib@example.nl",
+        Role::Schoolmedewerker,
+        &[own.id],
+        "een zin voor de test",
+        true,
+    )
+    .await;
+    let mut s = Browser::with_session(&app, &session_for(&app, tenant, ib, Stage::Full).await);
+    let (_, mut t) = signed_in(&app, tenant, "tl@example.nl", Role::Toeleider).await;
+
+    let mine = s.get("/school").await;
+    assert!(
+        mine.body.contains(&own.name) && !mine.body.contains(&format!("/profiel/{}", other.code))
+    );
+    assert_eq!(
+        s.get(&format!("/profiel/{}", other.code)).await.status,
+        404,
+        "another school's profile"
+    );
+    let form = format!("/profiel/{}", own.code);
+    s.get(&form).await;
+    // Bad input: the message at the field, the input kept.
+    let bad = s
+        .post(
+            &form,
+            &[
+                ("niveau", "extra"),
+                ("toelating", "direct"),
+                ("plaatsen", "-3"),
+                ("contact", "IB: 036 123"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Kies minstens één soort ondersteuning"));
+    assert!(
+        bad.body
+            .contains("Vul bij aantal plaatsen een heel getal in")
+    );
+    assert!(bad.body.contains("value=\"IB: 036 123\""));
+    let saved = s
+        .post(
+            &form,
+            &[
+                ("thema", "autisme"),
+                ("thema", "gedrag"),
+                ("niveau", "extra"),
+                ("toelating", "direct"),
+                ("omschrijving", "Een prikkelarme groep."),
+                ("plaatsen", "6"),
+                ("contact", "IB: 036 123"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 200);
+    let (_, public) = app.text(&format!("/kaart/{}", own.code)).await;
+    assert!(public.contains("De school heeft dit profiel ingevuld."));
+    assert!(public.contains("Laatst bijgewerkt op"));
+    assert!(public.contains("Nog niet gecontroleerd door het samenwerkingsverband."));
+    let (_, found) = app.text("/kaart?thema=autisme").await;
+    assert!(
+        found.contains(&own.name),
+        "the school is found by the support it offers"
+    );
+
+    // The SWV marks it as checked; the public page says so.
+    t.get("/swv/profielen").await;
+    assert_eq!(
+        t.post(&format!("/swv/profielen/{}/gecontroleerd", own.code), &[])
+            .await
+            .status,
+        303
+    );
+    let (_, public) = app.text(&format!("/kaart/{}", own.code)).await;
+    assert!(public.contains("Laatst gecontroleerd door het samenwerkingsverband op"));
+    // The change log names who saved.
+    let history = s.get(&form).await;
+    assert!(history.body.contains("Test Persoon"), "{}", history.body);
+
+    // Voorzieningen: bad input kept, then added, shown on the map, removed.
+    t.get("/swv/voorzieningen").await;
+    let bad = t
+        .post(
+            "/swv/voorzieningen",
+            &[
+                ("naam", "Taalklas"),
+                ("locatie", "99XX99"),
+                ("soort", "arrangement"),
+                ("toelating", "tlv"),
+                ("thema", "nt2"),
+                ("contact", "swv"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("Deze vestigingscode is niet bekend")
+            && bad.body.contains("value=\"Taalklas\"")
+    );
+    let added = t
+        .post(
+            "/swv/voorzieningen",
+            &[
+                ("naam", "Taalklas"),
+                ("locatie", &own.code),
+                ("soort", "arrangement"),
+                ("toelating", "tlv"),
+                ("thema", "nt2"),
+                ("contact", "swv"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        added.location,
+        "/swv/voorzieningen?gedaan=toegevoegd",
+        "{} {}",
+        added.status,
+        added
+            .body
+            .split("passend-error-summary")
+            .nth(1)
+            .unwrap_or_default()
+            .chars()
+            .take(600)
+            .collect::<String>()
+    );
+    let (_, public) = app.text(&format!("/kaart/{}", own.code)).await;
+    assert!(public.contains("Taalklas"));
+    t.get("/swv/voorzieningen").await;
+    assert_eq!(
+        t.post("/swv/voorzieningen/taalklas/verwijderen", &[])
+            .await
+            .status,
+        303
+    );
+    let (_, public) = app.text(&format!("/kaart/{}", own.code)).await;
+    assert!(!public.contains("Taalklas"));
+    let events = passend_store::audit::recent(&db, 50).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "check" && e.actor_role == "toeleider")
+    );
+    assert!(events.iter().any(|e| e.action == "update"
+        && e.object_type == "ondersteuningsprofiel"
+        && e.actor_id == Some(ib)));
     app.stop().await;
 }

@@ -200,7 +200,7 @@ async fn detail_pages_show_address_profile_and_pupils() {
     assert!(
         bongerd.contains("De Bongerd: speciaal onderwijs voor kinderen van groep 1 tot en met 8")
     );
-    assert!(bongerd.contains("Dit profiel is vastgesteld door het samenwerkingsverband."));
+    assert!(bongerd.contains("Het samenwerkingsverband heeft dit profiel ingevuld."));
     assert!(
         bongerd.contains("Gedrag") && !bongerd.contains("Motoriek"),
         "the SWV's profile replaces DUO's codes"

@@ -494,6 +494,8 @@ struct EnrollView {
 struct RecoveryView {
     layout: AppLayout,
     codes: Vec<String>,
+    /// New codes replacing earlier ones (not the first set).
+    renewed: bool,
 }
 
 struct SessionLine {
@@ -609,10 +611,11 @@ async fn login(
         return too_many(&state, &visitor, wait, false);
     }
     let user = store::user_by_email(&state.db, state.tenant_id, &email).await?;
-    // Demo accounts (published password) work only in demo mode.
+    // Demo accounts (published password) work only in demo mode. A blocked account is checked
+    // too, so that whoever knows its password learns why they cannot sign in.
     let usable = user
         .as_ref()
-        .filter(|u| u.status == "active")
+        .filter(|u| u.status == "active" || u.status == "disabled")
         .filter(|u| state.auth.demo || !u.email.ends_with(crate::DEMO_DOMAIN));
     let ok = state
         .auth
@@ -622,6 +625,8 @@ async fn login(
             &form.wachtwoord,
         )
         .await?;
+    let blocked = usable.is_some_and(|u| u.status == "disabled");
+    let usable = usable.filter(|u| u.status == "active");
     match (ok, usable) {
         (true, Some(user)) => {
             after_first_factor(&state, &visitor, user, &form.terug, "password").await
@@ -635,9 +640,11 @@ async fn login(
                 "password",
             )
             .await?;
-            password_field.error = Some(
-                "Het e-mailadres of het wachtwoord klopt niet. Let op hoofdletters en kleine letters.".to_owned(),
-            );
+            password_field.error = Some(if ok && blocked {
+                "Uw account is geblokkeerd. Neem contact op met het samenwerkingsverband als u denkt dat dit niet klopt.".to_owned()
+            } else {
+                "Het e-mailadres of het wachtwoord klopt niet. Let op hoofdletters en kleine letters.".to_owned()
+            });
             render(
                 email_field,
                 password_field,
@@ -669,11 +676,18 @@ async fn demo_code(state: &AppState, visitor: &Visitor) -> AppResult<Option<Stri
     if !p.email.ends_with(crate::DEMO_DOMAIN) {
         return Ok(None);
     }
-    let user = store::user(&state.db, state.tenant_id, p.user_id).await?;
+    let Some(user) = store::user(&state.db, state.tenant_id, p.user_id).await? else {
+        return Ok(None);
+    };
+    // The code of this step, or of the next one when this one was used (the check accepts one
+    // step ahead).
+    let now = totp::step_of(Utc::now().timestamp());
+    let step = user.totp_last_step.map_or(now, |last| now.max(last + 1));
     Ok(user
-        .and_then(|u| u.totp_secret)
+        .totp_secret
         .and_then(|s| totp::base32_decode(&s))
-        .map(|s| totp::format_code(totp::code_at(&s, totp::step_of(Utc::now().timestamp())))))
+        .filter(|_| step <= now + 1)
+        .map(|s| totp::format_code(totp::code_at(&s, step))))
 }
 
 #[derive(Debug, Deserialize)]
@@ -1412,6 +1426,7 @@ async fn enroll(
         RecoveryView {
             layout: layout(&state, &visitor, "Uw herstelcodes", ""),
             codes,
+            renewed: false,
         },
         StatusCode::OK,
     )?;
@@ -1445,7 +1460,14 @@ async fn account(
     let schools = store::user_locations(&state.db, user.id)
         .await?
         .into_iter()
-        .map(|l| format!("{} ({}, {})", l.name, l.code, l.place))
+        .map(|l| {
+            format!(
+                "{} ({}, {})",
+                l.name,
+                l.code,
+                crate::map::title_case(&l.place)
+            )
+        })
         .collect();
     let sessions = store::sessions_of(&state.db, user.id)
         .await?
@@ -1635,6 +1657,7 @@ async fn new_recovery_codes(
         RecoveryView {
             layout: layout(&state, &visitor, "Uw herstelcodes", ""),
             codes,
+            renewed: true,
         },
         StatusCode::OK,
     )

@@ -140,6 +140,8 @@ async fn users(
         (!search.is_empty()).then_some(search.as_str()),
     )
     .await?;
+    let event = visitor.event("search", "gebruiker", "-", Outcome::Success, "");
+    audit::append(&state.db, &event).await?;
     let lines = rows
         .into_iter()
         .map(|u| UserLine {
@@ -515,7 +517,7 @@ async fn existing_user_view(
             (
                 when(e.occurred_at),
                 action_label(&e.action).to_owned(),
-                e.outcome,
+                outcome_label(&e.outcome).to_owned(),
             )
         })
         .collect();
@@ -529,6 +531,9 @@ async fn user_form(
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
     let user = tenant_user(&state, &visitor, &id).await?;
+    let object = user.id.to_string();
+    let event = visitor.event("read", "gebruiker", &object, Outcome::Success, "");
+    audit::append(&state.db, &event).await?;
     let form = UserForm {
         email: user.email.clone(),
         naam: user.name.clone(),
@@ -744,6 +749,36 @@ async fn reset_totp(
 // ---------------------------------------------------------------------------------------------
 // Audit trail viewer
 
+/// The actions the viewer's filter offers.
+const ACTIONS: &[&str] = &[
+    "login",
+    "login_first_factor",
+    "login_link",
+    "logout",
+    "logout_session",
+    "logout_everywhere",
+    "invite",
+    "invitation_accept",
+    "password_reset_request",
+    "password_reset",
+    "password_change",
+    "sign_in_link_request",
+    "totp_enroll",
+    "totp_reset",
+    "recovery_codes_renew",
+    "disable",
+    "enable",
+    "create",
+    "update",
+    "delete",
+    "read",
+    "search",
+    "export",
+    "access",
+    "check",
+    "import",
+];
+
 /// A readable name for an audit action.
 pub fn action_label(action: &str) -> &str {
     match action {
@@ -795,8 +830,8 @@ struct AuditLine {
 struct AuditView {
     layout: AppLayout,
     errors: Vec<(String, String)>,
-    actor: Field,
-    action: Field,
+    actors: Vec<(String, String, bool)>,
+    actions: Vec<(&'static str, &'static str, bool)>,
     object_type: Field,
     object_id: Field,
     pupil: Field,
@@ -903,8 +938,45 @@ async fn audit_view(
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect(),
     };
-    let (filter, [actor, action, object_type, object_id, pupil, from, until]) = audit_filter(&q);
-    let rows = audit::search(&state.db, state.tenant_id, &filter, AUDIT_PAGE).await?;
+    let (
+        mut filter,
+        [
+            actor,
+            _action,
+            object_type,
+            object_id,
+            pupil,
+            from,
+            mut until,
+        ],
+    ) = audit_filter(&q);
+    if let (Some(f), Some(u)) = (filter.from, filter.until)
+        && f >= u
+    {
+        until.error =
+            Some("De einddatum ligt vóór de begindatum. Kies een latere einddatum.".to_owned());
+        filter.until = None;
+    }
+    let errors = summary(&[
+        ("gebruiker", &actor),
+        ("leerling", &pupil),
+        ("van", &from),
+        ("tot", &until),
+    ]);
+    // With a filter that could not be read nothing is searched: a full list would look filtered.
+    let rows = if errors.is_empty() {
+        audit::search(&state.db, state.tenant_id, &filter, AUDIT_PAGE).await?
+    } else {
+        Vec::new()
+    };
+    let people = store::users(&state.db, state.tenant_id, None, None, None).await?;
+    let name_of = |id: i64| {
+        people
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| format!("{} ({id})", u.name))
+            .unwrap_or_else(|| id.to_string())
+    };
     // Reading the audit trail is itself recorded.
     let event = visitor.event("search", "audit", "-", Outcome::Success, "");
     audit::append(&state.db, &event).await?;
@@ -924,22 +996,13 @@ async fn audit_view(
         }
         format!("/beheer/audit.csv?{}", s.finish())
     };
-    let errors = summary(&[
-        ("gebruiker", &actor),
-        ("leerling", &pupil),
-        ("van", &from),
-        ("tot", &until),
-    ]);
     let outcome = filter.outcome.clone().unwrap_or_default();
     let lines = rows
         .into_iter()
         .map(|e| AuditLine {
             id: e.id,
             at: when(e.occurred_at),
-            actor: e
-                .actor_id
-                .map(|a| a.to_string())
-                .unwrap_or_else(|| "-".to_owned()),
+            actor: e.actor_id.map(name_of).unwrap_or_else(|| "-".to_owned()),
             role: e.actor_role,
             action: action_label(&e.action).to_owned(),
             object: format!("{} {}", e.object_type, e.object_id),
@@ -953,8 +1016,20 @@ async fn audit_view(
         AuditView {
             layout: layout(&state, &visitor, "Logboek", "/beheer/audit"),
             errors,
-            actor,
-            action,
+            actors: people
+                .iter()
+                .map(|u| {
+                    (
+                        u.id.to_string(),
+                        format!("{} ({})", u.name, u.email),
+                        filter.actor_id == Some(u.id),
+                    )
+                })
+                .collect(),
+            actions: ACTIONS
+                .iter()
+                .map(|a| (*a, action_label(a), filter.action.as_deref() == Some(*a)))
+                .collect(),
             object_type,
             object_id,
             pupil,

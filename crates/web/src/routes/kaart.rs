@@ -496,10 +496,12 @@ pub struct ProfileView {
     pub set_by: &'static str,
     /// Where the information comes from.
     pub source_url: Option<String>,
-    /// Last checked, in long form.
+    /// Last updated (saved by the school, or set by the SWV), in long form.
     pub verified: Option<String>,
-    /// Older than 12 months (or never checked).
+    /// Older than 12 months (or never updated).
     pub stale: bool,
+    /// When SWV staff checked it, in long form.
+    pub checked: Option<String>,
 }
 
 /// The detail page.
@@ -709,6 +711,7 @@ async fn detail(
             stale: p
                 .last_verified_on
                 .is_none_or(|d| (today - d).num_days() > 365),
+            checked: p.checked_on.map(|d| long_date(ui_texts, d)),
         }),
         voorzieningen: index
             .voorzieningen_at(&code)

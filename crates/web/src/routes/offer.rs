@@ -338,7 +338,7 @@ async fn profile_form(
 }
 
 /// Reads a whole number field: empty is `None`; anything else must be 0 or more.
-fn count_field(raw: &str, field: &mut Field) -> Option<i64> {
+fn count_field(raw: &str, field: &mut Field, label: &str) -> Option<i64> {
     let t = raw.trim();
     if t.is_empty() {
         return None;
@@ -346,8 +346,9 @@ fn count_field(raw: &str, field: &mut Field) -> Option<i64> {
     match t.parse::<i64>() {
         Ok(n) if (0..=100_000).contains(&n) => Some(n),
         _ => {
-            field.error =
-                Some("Vul een heel getal in (0 of meer), of laat het veld leeg.".to_owned());
+            field.error = Some(format!(
+                "Vul bij {label} een heel getal in (0 of meer), of laat het veld leeg."
+            ));
             None
         }
     }
@@ -375,8 +376,8 @@ async fn save_profile(
     let mut capacity = Field::of(form.plaatsen.trim());
     let mut waiting = Field::of(form.wachtlijst.trim());
     let mut contact = Field::of(form.contact.trim());
-    let places = count_field(&form.plaatsen, &mut capacity);
-    let waiting_n = count_field(&form.wachtlijst, &mut waiting);
+    let places = count_field(&form.plaatsen, &mut capacity, "aantal plaatsen");
+    let waiting_n = count_field(&form.wachtlijst, &mut waiting, "wachtlijst");
     let mut themes_error = None;
     if chosen.is_empty() {
         themes_error = Some("Kies minstens één soort ondersteuning.".to_owned());
@@ -501,6 +502,7 @@ struct ProfileLine {
 struct ProfilesView {
     layout: AppLayout,
     lines: Vec<ProfileLine>,
+    total: usize,
     filled: usize,
     stale_count: usize,
     filter: String,
@@ -540,6 +542,7 @@ async fn profiles(
             checked: date(p.and_then(|p| p.checked_on)),
         });
     }
+    let total = lines.len();
     let filled = lines.iter().filter(|l| l.filled_in).count();
     let stale_count = lines.iter().filter(|l| l.stale).count();
     match q.toon.as_str() {
@@ -561,6 +564,7 @@ async fn profiles(
         ProfilesView {
             layout: l,
             lines,
+            total,
             filled,
             stale_count,
             filter: q.toon,
@@ -788,8 +792,8 @@ async fn add_voorziening(
     let mut capacity = Field::of(form.plaatsen.trim());
     let mut waiting = Field::of(form.wachtlijst.trim());
     let mut contact = Field::of(form.contact.trim());
-    let places = count_field(&form.plaatsen, &mut capacity);
-    let waiting_n = count_field(&form.wachtlijst, &mut waiting);
+    let places = count_field(&form.plaatsen, &mut capacity, "aantal plaatsen");
+    let waiting_n = count_field(&form.wachtlijst, &mut waiting, "wachtlijst");
     let slug = slugify(&name.value);
     if name.value.is_empty() || slug.is_empty() {
         name.error = Some("Vul de naam van de voorziening in.".to_owned());
@@ -805,7 +809,7 @@ async fn add_voorziening(
         .await?
         .is_none()
     {
-        location.error = Some("Deze vestigingscode kennen we niet. Zoek de school op de kaart; de code staat op de pagina van de school.".to_owned());
+        location.error = Some("Deze vestigingscode is niet bekend. Zoek de school op de kaart: de code staat op de pagina van de school.".to_owned());
     }
     if description.value.chars().count() > 2000 {
         description.error = Some("Maak de omschrijving korter: hooguit 2000 tekens.".to_owned());
@@ -881,7 +885,7 @@ async fn add_voorziening(
                         "Er is al een voorziening met deze naam. Kies een andere naam.".to_owned(),
                     )
                 }
-                _ => location.error = Some("Deze vestigingscode kennen we niet.".to_owned()),
+                _ => location.error = Some("Deze vestigingscode is niet bekend.".to_owned()),
             }
             let view = voorzieningen_view(
                 &state,
