@@ -35,10 +35,10 @@ export async function axeViolations(page) {
 }
 
 // One server and one browser per test file, started before its tests and stopped after.
-export function useSite() {
+export function useSite(serverArgs = []) {
   const site = {};
   before(async () => {
-    site.server = await startServer();
+    site.server = await startServer(serverArgs);
     site.browser = await launchBrowser();
   });
   after(async () => {
