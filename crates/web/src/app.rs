@@ -177,3 +177,36 @@ impl Routes {
         self.router
     }
 }
+
+/// The field a destructive action's form must carry checked ("Ja, ik weet het zeker"), so that a
+/// slip of the mouse does not block an account or remove a voorziening. Works without JavaScript.
+pub const CONFIRM_FIELD: &str = "zeker";
+
+/// Whether a form body has the confirmation checked.
+pub fn confirmed(body: &str) -> bool {
+    form_urlencoded::parse(body.as_bytes()).any(|(k, v)| k == CONFIRM_FIELD && v == "ja")
+}
+
+/// A page that asks to confirm a destructive action (the box was not checked).
+pub fn not_confirmed(
+    state: &AppState,
+    visitor: &Visitor,
+    back: String,
+) -> crate::error::AppResult<axum::response::Response> {
+    let view = crate::routes::account::MessageView {
+        layout: layout(state, visitor, "Niet uitgevoerd", ""),
+        heading: "Er is niets veranderd".to_owned(),
+        paragraphs: vec![
+            "Zet een vinkje bij \"Ja, ik weet het zeker\" en klik dan nog een keer op de knop."
+                .to_owned(),
+        ],
+        link: Some((back, "Terug".to_owned())),
+    };
+    use askama::Template;
+    use axum::response::IntoResponse;
+    Ok((
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        axum::response::Html(view.render()?),
+    )
+        .into_response())
+}

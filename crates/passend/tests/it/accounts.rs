@@ -419,6 +419,25 @@ async fn invitation_password_second_factor_sign_in_and_out() {
     assert_eq!(c.get("/account").await.guard, "sign-in");
     assert_eq!(d.get("/account").await.status, 200);
 
+    // New recovery codes need the password again; they replace the old ones.
+    d.get("/account").await;
+    assert_eq!(
+        d.post("/account/herstelcodes", &[("huidig", "fout")])
+            .await
+            .status,
+        422
+    );
+    let renewed = d
+        .post(
+            "/account/herstelcodes",
+            &[("huidig", "paard batterij nietje")],
+        )
+        .await;
+    assert!(
+        renewed
+            .body
+            .contains("Uw eerdere herstelcodes werken niet meer")
+    );
     // Every step is in the audit trail, and the chain holds.
     let events = passend_store::audit::recent(&app.server().db, 200)
         .await
@@ -607,16 +626,22 @@ async fn forms_need_the_token_and_disabling_ends_sessions() {
     let token = a.csrf.clone();
     a.csrf = String::new();
     assert_eq!(
-        a.post(&format!("/beheer/gebruikers/{staff}/blokkeren"), &[])
-            .await
-            .status,
+        a.post(
+            &format!("/beheer/gebruikers/{staff}/blokkeren"),
+            &[("zeker", "ja")]
+        )
+        .await
+        .status,
         403
     );
     a.csrf = "0".repeat(64);
     assert_eq!(
-        a.post(&format!("/beheer/gebruikers/{staff}/blokkeren"), &[])
-            .await
-            .status,
+        a.post(
+            &format!("/beheer/gebruikers/{staff}/blokkeren"),
+            &[("zeker", "ja")]
+        )
+        .await
+        .status,
         403
     );
     a.csrf = token;
@@ -631,9 +656,18 @@ async fn forms_need_the_token_and_disabling_ends_sessions() {
         .unwrap();
     assert_eq!(cross.status(), 403);
     assert_eq!(t.get("/account").await.status, 200);
+    // Without "Ja, ik weet het zeker" nothing happens.
+    let unconfirmed = a
+        .post(&format!("/beheer/gebruikers/{staff}/blokkeren"), &[])
+        .await;
+    assert_eq!(unconfirmed.status, 422);
+    assert_eq!(t.get("/account").await.status, 200);
     // With the token: blocked, and the blocked user's session ends at once.
     let blocked = a
-        .post(&format!("/beheer/gebruikers/{staff}/blokkeren"), &[])
+        .post(
+            &format!("/beheer/gebruikers/{staff}/blokkeren"),
+            &[("zeker", "ja")],
+        )
         .await;
     assert_eq!(blocked.status, 303);
     assert_eq!(t.get("/account").await.guard, "sign-in");
@@ -641,9 +675,12 @@ async fn forms_need_the_token_and_disabling_ends_sessions() {
     assert!(detail.body.contains("geblokkeerd"));
     // A beheerder cannot block themself.
     assert_eq!(
-        a.post(&format!("/beheer/gebruikers/{admin}/blokkeren"), &[])
-            .await
-            .status,
+        a.post(
+            &format!("/beheer/gebruikers/{admin}/blokkeren"),
+            &[("zeker", "ja")]
+        )
+        .await
+        .status,
         409
     );
     // The audit viewer shows it, behind the beheerder's full session.
@@ -1556,9 +1593,12 @@ async fn schools_keep_their_profile_and_the_swv_checks_it_and_manages_voorzienin
     assert!(public.contains("Taalklas"));
     t.get("/swv/voorzieningen").await;
     assert_eq!(
-        t.post("/swv/voorzieningen/taalklas/verwijderen", &[])
-            .await
-            .status,
+        t.post(
+            "/swv/voorzieningen/taalklas/verwijderen",
+            &[("zeker", "ja")]
+        )
+        .await
+        .status,
         303
     );
     let (_, public) = app.text(&format!("/kaart/{}", own.code)).await;

@@ -266,6 +266,33 @@ fn mail_text(site: &str, lines: &[&str]) -> String {
 }
 
 /// Writes a single-use link for a user with its mail (no pupil data, a neutral text).
+/// Looks the address up and writes the link and its mail after the answer has gone out, so the
+/// time the answer takes does not tell whether the address has an account. Sign-in links are for
+/// parents only; resets for active accounts.
+fn send_link_later(state: AppState, visitor: Visitor, email: String, purpose: TokenPurpose) {
+    tokio::spawn(async move {
+        let result = async {
+            let Some(user) = store::user_by_email(&state.db, state.tenant_id, &email).await? else {
+                return Ok(());
+            };
+            let wanted = match purpose {
+                TokenPurpose::SignInLink => {
+                    user.role() == Some(Role::Ouder) && user.status != "disabled"
+                }
+                _ => user.status == "active",
+            };
+            if wanted && (state.auth.demo || !user.email.ends_with(crate::DEMO_DOMAIN)) {
+                send_link(&state, &visitor, &user, purpose).await?;
+            }
+            Ok::<(), AppError>(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, purpose = purpose.code(), "could not write a link mail");
+        }
+    });
+}
+
 async fn send_link(
     state: &AppState,
     visitor: &Visitor,
@@ -893,12 +920,12 @@ async fn link_request(
     if let Some(wait) = mail_throttled(&state, &visitor, &email).await? {
         return too_many(&state, &visitor, wait, true);
     }
-    if let Some(user) = store::user_by_email(&state.db, state.tenant_id, &email).await?
-        && user.role() == Some(Role::Ouder)
-        && user.status != "disabled"
-    {
-        send_link(&state, &visitor, &user, TokenPurpose::SignInLink).await?;
-    }
+    send_link_later(
+        state.clone(),
+        visitor.clone(),
+        email,
+        TokenPurpose::SignInLink,
+    );
     sent_view(&state, &visitor, "een link om in te loggen")
 }
 
@@ -1210,11 +1237,12 @@ async fn forgot(
     if let Some(wait) = mail_throttled(&state, &visitor, &email).await? {
         return too_many(&state, &visitor, wait, true);
     }
-    if let Some(user) = store::user_by_email(&state.db, state.tenant_id, &email).await?
-        && user.status == "active"
-    {
-        send_link(&state, &visitor, &user, TokenPurpose::PasswordReset).await?;
-    }
+    send_link_later(
+        state.clone(),
+        visitor.clone(),
+        email,
+        TokenPurpose::PasswordReset,
+    );
     sent_view(
         &state,
         &visitor,
@@ -1631,6 +1659,7 @@ async fn change_password(
 async fn new_recovery_codes(
     State(state): State<AppState>,
     visitor: Visitor,
+    Form(form): Form<NewPasswordForm>,
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?;
     let user = store::user(&state.db, state.tenant_id, p.user_id)
@@ -1638,6 +1667,38 @@ async fn new_recovery_codes(
         .ok_or(AppError::NotFound)?;
     if user.totp_secret.is_none() {
         return Ok(Redirect::to("/account/tweestapsverificatie").into_response());
+    }
+    // New codes replace the old ones: ask for the password again first (ASVS re-authentication).
+    let account = account_key(state.tenant_id, &user.email);
+    let address = address_key(&visitor);
+    if let Some(wait) = throttled(&state, &account, &address).await? {
+        return too_many(&state, &visitor, wait, false);
+    }
+    if !state
+        .auth
+        .passwords
+        .verify(user.password_hash.as_deref(), &form.huidig)
+        .await?
+    {
+        record_failure(
+            &state,
+            &visitor,
+            &[&account, &address],
+            Some(&user),
+            "recovery_codes",
+        )
+        .await?;
+        return page(
+            MessageView {
+                layout: layout(&state, &visitor, "Geen nieuwe herstelcodes", ""),
+                heading: "Geen nieuwe herstelcodes gemaakt".to_owned(),
+                paragraphs: vec![
+                    "Het wachtwoord klopt niet. Uw herstelcodes zijn niet veranderd.".to_owned(),
+                ],
+                link: Some(("/account".to_owned(), "Terug naar mijn account".to_owned())),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let codes = new_codes()?;
     let hashes: Vec<String> = codes

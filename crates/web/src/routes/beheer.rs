@@ -31,11 +31,11 @@ pub fn router() -> Routes {
         .post("/beheer/gebruikers/nieuw", new_user)
         .get("/beheer/gebruikers/{id}", user_form)
         .post("/beheer/gebruikers/{id}", update_user)
-        .post("/beheer/gebruikers/{id}/blokkeren", |s, v, p| {
-            set_disabled(s, v, p, true)
+        .post("/beheer/gebruikers/{id}/blokkeren", |s, v, p, b| {
+            set_disabled(s, v, p, b, true)
         })
-        .post("/beheer/gebruikers/{id}/deblokkeren", |s, v, p| {
-            set_disabled(s, v, p, false)
+        .post("/beheer/gebruikers/{id}/deblokkeren", |s, v, p, b| {
+            set_disabled(s, v, p, b, false)
         })
         .post("/beheer/gebruikers/{id}/uitnodigen", reinvite)
         .post("/beheer/gebruikers/{id}/tweestaps-herstellen", reset_totp)
@@ -640,9 +640,17 @@ async fn set_disabled(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
+    body: String,
     disabled: bool,
 ) -> AppResult<Response> {
     let user = tenant_user(&state, &visitor, &id).await?;
+    if disabled && !crate::app::confirmed(&body) {
+        return crate::app::not_confirmed(
+            &state,
+            &visitor,
+            format!("/beheer/gebruikers/{}", user.id),
+        );
+    }
     if disabled && visitor.signed_in()?.user_id == user.id {
         let view = MessageView {
             layout: layout(&state, &visitor, "Niet mogelijk", ""),
@@ -726,8 +734,16 @@ async fn reset_totp(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
+    body: String,
 ) -> AppResult<Response> {
     let user = tenant_user(&state, &visitor, &id).await?;
+    if !crate::app::confirmed(&body) {
+        return crate::app::not_confirmed(
+            &state,
+            &visitor,
+            format!("/beheer/gebruikers/{}", user.id),
+        );
+    }
     if visitor.signed_in()?.user_id == user.id {
         let view = MessageView {
             layout: layout(&state, &visitor, "Niet mogelijk", ""),

@@ -904,7 +904,28 @@ async fn remove_voorziening(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(slug): Path<String>,
+    body: String,
 ) -> AppResult<Response> {
+    // The object first (another samenwerkingsverband's voorziening is "not found"), then the
+    // confirmation.
+    let ours = locations::voorzieningen(&state.db, state.tenant_id)
+        .await?
+        .iter()
+        .any(|v| v.slug == slug);
+    if !ours {
+        let event = visitor.event(
+            "delete",
+            "voorziening",
+            &slug,
+            Outcome::Denied,
+            "not in tenant",
+        );
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    }
+    if !crate::app::confirmed(&body) {
+        return crate::app::not_confirmed(&state, &visitor, "/swv/voorzieningen".to_owned());
+    }
     let event = visitor.event("delete", "voorziening", &slug, Outcome::Success, "");
     if !locations::remove_voorziening(&state.db, state.tenant_id, &slug, Some(&event)).await? {
         return Err(AppError::NotFound);
