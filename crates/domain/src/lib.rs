@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod support;
 pub mod text;
 pub mod time;
+pub mod tlv;
 pub mod totp;
 
 pub use lang::Lang;
