@@ -976,12 +976,14 @@ pub struct SessionRow {
     pub user_agent: String,
     /// Network address.
     pub origin: String,
+    /// Stage code (`full` when signing in was finished).
+    pub stage: String,
 }
 
 /// The sessions of a user, newest first.
 pub async fn sessions_of(db: &Db, user_id: i64) -> StoreResult<Vec<SessionRow>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, SessionRow>(
-        "SELECT id_hash, public_id, created_at, last_seen_at, user_agent, origin FROM sessions
+        "SELECT id_hash, public_id, created_at, last_seen_at, user_agent, origin, stage FROM sessions
          WHERE user_id = $1 ORDER BY created_at DESC",
     )
     .bind(user_id)

@@ -656,6 +656,23 @@ pub enum VoorzieningError {
     Store(#[from] crate::StoreError),
 }
 
+/// The row id of the voorziening's host location inside a transaction, or an early
+/// `UnknownLocation` from the enclosing function.
+macro_rules! host_location_tx {
+    ($tx:expr, $v:expr) => {{
+        let location: Option<i64> = sqlx::query_scalar("SELECT id FROM locations WHERE code = $1")
+            .bind($v.location_code)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        let Some(location_id) = location else {
+            return Ok(Err(VoorzieningError::UnknownLocation(
+                $v.location_code.to_owned(),
+            )));
+        };
+        location_id
+    }};
+}
+
 /// Adds a voorziening at a location.
 pub async fn add_voorziening(
     db: &Db,
@@ -666,13 +683,7 @@ pub async fn add_voorziening(
     let result: StoreResult<Result<i64, VoorzieningError>> = async {
         Ok(on_db!(db, pool => {
             let mut tx = pool.begin_write().await?;
-            let location: Option<i64> = sqlx::query_scalar("SELECT id FROM locations WHERE code = $1")
-                .bind(v.location_code)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some(location_id) = location else {
-                return Ok(Err(VoorzieningError::UnknownLocation(v.location_code.to_owned())));
-            };
+            let location_id = host_location_tx!(tx, v);
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM voorzieningen WHERE tenant_id = $1 AND slug = $2")
                 .bind(v.tenant_id)
                 .bind(v.slug)
@@ -706,6 +717,51 @@ pub async fn add_voorziening(
             sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
         tx.commit().await?;
             Ok(id)
+        }))
+    }
+    .await;
+    result?
+}
+
+/// Changes a voorziening of a tenant (its slug, and so its address on the map, stays). Returns
+/// `Ok(false)` when the tenant has no voorziening with this slug.
+pub async fn update_voorziening(
+    db: &Db,
+    v: &NewVoorziening<'_>,
+    event: &crate::audit::Event<'_>,
+) -> Result<bool, VoorzieningError> {
+    let now = Utc::now();
+    let result: StoreResult<Result<bool, VoorzieningError>> = async {
+        Ok(on_db!(db, pool => {
+            let mut tx = pool.begin_write().await?;
+            let location_id = host_location_tx!(tx, v);
+            let n = sqlx::query(
+                "UPDATE voorzieningen SET location_id = $1, name = $2, kind = $3, description = $4, themes = $5,
+                   admission = $6, capacity = $7, waiting_list = $8, contact = $9, last_verified_on = $10, updated_at = $11
+                 WHERE tenant_id = $12 AND slug = $13",
+            )
+            .bind(location_id)
+            .bind(v.name)
+            .bind(v.kind)
+            .bind(v.description)
+            .bind(v.themes)
+            .bind(v.admission)
+            .bind(v.capacity)
+            .bind(v.waiting_list)
+            .bind(v.contact)
+            .bind(v.last_verified_on)
+            .bind(now)
+            .bind(v.tenant_id)
+            .bind(v.slug)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                crate::append_in_tx!(tx, event);
+                sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+            Ok(n == 1)
         }))
     }
     .await;

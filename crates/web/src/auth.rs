@@ -358,10 +358,11 @@ async fn guard_inner(
     let early = match decision {
         Decision::Allow => None,
         Decision::SignIn => {
+            let expired = if stale_cookie { "&verlopen=1" } else { "" };
             let target = if method == Method::GET {
-                format!("/inloggen?terug={}", encode(&back))
+                format!("/inloggen?terug={}{expired}", encode(&back))
             } else {
-                "/inloggen".to_owned()
+                format!("/inloggen?{}", expired.trim_start_matches('&'))
             };
             Some((GUARD_SIGN_IN, Redirect::to(&target).into_response()))
         }

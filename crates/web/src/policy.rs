@@ -135,6 +135,12 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/swv/voorzieningen", Access::Roles(SWV_STAFF)),
     ("POST", "/swv/voorzieningen", Access::Roles(SWV_STAFF)),
+    ("GET", "/swv/voorzieningen/{slug}", Access::Roles(SWV_STAFF)),
+    (
+        "POST",
+        "/swv/voorzieningen/{slug}",
+        Access::Roles(SWV_STAFF),
+    ),
     (
         "POST",
         "/swv/voorzieningen/{slug}/verwijderen",

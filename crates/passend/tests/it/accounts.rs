@@ -112,6 +112,12 @@ impl Browser {
         self.read(r).await
     }
 
+    /// Posts a form whose values are owned strings.
+    pub async fn post_pairs(&mut self, path: &str, fields: &[(&str, String)]) -> Page {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post(path, &refs).await
+    }
+
     /// Posts a form with the current anti-CSRF token, as a browser on this site does.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let mut form: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
@@ -364,7 +370,20 @@ async fn invitation_password_second_factor_sign_in_and_out() {
     assert_eq!(out.location, "/inloggen?uitgelogd=1");
     assert!(b.session().is_none(), "the cookie is removed");
     let mut replay = Browser::with_session(&app, &old);
-    assert_eq!(replay.get("/account").await.guard, "sign-in");
+    let refused = replay.get("/account").await;
+    assert_eq!(refused.guard, "sign-in");
+    assert!(
+        refused.location.ends_with("&verlopen=1"),
+        "{}",
+        refused.location
+    );
+    assert!(
+        replay
+            .get(&refused.location)
+            .await
+            .body
+            .contains("Uw sessie is verlopen")
+    );
 
     // Sign in again: password, then a recovery code (the TOTP code of this step is used up).
     let mut c = Browser::new(&app);
@@ -811,6 +830,18 @@ const ROUTES: &[(&str, &str, Need, Obj)] = &[
     ),
     ("GET", "/swv/voorzieningen", Need::Only(SWV), Obj::None),
     ("POST", "/swv/voorzieningen", Need::Only(SWV), Obj::None),
+    (
+        "GET",
+        "/swv/voorzieningen/{slug}",
+        Need::Only(SWV),
+        Obj::Voorziening,
+    ),
+    (
+        "POST",
+        "/swv/voorzieningen/{slug}",
+        Need::Only(SWV),
+        Obj::Voorziening,
+    ),
     (
         "POST",
         "/swv/voorzieningen/{slug}/verwijderen",
@@ -1542,20 +1573,22 @@ async fn schools_keep_their_profile_and_the_swv_checks_it_and_manages_voorzienin
     let history = s.get(&form).await;
     assert!(history.body.contains("Test Persoon"), "{}", history.body);
 
-    // Voorzieningen: bad input kept, then added, shown on the map, removed.
+    // Voorzieningen: bad input kept, then added, shown on the map, changed, removed.
+    let fields =
+        |name: &'static str, code: &str, places: &'static str| -> Vec<(&'static str, String)> {
+            vec![
+                ("naam", name.to_owned()),
+                ("locatie", code.to_owned()),
+                ("soort", "arrangement".to_owned()),
+                ("toelating", "tlv".to_owned()),
+                ("thema", "nt2".to_owned()),
+                ("plaatsen", places.to_owned()),
+                ("contact", "swv".to_owned()),
+            ]
+        };
     t.get("/swv/voorzieningen").await;
     let bad = t
-        .post(
-            "/swv/voorzieningen",
-            &[
-                ("naam", "Taalklas"),
-                ("locatie", "99XX99"),
-                ("soort", "arrangement"),
-                ("toelating", "tlv"),
-                ("thema", "nt2"),
-                ("contact", "swv"),
-            ],
-        )
+        .post_pairs("/swv/voorzieningen", &fields("Taalklas", "99XX99", ""))
         .await;
     assert_eq!(bad.status, 422);
     assert!(
@@ -1563,34 +1596,34 @@ async fn schools_keep_their_profile_and_the_swv_checks_it_and_manages_voorzienin
             && bad.body.contains("value=\"Taalklas\"")
     );
     let added = t
-        .post(
-            "/swv/voorzieningen",
-            &[
-                ("naam", "Taalklas"),
-                ("locatie", &own.code),
-                ("soort", "arrangement"),
-                ("toelating", "tlv"),
-                ("thema", "nt2"),
-                ("contact", "swv"),
-            ],
-        )
+        .post_pairs("/swv/voorzieningen", &fields("Taalklas", &own.code, ""))
         .await;
-    assert_eq!(
-        added.location,
-        "/swv/voorzieningen?gedaan=toegevoegd",
-        "{} {}",
-        added.status,
-        added
-            .body
-            .split("passend-error-summary")
-            .nth(1)
-            .unwrap_or_default()
-            .chars()
-            .take(600)
-            .collect::<String>()
-    );
+    assert_eq!(added.location, "/swv/voorzieningen?gedaan=toegevoegd");
     let (_, public) = app.text(&format!("/kaart/{}", own.code)).await;
     assert!(public.contains("Taalklas"));
+    // Changed: a bad value is kept at its field; then saved under the same address.
+    let edit = t.get("/swv/voorzieningen/taalklas").await;
+    assert!(edit.body.contains("value=\"Taalklas\"") && edit.body.contains("Wijzigingen opslaan"));
+    let bad = t
+        .post_pairs(
+            "/swv/voorzieningen/taalklas",
+            &fields("Taalklas Haven", &own.code, "veel"),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("value=\"Taalklas Haven\"")
+            && bad.body.contains("Vul bij aantal plaatsen")
+    );
+    let changed = t
+        .post_pairs(
+            "/swv/voorzieningen/taalklas",
+            &fields("Taalklas Haven", &own.code, "12"),
+        )
+        .await;
+    assert_eq!(changed.location, "/swv/voorzieningen?gedaan=gewijzigd");
+    let (_, public) = app.text(&format!("/kaart/{}", own.code)).await;
+    assert!(public.contains("Taalklas Haven") && public.contains("Plaatsen</dt><dd>12</dd>"));
     t.get("/swv/voorzieningen").await;
     assert_eq!(
         t.post(

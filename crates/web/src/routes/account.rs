@@ -528,6 +528,7 @@ struct RecoveryView {
 struct SessionLine {
     public_id: String,
     current: bool,
+    unfinished: bool,
     started: String,
     last_seen: String,
     user_agent: String,
@@ -562,6 +563,8 @@ struct LoginQuery {
     terug: String,
     #[serde(default)]
     uitgelogd: Option<String>,
+    #[serde(default)]
+    verlopen: Option<String>,
 }
 
 async fn login_form(
@@ -572,6 +575,10 @@ async fn login_form(
     let mut l = layout(&state, &visitor, "Inloggen", "/inloggen");
     if q.uitgelogd.is_some() {
         l.notice = Some("U bent uitgelogd.".to_owned());
+    } else if q.verlopen.is_some() {
+        l.notice = Some(
+            "Uw sessie is verlopen of beëindigd. Log opnieuw in om verder te gaan.".to_owned(),
+        );
     }
     page(
         LoginView {
@@ -1502,6 +1509,7 @@ async fn account(
         .into_iter()
         .map(|s| SessionLine {
             current: s.id_hash == p.session_hash,
+            unfinished: s.stage != "full",
             public_id: s.public_id,
             started: when(s.created_at),
             last_seen: when(s.last_seen_at),

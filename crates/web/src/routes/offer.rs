@@ -34,7 +34,13 @@ pub fn router() -> Routes {
         .get("/swv/profielen", profiles)
         .post("/swv/profielen/{code}/gecontroleerd", mark_checked)
         .get("/swv/voorzieningen", voorzieningen)
-        .post("/swv/voorzieningen", add_voorziening)
+        .post("/swv/voorzieningen", |s, v, b| {
+            save_voorziening(s, v, None, b)
+        })
+        .get("/swv/voorzieningen/{slug}", edit_voorziening_form)
+        .post("/swv/voorzieningen/{slug}", |s, v, p: Path<String>, b| {
+            save_voorziening(s, v, Some(p.0), b)
+        })
         .post("/swv/voorzieningen/{slug}/verwijderen", remove_voorziening)
 }
 
@@ -625,6 +631,8 @@ struct VoorzieningenView {
     layout: AppLayout,
     errors: Vec<(String, String)>,
     lines: Vec<VoorzieningLine>,
+    /// The slug being changed; `None` when adding.
+    editing: Option<String>,
     name: Field,
     location: Field,
     kinds: Vec<Check>,
@@ -727,6 +735,7 @@ async fn voorzieningen_view(
         layout: layout(state, visitor, "Voorzieningen", "/swv/voorzieningen"),
         errors,
         lines,
+        editing: None,
         name,
         location,
         kinds: [
@@ -775,16 +784,86 @@ async fn voorzieningen(
     view.layout.notice = match q.gedaan.as_str() {
         "toegevoegd" => Some("De voorziening is toegevoegd en staat op de kaart.".to_owned()),
         "verwijderd" => Some("De voorziening is verwijderd van de kaart.".to_owned()),
+        "gewijzigd" => Some("De wijzigingen staan op de kaart.".to_owned()),
         _ => None,
     };
     Ok(Html(view.render()?).into_response())
 }
 
-async fn add_voorziening(
+/// The tenant's voorziening with this slug; another tenant's or an unknown one is "not found"
+/// and the refusal recorded.
+async fn own_voorziening(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+    action: &str,
+) -> AppResult<locations::Voorziening> {
+    let found = locations::voorzieningen(&state.db, state.tenant_id)
+        .await?
+        .into_iter()
+        .find(|v| v.slug == slug);
+    match found {
+        Some(v) => Ok(v),
+        None => {
+            let event = visitor.event(
+                action,
+                "voorziening",
+                slug,
+                Outcome::Denied,
+                "not in tenant",
+            );
+            passend_store::audit::append(&state.db, &event).await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+async fn edit_voorziening_form(
     State(state): State<AppState>,
     visitor: Visitor,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let v = own_voorziening(&state, &visitor, &slug, "read").await?;
+    let form = VoorzieningForm {
+        naam: v.name.clone(),
+        locatie: v.location_code.clone(),
+        soort: v.kind.clone(),
+        toelating: v.admission.clone(),
+        omschrijving: v.description.clone(),
+        plaatsen: v.capacity.map(|n| n.to_string()).unwrap_or_default(),
+        wachtlijst: v.waiting_list.map(|n| n.to_string()).unwrap_or_default(),
+        contact: v.contact.clone(),
+        themas: v
+            .themes
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    let fields = [
+        Field::of(form.naam.clone()),
+        Field::of(form.locatie.clone()),
+        Field::of(form.omschrijving.clone()),
+        Field::of(form.plaatsen.clone()),
+        Field::of(form.wachtlijst.clone()),
+        Field::of(form.contact.clone()),
+    ];
+    let mut view = voorzieningen_view(&state, &visitor, &form, fields, None).await?;
+    view.editing = Some(v.slug);
+    view.layout.title = format!("Voorziening wijzigen: {}", v.name);
+    Ok(Html(view.render()?).into_response())
+}
+
+/// Adds a voorziening (`editing` is `None`) or changes one; the same checks for both.
+async fn save_voorziening(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    editing: Option<String>,
     body: String,
 ) -> AppResult<Response> {
+    if let Some(slug) = &editing {
+        own_voorziening(&state, &visitor, slug, "update").await?;
+    }
     let form = VoorzieningForm::parse(&body);
     let mut name = Field::of(form.naam.trim());
     let mut location = Field::of(form.locatie.trim().to_ascii_uppercase());
@@ -794,8 +873,8 @@ async fn add_voorziening(
     let mut contact = Field::of(form.contact.trim());
     let places = count_field(&form.plaatsen, &mut capacity, "aantal plaatsen");
     let waiting_n = count_field(&form.wachtlijst, &mut waiting, "wachtlijst");
-    let slug = slugify(&name.value);
-    if name.value.is_empty() || slug.is_empty() {
+    let slug = editing.clone().unwrap_or_else(|| slugify(&name.value));
+    if name.value.is_empty() || slugify(&name.value).is_empty() {
         name.error = Some("Vul de naam van de voorziening in.".to_owned());
     } else if name.value.chars().count() > 120 {
         name.error = Some("Maak de naam korter: hooguit 120 tekens.".to_owned());
@@ -838,7 +917,7 @@ async fn add_voorziening(
     .iter()
     .any(|f| f.has_error());
     if fields_bad || themes_error.is_some() || !kind_ok {
-        let view = voorzieningen_view(
+        let mut view = voorzieningen_view(
             &state,
             &visitor,
             &form,
@@ -846,37 +925,47 @@ async fn add_voorziening(
             themes_error,
         )
         .await?;
+        view.editing = editing;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     }
     let themes = form.themas.join(",");
     let event = visitor.event(
-        "create",
+        if editing.is_some() {
+            "update"
+        } else {
+            "create"
+        },
         "voorziening",
         &slug,
         Outcome::Success,
         &location.value,
     );
-    let added = locations::add_voorziening(
-        &state.db,
-        &NewVoorziening {
-            tenant_id: state.tenant_id,
-            location_code: &location.value,
-            slug: &slug,
-            name: &name.value,
-            kind: &form.soort,
-            description: &description.value,
-            themes: &themes,
-            admission: &form.toelating,
-            capacity: places,
-            waiting_list: waiting_n,
-            contact: &contact.value,
-            last_verified_on: Some(Local::now().date_naive()),
-        },
-        Some(&event),
-    )
-    .await;
-    match added {
-        Ok(_) => Ok(Redirect::to("/swv/voorzieningen?gedaan=toegevoegd").into_response()),
+    let record = NewVoorziening {
+        tenant_id: state.tenant_id,
+        location_code: &location.value,
+        slug: &slug,
+        name: &name.value,
+        kind: &form.soort,
+        description: &description.value,
+        themes: &themes,
+        admission: &form.toelating,
+        capacity: places,
+        waiting_list: waiting_n,
+        contact: &contact.value,
+        last_verified_on: Some(Local::now().date_naive()),
+    };
+    let saved = match &editing {
+        None => locations::add_voorziening(&state.db, &record, Some(&event))
+            .await
+            .map(|_| true),
+        Some(_) => locations::update_voorziening(&state.db, &record, &event).await,
+    };
+    match saved {
+        Ok(false) => Err(AppError::NotFound),
+        Ok(true) if editing.is_some() => {
+            Ok(Redirect::to("/swv/voorzieningen?gedaan=gewijzigd").into_response())
+        }
+        Ok(true) => Ok(Redirect::to("/swv/voorzieningen?gedaan=toegevoegd").into_response()),
         Err(VoorzieningError::Store(e)) => Err(e.into()),
         Err(e) => {
             match e {
@@ -887,7 +976,7 @@ async fn add_voorziening(
                 }
                 _ => location.error = Some("Deze vestigingscode is niet bekend.".to_owned()),
             }
-            let view = voorzieningen_view(
+            let mut view = voorzieningen_view(
                 &state,
                 &visitor,
                 &form,
@@ -895,6 +984,7 @@ async fn add_voorziening(
                 None,
             )
             .await?;
+            view.editing = editing;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response())
         }
     }
@@ -908,21 +998,7 @@ async fn remove_voorziening(
 ) -> AppResult<Response> {
     // The object first (another samenwerkingsverband's voorziening is "not found"), then the
     // confirmation.
-    let ours = locations::voorzieningen(&state.db, state.tenant_id)
-        .await?
-        .iter()
-        .any(|v| v.slug == slug);
-    if !ours {
-        let event = visitor.event(
-            "delete",
-            "voorziening",
-            &slug,
-            Outcome::Denied,
-            "not in tenant",
-        );
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
-    }
+    own_voorziening(&state, &visitor, &slug, "delete").await?;
     if !crate::app::confirmed(&body) {
         return crate::app::not_confirmed(&state, &visitor, "/swv/voorzieningen".to_owned());
     }
