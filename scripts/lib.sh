@@ -51,6 +51,12 @@ ensure_chromium() {
   export CHROMIUM
 }
 
+# poppler-utils: the PDF tests read the letters back with pdftotext, as a search or screen
+# reader would.
+ensure_poppler() {
+  command -v pdftotext >/dev/null || apt_install poppler-utils
+}
+
 # PostgreSQL for the second test run. The admin URL must reach a database where the test
 # user may CREATE DATABASE (default: the local server with trust auth).
 ensure_postgres() {
