@@ -329,20 +329,26 @@ impl TlvPolicy {
         complete_on + Days::new(7 * u64::from(weeks))
     }
 
-    /// The default end of a TLV starting on `start`: the end of the school year (31 July) after
-    /// the policy's number of school years.
+    /// The default end of a TLV starting on `start`: 31 July after the policy's number of school
+    /// years. The school year it starts in counts as the first only when at least half of it is
+    /// left (a start before 1 February); a later start counts from the next school year, so a
+    /// TLV never lasts only a few weeks or months. (The duration is the SWV's policy, domain.md
+    /// §1.5; this is Passend's default.)
     pub fn default_end(&self, kind: RequestKind, start: NaiveDate) -> Option<NaiveDate> {
         let years = match kind {
             RequestKind::TlvSbo => self.sbo_school_years,
             RequestKind::TlvSo(_) | RequestKind::TlvVerlenging => self.so_school_years,
             _ => return None,
         };
-        let first_end_year = if start.month() >= 8 {
+        // The 31 July that ends the school year `start` falls in.
+        let school_year_end = if start.month() >= 8 {
             start.year() + 1
         } else {
             start.year()
         };
-        NaiveDate::from_ymd_opt(first_end_year + i32::from(years) - 1, 7, 31)
+        let counts_as_first = start.month() >= 8 || start.month() == 1;
+        let extra = if counts_as_first { 0 } else { 1 };
+        NaiveDate::from_ymd_opt(school_year_end + i32::from(years) - 1 + extra, 7, 31)
     }
 
     /// The day to remind the school that a TLV ends.
@@ -359,9 +365,59 @@ pub fn dutch_day(t: DateTime<Utc>) -> NaiveDate {
 }
 
 /// The last day for bezwaar against a decision made known on `made_known`: the term starts the
-/// next day and runs 6 weeks (Awb 6:7, 6:8), so it ends on the same weekday 6 weeks later.
+/// next day and runs 6 weeks (Awb 6:7, 6:8), so it ends on the same weekday 6 weeks later; a
+/// last day on a Saturday, Sunday or public holiday moves to the next working day (Algemene
+/// termijnenwet art. 1).
 pub fn bezwaar_deadline(made_known: NaiveDate) -> NaiveDate {
-    made_known + Days::new(7 * BEZWAAR_WEEKS)
+    next_working_day(made_known + Days::new(7 * BEZWAAR_WEEKS))
+}
+
+/// Easter Sunday of a year (the Gregorian computus).
+pub fn easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+}
+
+/// Whether a day is an algemeen erkende feestdag of the Algemene termijnenwet (art. 3):
+/// Nieuwjaarsdag, Tweede Paasdag, Hemelvaartsdag, Tweede Pinksterdag, Eerste en Tweede
+/// Kerstdag, Koningsdag (27 April, or 26 April when the 27th is a Sunday) and 5 May.
+pub fn is_public_holiday(d: NaiveDate) -> bool {
+    let (m, day) = (d.month(), d.day());
+    let fixed = matches!((m, day), (1, 1) | (12, 25) | (12, 26) | (5, 5));
+    let kings_day = m == 4
+        && ((day == 27 && d.weekday() != chrono::Weekday::Sun)
+            || (day == 26 && d.weekday() == chrono::Weekday::Sat));
+    let movable = easter(d.year()).is_some_and(|e| {
+        [1u64, 39, 50]
+            .iter()
+            .any(|offset| e.checked_add_days(Days::new(*offset)) == Some(d))
+    });
+    fixed || kings_day || movable
+}
+
+/// The day itself, or the first day after it that is no Saturday, Sunday or public holiday.
+pub fn next_working_day(mut d: NaiveDate) -> NaiveDate {
+    while matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) || is_public_holiday(d)
+    {
+        match d.succ_opt() {
+            Some(next) => d = next,
+            None => break,
+        }
+    }
+    d
 }
 
 /// The last day to send a bezwaar to the LBT: 14 days after it was received.
@@ -622,6 +678,30 @@ mod tests {
         // Made known on Monday 2 March 2026: the term starts on 3 March and ends on Monday 13 April.
         assert_eq!(bezwaar_deadline(day(2026, 3, 2)), day(2026, 4, 13));
         assert_eq!(bezwaar_deadline(day(2026, 12, 21)), day(2027, 2, 1));
+        // 13 April 2026 + 6 weeks is Whit Monday 25 May: the term runs to Tuesday 26 May.
+        assert_eq!(bezwaar_deadline(day(2026, 4, 13)), day(2026, 5, 26));
+        // Ending on a Saturday moves to Monday.
+        assert_eq!(bezwaar_deadline(day(2026, 1, 3)), day(2026, 2, 16));
+        assert_eq!(easter(2026), Some(day(2026, 4, 5)));
+        assert_eq!(easter(2027), Some(day(2027, 3, 28)));
+        assert_eq!(easter(2000), Some(day(2000, 4, 23)));
+        for holiday in [
+            day(2026, 1, 1),
+            day(2026, 4, 6),
+            day(2026, 4, 27),
+            day(2026, 5, 5),
+            day(2026, 5, 14),
+            day(2026, 5, 25),
+            day(2026, 12, 26),
+        ] {
+            assert!(is_public_holiday(holiday), "{holiday}");
+        }
+        // Koningsdag 2025: the 27th is a Sunday, so it is Saturday the 26th.
+        assert!(is_public_holiday(day(2025, 4, 26)) && !is_public_holiday(day(2025, 4, 27)));
+        assert!(
+            !is_public_holiday(day(2026, 4, 3)),
+            "Goede Vrijdag is not in the law"
+        );
         assert_eq!(lbt_deadline(day(2026, 4, 10)), day(2026, 4, 24));
     }
 
@@ -635,6 +715,19 @@ mod tests {
         assert_eq!(
             p.default_end(RequestKind::TlvSbo, day(2027, 1, 11)),
             Some(day(2028, 7, 31))
+        );
+        assert_eq!(
+            p.default_end(RequestKind::TlvSbo, day(2027, 2, 1)),
+            Some(day(2029, 7, 31)),
+            "less than half a school year left: counting starts next school year"
+        );
+        let one = TlvPolicy {
+            sbo_school_years: 1,
+            ..p
+        };
+        assert_eq!(
+            one.default_end(RequestKind::TlvSbo, day(2026, 7, 31)),
+            Some(day(2027, 7, 31))
         );
         assert_eq!(
             p.default_end(RequestKind::Arrangement, day(2027, 1, 11)),
@@ -745,7 +838,9 @@ mod properties {
             prop_assert_eq!(due.weekday(), received.weekday());
             prop_assert!((due - received).num_days() <= 56, "never beyond the Awb's 8 weeks");
             let bezwaar = bezwaar_deadline(due);
-            prop_assert_eq!((bezwaar - due).num_days(), 42);
+            prop_assert!((42..=46).contains(&(bezwaar - due).num_days()));
+            prop_assert!(!matches!(bezwaar.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun));
+            prop_assert!(!is_public_holiday(bezwaar));
         }
 
         /// A TLV's default end is always a 31 July after its start, within the policy's years.
@@ -758,7 +853,8 @@ mod properties {
             let end = end.unwrap_or_default();
             prop_assert_eq!((end.month(), end.day()), (7, 31));
             prop_assert!(end > start);
-            prop_assert!((end - start).num_days() <= 366 * i64::from(years));
+            prop_assert!((end - start).num_days() >= 181, "at least half a school year");
+            prop_assert!((end - start).num_days() <= 366 * (i64::from(years) + 1));
         }
     }
 }

@@ -136,7 +136,7 @@ mod tests {
             end: Some("31 juli 2028".to_owned()),
             reasons: "Sam heeft meer ondersteuning nodig dan de basisschool kan bieden, ook met een arrangement.".to_owned(),
             experts: "een orthopedagoog en een arts".to_owned(),
-            bezwaar_until: "25 mei 2026".to_owned(),
+            bezwaar_until: "26 mei 2026".to_owned(),
             contact: "Tessa Toeleider, 036 000 00 00".to_owned(),
             signed_by: "Tessa Toeleider".to_owned(),
             signed_role: "toeleider".to_owned(),
@@ -183,7 +183,7 @@ mod tests {
             "een orthopedagoog en een arts",
             "Datum: 13 april 2026",
             "het beschikkingsnummer PO2401-2026-00042;",
-            "uiterlijk op 25 mei 2026",
+            "uiterlijk op 26 mei 2026",
             "Landelijke Bezwaaradviescommissie Toelaatbaarheidsverklaring (LBT)",
             "Oudersteunpunt",
         ] {

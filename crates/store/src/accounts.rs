@@ -550,8 +550,8 @@ pub async fn set_disabled(
     let now = Utc::now();
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        // Links first, then the user: the same lock order as `use_token` (no deadlock on
-        // PostgreSQL).
+        // Links first, then the user: the same lock order as `use_token`, which makes a
+        // deadlock on PostgreSQL less likely (a deadlock aborts one transaction, never half).
         if disabled {
             sqlx::query(
                 "UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL
@@ -608,6 +608,12 @@ pub async fn set_password(
     let now = Utc::now();
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        // Links first, then the user: the lock order of `use_token`.
+        sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(now)
@@ -617,11 +623,6 @@ pub async fn set_password(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(user_id)
             .bind(keep_session)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(user_id)
             .execute(&mut *tx)
             .await?;
         append_in_tx!(tx, event);

@@ -989,6 +989,14 @@ pub async fn save_profile(
                 .bind(p.saved_by)
                 .execute(&mut *tx)
                 .await?;
+                // A profile the SWV itself sets is checked by the SWV on its date.
+                sqlx::query(
+                    "UPDATE location_profiles SET checked_on = last_verified_on, checked_by = $1 WHERE id = $2 AND set_by = 'swv'",
+                )
+                .bind(p.saved_by)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
                 let mut cli =
                     crate::audit::Event::cli(Some(p.tenant_id), "update", "ondersteuningsprofiel", p.location_code, p.set_by);
                 cli.origin = p.origin;

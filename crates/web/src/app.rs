@@ -28,6 +28,8 @@ pub struct AppLayout {
     pub demo: bool,
     /// A notice at the top (after an action).
     pub notice: Option<String>,
+    /// Under the name in the header: "Werkomgeving" for staff, "Voor ouders" for parents.
+    pub tagline: &'static str,
 }
 
 /// The name of the anti-CSRF form field, for templates.
@@ -68,7 +70,13 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
         Some(p) => (Vec::new(), Some(p.name.clone())),
         None => (Vec::new(), None),
     };
+    let tagline = match visitor.principal.as_ref().map(|p| p.role) {
+        Some(Role::Ouder) => "Voor ouders",
+        Some(_) => "Werkomgeving",
+        None => "Inloggen",
+    };
     AppLayout {
+        tagline,
         title: title.to_owned(),
         site_name: state.site_name.clone(),
         css_href: crate::assets::css_href(),

@@ -1647,3 +1647,54 @@ async fn schools_keep_their_profile_and_the_swv_checks_it_and_manages_voorzienin
         && e.actor_id == Some(ib)));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn two_editors_of_one_page_do_not_overwrite_each_other() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let (_, mut a) = signed_in(&app, tenant, "a@example.nl", Role::Beheerder).await;
+    let (_, mut b) = signed_in(&app, tenant, "b@example.nl", Role::Beheerder).await;
+    let path = "/beheer/paginas/nl/privacy";
+    let form_a = a.get(path).await;
+    let base = field_value(&form_a.body, "versie").unwrap();
+    b.get(path).await;
+    let fields = |title: &str, version: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("versie", version.to_owned()),
+            ("titel", title.to_owned()),
+            (
+                "samenvatting",
+                "Hoe Passend met gegevens omgaat.".to_owned(),
+            ),
+            ("tekst", "Nieuwe tekst.".to_owned()),
+        ]
+    };
+    assert_eq!(
+        b.post_pairs(path, &fields("Privacy (B)", &base))
+            .await
+            .status,
+        303
+    );
+    // A makes a mistake first; the form keeps A's starting version, so the save after the
+    // correction still notices B's version.
+    let mistake = a.post_pairs(path, &fields("", &base)).await;
+    assert_eq!(mistake.status, 422);
+    assert_eq!(
+        field_value(&mistake.body, "versie").as_deref(),
+        Some(base.as_str())
+    );
+    let conflict = a.post_pairs(path, &fields("Privacy (A)", &base)).await;
+    assert_eq!(conflict.status, 409);
+    assert!(
+        conflict
+            .body
+            .contains("Iemand anders heeft deze pagina intussen opgeslagen")
+    );
+    assert!(
+        conflict.body.contains("value=\"Privacy (A)\""),
+        "A's text is kept"
+    );
+    let (_, public) = app.text("/privacy").await;
+    assert!(public.contains("Privacy (B)") && !public.contains("Privacy (A)"));
+    app.stop().await;
+}

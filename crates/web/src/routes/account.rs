@@ -750,7 +750,7 @@ async fn code(
         let now = Utc::now();
         let window = state.auth.per_account.window;
         let prune = now - chrono::Duration::from_std(window * 2).unwrap_or_default();
-        store::record_attempt(&state.db, &[&attempts, &address], prune).await?;
+        store::record_attempt(&state.db, &[&attempts], prune).await?;
         let since = now - chrono::Duration::from_std(window).unwrap_or_default();
         let (count, oldest) = store::failures_since(&state.db, &attempts, since).await?;
         let since_first = oldest
@@ -808,8 +808,8 @@ async fn code(
         Some(keys) => Ok(keys.redirect("/account")),
         None => {
             if !typed.is_empty() {
-                // Counted above; here only the audit event.
-                record_failure(&state, &visitor, &[], Some(&user), "second_factor").await?;
+                // The user's count went up above; the address counts failures only.
+                record_failure(&state, &visitor, &[&address], Some(&user), "second_factor").await?;
                 field.error = Some(
                     "Deze code klopt niet of is al gebruikt. Wacht op een nieuwe code in uw app en probeer het opnieuw."
                         .to_owned(),

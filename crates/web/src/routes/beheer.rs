@@ -1088,8 +1088,15 @@ async fn audit_csv(
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect(),
     };
-    let (filter, _) = audit_filter(&q);
-    let rows = audit::search(&state.db, state.tenant_id, &filter, 50_000).await?;
+    let (filter, fields) = audit_filter(&q);
+    let unreadable = fields.iter().any(Field::has_error)
+        || matches!((filter.from, filter.until), (Some(f), Some(u)) if f >= u);
+    // As on the page: a filter that could not be read exports nothing.
+    let rows = if unreadable {
+        Vec::new()
+    } else {
+        audit::search(&state.db, state.tenant_id, &filter, 50_000).await?
+    };
     let event = visitor.event("export", "audit", "-", Outcome::Success, "csv");
     audit::append(&state.db, &event).await?;
     let mut out = String::from(
@@ -1310,6 +1317,8 @@ struct PageFormView {
     versions: Vec<VersionLine>,
     /// The version the form was opened on.
     base_version: i64,
+    /// Someone else saved in the meantime.
+    conflict: Option<String>,
 }
 
 fn page_lang(lang: &str, slug: &str) -> AppResult<Lang> {
@@ -1319,12 +1328,15 @@ fn page_lang(lang: &str, slug: &str) -> AppResult<Lang> {
     }
 }
 
+/// The page form. `base` is the version the editor started from (kept through a form message, so
+/// a save after correcting still notices someone else's save); `None` starts from the newest.
 async fn page_view(
     state: &AppState,
     visitor: &Visitor,
     lang: Lang,
     slug: &str,
     fields: [Field; 3],
+    base: Option<i64>,
 ) -> AppResult<PageFormView> {
     let versions: Vec<VersionLine> = content::page_versions(&state.db, state.tenant_id, lang, slug)
         .await?
@@ -1349,11 +1361,14 @@ async fn page_view(
         ("samenvatting", &summary_f),
         ("tekst", &body),
     ]);
-    let base_version = versions
-        .first()
-        .map(|v: &VersionLine| v.number)
-        .unwrap_or(0);
+    let base_version = base.unwrap_or_else(|| {
+        versions
+            .first()
+            .map(|v: &VersionLine| v.number)
+            .unwrap_or(0)
+    });
     Ok(PageFormView {
+        conflict: None,
         base_version,
         layout: layout(
             state,
@@ -1396,6 +1411,7 @@ async fn page_form(
             Field::of(page.summary),
             Field::of(page.body_md),
         ],
+        None,
     )
     .await?;
     if q.gedaan == "opgeslagen" {
@@ -1447,7 +1463,15 @@ async fn save_page(
         body.error = Some("De tekst is te lang: hooguit 100.000 tekens.".to_owned());
     }
     if title.has_error() || summary_f.has_error() || body.has_error() {
-        let view = page_view(&state, &visitor, lang, &slug, [title, summary_f, body]).await?;
+        let view = page_view(
+            &state,
+            &visitor,
+            lang,
+            &slug,
+            [title, summary_f, body],
+            form.versie,
+        )
+        .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     }
     let p = visitor.signed_in()?;
@@ -1476,10 +1500,18 @@ async fn save_page(
         EditOutcome::Missing => return Err(AppError::NotFound),
         EditOutcome::Stale(current) => {
             // Keep what this editor typed; the next save builds on the newest version.
-            title.error = Some(format!(
+            let mut view = page_view(
+                &state,
+                &visitor,
+                lang,
+                &slug,
+                [title, summary_f, body],
+                None,
+            )
+            .await?;
+            view.conflict = Some(format!(
                 "Iemand anders heeft deze pagina intussen opgeslagen (versie {current}). Uw tekst staat hieronder nog. Kijk bij Versies wat er veranderd is, pas uw tekst zo nodig aan en sla opnieuw op."
             ));
-            let view = page_view(&state, &visitor, lang, &slug, [title, summary_f, body]).await?;
             return Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response());
         }
     }

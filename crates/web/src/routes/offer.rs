@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{Local, NaiveDate};
+use chrono::NaiveDate;
 use passend_domain::Lang;
 use passend_domain::accounts::Role;
 use passend_domain::support::{Admission, Level, THEMES, check_offer, theme};
@@ -48,7 +48,9 @@ pub fn router() -> Routes {
 const STALE_DAYS: i64 = 365;
 
 fn stale(d: Option<NaiveDate>) -> bool {
-    d.is_none_or(|d| (Local::now().date_naive() - d).num_days() > STALE_DAYS)
+    d.is_none_or(|d| {
+        (passend_domain::time::to_local(chrono::Utc::now()).date() - d).num_days() > STALE_DAYS
+    })
 }
 
 fn date(d: Option<NaiveDate>) -> String {
@@ -448,7 +450,7 @@ async fn save_profile(
             contact: &contact.value,
             set_by,
             source_url: None,
-            last_verified_on: Some(Local::now().date_naive()),
+            last_verified_on: Some(passend_domain::time::to_local(chrono::Utc::now()).date()),
             origin: &visitor.origin,
             saved_by: Some(p.user_id),
         },
@@ -602,7 +604,7 @@ async fn mark_checked(
         state.tenant_id,
         location.id,
         p.user_id,
-        Local::now().date_naive(),
+        passend_domain::time::to_local(chrono::Utc::now()).date(),
         &event,
     )
     .await?
@@ -925,6 +927,9 @@ async fn save_voorziening(
             themes_error,
         )
         .await?;
+        if editing.is_some() {
+            view.layout.title = "Voorziening wijzigen".to_owned();
+        }
         view.editing = editing;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     }
@@ -952,7 +957,7 @@ async fn save_voorziening(
         capacity: places,
         waiting_list: waiting_n,
         contact: &contact.value,
-        last_verified_on: Some(Local::now().date_naive()),
+        last_verified_on: Some(passend_domain::time::to_local(chrono::Utc::now()).date()),
     };
     let saved = match &editing {
         None => locations::add_voorziening(&state.db, &record, Some(&event))
