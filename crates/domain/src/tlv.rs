@@ -18,8 +18,18 @@ pub enum RequestKind {
     TlvSbo,
     /// A TLV for speciaal onderwijs (cluster 3/4), with the category asked for.
     TlvSo(Category),
-    /// A new TLV when the current one ends (herindicatie / verlenging).
-    TlvVerlenging,
+    /// A new TLV when the current one ends (herindicatie / verlenging), for SBO or for SO with
+    /// the category asked for (a change of category needs a new expert advice, domain.md §1.6).
+    TlvVerlenging(Placement),
+}
+
+/// Where a TLV places a pupil.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// Speciaal basisonderwijs.
+    Sbo,
+    /// Speciaal onderwijs with its bekostigingscategorie.
+    So(Category),
 }
 
 impl RequestKind {
@@ -27,9 +37,33 @@ impl RequestKind {
     pub fn is_tlv(self) -> bool {
         matches!(
             self,
-            RequestKind::TlvSbo | RequestKind::TlvSo(_) | RequestKind::TlvVerlenging
+            RequestKind::TlvSbo | RequestKind::TlvSo(_) | RequestKind::TlvVerlenging(_)
         )
     }
+
+    /// Where the TLV asked for would place the pupil (`None` for advice and arrangements).
+    pub fn placement(self) -> Option<Placement> {
+        match self {
+            RequestKind::TlvSbo => Some(Placement::Sbo),
+            RequestKind::TlvSo(c) => Some(Placement::So(c)),
+            RequestKind::TlvVerlenging(p) => Some(p),
+            RequestKind::Advies | RequestKind::Arrangement => None,
+        }
+    }
+
+    /// Every kind.
+    pub const ALL: [RequestKind; 10] = [
+        RequestKind::Advies,
+        RequestKind::Arrangement,
+        RequestKind::TlvSbo,
+        RequestKind::TlvSo(Category::Laag),
+        RequestKind::TlvSo(Category::Midden),
+        RequestKind::TlvSo(Category::Hoog),
+        RequestKind::TlvVerlenging(Placement::Sbo),
+        RequestKind::TlvVerlenging(Placement::So(Category::Laag)),
+        RequestKind::TlvVerlenging(Placement::So(Category::Midden)),
+        RequestKind::TlvVerlenging(Placement::So(Category::Hoog)),
+    ];
 
     /// Stored code.
     pub fn code(self) -> &'static str {
@@ -40,23 +74,18 @@ impl RequestKind {
             RequestKind::TlvSo(Category::Laag) => "tlv-so-laag",
             RequestKind::TlvSo(Category::Midden) => "tlv-so-midden",
             RequestKind::TlvSo(Category::Hoog) => "tlv-so-hoog",
-            RequestKind::TlvVerlenging => "tlv-verlenging",
+            RequestKind::TlvVerlenging(Placement::Sbo) => "tlv-verlenging-sbo",
+            RequestKind::TlvVerlenging(Placement::So(Category::Laag)) => "tlv-verlenging-so-laag",
+            RequestKind::TlvVerlenging(Placement::So(Category::Midden)) => {
+                "tlv-verlenging-so-midden"
+            }
+            RequestKind::TlvVerlenging(Placement::So(Category::Hoog)) => "tlv-verlenging-so-hoog",
         }
     }
 
     /// Reads a stored code.
     pub fn from_code(code: &str) -> Option<RequestKind> {
-        [
-            RequestKind::Advies,
-            RequestKind::Arrangement,
-            RequestKind::TlvSbo,
-            RequestKind::TlvSo(Category::Laag),
-            RequestKind::TlvSo(Category::Midden),
-            RequestKind::TlvSo(Category::Hoog),
-            RequestKind::TlvVerlenging,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
+        RequestKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -337,7 +366,10 @@ impl TlvPolicy {
     pub fn default_end(&self, kind: RequestKind, start: NaiveDate) -> Option<NaiveDate> {
         let years = match kind {
             RequestKind::TlvSbo => self.sbo_school_years,
-            RequestKind::TlvSo(_) | RequestKind::TlvVerlenging => self.so_school_years,
+            RequestKind::TlvSo(_) | RequestKind::TlvVerlenging(Placement::So(_)) => {
+                self.so_school_years
+            }
+            RequestKind::TlvVerlenging(Placement::Sbo) => self.sbo_school_years,
             _ => return None,
         };
         // The 31 July that ends the school year `start` falls in.
@@ -534,7 +566,7 @@ pub fn missing_for(kind: RequestKind, c: &Completeness) -> Vec<&'static str> {
                 missing.push("de zienswijze van de ouders (of hun weigering)");
             }
         }
-        RequestKind::TlvSbo | RequestKind::TlvSo(_) | RequestKind::TlvVerlenging => {
+        RequestKind::TlvSbo | RequestKind::TlvSo(_) | RequestKind::TlvVerlenging(_) => {
             if !c.groeidocument {
                 missing.push("het groeidocument");
             }
@@ -771,7 +803,30 @@ mod tests {
             "an arrangement needs no expert advices"
         );
         assert!(Toegekend.next(so).is_empty() && Toegekend.is_final());
-        for k in ["advies", "tlv-so-hoog", "tlv-verlenging"] {
+        let mut codes: Vec<&str> = RequestKind::ALL.iter().map(|k| k.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 10, "every kind has its own code");
+        assert_eq!(
+            RequestKind::TlvVerlenging(Placement::Sbo).placement(),
+            Some(Placement::Sbo),
+            "an SBO extension stays SBO"
+        );
+        assert_eq!(
+            TlvPolicy {
+                sbo_school_years: 1,
+                ..TlvPolicy::default()
+            }
+            .default_end(RequestKind::TlvVerlenging(Placement::Sbo), day(2026, 8, 24)),
+            Some(day(2027, 7, 31)),
+            "an SBO extension takes the SBO duration"
+        );
+        for k in [
+            "advies",
+            "tlv-so-hoog",
+            "tlv-verlenging-so-midden",
+            "tlv-verlenging-sbo",
+        ] {
             assert_eq!(RequestKind::from_code(k).map(RequestKind::code), Some(k));
         }
         assert_eq!(Category::Hoog.number(), 3);
