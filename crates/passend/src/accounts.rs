@@ -3,13 +3,11 @@
 //! `passend serve --demo`.
 
 use anyhow::{Context, bail};
-use chrono::Utc;
-use passend_domain::accounts::{Role, TokenPurpose, normalize_email, token_hash, valid_email};
+use passend_domain::accounts::{Role, normalize_email, valid_email};
 use passend_domain::totp;
 use passend_store::Db;
-use passend_store::accounts::{self as store, AccountError, NewToken, NewUser, ReadyUser};
+use passend_store::accounts::{self as store, AccountError, NewUser, ReadyUser};
 use passend_store::audit::Event;
-use passend_store::outbox::NewMail;
 use std::fmt::Write as _;
 
 /// The password of every demo account (shown in the README and on the sign-in page in demo mode).
@@ -36,16 +34,8 @@ pub fn demo_email(local: &str) -> String {
 
 fn random_secret() -> anyhow::Result<String> {
     let mut bytes = [0u8; totp::SECRET_BYTES];
-    getrandom_fill(&mut bytes)?;
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random: {e}"))?;
     Ok(totp::base32_encode(&bytes))
-}
-
-fn getrandom_fill(bytes: &mut [u8]) -> anyhow::Result<()> {
-    let hex = passend_web::auth::random_hex(bytes.len()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (i, b) in bytes.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).unwrap_or_default();
-    }
-    Ok(())
 }
 
 /// Makes the demo accounts that do not exist yet. Staff accounts get a second factor whose
@@ -147,59 +137,17 @@ pub async fn invite(
     if !role.is_school_scoped() && !location_ids.is_empty() {
         bail!("alleen schoolmedewerkers horen bij een school");
     }
-    let token = passend_web::auth::random_token().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = token_hash(&token);
-    let draft = store::User {
-        id: 0,
-        tenant_id,
-        email: email.clone(),
-        name: name.to_owned(),
-        role: role.code().to_owned(),
-        status: "invited".to_owned(),
-        password_hash: None,
-        totp_secret: None,
-        totp_pending: None,
-        totp_last_step: None,
-        created_at: Utc::now(),
-        last_sign_in_at: None,
-    };
-    let (subject, text, _) = passend_web::routes::account::link_mail(
-        site,
-        base_url,
-        &draft,
-        TokenPurpose::Invitation,
-        &token,
-    );
-    let key = format!("invitation-{}", &hash[..24]);
     let event = Event::cli(Some(tenant_id), "invite", "gebruiker", "-", role.code());
-    let lifetime = chrono::Duration::from_std(TokenPurpose::Invitation.lifetime())?;
-    match store::invite(
-        db,
-        &NewUser {
-            tenant_id,
-            email: &email,
-            name,
-            role,
-            location_ids: &location_ids,
-            created_by: None,
-        },
-        &NewToken {
-            token_hash: &hash,
-            purpose: TokenPurpose::Invitation,
-            expires_at: Utc::now() + lifetime,
-        },
-        &NewMail {
-            tenant_id: Some(tenant_id),
-            idempotency_key: &key,
-            to_address: &email,
-            subject: &subject,
-            body_text: &text,
-        },
-        &event,
-    )
-    .await
-    {
-        Ok(_) => Ok(format!("{base_url}/uitnodiging/{token}")),
+    let user = NewUser {
+        tenant_id,
+        email: &email,
+        name,
+        role,
+        location_ids: &location_ids,
+        created_by: None,
+    };
+    match passend_web::routes::account::invite(db, site, base_url, &user, &event).await {
+        Ok(token) => Ok(format!("{base_url}/uitnodiging/{token}")),
         Err(AccountError::EmailTaken) => bail!("er is al een account met {email}"),
         Err(e) => Err(anyhow::anyhow!("{e}")),
     }

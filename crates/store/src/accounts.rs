@@ -123,6 +123,29 @@ macro_rules! insert_attempts_tx {
     };
 }
 
+/// Links a user to school locations inside a transaction; an unknown location returns
+/// `AccountError::UnknownLocation` from the enclosing function (the transaction is dropped).
+macro_rules! link_locations_tx {
+    ($tx:expr, $user:expr, $locations:expr) => {
+        for location in $locations {
+            let known: Option<i64> = sqlx::query_scalar("SELECT id FROM locations WHERE id = $1")
+                .bind(location)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            if known.is_none() {
+                return Err(AccountError::UnknownLocation);
+            }
+            sqlx::query(
+                "INSERT INTO user_locations (user_id, location_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind($user)
+            .bind(location)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
 /// Why an account change was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -204,20 +227,7 @@ pub async fn invite(
             Err(e) if email_taken(&e) => return Err(AccountError::EmailTaken),
             Err(e) => return Err(e.into()),
         };
-        for location in user.location_ids {
-            let known: Option<i64> = sqlx::query_scalar("SELECT id FROM locations WHERE id = $1")
-                .bind(location)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if known.is_none() {
-                return Err(AccountError::UnknownLocation);
-            }
-            sqlx::query("INSERT INTO user_locations (user_id, location_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(location)
-                .execute(&mut *tx)
-                .await?;
-        }
+        link_locations_tx!(tx, id, user.location_ids);
         insert_token_tx!(tx, user.tenant_id, id, token, user.created_by, now);
         enqueue_in_tx!(tx, mail);
         let object = id.to_string();
@@ -516,20 +526,7 @@ pub async fn update_user(
             false
         } else {
             sqlx::query("DELETE FROM user_locations WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-            for location in location_ids {
-                let known: Option<i64> = sqlx::query_scalar("SELECT id FROM locations WHERE id = $1")
-                    .bind(location)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if known.is_none() {
-                    return Err(AccountError::UnknownLocation);
-                }
-                sqlx::query("INSERT INTO user_locations (user_id, location_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(id)
-                    .bind(location)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            link_locations_tx!(tx, id, location_ids);
             append_in_tx!(tx, event);
             tx.commit().await?;
             true

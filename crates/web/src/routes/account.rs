@@ -31,14 +31,20 @@ pub fn router() -> Routes {
         .post("/inloggen", login)
         .get("/inloggen/code", code_form)
         .post("/inloggen/code", code)
-        .get("/inloggen/link", link_form)
-        .post("/inloggen/link", link_request)
+        .get("/inloggen/link", |s, v| link_form(s, v, &SIGN_IN_LINK))
+        .post("/inloggen/link", |s, v, f| {
+            link_request(s, v, f, &SIGN_IN_LINK)
+        })
         .get("/inloggen/link/{token}", link_confirm_form)
         .post("/inloggen/link/{token}", link_confirm)
         .get("/uitnodiging/{token}", invitation_form)
         .post("/uitnodiging/{token}", invitation)
-        .get("/wachtwoord-vergeten", forgot_form)
-        .post("/wachtwoord-vergeten", forgot)
+        .get("/wachtwoord-vergeten", |s, v| {
+            link_form(s, v, &PASSWORD_RESET)
+        })
+        .post("/wachtwoord-vergeten", |s, v, f| {
+            link_request(s, v, f, &PASSWORD_RESET)
+        })
         .get("/wachtwoord-herstellen/{token}", reset_form)
         .post("/wachtwoord-herstellen/{token}", reset)
         .post("/uitloggen", logout)
@@ -293,7 +299,7 @@ fn send_link_later(state: AppState, visitor: Visitor, email: String, purpose: To
     });
 }
 
-async fn send_link(
+pub(crate) async fn send_link(
     state: &AppState,
     visitor: &Visitor,
     user: &User,
@@ -302,8 +308,13 @@ async fn send_link(
     let token = random_token()?;
     let hash = token_hash(&token);
     let expires = Utc::now() + chrono::Duration::from_std(purpose.lifetime()).unwrap_or_default();
-    let (subject, body, action) =
-        link_mail(&state.site_name, &state.base_url, user, purpose, &token);
+    let (subject, body, action) = link_mail(
+        &state.site_name,
+        &state.base_url,
+        user.role(),
+        purpose,
+        &token,
+    );
     let key = format!("{}-{}", purpose.code(), &hash[..24]);
     let object = user.id.to_string();
     let mut event = visitor.event(
@@ -337,15 +348,56 @@ async fn send_link(
     Ok(())
 }
 
+/// Invites a new user: the user, the single-use link, its mail and the audit event in one
+/// transaction (the beheer page and `passend gebruiker uitnodigen` both come here). Returns the
+/// link's token, which only the mail (and the command line's output) ever holds.
+pub async fn invite(
+    db: &passend_store::Db,
+    site: &str,
+    base_url: &str,
+    user: &store::NewUser<'_>,
+    event: &passend_store::audit::Event<'_>,
+) -> Result<String, store::AccountError> {
+    let token = random_token().map_err(|e| {
+        store::AccountError::Store(passend_store::StoreError::Io(std::io::Error::other(
+            e.to_string(),
+        )))
+    })?;
+    let hash = token_hash(&token);
+    let purpose = TokenPurpose::Invitation;
+    let (subject, text, _) = link_mail(site, base_url, Some(user.role), purpose, &token);
+    let key = format!("{}-{}", purpose.code(), &hash[..24]);
+    store::invite(
+        db,
+        user,
+        &NewToken {
+            token_hash: &hash,
+            purpose,
+            expires_at: Utc::now()
+                + chrono::Duration::from_std(purpose.lifetime()).unwrap_or_default(),
+        },
+        &NewMail {
+            tenant_id: Some(user.tenant_id),
+            idempotency_key: &key,
+            to_address: user.email,
+            subject: &subject,
+            body_text: &text,
+        },
+        event,
+    )
+    .await?;
+    Ok(token)
+}
+
 /// Subject, body and audit action of a link mail.
 pub fn link_mail(
     site: &str,
     base_url: &str,
-    user: &User,
+    role: Option<Role>,
     purpose: TokenPurpose,
     token: &str,
 ) -> (String, String, &'static str) {
-    let role = user.role().map(Role::label_nl).unwrap_or("gebruiker");
+    let role = role.map(Role::label_nl).unwrap_or("gebruiker");
     match purpose {
         TokenPurpose::Invitation => (
             format!("Uitnodiging voor {site}"),
@@ -833,42 +885,77 @@ async fn code(
 // ---------------------------------------------------------------------------------------------
 // Sign-in link (parents)
 
-fn email_form_view(
-    state: &AppState,
-    visitor: &Visitor,
-    title: &str,
+/// A form that asks for an e-mail address and sends a link: the parents' sign-in link and the
+/// password reset work the same way.
+struct LinkForm {
+    title: &'static str,
     intro: &'static str,
     action: &'static str,
-    button: &'static str,
-    email: Field,
-) -> EmailFormView {
-    let errors = summary(&[("email", &email)]);
-    EmailFormView {
-        layout: layout(state, visitor, title, action),
-        errors,
-        intro,
-        action,
-        button,
-        email,
-    }
+    purpose: TokenPurpose,
+    /// What the mail holds, for the "kijk in uw e-mail" page.
+    what: &'static str,
 }
 
-const LINK_INTRO: &str = "Bent u ouder of verzorger? Dan kunt u inloggen zonder wachtwoord. Vul uw e-mailadres in. U krijgt dan een e-mail met een link om in te loggen.";
-const FORGOT_INTRO: &str = "Vul het e-mailadres van uw account in. U krijgt dan een e-mail met een link om een nieuw wachtwoord te kiezen.";
+const SIGN_IN_LINK: LinkForm = LinkForm {
+    title: "Inloggen met een link",
+    intro: "Bent u ouder of verzorger? Dan kunt u inloggen zonder wachtwoord. Vul uw e-mailadres in. U krijgt dan een e-mail met een link om in te loggen.",
+    action: "/inloggen/link",
+    purpose: TokenPurpose::SignInLink,
+    what: "een link om in te loggen",
+};
 
-async fn link_form(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+const PASSWORD_RESET: LinkForm = LinkForm {
+    title: "Wachtwoord vergeten",
+    intro: "Vul het e-mailadres van uw account in. U krijgt dan een e-mail met een link om een nieuw wachtwoord te kiezen.",
+    action: "/wachtwoord-vergeten",
+    purpose: TokenPurpose::PasswordReset,
+    what: "een link om een nieuw wachtwoord te kiezen",
+};
+
+fn link_form_page(
+    state: &AppState,
+    visitor: &Visitor,
+    f: &LinkForm,
+    email: Field,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let errors = summary(&[("email", &email)]);
     page(
-        email_form_view(
-            &state,
-            &visitor,
-            "Inloggen met een link",
-            LINK_INTRO,
-            "/inloggen/link",
-            "Stuur mij een link",
-            Field::default(),
-        ),
-        StatusCode::OK,
+        EmailFormView {
+            layout: layout(state, visitor, f.title, f.action),
+            errors,
+            intro: f.intro,
+            action: f.action,
+            button: "Stuur mij een link",
+            email,
+        },
+        status,
     )
+}
+
+async fn link_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    f: &'static LinkForm,
+) -> AppResult<Response> {
+    link_form_page(&state, &visitor, f, Field::default(), StatusCode::OK)
+}
+
+async fn link_request(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<EmailForm>,
+    f: &'static LinkForm,
+) -> AppResult<Response> {
+    let (email, field) = check_email_field(&form.email);
+    if field.has_error() {
+        return link_form_page(&state, &visitor, f, field, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if let Some(wait) = mail_throttled(&state, &visitor, &email).await? {
+        return too_many(&state, &visitor, wait, true);
+    }
+    send_link_later(state.clone(), visitor.clone(), email, f.purpose);
+    sent_view(&state, &visitor, f.what)
 }
 
 #[derive(Debug, Deserialize)]
@@ -902,38 +989,6 @@ fn sent_view(state: &AppState, visitor: &Visitor, what: &str) -> AppResult<Respo
         },
         StatusCode::OK,
     )
-}
-
-async fn link_request(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<EmailForm>,
-) -> AppResult<Response> {
-    let (email, field) = check_email_field(&form.email);
-    if field.has_error() {
-        return page(
-            email_form_view(
-                &state,
-                &visitor,
-                "Inloggen met een link",
-                LINK_INTRO,
-                "/inloggen/link",
-                "Stuur mij een link",
-                field,
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    if let Some(wait) = mail_throttled(&state, &visitor, &email).await? {
-        return too_many(&state, &visitor, wait, true);
-    }
-    send_link_later(
-        state.clone(),
-        visitor.clone(),
-        email,
-        TokenPurpose::SignInLink,
-    );
-    sent_view(&state, &visitor, "een link om in te loggen")
 }
 
 async fn link_confirm_form(
@@ -1205,57 +1260,6 @@ async fn set_password_with_token(
 }
 
 const RESET_INTRO: &str = "Kies een nieuw wachtwoord van minstens 8 tekens. Een zin van een paar woorden is sterk en goed te onthouden. Na het opslaan bent u op andere apparaten uitgelogd.";
-
-async fn forgot_form(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
-    page(
-        email_form_view(
-            &state,
-            &visitor,
-            "Wachtwoord vergeten",
-            FORGOT_INTRO,
-            "/wachtwoord-vergeten",
-            "Stuur mij een link",
-            Field::default(),
-        ),
-        StatusCode::OK,
-    )
-}
-
-async fn forgot(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<EmailForm>,
-) -> AppResult<Response> {
-    let (email, field) = check_email_field(&form.email);
-    if field.has_error() {
-        return page(
-            email_form_view(
-                &state,
-                &visitor,
-                "Wachtwoord vergeten",
-                FORGOT_INTRO,
-                "/wachtwoord-vergeten",
-                "Stuur mij een link",
-                field,
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    if let Some(wait) = mail_throttled(&state, &visitor, &email).await? {
-        return too_many(&state, &visitor, wait, true);
-    }
-    send_link_later(
-        state.clone(),
-        visitor.clone(),
-        email,
-        TokenPurpose::PasswordReset,
-    );
-    sent_view(
-        &state,
-        &visitor,
-        "een link om een nieuw wachtwoord te kiezen",
-    )
-}
 
 async fn reset_form(
     State(state): State<AppState>,

@@ -4,22 +4,22 @@
 
 use crate::AppState;
 use crate::app::{AppLayout, Field, Routes, layout, summary};
-use crate::auth::{Visitor, random_token};
+use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
-use crate::routes::account::{MessageView, link_mail, when};
+use crate::routes::account::{MessageView, when};
 use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use passend_domain::Lang;
-use passend_domain::accounts::{Role, TokenPurpose, normalize_email, token_hash, valid_email};
+use passend_domain::accounts::{Role, TokenPurpose, normalize_email, valid_email};
 use passend_domain::content::valid_slug;
-use passend_store::accounts::{self as store, AccountError, NewToken, NewUser};
+use passend_store::accounts::{self as store, AccountError, NewUser};
 use passend_store::audit::{self, Filter, Outcome};
 use passend_store::content::{self, EditOutcome, PageEdit};
 use passend_store::locations::{self, LocationChoice};
-use passend_store::outbox::{self, NewMail};
+use passend_store::outbox;
 use serde::Deserialize;
 
 /// The routes of this area.
@@ -385,34 +385,11 @@ async fn new_user(
         return rerender(email, name, role_error, locations_error);
     };
     let address = normalize_email(&form.email);
-    let token = random_token()?;
-    let hash = token_hash(&token);
-    // The mail text needs the user as it will be; only role and e-mail are used.
-    let draft = store::User {
-        id: 0,
-        tenant_id: state.tenant_id,
-        email: address.clone(),
-        name: name.value.clone(),
-        role: role.code().to_owned(),
-        status: "invited".to_owned(),
-        password_hash: None,
-        totp_secret: None,
-        totp_pending: None,
-        totp_last_step: None,
-        created_at: Utc::now(),
-        last_sign_in_at: None,
-    };
-    let (subject, text, _) = link_mail(
+    let event = visitor.event("invite", "gebruiker", "-", Outcome::Success, role.code());
+    let result = crate::routes::account::invite(
+        &state.db,
         &state.site_name,
         &state.base_url,
-        &draft,
-        TokenPurpose::Invitation,
-        &token,
-    );
-    let key = format!("invitation-{}", &hash[..24]);
-    let event = visitor.event("invite", "gebruiker", "-", Outcome::Success, role.code());
-    let result = store::invite(
-        &state.db,
         &NewUser {
             tenant_id: state.tenant_id,
             email: &address,
@@ -420,20 +397,6 @@ async fn new_user(
             role,
             location_ids: &form.scholen,
             created_by: Some(p.user_id),
-        },
-        &NewToken {
-            token_hash: &hash,
-            purpose: TokenPurpose::Invitation,
-            expires_at: Utc::now()
-                + chrono::Duration::from_std(TokenPurpose::Invitation.lifetime())
-                    .unwrap_or_default(),
-        },
-        &NewMail {
-            tenant_id: Some(state.tenant_id),
-            idempotency_key: &key,
-            to_address: &address,
-            subject: &subject,
-            body_text: &text,
         },
         &event,
     )
@@ -689,40 +652,7 @@ async fn reinvite(
     if user.status != "invited" {
         return Ok(Redirect::to(&format!("/beheer/gebruikers/{}", user.id)).into_response());
     }
-    let token = random_token()?;
-    let hash = token_hash(&token);
-    let (subject, text, _) = link_mail(
-        &state.site_name,
-        &state.base_url,
-        &user,
-        TokenPurpose::Invitation,
-        &token,
-    );
-    let key = format!("invitation-{}", &hash[..24]);
-    let object = user.id.to_string();
-    let event = visitor.event("invite", "gebruiker", &object, Outcome::Success, "again");
-    store::issue_token(
-        &state.db,
-        state.tenant_id,
-        user.id,
-        &NewToken {
-            token_hash: &hash,
-            purpose: TokenPurpose::Invitation,
-            expires_at: Utc::now()
-                + chrono::Duration::from_std(TokenPurpose::Invitation.lifetime())
-                    .unwrap_or_default(),
-        },
-        Some(visitor.signed_in()?.user_id),
-        &NewMail {
-            tenant_id: Some(state.tenant_id),
-            idempotency_key: &key,
-            to_address: &user.email,
-            subject: &subject,
-            body_text: &text,
-        },
-        &event,
-    )
-    .await?;
+    crate::routes::account::send_link(&state, &visitor, &user, TokenPurpose::Invitation).await?;
     Ok(Redirect::to(&format!(
         "/beheer/gebruikers/{}?gedaan=uitgenodigd",
         user.id
