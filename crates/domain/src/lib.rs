@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod content;
+pub mod documents;
 pub mod duo;
 pub mod geo;
 pub mod glossary;

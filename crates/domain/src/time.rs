@@ -41,6 +41,20 @@ pub fn start_of_day(d: NaiveDate) -> DateTime<Utc> {
     naive - Duration::hours(offset_hours(naive - Duration::hours(2)))
 }
 
+/// The UTC moment of a Dutch wall-clock time. In the hour that repeats when summer time ends,
+/// the first (summer time) moment; a time that does not exist (the skipped hour) reads as winter
+/// time.
+pub fn from_local(local: NaiveDateTime) -> DateTime<Utc> {
+    let naive = local.and_utc();
+    for offset in [2, 1] {
+        let candidate = naive - Duration::hours(offset);
+        if offset_hours(candidate) == offset {
+            return candidate;
+        }
+    }
+    naive - Duration::hours(1)
+}
+
 /// "dd-mm-jjjj uu:mm" in Dutch time.
 pub fn format_local(t: DateTime<Utc>) -> String {
     to_local(t).format("%d-%m-%Y %H:%M").to_string()
@@ -49,6 +63,32 @@ pub fn format_local(t: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_times_go_back_to_utc() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap_or_default();
+        assert_eq!(
+            from_local(at("2026-03-02 14:30")),
+            utc("2026-03-02T13:30:00Z")
+        );
+        assert_eq!(
+            from_local(at("2026-07-01 09:00")),
+            utc("2026-07-01T07:00:00Z")
+        );
+        // Around the changes.
+        assert_eq!(
+            from_local(at("2026-03-29 03:30")),
+            utc("2026-03-29T01:30:00Z")
+        );
+        assert_eq!(
+            from_local(at("2026-10-25 02:30")),
+            utc("2026-10-25T00:30:00Z")
+        );
+        for s in ["2026-01-15 08:00", "2026-06-15 23:59", "2026-12-31 23:30"] {
+            assert_eq!(format_local(from_local(at(s))).len(), 16);
+            assert_eq!(to_local(from_local(at(s))), at(s));
+        }
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s)

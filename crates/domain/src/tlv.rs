@@ -32,6 +32,41 @@ pub enum Placement {
     So(Category),
 }
 
+impl Placement {
+    /// Stored code of the type: `sbo` or `so`.
+    pub fn type_code(self) -> &'static str {
+        match self {
+            Placement::Sbo => "sbo",
+            Placement::So(_) => "so",
+        }
+    }
+
+    /// The category, for SO.
+    pub fn category(self) -> Option<Category> {
+        match self {
+            Placement::Sbo => None,
+            Placement::So(c) => Some(c),
+        }
+    }
+
+    /// Reads the stored type and category.
+    pub fn from_codes(type_code: &str, category: Option<&str>) -> Option<Placement> {
+        match (type_code, category) {
+            ("sbo", None) => Some(Placement::Sbo),
+            ("so", Some(c)) => Category::from_code(c).map(Placement::So),
+            _ => None,
+        }
+    }
+
+    /// The education in full, for letters: "speciaal basisonderwijs" or "speciaal onderwijs".
+    pub fn education_nl(self) -> &'static str {
+        match self {
+            Placement::Sbo => "speciaal basisonderwijs",
+            Placement::So(_) => "speciaal onderwijs",
+        }
+    }
+}
+
 impl RequestKind {
     /// Whether this kind ends in a TLV decision (with two expert advices and bezwaar).
     pub fn is_tlv(self) -> bool {
@@ -87,6 +122,41 @@ impl RequestKind {
     pub fn from_code(code: &str) -> Option<RequestKind> {
         RequestKind::ALL.into_iter().find(|k| k.code() == code)
     }
+
+    /// The Dutch name, as school and SWV staff say it.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            RequestKind::Advies => "Advies of consultatie",
+            RequestKind::Arrangement => "Arrangement op de eigen school",
+            RequestKind::TlvSbo => "TLV speciaal basisonderwijs (SBO)",
+            RequestKind::TlvSo(Category::Laag) => "TLV speciaal onderwijs (SO), categorie laag",
+            RequestKind::TlvSo(Category::Midden) => "TLV speciaal onderwijs (SO), categorie midden",
+            RequestKind::TlvSo(Category::Hoog) => "TLV speciaal onderwijs (SO), categorie hoog",
+            RequestKind::TlvVerlenging(Placement::Sbo) => "Verlenging TLV SBO",
+            RequestKind::TlvVerlenging(Placement::So(Category::Laag)) => {
+                "Verlenging TLV SO, categorie laag"
+            }
+            RequestKind::TlvVerlenging(Placement::So(Category::Midden)) => {
+                "Verlenging TLV SO, categorie midden"
+            }
+            RequestKind::TlvVerlenging(Placement::So(Category::Hoog)) => {
+                "Verlenging TLV SO, categorie hoog"
+            }
+        }
+    }
+
+    /// The same kind with another placement (a toeleider may decide on another SO category than
+    /// the school asked for); advies and arrangement stay as they are.
+    pub fn with_placement(self, p: Placement) -> RequestKind {
+        match self {
+            RequestKind::TlvSbo | RequestKind::TlvSo(_) => match p {
+                Placement::Sbo => RequestKind::TlvSbo,
+                Placement::So(c) => RequestKind::TlvSo(c),
+            },
+            RequestKind::TlvVerlenging(_) => RequestKind::TlvVerlenging(p),
+            other => other,
+        }
+    }
 }
 
 /// The bekostigingscategorie of an SO TLV (there is none for SBO).
@@ -108,6 +178,14 @@ impl Category {
             Category::Midden => 2,
             Category::Hoog => 3,
         }
+    }
+
+    /// Every category.
+    pub const ALL: [Category; 3] = [Category::Laag, Category::Midden, Category::Hoog];
+
+    /// Reads a stored code (`laag`, `midden`, `hoog`).
+    pub fn from_code(code: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.label_nl() == code)
     }
 
     /// The Dutch name.
@@ -390,6 +468,62 @@ impl TlvPolicy {
     }
 }
 
+/// A suspension of the decision term while the samenwerkingsverband waits for missing
+/// information it asked for (Awb 4:15): from the day it asked until the day the information
+/// came (`None`: still waiting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Suspension {
+    /// The day the SWV asked for the missing information.
+    pub from: NaiveDate,
+    /// The day it arrived, if it did.
+    pub until: Option<NaiveDate>,
+}
+
+/// The days the term stood still, counted up to `today` for a suspension still open; overlapping
+/// suspensions count once.
+pub fn suspended_days(suspensions: &[Suspension], today: NaiveDate) -> u64 {
+    let mut spans: Vec<(NaiveDate, NaiveDate)> = suspensions
+        .iter()
+        .map(|s| (s.from, s.until.unwrap_or(today).max(s.from)))
+        .collect();
+    spans.sort();
+    let mut total = 0u64;
+    let mut reach: Option<NaiveDate> = None;
+    for (from, until) in spans {
+        let from = reach.map_or(from, |r| from.max(r));
+        if until > from {
+            total += u64::try_from((until - from).num_days()).unwrap_or(0);
+        }
+        reach = Some(reach.map_or(until, |r| r.max(until)));
+    }
+    total
+}
+
+impl TlvPolicy {
+    /// The decision is due: the SWV's term after complete receipt, moved on by every day the
+    /// term stood still (Awb 4:15).
+    pub fn decision_due_with(
+        &self,
+        received_on: NaiveDate,
+        suspensions: &[Suspension],
+        today: NaiveDate,
+    ) -> NaiveDate {
+        self.decision_due(received_on) + Days::new(suspended_days(suspensions, today))
+    }
+}
+
+/// The Awb's ceiling (art. 4:13): 8 weeks after receipt, moved on by the suspensions. The SWV's
+/// own term is never later than this.
+pub fn awb_ceiling(
+    received_on: NaiveDate,
+    suspensions: &[Suspension],
+    today: NaiveDate,
+) -> NaiveDate {
+    received_on
+        + Days::new(7 * u64::from(MAX_DECISION_WEEKS))
+        + Days::new(suspended_days(suspensions, today))
+}
+
 /// The day a moment falls on in the Netherlands: a request received at 00:30 Dutch time on
 /// 29 March was received on 29 March, whatever the UTC date.
 pub fn dutch_day(t: DateTime<Utc>) -> NaiveDate {
@@ -483,6 +617,50 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 7] = [
+        Status::Concept,
+        Status::Ingediend,
+        Status::InBehandeling,
+        Status::AdviesGevraagd,
+        Status::Toegekend,
+        Status::Afgewezen,
+        Status::Ingetrokken,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Concept => "concept",
+            Status::Ingediend => "ingediend",
+            Status::InBehandeling => "in-behandeling",
+            Status::AdviesGevraagd => "advies-gevraagd",
+            Status::Toegekend => "toegekend",
+            Status::Afgewezen => "afgewezen",
+            Status::Ingetrokken => "ingetrokken",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The Dutch name for staff; a TLV that is granted reads "toelaatbaar".
+    pub fn label_nl(self, kind: RequestKind) -> &'static str {
+        match (self, kind.is_tlv()) {
+            (Status::Concept, _) => "Concept",
+            (Status::Ingediend, _) => "Ingediend",
+            (Status::InBehandeling, _) => "In behandeling",
+            (Status::AdviesGevraagd, _) => "Advies gevraagd",
+            (Status::Toegekend, true) => "Toelaatbaar",
+            (Status::Toegekend, false) => "Toegekend",
+            (Status::Afgewezen, true) => "Niet toelaatbaar",
+            (Status::Afgewezen, false) => "Afgewezen",
+            (Status::Ingetrokken, _) => "Ingetrokken",
+        }
+    }
+
     /// Where a request may go from here.
     pub fn next(self, kind: RequestKind) -> &'static [Status] {
         use Status::*;
@@ -866,6 +1044,66 @@ mod tests {
             dutch_day(t("2026-12-31T23:00:00Z")),
             day(2027, 1, 1),
             "new year"
+        );
+    }
+
+    #[test]
+    fn suspensions_move_the_term_on_once_per_day() {
+        let p = TlvPolicy::default();
+        let received = day(2026, 3, 2);
+        assert_eq!(
+            p.decision_due_with(received, &[], day(2026, 3, 2)),
+            day(2026, 4, 13)
+        );
+        // Asked for information on 9 March, it came on 16 March: 7 days later.
+        let one = Suspension {
+            from: day(2026, 3, 9),
+            until: Some(day(2026, 3, 16)),
+        };
+        assert_eq!(
+            p.decision_due_with(received, &[one], day(2026, 5, 1)),
+            day(2026, 4, 20)
+        );
+        // An overlapping second request counts its extra days only.
+        let two = Suspension {
+            from: day(2026, 3, 12),
+            until: Some(day(2026, 3, 19)),
+        };
+        assert_eq!(suspended_days(&[one, two], day(2026, 5, 1)), 10);
+        // Still waiting: counted up to today.
+        let open = Suspension {
+            from: day(2026, 3, 20),
+            until: None,
+        };
+        assert_eq!(suspended_days(&[open], day(2026, 3, 25)), 5);
+        assert_eq!(
+            awb_ceiling(received, &[one], day(2026, 5, 1)),
+            day(2026, 5, 4)
+        );
+        assert!(
+            p.decision_due_with(received, &[one, open], day(2026, 3, 25))
+                <= awb_ceiling(received, &[one, open], day(2026, 3, 25))
+        );
+    }
+
+    #[test]
+    fn codes_read_back() {
+        for k in RequestKind::ALL {
+            assert_eq!(RequestKind::from_code(k.code()), Some(k));
+            if let Some(p) = k.placement() {
+                assert_eq!(
+                    Placement::from_codes(p.type_code(), p.category().map(Category::label_nl)),
+                    Some(p)
+                );
+                assert_eq!(k.with_placement(p), k);
+            }
+        }
+        for s in Status::ALL {
+            assert_eq!(Status::from_code(s.code()), Some(s));
+        }
+        assert_eq!(
+            RequestKind::TlvSo(Category::Laag).with_placement(Placement::So(Category::Hoog)),
+            RequestKind::TlvSo(Category::Hoog)
         );
     }
 }

@@ -136,6 +136,18 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `PASSEND_HASH_CONCURRENCY`: password hashes at once (each 19 MiB; default: the cores).
     pub hash_concurrency: usize,
+    /// `PASSEND_DOCUMENTS_DIR`: the folder for uploaded documents and decision letters
+    /// (default `data/documenten`). Back it up with the database.
+    pub documents_dir: std::path::PathBuf,
+    /// `PASSEND_POSTADRES`: the SWV's postal address, for bezwaar in decision letters.
+    pub postal_address: String,
+    /// `PASSEND_ONDERTEKENAAR` and `PASSEND_ONDERTEKENAAR_FUNCTIE`: who signs decision letters
+    /// (default: the toeleider who decided, "Toeleiding").
+    pub signatory: (String, String),
+    /// `PASSEND_TLV_BESLISTERMIJN_WEKEN` (6, at most 8), `PASSEND_TLV_SBO_SCHOOLJAREN` (2),
+    /// `PASSEND_TLV_SO_SCHOOLJAREN` (2), `PASSEND_TLV_HERINNERING_MAANDEN` (6): the SWV's TLV
+    /// policy.
+    pub tlv_policy: passend_domain::tlv::TlvPolicy,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -163,6 +175,14 @@ struct FileConfig {
     demo: Option<bool>,
     trust_proxy: Option<bool>,
     hash_concurrency: Option<usize>,
+    documents_dir: Option<String>,
+    postal_address: Option<String>,
+    signatory: Option<String>,
+    signatory_role: Option<String>,
+    tlv_decision_weeks: Option<u8>,
+    tlv_sbo_school_years: Option<u8>,
+    tlv_so_school_years: Option<u8>,
+    tlv_remind_months: Option<u8>,
 }
 
 impl Config {
@@ -254,7 +274,58 @@ impl Config {
                     .unwrap_or(2)
             }),
         };
+        let number = |name: &str, from_file: Option<u8>, default: u8| -> anyhow::Result<u8> {
+            match env(name) {
+                Some(v) => v
+                    .parse::<u8>()
+                    .with_context(|| format!("{name} '{v}' moet een heel getal zijn")),
+                None => Ok(from_file.unwrap_or(default)),
+            }
+        };
+        let tlv_policy = passend_domain::tlv::TlvPolicy {
+            decision_weeks: number(
+                "PASSEND_TLV_BESLISTERMIJN_WEKEN",
+                file.tlv_decision_weeks,
+                6,
+            )?,
+            sbo_school_years: number("PASSEND_TLV_SBO_SCHOOLJAREN", file.tlv_sbo_school_years, 2)?,
+            so_school_years: number("PASSEND_TLV_SO_SCHOOLJAREN", file.tlv_so_school_years, 2)?,
+            remind_months_before_end: number(
+                "PASSEND_TLV_HERINNERING_MAANDEN",
+                file.tlv_remind_months,
+                6,
+            )?,
+        };
+        match tlv_policy.check() {
+            Ok(()) => {}
+            Err(passend_domain::tlv::PolicyProblem::DecisionTerm) => {
+                bail!(
+                    "PASSEND_TLV_BESLISTERMIJN_WEKEN moet 1 tot en met 8 zijn (de Awb staat hooguit 8 weken toe)"
+                )
+            }
+            Err(passend_domain::tlv::PolicyProblem::Duration) => {
+                bail!(
+                    "PASSEND_TLV_SBO_SCHOOLJAREN en PASSEND_TLV_SO_SCHOOLJAREN moeten 1 of meer zijn"
+                )
+            }
+        }
         Ok(Config {
+            documents_dir: env("PASSEND_DOCUMENTS_DIR")
+                .or(file.documents_dir)
+                .unwrap_or_else(|| "data/documenten".to_owned())
+                .into(),
+            postal_address: env("PASSEND_POSTADRES")
+                .or(file.postal_address)
+                .unwrap_or_default(),
+            signatory: (
+                env("PASSEND_ONDERTEKENAAR")
+                    .or(file.signatory)
+                    .unwrap_or_default(),
+                env("PASSEND_ONDERTEKENAAR_FUNCTIE")
+                    .or(file.signatory_role)
+                    .unwrap_or_default(),
+            ),
+            tlv_policy,
             demo: flag("PASSEND_DEMO", file.demo)?,
             trust_proxy: flag("PASSEND_TRUST_PROXY", file.trust_proxy)?,
             hash_concurrency,

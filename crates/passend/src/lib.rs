@@ -18,6 +18,7 @@ pub mod import;
 pub mod mail;
 pub mod pdok;
 pub mod profiles;
+pub mod reminders;
 pub mod seed;
 pub mod telemetry;
 pub mod voorzieningen;
@@ -46,6 +47,8 @@ pub struct Server {
     task: JoinHandle<std::io::Result<()>>,
     mail_stop: Option<oneshot::Sender<()>>,
     mail_task: Option<JoinHandle<()>>,
+    reminder_stop: Option<oneshot::Sender<()>>,
+    reminder_task: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -103,6 +106,14 @@ impl Server {
                 trust_proxy: config.trust_proxy,
                 demo: config.demo,
             }),
+            casework: Arc::new(passend_web::CaseworkSettings {
+                files: passend_store::files::Files::local(&config.documents_dir)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                policy: config.tlv_policy,
+                swv_code: config.tenant_code.clone(),
+                postal_address: config.postal_address.clone(),
+                signatory: config.signatory.clone(),
+            }),
         };
         if config.demo {
             let n = accounts::ensure_demo(&db, tenant.id).await?;
@@ -116,6 +127,18 @@ impl Server {
         let mail_task = tokio::spawn(mailer.run(async move {
             let _ = mail_stopped.await;
         }));
+        let (reminder_stop, reminder_stopped) = oneshot::channel::<()>();
+        let reminder_task = tokio::spawn(reminders::run(
+            db.clone(),
+            reminders::ReminderSettings {
+                site_name: tenant.name.clone(),
+                base_url: config.base_url.clone(),
+                policy: config.tlv_policy,
+            },
+            async move {
+                let _ = reminder_stopped.await;
+            },
+        ));
         let app = passend_web::router(state);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
@@ -140,6 +163,8 @@ impl Server {
             task,
             mail_stop: Some(mail_stop),
             mail_task: Some(mail_task),
+            reminder_stop: Some(reminder_stop),
+            reminder_task: Some(reminder_task),
         })
     }
 
@@ -154,6 +179,12 @@ impl Server {
             let _ = stop.send(());
         }
         if let Some(task) = self.mail_task.take() {
+            let _ = task.await;
+        }
+        if let Some(stop) = self.reminder_stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.reminder_task.take() {
             let _ = task.await;
         }
         self.db.close().await;

@@ -18,7 +18,9 @@ use std::time::Duration;
 
 pub mod accounts;
 pub mod audit;
+pub mod casework;
 pub mod content;
+pub mod files;
 pub mod locations;
 pub mod outbox;
 pub mod tenants;

@@ -41,8 +41,15 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
         Some(p) if p.stage == passend_domain::accounts::Stage::Full => {
             let mut items: Vec<(&str, &str)> = vec![("/account", "Mijn account")];
             match p.role {
-                Role::Schoolmedewerker => items.push(("/school", "Mijn school")),
+                Role::Schoolmedewerker => {
+                    items.push(("/leerlingen", "Leerlingen"));
+                    items.push(("/school", "Mijn school"));
+                    items.push(("/school/tlv", "Ontvangen TLV's"));
+                }
+                Role::Deskundige => items.push(("/adviezen", "Adviezen")),
                 Role::Toeleider => {
+                    items.push(("/swv/aanvragen", "Aanvragen"));
+                    items.push(("/swv/tlv", "TLV-register"));
                     items.push(("/swv/profielen", "Profielen"));
                     items.push(("/swv/voorzieningen", "Voorzieningen"));
                 }

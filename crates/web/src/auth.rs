@@ -31,6 +31,8 @@ pub const CSRF_FIELD: &str = "_csrf";
 /// The largest form body read (a page of 100,000 characters fits; uploads come with their own
 /// limits later).
 pub const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// The largest upload form (a file of at most 20 MiB and a few fields).
+pub const MAX_UPLOAD_BYTES: usize = passend_domain::documents::MAX_FILE_BYTES + 1024 * 1024;
 
 /// Header on the guard's own redirects, saying why (`sign-in`, `step`, `signed-in`). Refusals
 /// carry nothing: they look exactly like "not found".
@@ -274,6 +276,49 @@ pub fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// The boundary of a `multipart/form-data` body, if the request has one.
+pub fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let (kind, rest) = ct.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    rest.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.eq_ignore_ascii_case("boundary")
+            .then(|| v.trim_matches('"').to_owned())
+            .filter(|b| !b.is_empty() && b.len() <= 200)
+    })
+}
+
+/// A small text field of a `multipart/form-data` body (the anti-CSRF token), read without
+/// parsing the files: the part whose headers name it, up to the next boundary.
+pub fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let delimiter = format!("--{boundary}");
+    let wanted = format!("name=\"{name}\"");
+    let mut rest = body;
+    while let Some(start) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[start + delimiter.len()..];
+        let headers_end = find(rest, b"\r\n\r\n")?;
+        let headers = std::str::from_utf8(&rest[..headers_end]).ok()?;
+        let content = &rest[headers_end + 4..];
+        let end = find(content, format!("\r\n{delimiter}").as_bytes())?;
+        let is_field = headers.lines().any(|l| {
+            l.to_ascii_lowercase().starts_with("content-disposition:")
+                && l.split(';').any(|p| p.trim() == wanted)
+        });
+        if is_field {
+            return std::str::from_utf8(&content[..end]).ok().map(str::to_owned);
+        }
+        rest = &content[end..];
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 fn tokens_match(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
@@ -411,11 +456,21 @@ async fn guard_inner(
             tracing::info!(route = %path, "cross-site form refused");
             return Ok(forbidden());
         }
+        let boundary = multipart_boundary(request.headers());
+        let limit = if boundary.is_some() {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        let bytes = axum::body::to_bytes(body, limit)
             .await
             .map_err(|_| AppError::TooLarge)?;
-        let sent = form_field(&bytes, CSRF_FIELD).unwrap_or_default();
+        let sent = match &boundary {
+            Some(b) => multipart_field(&bytes, b, CSRF_FIELD),
+            None => form_field(&bytes, CSRF_FIELD),
+        }
+        .unwrap_or_default();
         if new_form_cookie.is_some() || !tokens_match(&sent, &visitor.csrf) {
             tracing::info!(route = %path, "form without a valid anti-CSRF token refused");
             return Ok(forbidden());

@@ -48,6 +48,23 @@ pub struct AppState {
     pub base_url: String,
     /// Signing in.
     pub auth: Arc<auth::AuthSettings>,
+    /// Casework: files, the TLV policy, what letters say about the SWV.
+    pub casework: Arc<CaseworkSettings>,
+}
+
+/// Settings of the casework.
+#[derive(Clone, Debug)]
+pub struct CaseworkSettings {
+    /// Where uploaded documents and decision letters are kept.
+    pub files: passend_store::files::Files,
+    /// The SWV's TLV policy (decision term, durations, reminders).
+    pub policy: passend_domain::tlv::TlvPolicy,
+    /// The SWV's code, the start of every beschikkingsnummer (`PO2401`).
+    pub swv_code: String,
+    /// The SWV's postal address, for bezwaar in letters.
+    pub postal_address: String,
+    /// Who signs decision letters, and in which function.
+    pub signatory: (String, String),
 }
 
 /// The e-mail domain of demo accounts (reserved, never deliverable: RFC 2606).
@@ -61,6 +78,8 @@ pub fn routes() -> app::Routes {
         .merge(routes::account::router())
         .merge(routes::offer::router())
         .merge(routes::beheer::router())
+        .merge(routes::casework::router())
+        .merge(routes::tlv::router())
         .merge(app::Routes::new().get("/static/{file}", assets::serve))
 }
 
@@ -97,6 +116,7 @@ impl MapSettings {
 pub fn router(state: AppState) -> Router {
     routes()
         .into_router()
+        .layer(axum::extract::DefaultBodyLimit::max(auth::MAX_UPLOAD_BYTES))
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -50,6 +50,16 @@ pub const PROFILE_EDITORS: &[Role] = &[Role::Schoolmedewerker, Role::Toeleider, 
 pub const BEHEER: &[Role] = &[Role::Beheerder];
 /// School staff only.
 pub const SCHOOL: &[Role] = &[Role::Schoolmedewerker];
+/// Who may read a pupil's dossier and requests (each checked against the pupil): school staff,
+/// toeleiders and experts. Beheerders do not see pupil data.
+pub const CASE_READERS: &[Role] = &[Role::Schoolmedewerker, Role::Toeleider, Role::Deskundige];
+/// Who may add documents, withdraw requests and download decision letters: school staff and
+/// toeleiders.
+pub const CASE_WRITERS: &[Role] = &[Role::Schoolmedewerker, Role::Toeleider];
+/// Toeleiders: the intake, the procedure, decisions and the TLV register.
+pub const TOELEIDING: &[Role] = &[Role::Toeleider];
+/// Experts: their advices.
+pub const EXPERTS: &[Role] = &[Role::Deskundige];
 
 /// Decides by access rule and the visitor's role and stage (`None`: no session).
 pub fn decide(access: Access, visitor: Option<(Role, Stage)>) -> Decision {
@@ -146,6 +156,72 @@ pub const POLICY: &[(&str, &str, Access)] = &[
         "/swv/voorzieningen/{slug}/verwijderen",
         Access::Roles(SWV_STAFF),
     ),
+    // Casework: dossiers and requests.
+    ("GET", "/leerlingen", Access::Roles(SCHOOL)),
+    ("GET", "/leerlingen/nieuw", Access::Roles(SCHOOL)),
+    ("POST", "/leerlingen/nieuw", Access::Roles(SCHOOL)),
+    ("GET", "/leerlingen/{id}", Access::Roles(CASE_READERS)),
+    (
+        "POST",
+        "/leerlingen/{id}/documenten",
+        Access::Roles(CASE_WRITERS),
+    ),
+    (
+        "GET",
+        "/documenten/{id}/{version}",
+        Access::Roles(CASE_READERS),
+    ),
+    (
+        "GET",
+        "/leerlingen/{id}/aanvragen/nieuw",
+        Access::Roles(SCHOOL),
+    ),
+    (
+        "POST",
+        "/leerlingen/{id}/aanvragen/nieuw",
+        Access::Roles(SCHOOL),
+    ),
+    ("GET", "/aanvragen/{id}", Access::Roles(CASE_READERS)),
+    ("POST", "/aanvragen/{id}", Access::Roles(SCHOOL)),
+    ("POST", "/aanvragen/{id}/indienen", Access::Roles(SCHOOL)),
+    (
+        "POST",
+        "/aanvragen/{id}/intrekken",
+        Access::Roles(CASE_WRITERS),
+    ),
+    (
+        "POST",
+        "/aanvragen/{id}/toewijzen",
+        Access::Roles(TOELEIDING),
+    ),
+    ("POST", "/aanvragen/{id}/overleg", Access::Roles(TOELEIDING)),
+    (
+        "POST",
+        "/aanvragen/{id}/opschorten",
+        Access::Roles(TOELEIDING),
+    ),
+    (
+        "POST",
+        "/aanvragen/{id}/adviesvraag",
+        Access::Roles(TOELEIDING),
+    ),
+    ("POST", "/aanvragen/{id}/besluit", Access::Roles(TOELEIDING)),
+    (
+        "GET",
+        "/besluiten/{id}/brief.pdf",
+        Access::Roles(CASE_WRITERS),
+    ),
+    // Advices, the queue, the TLV register, bezwaar, receiving schools.
+    ("GET", "/adviezen", Access::Roles(EXPERTS)),
+    ("GET", "/adviezen/{id}", Access::Roles(EXPERTS)),
+    ("POST", "/adviezen/{id}", Access::Roles(EXPERTS)),
+    ("GET", "/swv/aanvragen", Access::Roles(TOELEIDING)),
+    ("GET", "/swv/tlv", Access::Roles(TOELEIDING)),
+    ("GET", "/swv/tlv.csv", Access::Roles(TOELEIDING)),
+    ("POST", "/besluiten/{id}/bezwaar", Access::Roles(TOELEIDING)),
+    ("POST", "/bezwaren/{id}", Access::Roles(TOELEIDING)),
+    ("GET", "/school/tlv", Access::Roles(SCHOOL)),
+    ("GET", "/school/tlv.csv", Access::Roles(SCHOOL)),
     // Beheer.
     ("GET", "/beheer", Access::Roles(BEHEER)),
     ("GET", "/beheer/gebruikers", Access::Roles(BEHEER)),

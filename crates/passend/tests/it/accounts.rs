@@ -139,6 +139,78 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Posts a `multipart/form-data` form with one file (field `bestand`), as a browser does.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Page {
+        let boundary = format!("----passendtest{}", uuid::Uuid::new_v4().simple());
+        let mut body: Vec<u8> = Vec::new();
+        let text = |name: &str, value: &str, body: &mut Vec<u8>| {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        };
+        let csrf = self.csrf.clone();
+        text("_csrf", &csrf, &mut body);
+        for (k, v) in fields {
+            text(k, v, &mut body);
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(r).await
+    }
+
+    /// Gets a file: status, content type, content disposition and the bytes.
+    pub async fn get_file(&mut self, path: &str) -> (u16, String, String, Vec<u8>) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let header = |n: &str| {
+            r.headers()
+                .get(n)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let (status, ct, cd) = (
+            r.status().as_u16(),
+            header("content-type"),
+            header("content-disposition"),
+        );
+        (status, ct, cd, r.bytes().await.unwrap().to_vec())
+    }
+}
+
 /// The `value` of the first input named `name`.
 pub fn field_value(html: &str, name: &str) -> Option<String> {
     let at = html.find(&format!("name=\"{name}\" value=\""))?;
@@ -152,7 +224,7 @@ fn totp_now(secret: &str) -> String {
 }
 
 /// Waits for the outbox worker to write a mail to `to` into the mail folder; returns its text.
-async fn mail_to(app: &TestApp, to: &str, containing: &str) -> String {
+pub(crate) async fn mail_to(app: &TestApp, to: &str, containing: &str) -> String {
     for _ in 0..100 {
         if let Ok(dir) = std::fs::read_dir(&app.config.mail_dir) {
             for entry in dir.flatten() {
@@ -182,7 +254,7 @@ fn link_in(mail: &str, prefix: &str) -> String {
         .to_owned()
 }
 
-async fn tenant_id(app: &TestApp) -> i64 {
+pub(crate) async fn tenant_id(app: &TestApp) -> i64 {
     passend_store::tenants::ensure(&app.server().db, "PO2401", "Passend Onderwijs Almere")
         .await
         .unwrap()
@@ -191,7 +263,7 @@ async fn tenant_id(app: &TestApp) -> i64 {
 
 /// An active user with a password (argon2id, as the product makes them) and optionally a second
 /// factor; returns (id, TOTP secret).
-async fn ready_user(
+pub(crate) async fn ready_user(
     app: &TestApp,
     tenant: i64,
     email: &str,
@@ -239,7 +311,7 @@ fn rand_bytes() -> Vec<u8> {
 }
 
 /// A session made directly in the store (fixture for the matrix); returns the cookie token.
-async fn session_for(app: &TestApp, tenant: i64, user: i64, stage: Stage) -> String {
+pub(crate) async fn session_for(app: &TestApp, tenant: i64, user: i64, stage: Stage) -> String {
     let token =
         uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string();
     let hash = token_hash(&token);
@@ -618,7 +690,12 @@ async fn parents_sign_in_with_a_link_and_links_work_once() {
 }
 
 /// A fully signed-in user of a role (fixture): their id and a browser with their session.
-async fn signed_in(app: &TestApp, tenant: i64, email: &str, role: Role) -> (i64, Browser) {
+pub(crate) async fn signed_in(
+    app: &TestApp,
+    tenant: i64,
+    email: &str,
+    role: Role,
+) -> (i64, Browser) {
     let (id, _) = ready_user(
         app,
         tenant,
@@ -971,7 +1048,7 @@ fn seen(p: &Page) -> Seen {
 }
 
 /// Two open primary schools of the shipped Almere data.
-async fn two_primary_schools(
+pub(crate) async fn two_primary_schools(
     db: &passend_store::Db,
 ) -> Vec<passend_store::locations::LocationChoice> {
     passend_store::locations::location_choices(db)

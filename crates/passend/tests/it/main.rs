@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod casework;
 mod commands;
 mod http_hygiene;
 mod kaart;

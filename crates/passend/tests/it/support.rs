@@ -142,6 +142,11 @@ pub fn config_for(db: &TestDb) -> Config {
         demo: false,
         trust_proxy: false,
         hash_concurrency: 2,
+        documents_dir: std::env::temp_dir()
+            .join(format!("passend-docs-{}", uuid::Uuid::new_v4().simple())),
+        postal_address: "Postbus 1, 1300 AA Almere".to_owned(),
+        signatory: (String::new(), String::new()),
+        tlv_policy: passend_domain::tlv::TlvPolicy::default(),
     }
 }
 

@@ -259,7 +259,8 @@ fn check_new_password(password: &mut Field, repeat: &mut Field, email: &str, nam
     ok
 }
 
-fn mail_text(site: &str, lines: &[&str]) -> String {
+/// A plain mail: greeting, the lines as paragraphs, and the signature of the site.
+pub fn mail_text(site: &str, lines: &[&str]) -> String {
     let mut body = String::from("Goedendag,\n\n");
     for l in lines {
         body.push_str(l);

@@ -6,12 +6,18 @@
 //! - [`account`]: signing in and out, invitations, password reset, second factor, own account.
 //! - [`offer`]: support profiles (school staff) and voorzieningen (SWV staff) of the map.
 //! - [`beheer`]: users, the audit trail viewer, the e-mail queue, content pages (beheerders).
+//! - [`casework`]: pupil dossiers, documents, support requests and their whole procedure
+//!   (school staff, toeleiders, experts), up to the decision and its letter.
+//! - [`tlv`]: expert advices, the intake queue, the TLV register with its expiry list and CSV,
+//!   bezwaar, and the DUO data for receiving schools.
 //!
 //! Who may use which route is in [`crate::policy`], enforced by [`crate::auth::guard`].
 
 pub mod account;
 pub mod beheer;
+pub mod casework;
 pub mod kaart;
 pub mod offer;
 pub mod public;
 pub mod system;
+pub mod tlv;

@@ -1,0 +1,145 @@
+//! Reminders through the e-mail outbox: a decision term that ends within a week or has ended,
+//! and a TLV that ends within the policy's months (time for herindicatie or verlenging). Each
+//! reminder goes out once (a key per request or decision and day), and no mail holds pupil data.
+
+use chrono::{Days, Months, NaiveDate};
+use passend_domain::accounts::Role;
+use passend_domain::tlv::TlvPolicy;
+use passend_store::Db;
+use passend_store::casework::{self as cw, Notice};
+use std::time::Duration;
+
+/// What the mails need to say.
+#[derive(Debug, Clone)]
+pub struct ReminderSettings {
+    /// The site's name (signature).
+    pub site_name: String,
+    /// The public base URL.
+    pub base_url: String,
+    /// The TLV policy (reminder months).
+    pub policy: TlvPolicy,
+}
+
+fn body(s: &ReminderSettings, lines: &[&str]) -> String {
+    let mut b = String::from("Goedendag,\n\n");
+    for l in lines {
+        b.push_str(l);
+        b.push_str("\n\n");
+    }
+    b.push_str("Met vriendelijke groet,\n");
+    b.push_str(&s.site_name);
+    b.push('\n');
+    b
+}
+
+/// Sends the reminders due on `today`; returns how many reminders were new.
+pub async fn run_once(db: &Db, s: &ReminderSettings, today: NaiveDate) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    // Decision terms: a week before, and once when passed.
+    for (tenant, request, due, contact) in cw::due_requests(db, today + Days::new(7)).await? {
+        let overdue = due < today;
+        let key = format!(
+            "termijn-{request}-{}-{}",
+            if overdue { "verlopen" } else { "week" },
+            due
+        );
+        let recipients: Vec<String> = match contact {
+            Some(c) => vec![c],
+            None => cw::staff_of_role(db, tenant, Role::Toeleider.code())
+                .await?
+                .into_iter()
+                .map(|(_, _, e)| e)
+                .collect(),
+        };
+        let link = format!(
+            "Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{request}",
+            s.base_url
+        );
+        let (subject, text) = if overdue {
+            (
+                "Beslistermijn verlopen",
+                "De beslistermijn van een aanvraag is verlopen. Neem zo snel mogelijk een besluit, of vraag de ontbrekende informatie op.",
+            )
+        } else {
+            (
+                "Beslistermijn loopt binnen een week af",
+                "De beslistermijn van een aanvraag loopt binnen een week af.",
+            )
+        };
+        let notices: Vec<Notice> = recipients
+            .iter()
+            .enumerate()
+            .map(|(i, to)| Notice {
+                key: format!("{key}-{i}"),
+                to: to.clone(),
+                subject: subject.to_owned(),
+                body: body(s, &[text, &link]),
+            })
+            .collect();
+        if cw::remind_once(db, tenant, &key, &notices).await? {
+            sent += 1;
+        }
+    }
+    // TLVs that end within the policy's months: the school where the pupil is, and toeleiding.
+    let horizon = today
+        .checked_add_months(Months::new(u32::from(s.policy.remind_months_before_end)))
+        .unwrap_or(today);
+    for (tenant, decision, location, end) in cw::ending_tlvs(db, horizon, today).await? {
+        let key = format!("tlv-einde-{decision}-{end}");
+        let school: Vec<String> = cw::staff_at(db, tenant, location)
+            .await?
+            .into_iter()
+            .map(|(_, _, e)| e)
+            .collect();
+        let swv: Vec<String> = cw::staff_of_role(db, tenant, Role::Toeleider.code())
+            .await?
+            .into_iter()
+            .map(|(_, _, e)| e)
+            .collect();
+        let text = format!(
+            "Een toelaatbaarheidsverklaring eindigt op {}. Bespreek op tijd of de leerling een nieuwe TLV nodig heeft (herindicatie of verlenging) of terug kan naar het regulier onderwijs.",
+            end.format("%d-%m-%Y")
+        );
+        let school_link = format!(
+            "Bekijk de toelaatbaarheidsverklaringen van uw school na het inloggen:\n{}/school/tlv",
+            s.base_url
+        );
+        let swv_link = format!(
+            "Bekijk de TLV's die binnenkort aflopen na het inloggen:\n{}/swv/tlv?weergave=aflopend",
+            s.base_url
+        );
+        let notices: Vec<Notice> = school
+            .iter()
+            .map(|to| (to, &school_link))
+            .chain(swv.iter().map(|to| (to, &swv_link)))
+            .enumerate()
+            .map(|(i, (to, link))| Notice {
+                key: format!("{key}-{i}"),
+                to: to.clone(),
+                subject: "Een toelaatbaarheidsverklaring loopt af".to_owned(),
+                body: body(s, &[&text, link]),
+            })
+            .collect();
+        if cw::remind_once(db, tenant, &key, &notices).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs [`run_once`] at start and then every hour until `stop` resolves.
+pub async fn run(db: Db, s: ReminderSettings, stop: impl std::future::Future<Output = ()>) {
+    tokio::pin!(stop);
+    loop {
+        let today = passend_domain::time::to_local(chrono::Utc::now()).date();
+        match run_once(&db, &s, today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminders = n, "reminders queued"),
+            Err(e) => tracing::error!(error = %e, "reminders failed"),
+        }
+        tokio::select! {
+            () = &mut stop => break,
+            () = tokio::time::sleep(Duration::from_secs(3600)) => {}
+        }
+    }
+}

@@ -1,0 +1,1720 @@
+//! Casework: pupil dossiers, support requests with their timeline, documents with versions,
+//! meetings, expert advices, decisions (the TLV register), bezwaar and suspensions of the term.
+//!
+//! Every change writes, in one transaction, the change itself, a line on the request's timeline
+//! (who, when, what), an audit event with the pupil's id, and the notification mails. Reads are
+//! recorded by the web layer, which knows who looked. Functions take the tenant and only ever
+//! touch rows of that tenant; which rows a user may see is decided in the web layer.
+
+use crate::audit::{Event, Outcome};
+use crate::outbox::NewMail;
+use crate::{BeginWrite, Db, StoreResult, on_db};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+/// Who acts, for the timeline and the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    /// Samenwerkingsverband.
+    pub tenant_id: i64,
+    /// The user.
+    pub user_id: i64,
+    /// Their role code.
+    pub role: &'a str,
+    /// Their name, as the timeline shows it.
+    pub name: &'a str,
+    /// Network address.
+    pub origin: &'a str,
+    /// Correlation id.
+    pub request_id: &'a str,
+}
+
+impl<'a> Actor<'a> {
+    /// An audit event by this actor about a pupil.
+    pub fn event(
+        &self,
+        action: &'a str,
+        object_type: &'a str,
+        object_id: &'a str,
+        pupil_id: Option<i64>,
+        detail: &'a str,
+    ) -> Event<'a> {
+        Event {
+            tenant_id: Some(self.tenant_id),
+            actor_id: Some(self.user_id),
+            actor_role: self.role,
+            on_behalf_of: None,
+            action,
+            object_type,
+            object_id,
+            pupil_id,
+            outcome: Outcome::Success,
+            origin: self.origin,
+            request_id: self.request_id,
+            detail,
+        }
+    }
+}
+
+/// A mail to send with a change (no pupil data in it).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// Unique key.
+    pub key: String,
+    /// Recipient.
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// Body.
+    pub body: String,
+}
+
+/// Writes a timeline line, an audit event and the mails inside an open transaction.
+macro_rules! record_tx {
+    ($tx:expr, $actor:expr, $request_id:expr, $pupil_id:expr, $action:expr, $what:expr, $detail:expr, $notices:expr) => {{
+        let actor: &Actor<'_> = $actor;
+        let request_id: i64 = $request_id;
+        let what: &str = $what;
+        sqlx::query(
+            "INSERT INTO request_events (request_id, occurred_at, actor_id, actor_name, what) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(request_id)
+        .bind(Utc::now())
+        .bind(actor.user_id)
+        .bind(actor.name)
+        .bind(what)
+        .execute(&mut *$tx)
+        .await?;
+        let object_id = request_id.to_string();
+        let event = actor.event($action, "aanvraag", &object_id, Some($pupil_id), $detail);
+        crate::append_in_tx!($tx, &event);
+        let notices: &[Notice] = $notices;
+        for n in notices {
+            crate::enqueue_in_tx!(
+                $tx,
+                &NewMail {
+                    tenant_id: Some(actor.tenant_id),
+                    idempotency_key: &n.key,
+                    to_address: &n.to,
+                    subject: &n.subject,
+                    body_text: &n.body,
+                }
+            );
+        }
+    }};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pupils
+
+/// A parent or guardian to store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuardianInput {
+    /// Name.
+    pub name: String,
+    /// `moeder`, `vader`, `ouder`, `voogd`, `pleegouder`, …
+    pub relation: String,
+    /// Has parental authority (gezag).
+    pub parental_authority: bool,
+    /// E-mail address.
+    pub email: String,
+    /// Phone number.
+    pub phone: String,
+}
+
+/// A new pupil.
+#[derive(Debug, Clone)]
+pub struct NewPupil {
+    /// The school location.
+    pub location_id: i64,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth.
+    pub birth_date: NaiveDate,
+    /// Groep (1–8).
+    pub groep: String,
+    /// Onderwijsnummer, if the school has one (never a BSN).
+    pub onderwijsnummer: Option<String>,
+    /// Parents and guardians (one or two).
+    pub guardians: Vec<GuardianInput>,
+}
+
+/// A pupil.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Pupil {
+    /// Id.
+    pub id: i64,
+    /// School location.
+    pub location_id: i64,
+    /// Location name.
+    pub location_name: String,
+    /// Location code.
+    pub location_code: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth.
+    pub birth_date: NaiveDate,
+    /// Groep.
+    pub groep: String,
+    /// Onderwijsnummer.
+    pub onderwijsnummer: Option<String>,
+    /// When made.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Pupil {
+    /// "Given Family".
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+/// A parent or guardian as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Guardian {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Relation.
+    pub relation: String,
+    /// Has parental authority.
+    pub parental_authority: bool,
+    /// E-mail.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+}
+
+/// Stores a new pupil with their parents; returns the id.
+pub async fn create_pupil(db: &Db, actor: &Actor<'_>, p: &NewPupil) -> StoreResult<i64> {
+    let now = Utc::now();
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO pupils (tenant_id, location_id, given_name, family_name, birth_date, groep, onderwijsnummer, created_at, created_by, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) RETURNING id",
+        )
+        .bind(actor.tenant_id)
+        .bind(p.location_id)
+        .bind(&p.given_name)
+        .bind(&p.family_name)
+        .bind(p.birth_date)
+        .bind(&p.groep)
+        .bind(&p.onderwijsnummer)
+        .bind(now)
+        .bind(actor.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (i, g) in p.guardians.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO guardians (pupil_id, position, name, relation, parental_authority, email, phone) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(i64::try_from(i).unwrap_or(0) + 1)
+            .bind(&g.name)
+            .bind(&g.relation)
+            .bind(g.parental_authority)
+            .bind(&g.email)
+            .bind(&g.phone)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let object_id = id.to_string();
+        let event = actor.event("create", "leerling", &object_id, Some(id), "");
+        crate::append_in_tx!(tx, &event);
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+macro_rules! pupil_select {
+    () => {
+        "SELECT p.id, p.location_id, l.name AS location_name, l.code AS location_code, p.given_name, p.family_name,
+        p.birth_date, p.groep, p.onderwijsnummer, p.created_at
+   FROM pupils p JOIN locations l ON l.id = p.location_id"
+    };
+}
+
+/// A pupil of this tenant.
+pub async fn pupil(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Pupil>> {
+    let sql = concat!(pupil_select!(), " WHERE p.tenant_id = $1 AND p.id = $2");
+    let row = on_db!(db, pool => sqlx::query_as::<_, Pupil>(sql)
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// The pupils at the locations a school staff member works for, by name.
+pub async fn pupils_for_staff(db: &Db, tenant_id: i64, user_id: i64) -> StoreResult<Vec<Pupil>> {
+    let sql = concat!(pupil_select!(), " WHERE p.tenant_id = $1 AND p.location_id IN (SELECT location_id FROM user_locations WHERE user_id = $2)
+         ORDER BY p.family_name, p.given_name, p.id");
+    let rows = on_db!(db, pool => sqlx::query_as::<_, Pupil>(sql)
+        .bind(tenant_id)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// A pupil's parents and guardians, in order.
+pub async fn guardians(db: &Db, pupil_id: i64) -> StoreResult<Vec<Guardian>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, Guardian>(
+        "SELECT id, name, relation, parental_authority, email, phone FROM guardians WHERE pupil_id = $1 ORDER BY position",
+    )
+    .bind(pupil_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Whether a user works for a location.
+pub async fn works_at(db: &Db, user_id: i64, location_id: i64) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM user_locations WHERE user_id = $1 AND location_id = $2",
+    )
+    .bind(user_id)
+    .bind(location_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+/// A new request (a concept until the school submits it).
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    /// The pupil.
+    pub pupil_id: i64,
+    /// The applying location (the pupil's).
+    pub location_id: i64,
+    /// Kind code.
+    pub kind: String,
+    /// The school's question and reasons.
+    pub question: String,
+}
+
+/// The fields a school fills in while the request is a concept.
+#[derive(Debug, Clone, Default)]
+pub struct RequestDraft {
+    /// Question and reasons.
+    pub question: String,
+    /// Arrangement goals.
+    pub goals: String,
+    /// Arrangement budget in euros.
+    pub budget_euros: Option<i64>,
+    /// Arrangement period.
+    pub period_start: Option<NaiveDate>,
+    /// Arrangement period end.
+    pub period_end: Option<NaiveDate>,
+    /// `eens`, `oneens`, `geweigerd`.
+    pub zienswijze: Option<String>,
+    /// The parents' view in their words.
+    pub zienswijze_text: String,
+    /// When the parents gave it.
+    pub zienswijze_on: Option<NaiveDate>,
+    /// When the TLO was held.
+    pub tlo_held_on: Option<NaiveDate>,
+    /// Who attended.
+    pub tlo_attendees: String,
+}
+
+/// A request with what the pages show of it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Request {
+    /// Id.
+    pub id: i64,
+    /// Pupil.
+    pub pupil_id: i64,
+    /// Pupil's name.
+    pub pupil_name: String,
+    /// Applying location.
+    pub location_id: i64,
+    /// Its name.
+    pub location_name: String,
+    /// Kind code.
+    pub kind: String,
+    /// Status code.
+    pub status: String,
+    /// Question and reasons.
+    pub question: String,
+    /// Arrangement goals.
+    pub goals: String,
+    /// Arrangement budget.
+    pub budget_euros: Option<i64>,
+    /// Arrangement period.
+    pub period_start: Option<NaiveDate>,
+    /// Arrangement period end.
+    pub period_end: Option<NaiveDate>,
+    /// Zienswijze code.
+    pub zienswijze: Option<String>,
+    /// Zienswijze text.
+    pub zienswijze_text: String,
+    /// Zienswijze date.
+    pub zienswijze_on: Option<NaiveDate>,
+    /// TLO date.
+    pub tlo_held_on: Option<NaiveDate>,
+    /// TLO attendees.
+    pub tlo_attendees: String,
+    /// The SWV contact.
+    pub contact_id: Option<i64>,
+    /// Their name.
+    pub contact_name: Option<String>,
+    /// Their e-mail.
+    pub contact_email: Option<String>,
+    /// Who made it.
+    pub created_by: Option<i64>,
+    /// When made.
+    pub created_at: DateTime<Utc>,
+    /// When submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Complete receipt.
+    pub received_on: Option<NaiveDate>,
+    /// Decision due.
+    pub decision_due: Option<NaiveDate>,
+    /// Version for optimistic locking.
+    pub version: i64,
+}
+
+macro_rules! request_select {
+    () => {
+        "SELECT r.id, r.pupil_id, p.given_name || ' ' || p.family_name AS pupil_name, r.location_id,
+        l.name AS location_name, r.kind, r.status, r.question, r.goals, r.budget_euros, r.period_start, r.period_end,
+        r.zienswijze, r.zienswijze_text, r.zienswijze_on, r.tlo_held_on, r.tlo_attendees, r.contact_id,
+        c.name AS contact_name, c.email AS contact_email, r.created_by, r.created_at, r.submitted_at, r.received_on,
+        r.decision_due, r.version
+   FROM support_requests r JOIN pupils p ON p.id = r.pupil_id JOIN locations l ON l.id = r.location_id
+   LEFT JOIN users c ON c.id = r.contact_id"
+    };
+}
+
+/// Stores a new concept request; returns its id.
+pub async fn create_request(db: &Db, actor: &Actor<'_>, r: &NewRequest) -> StoreResult<i64> {
+    let now = Utc::now();
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO support_requests (tenant_id, pupil_id, location_id, kind, status, question, goals, zienswijze_text,
+               tlo_attendees, created_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, 'concept', $5, '', '', '', $6, $7, $7, 1) RETURNING id",
+        )
+        .bind(actor.tenant_id)
+        .bind(r.pupil_id)
+        .bind(r.location_id)
+        .bind(&r.kind)
+        .bind(&r.question)
+        .bind(actor.user_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        record_tx!(tx, actor, id, r.pupil_id, "create", "Aanvraag aangemaakt (concept)", &r.kind, &[]);
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// A request of this tenant.
+pub async fn request(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Request>> {
+    let sql = concat!(request_select!(), " WHERE r.tenant_id = $1 AND r.id = $2");
+    let row = on_db!(db, pool => sqlx::query_as::<_, Request>(sql)
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// A pupil's requests, newest first.
+pub async fn requests_of_pupil(
+    db: &Db,
+    tenant_id: i64,
+    pupil_id: i64,
+) -> StoreResult<Vec<Request>> {
+    let sql = concat!(
+        request_select!(),
+        " WHERE r.tenant_id = $1 AND r.pupil_id = $2 ORDER BY r.id DESC"
+    );
+    let rows = on_db!(db, pool => sqlx::query_as::<_, Request>(sql)
+        .bind(tenant_id)
+        .bind(pupil_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// How a guarded change ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Done.
+    Done,
+    /// Someone else changed the request since the form was shown, or it moved on.
+    Stale,
+}
+
+/// Saves a concept's fields, if the version still matches and it is still a concept.
+pub async fn save_draft(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    version: i64,
+    d: &RequestDraft,
+) -> StoreResult<Change> {
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE support_requests SET question = $1, goals = $2, budget_euros = $3, period_start = $4, period_end = $5,
+               zienswijze = $6, zienswijze_text = $7, zienswijze_on = $8, tlo_held_on = $9, tlo_attendees = $10,
+               updated_at = $11, version = version + 1
+             WHERE tenant_id = $12 AND id = $13 AND version = $14 AND status = 'concept'",
+        )
+        .bind(&d.question)
+        .bind(&d.goals)
+        .bind(d.budget_euros)
+        .bind(d.period_start)
+        .bind(d.period_end)
+        .bind(&d.zienswijze)
+        .bind(&d.zienswijze_text)
+        .bind(d.zienswijze_on)
+        .bind(d.tlo_held_on)
+        .bind(&d.tlo_attendees)
+        .bind(Utc::now())
+        .bind(actor.tenant_id)
+        .bind(request.id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", "Concept bijgewerkt", "", &[]);
+            tx.commit().await?;
+        }
+        n == 1
+    });
+    Ok(if done { Change::Done } else { Change::Stale })
+}
+
+/// Moves a request from one status to another (checked by the caller against the domain's state
+/// machine) and sets fields that come with the step. Stale when the status changed meanwhile.
+#[derive(Debug, Clone, Default)]
+pub struct Step<'a> {
+    /// From status code.
+    pub from: &'a str,
+    /// To status code.
+    pub to: &'a str,
+    /// Timeline text.
+    pub what: &'a str,
+    /// Audit action.
+    pub action: &'a str,
+    /// Set on submission: received on, decision due.
+    pub received: Option<(NaiveDate, NaiveDate)>,
+    /// Set the contact person.
+    pub contact_id: Option<i64>,
+    /// Mails.
+    pub notices: Vec<Notice>,
+}
+
+/// Applies a [`Step`].
+pub async fn step(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    s: &Step<'_>,
+) -> StoreResult<Change> {
+    let now = Utc::now();
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE support_requests SET status = $1, updated_at = $2, version = version + 1,
+               submitted_at = CASE WHEN $3 THEN $2 ELSE submitted_at END,
+               received_on = COALESCE($4, received_on), decision_due = COALESCE($5, decision_due),
+               contact_id = COALESCE($6, contact_id)
+             WHERE tenant_id = $7 AND id = $8 AND status = $9",
+        )
+        .bind(s.to)
+        .bind(now)
+        .bind(s.received.is_some())
+        .bind(s.received.map(|r| r.0))
+        .bind(s.received.map(|r| r.1))
+        .bind(s.contact_id)
+        .bind(actor.tenant_id)
+        .bind(request.id)
+        .bind(s.from)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            record_tx!(tx, actor, request.id, request.pupil_id, s.action, s.what, s.to, &s.notices);
+            tx.commit().await?;
+        }
+        n == 1
+    });
+    Ok(if done { Change::Done } else { Change::Stale })
+}
+
+/// Sets the named contact person without changing the status.
+pub async fn set_contact(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    contact_id: i64,
+    what: &str,
+    notices: &[Notice],
+) -> StoreResult<()> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query("UPDATE support_requests SET contact_id = $1, updated_at = $2, version = version + 1 WHERE tenant_id = $3 AND id = $4")
+            .bind(contact_id)
+            .bind(Utc::now())
+            .bind(actor.tenant_id)
+            .bind(request.id)
+            .execute(&mut *tx)
+            .await?;
+        record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "contact", notices);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// One line of a request's timeline.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TimelineLine {
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+    /// Who.
+    pub actor_name: String,
+    /// What.
+    pub what: String,
+}
+
+/// A request's timeline, oldest first.
+pub async fn timeline(db: &Db, request_id: i64) -> StoreResult<Vec<TimelineLine>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, TimelineLine>(
+        "SELECT occurred_at, actor_name, what FROM request_events WHERE request_id = $1 ORDER BY id",
+    )
+    .bind(request_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Filters of the intake queue.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// Status code; `None`: every open request (submitted, in behandeling, advies gevraagd).
+    pub status: Option<String>,
+    /// Kind codes starting with this (`tlv`, `arrangement`, …).
+    pub kind_prefix: Option<String>,
+    /// Only this contact person.
+    pub contact_id: Option<i64>,
+    /// Only requests without a contact person.
+    pub unassigned: bool,
+    /// Only requests whose decision is due on or before this day.
+    pub due_by: Option<NaiveDate>,
+}
+
+/// The intake queue: requests past the concept stage, earliest due first.
+pub async fn queue(db: &Db, tenant_id: i64, f: &QueueFilter) -> StoreResult<Vec<Request>> {
+    let sql = concat!(request_select!(), " WHERE r.tenant_id = $1 AND r.status <> 'concept'
+           AND (($2 IS NULL AND r.status IN ('ingediend', 'in-behandeling', 'advies-gevraagd')) OR r.status = $2)
+           AND ($3 IS NULL OR r.kind LIKE $3)
+           AND ($4 IS NULL OR r.contact_id = $4)
+           AND ($5 = 0 OR r.contact_id IS NULL)
+           AND ($6 IS NULL OR r.decision_due <= $6)
+         ORDER BY r.decision_due, r.id LIMIT 500");
+    let kind = f.kind_prefix.as_ref().map(|k| format!("{k}%"));
+    let rows = on_db!(db, pool => sqlx::query_as::<_, Request>(sql)
+        .bind(tenant_id)
+        .bind(&f.status)
+        .bind(&kind)
+        .bind(f.contact_id)
+        .bind(i64::from(f.unassigned))
+        .bind(f.due_by)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// Users of a role in this tenant who are active: (id, name, e-mail).
+pub async fn staff_of_role(
+    db: &Db,
+    tenant_id: i64,
+    role: &str,
+) -> StoreResult<Vec<(i64, String, String)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, String, String)>(
+        "SELECT id, name, email FROM users WHERE tenant_id = $1 AND role = $2 AND status = 'active' ORDER BY name, id",
+    )
+    .bind(tenant_id)
+    .bind(role)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Active school staff of a location: (id, name, e-mail).
+pub async fn staff_at(
+    db: &Db,
+    tenant_id: i64,
+    location_id: i64,
+) -> StoreResult<Vec<(i64, String, String)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, String, String)>(
+        "SELECT u.id, u.name, u.email FROM users u JOIN user_locations ul ON ul.user_id = u.id
+         WHERE u.tenant_id = $1 AND ul.location_id = $2 AND u.status = 'active' ORDER BY u.name, u.id",
+    )
+    .bind(tenant_id)
+    .bind(location_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suspensions (Awb 4:15)
+
+/// A suspension as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SuspensionRow {
+    /// Id.
+    pub id: i64,
+    /// From.
+    pub from_on: NaiveDate,
+    /// Until.
+    pub until_on: Option<NaiveDate>,
+    /// Why: what is missing.
+    pub reason: String,
+}
+
+/// A request's suspensions, oldest first.
+pub async fn suspensions(db: &Db, request_id: i64) -> StoreResult<Vec<SuspensionRow>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, SuspensionRow>(
+        "SELECT id, from_on, until_on, reason FROM request_suspensions WHERE request_id = $1 ORDER BY id",
+    )
+    .bind(request_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Starts or ends a suspension and stores the new due date.
+#[allow(clippy::too_many_arguments)]
+pub async fn suspend(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    start: Option<(NaiveDate, &str)>,
+    end: Option<(i64, NaiveDate)>,
+    new_due: impl Fn(&[SuspensionRow]) -> NaiveDate,
+    what: &str,
+    notices: &[Notice],
+) -> StoreResult<()> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        if let Some((from, reason)) = start {
+            sqlx::query("INSERT INTO request_suspensions (request_id, from_on, reason, created_by) VALUES ($1, $2, $3, $4)")
+                .bind(request.id)
+                .bind(from)
+                .bind(reason)
+                .bind(actor.user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some((id, until)) = end {
+            sqlx::query("UPDATE request_suspensions SET until_on = $1 WHERE id = $2 AND request_id = $3 AND until_on IS NULL")
+                .bind(until)
+                .bind(id)
+                .bind(request.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows = sqlx::query_as::<_, SuspensionRow>(
+            "SELECT id, from_on, until_on, reason FROM request_suspensions WHERE request_id = $1 ORDER BY id",
+        )
+        .bind(request.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE support_requests SET decision_due = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+            .bind(new_due(&rows))
+            .bind(Utc::now())
+            .bind(request.id)
+            .execute(&mut *tx)
+            .await?;
+        record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "opschorting", notices);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meetings
+
+/// A TLO or MDO.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Meeting {
+    /// Id.
+    pub id: i64,
+    /// `tlo` or `mdo`.
+    pub kind: String,
+    /// When.
+    pub starts_at: DateTime<Utc>,
+    /// Where.
+    pub place: String,
+    /// Purpose.
+    pub purpose: String,
+    /// Possible outcomes.
+    pub outcomes: String,
+    /// Who attends.
+    pub attendees: String,
+}
+
+/// Plans a meeting and sends the invitations.
+#[allow(clippy::too_many_arguments)]
+pub async fn plan_meeting(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    kind: &str,
+    starts_at: DateTime<Utc>,
+    place: &str,
+    purpose: &str,
+    outcomes: &str,
+    attendees: &str,
+    what: &str,
+    notices: &[Notice],
+) -> StoreResult<i64> {
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO meetings (request_id, kind, starts_at, place, purpose, outcomes, attendees, planned_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(request.id)
+        .bind(kind)
+        .bind(starts_at)
+        .bind(place)
+        .bind(purpose)
+        .bind(outcomes)
+        .bind(attendees)
+        .bind(actor.user_id)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        record_tx!(tx, actor, request.id, request.pupil_id, "create", what, kind, notices);
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// A request's meetings, by time.
+pub async fn meetings(db: &Db, request_id: i64) -> StoreResult<Vec<Meeting>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, Meeting>(
+        "SELECT id, kind, starts_at, place, purpose, outcomes, attendees FROM meetings WHERE request_id = $1 ORDER BY starts_at, id",
+    )
+    .bind(request_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Advices
+
+/// An expert advice (asked, perhaps given).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AdviceRow {
+    /// Id.
+    pub id: i64,
+    /// The request.
+    pub request_id: i64,
+    /// The expert.
+    pub expert_id: i64,
+    /// Their name.
+    pub expert_name: String,
+    /// Due.
+    pub due_on: NaiveDate,
+    /// What the toeleider asks.
+    pub question: String,
+    /// Profession code, once given.
+    pub profession: Option<String>,
+    /// `toelaatbaar` or `niet-toelaatbaar`.
+    pub conclusion: Option<String>,
+    /// The written advice.
+    pub advice_text: String,
+    /// Declared independent.
+    pub declared_independent: bool,
+    /// When given.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When asked.
+    pub requested_at: DateTime<Utc>,
+}
+
+macro_rules! advice_select {
+    () => {
+        "SELECT a.id, a.request_id, a.expert_id, u.name AS expert_name, a.due_on, a.question, a.profession,
+        a.conclusion, a.advice_text, a.declared_independent, a.submitted_at, a.requested_at
+   FROM advices a JOIN users u ON u.id = a.expert_id"
+    };
+}
+
+/// Asks an expert for advice; the first request moves the request to "advies gevraagd".
+#[allow(clippy::too_many_arguments)]
+pub async fn ask_advice(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    expert_id: i64,
+    due_on: NaiveDate,
+    question: &str,
+    what: &str,
+    notices: &[Notice],
+) -> StoreResult<Change> {
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM support_requests WHERE id = $1 AND tenant_id = $2")
+            .bind(request.id)
+            .bind(actor.tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let open = matches!(status.as_deref(), Some("in-behandeling" | "advies-gevraagd"));
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM advices WHERE request_id = $1 AND expert_id = $2")
+            .bind(request.id)
+            .bind(expert_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if open && exists == 0 {
+            sqlx::query(
+                "INSERT INTO advices (request_id, expert_id, requested_by, requested_at, due_on, question, advice_text, declared_independent)
+                 VALUES ($1, $2, $3, $4, $5, $6, '', $7)",
+            )
+            .bind(request.id)
+            .bind(expert_id)
+            .bind(actor.user_id)
+            .bind(Utc::now())
+            .bind(due_on)
+            .bind(question)
+            .bind(false)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE support_requests SET status = 'advies-gevraagd', updated_at = $1, version = version + 1 WHERE id = $2")
+                .bind(Utc::now())
+                .bind(request.id)
+                .execute(&mut *tx)
+                .await?;
+            record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "advies", notices);
+            tx.commit().await?;
+        }
+        open && exists == 0
+    });
+    Ok(if done { Change::Done } else { Change::Stale })
+}
+
+/// A request's advices, in the order asked.
+pub async fn advices_of(db: &Db, request_id: i64) -> StoreResult<Vec<AdviceRow>> {
+    let sql = concat!(advice_select!(), " WHERE a.request_id = $1 ORDER BY a.id");
+    let rows = on_db!(db, pool => sqlx::query_as::<_, AdviceRow>(sql)
+        .bind(request_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// The advices asked of an expert, open ones first.
+pub async fn advices_for_expert(
+    db: &Db,
+    tenant_id: i64,
+    expert_id: i64,
+) -> StoreResult<Vec<AdviceRow>> {
+    let sql = concat!(advice_select!(), " JOIN support_requests r ON r.id = a.request_id
+         WHERE r.tenant_id = $1 AND a.expert_id = $2 ORDER BY (a.submitted_at IS NOT NULL), a.due_on, a.id");
+    let rows = on_db!(db, pool => sqlx::query_as::<_, AdviceRow>(sql)
+        .bind(tenant_id)
+        .bind(expert_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// One advice of this tenant.
+pub async fn advice(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<AdviceRow>> {
+    let sql = concat!(
+        advice_select!(),
+        " JOIN support_requests r ON r.id = a.request_id WHERE r.tenant_id = $1 AND a.id = $2"
+    );
+    let row = on_db!(db, pool => sqlx::query_as::<_, AdviceRow>(sql)
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// Whether a user has been asked for advice on any request of this pupil.
+pub async fn advises_on_pupil(db: &Db, user_id: i64, pupil_id: i64) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM advices a JOIN support_requests r ON r.id = a.request_id WHERE a.expert_id = $1 AND r.pupil_id = $2",
+    )
+    .bind(user_id)
+    .bind(pupil_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
+}
+
+/// The written advice, given once; later edits are refused (stale).
+#[allow(clippy::too_many_arguments)]
+pub async fn give_advice(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    advice_id: i64,
+    profession: &str,
+    conclusion: &str,
+    text: &str,
+    notices: &[Notice],
+) -> StoreResult<Change> {
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE advices SET profession = $1, conclusion = $2, advice_text = $3, declared_independent = $4, submitted_at = $5
+             WHERE id = $6 AND expert_id = $7 AND submitted_at IS NULL",
+        )
+        .bind(profession)
+        .bind(conclusion)
+        .bind(text)
+        .bind(true)
+        .bind(Utc::now())
+        .bind(advice_id)
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", "Deskundigenadvies gegeven", "advies", notices);
+            tx.commit().await?;
+        }
+        n == 1
+    });
+    Ok(if done { Change::Done } else { Change::Stale })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions and the TLV register
+
+/// A decision to store.
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    /// Granted (toelaatbaar / toegekend).
+    pub granted: bool,
+    /// `sbo` or `so` for a TLV.
+    pub placement: Option<String>,
+    /// Category for SO.
+    pub category: Option<String>,
+    /// Start.
+    pub start_on: Option<NaiveDate>,
+    /// End (`None`: no end date).
+    pub end_on: Option<NaiveDate>,
+    /// Receiving school location, if known.
+    pub receiving_location_id: Option<i64>,
+    /// Reasons.
+    pub reasons: String,
+    /// Date of the letter.
+    pub letter_on: NaiveDate,
+    /// Status code to move to.
+    pub status: String,
+    /// The SWV code for the beschikkingsnummer.
+    pub swv_code: String,
+}
+
+/// A decision as stored, with what the register shows.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DecisionRow {
+    /// Id.
+    pub id: i64,
+    /// The request.
+    pub request_id: i64,
+    /// Its kind.
+    pub kind: String,
+    /// The pupil.
+    pub pupil_id: i64,
+    /// Pupil's name.
+    pub pupil_name: String,
+    /// Date of birth.
+    pub birth_date: NaiveDate,
+    /// Onderwijsnummer.
+    pub onderwijsnummer: Option<String>,
+    /// Applying location.
+    pub location_id: i64,
+    /// Its name.
+    pub location_name: String,
+    /// Granted.
+    pub granted: bool,
+    /// `sbo`, `so`.
+    pub placement: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Start.
+    pub start_on: Option<NaiveDate>,
+    /// End.
+    pub end_on: Option<NaiveDate>,
+    /// Receiving location.
+    pub receiving_location_id: Option<i64>,
+    /// Its name.
+    pub receiving_name: Option<String>,
+    /// Its vestigingscode.
+    pub receiving_code: Option<String>,
+    /// Beschikkingsnummer.
+    pub beschikkingsnummer: String,
+    /// Reasons.
+    pub reasons: String,
+    /// Who decided.
+    pub decided_by_name: Option<String>,
+    /// When.
+    pub decided_at: DateTime<Utc>,
+    /// Letter date.
+    pub letter_on: NaiveDate,
+    /// Letter in the object store.
+    pub letter_key: Option<String>,
+    /// Complete receipt.
+    pub received_on: Option<NaiveDate>,
+}
+
+macro_rules! decision_select {
+    () => {
+        "SELECT d.id, d.request_id, r.kind, r.pupil_id, p.given_name || ' ' || p.family_name AS pupil_name,
+        p.birth_date, p.onderwijsnummer, r.location_id, l.name AS location_name, d.granted, d.placement, d.category,
+        d.start_on, d.end_on, d.receiving_location_id, rl.name AS receiving_name, rl.code AS receiving_code,
+        d.beschikkingsnummer, d.reasons, u.name AS decided_by_name, d.decided_at, d.letter_on, d.letter_key, r.received_on
+   FROM decisions d JOIN support_requests r ON r.id = d.request_id JOIN pupils p ON p.id = r.pupil_id
+   JOIN locations l ON l.id = r.location_id LEFT JOIN locations rl ON rl.id = d.receiving_location_id
+   LEFT JOIN users u ON u.id = d.decided_by"
+    };
+}
+
+/// Takes the decision: hands out the next beschikkingsnummer of the year, stores the decision,
+/// moves the request on; all or nothing. `None` when the request was no longer open for it.
+pub async fn decide(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    from_status: &str,
+    d: &NewDecision,
+    what: &str,
+    notices: &[Notice],
+) -> StoreResult<Option<(i64, String)>> {
+    let year = i64::from(d.letter_on.year());
+    let out = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let now = Utc::now();
+        let n = sqlx::query(
+            "UPDATE support_requests SET status = $1, decided_at = $2, updated_at = $2, version = version + 1
+             WHERE tenant_id = $3 AND id = $4 AND status = $5",
+        )
+        .bind(&d.status)
+        .bind(now)
+        .bind(actor.tenant_id)
+        .bind(request.id)
+        .bind(from_status)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            let (last,): (i64,) = sqlx::query_as(
+                "INSERT INTO beschikking_counters (tenant_id, year, last) VALUES ($1, $2, 1)
+                 ON CONFLICT (tenant_id, year) DO UPDATE SET last = beschikking_counters.last + 1 RETURNING last",
+            )
+            .bind(actor.tenant_id)
+            .bind(year)
+            .fetch_one(&mut *tx)
+            .await?;
+            let number = passend_domain::tlv::beschikkingsnummer(
+                &d.swv_code,
+                d.letter_on.year(),
+                u32::try_from(last).unwrap_or(u32::MAX),
+            );
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO decisions (tenant_id, request_id, granted, placement, category, start_on, end_on, receiving_location_id,
+                   beschikkingsnummer, reasons, decided_by, decided_at, letter_on)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            )
+            .bind(actor.tenant_id)
+            .bind(request.id)
+            .bind(d.granted)
+            .bind(&d.placement)
+            .bind(&d.category)
+            .bind(d.start_on)
+            .bind(d.end_on)
+            .bind(d.receiving_location_id)
+            .bind(&number)
+            .bind(&d.reasons)
+            .bind(actor.user_id)
+            .bind(now)
+            .bind(d.letter_on)
+            .fetch_one(&mut *tx)
+            .await?;
+            let what = format!("{what} (beschikkingsnummer {number})");
+            record_tx!(tx, actor, request.id, request.pupil_id, "create", &what, &number, notices);
+            tx.commit().await?;
+            Some((id, number))
+        } else {
+            None
+        }
+    });
+    Ok(out)
+}
+
+/// Records where the letter is stored.
+pub async fn set_letter_key(db: &Db, decision_id: i64, key: &str) -> StoreResult<()> {
+    on_db!(db, pool => sqlx::query("UPDATE decisions SET letter_key = $1 WHERE id = $2")
+        .bind(key)
+        .bind(decision_id)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// The decision on a request.
+pub async fn decision_of(
+    db: &Db,
+    tenant_id: i64,
+    request_id: i64,
+) -> StoreResult<Option<DecisionRow>> {
+    let sql = concat!(
+        decision_select!(),
+        " WHERE d.tenant_id = $1 AND d.request_id = $2"
+    );
+    let row = on_db!(db, pool => sqlx::query_as::<_, DecisionRow>(sql)
+        .bind(tenant_id)
+        .bind(request_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// A decision by id.
+pub async fn decision(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<DecisionRow>> {
+    let sql = concat!(decision_select!(), " WHERE d.tenant_id = $1 AND d.id = $2");
+    let row = on_db!(db, pool => sqlx::query_as::<_, DecisionRow>(sql)
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// Filters of the TLV register.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterFilter {
+    /// Name, beschikkingsnummer or school contains this (case-insensitive).
+    pub text: Option<String>,
+    /// `sbo` or `so`.
+    pub placement: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Valid on this day (started, not ended).
+    pub valid_on: Option<NaiveDate>,
+    /// Ending on or before this day (and not before `valid_on`).
+    pub ends_by: Option<NaiveDate>,
+    /// Only TLVs received by this location.
+    pub receiving_location_id: Option<i64>,
+    /// Only for receiving locations this user works at.
+    pub receiving_staff_id: Option<i64>,
+}
+
+/// The TLV register: granted TLVs, newest first.
+pub async fn register(
+    db: &Db,
+    tenant_id: i64,
+    f: &RegisterFilter,
+) -> StoreResult<Vec<DecisionRow>> {
+    let sql = concat!(decision_select!(), " WHERE d.tenant_id = $1 AND d.granted = $2 AND d.placement IS NOT NULL
+           AND ($3 IS NULL OR LOWER(p.given_name || ' ' || p.family_name || ' ' || d.beschikkingsnummer || ' ' || l.name) LIKE $3)
+           AND ($4 IS NULL OR d.placement = $4)
+           AND ($5 IS NULL OR d.category = $5)
+           AND ($6 IS NULL OR (d.start_on <= $6 AND (d.end_on IS NULL OR d.end_on >= $6)))
+           AND ($7 IS NULL OR (d.end_on IS NOT NULL AND d.end_on <= $7))
+           AND ($8 IS NULL OR d.receiving_location_id = $8)
+           AND ($9 IS NULL OR d.receiving_location_id IN (SELECT location_id FROM user_locations WHERE user_id = $9))
+         ORDER BY d.id DESC LIMIT 2000");
+    let text = f.text.as_ref().map(|t| format!("%{}%", t.to_lowercase()));
+    let rows = on_db!(db, pool => sqlx::query_as::<_, DecisionRow>(sql)
+        .bind(tenant_id)
+        .bind(true)
+        .bind(&text)
+        .bind(&f.placement)
+        .bind(&f.category)
+        .bind(f.valid_on)
+        .bind(f.ends_by)
+        .bind(f.receiving_location_id)
+        .bind(f.receiving_staff_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// Whether a user works at the receiving location of a decision on this pupil.
+pub async fn receives_pupil(db: &Db, user_id: i64, pupil_id: i64) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM decisions d JOIN support_requests r ON r.id = d.request_id
+         JOIN user_locations ul ON ul.location_id = d.receiving_location_id
+         WHERE ul.user_id = $1 AND r.pupil_id = $2 AND d.granted = $3",
+    )
+    .bind(user_id)
+    .bind(pupil_id)
+    .bind(true)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bezwaar
+
+/// A bezwaar as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BezwaarRow {
+    /// Id.
+    pub id: i64,
+    /// The decision.
+    pub decision_id: i64,
+    /// Received.
+    pub received_on: NaiveDate,
+    /// `ouders`, `school`, `anders`.
+    pub filed_by: String,
+    /// Sent to the LBT.
+    pub lbt_sent_on: Option<NaiveDate>,
+    /// Outcome.
+    pub outcome: Option<String>,
+    /// Outcome date.
+    pub outcome_on: Option<NaiveDate>,
+    /// Notes.
+    pub notes: String,
+}
+
+/// The bezwaren against a decision.
+pub async fn bezwaren(db: &Db, decision_id: i64) -> StoreResult<Vec<BezwaarRow>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, BezwaarRow>(
+        "SELECT id, decision_id, received_on, filed_by, lbt_sent_on, outcome, outcome_on, notes FROM bezwaren WHERE decision_id = $1 ORDER BY id",
+    )
+    .bind(decision_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// An open bezwaar with its request and beschikkingsnummer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenBezwaar {
+    /// The bezwaar.
+    #[sqlx(flatten)]
+    pub bezwaar: BezwaarRow,
+    /// The request.
+    pub request_id: i64,
+    /// The decision's number.
+    pub beschikkingsnummer: String,
+}
+
+/// Open bezwaren of the tenant (no outcome yet): oldest first.
+pub async fn open_bezwaren(db: &Db, tenant_id: i64) -> StoreResult<Vec<OpenBezwaar>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, OpenBezwaar>(
+        "SELECT b.id, b.decision_id, b.received_on, b.filed_by, b.lbt_sent_on, b.outcome, b.outcome_on, b.notes, d.request_id, d.beschikkingsnummer
+         FROM bezwaren b JOIN decisions d ON d.id = b.decision_id WHERE d.tenant_id = $1 AND b.outcome IS NULL ORDER BY b.received_on, b.id",
+    )
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Registers a bezwaar.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_bezwaar(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    decision_id: i64,
+    received_on: NaiveDate,
+    filed_by: &str,
+    notes: &str,
+    what: &str,
+) -> StoreResult<i64> {
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO bezwaren (decision_id, received_on, filed_by, notes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(decision_id)
+        .bind(received_on)
+        .bind(filed_by)
+        .bind(notes)
+        .bind(actor.user_id)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "bezwaar", &[]);
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// Records that a bezwaar went to the LBT, and/or its outcome.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_bezwaar(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    bezwaar_id: i64,
+    lbt_sent_on: Option<NaiveDate>,
+    outcome: Option<(&str, NaiveDate)>,
+    what: &str,
+) -> StoreResult<bool> {
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE bezwaren SET lbt_sent_on = COALESCE($1, lbt_sent_on), outcome = COALESCE($2, outcome), outcome_on = COALESCE($3, outcome_on)
+             WHERE id = $4 AND decision_id IN (SELECT id FROM decisions WHERE request_id = $5)",
+        )
+        .bind(lbt_sent_on)
+        .bind(outcome.map(|o| o.0))
+        .bind(outcome.map(|o| o.1))
+        .bind(bezwaar_id)
+        .bind(request.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "bezwaar", &[]);
+            tx.commit().await?;
+        }
+        n == 1
+    });
+    Ok(done)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+/// A document with its latest version.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DocumentLine {
+    /// Id.
+    pub id: i64,
+    /// The request it belongs to, if any.
+    pub request_id: Option<i64>,
+    /// Kind code.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Latest version number.
+    pub version: i64,
+    /// Its file name.
+    pub file_name: String,
+    /// Its size.
+    pub size_bytes: i64,
+    /// When uploaded.
+    pub uploaded_at: DateTime<Utc>,
+    /// By whom.
+    pub uploaded_by_name: Option<String>,
+}
+
+/// A pupil's documents with their latest versions, by kind and title.
+pub async fn documents_of_pupil(
+    db: &Db,
+    tenant_id: i64,
+    pupil_id: i64,
+) -> StoreResult<Vec<DocumentLine>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, DocumentLine>(
+        "SELECT d.id, d.request_id, d.kind, d.title, v.version, v.file_name, v.size_bytes, v.uploaded_at, u.name AS uploaded_by_name
+         FROM documents d JOIN document_versions v ON v.document_id = d.id
+         LEFT JOIN users u ON u.id = v.uploaded_by
+         WHERE d.tenant_id = $1 AND d.pupil_id = $2
+           AND v.version = (SELECT MAX(version) FROM document_versions WHERE document_id = d.id)
+         ORDER BY d.kind, d.title, d.id",
+    )
+    .bind(tenant_id)
+    .bind(pupil_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// One stored version.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VersionRow {
+    /// Document.
+    pub document_id: i64,
+    /// Pupil.
+    pub pupil_id: i64,
+    /// Version number.
+    pub version: i64,
+    /// Object store key.
+    pub storage_key: String,
+    /// Name offered on download.
+    pub file_name: String,
+    /// Media type.
+    pub content_type: String,
+    /// Size.
+    pub size_bytes: i64,
+    /// SHA-256.
+    pub sha256: String,
+    /// When.
+    pub uploaded_at: DateTime<Utc>,
+    /// By whom.
+    pub uploaded_by_name: Option<String>,
+}
+
+macro_rules! version_select {
+    () => {
+        "SELECT v.document_id, d.pupil_id, v.version, v.storage_key, v.file_name, v.content_type, v.size_bytes,
+        v.sha256, v.uploaded_at, u.name AS uploaded_by_name
+   FROM document_versions v JOIN documents d ON d.id = v.document_id LEFT JOIN users u ON u.id = v.uploaded_by"
+    };
+}
+
+/// A version of a document of this tenant.
+pub async fn document_version(
+    db: &Db,
+    tenant_id: i64,
+    document_id: i64,
+    version: i64,
+) -> StoreResult<Option<VersionRow>> {
+    let sql = concat!(
+        version_select!(),
+        " WHERE d.tenant_id = $1 AND v.document_id = $2 AND v.version = $3"
+    );
+    let row = on_db!(db, pool => sqlx::query_as::<_, VersionRow>(sql)
+        .bind(tenant_id)
+        .bind(document_id)
+        .bind(version)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// Every version of a document, newest first.
+pub async fn document_versions(
+    db: &Db,
+    tenant_id: i64,
+    document_id: i64,
+) -> StoreResult<Vec<VersionRow>> {
+    let sql = concat!(
+        version_select!(),
+        " WHERE d.tenant_id = $1 AND v.document_id = $2 ORDER BY v.version DESC"
+    );
+    let rows = on_db!(db, pool => sqlx::query_as::<_, VersionRow>(sql)
+        .bind(tenant_id)
+        .bind(document_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// A stored file to record.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    /// Object store key.
+    pub storage_key: String,
+    /// Name offered on download.
+    pub file_name: String,
+    /// Media type.
+    pub content_type: String,
+    /// Size.
+    pub size_bytes: i64,
+    /// SHA-256 hex.
+    pub sha256: String,
+}
+
+/// Records an uploaded file: a new document, or a new version of `existing`. Returns the
+/// document id and version; `None` when `existing` is not a document of this pupil.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_document_version(
+    db: &Db,
+    actor: &Actor<'_>,
+    pupil_id: i64,
+    request_id: Option<i64>,
+    existing: Option<i64>,
+    kind: &str,
+    title: &str,
+    file: &StoredFile,
+) -> StoreResult<Option<(i64, i64)>> {
+    let now = Utc::now();
+    let out = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let document_id = match existing {
+            Some(id) => sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM documents WHERE id = $1 AND pupil_id = $2 AND tenant_id = $3",
+            )
+            .bind(id)
+            .bind(pupil_id)
+            .bind(actor.tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?,
+            None => Some(
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO documents (tenant_id, pupil_id, request_id, kind, title, created_at, created_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(actor.tenant_id)
+                .bind(pupil_id)
+                .bind(request_id)
+                .bind(kind)
+                .bind(title)
+                .bind(now)
+                .bind(actor.user_id)
+                .fetch_one(&mut *tx)
+                .await?,
+            ),
+        };
+        match document_id {
+            None => None,
+            Some(document_id) => {
+                let version: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(version), 0) + 1 FROM document_versions WHERE document_id = $1",
+                )
+                .bind(document_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO document_versions (document_id, version, storage_key, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(document_id)
+                .bind(version)
+                .bind(&file.storage_key)
+                .bind(&file.file_name)
+                .bind(&file.content_type)
+                .bind(file.size_bytes)
+                .bind(&file.sha256)
+                .bind(actor.user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let object_id = format!("{document_id}/{version}");
+                let event = actor.event("create", "document", &object_id, Some(pupil_id), kind);
+                crate::append_in_tx!(tx, &event);
+                let request_of_doc: Option<i64> = match request_id {
+                    Some(r) => Some(r),
+                    None => sqlx::query_scalar::<_, Option<i64>>("SELECT request_id FROM documents WHERE id = $1")
+                        .bind(document_id)
+                        .fetch_one(&mut *tx)
+                        .await?,
+                };
+                if let Some(r) = request_of_doc {
+                    let what = if version == 1 {
+                        format!("Document toegevoegd: {title}")
+                    } else {
+                        format!("Nieuwe versie ({version}) van een document: {title}")
+                    };
+                    sqlx::query(
+                        "INSERT INTO request_events (request_id, occurred_at, actor_id, actor_name, what) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(r)
+                    .bind(now)
+                    .bind(actor.user_id)
+                    .bind(actor.name)
+                    .bind(&what)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Some((document_id, version))
+            }
+        }
+    });
+    Ok(out)
+}
+
+/// The document kinds present for a pupil (for the completeness check).
+pub async fn document_kinds(db: &Db, tenant_id: i64, pupil_id: i64) -> StoreResult<Vec<String>> {
+    let rows = on_db!(db, pool => sqlx::query_scalar::<_, String>(
+        "SELECT DISTINCT kind FROM documents WHERE tenant_id = $1 AND pupil_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(pupil_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders
+
+/// Marks a reminder as sent and enqueues its mails, once per key; `false` when it was sent
+/// before.
+pub async fn remind_once(
+    db: &Db,
+    tenant_id: i64,
+    key: &str,
+    notices: &[Notice],
+) -> StoreResult<bool> {
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query("INSERT INTO reminders_sent (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 1 {
+            for n in notices {
+                crate::enqueue_in_tx!(
+                    tx,
+                    &NewMail {
+                        tenant_id: Some(tenant_id),
+                        idempotency_key: &n.key,
+                        to_address: &n.to,
+                        subject: &n.subject,
+                        body_text: &n.body,
+                    }
+                );
+            }
+            tx.commit().await?;
+        }
+        n == 1
+    });
+    Ok(done)
+}
+
+/// Every tenant's open requests whose decision is due on or before `by` (for reminders).
+pub async fn due_requests(
+    db: &Db,
+    by: NaiveDate,
+) -> StoreResult<Vec<(i64, i64, NaiveDate, Option<String>)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, NaiveDate, Option<String>)>(
+        "SELECT r.tenant_id, r.id, r.decision_due, c.email FROM support_requests r LEFT JOIN users c ON c.id = r.contact_id
+         WHERE r.status IN ('ingediend', 'in-behandeling', 'advies-gevraagd') AND r.decision_due IS NOT NULL AND r.decision_due <= $1",
+    )
+    .bind(by)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Granted TLVs ending on or before `by` that were not reminded yet: (tenant, decision id,
+/// applying location, end).
+pub async fn ending_tlvs(
+    db: &Db,
+    by: NaiveDate,
+    today: NaiveDate,
+) -> StoreResult<Vec<(i64, i64, i64, NaiveDate)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, i64, NaiveDate)>(
+        "SELECT d.tenant_id, d.id, COALESCE(d.receiving_location_id, r.location_id), d.end_on
+         FROM decisions d JOIN support_requests r ON r.id = d.request_id
+         WHERE d.granted = $1 AND d.end_on IS NOT NULL AND d.end_on <= $2 AND d.end_on >= $3",
+    )
+    .bind(true)
+    .bind(by)
+    .bind(today)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}

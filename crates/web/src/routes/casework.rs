@@ -1,0 +1,2702 @@
+//! Casework: the pupil dossier, its documents, and a support request from concept to decision.
+//!
+//! Who sees what (least privilege, checked on every request with the pupil's own row):
+//! - school staff: pupils of the locations they work for (read and write), and the requests and
+//!   letters of pupils who got a TLV for a location they work for (read);
+//! - toeleiders: every pupil and request of their samenwerkingsverband;
+//! - experts: the requests (and that pupil's documents) they were asked to advise on;
+//! - beheerders, ouderadviseurs and parents: nothing here (parents get their own portal).
+//!
+//! Every read of pupil data is recorded in the audit trail with the pupil's id; every change
+//! also lands on the request's timeline, in the same transaction.
+
+use crate::AppState;
+use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::auth::{Principal, Visitor};
+use crate::error::{AppError, AppResult};
+use crate::routes::account::{mail_text, when};
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use passend_domain::accounts::{Role, normalize_email, valid_email};
+use passend_domain::documents::{DocumentKind, download_name, sha256_hex, sniff};
+use passend_domain::tlv::{
+    self, Advice, Category, Completeness, Placement, Profession, RequestKind, Status, Suspension,
+    TransitionProblem,
+};
+use passend_store::audit::Outcome;
+use passend_store::casework::{
+    self as cw, Actor, Change, GuardianInput, NewDecision, NewPupil, NewRequest, Notice, Pupil,
+    Request, RequestDraft, Step, StoredFile,
+};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The routes of this area.
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/leerlingen", pupils)
+        .get("/leerlingen/nieuw", new_pupil_form)
+        .post("/leerlingen/nieuw", create_pupil)
+        .get("/leerlingen/{id}", dossier)
+        .post("/leerlingen/{id}/documenten", upload)
+        .get("/documenten/{id}/{version}", download)
+        .get("/leerlingen/{id}/aanvragen/nieuw", new_request_form)
+        .post("/leerlingen/{id}/aanvragen/nieuw", create_request)
+        .get("/aanvragen/{id}", request_page)
+        .post("/aanvragen/{id}", save_draft)
+        .post("/aanvragen/{id}/indienen", submit)
+        .post("/aanvragen/{id}/intrekken", withdraw)
+        .post("/aanvragen/{id}/toewijzen", assign)
+        .post("/aanvragen/{id}/overleg", plan_meeting)
+        .post("/aanvragen/{id}/opschorten", suspend)
+        .post("/aanvragen/{id}/adviesvraag", ask_advice)
+        .post("/aanvragen/{id}/besluit", decide)
+        .get("/besluiten/{id}/brief.pdf", letter)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared
+
+/// Reads a URL-encoded body: the first value of every field.
+pub fn form(body: &str) -> HashMap<String, String> {
+    let mut m = HashMap::new();
+    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
+        m.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+    }
+    m
+}
+
+/// A field's value, trimmed ("" when missing).
+pub fn val(f: &HashMap<String, String>, k: &str) -> String {
+    f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default()
+}
+
+/// The actor of a change: the signed-in user.
+pub fn actor<'a>(p: &'a Principal, v: &'a Visitor) -> Actor<'a> {
+    Actor {
+        tenant_id: p.tenant_id,
+        user_id: p.user_id,
+        role: p.role.code(),
+        name: &p.name,
+        origin: &v.origin,
+        request_id: &v.request_id,
+    }
+}
+
+/// Today in the Netherlands.
+pub fn today() -> NaiveDate {
+    passend_domain::time::to_local(Utc::now()).date()
+}
+
+/// "13 april 2026".
+pub fn long(d: NaiveDate) -> String {
+    crate::i18n::long_date(crate::i18n::ui(passend_domain::Lang::Nl), d)
+}
+
+/// A date or a dash.
+pub fn long_or(d: Option<NaiveDate>, none: &str) -> String {
+    d.map(long).unwrap_or_else(|| none.to_owned())
+}
+
+/// A date that could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadDate;
+
+/// Reads a date as typed: `2026-03-02` (the date picker) or `2-3-2026`. Empty is `Ok(None)`.
+pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, BadDate> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d-%m-%Y"))
+        .map(Some)
+        .map_err(|_| BadDate)
+}
+
+/// A date field: the value or a message at the field.
+pub fn date_field(raw: &str, field: &mut Field, required: bool, label: &str) -> Option<NaiveDate> {
+    match parse_date(raw) {
+        Ok(Some(d)) if d.year_ok() => Some(d),
+        Ok(None) if !required => None,
+        Ok(None) => {
+            field.error = Some(format!("Vul {label} in, bijvoorbeeld 2-3-2026."));
+            None
+        }
+        _ => {
+            field.error = Some(format!(
+                "Vul bij {label} een bestaande datum in, bijvoorbeeld 2-3-2026."
+            ));
+            None
+        }
+    }
+}
+
+trait YearOk {
+    fn year_ok(&self) -> bool;
+}
+
+impl YearOk for NaiveDate {
+    fn year_ok(&self) -> bool {
+        use chrono::Datelike;
+        (1990..=2100).contains(&self.year())
+    }
+}
+
+/// A choice in a select or a group of radio buttons.
+#[derive(Debug, Clone)]
+pub struct Opt {
+    /// Value.
+    pub value: String,
+    /// Label.
+    pub label: String,
+    /// Chosen.
+    pub selected: bool,
+}
+
+/// Options from (value, label) pairs, with `chosen` selected.
+pub fn opts<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, chosen: &str) -> Vec<Opt> {
+    items
+        .into_iter()
+        .map(|(v, l)| Opt {
+            value: v.to_owned(),
+            label: l.to_owned(),
+            selected: v == chosen,
+        })
+        .collect()
+}
+
+/// How the visitor relates to a pupil.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// Works at the pupil's school: reads and writes.
+    School,
+    /// Works at the school that received the pupil with a TLV: reads.
+    Receiving,
+    /// A toeleider: reads and writes everything of the tenant.
+    Toeleider,
+    /// An expert asked to advise on this pupil: reads.
+    Expert,
+}
+
+impl Relation {
+    /// May change the dossier (documents).
+    pub fn writes(self) -> bool {
+        matches!(self, Relation::School | Relation::Toeleider)
+    }
+}
+
+/// The pupil, if this visitor may see them; otherwise "not found", recorded as refused.
+pub async fn pupil_for(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    pupil_id: i64,
+) -> AppResult<(Pupil, Relation)> {
+    let pupil = cw::pupil(&state.db, p.tenant_id, pupil_id).await?;
+    let relation = match &pupil {
+        None => None,
+        Some(pu) => match p.role {
+            Role::Toeleider => Some(Relation::Toeleider),
+            Role::Schoolmedewerker => {
+                if cw::works_at(&state.db, p.user_id, pu.location_id).await? {
+                    Some(Relation::School)
+                } else if cw::receives_pupil(&state.db, p.user_id, pu.id).await? {
+                    Some(Relation::Receiving)
+                } else {
+                    None
+                }
+            }
+            Role::Deskundige => cw::advises_on_pupil(&state.db, p.user_id, pu.id)
+                .await?
+                .then_some(Relation::Expert),
+            _ => None,
+        },
+    };
+    match (pupil, relation) {
+        (Some(pu), Some(r)) => Ok((pu, r)),
+        _ => {
+            let id = pupil_id.to_string();
+            let event = visitor.event("read", "leerling", &id, Outcome::Denied, "no relation");
+            passend_store::audit::append(&state.db, &event).await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+/// Records a read of pupil data.
+pub async fn record_read(
+    state: &AppState,
+    visitor: &Visitor,
+    object_type: &str,
+    object_id: &str,
+    pupil_id: i64,
+    action: &str,
+) -> AppResult<()> {
+    let mut event = visitor.event(action, object_type, object_id, Outcome::Success, "");
+    event.pupil_id = Some(pupil_id);
+    passend_store::audit::append(&state.db, &event).await?;
+    Ok(())
+}
+
+/// The request, if this visitor may see it (through its pupil).
+pub async fn request_for(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    request_id: i64,
+) -> AppResult<(Request, Pupil, Relation)> {
+    let request = cw::request(&state.db, p.tenant_id, request_id).await?;
+    let Some(r) = request else {
+        let id = request_id.to_string();
+        let event = visitor.event("read", "aanvraag", &id, Outcome::Denied, "not found");
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    };
+    let (pupil, relation) = pupil_for(state, visitor, p, r.pupil_id).await?;
+    // Experts see only the requests they advise on; receiving schools only decided ones.
+    let allowed = match relation {
+        Relation::Expert => cw::advices_of(&state.db, r.id)
+            .await?
+            .iter()
+            .any(|a| a.expert_id == p.user_id),
+        Relation::Receiving => cw::decision_of(&state.db, p.tenant_id, r.id)
+            .await?
+            .is_some_and(|d| d.granted && d.receiving_location_id.is_some()),
+        _ => true,
+    };
+    if !allowed {
+        let id = request_id.to_string();
+        let event = visitor.event("read", "aanvraag", &id, Outcome::Denied, "no relation");
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    }
+    Ok((r, pupil, relation))
+}
+
+fn see_request(id: i64, done: &str) -> Response {
+    Redirect::to(&format!("/aanvragen/{id}?gedaan={done}")).into_response()
+}
+
+/// A neutral notification: no pupil data, a link to sign in and look.
+pub fn notice(state: &AppState, key: String, to: &str, subject: &str, lines: &[&str]) -> Notice {
+    Notice {
+        key,
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        body: mail_text(&state.site_name, lines),
+    }
+}
+
+fn request_link(state: &AppState, id: i64) -> String {
+    format!(
+        "Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{id}",
+        state.base_url
+    )
+}
+
+fn kind_of(r: &Request) -> AppResult<RequestKind> {
+    RequestKind::from_code(&r.kind).ok_or_else(|| AppError::Internal("unknown kind".to_owned()))
+}
+
+fn status_of(r: &Request) -> AppResult<Status> {
+    Status::from_code(&r.status).ok_or_else(|| AppError::Internal("unknown status".to_owned()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pupils
+
+struct PupilLine {
+    id: i64,
+    name: String,
+    birth: String,
+    groep: String,
+    school: String,
+}
+
+#[derive(Template)]
+#[template(path = "app/pupils.html")]
+struct PupilsView {
+    layout: AppLayout,
+    lines: Vec<PupilLine>,
+    q: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PupilsQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn pupils(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<PupilsQuery>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let needle = q.q.trim().to_lowercase();
+    let lines: Vec<PupilLine> = cw::pupils_for_staff(&state.db, p.tenant_id, p.user_id)
+        .await?
+        .into_iter()
+        .filter(|pu| needle.is_empty() || pu.full_name().to_lowercase().contains(&needle))
+        .map(|pu| PupilLine {
+            id: pu.id,
+            name: pu.full_name(),
+            birth: pu.birth_date.format("%d-%m-%Y").to_string(),
+            groep: pu.groep.clone(),
+            school: pu.location_name.clone(),
+        })
+        .collect();
+    let detail = format!("{} results", lines.len());
+    let event = visitor.event("search", "leerling", "-", Outcome::Success, &detail);
+    passend_store::audit::append(&state.db, &event).await?;
+    Ok(Html(
+        PupilsView {
+            layout: layout(&state, &visitor, "Leerlingen", "/leerlingen"),
+            lines,
+            q: q.q,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+struct GuardianFields {
+    n: usize,
+    name: Field,
+    relation: Vec<Opt>,
+    authority: bool,
+    email: Field,
+    phone: Field,
+}
+
+#[derive(Template)]
+#[template(path = "app/pupil_form.html")]
+struct PupilFormView {
+    layout: AppLayout,
+    errors: Vec<(String, String)>,
+    locations: Vec<Opt>,
+    location_error: Option<String>,
+    given: Field,
+    family: Field,
+    birth: Field,
+    groep: Field,
+    onderwijsnummer: Field,
+    guardians: Vec<GuardianFields>,
+}
+
+const RELATIONS: [(&str, &str); 5] = [
+    ("moeder", "Moeder"),
+    ("vader", "Vader"),
+    ("ouder", "Ouder"),
+    ("voogd", "Voogd"),
+    ("pleegouder", "Pleegouder"),
+];
+
+async fn pupil_form_view(
+    state: &AppState,
+    visitor: &Visitor,
+    f: &HashMap<String, String>,
+) -> AppResult<PupilFormView> {
+    let p = visitor.signed_in()?;
+    let chosen = val(f, "locatie");
+    let locations = passend_store::accounts::user_locations(&state.db, p.user_id)
+        .await?
+        .into_iter()
+        .map(|l| Opt {
+            selected: l.id.to_string() == chosen,
+            value: l.id.to_string(),
+            label: l.name,
+        })
+        .collect();
+    let guardians = (1..=2)
+        .map(|n| GuardianFields {
+            n,
+            name: Field::of(val(f, &format!("ouder{n}-naam"))),
+            relation: opts(RELATIONS, &val(f, &format!("ouder{n}-relatie"))),
+            authority: f.is_empty() || val(f, &format!("ouder{n}-gezag")) == "ja",
+            email: Field::of(val(f, &format!("ouder{n}-email"))),
+            phone: Field::of(val(f, &format!("ouder{n}-telefoon"))),
+        })
+        .collect();
+    Ok(PupilFormView {
+        layout: layout(state, visitor, "Nieuwe leerling", ""),
+        errors: Vec::new(),
+        locations,
+        location_error: None,
+        given: Field::of(val(f, "voornaam")),
+        family: Field::of(val(f, "achternaam")),
+        birth: Field::of(val(f, "geboortedatum")),
+        groep: Field::of(val(f, "groep")),
+        onderwijsnummer: Field::of(val(f, "onderwijsnummer")),
+        guardians,
+    })
+}
+
+async fn new_pupil_form(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    let view = pupil_form_view(&state, &visitor, &HashMap::new()).await?;
+    Ok(Html(view.render()?).into_response())
+}
+
+fn text_limit(field: &mut Field, max: usize, label: &str) {
+    if field.value.chars().count() > max {
+        field.error = Some(format!("Maak {label} korter: hooguit {max} tekens."));
+    }
+}
+
+fn required(field: &mut Field, message: &str) {
+    if field.value.is_empty() && field.error.is_none() {
+        field.error = Some(message.to_owned());
+    }
+}
+
+async fn create_pupil(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let f = form(&body);
+    let mut view = pupil_form_view(&state, &visitor, &f).await?;
+    let location_id = view
+        .locations
+        .iter()
+        .find(|o| o.selected)
+        .and_then(|o| o.value.parse::<i64>().ok());
+    if location_id.is_none() {
+        view.location_error = Some("Kies de school van de leerling.".to_owned());
+    }
+    required(&mut view.given, "Vul de voornaam in.");
+    required(&mut view.family, "Vul de achternaam in.");
+    text_limit(&mut view.given, 100, "de voornaam");
+    text_limit(&mut view.family, 100, "de achternaam");
+    let birth = date_field(
+        &val(&f, "geboortedatum"),
+        &mut view.birth,
+        true,
+        "de geboortedatum",
+    );
+    if let Some(b) = birth {
+        let age_days = (today() - b).num_days();
+        if !(365..=365 * 16).contains(&age_days) {
+            view.birth.error = Some(
+                "Deze geboortedatum past niet bij een leerling in het primair onderwijs. Controleer de datum."
+                    .to_owned(),
+            );
+        }
+    }
+    required(&mut view.groep, "Vul de groep in, bijvoorbeeld 5.");
+    text_limit(&mut view.groep, 20, "de groep");
+    let on = view.onderwijsnummer.value.clone();
+    let valid_number = on.len() == 9 && on.chars().all(|c| c.is_ascii_digit());
+    if !(on.is_empty() || valid_number) {
+        view.onderwijsnummer.error =
+            Some("Een onderwijsnummer heeft 9 cijfers. Laat het veld leeg als u het niet heeft. Vul nooit een BSN in.".to_owned());
+    }
+    let mut guardians = Vec::new();
+    for g in &mut view.guardians {
+        let any =
+            !g.name.value.is_empty() || !g.email.value.is_empty() || !g.phone.value.is_empty();
+        if g.n == 2 && !any {
+            continue;
+        }
+        required(&mut g.name, "Vul de naam van de ouder of verzorger in.");
+        text_limit(&mut g.name, 150, "de naam");
+        let email = normalize_email(&g.email.value);
+        if g.email.value.is_empty() && g.phone.value.is_empty() {
+            g.email.error = Some("Vul een e-mailadres of telefoonnummer in, zodat het samenwerkingsverband de ouder kan bereiken.".to_owned());
+        } else if !g.email.value.is_empty() && !valid_email(&email) {
+            g.email.error =
+                Some("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.".to_owned());
+        }
+        text_limit(&mut g.phone, 30, "het telefoonnummer");
+        let relation = g
+            .relation
+            .iter()
+            .find(|o| o.selected)
+            .map(|o| o.value.clone())
+            .unwrap_or_else(|| "ouder".to_owned());
+        guardians.push(GuardianInput {
+            name: g.name.value.clone(),
+            relation,
+            parental_authority: g.authority,
+            email: if g.email.value.is_empty() {
+                String::new()
+            } else {
+                email
+            },
+            phone: g.phone.value.clone(),
+        });
+    }
+    let mut errors = Vec::new();
+    if let Some(e) = &view.location_error {
+        errors.push(("locatie".to_owned(), e.clone()));
+    }
+    errors.extend(summary(&[
+        ("voornaam", &view.given),
+        ("achternaam", &view.family),
+        ("geboortedatum", &view.birth),
+        ("groep", &view.groep),
+        ("onderwijsnummer", &view.onderwijsnummer),
+    ]));
+    for g in &view.guardians {
+        let n = g.n;
+        errors.extend(summary(&[
+            (&format!("ouder{n}-naam"), &g.name),
+            (&format!("ouder{n}-email"), &g.email),
+            (&format!("ouder{n}-telefoon"), &g.phone),
+        ]));
+    }
+    let (Some(location_id), Some(birth), true) = (location_id, birth, errors.is_empty()) else {
+        view.errors = errors;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    };
+    let id = cw::create_pupil(
+        &state.db,
+        &actor(&p, &visitor),
+        &NewPupil {
+            location_id,
+            given_name: view.given.value.clone(),
+            family_name: view.family.value.clone(),
+            birth_date: birth,
+            groep: view.groep.value.clone(),
+            onderwijsnummer: Some(on).filter(|o| !o.is_empty()),
+            guardians,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/leerlingen/{id}?gedaan=aangemaakt")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dossier
+
+struct GuardianLine {
+    name: String,
+    relation: String,
+    authority: bool,
+    email: String,
+    phone: String,
+}
+
+struct DocLine {
+    id: i64,
+    kind: String,
+    title: String,
+    version: i64,
+    file_name: String,
+    size: String,
+    uploaded: String,
+    by: String,
+}
+
+struct RequestLine {
+    id: i64,
+    kind: String,
+    status: String,
+    created: String,
+    due: String,
+}
+
+#[derive(Template)]
+#[template(path = "app/dossier.html")]
+struct DossierView {
+    layout: AppLayout,
+    id: i64,
+    name: String,
+    birth: String,
+    groep: String,
+    school: String,
+    onderwijsnummer: String,
+    guardians: Vec<GuardianLine>,
+    documents: Vec<DocLine>,
+    requests: Vec<RequestLine>,
+    can_write: bool,
+    can_request: bool,
+    upload: UploadForm,
+    pupil_id: i64,
+    request_id: Option<i64>,
+}
+
+/// The upload form's state.
+pub struct UploadForm {
+    kinds: Vec<Opt>,
+    existing: Vec<Opt>,
+    title: Field,
+    file_error: Option<String>,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DoneQuery {
+    #[serde(default)]
+    gedaan: String,
+}
+
+fn size_label(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} kB", (bytes + 1023) / 1024)
+    }
+}
+
+async fn dossier_view(
+    state: &AppState,
+    visitor: &Visitor,
+    pupil: &Pupil,
+    relation: Relation,
+    upload: UploadForm,
+) -> AppResult<DossierView> {
+    let p = visitor.signed_in()?;
+    let guardians = cw::guardians(&state.db, pupil.id)
+        .await?
+        .into_iter()
+        .map(|g| GuardianLine {
+            name: g.name,
+            relation: RELATIONS
+                .iter()
+                .find(|(c, _)| *c == g.relation)
+                .map(|(_, l)| (*l).to_owned())
+                .unwrap_or(g.relation),
+            authority: g.parental_authority,
+            email: g.email,
+            phone: g.phone,
+        })
+        .collect();
+    let documents = cw::documents_of_pupil(&state.db, p.tenant_id, pupil.id)
+        .await?
+        .into_iter()
+        .map(|d| DocLine {
+            id: d.id,
+            kind: DocumentKind::from_code(&d.kind)
+                .map(DocumentKind::label_nl)
+                .unwrap_or("Document")
+                .to_owned(),
+            title: d.title,
+            version: d.version,
+            file_name: d.file_name,
+            size: size_label(d.size_bytes),
+            uploaded: when(d.uploaded_at),
+            by: d.uploaded_by_name.unwrap_or_default(),
+        })
+        .collect();
+    let mut requests = Vec::new();
+    for r in cw::requests_of_pupil(&state.db, p.tenant_id, pupil.id).await? {
+        // Experts see only the requests they advise on.
+        if relation == Relation::Expert
+            && !cw::advices_of(&state.db, r.id)
+                .await?
+                .iter()
+                .any(|a| a.expert_id == p.user_id)
+        {
+            continue;
+        }
+        let kind = kind_of(&r)?;
+        requests.push(RequestLine {
+            id: r.id,
+            kind: kind.label_nl().to_owned(),
+            status: status_of(&r)?.label_nl(kind).to_owned(),
+            created: when(r.created_at),
+            due: long_or(r.decision_due, "–"),
+        });
+    }
+    Ok(DossierView {
+        layout: layout(state, visitor, &pupil.full_name(), ""),
+        id: pupil.id,
+        name: pupil.full_name(),
+        birth: long(pupil.birth_date),
+        groep: pupil.groep.clone(),
+        school: pupil.location_name.clone(),
+        onderwijsnummer: pupil
+            .onderwijsnummer
+            .clone()
+            .unwrap_or_else(|| "–".to_owned()),
+        guardians,
+        documents,
+        requests,
+        can_write: relation.writes(),
+        can_request: relation == Relation::School,
+        upload,
+        pupil_id: pupil.id,
+        request_id: None,
+    })
+}
+
+async fn upload_form(
+    state: &AppState,
+    tenant: i64,
+    pupil_id: i64,
+    kind: &str,
+    existing: &str,
+    title: &str,
+) -> AppResult<UploadForm> {
+    let docs = cw::documents_of_pupil(&state.db, tenant, pupil_id).await?;
+    let mut existing_opts = vec![Opt {
+        value: String::new(),
+        label: "Nee, een nieuw document".to_owned(),
+        selected: existing.is_empty(),
+    }];
+    existing_opts.extend(docs.into_iter().map(|d| Opt {
+        selected: d.id.to_string() == existing,
+        value: d.id.to_string(),
+        label: format!("Nieuwe versie van: {} (nu versie {})", d.title, d.version),
+    }));
+    Ok(UploadForm {
+        kinds: opts(DocumentKind::ALL.map(|k| (k.code(), k.label_nl())), kind),
+        existing: existing_opts,
+        title: Field::of(title),
+        file_error: None,
+        errors: Vec::new(),
+    })
+}
+
+async fn dossier(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let (pupil, relation) = pupil_for(&state, &visitor, p, id).await?;
+    record_read(
+        &state,
+        &visitor,
+        "leerling",
+        &id.to_string(),
+        pupil.id,
+        "read",
+    )
+    .await?;
+    let upload = upload_form(&state, p.tenant_id, pupil.id, "groeidocument", "", "").await?;
+    let mut view = dossier_view(&state, &visitor, &pupil, relation, upload).await?;
+    view.layout.notice = match q.gedaan.as_str() {
+        "aangemaakt" => Some(
+            "De leerling is toegevoegd. U kunt nu documenten toevoegen en een aanvraag maken."
+                .to_owned(),
+        ),
+        "document" => Some("Het document is opgeslagen.".to_owned()),
+        _ => None,
+    };
+    Ok(Html(view.render()?).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+struct Upload {
+    fields: HashMap<String, String>,
+    file_name: String,
+    bytes: Vec<u8>,
+}
+
+async fn read_upload(mut m: Multipart) -> AppResult<Upload> {
+    let mut fields = HashMap::new();
+    let mut file_name = String::new();
+    let mut bytes = Vec::new();
+    while let Some(field) = m.next_field().await.map_err(|_| AppError::TooLarge)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "bestand" {
+            file_name = field.file_name().unwrap_or_default().to_owned();
+            bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::TooLarge)?
+                .to_vec();
+        } else {
+            let text = field.text().await.map_err(|_| AppError::TooLarge)?;
+            fields.entry(name).or_insert(text);
+        }
+    }
+    Ok(Upload {
+        fields,
+        file_name,
+        bytes,
+    })
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let (pupil, relation) = pupil_for(&state, &visitor, &p, id).await?;
+    if !relation.writes() {
+        return Err(AppError::NotFound);
+    }
+    let up = read_upload(multipart).await?;
+    let kind_code = val(&up.fields, "soort");
+    let existing = val(&up.fields, "bestaand");
+    let request_id = val(&up.fields, "aanvraag").parse::<i64>().ok();
+    let back = val(&up.fields, "terug");
+    let mut form = upload_form(
+        &state,
+        p.tenant_id,
+        pupil.id,
+        &kind_code,
+        &existing,
+        &val(&up.fields, "titel"),
+    )
+    .await?;
+    let kind = DocumentKind::from_code(&kind_code);
+    let existing_id = existing.parse::<i64>().ok();
+    if existing_id.is_none() {
+        required(
+            &mut form.title,
+            "Geef het document een titel, bijvoorbeeld: OPP schooljaar 2026-2027.",
+        );
+    }
+    text_limit(&mut form.title, 150, "de titel");
+    let file_type = match sniff(&up.bytes) {
+        Ok(t) => Some(t),
+        Err(problem) => {
+            form.file_error = Some(problem.message_nl().to_owned());
+            None
+        }
+    };
+    let mut errors = summary(&[("titel", &form.title)]);
+    if let Some(e) = &form.file_error {
+        errors.push(("bestand".to_owned(), e.clone()));
+    }
+    let (Some(kind), Some(file_type), true) = (kind, file_type, errors.is_empty()) else {
+        if kind.is_none() {
+            errors.push((
+                "soort".to_owned(),
+                "Kies wat voor document het is.".to_owned(),
+            ));
+        }
+        form.errors = errors;
+        let view = dossier_view(&state, &visitor, &pupil, relation, form).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    };
+    // A request given must be this pupil's.
+    let request_id = match request_id {
+        Some(r) => cw::request(&state.db, p.tenant_id, r)
+            .await?
+            .filter(|r| r.pupil_id == pupil.id)
+            .map(|r| r.id),
+        None => None,
+    };
+    let key = passend_store::files::Files::new_key("documenten", file_type.extension);
+    let size = i64::try_from(up.bytes.len()).unwrap_or(i64::MAX);
+    let sha = sha256_hex(&up.bytes);
+    state
+        .casework
+        .files
+        .put(&key, up.bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let title = if form.title.value.is_empty() {
+        kind.label_nl().to_owned()
+    } else {
+        form.title.value.clone()
+    };
+    let stored = cw::add_document_version(
+        &state.db,
+        &actor(&p, &visitor),
+        pupil.id,
+        request_id,
+        existing_id,
+        kind.code(),
+        &title,
+        &StoredFile {
+            storage_key: key,
+            file_name: download_name(&up.file_name, file_type),
+            content_type: file_type.content_type.to_owned(),
+            size_bytes: size,
+            sha256: sha,
+        },
+    )
+    .await?;
+    if stored.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let target = match (back.as_str(), request_id) {
+        ("aanvraag", Some(r)) => format!("/aanvragen/{r}?gedaan=document"),
+        _ => format!("/leerlingen/{}?gedaan=document", pupil.id),
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+async fn download(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, version)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let Some(v) = cw::document_version(&state.db, p.tenant_id, id, version).await? else {
+        let object = format!("{id}/{version}");
+        let event = visitor.event(
+            "download",
+            "document",
+            &object,
+            Outcome::Denied,
+            "not found",
+        );
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    };
+    let (pupil, relation) = pupil_for(&state, &visitor, p, v.pupil_id).await?;
+    // Receiving schools get decisions and letters, not the dossier's documents.
+    if relation == Relation::Receiving {
+        return Err(AppError::NotFound);
+    }
+    let bytes = state
+        .casework
+        .files
+        .get(&v.storage_key)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    record_read(
+        &state,
+        &visitor,
+        "document",
+        &format!("{id}/{version}"),
+        pupil.id,
+        "download",
+    )
+    .await?;
+    Ok(attachment(bytes, &v.content_type, &v.file_name))
+}
+
+/// A file offered as a download (never shown inline), with a safe name.
+pub fn attachment(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(file_name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+// ---------------------------------------------------------------------------------------------
+// New request
+
+#[derive(Template)]
+#[template(path = "app/request_new.html")]
+struct NewRequestView {
+    layout: AppLayout,
+    pupil_id: i64,
+    pupil_name: String,
+    kinds: Vec<Opt>,
+    kind_error: Option<String>,
+    question: Field,
+    errors: Vec<(String, String)>,
+}
+
+fn kind_options(chosen: &str) -> Vec<Opt> {
+    RequestKind::ALL
+        .into_iter()
+        .map(|k| Opt {
+            value: k.code().to_owned(),
+            label: k.label_nl().to_owned(),
+            selected: k.code() == chosen,
+        })
+        .collect()
+}
+
+async fn school_pupil(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    id: i64,
+) -> AppResult<Pupil> {
+    let (pupil, relation) = pupil_for(state, visitor, p, id).await?;
+    if relation != Relation::School {
+        return Err(AppError::NotFound);
+    }
+    Ok(pupil)
+}
+
+async fn new_request_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let pupil = school_pupil(&state, &visitor, p, id).await?;
+    Ok(Html(
+        NewRequestView {
+            layout: layout(&state, &visitor, "Nieuwe aanvraag", ""),
+            pupil_id: pupil.id,
+            pupil_name: pupil.full_name(),
+            kinds: kind_options(""),
+            kind_error: None,
+            question: Field::default(),
+            errors: Vec::new(),
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+async fn create_request(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let pupil = school_pupil(&state, &visitor, &p, id).await?;
+    let f = form(&body);
+    let kind = RequestKind::from_code(&val(&f, "soort"));
+    let mut question = Field::of(val(&f, "vraag"));
+    required(
+        &mut question,
+        "Beschrijf wat u vraagt en waarom: wat heeft de leerling nodig, wat heeft de school al gedaan?",
+    );
+    text_limit(&mut question, 5000, "de vraag");
+    let mut errors = Vec::new();
+    let kind_error = kind.is_none().then(|| "Kies wat u aanvraagt.".to_owned());
+    if let Some(e) = &kind_error {
+        errors.push(("soort-advies".to_owned(), e.clone()));
+    }
+    errors.extend(summary(&[("vraag", &question)]));
+    let (Some(kind), true) = (kind, errors.is_empty()) else {
+        let view = NewRequestView {
+            layout: layout(&state, &visitor, "Nieuwe aanvraag", ""),
+            pupil_id: pupil.id,
+            pupil_name: pupil.full_name(),
+            kinds: kind_options(&val(&f, "soort")),
+            kind_error,
+            question,
+            errors,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    };
+    let rid = cw::create_request(
+        &state.db,
+        &actor(&p, &visitor),
+        &NewRequest {
+            pupil_id: pupil.id,
+            location_id: pupil.location_id,
+            kind: kind.code().to_owned(),
+            question: question.value,
+        },
+    )
+    .await?;
+    Ok(see_request(rid, "aangemaakt"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request page
+
+/// What the school fills in while the request is a concept.
+#[derive(Debug, Clone, Default)]
+pub struct DraftForm {
+    question: Field,
+    goals: Field,
+    budget: Field,
+    period_start: Field,
+    period_end: Field,
+    zienswijze: Vec<Opt>,
+    zienswijze_text: Field,
+    zienswijze_on: Field,
+    tlo_held_on: Field,
+    tlo_attendees: Field,
+    version: i64,
+}
+
+/// The toeleider's forms.
+#[derive(Debug, Clone, Default)]
+pub struct SwvForms {
+    contacts: Vec<Opt>,
+    meeting_kind: Vec<Opt>,
+    meeting_date: Field,
+    meeting_time: Field,
+    meeting_place: Field,
+    meeting_purpose: Field,
+    meeting_outcomes: Field,
+    meeting_attendees: Field,
+    suspend_reason: Field,
+    experts: Vec<Opt>,
+    expert_error: Option<String>,
+    advice_due: Field,
+    advice_question: Field,
+    decision_outcome: Vec<Opt>,
+    decision_category: Vec<Opt>,
+    decision_start: Field,
+    decision_end: Field,
+    decision_no_end: bool,
+    decision_receiving: Vec<Opt>,
+    decision_reasons: Field,
+    decision_blocked: Option<String>,
+}
+
+struct AdviceLine {
+    expert: String,
+    profession: String,
+    due: String,
+    given: String,
+    conclusion: String,
+    text: String,
+}
+
+struct MeetingLine {
+    kind: &'static str,
+    when: String,
+    place: String,
+    purpose: String,
+    outcomes: String,
+    attendees: String,
+}
+
+struct TimelineView {
+    when: String,
+    who: String,
+    what: String,
+}
+
+struct DecisionView {
+    id: i64,
+    outcome: String,
+    number: String,
+    placement: String,
+    start: String,
+    end: String,
+    receiving: String,
+    reasons: String,
+    letter_on: String,
+    bezwaar_until: String,
+    is_tlv: bool,
+    bezwaren: Vec<BezwaarLine>,
+}
+
+struct BezwaarLine {
+    id: i64,
+    received: String,
+    filed_by: String,
+    lbt_due: String,
+    lbt_sent: String,
+    outcome: String,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "app/request.html")]
+struct RequestView {
+    layout: AppLayout,
+    id: i64,
+    pupil_id: i64,
+    pupil_name: String,
+    school: String,
+    kind: String,
+    is_tlv: bool,
+    is_arrangement: bool,
+    is_so: bool,
+    status: String,
+    contact: String,
+    received: String,
+    due: String,
+    awb_ceiling: String,
+    overdue: bool,
+    suspended: Option<String>,
+    relation_school: bool,
+    relation_swv: bool,
+    concept: bool,
+    open: bool,
+    missing: Vec<&'static str>,
+    draft: DraftForm,
+    swv: SwvForms,
+    errors: Vec<(String, String)>,
+    documents: Vec<DocLine>,
+    upload: UploadForm,
+    advices: Vec<AdviceLine>,
+    meetings: Vec<MeetingLine>,
+    decision: Option<DecisionView>,
+    timeline: Vec<TimelineView>,
+    can_assign: bool,
+    can_ask_advice: bool,
+    can_decide: bool,
+    can_withdraw: bool,
+    can_write: bool,
+    request_id: Option<i64>,
+}
+
+fn draft_from(r: &Request) -> DraftForm {
+    let dm = |d: Option<NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    DraftForm {
+        question: Field::of(r.question.clone()),
+        goals: Field::of(r.goals.clone()),
+        budget: Field::of(r.budget_euros.map(|b| b.to_string()).unwrap_or_default()),
+        period_start: Field::of(dm(r.period_start)),
+        period_end: Field::of(dm(r.period_end)),
+        zienswijze: zienswijze_opts(r.zienswijze.as_deref().unwrap_or_default()),
+        zienswijze_text: Field::of(r.zienswijze_text.clone()),
+        zienswijze_on: Field::of(dm(r.zienswijze_on)),
+        tlo_held_on: Field::of(dm(r.tlo_held_on)),
+        tlo_attendees: Field::of(r.tlo_attendees.clone()),
+        version: r.version,
+    }
+}
+
+fn zienswijze_opts(chosen: &str) -> Vec<Opt> {
+    opts(
+        [
+            ("", "Nog niet gegeven"),
+            ("eens", "De ouders zijn het eens met de aanvraag"),
+            ("oneens", "De ouders zijn het niet eens met de aanvraag"),
+            (
+                "geweigerd",
+                "De ouders willen geen zienswijze geven (vastgelegd)",
+            ),
+        ],
+        chosen,
+    )
+}
+
+async fn completeness(state: &AppState, tenant: i64, r: &Request) -> AppResult<Completeness> {
+    let kinds = cw::document_kinds(&state.db, tenant, r.pupil_id).await?;
+    let has = |k: DocumentKind| kinds.iter().any(|c| c == k.code());
+    Ok(Completeness {
+        groeidocument: has(DocumentKind::Groeidocument),
+        opp: has(DocumentKind::Opp),
+        zienswijze_or_refusal: r.zienswijze.is_some()
+            && (r.zienswijze.as_deref() == Some("geweigerd")
+                || !r.zienswijze_text.is_empty()
+                || has(DocumentKind::Zienswijze)),
+        tlo_recorded: r.tlo_held_on.is_some() && !r.tlo_attendees.trim().is_empty(),
+        arrangement_plan: !r.goals.trim().is_empty()
+            && r.budget_euros.is_some()
+            && r.period_start.is_some()
+            && r.period_end.is_some(),
+    })
+}
+
+/// The advices as the domain rule needs them, with independence checked against the data.
+async fn domain_advices(state: &AppState, r: &Request) -> AppResult<Vec<Advice>> {
+    let mut out = Vec::new();
+    for a in cw::advices_of(&state.db, r.id).await? {
+        if a.submitted_at.is_none() {
+            continue;
+        }
+        let Some(profession) = a.profession.as_deref().and_then(Profession::from_code) else {
+            continue;
+        };
+        out.push(Advice {
+            expert_id: a.expert_id,
+            profession,
+            declared_independent: a.declared_independent,
+            linked_to_applying_school: cw::works_at(&state.db, a.expert_id, r.location_id).await?,
+            helped_draft_application: r.created_by == Some(a.expert_id),
+            is_assessing_official: r.contact_id == Some(a.expert_id),
+            separate_and_written: !a.advice_text.trim().is_empty(),
+        });
+    }
+    Ok(out)
+}
+
+fn suspensions_of(rows: &[cw::SuspensionRow]) -> Vec<Suspension> {
+    rows.iter()
+        .map(|s| Suspension {
+            from: s.from_on,
+            until: s.until_on,
+        })
+        .collect()
+}
+
+async fn swv_forms(
+    state: &AppState,
+    p: &Principal,
+    r: &Request,
+    kind: RequestKind,
+) -> AppResult<SwvForms> {
+    let contacts = cw::staff_of_role(&state.db, p.tenant_id, Role::Toeleider.code())
+        .await?
+        .into_iter()
+        .map(|(id, name, _)| Opt {
+            selected: r.contact_id.map_or(id == p.user_id, |c| c == id),
+            value: id.to_string(),
+            label: name,
+        })
+        .collect();
+    let mut experts = vec![Opt {
+        value: String::new(),
+        label: "Kies een deskundige".to_owned(),
+        selected: true,
+    }];
+    for (id, name, _) in cw::staff_of_role(&state.db, p.tenant_id, Role::Deskundige.code()).await? {
+        experts.push(Opt {
+            value: id.to_string(),
+            label: name,
+            selected: false,
+        });
+    }
+    let placement = kind.placement();
+    let start = today();
+    let default_end = state.casework.policy.default_end(kind, start);
+    let mut receiving = vec![Opt {
+        value: String::new(),
+        label: "Nog niet bekend".to_owned(),
+        selected: true,
+    }];
+    for l in passend_store::locations::location_choices(&state.db).await? {
+        let fits = match placement {
+            Some(Placement::Sbo) => l.school_type == "sbo",
+            Some(Placement::So(_)) => matches!(l.school_type.as_str(), "so" | "so-vso"),
+            None => false,
+        };
+        if fits {
+            receiving.push(Opt {
+                value: l.id.to_string(),
+                label: format!("{} ({})", l.name, crate::map::title_case(&l.place)),
+                selected: false,
+            });
+        }
+    }
+    let outcome = if kind.is_tlv() {
+        opts([("ja", "Toelaatbaar"), ("nee", "Niet toelaatbaar")], "")
+    } else {
+        opts([("ja", "Toekennen"), ("nee", "Afwijzen")], "")
+    };
+    let category = placement
+        .and_then(Placement::category)
+        .map(Category::label_nl)
+        .unwrap_or_default();
+    Ok(SwvForms {
+        contacts,
+        meeting_kind: opts(
+            [
+                ("tlo", "Toelaatbaarheidsoverleg (TLO)"),
+                ("mdo", "Multidisciplinair overleg (MDO)"),
+            ],
+            if kind.is_tlv() { "tlo" } else { "mdo" },
+        ),
+        meeting_place: Field::of(r.location_name.clone()),
+        meeting_purpose: Field::of(if kind.is_tlv() {
+            "Samen bespreken of een toelaatbaarheidsverklaring de beste weg is, en wat de leerling nodig heeft."
+        } else {
+            "Samen bespreken wat de leerling nodig heeft en welke ondersteuning de school kan bieden."
+        }),
+        meeting_outcomes: Field::of(if kind.is_tlv() {
+            "Een aanvraag voor een toelaatbaarheidsverklaring; extra ondersteuning op de eigen school (arrangement); of een andere school die kan bieden wat nodig is."
+        } else {
+            "Een arrangement op de eigen school; advies aan de school; of verder onderzoek."
+        }),
+        advice_due: Field::of(
+            (today() + chrono::Days::new(14))
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
+        experts,
+        decision_outcome: outcome,
+        decision_category: opts(
+            [
+                ("laag", "Laag (categorie 1)"),
+                ("midden", "Midden (categorie 2)"),
+                ("hoog", "Hoog (categorie 3)"),
+            ],
+            category,
+        ),
+        decision_start: Field::of(start.format("%Y-%m-%d").to_string()),
+        decision_end: Field::of(
+            default_end
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        ),
+        decision_receiving: receiving,
+        ..SwvForms::default()
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn request_view(
+    state: &AppState,
+    visitor: &Visitor,
+    r: &Request,
+    relation: Relation,
+    draft: Option<DraftForm>,
+    swv: Option<SwvForms>,
+    upload: Option<UploadForm>,
+    errors: Vec<(String, String)>,
+) -> AppResult<RequestView> {
+    let p = visitor.signed_in()?;
+    let kind = kind_of(r)?;
+    let status = status_of(r)?;
+    let complete = completeness(state, p.tenant_id, r).await?;
+    let suspension_rows = cw::suspensions(&state.db, r.id).await?;
+    let open_suspension = suspension_rows.iter().find(|s| s.until_on.is_none());
+    let swv_side = relation == Relation::Toeleider;
+    let advices_rows = cw::advices_of(&state.db, r.id).await?;
+    let advices = advices_rows
+        .iter()
+        .filter(|a| swv_side || a.expert_id == p.user_id)
+        .map(|a| AdviceLine {
+            expert: a.expert_name.clone(),
+            profession: a
+                .profession
+                .as_deref()
+                .and_then(Profession::from_code)
+                .map(Profession::label_nl)
+                .unwrap_or("–")
+                .to_owned(),
+            due: long(a.due_on),
+            given: a
+                .submitted_at
+                .map(when)
+                .unwrap_or_else(|| "nog niet".to_owned()),
+            conclusion: match a.conclusion.as_deref() {
+                Some("toelaatbaar") => "Toelaatbaar",
+                Some("niet-toelaatbaar") => "Niet toelaatbaar",
+                _ => "–",
+            }
+            .to_owned(),
+            text: a.advice_text.clone(),
+        })
+        .collect();
+    let meetings = cw::meetings(&state.db, r.id)
+        .await?
+        .into_iter()
+        .map(|m| MeetingLine {
+            kind: if m.kind == "tlo" {
+                "Toelaatbaarheidsoverleg (TLO)"
+            } else {
+                "Multidisciplinair overleg (MDO)"
+            },
+            when: when(m.starts_at),
+            place: m.place,
+            purpose: m.purpose,
+            outcomes: m.outcomes,
+            attendees: m.attendees,
+        })
+        .collect();
+    let decision = match cw::decision_of(&state.db, p.tenant_id, r.id).await? {
+        Some(d) => {
+            let bezwaren = cw::bezwaren(&state.db, d.id)
+                .await?
+                .into_iter()
+                .map(|b| BezwaarLine {
+                    id: b.id,
+                    received: long(b.received_on),
+                    filed_by: match b.filed_by.as_str() {
+                        "ouders" => "de ouders",
+                        "school" => "de school",
+                        _ => "een andere belanghebbende",
+                    }
+                    .to_owned(),
+                    lbt_due: long(tlv::lbt_deadline(b.received_on)),
+                    lbt_sent: long_or(b.lbt_sent_on, "nog niet"),
+                    outcome: match b.outcome.as_deref() {
+                        Some("gegrond") => "Gegrond",
+                        Some("ongegrond") => "Ongegrond",
+                        Some("niet-ontvankelijk") => "Niet-ontvankelijk",
+                        Some("ingetrokken") => "Ingetrokken",
+                        _ => "Nog geen beslissing",
+                    }
+                    .to_owned(),
+                    open: b.outcome.is_none(),
+                })
+                .collect();
+            Some(DecisionView {
+                id: d.id,
+                outcome: status.label_nl(kind).to_owned(),
+                number: d.beschikkingsnummer.clone(),
+                placement: match (d.placement.as_deref(), d.category.as_deref()) {
+                    (Some("sbo"), _) => "Speciaal basisonderwijs (SBO)".to_owned(),
+                    (Some("so"), Some(c)) => format!("Speciaal onderwijs (SO), categorie {c}"),
+                    _ => "–".to_owned(),
+                },
+                start: long_or(d.start_on, "–"),
+                end: long_or(d.end_on, "geen einddatum"),
+                receiving: d
+                    .receiving_name
+                    .clone()
+                    .unwrap_or_else(|| "nog niet bekend".to_owned()),
+                reasons: d.reasons.clone(),
+                letter_on: long(d.letter_on),
+                bezwaar_until: long(tlv::bezwaar_deadline(d.letter_on)),
+                is_tlv: kind.is_tlv(),
+                bezwaren,
+            })
+        }
+        None => None,
+    };
+    let timeline = cw::timeline(&state.db, r.id)
+        .await?
+        .into_iter()
+        .map(|t| TimelineView {
+            when: when(t.occurred_at),
+            who: t.actor_name,
+            what: t.what,
+        })
+        .collect();
+    let documents = cw::documents_of_pupil(&state.db, p.tenant_id, r.pupil_id)
+        .await?
+        .into_iter()
+        .map(|d| DocLine {
+            id: d.id,
+            kind: DocumentKind::from_code(&d.kind)
+                .map(DocumentKind::label_nl)
+                .unwrap_or("Document")
+                .to_owned(),
+            title: d.title,
+            version: d.version,
+            file_name: d.file_name,
+            size: size_label(d.size_bytes),
+            uploaded: when(d.uploaded_at),
+            by: d.uploaded_by_name.unwrap_or_default(),
+        })
+        .collect();
+    let upload = match upload {
+        Some(u) => u,
+        None => upload_form(state, p.tenant_id, r.pupil_id, "groeidocument", "", "").await?,
+    };
+    let swv = match (swv, swv_side) {
+        (Some(s), _) => s,
+        (None, true) => swv_forms(state, p, r, kind).await?,
+        (None, false) => SwvForms::default(),
+    };
+    let mut swv = swv;
+    let given = domain_advices(state, r).await?;
+    if kind.is_tlv()
+        && status == Status::AdviesGevraagd
+        && let Err(problem) = tlv::check_advices(&given)
+    {
+        swv.decision_blocked = Some(problem.message_nl());
+    }
+    let received = r.received_on;
+    let ceiling = received.map(|d| tlv::awb_ceiling(d, &suspensions_of(&suspension_rows), today()));
+    let overdue = !status.is_final() && r.decision_due.is_some_and(|d| d < today());
+    Ok(RequestView {
+        layout: layout(state, visitor, &format!("Aanvraag {}", r.id), ""),
+        id: r.id,
+        pupil_id: r.pupil_id,
+        pupil_name: r.pupil_name.clone(),
+        school: r.location_name.clone(),
+        kind: kind.label_nl().to_owned(),
+        is_tlv: kind.is_tlv(),
+        is_arrangement: kind == RequestKind::Arrangement,
+        is_so: matches!(kind.placement(), Some(Placement::So(_))),
+        status: status.label_nl(kind).to_owned(),
+        contact: match (&r.contact_name, &r.contact_email) {
+            (Some(n), Some(e)) => format!("{n} ({e})"),
+            _ => "nog niet toegewezen".to_owned(),
+        },
+        received: long_or(received, "nog niet ingediend"),
+        due: long_or(r.decision_due, "–"),
+        awb_ceiling: long_or(ceiling, "–"),
+        overdue,
+        suspended: open_suspension.map(|s| format!("sinds {}: {}", long(s.from_on), s.reason)),
+        relation_school: relation == Relation::School,
+        relation_swv: swv_side,
+        concept: status == Status::Concept,
+        open: !status.is_final(),
+        missing: tlv::missing_for(kind, &complete),
+        draft: draft.unwrap_or_else(|| draft_from(r)),
+        swv,
+        errors,
+        documents,
+        upload,
+        advices,
+        meetings,
+        decision,
+        timeline,
+        can_assign: swv_side
+            && matches!(
+                status,
+                Status::Ingediend | Status::InBehandeling | Status::AdviesGevraagd
+            ),
+        can_ask_advice: swv_side
+            && kind.is_tlv()
+            && matches!(status, Status::InBehandeling | Status::AdviesGevraagd),
+        can_decide: swv_side
+            && ((kind.is_tlv() && status == Status::AdviesGevraagd)
+                || (!kind.is_tlv() && status == Status::InBehandeling)),
+        can_withdraw: (relation == Relation::School || swv_side) && !status.is_final(),
+        can_write: relation.writes(),
+        request_id: Some(r.id),
+    })
+}
+
+async fn request_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let (r, pupil, relation) = request_for(&state, &visitor, p, id).await?;
+    record_read(
+        &state,
+        &visitor,
+        "aanvraag",
+        &id.to_string(),
+        pupil.id,
+        "read",
+    )
+    .await?;
+    let mut view =
+        request_view(&state, &visitor, &r, relation, None, None, None, Vec::new()).await?;
+    view.layout.notice = match q.gedaan.as_str() {
+        "aangemaakt" => Some("De aanvraag is aangemaakt als concept. Vul hem aan en dien hem in als alles compleet is.".to_owned()),
+        "opgeslagen" => Some("De aanvraag is opgeslagen.".to_owned()),
+        "ingediend" => Some("De aanvraag is ingediend bij het samenwerkingsverband.".to_owned()),
+        "ingetrokken" => Some("De aanvraag is ingetrokken.".to_owned()),
+        "toegewezen" => Some("De contactpersoon is vastgelegd.".to_owned()),
+        "overleg" => Some("Het overleg is gepland en de uitnodigingen zijn verstuurd.".to_owned()),
+        "opgeschort" => Some("De beslistermijn staat stil tot de informatie er is.".to_owned()),
+        "hervat" => Some("De beslistermijn loopt weer; de nieuwe uiterste datum staat hieronder.".to_owned()),
+        "adviesvraag" => Some("De adviesvraag is verstuurd naar de deskundige.".to_owned()),
+        "besluit" => Some("Het besluit is genomen. De brief staat klaar.".to_owned()),
+        "document" => Some("Het document is opgeslagen.".to_owned()),
+        "bezwaar" => Some("Het bezwaar is geregistreerd.".to_owned()),
+        "bezwaar-bijgewerkt" => Some("Het bezwaar is bijgewerkt.".to_owned()),
+        "gewijzigd" => Some("Iemand anders heeft de aanvraag intussen gewijzigd. Hieronder ziet u de nieuwste stand; doe uw wijziging zo nodig opnieuw.".to_owned()),
+        _ => None,
+    };
+    Ok(Html(view.render()?).into_response())
+}
+
+async fn school_request(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    id: i64,
+) -> AppResult<(Request, Relation)> {
+    let (r, _, relation) = request_for(state, visitor, p, id).await?;
+    if relation != Relation::School {
+        return Err(AppError::NotFound);
+    }
+    Ok((r, relation))
+}
+
+async fn swv_request(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    id: i64,
+) -> AppResult<Request> {
+    let (r, _, relation) = request_for(state, visitor, p, id).await?;
+    if relation != Relation::Toeleider {
+        return Err(AppError::NotFound);
+    }
+    Ok(r)
+}
+
+fn read_draft(
+    f: &HashMap<String, String>,
+    kind: RequestKind,
+) -> (DraftForm, Option<RequestDraft>, Vec<(String, String)>) {
+    let mut d = DraftForm {
+        question: Field::of(val(f, "vraag")),
+        goals: Field::of(val(f, "doelen")),
+        budget: Field::of(val(f, "begroting")),
+        period_start: Field::of(val(f, "periode-van")),
+        period_end: Field::of(val(f, "periode-tot")),
+        zienswijze: zienswijze_opts(&val(f, "zienswijze")),
+        zienswijze_text: Field::of(val(f, "zienswijze-tekst")),
+        zienswijze_on: Field::of(val(f, "zienswijze-datum")),
+        tlo_held_on: Field::of(val(f, "tlo-datum")),
+        tlo_attendees: Field::of(val(f, "tlo-aanwezig")),
+        version: val(f, "versie").parse().unwrap_or(0),
+    };
+    required(&mut d.question, "Beschrijf wat u vraagt en waarom.");
+    text_limit(&mut d.question, 5000, "de vraag");
+    text_limit(&mut d.goals, 5000, "de doelen");
+    text_limit(&mut d.zienswijze_text, 5000, "de zienswijze");
+    text_limit(&mut d.tlo_attendees, 1000, "de lijst van aanwezigen");
+    let budget = match d.budget.value.replace(['.', '€', ' '], "").as_str() {
+        "" => None,
+        b => match b.parse::<i64>() {
+            Ok(n) if (0..=10_000_000).contains(&n) => Some(n),
+            _ => {
+                d.budget.error =
+                    Some("Vul de begroting in hele euro's in, bijvoorbeeld 4500.".to_owned());
+                None
+            }
+        },
+    };
+    let start = date_field(
+        &d.period_start.value.clone(),
+        &mut d.period_start,
+        false,
+        "het begin van de periode",
+    );
+    let end = date_field(
+        &d.period_end.value.clone(),
+        &mut d.period_end,
+        false,
+        "het einde van de periode",
+    );
+    if let (Some(s), Some(e)) = (start, end)
+        && e <= s
+    {
+        d.period_end.error = Some("Het einde van de periode moet na het begin liggen.".to_owned());
+    }
+    let z_on = date_field(
+        &d.zienswijze_on.value.clone(),
+        &mut d.zienswijze_on,
+        false,
+        "de datum van de zienswijze",
+    );
+    let tlo = date_field(
+        &d.tlo_held_on.value.clone(),
+        &mut d.tlo_held_on,
+        false,
+        "de datum van het TLO",
+    );
+    for (field, date) in [(&mut d.zienswijze_on, z_on), (&mut d.tlo_held_on, tlo)] {
+        if date.is_some_and(|x| x > today()) {
+            field.error = Some(
+                "Deze datum ligt in de toekomst. Vul de datum in waarop het gebeurde.".to_owned(),
+            );
+        }
+    }
+    let zienswijze = Some(val(f, "zienswijze"))
+        .filter(|z| matches!(z.as_str(), "eens" | "oneens" | "geweigerd"));
+    let errors = summary(&[
+        ("vraag", &d.question),
+        ("doelen", &d.goals),
+        ("begroting", &d.budget),
+        ("periode-van", &d.period_start),
+        ("periode-tot", &d.period_end),
+        ("zienswijze-tekst", &d.zienswijze_text),
+        ("zienswijze-datum", &d.zienswijze_on),
+        ("tlo-datum", &d.tlo_held_on),
+        ("tlo-aanwezig", &d.tlo_attendees),
+    ]);
+    let _ = kind;
+    if !errors.is_empty() {
+        return (d, None, errors);
+    }
+    let draft = RequestDraft {
+        question: d.question.value.clone(),
+        goals: d.goals.value.clone(),
+        budget_euros: budget,
+        period_start: start,
+        period_end: end,
+        zienswijze,
+        zienswijze_text: d.zienswijze_text.value.clone(),
+        zienswijze_on: z_on,
+        tlo_held_on: tlo,
+        tlo_attendees: d.tlo_attendees.value.clone(),
+    };
+    (d, Some(draft), errors)
+}
+
+async fn save_draft(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let (r, relation) = school_request(&state, &visitor, &p, id).await?;
+    let f = form(&body);
+    let (draft_form, draft, errors) = read_draft(&f, kind_of(&r)?);
+    let Some(draft) = draft else {
+        let view = request_view(
+            &state,
+            &visitor,
+            &r,
+            relation,
+            Some(draft_form),
+            None,
+            None,
+            errors,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    };
+    match cw::save_draft(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        draft_form.version,
+        &draft,
+    )
+    .await?
+    {
+        Change::Done => Ok(see_request(r.id, "opgeslagen")),
+        Change::Stale => Ok(see_request(r.id, "gewijzigd")),
+    }
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let (r, relation) = school_request(&state, &visitor, &p, id).await?;
+    let kind = kind_of(&r)?;
+    let missing = tlv::missing_for(kind, &completeness(&state, p.tenant_id, &r).await?);
+    if status_of(&r)? != Status::Concept {
+        return Ok(see_request(r.id, "gewijzigd"));
+    }
+    if !missing.is_empty() {
+        let errors = missing
+            .iter()
+            .map(|m| ("compleet".to_owned(), format!("Nog nodig: {m}.")))
+            .collect();
+        let view = request_view(&state, &visitor, &r, relation, None, None, None, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    }
+    let received = today();
+    let due = state.casework.policy.decision_due(received);
+    let mut notices = Vec::new();
+    for (uid, _, email) in cw::staff_of_role(&state.db, p.tenant_id, Role::Toeleider.code()).await?
+    {
+        notices.push(notice(
+            &state,
+            format!("aanvraag-{}-ingediend-{uid}", r.id),
+            &email,
+            "Nieuwe aanvraag bij toeleiding",
+            &[
+                "Een school heeft een aanvraag ingediend. Die staat in de wachtrij van toeleiding.",
+                &request_link(&state, r.id),
+            ],
+        ));
+    }
+    let change = cw::step(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        &Step {
+            from: Status::Concept.code(),
+            to: Status::Ingediend.code(),
+            what: &format!(
+                "Ingediend bij het samenwerkingsverband; besluit uiterlijk {}",
+                long(due)
+            ),
+            action: "update",
+            received: Some((received, due)),
+            contact_id: None,
+            notices,
+        },
+    )
+    .await?;
+    Ok(see_request(
+        r.id,
+        if change == Change::Done {
+            "ingediend"
+        } else {
+            "gewijzigd"
+        },
+    ))
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let (r, _, relation) = request_for(&state, &visitor, &p, id).await?;
+    if !matches!(relation, Relation::School | Relation::Toeleider) {
+        return Err(AppError::NotFound);
+    }
+    if !crate::app::confirmed(&body) {
+        return crate::app::not_confirmed(&state, &visitor, format!("/aanvragen/{}", r.id));
+    }
+    let status = status_of(&r)?;
+    if !status.next(kind_of(&r)?).contains(&Status::Ingetrokken) {
+        return Ok(see_request(r.id, "gewijzigd"));
+    }
+    let change = cw::step(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        &Step {
+            from: status.code(),
+            to: Status::Ingetrokken.code(),
+            what: "Aanvraag ingetrokken",
+            action: "update",
+            ..Step::default()
+        },
+    )
+    .await?;
+    Ok(see_request(
+        r.id,
+        if change == Change::Done {
+            "ingetrokken"
+        } else {
+            "gewijzigd"
+        },
+    ))
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let r = swv_request(&state, &visitor, &p, id).await?;
+    let f = form(&body);
+    let toeleiders = cw::staff_of_role(&state.db, p.tenant_id, Role::Toeleider.code()).await?;
+    let Some((contact, name, email)) = val(&f, "contact")
+        .parse::<i64>()
+        .ok()
+        .and_then(|c| toeleiders.into_iter().find(|t| t.0 == c))
+    else {
+        return Ok(see_request(r.id, "gewijzigd"));
+    };
+    let mut notices = Vec::new();
+    if contact != p.user_id {
+        notices.push(notice(
+            &state,
+            format!(
+                "aanvraag-{}-contact-{contact}-{}",
+                r.id,
+                Utc::now().timestamp()
+            ),
+            &email,
+            "U bent contactpersoon van een aanvraag",
+            &[
+                "U bent contactpersoon geworden van een aanvraag bij toeleiding.",
+                &request_link(&state, r.id),
+            ],
+        ));
+    }
+    for (uid, _, school_email) in cw::staff_at(&state.db, p.tenant_id, r.location_id).await? {
+        if r.created_by == Some(uid) {
+            notices.push(notice(
+                &state,
+                format!("aanvraag-{}-contact-school-{uid}-{contact}", r.id),
+                &school_email,
+                "Uw aanvraag is in behandeling",
+                &[&format!("Het samenwerkingsverband behandelt uw aanvraag. Uw contactpersoon is {name}."), &request_link(&state, r.id)],
+            ));
+        }
+    }
+    let what = format!("Contactpersoon: {name}");
+    let change = if status_of(&r)? == Status::Ingediend {
+        cw::step(
+            &state.db,
+            &actor(&p, &visitor),
+            &r,
+            &Step {
+                from: Status::Ingediend.code(),
+                to: Status::InBehandeling.code(),
+                what: &format!("In behandeling genomen. {what}"),
+                action: "update",
+                contact_id: Some(contact),
+                notices,
+                ..Step::default()
+            },
+        )
+        .await?
+    } else if !status_of(&r)?.is_final() {
+        cw::set_contact(
+            &state.db,
+            &actor(&p, &visitor),
+            &r,
+            contact,
+            &what,
+            &notices,
+        )
+        .await?;
+        Change::Done
+    } else {
+        Change::Stale
+    };
+    Ok(see_request(
+        r.id,
+        if change == Change::Done {
+            "toegewezen"
+        } else {
+            "gewijzigd"
+        },
+    ))
+}
+
+async fn rerender_swv(
+    state: &AppState,
+    visitor: &Visitor,
+    r: &Request,
+    swv: SwvForms,
+    errors: Vec<(String, String)>,
+) -> AppResult<Response> {
+    let view = request_view(
+        state,
+        visitor,
+        r,
+        Relation::Toeleider,
+        None,
+        Some(swv),
+        None,
+        errors,
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response())
+}
+
+async fn plan_meeting(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let r = swv_request(&state, &visitor, &p, id).await?;
+    if status_of(&r)?.is_final() {
+        return Ok(see_request(r.id, "gewijzigd"));
+    }
+    let f = form(&body);
+    let mut swv = swv_forms(&state, &p, &r, kind_of(&r)?).await?;
+    let kind = if val(&f, "overleg-soort") == "mdo" {
+        "mdo"
+    } else {
+        "tlo"
+    };
+    swv.meeting_kind = opts(
+        [
+            ("tlo", "Toelaatbaarheidsoverleg (TLO)"),
+            ("mdo", "Multidisciplinair overleg (MDO)"),
+        ],
+        kind,
+    );
+    swv.meeting_date = Field::of(val(&f, "overleg-datum"));
+    swv.meeting_time = Field::of(val(&f, "overleg-tijd"));
+    swv.meeting_place = Field::of(val(&f, "overleg-plaats"));
+    swv.meeting_purpose = Field::of(val(&f, "overleg-doel"));
+    swv.meeting_outcomes = Field::of(val(&f, "overleg-uitkomsten"));
+    swv.meeting_attendees = Field::of(val(&f, "overleg-aanwezig"));
+    let date = date_field(
+        &swv.meeting_date.value.clone(),
+        &mut swv.meeting_date,
+        true,
+        "de datum",
+    );
+    if date.is_some_and(|d| d < today()) {
+        swv.meeting_date.error =
+            Some("Deze datum is al voorbij. Kies een datum vanaf vandaag.".to_owned());
+    }
+    let time = NaiveTime::parse_from_str(&swv.meeting_time.value.replace('.', ":"), "%H:%M").ok();
+    if time.is_none() {
+        swv.meeting_time.error = Some("Vul een tijd in, bijvoorbeeld 14:30.".to_owned());
+    }
+    required(
+        &mut swv.meeting_place,
+        "Vul in waar het overleg is (of dat het online is).",
+    );
+    required(&mut swv.meeting_purpose, "Vul het doel van het overleg in.");
+    required(
+        &mut swv.meeting_outcomes,
+        "Vul de mogelijke uitkomsten in, zodat iedereen weet waarover besloten kan worden.",
+    );
+    required(
+        &mut swv.meeting_attendees,
+        "Vul in wie er bij zijn: de ouders, de school, deskundigen, het samenwerkingsverband.",
+    );
+    for (fl, max, label) in [
+        (&mut swv.meeting_place, 300, "de plaats"),
+        (&mut swv.meeting_purpose, 2000, "het doel"),
+        (&mut swv.meeting_outcomes, 2000, "de uitkomsten"),
+        (&mut swv.meeting_attendees, 2000, "de aanwezigen"),
+    ] {
+        text_limit(fl, max, label);
+    }
+    let errors = summary(&[
+        ("overleg-datum", &swv.meeting_date),
+        ("overleg-tijd", &swv.meeting_time),
+        ("overleg-plaats", &swv.meeting_place),
+        ("overleg-doel", &swv.meeting_purpose),
+        ("overleg-uitkomsten", &swv.meeting_outcomes),
+        ("overleg-aanwezig", &swv.meeting_attendees),
+    ]);
+    let (Some(date), Some(time), true) = (date, time, errors.is_empty()) else {
+        return rerender_swv(&state, &visitor, &r, swv, errors).await;
+    };
+    let starts = passend_domain::time::from_local(NaiveDateTime::new(date, time));
+    let label = if kind == "tlo" {
+        "toelaatbaarheidsoverleg (TLO)"
+    } else {
+        "multidisciplinair overleg (MDO)"
+    };
+    let lines_owned = [
+        format!("U bent uitgenodigd voor een {label} over een leerling."),
+        format!("Wanneer: {}", when(starts)),
+        format!("Waar: {}", swv.meeting_place.value),
+        format!("Wie zijn er bij: {}", swv.meeting_attendees.value),
+        format!("Doel: {}", swv.meeting_purpose.value),
+        format!("Mogelijke uitkomsten: {}", swv.meeting_outcomes.value),
+    ];
+    let mut recipients: Vec<(String, String)> = Vec::new();
+    for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, r.location_id).await? {
+        recipients.push((format!("school-{uid}"), email));
+    }
+    for g in cw::guardians(&state.db, r.pupil_id).await? {
+        if g.parental_authority && !g.email.is_empty() {
+            recipients.push((format!("ouder-{}", g.id), g.email));
+        }
+    }
+    let stamp = Utc::now().timestamp_micros();
+    let notices: Vec<Notice> = recipients
+        .iter()
+        .map(|(who, email)| {
+            let mut lines: Vec<&str> = lines_owned.iter().map(String::as_str).collect();
+            if who.starts_with("school") {
+                lines.push("Meer over de aanvraag ziet u na het inloggen.");
+            } else {
+                lines.push("Heeft u vragen, of kunt u niet? Neem dan contact op met de school of het samenwerkingsverband. Het Oudersteunpunt helpt u gratis en onafhankelijk.");
+            }
+            notice(&state, format!("overleg-{}-{stamp}-{who}", r.id), email, &format!("Uitnodiging: {label}"), &lines)
+        })
+        .collect();
+    cw::plan_meeting(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        kind,
+        starts,
+        &swv.meeting_place.value,
+        &swv.meeting_purpose.value,
+        &swv.meeting_outcomes.value,
+        &swv.meeting_attendees.value,
+        &format!("Overleg gepland: {label} op {}", when(starts)),
+        &notices,
+    )
+    .await?;
+    Ok(see_request(r.id, "overleg"))
+}
+
+async fn suspend(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let r = swv_request(&state, &visitor, &p, id).await?;
+    let (Some(received), false) = (r.received_on, status_of(&r)?.is_final()) else {
+        return Ok(see_request(r.id, "gewijzigd"));
+    };
+    let f = form(&body);
+    let rows = cw::suspensions(&state.db, r.id).await?;
+    let open = rows.iter().find(|s| s.until_on.is_none()).map(|s| s.id);
+    let policy = state.casework.policy;
+    let new_due = move |rows: &[cw::SuspensionRow]| {
+        let s = suspensions_of(rows);
+        policy
+            .decision_due_with(received, &s, today())
+            .min(tlv::awb_ceiling(received, &s, today()))
+    };
+    match open {
+        Some(sid) => {
+            cw::suspend(
+                &state.db,
+                &actor(&p, &visitor),
+                &r,
+                None,
+                Some((sid, today())),
+                new_due,
+                "De gevraagde informatie is er; de beslistermijn loopt weer",
+                &[],
+            )
+            .await?;
+            Ok(see_request(r.id, "hervat"))
+        }
+        None => {
+            let mut swv = swv_forms(&state, &p, &r, kind_of(&r)?).await?;
+            swv.suspend_reason = Field::of(val(&f, "reden"));
+            required(
+                &mut swv.suspend_reason,
+                "Schrijf op welke informatie nog ontbreekt; de school ziet dit.",
+            );
+            text_limit(&mut swv.suspend_reason, 1000, "de reden");
+            let errors = summary(&[("reden", &swv.suspend_reason)]);
+            if !errors.is_empty() {
+                return rerender_swv(&state, &visitor, &r, swv, errors).await;
+            }
+            let mut notices = Vec::new();
+            for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, r.location_id).await? {
+                notices.push(notice(
+                    &state,
+                    format!("aanvraag-{}-opgeschort-{uid}-{}", r.id, Utc::now().timestamp()),
+                    &email,
+                    "Er is informatie nodig voor een aanvraag",
+                    &["Het samenwerkingsverband heeft meer informatie nodig om over een aanvraag te beslissen. Tot die er is, staat de beslistermijn stil.", &request_link(&state, r.id)],
+                ));
+            }
+            let reason = swv.suspend_reason.value.clone();
+            cw::suspend(
+                &state.db,
+                &actor(&p, &visitor),
+                &r,
+                Some((today(), &reason)),
+                None,
+                new_due,
+                &format!("Informatie gevraagd; de beslistermijn staat stil: {reason}"),
+                &notices,
+            )
+            .await?;
+            Ok(see_request(r.id, "opgeschort"))
+        }
+    }
+}
+
+async fn ask_advice(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let r = swv_request(&state, &visitor, &p, id).await?;
+    let kind = kind_of(&r)?;
+    if !kind.is_tlv()
+        || !matches!(
+            status_of(&r)?,
+            Status::InBehandeling | Status::AdviesGevraagd
+        )
+    {
+        return Ok(see_request(r.id, "gewijzigd"));
+    }
+    let f = form(&body);
+    let mut swv = swv_forms(&state, &p, &r, kind).await?;
+    let chosen = val(&f, "deskundige");
+    for o in &mut swv.experts {
+        o.selected = o.value == chosen;
+    }
+    swv.advice_due = Field::of(val(&f, "advies-datum"));
+    swv.advice_question = Field::of(val(&f, "advies-vraag"));
+    let experts = cw::staff_of_role(&state.db, p.tenant_id, Role::Deskundige.code()).await?;
+    let expert = chosen
+        .parse::<i64>()
+        .ok()
+        .and_then(|c| experts.into_iter().find(|e| e.0 == c));
+    let already = cw::advices_of(&state.db, r.id).await?;
+    match &expert {
+        None => swv.expert_error = Some("Kies een deskundige.".to_owned()),
+        Some((eid, _, _)) => {
+            if cw::works_at(&state.db, *eid, r.location_id).await? {
+                swv.expert_error = Some("Deze deskundige werkt bij of voor de aanvragende school en is daarom niet onafhankelijk. Kies een andere deskundige.".to_owned());
+            } else if r.created_by == Some(*eid) || r.contact_id == Some(*eid) {
+                swv.expert_error = Some("Deze deskundige hielp bij de aanvraag of beoordeelt hem zelf en is daarom niet onafhankelijk.".to_owned());
+            } else if already.iter().any(|a| a.expert_id == *eid) {
+                swv.expert_error = Some("Aan deze deskundige is al advies gevraagd. Elk advies moet van een andere deskundige komen.".to_owned());
+            }
+        }
+    }
+    let due = date_field(
+        &swv.advice_due.value.clone(),
+        &mut swv.advice_due,
+        true,
+        "de datum waarop het advies er moet zijn",
+    );
+    if due.is_some_and(|d| d < today()) {
+        swv.advice_due.error = Some("Deze datum is al voorbij.".to_owned());
+    }
+    required(
+        &mut swv.advice_question,
+        "Schrijf op wat u de deskundige vraagt.",
+    );
+    text_limit(&mut swv.advice_question, 2000, "de vraag");
+    let mut errors = Vec::new();
+    if let Some(e) = &swv.expert_error {
+        errors.push(("deskundige".to_owned(), e.clone()));
+    }
+    errors.extend(summary(&[
+        ("advies-datum", &swv.advice_due),
+        ("advies-vraag", &swv.advice_question),
+    ]));
+    let (Some((eid, name, email)), Some(due), true) = (expert, due, errors.is_empty()) else {
+        return rerender_swv(&state, &visitor, &r, swv, errors).await;
+    };
+    let notices = vec![notice(
+        &state,
+        format!("advies-{}-{eid}", r.id),
+        &email,
+        "Adviesvraag van toeleiding",
+        &[
+            &format!(
+                "Toeleiding vraagt uw deskundigenadvies over een aanvraag. Graag uiterlijk {}.",
+                long(due)
+            ),
+            &format!(
+                "Bekijk de vraag na het inloggen:\n{}/adviezen",
+                state.base_url
+            ),
+        ],
+    )];
+    let change = cw::ask_advice(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        eid,
+        due,
+        &swv.advice_question.value,
+        &format!(
+            "Deskundigenadvies gevraagd aan {name}, uiterlijk {}",
+            long(due)
+        ),
+        &notices,
+    )
+    .await?;
+    Ok(see_request(
+        r.id,
+        if change == Change::Done {
+            "adviesvraag"
+        } else {
+            "gewijzigd"
+        },
+    ))
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let r = swv_request(&state, &visitor, &p, id).await?;
+    let kind = kind_of(&r)?;
+    let status = status_of(&r)?;
+    let f = form(&body);
+    let mut swv = swv_forms(&state, &p, &r, kind).await?;
+    let outcome = val(&f, "uitkomst");
+    swv.decision_outcome = if kind.is_tlv() {
+        opts(
+            [("ja", "Toelaatbaar"), ("nee", "Niet toelaatbaar")],
+            &outcome,
+        )
+    } else {
+        opts([("ja", "Toekennen"), ("nee", "Afwijzen")], &outcome)
+    };
+    let category_code = val(&f, "categorie");
+    swv.decision_category = opts(
+        [
+            ("laag", "Laag (categorie 1)"),
+            ("midden", "Midden (categorie 2)"),
+            ("hoog", "Hoog (categorie 3)"),
+        ],
+        &category_code,
+    );
+    swv.decision_start = Field::of(val(&f, "start"));
+    swv.decision_end = Field::of(val(&f, "einde"));
+    swv.decision_no_end = val(&f, "geen-einde") == "ja";
+    let receiving = val(&f, "ontvangend");
+    for o in &mut swv.decision_receiving {
+        o.selected = o.value == receiving;
+    }
+    swv.decision_reasons = Field::of(val(&f, "motivering"));
+    let mut errors = Vec::new();
+    let granted = match outcome.as_str() {
+        "ja" => Some(true),
+        "nee" => Some(false),
+        _ => {
+            errors.push((
+                "uitkomst-ja".to_owned(),
+                "Kies de uitkomst van het besluit.".to_owned(),
+            ));
+            None
+        }
+    };
+    required(
+        &mut swv.decision_reasons,
+        "Schrijf de motivering op: die komt in de brief.",
+    );
+    text_limit(&mut swv.decision_reasons, 5000, "de motivering");
+    // The placement decided: SBO as asked, or SO with the category chosen.
+    let placement = match kind.placement() {
+        Some(Placement::Sbo) => Some(Placement::Sbo),
+        Some(Placement::So(_)) => match Category::from_code(&category_code) {
+            Some(c) => Some(Placement::So(c)),
+            None => {
+                errors.push((
+                    "categorie".to_owned(),
+                    "Kies de bekostigingscategorie.".to_owned(),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let tlv_granted = kind.is_tlv() && granted == Some(true);
+    let (start, end) = if tlv_granted || kind == RequestKind::Arrangement && granted == Some(true) {
+        let start = date_field(
+            &swv.decision_start.value.clone(),
+            &mut swv.decision_start,
+            true,
+            "de startdatum",
+        );
+        let end = if swv.decision_no_end {
+            None
+        } else {
+            date_field(
+                &swv.decision_end.value.clone(),
+                &mut swv.decision_end,
+                true,
+                "de einddatum (of kies: geen einddatum)",
+            )
+        };
+        if let (Some(s), Some(e)) = (start, end)
+            && e <= s
+        {
+            swv.decision_end.error = Some("De einddatum moet na de startdatum liggen.".to_owned());
+        }
+        (start, end)
+    } else {
+        (None, None)
+    };
+    errors.extend(summary(&[
+        ("start", &swv.decision_start),
+        ("einde", &swv.decision_end),
+        ("motivering", &swv.decision_reasons),
+    ]));
+    let receiving_id = receiving.parse::<i64>().ok().filter(|_| tlv_granted);
+    if receiving_id.is_some_and(|rid| {
+        !swv.decision_receiving
+            .iter()
+            .any(|o| o.value == rid.to_string())
+    }) {
+        errors.push((
+            "ontvangend".to_owned(),
+            "Kies een school uit de lijst.".to_owned(),
+        ));
+    }
+    // The law's check on the advices (TLV), through the state machine.
+    let to = if granted == Some(true) {
+        Status::Toegekend
+    } else {
+        Status::Afgewezen
+    };
+    let advices = domain_advices(&state, &r).await?;
+    if let Err(problem) = tlv::transition(kind, status, to, &advices) {
+        let message = match problem {
+            TransitionProblem::Advices(a) => a.message_nl(),
+            TransitionProblem::NotAllowed { .. } => {
+                "In deze stap kan nog geen besluit worden genomen.".to_owned()
+            }
+        };
+        errors.insert(0, ("besluit".to_owned(), message));
+    }
+    if !errors.is_empty() || granted.is_none() {
+        return rerender_swv(&state, &visitor, &r, swv, errors).await;
+    }
+    let granted = granted == Some(true);
+    let letter_on = today();
+    let decided_kind = placement.map_or(kind, |pl| kind.with_placement(pl));
+    let mut recipients: Vec<(String, String)> = Vec::new();
+    for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, r.location_id).await? {
+        recipients.push((format!("school-{uid}"), email));
+    }
+    if let Some(rid) = receiving_id {
+        for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, rid).await? {
+            recipients.push((format!("ontvangend-{uid}"), email));
+        }
+    }
+    let notices: Vec<Notice> = recipients
+        .iter()
+        .map(|(who, email)| {
+            notice(
+                &state,
+                format!("besluit-{}-{who}", r.id),
+                email,
+                "Er is een besluit over een aanvraag",
+                &["Het samenwerkingsverband heeft een besluit genomen over een aanvraag. De brief staat klaar na het inloggen.", &request_link(&state, r.id)],
+            )
+        })
+        .collect();
+    let what = format!(
+        "Besluit: {}{}",
+        to.label_nl(decided_kind).to_lowercase(),
+        placement
+            .filter(|_| granted)
+            .map(|pl| match pl {
+                Placement::Sbo => " tot het SBO".to_owned(),
+                Placement::So(c) => format!(" tot het SO, categorie {}", c.label_nl()),
+            })
+            .unwrap_or_default()
+    );
+    let decided = cw::decide(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        status.code(),
+        &NewDecision {
+            granted,
+            placement: placement
+                .filter(|_| granted)
+                .map(|pl| pl.type_code().to_owned()),
+            category: placement
+                .filter(|_| granted)
+                .and_then(Placement::category)
+                .map(|c| c.label_nl().to_owned()),
+            start_on: start,
+            end_on: end,
+            receiving_location_id: receiving_id,
+            reasons: swv.decision_reasons.value.clone(),
+            letter_on,
+            status: to.code().to_owned(),
+            swv_code: state.casework.swv_code.clone(),
+        },
+        &what,
+        &notices,
+    )
+    .await?;
+    let Some((decision_id, _)) = decided else {
+        return Ok(see_request(r.id, "gewijzigd"));
+    };
+    // The letter is made now and kept as sent; if that fails, the download makes it.
+    if kind.is_tlv()
+        && let Err(e) = make_letter(&state, p.tenant_id, decision_id).await
+    {
+        tracing::error!(error = %e, "decision letter not made at decision time");
+    }
+    Ok(see_request(r.id, "besluit"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The letter
+
+fn professions_text(list: &[Profession]) -> String {
+    let names: Vec<String> = list
+        .iter()
+        .map(|p| format!("een {}", p.label_nl()))
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} en {last}", rest.join(", ")),
+    }
+}
+
+/// Renders the decision letter (on a blocking thread), stores it and returns its bytes.
+async fn make_letter(state: &AppState, tenant: i64, decision_id: i64) -> AppResult<Vec<u8>> {
+    let d = cw::decision(&state.db, tenant, decision_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let r = cw::request(&state.db, tenant, d.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let professions: Vec<Profession> = cw::advices_of(&state.db, r.id)
+        .await?
+        .iter()
+        .filter(|a| a.submitted_at.is_some())
+        .filter_map(|a| a.profession.as_deref().and_then(Profession::from_code))
+        .collect();
+    let placement = d
+        .placement
+        .as_deref()
+        .and_then(|t| Placement::from_codes(t, d.category.as_deref()))
+        .or_else(|| RequestKind::from_code(&r.kind).and_then(RequestKind::placement));
+    let (signed_by, signed_role) = state.casework.signatory.clone();
+    let letter = passend_pdf::DecisionLetter {
+        swv: state.site_name.clone(),
+        swv_address: state.casework.postal_address.clone(),
+        date: long(d.letter_on),
+        beschikkingsnummer: d.beschikkingsnummer.clone(),
+        pupil: d.pupil_name.clone(),
+        birth_date: long(d.birth_date),
+        school: d.location_name.clone(),
+        received: long_or(d.received_on, "–"),
+        toelaatbaar: d.granted,
+        education: placement
+            .map(Placement::education_nl)
+            .unwrap_or_default()
+            .to_owned(),
+        category: placement
+            .and_then(Placement::category)
+            .map(|c| c.label_nl().to_owned()),
+        start: long_or(d.start_on, "–"),
+        end: d.end_on.map(long),
+        reasons: d.reasons.clone(),
+        experts: professions_text(&professions),
+        bezwaar_until: long(tlv::bezwaar_deadline(d.letter_on)),
+        contact: match (&r.contact_name, &r.contact_email) {
+            (Some(n), Some(e)) => format!("{n}, {e}"),
+            _ => state.site_name.clone(),
+        },
+        signed_by: if signed_by.is_empty() {
+            d.decided_by_name.clone().unwrap_or_default()
+        } else {
+            signed_by
+        },
+        signed_role: if signed_role.is_empty() {
+            "Toeleiding".to_owned()
+        } else {
+            signed_role
+        },
+    };
+    let bytes = tokio::task::spawn_blocking(move || passend_pdf::decision_letter(&letter))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let key = passend_store::files::Files::new_key("brieven", "pdf");
+    state
+        .casework
+        .files
+        .put(&key, bytes.clone())
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    cw::set_letter_key(&state.db, decision_id, &key).await?;
+    Ok(bytes)
+}
+
+async fn letter(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
+        let object = id.to_string();
+        let event = visitor.event("download", "besluit", &object, Outcome::Denied, "not found");
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    };
+    let (_, pupil, relation) = request_for(&state, &visitor, p, d.request_id).await?;
+    if relation == Relation::Expert
+        || !RequestKind::from_code(&d.kind).is_some_and(RequestKind::is_tlv)
+    {
+        return Err(AppError::NotFound);
+    }
+    let bytes = match &d.letter_key {
+        Some(key) => state
+            .casework
+            .files
+            .get(key)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+        None => make_letter(&state, p.tenant_id, d.id).await?,
+    };
+    record_read(
+        &state,
+        &visitor,
+        "besluit",
+        &id.to_string(),
+        pupil.id,
+        "download",
+    )
+    .await?;
+    Ok(attachment(
+        bytes,
+        "application/pdf",
+        &format!("besluit-{}.pdf", d.beschikkingsnummer),
+    ))
+}

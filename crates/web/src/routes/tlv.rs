@@ -1,0 +1,903 @@
+//! After the request: the experts' advices, the toeleiding's intake queue, the TLV register with
+//! its expiry list and CSV export, bezwaar with the LBT clock, and the data a receiving school
+//! needs for DUO.
+
+use crate::AppState;
+use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::auth::Visitor;
+use crate::error::{AppError, AppResult};
+use crate::routes::account::when;
+use crate::routes::casework::{
+    Opt, Relation, actor, attachment, date_field, form, long, long_or, notice, opts, record_read,
+    request_for, today, val,
+};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{Months, NaiveDate};
+use passend_domain::accounts::Role;
+use passend_domain::tlv::{self, Profession, RequestKind, Status};
+use passend_store::audit::Outcome;
+use passend_store::casework::{self as cw, Change, DecisionRow, QueueFilter, RegisterFilter};
+use serde::Deserialize;
+
+/// The routes of this area.
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/adviezen", advices)
+        .get("/adviezen/{id}", advice_form)
+        .post("/adviezen/{id}", give_advice)
+        .get("/swv/aanvragen", queue)
+        .get("/swv/tlv", register)
+        .get("/swv/tlv.csv", register_csv)
+        .post("/besluiten/{id}/bezwaar", add_bezwaar)
+        .post("/bezwaren/{id}", update_bezwaar)
+        .get("/school/tlv", school_tlvs)
+        .get("/school/tlv.csv", school_tlvs_csv)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experts
+
+struct AdviceLine {
+    id: i64,
+    request_id: i64,
+    due: String,
+    asked: String,
+    given: bool,
+    late: bool,
+}
+
+#[derive(Template)]
+#[template(path = "app/advices.html")]
+struct AdvicesView {
+    layout: AppLayout,
+    lines: Vec<AdviceLine>,
+}
+
+async fn advices(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let lines = cw::advices_for_expert(&state.db, p.tenant_id, p.user_id)
+        .await?
+        .into_iter()
+        .map(|a| AdviceLine {
+            id: a.id,
+            request_id: a.request_id,
+            due: long(a.due_on),
+            asked: when(a.requested_at),
+            given: a.submitted_at.is_some(),
+            late: a.submitted_at.is_none() && a.due_on < today(),
+        })
+        .collect();
+    Ok(Html(
+        AdvicesView {
+            layout: layout(&state, &visitor, "Adviezen", "/adviezen"),
+            lines,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "app/advice.html")]
+struct AdviceView {
+    layout: AppLayout,
+    id: i64,
+    request_id: i64,
+    pupil_id: i64,
+    pupil_name: String,
+    school: String,
+    kind: String,
+    question: String,
+    request_question: String,
+    due: String,
+    given: bool,
+    professions: Vec<Opt>,
+    profession_error: Option<String>,
+    conclusions: Vec<Opt>,
+    conclusion_error: Option<String>,
+    text: Field,
+    independent: bool,
+    independent_error: Option<String>,
+    errors: Vec<(String, String)>,
+}
+
+async fn own_advice(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+) -> AppResult<(cw::AdviceRow, cw::Request)> {
+    let p = visitor.signed_in()?;
+    let a = cw::advice(&state.db, p.tenant_id, id)
+        .await?
+        .filter(|a| a.expert_id == p.user_id);
+    let Some(a) = a else {
+        let object = id.to_string();
+        let event = visitor.event("read", "advies", &object, Outcome::Denied, "not own");
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    };
+    let (r, _, _) = request_for(state, visitor, p, a.request_id).await?;
+    Ok((a, r))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn advice_view(
+    state: &AppState,
+    visitor: &Visitor,
+    a: &cw::AdviceRow,
+    r: &cw::Request,
+    profession: &str,
+    conclusion: &str,
+    text: Field,
+    independent: bool,
+) -> AdviceView {
+    AdviceView {
+        layout: layout(state, visitor, "Deskundigenadvies", "/adviezen"),
+        id: a.id,
+        request_id: r.id,
+        pupil_id: r.pupil_id,
+        pupil_name: r.pupil_name.clone(),
+        school: r.location_name.clone(),
+        kind: RequestKind::from_code(&r.kind)
+            .map(RequestKind::label_nl)
+            .unwrap_or_default()
+            .to_owned(),
+        question: a.question.clone(),
+        request_question: r.question.clone(),
+        due: long(a.due_on),
+        given: a.submitted_at.is_some(),
+        professions: opts(
+            Profession::ALL.map(|p| (p.code(), p.label_nl())),
+            profession,
+        ),
+        profession_error: None,
+        conclusions: opts(
+            [
+                ("toelaatbaar", "De leerling is toelaatbaar"),
+                ("niet-toelaatbaar", "De leerling is niet toelaatbaar"),
+            ],
+            conclusion,
+        ),
+        conclusion_error: None,
+        text,
+        independent,
+        independent_error: None,
+        errors: Vec::new(),
+    }
+}
+
+async fn advice_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (a, r) = own_advice(&state, &visitor, id).await?;
+    record_read(
+        &state,
+        &visitor,
+        "aanvraag",
+        &r.id.to_string(),
+        r.pupil_id,
+        "read",
+    )
+    .await?;
+    let view = advice_view(
+        &state,
+        &visitor,
+        &a,
+        &r,
+        a.profession.as_deref().unwrap_or_default(),
+        a.conclusion.as_deref().unwrap_or_default(),
+        Field::of(a.advice_text.clone()),
+        a.declared_independent,
+    );
+    Ok(Html(view.render()?).into_response())
+}
+
+async fn give_advice(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let (a, r) = own_advice(&state, &visitor, id).await?;
+    if a.submitted_at.is_some() {
+        return Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response());
+    }
+    let f = form(&body);
+    let profession = val(&f, "beroep");
+    let conclusion = val(&f, "conclusie");
+    let mut text = Field::of(val(&f, "advies"));
+    let independent = val(&f, "onafhankelijk") == "ja";
+    let mut view = advice_view(
+        &state,
+        &visitor,
+        &a,
+        &r,
+        &profession,
+        &conclusion,
+        text.clone(),
+        independent,
+    );
+    let mut errors = Vec::new();
+    if Profession::from_code(&profession).is_none() {
+        view.profession_error = Some("Kies het beroep waarin u adviseert.".to_owned());
+        errors.push((
+            "beroep".to_owned(),
+            "Kies het beroep waarin u adviseert.".to_owned(),
+        ));
+    }
+    if !matches!(conclusion.as_str(), "toelaatbaar" | "niet-toelaatbaar") {
+        view.conclusion_error = Some("Kies uw conclusie.".to_owned());
+        errors.push((
+            "conclusie-toelaatbaar".to_owned(),
+            "Kies uw conclusie.".to_owned(),
+        ));
+    }
+    if text.value.chars().count() < 20 {
+        text.error = Some(
+            "Schrijf uw advies op, met de onderbouwing: wat heeft de leerling nodig en waarom."
+                .to_owned(),
+        );
+    } else if text.value.chars().count() > 10_000 {
+        text.error = Some("Maak het advies korter: hooguit 10.000 tekens.".to_owned());
+    }
+    errors.extend(summary(&[("advies", &text)]));
+    if !independent {
+        let m = "Verklaar dat u onafhankelijk bent. Bent u dat niet (u werkt bij of voor de school, hielp bij de aanvraag of beoordeelt haar zelf)? Geef de adviesvraag dan terug aan toeleiding.";
+        view.independent_error = Some(m.to_owned());
+        errors.push(("onafhankelijk".to_owned(), m.to_owned()));
+    }
+    view.text = text;
+    if !errors.is_empty() {
+        view.errors = errors;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    }
+    let mut notices = Vec::new();
+    if let Some(email) = &r.contact_email {
+        notices.push(notice(
+            &state,
+            format!("advies-gegeven-{}", a.id),
+            email,
+            "Een deskundigenadvies is gegeven",
+            &[
+                "Een deskundige heeft een advies gegeven over een aanvraag waarvan u contactpersoon bent.",
+                &format!("Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{}", state.base_url, r.id),
+            ],
+        ));
+    }
+    let change = cw::give_advice(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        a.id,
+        &profession,
+        &conclusion,
+        &view.text.value,
+        &notices,
+    )
+    .await?;
+    let _ = change == Change::Done;
+    Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intake queue
+
+struct QueueLine {
+    id: i64,
+    pupil: String,
+    school: String,
+    kind: String,
+    status: String,
+    contact: String,
+    received: String,
+    due: String,
+    overdue: bool,
+    soon: bool,
+}
+
+#[derive(Template)]
+#[template(path = "app/queue.html")]
+struct QueueView {
+    layout: AppLayout,
+    lines: Vec<QueueLine>,
+    statuses: Vec<Opt>,
+    kinds: Vec<Opt>,
+    contacts: Vec<Opt>,
+    due: Vec<Opt>,
+    overdue_count: usize,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct QueueQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    termijn: String,
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let filter = QueueFilter {
+        status: Status::from_code(&q.status).map(|s| s.code().to_owned()),
+        kind_prefix: match q.soort.as_str() {
+            "tlv" => Some("tlv".to_owned()),
+            "arrangement" => Some("arrangement".to_owned()),
+            "advies" => Some("advies".to_owned()),
+            _ => None,
+        },
+        contact_id: match q.contact.as_str() {
+            "ik" => Some(p.user_id),
+            c => c.parse().ok(),
+        },
+        unassigned: q.contact == "geen",
+        due_by: match q.termijn.as_str() {
+            "verlopen" => today().pred_opt(),
+            "week" => Some(today() + chrono::Days::new(7)),
+            _ => None,
+        },
+    };
+    let rows = cw::queue(&state.db, p.tenant_id, &filter).await?;
+    let detail = format!("{} results", rows.len());
+    let event = visitor.event("search", "aanvraag", "-", Outcome::Success, &detail);
+    passend_store::audit::append(&state.db, &event).await?;
+    let mut lines = Vec::new();
+    for r in rows {
+        let kind = RequestKind::from_code(&r.kind).unwrap_or(RequestKind::Advies);
+        let status = Status::from_code(&r.status).unwrap_or(Status::Ingediend);
+        let overdue = !status.is_final() && r.decision_due.is_some_and(|d| d < today());
+        lines.push(QueueLine {
+            id: r.id,
+            pupil: r.pupil_name,
+            school: r.location_name,
+            kind: kind.label_nl().to_owned(),
+            status: status.label_nl(kind).to_owned(),
+            contact: r.contact_name.unwrap_or_else(|| "–".to_owned()),
+            received: long_or(r.received_on, "–"),
+            due: long_or(r.decision_due, "–"),
+            overdue,
+            soon: !overdue
+                && !status.is_final()
+                && r.decision_due
+                    .is_some_and(|d| d <= today() + chrono::Days::new(7)),
+        });
+    }
+    let overdue_count = lines.iter().filter(|l| l.overdue).count();
+    let mut statuses = vec![Opt {
+        value: String::new(),
+        label: "Alle open aanvragen".to_owned(),
+        selected: q.status.is_empty(),
+    }];
+    for s in Status::ALL.into_iter().filter(|s| *s != Status::Concept) {
+        statuses.push(Opt {
+            value: s.code().to_owned(),
+            label: s.label_nl(RequestKind::Advies).to_owned(),
+            selected: s.code() == q.status,
+        });
+    }
+    let mut contacts = opts(
+        [
+            ("", "Iedereen"),
+            ("ik", "Mijn aanvragen"),
+            ("geen", "Nog niet toegewezen"),
+        ],
+        &q.contact,
+    );
+    for (id, name, _) in cw::staff_of_role(&state.db, p.tenant_id, Role::Toeleider.code()).await? {
+        contacts.push(Opt {
+            selected: id.to_string() == q.contact,
+            value: id.to_string(),
+            label: name,
+        });
+    }
+    Ok(Html(
+        QueueView {
+            layout: layout(&state, &visitor, "Aanvragen", "/swv/aanvragen"),
+            lines,
+            statuses,
+            kinds: opts(
+                [
+                    ("", "Alle soorten"),
+                    ("tlv", "Toelaatbaarheidsverklaringen"),
+                    ("arrangement", "Arrangementen"),
+                    ("advies", "Advies en consultatie"),
+                ],
+                &q.soort,
+            ),
+            contacts,
+            due: opts(
+                [
+                    ("", "Alle"),
+                    ("verlopen", "Termijn verlopen"),
+                    ("week", "Termijn binnen een week"),
+                ],
+                &q.termijn,
+            ),
+            overdue_count,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLV register
+
+struct RegisterLine {
+    request_id: i64,
+    decision_id: i64,
+    number: String,
+    pupil: String,
+    school: String,
+    placement: String,
+    start: String,
+    end: String,
+    receiving: String,
+    ending_soon: bool,
+}
+
+#[derive(Template)]
+#[template(path = "app/register.html")]
+struct RegisterView {
+    layout: AppLayout,
+    lines: Vec<RegisterLine>,
+    q: String,
+    placements: Vec<Opt>,
+    categories: Vec<Opt>,
+    views: Vec<Opt>,
+    csv_href: String,
+    expiring: bool,
+    remind_months: u8,
+    bezwaren: Vec<OpenBezwaar>,
+}
+
+struct OpenBezwaar {
+    request_id: i64,
+    number: String,
+    received: String,
+    lbt_due: String,
+    lbt_sent: bool,
+    lbt_late: bool,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RegisterQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    categorie: String,
+    #[serde(default)]
+    weergave: String,
+}
+
+fn register_filter(state: &AppState, q: &RegisterQuery) -> RegisterFilter {
+    let t = today();
+    RegisterFilter {
+        text: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
+        placement: Some(q.soort.clone()).filter(|s| matches!(s.as_str(), "sbo" | "so")),
+        category: Some(q.categorie.clone())
+            .filter(|s| matches!(s.as_str(), "laag" | "midden" | "hoog")),
+        valid_on: matches!(q.weergave.as_str(), "geldig" | "aflopend").then_some(t),
+        ends_by: (q.weergave == "aflopend").then(|| {
+            t.checked_add_months(Months::new(u32::from(
+                state.casework.policy.remind_months_before_end,
+            )))
+            .unwrap_or(t)
+        }),
+        ..RegisterFilter::default()
+    }
+}
+
+fn placement_label(d: &DecisionRow) -> String {
+    match (d.placement.as_deref(), d.category.as_deref()) {
+        (Some("sbo"), _) => "SBO".to_owned(),
+        (Some("so"), Some(c)) => format!("SO, {c}"),
+        _ => "–".to_owned(),
+    }
+}
+
+fn register_line(state: &AppState, d: DecisionRow) -> RegisterLine {
+    let remind = d
+        .end_on
+        .map(|e| state.casework.policy.reminder_on(e) <= today() && e >= today());
+    RegisterLine {
+        request_id: d.request_id,
+        decision_id: d.id,
+        placement: placement_label(&d),
+        number: d.beschikkingsnummer,
+        pupil: d.pupil_name,
+        school: d.location_name,
+        start: long_or(d.start_on, "–"),
+        end: long_or(d.end_on, "geen einddatum"),
+        receiving: d.receiving_name.unwrap_or_else(|| "–".to_owned()),
+        ending_soon: remind == Some(true),
+    }
+}
+
+async fn register(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<RegisterQuery>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
+    let detail = format!("{} results", rows.len());
+    let event = visitor.event("search", "tlv-register", "-", Outcome::Success, &detail);
+    passend_store::audit::append(&state.db, &event).await?;
+    let lines = rows.into_iter().map(|d| register_line(&state, d)).collect();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", &q.q)
+        .append_pair("soort", &q.soort)
+        .append_pair("categorie", &q.categorie)
+        .append_pair("weergave", &q.weergave)
+        .finish();
+    let bezwaren = cw::open_bezwaren(&state.db, p.tenant_id)
+        .await?
+        .into_iter()
+        .map(|o| OpenBezwaar {
+            request_id: o.request_id,
+            number: o.beschikkingsnummer,
+            received: long(o.bezwaar.received_on),
+            lbt_due: long(tlv::lbt_deadline(o.bezwaar.received_on)),
+            lbt_sent: o.bezwaar.lbt_sent_on.is_some(),
+            lbt_late: o.bezwaar.lbt_sent_on.is_none()
+                && tlv::lbt_deadline(o.bezwaar.received_on) < today(),
+        })
+        .collect();
+    Ok(Html(
+        RegisterView {
+            layout: layout(&state, &visitor, "TLV-register", "/swv/tlv"),
+            lines,
+            q: q.q.clone(),
+            placements: opts([("", "SBO en SO"), ("sbo", "SBO"), ("so", "SO")], &q.soort),
+            categories: opts(
+                [
+                    ("", "Alle categorieën"),
+                    ("laag", "Laag"),
+                    ("midden", "Midden"),
+                    ("hoog", "Hoog"),
+                ],
+                &q.categorie,
+            ),
+            views: opts(
+                [
+                    ("", "Alle afgegeven TLV's"),
+                    ("geldig", "Nu geldig"),
+                    ("aflopend", "Loopt binnenkort af"),
+                ],
+                &q.weergave,
+            ),
+            csv_href: format!("/swv/tlv.csv?{query}"),
+            expiring: q.weergave == "aflopend",
+            remind_months: state.casework.policy.remind_months_before_end,
+            bezwaren,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+/// A CSV cell: `;`-separated for Dutch spreadsheets, quoted, with formula injection neutralised.
+fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn csv_response(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(";"));
+    out.push_str("\r\n");
+    for r in rows {
+        out.push_str(&r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";"));
+        out.push_str("\r\n");
+    }
+    attachment(out.into_bytes(), "text/csv; charset=utf-8", name)
+}
+
+fn iso(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+async fn register_csv(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<RegisterQuery>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
+    let detail = format!("{} rows", rows.len());
+    let event = visitor.event("export", "tlv-register", "-", Outcome::Success, &detail);
+    passend_store::audit::append(&state.db, &event).await?;
+    let out = rows
+        .into_iter()
+        .map(|d| {
+            vec![
+                d.beschikkingsnummer.clone(),
+                d.pupil_name.clone(),
+                d.birth_date.format("%Y-%m-%d").to_string(),
+                d.location_name.clone(),
+                d.placement.clone().unwrap_or_default().to_uppercase(),
+                d.category.clone().unwrap_or_default(),
+                iso(d.start_on),
+                iso(d.end_on),
+                d.receiving_name.clone().unwrap_or_default(),
+                d.letter_on.format("%Y-%m-%d").to_string(),
+            ]
+        })
+        .collect();
+    Ok(csv_response(
+        "tlv-register.csv",
+        &[
+            "Beschikkingsnummer",
+            "Leerling",
+            "Geboortedatum",
+            "Aanvragende school",
+            "Soort",
+            "Categorie",
+            "Startdatum",
+            "Einddatum",
+            "Ontvangende school",
+            "Datum besluit",
+        ],
+        out,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bezwaar
+
+async fn add_bezwaar(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let (r, _, relation) = request_for(&state, &visitor, &p, d.request_id).await?;
+    if relation != Relation::Toeleider {
+        return Err(AppError::NotFound);
+    }
+    let f = form(&body);
+    let mut received = Field::of(val(&f, "ontvangen"));
+    let date = date_field(
+        &received.value.clone(),
+        &mut received,
+        true,
+        "de datum van ontvangst",
+    );
+    if date.is_some_and(|x| x > today() || x < d.letter_on) {
+        received.error = Some(
+            "De datum van ontvangst ligt tussen de datum van het besluit en vandaag.".to_owned(),
+        );
+    }
+    let filed_by = match val(&f, "door").as_str() {
+        "school" => "school",
+        "anders" => "anders",
+        _ => "ouders",
+    };
+    let notes = val(&f, "notitie").chars().take(2000).collect::<String>();
+    let (Some(date), None) = (date, &received.error) else {
+        let view = crate::routes::account::MessageView {
+            layout: layout(&state, &visitor, "Bezwaar niet geregistreerd", ""),
+            heading: "Het bezwaar is niet geregistreerd".to_owned(),
+            paragraphs: vec![received.message().to_owned()],
+            link: Some((
+                format!("/aanvragen/{}#bezwaar", r.id),
+                "Terug naar de aanvraag".to_owned(),
+            )),
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    };
+    let late = date > tlv::bezwaar_deadline(d.letter_on);
+    let what = format!(
+        "Bezwaar ontvangen op {}{}; uiterlijk {} naar de LBT",
+        long(date),
+        if late { " (na de bezwaartermijn)" } else { "" },
+        long(tlv::lbt_deadline(date))
+    );
+    cw::add_bezwaar(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        d.id,
+        date,
+        filed_by,
+        &notes,
+        &what,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/aanvragen/{}?gedaan=bezwaar#bezwaar", r.id)).into_response())
+}
+
+async fn update_bezwaar(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let f = form(&body);
+    let request_id = val(&f, "aanvraag")
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
+    let (r, _, relation) = request_for(&state, &visitor, &p, request_id).await?;
+    if relation != Relation::Toeleider {
+        return Err(AppError::NotFound);
+    }
+    let lbt = if val(&f, "lbt") == "ja" {
+        Some(today())
+    } else {
+        None
+    };
+    let outcome = match val(&f, "uitkomst").as_str() {
+        o @ ("gegrond" | "ongegrond" | "niet-ontvankelijk" | "ingetrokken") => {
+            Some((o.to_owned(), today()))
+        }
+        _ => None,
+    };
+    if lbt.is_none() && outcome.is_none() {
+        return Ok(Redirect::to(&format!("/aanvragen/{}#bezwaar", r.id)).into_response());
+    }
+    let what = match (&lbt, &outcome) {
+        (Some(_), None) => "Bezwaar voorgelegd aan de LBT".to_owned(),
+        (_, Some((o, _))) => format!("Beslissing op bezwaar: {o}"),
+        _ => String::new(),
+    };
+    let done = cw::update_bezwaar(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        id,
+        lbt,
+        outcome.as_ref().map(|(o, d)| (o.as_str(), *d)),
+        &what,
+    )
+    .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&format!(
+        "/aanvragen/{}?gedaan=bezwaar-bijgewerkt#bezwaar",
+        r.id
+    ))
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receiving schools: TLVs and the DUO data
+
+#[derive(Template)]
+#[template(path = "app/school_tlv.html")]
+struct SchoolTlvView {
+    layout: AppLayout,
+    lines: Vec<SchoolTlvLine>,
+}
+
+struct SchoolTlvLine {
+    request_id: i64,
+    decision_id: i64,
+    number: String,
+    pupil: String,
+    birth: String,
+    onderwijsnummer: String,
+    placement: String,
+    start: String,
+    end: String,
+    receiving: String,
+}
+
+async fn school_rows(state: &AppState, visitor: &Visitor) -> AppResult<Vec<DecisionRow>> {
+    let p = visitor.signed_in()?;
+    Ok(cw::register(
+        &state.db,
+        p.tenant_id,
+        &RegisterFilter {
+            receiving_staff_id: Some(p.user_id),
+            ..RegisterFilter::default()
+        },
+    )
+    .await?)
+}
+
+async fn school_tlvs(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    let rows = school_rows(&state, &visitor).await?;
+    let detail = format!("{} results", rows.len());
+    let event = visitor.event("search", "tlv-ontvangen", "-", Outcome::Success, &detail);
+    passend_store::audit::append(&state.db, &event).await?;
+    let lines = rows
+        .into_iter()
+        .map(|d| SchoolTlvLine {
+            request_id: d.request_id,
+            decision_id: d.id,
+            placement: placement_label(&d),
+            number: d.beschikkingsnummer,
+            pupil: d.pupil_name,
+            birth: d.birth_date.format("%d-%m-%Y").to_string(),
+            onderwijsnummer: d.onderwijsnummer.unwrap_or_else(|| "–".to_owned()),
+            start: long_or(d.start_on, "–"),
+            end: long_or(d.end_on, "geen einddatum"),
+            receiving: d.receiving_name.unwrap_or_default(),
+        })
+        .collect();
+    Ok(Html(
+        SchoolTlvView {
+            layout: layout(
+                &state,
+                &visitor,
+                "Toelaatbaarheidsverklaringen",
+                "/school/tlv",
+            ),
+            lines,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+async fn school_tlvs_csv(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    let rows = school_rows(&state, &visitor).await?;
+    let detail = format!("{} rows", rows.len());
+    let event = visitor.event("export", "tlv-duo", "-", Outcome::Success, &detail);
+    passend_store::audit::append(&state.db, &event).await?;
+    let swv = state.casework.swv_code.clone();
+    let out = rows
+        .into_iter()
+        .map(|d| {
+            vec![
+                d.beschikkingsnummer.clone(),
+                swv.clone(),
+                d.receiving_code.clone().unwrap_or_default(),
+                d.onderwijsnummer.clone().unwrap_or_default(),
+                d.pupil_name.clone(),
+                d.birth_date.format("%Y-%m-%d").to_string(),
+                d.placement.clone().unwrap_or_default().to_uppercase(),
+                d.category
+                    .as_deref()
+                    .and_then(tlv::Category::from_code)
+                    .map(|c| c.number().to_string())
+                    .unwrap_or_default(),
+                iso(d.start_on),
+                iso(d.end_on),
+            ]
+        })
+        .collect();
+    Ok(csv_response(
+        "tlv-duo.csv",
+        &[
+            "Beschikkingsnummer",
+            "Samenwerkingsverband",
+            "Vestiging",
+            "Onderwijsnummer",
+            "Leerling",
+            "Geboortedatum",
+            "Soort",
+            "Bekostigingscategorie",
+            "Ingangsdatum",
+            "Einddatum",
+        ],
+        out,
+    ))
+}
