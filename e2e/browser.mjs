@@ -48,3 +48,36 @@ export function useSite(serverArgs = []) {
   site.newPage = (options) => openPage(site.browser, site.server, options);
   return site;
 }
+
+// Demo accounts (the server runs with --demo): sign in, with the demo code for staff.
+export const DEMO_PASSWORD = 'demo passend almere';
+
+export async function signInDemo(page, site, who) {
+  await page.goto(site.server.url + '/inloggen');
+  await page.getByLabel('E-mailadres').fill(`${who}@demo.passend.invalid`);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  if (page.url().endsWith('/inloggen/code')) {
+    const code = (await page.locator('#demo-code').textContent()).trim();
+    await page.getByLabel('Code', { exact: true }).fill(code);
+    await page.getByRole('button', { name: 'Verder' }).click();
+  }
+  await page.getByRole('heading', { name: 'Mijn account' }).waitFor();
+}
+
+// Zero axe violations at 1280 and 320 px, and nothing scrolls sideways at 320 px. With a path,
+// goes there first (and expects no error status).
+export async function checkPage(page, site, path, what) {
+  if (path) {
+    const response = await page.goto(site.server.url + path);
+    if (response.status() >= 400) throw new Error(`${path}: ${response.status()}`);
+  }
+  const violations = await axeViolations(page);
+  if (violations.length) throw new Error(`${what} at 1280 px: ${violations.join('; ')}`);
+  await page.setViewportSize({ width: 320, height: 800 });
+  const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  if (w.scroll > w.client) throw new Error(`${what} scrolls sideways at 320 px: ${JSON.stringify(w)}`);
+  const narrow = await axeViolations(page);
+  if (narrow.length) throw new Error(`${what} at 320 px: ${narrow.join('; ')}`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}

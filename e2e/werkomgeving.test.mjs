@@ -4,44 +4,20 @@
 // mode, which makes one demo account per role.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, useSite } from './browser.mjs';
+import { axeViolations, checkPage, signInDemo, useSite } from './browser.mjs';
 
 const site = useSite(['--demo']);
-const PASSWORD = 'demo passend almere';
-
-async function signIn(page, who) {
-  await page.goto(site.server.url + '/inloggen');
-  await page.getByLabel('E-mailadres').fill(`${who}@demo.passend.invalid`);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  if (page.url().endsWith('/inloggen/code')) {
-    const code = (await page.locator('#demo-code').textContent()).trim();
-    await page.getByLabel('Code', { exact: true }).fill(code);
-    await page.getByRole('button', { name: 'Verder' }).click();
-  }
-  await page.getByRole('heading', { name: 'Mijn account' }).waitFor();
-}
-
-async function check(page, path, what) {
-  if (path) {
-    const response = await page.goto(site.server.url + path);
-    assert.ok(response.status() < 400, `${path}: ${response.status()}`);
-  }
-  assert.deepEqual(await axeViolations(page), [], `${what} at 1280 px`);
-  await page.setViewportSize({ width: 320, height: 800 });
-  const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(w.scroll <= w.client, `${what} scrolls sideways at 320 px: ${JSON.stringify(w)}`);
-  assert.deepEqual(await axeViolations(page), [], `${what} at 320 px`);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const signIn = (page, who) => signInDemo(page, site, who);
+const check = (page, path, what) => checkPage(page, site, path, what);
 
 const PAGES = {
   beheerder: ['/account', '/account/wachtwoord', '/account/tweestapsverificatie', '/beheer', '/beheer/gebruikers',
     '/beheer/gebruikers/nieuw', '/beheer/audit', '/beheer/e-mail', '/beheer/paginas', '/beheer/paginas/nl/privacy',
     '/swv/profielen', '/swv/voorzieningen'],
-  toeleider: ['/account', '/swv/profielen', '/swv/profielen?toon=leeg', '/swv/voorzieningen'],
-  school: ['/account', '/school'],
-  deskundige: ['/account'],
+  toeleider: ['/account', '/swv/aanvragen', '/swv/aanvragen?termijn=verlopen', '/swv/tlv', '/swv/tlv?weergave=aflopend',
+    '/swv/profielen', '/swv/profielen?toon=leeg', '/swv/voorzieningen'],
+  school: ['/account', '/leerlingen', '/leerlingen/nieuw', '/school', '/school/tlv'],
+  deskundige: ['/account', '/adviezen'],
   ouderadviseur: ['/account'],
   ouder: ['/account', '/account/tweestapsverificatie'],
 };
@@ -71,6 +47,12 @@ for (const [who, paths] of Object.entries(PAGES)) {
       await check(page, null, 'a user');
       await page.goto(site.server.url + '/beheer/audit?van=31-02-2026');
       await check(page, null, 'logboek with a bad date');
+    }
+    if (who === 'school') {
+      await page.goto(site.server.url + '/leerlingen/nieuw');
+      await page.getByRole('button', { name: 'Leerling toevoegen' }).click();
+      await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
+      await check(page, null, 'new pupil form with messages');
     }
     if (who === 'toeleider') {
       await page.goto(site.server.url + '/swv/voorzieningen');

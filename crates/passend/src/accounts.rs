@@ -23,6 +23,8 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
         Role::Schoolmedewerker,
     ),
     ("deskundige", "Dirk Deskundige", Role::Deskundige),
+    ("arts", "Anna Arts", Role::Deskundige),
+    ("so-school", "Sofie van het SO", Role::Schoolmedewerker),
     ("ouderadviseur", "Olga Ouderadviseur", Role::Ouderadviseur),
     ("ouder", "Orlando Ouder", Role::Ouder),
 ];
@@ -40,18 +42,25 @@ fn random_secret() -> anyhow::Result<String> {
 
 /// Makes the demo accounts that do not exist yet. Staff accounts get a second factor whose
 /// current code the sign-in page shows in demo mode; the school account works at the first two
-/// primary schools of the list. Returns how many accounts exist.
+/// primary schools of the list, the SO school account at the SO schools (to receive TLVs); two
+/// experts make a TLV possible. Returns how many accounts exist.
 pub async fn ensure_demo(db: &Db, tenant_id: i64) -> anyhow::Result<usize> {
     let hasher = passend_web::passwords::Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = hasher
         .hash(DEMO_PASSWORD)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let schools: Vec<i64> = passend_store::locations::location_choices(db)
-        .await?
-        .into_iter()
+    let choices = passend_store::locations::location_choices(db).await?;
+    let schools: Vec<i64> = choices
+        .iter()
         .filter(|l| l.school_type == "bo")
         .take(2)
+        .map(|l| l.id)
+        .collect();
+    // The second school account works at the SO schools: it receives pupils with a TLV.
+    let so_schools: Vec<i64> = choices
+        .iter()
+        .filter(|l| matches!(l.school_type.as_str(), "so" | "so-vso"))
         .map(|l| l.id)
         .collect();
     for (local, name, role) in DEMO_ACCOUNTS {
@@ -61,10 +70,10 @@ pub async fn ensure_demo(db: &Db, tenant_id: i64) -> anyhow::Result<usize> {
         } else {
             None
         };
-        let location_ids: &[i64] = if role.is_school_scoped() {
-            &schools
-        } else {
-            &[]
+        let location_ids: &[i64] = match (*local, role.is_school_scoped()) {
+            ("so-school", _) => &so_schools,
+            (_, true) => &schools,
+            _ => &[],
         };
         let event = Event::cli(Some(tenant_id), "create", "gebruiker", "-", "demo");
         store::ensure_ready_user(
