@@ -799,3 +799,563 @@ pub fn long(d: chrono::NaiveDate) -> String {
     ];
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Who may see and do what: every casework route × every kind of visitor × own school, other
+// school and other samenwerkingsverband.
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anonymous,
+    OtherTenant,
+    SchoolA,
+    Receiving,
+    Toeleider,
+    ExpertAsked,
+    ExpertOther,
+    Beheerder,
+    Ouderadviseur,
+    Ouder,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Set {
+    /// No object (lists, new forms).
+    None,
+    /// School A's pupil, with a decided TLV for the SO school.
+    A,
+    /// School B's pupil.
+    B,
+    /// A pupil of another samenwerkingsverband.
+    O,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Obj {
+    None,
+    Pupil,
+    Request,
+    Document,
+    Decision,
+    Advice,
+    Bezwaar,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Seen {
+    Answered,
+    SignIn,
+    NotFound,
+}
+
+const SCHOOL: &[Who] = &[Who::SchoolA];
+const READERS: &[Who] = &[Who::SchoolA, Who::Toeleider, Who::ExpertAsked];
+const WRITERS: &[Who] = &[Who::SchoolA, Who::Toeleider];
+const SWV: &[Who] = &[Who::Toeleider];
+const EXPERT: &[Who] = &[Who::ExpertAsked];
+
+/// (method, path, object, who gets an answer for school A's objects, and whether the receiving
+/// school does too). For school B's objects only the toeleider gets one; for another
+/// samenwerkingsverband's, nobody.
+const ROUTES: &[(&str, &str, Obj, &[Who], bool)] = &[
+    ("GET", "/leerlingen", Obj::None, SCHOOL, true),
+    ("GET", "/leerlingen/nieuw", Obj::None, SCHOOL, true),
+    ("POST", "/leerlingen/nieuw", Obj::None, SCHOOL, true),
+    ("GET", "/leerlingen/{id}", Obj::Pupil, READERS, true),
+    (
+        "POST",
+        "/leerlingen/{id}/documenten",
+        Obj::Pupil,
+        WRITERS,
+        false,
+    ),
+    ("GET", "/documenten/{id}/1", Obj::Document, READERS, false),
+    (
+        "GET",
+        "/leerlingen/{id}/aanvragen/nieuw",
+        Obj::Pupil,
+        SCHOOL,
+        false,
+    ),
+    (
+        "POST",
+        "/leerlingen/{id}/aanvragen/nieuw",
+        Obj::Pupil,
+        SCHOOL,
+        false,
+    ),
+    ("GET", "/aanvragen/{id}", Obj::Request, READERS, true),
+    ("POST", "/aanvragen/{id}", Obj::Request, SCHOOL, false),
+    (
+        "POST",
+        "/aanvragen/{id}/indienen",
+        Obj::Request,
+        SCHOOL,
+        false,
+    ),
+    (
+        "POST",
+        "/aanvragen/{id}/intrekken",
+        Obj::Request,
+        WRITERS,
+        false,
+    ),
+    (
+        "POST",
+        "/aanvragen/{id}/toewijzen",
+        Obj::Request,
+        SWV,
+        false,
+    ),
+    ("POST", "/aanvragen/{id}/overleg", Obj::Request, SWV, false),
+    (
+        "POST",
+        "/aanvragen/{id}/opschorten",
+        Obj::Request,
+        SWV,
+        false,
+    ),
+    (
+        "POST",
+        "/aanvragen/{id}/adviesvraag",
+        Obj::Request,
+        SWV,
+        false,
+    ),
+    ("POST", "/aanvragen/{id}/besluit", Obj::Request, SWV, false),
+    (
+        "GET",
+        "/besluiten/{id}/brief.pdf",
+        Obj::Decision,
+        WRITERS,
+        true,
+    ),
+    ("GET", "/adviezen", Obj::None, EXPERT, false),
+    ("GET", "/adviezen/{id}", Obj::Advice, EXPERT, false),
+    ("POST", "/adviezen/{id}", Obj::Advice, EXPERT, false),
+    ("GET", "/swv/aanvragen", Obj::None, SWV, false),
+    ("GET", "/swv/tlv", Obj::None, SWV, false),
+    ("GET", "/swv/tlv.csv", Obj::None, SWV, false),
+    ("POST", "/besluiten/{id}/bezwaar", Obj::Decision, SWV, false),
+    ("POST", "/bezwaren/{id}", Obj::Bezwaar, SWV, false),
+    ("GET", "/school/tlv", Obj::None, SCHOOL, true),
+    ("GET", "/school/tlv.csv", Obj::None, SCHOOL, true),
+];
+
+fn expect(who: Who, set: Set, answered_by: &[Who], receiving: bool, obj: Obj) -> Seen {
+    // Role-level: what the policy table lets each role use.
+    let school_role = matches!(who, Who::SchoolA | Who::Receiving);
+    let role_allowed = answered_by.iter().any(|w| match w {
+        Who::SchoolA => school_role,
+        Who::ExpertAsked => matches!(who, Who::ExpertAsked | Who::ExpertOther),
+        other => *other == who,
+    });
+    match who {
+        Who::Anonymous | Who::OtherTenant => return Seen::SignIn,
+        _ if !role_allowed => return Seen::NotFound,
+        _ => {}
+    }
+    let answered = match (set, who) {
+        (Set::None, _) => true,
+        (Set::O, _) => false,
+        (_, Who::Toeleider) => true,
+        (Set::A, Who::SchoolA) => true,
+        (Set::A, Who::Receiving) => receiving,
+        (Set::A, Who::ExpertAsked) => true,
+        _ => false,
+    };
+    let _ = obj;
+    if answered {
+        Seen::Answered
+    } else {
+        Seen::NotFound
+    }
+}
+
+fn seen(status: u16, guard: &str) -> Seen {
+    match (status, guard) {
+        (404, _) => Seen::NotFound,
+        (_, "sign-in") => Seen::SignIn,
+        (200..=299 | 303 | 409 | 422, _) => Seen::Answered,
+        (s, g) => panic!("unexpected status {s} ({g})"),
+    }
+}
+
+/// The objects of one pupil, made directly in the store.
+struct Objects {
+    pupil: i64,
+    request: i64,
+    document: i64,
+    decision: Option<i64>,
+    advice: Option<i64>,
+    bezwaar: Option<i64>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn objects(
+    db: &passend_store::Db,
+    tenant: i64,
+    location: i64,
+    school_user: i64,
+    toeleider: i64,
+    expert: Option<i64>,
+    receiving: Option<i64>,
+    decide: bool,
+) -> Objects {
+    use passend_store::casework::{
+        self as cw, Actor, NewDecision, NewPupil, NewRequest, Step, StoredFile,
+    };
+    let school = Actor {
+        tenant_id: tenant,
+        user_id: school_user,
+        role: "schoolmedewerker",
+        name: "School",
+        origin: "test",
+        request_id: "-",
+    };
+    let swv = Actor {
+        tenant_id: tenant,
+        user_id: toeleider,
+        role: "toeleider",
+        name: "Toeleider",
+        origin: "test",
+        request_id: "-",
+    };
+    let pupil = cw::create_pupil(
+        db,
+        &school,
+        &NewPupil {
+            location_id: location,
+            given_name: "Matrix".to_owned(),
+            family_name: format!("Leerling{tenant}{location}"),
+            birth_date: today().checked_sub_days(Days::new(3000)).unwrap(),
+            groep: "6".to_owned(),
+            onderwijsnummer: None,
+            guardians: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let kind = if decide { "tlv-so-laag" } else { "advies" };
+    let request = cw::create_request(
+        db,
+        &school,
+        &NewRequest {
+            pupil_id: pupil,
+            location_id: location,
+            kind: kind.to_owned(),
+            question: "Vraag".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    let (document, _) = cw::add_document_version(
+        db,
+        &school,
+        pupil,
+        Some(request),
+        None,
+        "groeidocument",
+        "Groeidocument",
+        &StoredFile {
+            storage_key: format!("documenten/matrix/{pupil}.pdf"),
+            file_name: "g.pdf".to_owned(),
+            content_type: "application/pdf".to_owned(),
+            size_bytes: 10,
+            sha256: "0".repeat(64),
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut out = Objects {
+        pupil,
+        request,
+        document,
+        decision: None,
+        advice: None,
+        bezwaar: None,
+    };
+    if !decide {
+        return out;
+    }
+    let r = || async { cw::request(db, tenant, request).await.unwrap().unwrap() };
+    for (from, to) in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
+        cw::step(
+            db,
+            &swv,
+            &r().await,
+            &Step {
+                from,
+                to,
+                what: "stap",
+                action: "update",
+                received: Some((today(), today())),
+                contact_id: Some(toeleider),
+                notices: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    }
+    if let Some(e) = expert {
+        cw::ask_advice(
+            db,
+            &swv,
+            &r().await,
+            e,
+            today(),
+            "Vraag",
+            "advies gevraagd",
+            &[],
+        )
+        .await
+        .unwrap();
+        out.advice = Some(cw::advices_of(db, request).await.unwrap()[0].id);
+    }
+    let from = r().await.status;
+    let (decision, _) = cw::decide(
+        db,
+        &swv,
+        &r().await,
+        &from,
+        &NewDecision {
+            granted: true,
+            placement: Some("so".to_owned()),
+            category: Some("laag".to_owned()),
+            start_on: Some(today()),
+            end_on: None,
+            receiving_location_id: receiving,
+            reasons: "Motivering".to_owned(),
+            letter_on: today(),
+            status: "toegekend".to_owned(),
+            swv_code: format!("PO{tenant:04}"),
+        },
+        "Besluit",
+        &[],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    out.decision = Some(decision);
+    out.bezwaar = Some(
+        cw::add_bezwaar(
+            db,
+            &swv,
+            &r().await,
+            decision,
+            today(),
+            "ouders",
+            "",
+            "bezwaar",
+        )
+        .await
+        .unwrap(),
+    );
+    out
+}
+
+#[tokio::test]
+async fn casework_authorization_matrix() {
+    let app = TestApp::spawn().await;
+    let db = app.server().db.clone();
+    let tenant = tenant_id(&app).await;
+    let other = passend_store::tenants::ensure(&db, "PO9999", "Ander samenwerkingsverband")
+        .await
+        .unwrap()
+        .id;
+    let bo = two_primary_schools(&db).await;
+    let so = passend_store::locations::location_choices(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| matches!(l.school_type.as_str(), "so" | "so-vso"))
+        .unwrap();
+    let mut visitors: Vec<(Who, Browser)> = vec![(Who::Anonymous, Browser::new(&app))];
+    let (school_a, b) = user(
+        &app,
+        tenant,
+        "a@school.nl",
+        Role::Schoolmedewerker,
+        &[bo[0].id],
+    )
+    .await;
+    visitors.push((Who::SchoolA, b));
+    let (school_b, _) = user(
+        &app,
+        tenant,
+        "b@school.nl",
+        Role::Schoolmedewerker,
+        &[bo[1].id],
+    )
+    .await;
+    let (_, b) = user(
+        &app,
+        tenant,
+        "so@school.nl",
+        Role::Schoolmedewerker,
+        &[so.id],
+    )
+    .await;
+    visitors.push((Who::Receiving, b));
+    let (toeleider, b) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
+    visitors.push((Who::Toeleider, b));
+    let (expert, b) = user(&app, tenant, "e1@swv.nl", Role::Deskundige, &[]).await;
+    visitors.push((Who::ExpertAsked, b));
+    let (_, b) = user(&app, tenant, "e2@swv.nl", Role::Deskundige, &[]).await;
+    visitors.push((Who::ExpertOther, b));
+    for (who, email, role) in [
+        (Who::Beheerder, "beheer@swv.nl", Role::Beheerder),
+        (Who::Ouderadviseur, "oa@swv.nl", Role::Ouderadviseur),
+        (Who::Ouder, "ouder@x.nl", Role::Ouder),
+    ] {
+        let (_, b) = user(&app, tenant, email, role, &[]).await;
+        visitors.push((who, b));
+    }
+    let (foreign_school, _) = user(
+        &app,
+        other,
+        "a@ander.nl",
+        Role::Schoolmedewerker,
+        &[bo[0].id],
+    )
+    .await;
+    let (foreign_toeleider, b) = user(&app, other, "t@ander.nl", Role::Toeleider, &[]).await;
+    visitors.push((Who::OtherTenant, b));
+    let (foreign_expert, _) = user(&app, other, "e@ander.nl", Role::Deskundige, &[]).await;
+
+    let a = objects(
+        &db,
+        tenant,
+        bo[0].id,
+        school_a,
+        toeleider,
+        Some(expert),
+        Some(so.id),
+        true,
+    )
+    .await;
+    let b_set = objects(
+        &db, tenant, bo[1].id, school_b, toeleider, None, None, false,
+    )
+    .await;
+    let o = objects(
+        &db,
+        other,
+        bo[0].id,
+        foreign_school,
+        foreign_toeleider,
+        Some(foreign_expert),
+        None,
+        true,
+    )
+    .await;
+    // The fixtures' files, where the server's object store looks for them.
+    for objs in [&a, &b_set, &o] {
+        let file = app
+            .config
+            .documents_dir
+            .join(format!("documenten/matrix/{}.pdf", objs.pupil));
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, tiny_pdf("matrix")).unwrap();
+    }
+
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for (who, browser) in &mut visitors {
+        for (method, template, obj, answered_by, receiving) in ROUTES {
+            let sets: &[Set] = match obj {
+                Obj::None => &[Set::None],
+                Obj::Pupil | Obj::Request | Obj::Document => &[Set::A, Set::B, Set::O],
+                _ => &[Set::A, Set::O],
+            };
+            for set in sets {
+                let objs = match set {
+                    Set::A | Set::None => &a,
+                    Set::B => &b_set,
+                    Set::O => &o,
+                };
+                let id = match obj {
+                    Obj::None => 0,
+                    Obj::Pupil => objs.pupil,
+                    Obj::Request => objs.request,
+                    Obj::Document => objs.document,
+                    Obj::Decision => objs.decision.unwrap(),
+                    Obj::Advice => objs.advice.unwrap(),
+                    Obj::Bezwaar => objs.bezwaar.unwrap(),
+                };
+                let path = template.replace("{id}", &id.to_string());
+                if *method == "POST" {
+                    browser.get("/inloggen").await;
+                }
+                let (status, guard) = if *method == "GET" {
+                    if path.ends_with(".pdf")
+                        || path.ends_with(".csv")
+                        || path.starts_with("/documenten/")
+                    {
+                        let (s, _, _, _) = browser.get_file(&path).await;
+                        (
+                            s,
+                            if s == 303 {
+                                "sign-in".to_owned()
+                            } else {
+                                String::new()
+                            },
+                        )
+                    } else {
+                        let p = browser.get(&path).await;
+                        (p.status, p.guard)
+                    }
+                } else if path.ends_with("/documenten") {
+                    let p = browser
+                        .post_file(&path, &[("soort", "groeidocument")], "leeg.pdf", b"")
+                        .await;
+                    (p.status, p.guard)
+                } else if path.starts_with("/bezwaren/") {
+                    let p = browser
+                        .post(&path, &[("aanvraag", &objs.request.to_string())])
+                        .await;
+                    (p.status, p.guard)
+                } else {
+                    let p = browser.post(&path, &[]).await;
+                    (p.status, p.guard)
+                };
+                let want = expect(*who, *set, answered_by, *receiving, *obj);
+                if status >= 500 || status == 400 {
+                    failures.push(format!(
+                        "{method} {path} as {who:?} ({set:?}): status {status}"
+                    ));
+                    continue;
+                }
+                let got = seen(status, &guard);
+                cases += 1;
+                if want != got {
+                    failures.push(format!("{method} {path} as {who:?} ({set:?}): expected {want:?}, got {got:?} ({status})"));
+                }
+            }
+        }
+    }
+    println!(
+        "casework authorization matrix ({:?}): {cases} cases",
+        crate::support::backend()
+    );
+    assert!(cases >= 500, "only {cases} cases");
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Nothing changed: the decided request is still decided, the concept still a concept.
+    let r = passend_store::casework::request(&db, tenant, a.request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.status, "toegekend");
+    let r = passend_store::casework::request(&db, tenant, b_set.request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.status, "concept");
+    app.stop().await;
+}

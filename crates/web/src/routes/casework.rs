@@ -619,6 +619,7 @@ struct DossierView {
     upload: UploadForm,
     pupil_id: i64,
     request_id: Option<i64>,
+    documents_hidden: bool,
 }
 
 /// The upload form's state.
@@ -667,8 +668,13 @@ async fn dossier_view(
             phone: g.phone,
         })
         .collect();
-    let documents = cw::documents_of_pupil(&state.db, p.tenant_id, pupil.id)
-        .await?
+    // Receiving schools get the decision and the letter, not the dossier's documents.
+    let documents = if relation == Relation::Receiving {
+        Vec::new()
+    } else {
+        cw::documents_of_pupil(&state.db, p.tenant_id, pupil.id).await?
+    };
+    let documents = documents
         .into_iter()
         .map(|d| DocLine {
             id: d.id,
@@ -723,6 +729,7 @@ async fn dossier_view(
         upload,
         pupil_id: pupil.id,
         request_id: None,
+        documents_hidden: relation == Relation::Receiving,
     })
 }
 
@@ -1237,6 +1244,7 @@ struct RequestView {
     can_withdraw: bool,
     can_write: bool,
     request_id: Option<i64>,
+    documents_hidden: bool,
 }
 
 fn draft_from(r: &Request) -> DraftForm {
@@ -1549,8 +1557,12 @@ async fn request_view(
             what: t.what,
         })
         .collect();
-    let documents = cw::documents_of_pupil(&state.db, p.tenant_id, r.pupil_id)
-        .await?
+    let documents = if relation == Relation::Receiving {
+        Vec::new()
+    } else {
+        cw::documents_of_pupil(&state.db, p.tenant_id, r.pupil_id).await?
+    };
+    let documents = documents
         .into_iter()
         .map(|d| DocLine {
             id: d.id,
@@ -1634,6 +1646,7 @@ async fn request_view(
         can_withdraw: (relation == Relation::School || swv_side) && !status.is_final(),
         can_write: relation.writes(),
         request_id: Some(r.id),
+        documents_hidden: relation == Relation::Receiving,
     })
 }
 
