@@ -1359,3 +1359,473 @@ async fn casework_authorization_matrix() {
     assert_eq!(r.status, "concept");
     app.stop().await;
 }
+
+/// A pupil of school A with a submitted request of this kind, taken by the toeleider; returns
+/// (pupil, request).
+async fn submitted(
+    db: &passend_store::Db,
+    tenant: i64,
+    location: i64,
+    school_user: i64,
+    toeleider: i64,
+    kind: &str,
+) -> (i64, i64) {
+    use passend_store::casework::{self as cw, Actor, NewPupil, NewRequest, Step};
+    let school = Actor {
+        tenant_id: tenant,
+        user_id: school_user,
+        role: "schoolmedewerker",
+        name: "School",
+        origin: "test",
+        request_id: "-",
+    };
+    let swv = Actor {
+        tenant_id: tenant,
+        user_id: toeleider,
+        role: "toeleider",
+        name: "Toeleider",
+        origin: "test",
+        request_id: "-",
+    };
+    let pupil = cw::create_pupil(
+        db,
+        &school,
+        &NewPupil {
+            location_id: location,
+            given_name: "Regel".to_owned(),
+            family_name: "Testkind".to_owned(),
+            birth_date: today().checked_sub_days(Days::new(2900)).unwrap(),
+            groep: "5".to_owned(),
+            onderwijsnummer: None,
+            guardians: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let request = cw::create_request(
+        db,
+        &school,
+        &NewRequest {
+            pupil_id: pupil,
+            location_id: location,
+            kind: kind.to_owned(),
+            question: "Vraag".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    let due = passend_domain::tlv::TlvPolicy::default().decision_due(today());
+    for (from, to) in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
+        let r = cw::request(db, tenant, request).await.unwrap().unwrap();
+        cw::step(
+            db,
+            &swv,
+            &r,
+            &Step {
+                from,
+                to,
+                what: "stap",
+                action: "update",
+                received: Some((today(), due)),
+                contact_id: Some(toeleider),
+                notices: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    }
+    (pupil, request)
+}
+
+#[tokio::test]
+async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
+    let app = TestApp::spawn().await;
+    let db = app.server().db.clone();
+    let tenant = tenant_id(&app).await;
+    let bo = two_primary_schools(&db).await;
+    let (school_a, mut school) =
+        user(&app, tenant, "ib@a.nl", Role::Schoolmedewerker, &[bo[0].id]).await;
+    let (toeleider, mut swv) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
+    let mut experts = Vec::new();
+    for n in 0..3 {
+        experts.push(user(&app, tenant, &format!("e{n}@swv.nl"), Role::Deskundige, &[]).await);
+    }
+    let give = |request: i64, expert: usize, profession: &'static str| {
+        let db = db.clone();
+        let expert_id = experts[expert].0;
+        async move {
+            use passend_store::casework::{self as cw, Actor};
+            let swv = Actor {
+                tenant_id: tenant,
+                user_id: toeleider,
+                role: "toeleider",
+                name: "T",
+                origin: "test",
+                request_id: "-",
+            };
+            let r = cw::request(&db, tenant, request).await.unwrap().unwrap();
+            cw::ask_advice(&db, &swv, &r, expert_id, today(), "Vraag", "gevraagd", &[])
+                .await
+                .unwrap();
+            let advice = cw::advices_of(&db, request)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|a| a.expert_id == expert_id)
+                .unwrap()
+                .id;
+            let me = Actor {
+                tenant_id: tenant,
+                user_id: expert_id,
+                role: "deskundige",
+                name: "D",
+                origin: "test",
+                request_id: "-",
+            };
+            cw::give_advice(
+                &db,
+                &me,
+                &r,
+                advice,
+                profession,
+                "toelaatbaar",
+                "Een schriftelijk advies met onderbouwing.",
+                &[],
+            )
+            .await
+            .unwrap();
+        }
+    };
+    let decide = |request: i64| {
+        vec![
+            ("uitkomst", "ja".to_owned()),
+            ("start", today().format("%Y-%m-%d").to_string()),
+            ("geen-einde", "ja".to_owned()),
+            (
+                "motivering",
+                format!("Motivering voor de brief van aanvraag {request}."),
+            ),
+        ]
+    };
+
+    // Neither advice by an orthopedagoog or psycholoog.
+    let (_, r1) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
+    give(r1, 0, "arts").await;
+    give(r1, 1, "pedagoog").await;
+    swv.get(&format!("/aanvragen/{r1}")).await;
+    let refused = swv
+        .post_pairs(&format!("/aanvragen/{r1}/besluit"), &decide(r1))
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("Eén advies moet van een orthopedagoog of psycholoog komen."),
+        "{}",
+        refused.body
+    );
+
+    // Two psychologen: the second must come from the other list.
+    let (_, r2) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
+    give(r2, 0, "psycholoog").await;
+    give(r2, 1, "psycholoog").await;
+    let refused = swv
+        .post_pairs(&format!("/aanvragen/{r2}/besluit"), &decide(r2))
+        .await;
+    assert!(
+        refused
+            .body
+            .contains("Het tweede advies moet van een andere deskundige komen"),
+        "{}",
+        refused.body
+    );
+
+    // An expert who works for the applying school (linked after being asked) is not independent.
+    let (_, r3) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
+    give(r3, 0, "orthopedagoog").await;
+    give(r3, 2, "arts").await;
+    passend_store::on_db!(&db, pool => sqlx::query("INSERT INTO user_locations (user_id, location_id) VALUES ($1, $2)")
+        .bind(experts[2].0).bind(bo[0].id).execute(pool).await.map(|_| ())).unwrap();
+    let refused = swv
+        .post_pairs(&format!("/aanvragen/{r3}/besluit"), &decide(r3))
+        .await;
+    assert!(
+        refused.body.contains("niet onafhankelijk"),
+        "{}",
+        refused.body
+    );
+    // With two valid advices the same form decides, without an end date.
+    let (_, r4) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
+    give(r4, 0, "orthopedagoog").await;
+    give(r4, 1, "maatschappelijk-werker").await;
+    let decided = swv
+        .post_pairs(&format!("/aanvragen/{r4}/besluit"), &decide(r4))
+        .await;
+    assert_eq!(
+        decided.location,
+        format!("/aanvragen/{r4}?gedaan=besluit"),
+        "{}",
+        decided.body
+    );
+    let d = passend_store::casework::decision_of(&db, tenant, r4)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (d.placement.as_deref(), d.category.as_deref(), d.end_on),
+        (Some("sbo"), None, None)
+    );
+    assert!(
+        swv.get(&format!("/aanvragen/{r4}"))
+            .await
+            .body
+            .contains("geen einddatum")
+    );
+
+    // Awb 4:15: asking for information stops the term; the days it stood still move it on.
+    let (_, r5) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
+    let page = swv.get(&format!("/aanvragen/{r5}")).await;
+    let due = passend_domain::tlv::TlvPolicy::default().decision_due(today());
+    assert!(page.body.contains(&long(due)));
+    let empty = swv
+        .post(&format!("/aanvragen/{r5}/opschorten"), &[("reden", "")])
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty
+            .body
+            .contains("Schrijf op welke informatie nog ontbreekt")
+    );
+    let stopped = swv
+        .post(
+            &format!("/aanvragen/{r5}/opschorten"),
+            &[("reden", "Het verslag van het TLO ontbreekt.")],
+        )
+        .await;
+    assert_eq!(
+        stopped.location,
+        format!("/aanvragen/{r5}?gedaan=opgeschort")
+    );
+    mail_to(&app, "ib@a.nl", "Er is informatie nodig").await;
+    assert!(
+        school
+            .get(&format!("/aanvragen/{r5}"))
+            .await
+            .body
+            .contains("Het verslag van het TLO ontbreekt.")
+    );
+    // As if the information was asked 10 days ago.
+    let ten_days_ago = today().checked_sub_days(Days::new(10)).unwrap();
+    passend_store::on_db!(&db, pool => sqlx::query("UPDATE request_suspensions SET from_on = $1 WHERE request_id = $2")
+        .bind(ten_days_ago).bind(r5).execute(pool).await.map(|_| ())).unwrap();
+    let resumed = swv.post(&format!("/aanvragen/{r5}/opschorten"), &[]).await;
+    assert_eq!(resumed.location, format!("/aanvragen/{r5}?gedaan=hervat"));
+    let r = passend_store::casework::request(&db, tenant, r5)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.decision_due, Some(due + Days::new(10)));
+    assert!(
+        swv.get(&format!("/aanvragen/{r5}"))
+            .await
+            .body
+            .contains(&long(due + Days::new(10)))
+    );
+
+    // An arrangement: goals, budget and period, then approved with a beschikkingsnummer and no TLV letter.
+    school.get(&format!("/leerlingen/{}", r.pupil_id)).await;
+    let made = school
+        .post(
+            &format!("/leerlingen/{}/aanvragen/nieuw", r.pupil_id),
+            &[
+                ("soort", "arrangement"),
+                ("vraag", "Extra begeleiding in de klas."),
+            ],
+        )
+        .await;
+    let arrangement = id_after(&made.location, "/aanvragen/");
+    let page = school.get(&format!("/aanvragen/{arrangement}")).await;
+    let version = crate::accounts::field_value(&page.body, "versie").unwrap();
+    let bad = school
+        .post(
+            &format!("/aanvragen/{arrangement}"),
+            &[
+                ("versie", &version),
+                ("vraag", "Extra begeleiding in de klas."),
+                ("begroting", "veel"),
+                ("periode-van", "2026-09-01"),
+                ("periode-tot", "2026-08-01"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Vul de begroting in hele euro"));
+    assert!(
+        bad.body
+            .contains("Het einde van de periode moet na het begin liggen.")
+    );
+    assert!(bad.body.contains("value=\"veel\""), "input kept");
+    let saved = school
+        .post(
+            &format!("/aanvragen/{arrangement}"),
+            &[
+                ("versie", &version),
+                ("vraag", "Extra begeleiding in de klas."),
+                ("doelen", "Sam leest op niveau E4."),
+                ("begroting", "4.500"),
+                ("periode-van", "2026-09-01"),
+                ("periode-tot", "2027-07-15"),
+                ("zienswijze", "geweigerd"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    // The groeidocument is still missing.
+    assert_eq!(
+        school
+            .post(&format!("/aanvragen/{arrangement}/indienen"), &[])
+            .await
+            .status,
+        422
+    );
+    let up = school
+        .post_file(
+            &format!("/leerlingen/{}/documenten", r.pupil_id),
+            &[("soort", "groeidocument"), ("titel", "Groeidocument")],
+            "g.pdf",
+            &tiny_pdf("g"),
+        )
+        .await;
+    assert_eq!(up.status, 303);
+    school.get(&format!("/aanvragen/{arrangement}")).await;
+    assert_eq!(
+        school
+            .post(&format!("/aanvragen/{arrangement}/indienen"), &[])
+            .await
+            .location,
+        format!("/aanvragen/{arrangement}?gedaan=ingediend")
+    );
+    let a = passend_store::casework::request(&db, tenant, arrangement)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.budget_euros, Some(4500));
+    swv.get(&format!("/aanvragen/{arrangement}")).await;
+    swv.post(
+        &format!("/aanvragen/{arrangement}/toewijzen"),
+        &[("contact", &toeleider.to_string())],
+    )
+    .await;
+    let approved = swv
+        .post(
+            &format!("/aanvragen/{arrangement}/besluit"),
+            &[
+                ("uitkomst", "ja"),
+                ("start", "2026-09-01"),
+                ("einde", "2027-07-15"),
+                (
+                    "motivering",
+                    "Het arrangement past bij wat Sam nodig heeft.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        approved.location,
+        format!("/aanvragen/{arrangement}?gedaan=besluit"),
+        "{}",
+        approved.body
+    );
+    let d = passend_store::casework::decision_of(&db, tenant, arrangement)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(d.beschikkingsnummer.starts_with("PO2401-"));
+    assert_eq!(
+        swv.get_file(&format!("/besluiten/{}/brief.pdf", d.id))
+            .await
+            .0,
+        404,
+        "no TLV letter for an arrangement"
+    );
+    assert!(
+        !swv.get("/swv/tlv")
+            .await
+            .body
+            .contains(&d.beschikkingsnummer),
+        "arrangements are not in the TLV register"
+    );
+
+    // Reminders: a week before the term, once; and a TLV that ends within the policy's months.
+    let settings = passend::reminders::ReminderSettings {
+        site_name: "Passend Onderwijs Almere".to_owned(),
+        base_url: "http://127.0.0.1".to_owned(),
+        policy: passend_domain::tlv::TlvPolicy::default(),
+    };
+    let soon = due + Days::new(10) - Days::new(3);
+    let first = passend::reminders::run_once(&db, &settings, soon)
+        .await
+        .unwrap();
+    assert!(first >= 1, "{first}");
+    assert_eq!(
+        passend::reminders::run_once(&db, &settings, soon)
+            .await
+            .unwrap(),
+        0,
+        "each reminder once"
+    );
+    mail_to(&app, "t@swv.nl", "Beslistermijn loopt binnen een week af").await;
+    let swv_actor = passend_store::casework::Actor {
+        tenant_id: tenant,
+        user_id: toeleider,
+        role: "toeleider",
+        name: "T",
+        origin: "test",
+        request_id: "-",
+    };
+    let (_, r6) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
+    give(r6, 0, "orthopedagoog").await;
+    give(r6, 1, "arts").await;
+    let r = passend_store::casework::request(&db, tenant, r6)
+        .await
+        .unwrap()
+        .unwrap();
+    passend_store::casework::decide(
+        &db,
+        &swv_actor,
+        &r,
+        "advies-gevraagd",
+        &passend_store::casework::NewDecision {
+            granted: true,
+            placement: Some("sbo".to_owned()),
+            category: None,
+            start_on: Some(today()),
+            end_on: Some(today() + Days::new(60)),
+            receiving_location_id: None,
+            reasons: "M".to_owned(),
+            letter_on: today(),
+            status: "toegekend".to_owned(),
+            swv_code: "PO2401".to_owned(),
+        },
+        "Besluit",
+        &[],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(
+        passend::reminders::run_once(&db, &settings, today())
+            .await
+            .unwrap()
+            >= 1
+    );
+    let mail = mail_to(&app, "ib@a.nl", "Een toelaatbaarheidsverklaring eindigt op").await;
+    assert!(!mail.contains("Testkind"), "{mail}");
+    assert!(
+        swv.get("/swv/tlv?weergave=aflopend")
+            .await
+            .body
+            .contains("loopt af")
+    );
+    app.stop().await;
+}
