@@ -163,6 +163,21 @@ pub async fn append(db: &Db, event: &Event<'_>) -> StoreResult<i64> {
     Ok(id)
 }
 
+/// Appends several events in one transaction (a list or an export: one event per pupil shown).
+pub async fn append_many(db: &Db, events: &[Event<'_>]) -> StoreResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for event in events {
+            append_in_tx!(tx, event);
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
 /// A stored event.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredEvent {

@@ -382,6 +382,8 @@ pub struct Request {
     pub decision_due: Option<NaiveDate>,
     /// Version for optimistic locking.
     pub version: i64,
+    /// The decision term stands still (an open Awb 4:15 suspension).
+    pub suspended: bool,
 }
 
 macro_rules! request_select {
@@ -390,7 +392,8 @@ macro_rules! request_select {
         l.name AS location_name, r.kind, r.status, r.question, r.goals, r.budget_euros, r.period_start, r.period_end,
         r.zienswijze, r.zienswijze_text, r.zienswijze_on, r.tlo_held_on, r.tlo_attendees, r.contact_id,
         c.name AS contact_name, c.email AS contact_email, r.created_by, r.created_at, r.submitted_at, r.received_on,
-        r.decision_due, r.version
+        r.decision_due, r.version,
+        EXISTS (SELECT 1 FROM request_suspensions s WHERE s.request_id = r.id AND s.until_on IS NULL) AS suspended
    FROM support_requests r JOIN pupils p ON p.id = r.pupil_id JOIN locations l ON l.id = r.location_id
    LEFT JOIN users c ON c.id = r.contact_id"
     };
@@ -560,7 +563,7 @@ pub async fn step(
     Ok(if done { Change::Done } else { Change::Stale })
 }
 
-/// Sets the named contact person without changing the status.
+/// Sets the named contact person without changing the status (while the request is open).
 pub async fn set_contact(
     db: &Db,
     actor: &Actor<'_>,
@@ -568,20 +571,27 @@ pub async fn set_contact(
     contact_id: i64,
     what: &str,
     notices: &[Notice],
-) -> StoreResult<()> {
-    on_db!(db, pool => {
+) -> StoreResult<Change> {
+    let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        sqlx::query("UPDATE support_requests SET contact_id = $1, updated_at = $2, version = version + 1 WHERE tenant_id = $3 AND id = $4")
-            .bind(contact_id)
-            .bind(Utc::now())
-            .bind(actor.tenant_id)
-            .bind(request.id)
-            .execute(&mut *tx)
-            .await?;
-        record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "contact", notices);
-        tx.commit().await?;
+        let n = sqlx::query(
+            "UPDATE support_requests SET contact_id = $1, updated_at = $2, version = version + 1
+             WHERE tenant_id = $3 AND id = $4 AND status IN ('ingediend', 'in-behandeling', 'advies-gevraagd')",
+        )
+        .bind(contact_id)
+        .bind(Utc::now())
+        .bind(actor.tenant_id)
+        .bind(request.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "contact", notices);
+            tx.commit().await?;
+        }
+        n == 1
     });
-    Ok(())
+    Ok(if done { Change::Done } else { Change::Stale })
 }
 
 /// One line of a request's timeline.
@@ -629,7 +639,7 @@ pub async fn queue(db: &Db, tenant_id: i64, f: &QueueFilter) -> StoreResult<Vec<
            AND ($4 IS NULL OR r.contact_id = $4)
            AND ($5 = 0 OR r.contact_id IS NULL)
            AND ($6 IS NULL OR r.decision_due <= $6)
-         ORDER BY r.decision_due, r.id LIMIT 500");
+         ORDER BY r.decision_due, r.id LIMIT 5000");
     let kind = f.kind_prefix.as_ref().map(|k| format!("{k}%"));
     let rows = on_db!(db, pool => sqlx::query_as::<_, Request>(sql)
         .bind(tenant_id)
@@ -703,53 +713,82 @@ pub async fn suspensions(db: &Db, request_id: i64) -> StoreResult<Vec<Suspension
     Ok(rows)
 }
 
-/// Starts or ends a suspension and stores the new due date.
+/// What a toeleider does with the term.
+#[derive(Debug, Clone, Copy)]
+pub enum Suspend<'a> {
+    /// Information was asked on this day, for this reason: the term stands still.
+    Start(NaiveDate, &'a str),
+    /// The information came on this day: the term runs again.
+    End(NaiveDate),
+}
+
+/// Starts or ends a suspension and stores the new due date, if the request is still open and no
+/// suspension is open (start) or one is (end); otherwise stale.
 #[allow(clippy::too_many_arguments)]
 pub async fn suspend(
     db: &Db,
     actor: &Actor<'_>,
     request: &Request,
-    start: Option<(NaiveDate, &str)>,
-    end: Option<(i64, NaiveDate)>,
+    action: Suspend<'_>,
     new_due: impl Fn(&[SuspensionRow]) -> NaiveDate,
     what: &str,
     notices: &[Notice],
-) -> StoreResult<()> {
-    on_db!(db, pool => {
+) -> StoreResult<Change> {
+    let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        if let Some((from, reason)) = start {
-            sqlx::query("INSERT INTO request_suspensions (request_id, from_on, reason, created_by) VALUES ($1, $2, $3, $4)")
-                .bind(request.id)
-                .bind(from)
-                .bind(reason)
-                .bind(actor.user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some((id, until)) = end {
-            sqlx::query("UPDATE request_suspensions SET until_on = $1 WHERE id = $2 AND request_id = $3 AND until_on IS NULL")
-                .bind(until)
-                .bind(id)
-                .bind(request.id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let rows = sqlx::query_as::<_, SuspensionRow>(
-            "SELECT id, from_on, until_on, reason FROM request_suspensions WHERE request_id = $1 ORDER BY id",
+        // Takes the request's row first, so two toeleiders cannot both start or end one.
+        let open = sqlx::query(
+            "UPDATE support_requests SET updated_at = $1 WHERE id = $2 AND tenant_id = $3 AND status IN ('ingediend', 'in-behandeling', 'advies-gevraagd')",
         )
+        .bind(Utc::now())
         .bind(request.id)
-        .fetch_all(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE support_requests SET decision_due = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-            .bind(new_due(&rows))
-            .bind(Utc::now())
+        .bind(actor.tenant_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let changed = open && match action {
+            Suspend::Start(from, reason) => sqlx::query(
+                "INSERT INTO request_suspensions (request_id, from_on, reason, created_by)
+                 SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM request_suspensions WHERE request_id = $1 AND until_on IS NULL)",
+            )
+            .bind(request.id)
+            .bind(from)
+            .bind(reason)
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1,
+            Suspend::End(until) => sqlx::query(
+                "UPDATE request_suspensions SET until_on = $1 WHERE request_id = $2 AND until_on IS NULL",
+            )
+            .bind(until)
             .bind(request.id)
             .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                >= 1,
+        };
+        if changed {
+            let rows = sqlx::query_as::<_, SuspensionRow>(
+                "SELECT id, from_on, until_on, reason FROM request_suspensions WHERE request_id = $1 ORDER BY id",
+            )
+            .bind(request.id)
+            .fetch_all(&mut *tx)
             .await?;
-        record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "opschorting", notices);
-        tx.commit().await?;
+            sqlx::query("UPDATE support_requests SET decision_due = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+                .bind(new_due(&rows))
+                .bind(Utc::now())
+                .bind(request.id)
+                .execute(&mut *tx)
+                .await?;
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "opschorting", notices);
+            tx.commit().await?;
+        }
+        changed
     });
-    Ok(())
+    Ok(if done { Change::Done } else { Change::Stale })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -878,12 +917,18 @@ pub async fn ask_advice(
 ) -> StoreResult<Change> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM support_requests WHERE id = $1 AND tenant_id = $2")
-            .bind(request.id)
-            .bind(actor.tenant_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let open = matches!(status.as_deref(), Some("in-behandeling" | "advies-gevraagd"));
+        // Takes the row (a conditional update locks it on PostgreSQL): a decision or withdrawal
+        // that commits meanwhile makes this a no-op instead of reopening the request.
+        let open = sqlx::query(
+            "UPDATE support_requests SET updated_at = $1 WHERE id = $2 AND tenant_id = $3 AND status IN ('in-behandeling', 'advies-gevraagd')",
+        )
+        .bind(Utc::now())
+        .bind(request.id)
+        .bind(actor.tenant_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
         let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM advices WHERE request_id = $1 AND expert_id = $2")
             .bind(request.id)
             .bind(expert_id)
@@ -903,11 +948,14 @@ pub async fn ask_advice(
             .bind(false)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE support_requests SET status = 'advies-gevraagd', updated_at = $1, version = version + 1 WHERE id = $2")
-                .bind(Utc::now())
-                .bind(request.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE support_requests SET status = 'advies-gevraagd', updated_at = $1, version = version + 1
+                 WHERE id = $2 AND status IN ('in-behandeling', 'advies-gevraagd')",
+            )
+            .bind(Utc::now())
+            .bind(request.id)
+            .execute(&mut *tx)
+            .await?;
             record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "advies", notices);
             tx.commit().await?;
         }
@@ -1170,15 +1218,16 @@ pub async fn decide(
     Ok(out)
 }
 
-/// Records where the letter is stored.
-pub async fn set_letter_key(db: &Db, decision_id: i64, key: &str) -> StoreResult<()> {
-    on_db!(db, pool => sqlx::query("UPDATE decisions SET letter_key = $1 WHERE id = $2")
+/// Records where the letter is stored; `false` when another letter was stored first (the one
+/// kept as sent).
+pub async fn set_letter_key(db: &Db, decision_id: i64, key: &str) -> StoreResult<bool> {
+    let n = on_db!(db, pool => sqlx::query("UPDATE decisions SET letter_key = $1 WHERE id = $2 AND letter_key IS NULL")
         .bind(key)
         .bind(decision_id)
         .execute(pool)
         .await
-        .map(|_| ()))?;
-    Ok(())
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// The decision on a request.
@@ -1236,15 +1285,16 @@ pub async fn register(
     f: &RegisterFilter,
 ) -> StoreResult<Vec<DecisionRow>> {
     let sql = concat!(decision_select!(), " WHERE d.tenant_id = $1 AND d.granted = $2 AND d.placement IS NOT NULL
-           AND ($3 IS NULL OR LOWER(p.given_name || ' ' || p.family_name || ' ' || d.beschikkingsnummer || ' ' || l.name) LIKE $3)
+           AND ($3 IS NULL OR $3 = '')
            AND ($4 IS NULL OR d.placement = $4)
            AND ($5 IS NULL OR d.category = $5)
            AND ($6 IS NULL OR (d.start_on <= $6 AND (d.end_on IS NULL OR d.end_on >= $6)))
            AND ($7 IS NULL OR (d.end_on IS NOT NULL AND d.end_on <= $7))
            AND ($8 IS NULL OR d.receiving_location_id = $8)
            AND ($9 IS NULL OR d.receiving_location_id IN (SELECT location_id FROM user_locations WHERE user_id = $9))
-         ORDER BY d.id DESC LIMIT 2000");
-    let text = f.text.as_ref().map(|t| format!("%{}%", t.to_lowercase()));
+         ORDER BY d.id DESC LIMIT 100000");
+    // Text is matched below, not in SQL: SQLite's LOWER folds ASCII only.
+    let text: Option<String> = None;
     let rows = on_db!(db, pool => sqlx::query_as::<_, DecisionRow>(sql)
         .bind(tenant_id)
         .bind(true)
@@ -1257,7 +1307,37 @@ pub async fn register(
         .bind(f.receiving_staff_id)
         .fetch_all(pool)
         .await)?;
+    let rows = match f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => rows,
+        Some(t) => {
+            let needle = t.to_lowercase();
+            rows.into_iter()
+                .filter(|d| {
+                    format!(
+                        "{} {} {}",
+                        d.pupil_name, d.beschikkingsnummer, d.location_name
+                    )
+                    .to_lowercase()
+                    .contains(&needle)
+                })
+                .collect()
+        }
+    };
     Ok(rows)
+}
+
+/// Whether a user works at the receiving location of the granted decision on this request.
+pub async fn receives_request(db: &Db, user_id: i64, request_id: i64) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM decisions d JOIN user_locations ul ON ul.location_id = d.receiving_location_id
+         WHERE ul.user_id = $1 AND d.request_id = $2 AND d.granted = $3",
+    )
+    .bind(user_id)
+    .bind(request_id)
+    .bind(true)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
 }
 
 /// Whether a user works at the receiving location of a decision on this pupil.
@@ -1380,8 +1460,8 @@ pub async fn update_bezwaar(
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
-            "UPDATE bezwaren SET lbt_sent_on = COALESCE($1, lbt_sent_on), outcome = COALESCE($2, outcome), outcome_on = COALESCE($3, outcome_on)
-             WHERE id = $4 AND decision_id IN (SELECT id FROM decisions WHERE request_id = $5)",
+            "UPDATE bezwaren SET lbt_sent_on = COALESCE(lbt_sent_on, $1), outcome = COALESCE(outcome, $2), outcome_on = COALESCE(outcome_on, $3)
+             WHERE id = $4 AND outcome IS NULL AND decision_id IN (SELECT id FROM decisions WHERE request_id = $5)",
         )
         .bind(lbt_sent_on)
         .bind(outcome.map(|o| o.0))
@@ -1691,7 +1771,8 @@ pub async fn due_requests(
 ) -> StoreResult<Vec<(i64, i64, NaiveDate, Option<String>)>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, NaiveDate, Option<String>)>(
         "SELECT r.tenant_id, r.id, r.decision_due, c.email FROM support_requests r LEFT JOIN users c ON c.id = r.contact_id
-         WHERE r.status IN ('ingediend', 'in-behandeling', 'advies-gevraagd') AND r.decision_due IS NOT NULL AND r.decision_due <= $1",
+         WHERE r.status IN ('ingediend', 'in-behandeling', 'advies-gevraagd') AND r.decision_due IS NOT NULL AND r.decision_due <= $1
+           AND NOT EXISTS (SELECT 1 FROM request_suspensions s WHERE s.request_id = r.id AND s.until_on IS NULL)",
     )
     .bind(by)
     .fetch_all(pool)

@@ -31,6 +31,8 @@ pub const CSRF_FIELD: &str = "_csrf";
 /// The largest form body read (a page of 100,000 characters fits; uploads come with their own
 /// limits later).
 pub const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// The routes that take a file (`multipart/form-data`).
+pub const UPLOAD_ROUTES: &[&str] = &["/leerlingen/{id}/documenten"];
 /// The largest upload form (a file of at most 20 MiB and a few fields).
 pub const MAX_UPLOAD_BYTES: usize = passend_domain::documents::MAX_FILE_BYTES + 1024 * 1024;
 
@@ -291,31 +293,32 @@ pub fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-/// A small text field of a `multipart/form-data` body (the anti-CSRF token), read without
-/// parsing the files: the part whose headers name it, up to the next boundary.
+/// The anti-CSRF token of a `multipart/form-data` body: the first part, which must be the field
+/// `name` (the upload form puts it first). Only the first 4 KiB are looked at, so a large or
+/// hostile body costs nothing to check.
 pub fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
-    let delimiter = format!("--{boundary}");
+    let head = &body[..body.len().min(4096)];
+    let opening = format!("--{boundary}\r\n");
+    let rest = head.strip_prefix(opening.as_bytes())?;
+    let headers_end = find(rest, b"\r\n\r\n")?;
+    let headers = std::str::from_utf8(&rest[..headers_end]).ok()?;
     let wanted = format!("name=\"{name}\"");
-    let mut rest = body;
-    while let Some(start) = find(rest, delimiter.as_bytes()) {
-        rest = &rest[start + delimiter.len()..];
-        let headers_end = find(rest, b"\r\n\r\n")?;
-        let headers = std::str::from_utf8(&rest[..headers_end]).ok()?;
-        let content = &rest[headers_end + 4..];
-        let end = find(content, format!("\r\n{delimiter}").as_bytes())?;
-        let is_field = headers.lines().any(|l| {
-            l.to_ascii_lowercase().starts_with("content-disposition:")
-                && l.split(';').any(|p| p.trim() == wanted)
-        });
-        if is_field {
-            return std::str::from_utf8(&content[..end]).ok().map(str::to_owned);
-        }
-        rest = &content[end..];
+    let is_field = headers.lines().any(|l| {
+        l.to_ascii_lowercase().starts_with("content-disposition:")
+            && l.split(';').any(|p| p.trim() == wanted)
+    });
+    if !is_field {
+        return None;
     }
-    None
+    let content = &rest[headers_end + 4..];
+    let end = find(content, format!("\r\n--{boundary}").as_bytes())?;
+    std::str::from_utf8(&content[..end]).ok().map(str::to_owned)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
@@ -456,7 +459,9 @@ async fn guard_inner(
             tracing::info!(route = %path, "cross-site form refused");
             return Ok(forbidden());
         }
-        let boundary = multipart_boundary(request.headers());
+        // Only the upload form of a signed-in user may send a file; every other form is small.
+        let boundary = multipart_boundary(request.headers())
+            .filter(|_| visitor.principal.is_some() && UPLOAD_ROUTES.contains(&path.as_str()));
         let limit = if boundary.is_some() {
             MAX_UPLOAD_BYTES
         } else {
@@ -535,6 +540,33 @@ mod tests {
         ] {
             assert_eq!(safe_return(bad), "/account", "{bad}");
         }
+    }
+
+    #[test]
+    fn the_token_of_an_upload_is_its_first_part() {
+        let body = b"--xyz\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc123\r\n--xyz\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"a.pdf\"\r\n\r\n%PDF-\r\n--xyz--\r\n";
+        assert_eq!(
+            multipart_field(body, "xyz", "_csrf").as_deref(),
+            Some("abc123")
+        );
+        // Not first, or another name: no token.
+        let later = b"--xyz\r\nContent-Disposition: form-data; name=\"soort\"\r\n\r\nopp\r\n--xyz\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--xyz--\r\n";
+        assert_eq!(multipart_field(later, "xyz", "_csrf"), None);
+        assert_eq!(multipart_field(b"", "xyz", "_csrf"), None);
+        // A hostile body of one repeated byte is refused quickly.
+        let hostile = vec![b'a'; 1_000_000];
+        assert_eq!(multipart_field(&hostile, &"a".repeat(200), "_csrf"), None);
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("multipart/form-data; boundary=\"----abc\""),
+        );
+        assert_eq!(multipart_boundary(&h).as_deref(), Some("----abc"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        assert_eq!(multipart_boundary(&h), None);
     }
 
     #[test]

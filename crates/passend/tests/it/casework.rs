@@ -377,15 +377,9 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
                 ("overleg-datum", &date),
                 ("overleg-tijd", "14:30"),
                 ("overleg-plaats", "School A, kamer van de intern begeleider"),
-                (
-                    "overleg-aanwezig",
-                    "ouders, intern begeleider, toeleider, orthopedagoog",
-                ),
-                ("overleg-doel", "Bespreken of een TLV de beste weg is."),
-                (
-                    "overleg-uitkomsten",
-                    "Een TLV-aanvraag, of extra ondersteuning op school.",
-                ),
+                ("aanwezig", "ouders"),
+                ("aanwezig", "ib"),
+                ("aanwezig", "toeleider"),
             ],
         )
         .await;
@@ -670,6 +664,49 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
     );
     assert!(!elsewhere.get("/school/tlv").await.body.contains(&number));
 
+    // A later request for the same pupil is not the receiving school's business, nor are the
+    // parents' contact details.
+    school
+        .get(&format!("/leerlingen/{pupil}/aanvragen/nieuw"))
+        .await;
+    let later = school
+        .post(
+            &format!("/leerlingen/{pupil}/aanvragen/nieuw"),
+            &[
+                ("soort", "advies"),
+                ("vraag", "Een vraag over de overstap."),
+            ],
+        )
+        .await;
+    let later = id_after(&later.location, "/aanvragen/");
+    assert_eq!(
+        receiving.get(&format!("/aanvragen/{later}")).await.status,
+        404
+    );
+    let seen_by_receiving = receiving.get(&format!("/leerlingen/{pupil}")).await;
+    assert_eq!(seen_by_receiving.status, 200);
+    assert!(
+        !seen_by_receiving
+            .body
+            .contains(&format!("/aanvragen/{later}"))
+    );
+    assert!(!seen_by_receiving.body.contains("ouder@example.nl"));
+    assert!(
+        !ortho
+            .get(&format!("/leerlingen/{pupil}"))
+            .await
+            .body
+            .contains("ouder@example.nl")
+    );
+    // After the decision the school reads the advices it rests on.
+    assert!(
+        school
+            .get(&format!("/aanvragen/{request}"))
+            .await
+            .body
+            .contains("Medisch gezien")
+    );
+
     // 15. The register, its CSV and the expiry view.
     let register = swv.get(&format!("/swv/tlv?q={}", "jansen")).await;
     assert!(register.body.contains(&number), "{}", register.body);
@@ -697,6 +734,22 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         page.body
     );
     assert!(swv.get("/swv/tlv").await.body.contains("Lopende bezwaren"));
+    // An outcome, once recorded, stays.
+    let bezwaar = passend_store::casework::bezwaren(&db, decision.id)
+        .await
+        .unwrap()[0]
+        .id;
+    for outcome in ["ongegrond", "gegrond"] {
+        swv.post(
+            &format!("/bezwaren/{bezwaar}"),
+            &[("aanvraag", &request.to_string()), ("uitkomst", outcome)],
+        )
+        .await;
+    }
+    let b = &passend_store::casework::bezwaren(&db, decision.id)
+        .await
+        .unwrap()[0];
+    assert_eq!(b.outcome.as_deref(), Some("ongegrond"));
 
     // 17. The timeline tells the story; the audit trail has the reads with the pupil.
     for step in [
@@ -728,6 +781,11 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         ("download", "document"),
         ("download", "besluit"),
         ("create", "aanvraag"),
+        ("search", "leerling"),
+        ("search", "aanvraag"),
+        ("search", "tlv-register"),
+        ("export", "tlv-register"),
+        ("export", "tlv-duo"),
     ] {
         assert!(
             events
@@ -1599,9 +1657,20 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
     let stopped = swv
         .post(
             &format!("/aanvragen/{r5}/opschorten"),
-            &[("reden", "Het verslag van het TLO ontbreekt.")],
+            &[
+                ("actie", "start"),
+                ("reden", "Het verslag van het TLO ontbreekt."),
+            ],
         )
         .await;
+    // A second start (a double click, another toeleider) changes nothing.
+    let twice = swv
+        .post(
+            &format!("/aanvragen/{r5}/opschorten"),
+            &[("actie", "start"), ("reden", "Nog iets.")],
+        )
+        .await;
+    assert_eq!(twice.location, format!("/aanvragen/{r5}?gedaan=gewijzigd"));
     assert_eq!(
         stopped.location,
         format!("/aanvragen/{r5}?gedaan=opgeschort")
@@ -1618,7 +1687,12 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
     let ten_days_ago = today().checked_sub_days(Days::new(10)).unwrap();
     passend_store::on_db!(&db, pool => sqlx::query("UPDATE request_suspensions SET from_on = $1 WHERE request_id = $2")
         .bind(ten_days_ago).bind(r5).execute(pool).await.map(|_| ())).unwrap();
-    let resumed = swv.post(&format!("/aanvragen/{r5}/opschorten"), &[]).await;
+    let resumed = swv
+        .post(
+            &format!("/aanvragen/{r5}/opschorten"),
+            &[("actie", "einde")],
+        )
+        .await;
     assert_eq!(resumed.location, format!("/aanvragen/{r5}?gedaan=hervat"));
     let r = passend_store::casework::request(&db, tenant, r5)
         .await

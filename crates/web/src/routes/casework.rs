@@ -242,6 +242,37 @@ pub async fn record_read(
     Ok(())
 }
 
+/// Records that a list or an export showed these pupils: one event per pupil (NEN 7513 asks
+/// whose data was seen), in one transaction.
+pub async fn record_list(
+    state: &AppState,
+    visitor: &Visitor,
+    action: &str,
+    object_type: &str,
+    pupils: impl IntoIterator<Item = i64>,
+) -> AppResult<()> {
+    let mut ids: Vec<i64> = pupils.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let texts: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let events: Vec<_> = ids
+        .iter()
+        .zip(&texts)
+        .map(|(id, text)| {
+            let mut e = visitor.event(action, object_type, text, Outcome::Success, "list");
+            e.pupil_id = Some(*id);
+            e
+        })
+        .collect();
+    if events.is_empty() {
+        let e = visitor.event(action, object_type, "-", Outcome::Success, "0 results");
+        passend_store::audit::append(&state.db, &e).await?;
+    } else {
+        passend_store::audit::append_many(&state.db, &events).await?;
+    }
+    Ok(())
+}
+
 /// The request, if this visitor may see it (through its pupil).
 pub async fn request_for(
     state: &AppState,
@@ -263,9 +294,7 @@ pub async fn request_for(
             .await?
             .iter()
             .any(|a| a.expert_id == p.user_id),
-        Relation::Receiving => cw::decision_of(&state.db, p.tenant_id, r.id)
-            .await?
-            .is_some_and(|d| d.granted && d.receiving_location_id.is_some()),
+        Relation::Receiving => cw::receives_request(&state.db, p.user_id, r.id).await?,
         _ => true,
     };
     if !allowed {
@@ -296,6 +325,22 @@ fn request_link(state: &AppState, id: i64) -> String {
         "Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{id}",
         state.base_url
     )
+}
+
+/// Who at the school hears about a request: the staff member who made it, when they still
+/// work there; otherwise everyone at the location.
+async fn request_school_staff(
+    state: &AppState,
+    tenant: i64,
+    r: &Request,
+) -> AppResult<Vec<(i64, String, String)>> {
+    let staff = cw::staff_at(&state.db, tenant, r.location_id).await?;
+    let author: Vec<_> = staff
+        .iter()
+        .filter(|(id, _, _)| Some(*id) == r.created_by)
+        .cloned()
+        .collect();
+    Ok(if author.is_empty() { staff } else { author })
 }
 
 fn kind_of(r: &Request) -> AppResult<RequestKind> {
@@ -350,9 +395,14 @@ async fn pupils(
             school: pu.location_name.clone(),
         })
         .collect();
-    let detail = format!("{} results", lines.len());
-    let event = visitor.event("search", "leerling", "-", Outcome::Success, &detail);
-    passend_store::audit::append(&state.db, &event).await?;
+    record_list(
+        &state,
+        &visitor,
+        "search",
+        "leerling",
+        lines.iter().map(|l| l.id),
+    )
+    .await?;
     Ok(Html(
         PupilsView {
             layout: layout(&state, &visitor, "Leerlingen", "/leerlingen"),
@@ -653,8 +703,15 @@ async fn dossier_view(
     upload: UploadForm,
 ) -> AppResult<DossierView> {
     let p = visitor.signed_in()?;
-    let guardians = cw::guardians(&state.db, pupil.id)
-        .await?
+    // A receiving school hears from the parents themselves; experts see who the parents are,
+    // not how to reach them (least privilege).
+    let guardians = if relation == Relation::Receiving {
+        Vec::new()
+    } else {
+        cw::guardians(&state.db, pupil.id).await?
+    };
+    let contact_details = matches!(relation, Relation::School | Relation::Toeleider);
+    let guardians = guardians
         .into_iter()
         .map(|g| GuardianLine {
             name: g.name,
@@ -664,8 +721,16 @@ async fn dossier_view(
                 .map(|(_, l)| (*l).to_owned())
                 .unwrap_or(g.relation),
             authority: g.parental_authority,
-            email: g.email,
-            phone: g.phone,
+            email: if contact_details {
+                g.email
+            } else {
+                String::new()
+            },
+            phone: if contact_details {
+                g.phone
+            } else {
+                String::new()
+            },
         })
         .collect();
     // Receiving schools get the decision and the letter, not the dossier's documents.
@@ -692,13 +757,17 @@ async fn dossier_view(
         .collect();
     let mut requests = Vec::new();
     for r in cw::requests_of_pupil(&state.db, p.tenant_id, pupil.id).await? {
-        // Experts see only the requests they advise on.
-        if relation == Relation::Expert
-            && !cw::advices_of(&state.db, r.id)
+        // Experts see only the requests they advise on; receiving schools only the TLV that
+        // sends the pupil to them.
+        let visible = match relation {
+            Relation::Expert => cw::advices_of(&state.db, r.id)
                 .await?
                 .iter()
-                .any(|a| a.expert_id == p.user_id)
-        {
+                .any(|a| a.expert_id == p.user_id),
+            Relation::Receiving => cw::receives_request(&state.db, p.user_id, r.id).await?,
+            Relation::School | Relation::Toeleider => true,
+        };
+        if !visible {
             continue;
         }
         let kind = kind_of(&r)?;
@@ -889,6 +958,15 @@ async fn upload(
             .map(|r| r.id),
         None => None,
     };
+    // A new version must be of a document of this pupil: check before the file is stored.
+    if let Some(existing) = existing_id
+        && !cw::documents_of_pupil(&state.db, p.tenant_id, pupil.id)
+            .await?
+            .iter()
+            .any(|d| d.id == existing)
+    {
+        return Err(AppError::NotFound);
+    }
     let key = passend_store::files::Files::new_key("documenten", file_type.extension);
     let size = i64::try_from(up.bytes.len()).unwrap_or(i64::MAX);
     let sha = sha256_hex(&up.bytes);
@@ -1138,9 +1216,8 @@ pub struct SwvForms {
     meeting_date: Field,
     meeting_time: Field,
     meeting_place: Field,
-    meeting_purpose: Field,
-    meeting_outcomes: Field,
-    meeting_attendees: Field,
+    meeting_attendees: Vec<Opt>,
+    meeting_attendees_error: Option<String>,
     suspend_reason: Field,
     experts: Vec<Opt>,
     expert_error: Option<String>,
@@ -1400,16 +1477,7 @@ async fn swv_forms(
             if kind.is_tlv() { "tlo" } else { "mdo" },
         ),
         meeting_place: Field::of(r.location_name.clone()),
-        meeting_purpose: Field::of(if kind.is_tlv() {
-            "Samen bespreken of een toelaatbaarheidsverklaring de beste weg is, en wat de leerling nodig heeft."
-        } else {
-            "Samen bespreken wat de leerling nodig heeft en welke ondersteuning de school kan bieden."
-        }),
-        meeting_outcomes: Field::of(if kind.is_tlv() {
-            "Een aanvraag voor een toelaatbaarheidsverklaring; extra ondersteuning op de eigen school (arrangement); of een andere school die kan bieden wat nodig is."
-        } else {
-            "Een arrangement op de eigen school; advies aan de school; of verder onderzoek."
-        }),
+        meeting_attendees: attendee_options(&[]),
         advice_due: Field::of(
             (today() + chrono::Days::new(14))
                 .format("%Y-%m-%d")
@@ -1457,7 +1525,13 @@ async fn request_view(
     let advices_rows = cw::advices_of(&state.db, r.id).await?;
     let advices = advices_rows
         .iter()
-        .filter(|a| swv_side || a.expert_id == p.user_id)
+        // Toeleiders see every advice; the expert their own; the applying school the given
+        // advices once the decision is taken (they are part of what the decision rests on).
+        .filter(|a| {
+            swv_side
+                || a.expert_id == p.user_id
+                || (relation == Relation::School && status.is_final() && a.submitted_at.is_some())
+        })
         .map(|a| AdviceLine {
             expert: a.expert_name.clone(),
             profession: a
@@ -2066,6 +2140,45 @@ async fn rerender_swv(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response())
 }
 
+/// Who may attend a meeting: roles, never names, so the invitation holds no personal data.
+const ATTENDEES: [(&str, &str); 9] = [
+    ("ouders", "de ouders"),
+    ("leerling", "de leerling (als dat past)"),
+    ("ib", "de intern begeleider"),
+    ("leerkracht", "de leerkracht"),
+    ("directeur", "de directeur van de school"),
+    ("toeleider", "een toeleider van het samenwerkingsverband"),
+    ("deskundige", "een orthopedagoog of psycholoog"),
+    ("jeugdhulp", "jeugdhulp of het wijkteam"),
+    ("ontvangend", "iemand van de mogelijke nieuwe school"),
+];
+
+fn attendee_options(chosen: &[String]) -> Vec<Opt> {
+    ATTENDEES
+        .iter()
+        .map(|(v, l)| Opt {
+            value: (*v).to_owned(),
+            label: (*l).to_owned(),
+            selected: chosen.iter().any(|c| c == v),
+        })
+        .collect()
+}
+
+/// The purpose and the possible outcomes of a meeting, in the same words for everyone.
+fn meeting_texts(kind: &str) -> (&'static str, &'static str) {
+    if kind == "tlo" {
+        (
+            "Samen bespreken of een toelaatbaarheidsverklaring (TLV) de beste weg is, en wat de leerling nodig heeft.",
+            "Een aanvraag voor een TLV voor het speciaal (basis)onderwijs; extra ondersteuning op de eigen school (een arrangement); of een andere school die kan bieden wat nodig is.",
+        )
+    } else {
+        (
+            "Samen bespreken wat de leerling nodig heeft en welke ondersteuning de school kan bieden.",
+            "Een arrangement op de eigen school; advies aan de school; verder onderzoek; of een toelaatbaarheidsoverleg.",
+        )
+    }
+}
+
 async fn plan_meeting(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -2094,9 +2207,12 @@ async fn plan_meeting(
     swv.meeting_date = Field::of(val(&f, "overleg-datum"));
     swv.meeting_time = Field::of(val(&f, "overleg-tijd"));
     swv.meeting_place = Field::of(val(&f, "overleg-plaats"));
-    swv.meeting_purpose = Field::of(val(&f, "overleg-doel"));
-    swv.meeting_outcomes = Field::of(val(&f, "overleg-uitkomsten"));
-    swv.meeting_attendees = Field::of(val(&f, "overleg-aanwezig"));
+    let chosen: Vec<String> = form_urlencoded::parse(body.as_bytes())
+        .filter(|(k, _)| k == "aanwezig")
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| ATTENDEES.iter().any(|(c, _)| c == v))
+        .collect();
+    swv.meeting_attendees = attendee_options(&chosen);
     let date = date_field(
         &swv.meeting_date.value.clone(),
         &mut swv.meeting_date,
@@ -2115,31 +2231,17 @@ async fn plan_meeting(
         &mut swv.meeting_place,
         "Vul in waar het overleg is (of dat het online is).",
     );
-    required(&mut swv.meeting_purpose, "Vul het doel van het overleg in.");
-    required(
-        &mut swv.meeting_outcomes,
-        "Vul de mogelijke uitkomsten in, zodat iedereen weet waarover besloten kan worden.",
-    );
-    required(
-        &mut swv.meeting_attendees,
-        "Vul in wie er bij zijn: de ouders, de school, deskundigen, het samenwerkingsverband.",
-    );
-    for (fl, max, label) in [
-        (&mut swv.meeting_place, 300, "de plaats"),
-        (&mut swv.meeting_purpose, 2000, "het doel"),
-        (&mut swv.meeting_outcomes, 2000, "de uitkomsten"),
-        (&mut swv.meeting_attendees, 2000, "de aanwezigen"),
-    ] {
-        text_limit(fl, max, label);
-    }
-    let errors = summary(&[
+    text_limit(&mut swv.meeting_place, 300, "de plaats");
+    let mut errors = summary(&[
         ("overleg-datum", &swv.meeting_date),
         ("overleg-tijd", &swv.meeting_time),
         ("overleg-plaats", &swv.meeting_place),
-        ("overleg-doel", &swv.meeting_purpose),
-        ("overleg-uitkomsten", &swv.meeting_outcomes),
-        ("overleg-aanwezig", &swv.meeting_attendees),
     ]);
+    if chosen.is_empty() {
+        let m = "Kies wie er bij zijn.".to_owned();
+        swv.meeting_attendees_error = Some(m.clone());
+        errors.push(("aanwezig-ouders".to_owned(), m));
+    }
     let (Some(date), Some(time), true) = (date, time, errors.is_empty()) else {
         return rerender_swv(&state, &visitor, &r, swv, errors).await;
     };
@@ -2149,21 +2251,30 @@ async fn plan_meeting(
     } else {
         "multidisciplinair overleg (MDO)"
     };
+    let (purpose, outcomes) = meeting_texts(kind);
+    let attendees = ATTENDEES
+        .iter()
+        .filter(|(c, _)| chosen.iter().any(|x| x == c))
+        .map(|(_, l)| *l)
+        .collect::<Vec<_>>()
+        .join(", ");
     let lines_owned = [
         format!("U bent uitgenodigd voor een {label} over een leerling."),
         format!("Wanneer: {}", when(starts)),
         format!("Waar: {}", swv.meeting_place.value),
-        format!("Wie zijn er bij: {}", swv.meeting_attendees.value),
-        format!("Doel: {}", swv.meeting_purpose.value),
-        format!("Mogelijke uitkomsten: {}", swv.meeting_outcomes.value),
+        format!("Wie zijn er bij: {attendees}"),
+        format!("Doel: {purpose}"),
+        format!("Mogelijke uitkomsten: {outcomes}"),
     ];
     let mut recipients: Vec<(String, String)> = Vec::new();
-    for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, r.location_id).await? {
+    for (uid, _, email) in request_school_staff(&state, p.tenant_id, &r).await? {
         recipients.push((format!("school-{uid}"), email));
     }
-    for g in cw::guardians(&state.db, r.pupil_id).await? {
-        if g.parental_authority && !g.email.is_empty() {
-            recipients.push((format!("ouder-{}", g.id), g.email));
+    if chosen.iter().any(|c| c == "ouders") {
+        for g in cw::guardians(&state.db, r.pupil_id).await? {
+            if g.parental_authority && !g.email.is_empty() {
+                recipients.push((format!("ouder-{}", g.id), g.email));
+            }
         }
     }
     let stamp = Utc::now().timestamp_micros();
@@ -2186,9 +2297,9 @@ async fn plan_meeting(
         kind,
         starts,
         &swv.meeting_place.value,
-        &swv.meeting_purpose.value,
-        &swv.meeting_outcomes.value,
-        &swv.meeting_attendees.value,
+        purpose,
+        outcomes,
+        &attendees,
         &format!("Overleg gepland: {label} op {}", when(starts)),
         &notices,
     )
@@ -2208,8 +2319,6 @@ async fn suspend(
         return Ok(see_request(r.id, "gewijzigd"));
     };
     let f = form(&body);
-    let rows = cw::suspensions(&state.db, r.id).await?;
-    let open = rows.iter().find(|s| s.until_on.is_none()).map(|s| s.id);
     let policy = state.casework.policy;
     let new_due = move |rows: &[cw::SuspensionRow]| {
         let s = suspensions_of(rows);
@@ -2217,58 +2326,66 @@ async fn suspend(
             .decision_due_with(received, &s, today())
             .min(tlv::awb_ceiling(received, &s, today()))
     };
-    match open {
-        Some(sid) => {
-            cw::suspend(
-                &state.db,
-                &actor(&p, &visitor),
-                &r,
-                None,
-                Some((sid, today())),
-                new_due,
-                "De gevraagde informatie is er; de beslistermijn loopt weer",
-                &[],
-            )
-            .await?;
-            Ok(see_request(r.id, "hervat"))
-        }
-        None => {
-            let mut swv = swv_forms(&state, &p, &r, kind_of(&r)?).await?;
-            swv.suspend_reason = Field::of(val(&f, "reden"));
-            required(
-                &mut swv.suspend_reason,
-                "Schrijf op welke informatie nog ontbreekt; de school ziet dit.",
-            );
-            text_limit(&mut swv.suspend_reason, 1000, "de reden");
-            let errors = summary(&[("reden", &swv.suspend_reason)]);
-            if !errors.is_empty() {
-                return rerender_swv(&state, &visitor, &r, swv, errors).await;
-            }
-            let mut notices = Vec::new();
-            for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, r.location_id).await? {
-                notices.push(notice(
-                    &state,
-                    format!("aanvraag-{}-opgeschort-{uid}-{}", r.id, Utc::now().timestamp()),
-                    &email,
-                    "Er is informatie nodig voor een aanvraag",
-                    &["Het samenwerkingsverband heeft meer informatie nodig om over een aanvraag te beslissen. Tot die er is, staat de beslistermijn stil.", &request_link(&state, r.id)],
-                ));
-            }
-            let reason = swv.suspend_reason.value.clone();
-            cw::suspend(
-                &state.db,
-                &actor(&p, &visitor),
-                &r,
-                Some((today(), &reason)),
-                None,
-                new_due,
-                &format!("Informatie gevraagd; de beslistermijn staat stil: {reason}"),
-                &notices,
-            )
-            .await?;
-            Ok(see_request(r.id, "opgeschort"))
-        }
+    if val(&f, "actie") == "einde" {
+        let change = cw::suspend(
+            &state.db,
+            &actor(&p, &visitor),
+            &r,
+            cw::Suspend::End(today()),
+            new_due,
+            "De gevraagde informatie is er; de beslistermijn loopt weer",
+            &[],
+        )
+        .await?;
+        return Ok(see_request(
+            r.id,
+            if change == Change::Done {
+                "hervat"
+            } else {
+                "gewijzigd"
+            },
+        ));
     }
+    let mut swv = swv_forms(&state, &p, &r, kind_of(&r)?).await?;
+    swv.suspend_reason = Field::of(val(&f, "reden"));
+    required(
+        &mut swv.suspend_reason,
+        "Schrijf op welke informatie nog ontbreekt; de school ziet dit.",
+    );
+    text_limit(&mut swv.suspend_reason, 1000, "de reden");
+    let errors = summary(&[("reden", &swv.suspend_reason)]);
+    if !errors.is_empty() {
+        return rerender_swv(&state, &visitor, &r, swv, errors).await;
+    }
+    let mut notices = Vec::new();
+    for (uid, _, email) in request_school_staff(&state, p.tenant_id, &r).await? {
+        notices.push(notice(
+            &state,
+            format!("aanvraag-{}-opgeschort-{uid}-{}", r.id, Utc::now().timestamp()),
+            &email,
+            "Er is informatie nodig voor een aanvraag",
+            &["Het samenwerkingsverband heeft meer informatie nodig om over een aanvraag te beslissen. Tot die er is, staat de beslistermijn stil.", &request_link(&state, r.id)],
+        ));
+    }
+    let reason = swv.suspend_reason.value.clone();
+    let change = cw::suspend(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        cw::Suspend::Start(today(), &reason),
+        new_due,
+        &format!("Informatie gevraagd; de beslistermijn staat stil: {reason}"),
+        &notices,
+    )
+    .await?;
+    Ok(see_request(
+        r.id,
+        if change == Change::Done {
+            "opgeschort"
+        } else {
+            "gewijzigd"
+        },
+    ))
 }
 
 async fn ask_advice(
@@ -2437,8 +2554,10 @@ async fn decide(
     // The placement decided: SBO as asked, or SO with the category chosen.
     let placement = match kind.placement() {
         Some(Placement::Sbo) => Some(Placement::Sbo),
-        Some(Placement::So(_)) => match Category::from_code(&category_code) {
+        Some(Placement::So(asked)) => match Category::from_code(&category_code) {
             Some(c) => Some(Placement::So(c)),
+            // A refusal states no category: the one asked for is named in the letter.
+            None if granted == Some(false) => Some(Placement::So(asked)),
             None => {
                 errors.push((
                     "categorie".to_owned(),
@@ -2515,7 +2634,7 @@ async fn decide(
     let letter_on = today();
     let decided_kind = placement.map_or(kind, |pl| kind.with_placement(pl));
     let mut recipients: Vec<(String, String)> = Vec::new();
-    for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, r.location_id).await? {
+    for (uid, _, email) in request_school_staff(&state, p.tenant_id, &r).await? {
         recipients.push((format!("school-{uid}"), email));
     }
     if let Some(rid) = receiving_id {
@@ -2667,8 +2786,20 @@ async fn make_letter(state: &AppState, tenant: i64, decision_id: i64) -> AppResu
         .put(&key, bytes.clone())
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    cw::set_letter_key(&state.db, decision_id, &key).await?;
-    Ok(bytes)
+    if cw::set_letter_key(&state.db, decision_id, &key).await? {
+        return Ok(bytes);
+    }
+    // Another request made the letter first: that one is the letter as sent.
+    let kept = cw::decision(&state.db, tenant, decision_id)
+        .await?
+        .and_then(|d| d.letter_key)
+        .ok_or(AppError::NotFound)?;
+    state
+        .casework
+        .files
+        .get(&kept)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 async fn letter(

@@ -8,8 +8,8 @@ use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::routes::account::when;
 use crate::routes::casework::{
-    Opt, Relation, actor, attachment, date_field, form, long, long_or, notice, opts, record_read,
-    request_for, today, val,
+    Opt, Relation, actor, attachment, date_field, form, long, long_or, notice, opts, record_list,
+    record_read, request_for, today, val,
 };
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -299,6 +299,7 @@ struct QueueLine {
     due: String,
     overdue: bool,
     soon: bool,
+    suspended: bool,
 }
 
 #[derive(Template)]
@@ -311,10 +312,13 @@ struct QueueView {
     contacts: Vec<Opt>,
     due: Vec<Opt>,
     overdue_count: usize,
+    q: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
 struct QueueQuery {
+    #[serde(default)]
+    q: String,
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -350,15 +354,26 @@ async fn queue(
             _ => None,
         },
     };
-    let rows = cw::queue(&state.db, p.tenant_id, &filter).await?;
-    let detail = format!("{} results", rows.len());
-    let event = visitor.event("search", "aanvraag", "-", Outcome::Success, &detail);
-    passend_store::audit::append(&state.db, &event).await?;
+    let needle = q.q.trim().to_lowercase();
+    let rows: Vec<cw::Request> = cw::queue(&state.db, p.tenant_id, &filter)
+        .await?
+        .into_iter()
+        .filter(|r| needle.is_empty() || r.pupil_name.to_lowercase().contains(&needle))
+        .collect();
+    record_list(
+        &state,
+        &visitor,
+        "search",
+        "aanvraag",
+        rows.iter().map(|r| r.pupil_id),
+    )
+    .await?;
     let mut lines = Vec::new();
     for r in rows {
         let kind = RequestKind::from_code(&r.kind).unwrap_or(RequestKind::Advies);
         let status = Status::from_code(&r.status).unwrap_or(Status::Ingediend);
-        let overdue = !status.is_final() && r.decision_due.is_some_and(|d| d < today());
+        let overdue =
+            !status.is_final() && !r.suspended && r.decision_due.is_some_and(|d| d < today());
         lines.push(QueueLine {
             id: r.id,
             pupil: r.pupil_name,
@@ -369,8 +384,10 @@ async fn queue(
             received: long_or(r.received_on, "–"),
             due: long_or(r.decision_due, "–"),
             overdue,
+            suspended: r.suspended,
             soon: !overdue
                 && !status.is_final()
+                && !r.suspended
                 && r.decision_due
                     .is_some_and(|d| d <= today() + chrono::Days::new(7)),
         });
@@ -427,6 +444,7 @@ async fn queue(
                 &q.termijn,
             ),
             overdue_count,
+            q: q.q.clone(),
         }
         .render()?,
     )
@@ -462,7 +480,11 @@ struct RegisterView {
     expiring: bool,
     remind_months: u8,
     bezwaren: Vec<OpenBezwaar>,
+    total: usize,
 }
+
+/// Rows a register page shows at most (the CSV has them all).
+const PAGE_ROWS: usize = 2000;
 
 struct OpenBezwaar {
     request_id: i64,
@@ -535,10 +557,17 @@ async fn register(
     Query(q): Query<RegisterQuery>,
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?;
-    let rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
-    let detail = format!("{} results", rows.len());
-    let event = visitor.event("search", "tlv-register", "-", Outcome::Success, &detail);
-    passend_store::audit::append(&state.db, &event).await?;
+    let mut rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
+    let total = rows.len();
+    rows.truncate(PAGE_ROWS);
+    record_list(
+        &state,
+        &visitor,
+        "search",
+        "tlv-register",
+        rows.iter().map(|d| d.pupil_id),
+    )
+    .await?;
     let lines = rows.into_iter().map(|d| register_line(&state, d)).collect();
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &q.q)
@@ -586,6 +615,7 @@ async fn register(
             expiring: q.weergave == "aflopend",
             remind_months: state.casework.policy.remind_months_before_end,
             bezwaren,
+            total,
         }
         .render()?,
     )
@@ -625,9 +655,14 @@ async fn register_csv(
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?;
     let rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
-    let detail = format!("{} rows", rows.len());
-    let event = visitor.event("export", "tlv-register", "-", Outcome::Success, &detail);
-    passend_store::audit::append(&state.db, &event).await?;
+    record_list(
+        &state,
+        &visitor,
+        "export",
+        "tlv-register",
+        rows.iter().map(|d| d.pupil_id),
+    )
+    .await?;
     let out = rows
         .into_iter()
         .map(|d| {
@@ -824,9 +859,14 @@ async fn school_rows(state: &AppState, visitor: &Visitor) -> AppResult<Vec<Decis
 
 async fn school_tlvs(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let rows = school_rows(&state, &visitor).await?;
-    let detail = format!("{} results", rows.len());
-    let event = visitor.event("search", "tlv-ontvangen", "-", Outcome::Success, &detail);
-    passend_store::audit::append(&state.db, &event).await?;
+    record_list(
+        &state,
+        &visitor,
+        "search",
+        "tlv-ontvangen",
+        rows.iter().map(|d| d.pupil_id),
+    )
+    .await?;
     let lines = rows
         .into_iter()
         .map(|d| SchoolTlvLine {
@@ -859,9 +899,14 @@ async fn school_tlvs(State(state): State<AppState>, visitor: Visitor) -> AppResu
 
 async fn school_tlvs_csv(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let rows = school_rows(&state, &visitor).await?;
-    let detail = format!("{} rows", rows.len());
-    let event = visitor.event("export", "tlv-duo", "-", Outcome::Success, &detail);
-    passend_store::audit::append(&state.db, &event).await?;
+    record_list(
+        &state,
+        &visitor,
+        "export",
+        "tlv-duo",
+        rows.iter().map(|d| d.pupil_id),
+    )
+    .await?;
     let swv = state.casework.swv_code.clone();
     let out = rows
         .into_iter()
