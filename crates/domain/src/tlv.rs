@@ -524,6 +524,22 @@ pub fn awb_ceiling(
         + Days::new(suspended_days(suspensions, today))
 }
 
+/// How long a closed dossier is kept (AVG art. 5: no longer than needed). domain.md §7: TLV data
+/// at most 3 years after afgifte; how that applies to the underlying dossier is uncertain, so it
+/// is a setting (`PASSEND_BEWAARTERMIJN_JAREN`, default 3) anchored to the later of the last
+/// activity and the end of a TLV.
+pub const DEFAULT_RETENTION_YEARS: u8 = 3;
+
+/// The last day a closed dossier is kept: `years` after the later of its last activity (the
+/// last change, decision or letter) and the end of its last TLV. A dossier with an open request
+/// or an open bezwaar is not closed and has no such day.
+pub fn keep_until(last_activity: NaiveDate, tlv_end: Option<NaiveDate>, years: u8) -> NaiveDate {
+    let anchor = tlv_end.map_or(last_activity, |e| e.max(last_activity));
+    anchor
+        .checked_add_months(Months::new(12 * u32::from(years)))
+        .unwrap_or(anchor)
+}
+
 /// The day a moment falls on in the Netherlands: a request received at 00:30 Dutch time on
 /// 29 March was received on 29 March, whatever the UTC date.
 pub fn dutch_day(t: DateTime<Utc>) -> NaiveDate {
@@ -668,7 +684,8 @@ impl Status {
             Concept => &[Ingediend, Ingetrokken],
             Ingediend => &[InBehandeling, Ingetrokken],
             InBehandeling if kind.is_tlv() => &[AdviesGevraagd, Ingetrokken],
-            InBehandeling => &[Toegekend, Afgewezen, Ingetrokken],
+            // An arrangement or advice may get an expert's advice, but needs none.
+            InBehandeling => &[AdviesGevraagd, Toegekend, Afgewezen, Ingetrokken],
             AdviesGevraagd => &[Toegekend, Afgewezen, Ingetrokken],
             Toegekend | Afgewezen | Ingetrokken => &[],
         }
@@ -980,6 +997,15 @@ mod tests {
             Ok(Toegekend),
             "an arrangement needs no expert advices"
         );
+        assert_eq!(
+            transition(RequestKind::Arrangement, InBehandeling, AdviesGevraagd, &[]),
+            Ok(AdviesGevraagd),
+            "but may get one"
+        );
+        assert_eq!(
+            transition(RequestKind::Arrangement, AdviesGevraagd, Toegekend, &[]),
+            Ok(Toegekend)
+        );
         assert!(Toegekend.next(so).is_empty() && Toegekend.is_final());
         let mut codes: Vec<&str> = RequestKind::ALL.iter().map(|k| k.code()).collect();
         codes.sort_unstable();
@@ -1084,6 +1110,21 @@ mod tests {
             p.decision_due_with(received, &[one, open], day(2026, 3, 25))
                 <= awb_ceiling(received, &[one, open], day(2026, 3, 25))
         );
+    }
+
+    #[test]
+    fn closed_dossiers_are_kept_three_years_after_the_later_of_activity_and_tlv_end() {
+        assert_eq!(keep_until(day(2026, 3, 2), None, 3), day(2029, 3, 2));
+        assert_eq!(
+            keep_until(day(2026, 3, 2), Some(day(2028, 7, 31)), 3),
+            day(2031, 7, 31)
+        );
+        assert_eq!(
+            keep_until(day(2026, 3, 2), Some(day(2025, 7, 31)), 3),
+            day(2029, 3, 2)
+        );
+        // 29 February moves to the last day of February.
+        assert_eq!(keep_until(day(2028, 2, 29), None, 1), day(2029, 2, 28));
     }
 
     #[test]

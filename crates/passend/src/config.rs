@@ -148,6 +148,9 @@ pub struct Config {
     /// `PASSEND_TLV_SO_SCHOOLJAREN` (2), `PASSEND_TLV_HERINNERING_MAANDEN` (6): the SWV's TLV
     /// policy.
     pub tlv_policy: passend_domain::tlv::TlvPolicy,
+    /// `PASSEND_BEWAARTERMIJN_JAREN`: years a closed dossier is kept after its last activity or
+    /// the end of its last TLV, whichever is later (default 3; 1 to 20).
+    pub retention_years: u8,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -183,6 +186,7 @@ struct FileConfig {
     tlv_sbo_school_years: Option<u8>,
     tlv_so_school_years: Option<u8>,
     tlv_remind_months: Option<u8>,
+    retention_years: Option<u8>,
 }
 
 impl Config {
@@ -309,7 +313,16 @@ impl Config {
                 )
             }
         }
+        let retention_years = number(
+            "PASSEND_BEWAARTERMIJN_JAREN",
+            file.retention_years,
+            passend_domain::tlv::DEFAULT_RETENTION_YEARS,
+        )?;
+        if !(1..=20).contains(&retention_years) {
+            bail!("PASSEND_BEWAARTERMIJN_JAREN moet 1 tot en met 20 zijn");
+        }
         Ok(Config {
+            retention_years,
             documents_dir: env("PASSEND_DOCUMENTS_DIR")
                 .or(file.documents_dir)
                 .unwrap_or_else(|| "data/documenten".to_owned())

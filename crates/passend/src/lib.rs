@@ -19,6 +19,7 @@ pub mod mail;
 pub mod pdok;
 pub mod profiles;
 pub mod reminders;
+pub mod retention;
 pub mod seed;
 pub mod telemetry;
 pub mod voorzieningen;
@@ -134,6 +135,8 @@ impl Server {
                 site_name: tenant.name.clone(),
                 base_url: config.base_url.clone(),
                 policy: config.tlv_policy,
+                files: state.casework.files.clone(),
+                retention_years: config.retention_years,
             },
             async move {
                 let _ = reminder_stopped.await;

@@ -18,6 +18,10 @@ pub struct ReminderSettings {
     pub base_url: String,
     /// The TLV policy (reminder months).
     pub policy: TlvPolicy,
+    /// Where dossier files are (for retention).
+    pub files: passend_store::files::Files,
+    /// Years a closed dossier is kept.
+    pub retention_years: u8,
 }
 
 fn body(s: &ReminderSettings, lines: &[&str]) -> String {
@@ -127,7 +131,8 @@ pub async fn run_once(db: &Db, s: &ReminderSettings, today: NaiveDate) -> anyhow
     Ok(sent)
 }
 
-/// Runs [`run_once`] at start and then every hour until `stop` resolves.
+/// Runs [`run_once`] and the retention rule ([`crate::retention::run_once`]) at start and then
+/// every hour until `stop` resolves.
 pub async fn run(db: Db, s: ReminderSettings, stop: impl std::future::Future<Output = ()>) {
     tokio::pin!(stop);
     loop {
@@ -136,6 +141,14 @@ pub async fn run(db: Db, s: ReminderSettings, stop: impl std::future::Future<Out
             Ok(0) => {}
             Ok(n) => tracing::info!(reminders = n, "reminders queued"),
             Err(e) => tracing::error!(error = %e, "reminders failed"),
+        }
+        match crate::retention::run_once(&db, &s.files, s.retention_years, today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                dossiers = n,
+                "closed dossiers removed after their retention"
+            ),
+            Err(e) => tracing::error!(error = %e, "retention failed"),
         }
         tokio::select! {
             () = &mut stop => break,

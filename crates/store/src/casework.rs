@@ -240,6 +240,62 @@ macro_rules! pupil_select {
     };
 }
 
+/// Corrects a pupil's data and parents (the school's own record; AVG art. 16). Parents keep
+/// their place (first, second); a removed second parent is deleted.
+pub async fn update_pupil(
+    db: &Db,
+    actor: &Actor<'_>,
+    pupil_id: i64,
+    p: &NewPupil,
+) -> StoreResult<()> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(
+            "UPDATE pupils SET location_id = $1, given_name = $2, family_name = $3, birth_date = $4, groep = $5,
+               onderwijsnummer = $6, updated_at = $7 WHERE id = $8 AND tenant_id = $9",
+        )
+        .bind(p.location_id)
+        .bind(&p.given_name)
+        .bind(&p.family_name)
+        .bind(p.birth_date)
+        .bind(&p.groep)
+        .bind(&p.onderwijsnummer)
+        .bind(Utc::now())
+        .bind(pupil_id)
+        .bind(actor.tenant_id)
+        .execute(&mut *tx)
+        .await?;
+        for (i, g) in p.guardians.iter().enumerate() {
+            let position = i64::try_from(i).unwrap_or(0) + 1;
+            sqlx::query(
+                "INSERT INTO guardians (pupil_id, position, name, relation, parental_authority, email, phone)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (pupil_id, position) DO UPDATE SET name = excluded.name, relation = excluded.relation,
+                   parental_authority = excluded.parental_authority, email = excluded.email, phone = excluded.phone",
+            )
+            .bind(pupil_id)
+            .bind(position)
+            .bind(&g.name)
+            .bind(&g.relation)
+            .bind(g.parental_authority)
+            .bind(&g.email)
+            .bind(&g.phone)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM guardians WHERE pupil_id = $1 AND position > $2")
+            .bind(pupil_id)
+            .bind(i64::try_from(p.guardians.len()).unwrap_or(0))
+            .execute(&mut *tx)
+            .await?;
+        let object_id = pupil_id.to_string();
+        let event = actor.event("update", "leerling", &object_id, Some(pupil_id), "");
+        crate::append_in_tx!(tx, &event);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
 /// A pupil of this tenant.
 pub async fn pupil(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Pupil>> {
     let sql = concat!(pupil_select!(), " WHERE p.tenant_id = $1 AND p.id = $2");
@@ -1798,4 +1854,100 @@ pub async fn ending_tlvs(
     .fetch_all(pool)
     .await)?;
     Ok(rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention
+
+/// What the retention rule needs to know of a pupil's dossier.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DossierActivity {
+    /// Samenwerkingsverband.
+    pub tenant_id: i64,
+    /// Pupil.
+    pub pupil_id: i64,
+    /// The pupil's last change.
+    pub pupil_updated_at: DateTime<Utc>,
+    /// The last change of any of its requests.
+    pub request_updated_at: Option<DateTime<Utc>>,
+    /// Requests still open (concept, submitted, in treatment, waiting for advice).
+    pub open_requests: i64,
+    /// Bezwaren without an outcome.
+    pub open_bezwaren: i64,
+    /// The last decision letter.
+    pub last_letter_on: Option<NaiveDate>,
+    /// The latest end of a granted TLV.
+    pub last_tlv_end: Option<NaiveDate>,
+    /// A granted TLV without end date.
+    pub open_ended_tlvs: i64,
+}
+
+/// Every pupil's dossier activity, for the retention rule.
+pub async fn dossier_activity(db: &Db) -> StoreResult<Vec<DossierActivity>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, DossierActivity>(
+        "SELECT p.tenant_id, p.id AS pupil_id, p.updated_at AS pupil_updated_at,
+            (SELECT MAX(r.updated_at) FROM support_requests r WHERE r.pupil_id = p.id) AS request_updated_at,
+            (SELECT COUNT(*) FROM support_requests r WHERE r.pupil_id = p.id
+               AND r.status IN ('concept', 'ingediend', 'in-behandeling', 'advies-gevraagd')) AS open_requests,
+            (SELECT COUNT(*) FROM bezwaren b JOIN decisions d ON d.id = b.decision_id JOIN support_requests r ON r.id = d.request_id
+               WHERE r.pupil_id = p.id AND b.outcome IS NULL) AS open_bezwaren,
+            (SELECT MAX(d.letter_on) FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = p.id) AS last_letter_on,
+            (SELECT MAX(d.end_on) FROM decisions d JOIN support_requests r ON r.id = d.request_id
+               WHERE r.pupil_id = p.id AND d.granted = $1) AS last_tlv_end,
+            (SELECT COUNT(*) FROM decisions d JOIN support_requests r ON r.id = d.request_id
+               WHERE r.pupil_id = p.id AND d.granted = $1 AND d.placement IS NOT NULL AND d.end_on IS NULL) AS open_ended_tlvs
+         FROM pupils p ORDER BY p.id",
+    )
+    .bind(true)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Removes a pupil's whole dossier in one transaction and records it in the audit trail (which
+/// keeps only ids). Returns the object-store keys of its files, to delete after the commit.
+pub async fn purge_pupil(
+    db: &Db,
+    tenant_id: i64,
+    pupil_id: i64,
+    detail: &str,
+) -> StoreResult<Vec<String>> {
+    let keys = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let mut keys: Vec<String> = sqlx::query_scalar(
+            "SELECT v.storage_key FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.pupil_id = $1",
+        )
+        .bind(pupil_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let letters: Vec<Option<String>> = sqlx::query_scalar(
+            "SELECT d.letter_key FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = $1",
+        )
+        .bind(pupil_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        keys.extend(letters.into_iter().flatten());
+        for sql in [
+            "DELETE FROM document_versions WHERE document_id IN (SELECT id FROM documents WHERE pupil_id = $1)",
+            "DELETE FROM documents WHERE pupil_id = $1",
+            "DELETE FROM bezwaren WHERE decision_id IN (SELECT d.id FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = $1)",
+            "DELETE FROM decisions WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
+            "DELETE FROM advices WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
+            "DELETE FROM meetings WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
+            "DELETE FROM request_suspensions WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
+            "DELETE FROM request_events WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
+            "DELETE FROM support_requests WHERE pupil_id = $1",
+            "DELETE FROM guardians WHERE pupil_id = $1",
+            "DELETE FROM pupils WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(pupil_id).execute(&mut *tx).await?;
+        }
+        let object_id = pupil_id.to_string();
+        let mut event = Event::cli(Some(tenant_id), "delete", "leerling", &object_id, detail);
+        event.pupil_id = Some(pupil_id);
+        crate::append_in_tx!(tx, &event);
+        tx.commit().await?;
+        keys
+    });
+    Ok(keys)
 }

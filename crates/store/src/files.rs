@@ -67,4 +67,13 @@ impl Files {
         let bytes = result.bytes().await.map_err(|e| FileError(e.to_string()))?;
         Ok(bytes.to_vec())
     }
+
+    /// Deletes a file; a file that is already gone is fine.
+    pub async fn delete(&self, key: &str) -> Result<(), FileError> {
+        let path = ObjectPath::parse(key).map_err(|e| FileError(e.to_string()))?;
+        match self.store.delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(FileError(e.to_string())),
+        }
+    }
 }

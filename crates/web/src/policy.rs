@@ -161,6 +161,8 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/leerlingen/nieuw", Access::Roles(SCHOOL)),
     ("POST", "/leerlingen/nieuw", Access::Roles(SCHOOL)),
     ("GET", "/leerlingen/{id}", Access::Roles(CASE_READERS)),
+    ("GET", "/leerlingen/{id}/bewerken", Access::Roles(SCHOOL)),
+    ("POST", "/leerlingen/{id}/bewerken", Access::Roles(SCHOOL)),
     (
         "POST",
         "/leerlingen/{id}/documenten",

@@ -146,6 +146,39 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
     let pupil = id_after(&made.location, "/leerlingen/");
     let dossier = school.get(&format!("/leerlingen/{pupil}")).await;
     assert!(dossier.body.contains("Sam Jansen-Testkind"));
+    // The school corrects the groep (and keeps the rest).
+    let form = school.get(&format!("/leerlingen/{pupil}/bewerken")).await;
+    assert!(form.body.contains("value=\"Ouder Testpersoon\""));
+    let mut corrected = pupil_form.clone();
+    corrected[4].1 = "6".to_owned();
+    corrected[2].1 = String::new();
+    let bad = school
+        .post_pairs(&format!("/leerlingen/{pupil}/bewerken"), &corrected)
+        .await;
+    assert_eq!(bad.status, 422);
+    corrected[2].1 = "Jansen-Testkind".to_owned();
+    let saved = school
+        .post_pairs(&format!("/leerlingen/{pupil}/bewerken"), &corrected)
+        .await;
+    assert_eq!(
+        saved.location,
+        format!("/leerlingen/{pupil}?gedaan=gewijzigd")
+    );
+    let p = passend_store::casework::pupil(&db, tenant, pupil)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (p.groep.as_str(), p.family_name.as_str()),
+        ("6", "Jansen-Testkind")
+    );
+    assert_eq!(
+        passend_store::casework::guardians(&db, pupil)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(
         school
             .get("/leerlingen")
@@ -920,6 +953,20 @@ const ROUTES: &[(&str, &str, Obj, &[Who], bool)] = &[
     ("GET", "/leerlingen/nieuw", Obj::None, SCHOOL, true),
     ("POST", "/leerlingen/nieuw", Obj::None, SCHOOL, true),
     ("GET", "/leerlingen/{id}", Obj::Pupil, READERS, true),
+    (
+        "GET",
+        "/leerlingen/{id}/bewerken",
+        Obj::Pupil,
+        SCHOOL,
+        false,
+    ),
+    (
+        "POST",
+        "/leerlingen/{id}/bewerken",
+        Obj::Pupil,
+        SCHOOL,
+        false,
+    ),
     (
         "POST",
         "/leerlingen/{id}/documenten",
@@ -1835,6 +1882,8 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         site_name: "Passend Onderwijs Almere".to_owned(),
         base_url: "http://127.0.0.1".to_owned(),
         policy: passend_domain::tlv::TlvPolicy::default(),
+        files: passend_store::files::Files::memory(),
+        retention_years: 3,
     };
     let soon = due + Days::new(10) - Days::new(3);
     let first = passend::reminders::run_once(&db, &settings, soon)
@@ -1902,4 +1951,134 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
             .contains("loopt af")
     );
     app.stop().await;
+}
+
+#[tokio::test]
+async fn closed_dossiers_are_removed_after_their_retention() {
+    let app = TestApp::spawn().await;
+    let db = app.server().db.clone();
+    let tenant = tenant_id(&app).await;
+    let bo = two_primary_schools(&db).await;
+    let (school_a, mut school) =
+        user(&app, tenant, "ib@a.nl", Role::Schoolmedewerker, &[bo[0].id]).await;
+    let (toeleider, _) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
+    // Three dossiers: one closed (withdrawn) long ago, one still open, one with a TLV that runs on.
+    let (closed, closed_request) =
+        submitted(&db, tenant, bo[0].id, school_a, toeleider, "arrangement").await;
+    school.get(&format!("/leerlingen/{closed}")).await;
+    let up = school
+        .post_file(
+            &format!("/leerlingen/{closed}/documenten"),
+            &[("soort", "groeidocument"), ("titel", "Groeidocument")],
+            "g.pdf",
+            &tiny_pdf("g"),
+        )
+        .await;
+    assert_eq!(up.status, 303, "{}", up.body);
+    let swv = passend_store::casework::Actor {
+        tenant_id: tenant,
+        user_id: toeleider,
+        role: "toeleider",
+        name: "T",
+        origin: "test",
+        request_id: "-",
+    };
+    let r = passend_store::casework::request(&db, tenant, closed_request)
+        .await
+        .unwrap()
+        .unwrap();
+    passend_store::casework::step(
+        &db,
+        &swv,
+        &r,
+        &passend_store::casework::Step {
+            from: "in-behandeling",
+            to: "ingetrokken",
+            what: "Ingetrokken",
+            action: "update",
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (open, _) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "advies").await;
+    let keys_before = std::fs::read_dir(app.config.documents_dir.join("documenten"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert!(keys_before > 0, "the upload is on disk");
+    // Four years later.
+    let later = today().checked_add_days(Days::new(4 * 366)).unwrap();
+    let removed = passend::retention::run_once(
+        &db,
+        &passend_store::files::Files::local(&app.config.documents_dir).unwrap(),
+        3,
+        later,
+    )
+    .await
+    .unwrap();
+    assert_eq!(removed, 1);
+    assert!(
+        passend_store::casework::pupil(&db, tenant, closed)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        passend_store::casework::request(&db, tenant, closed_request)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        passend_store::casework::pupil(&db, tenant, open)
+            .await
+            .unwrap()
+            .is_some(),
+        "open requests keep a dossier"
+    );
+    assert_eq!(
+        school.get(&format!("/leerlingen/{closed}")).await.status,
+        404
+    );
+    // The files are gone; the audit trail keeps only the id and why.
+    let files_left: usize = walk(&app.config.documents_dir);
+    assert_eq!(files_left, 0, "the removed dossier's files are deleted");
+    let events = passend_store::audit::search(
+        &db,
+        tenant,
+        &Filter {
+            pupil_id: Some(closed),
+            action: Some("delete".to_owned()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(events[0].detail.contains("bewaartermijn"));
+    // Not yet: a day too early nothing goes.
+    assert_eq!(
+        passend::retention::run_once(&db, &passend_store::files::Files::memory(), 3, today())
+            .await
+            .unwrap(),
+        0
+    );
+    app.stop().await;
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }

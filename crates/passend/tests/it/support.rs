@@ -147,6 +147,7 @@ pub fn config_for(db: &TestDb) -> Config {
         postal_address: "Postbus 1, 1300 AA Almere".to_owned(),
         signatory: (String::new(), String::new()),
         tlv_policy: passend_domain::tlv::TlvPolicy::default(),
+        retention_years: 3,
     }
 }
 

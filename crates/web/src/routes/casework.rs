@@ -41,6 +41,8 @@ pub fn router() -> Routes {
         .get("/leerlingen/nieuw", new_pupil_form)
         .post("/leerlingen/nieuw", create_pupil)
         .get("/leerlingen/{id}", dossier)
+        .get("/leerlingen/{id}/bewerken", edit_pupil_form)
+        .post("/leerlingen/{id}/bewerken", update_pupil)
         .post("/leerlingen/{id}/documenten", upload)
         .get("/documenten/{id}/{version}", download)
         .get("/leerlingen/{id}/aanvragen/nieuw", new_request_form)
@@ -436,6 +438,9 @@ struct PupilFormView {
     groep: Field,
     onderwijsnummer: Field,
     guardians: Vec<GuardianFields>,
+    heading: String,
+    action: String,
+    button: String,
 }
 
 const RELATIONS: [(&str, &str); 5] = [
@@ -483,6 +488,9 @@ async fn pupil_form_view(
         groep: Field::of(val(f, "groep")),
         onderwijsnummer: Field::of(val(f, "onderwijsnummer")),
         guardians,
+        heading: "Leerling toevoegen".to_owned(),
+        action: "/leerlingen/nieuw".to_owned(),
+        button: "Leerling toevoegen".to_owned(),
     })
 }
 
@@ -503,14 +511,8 @@ fn required(field: &mut Field, message: &str) {
     }
 }
 
-async fn create_pupil(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    body: String,
-) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
-    let f = form(&body);
-    let mut view = pupil_form_view(&state, &visitor, &f).await?;
+/// Checks the pupil form: the pupil to store, or `None` with the messages in the view.
+fn read_pupil(view: &mut PupilFormView, f: &HashMap<String, String>) -> Option<NewPupil> {
     let location_id = view
         .locations
         .iter()
@@ -524,7 +526,7 @@ async fn create_pupil(
     text_limit(&mut view.given, 100, "de voornaam");
     text_limit(&mut view.family, 100, "de achternaam");
     let birth = date_field(
-        &val(&f, "geboortedatum"),
+        &val(f, "geboortedatum"),
         &mut view.birth,
         true,
         "de geboortedatum",
@@ -602,23 +604,131 @@ async fn create_pupil(
     }
     let (Some(location_id), Some(birth), true) = (location_id, birth, errors.is_empty()) else {
         view.errors = errors;
+        return None;
+    };
+    Some(NewPupil {
+        location_id,
+        given_name: view.given.value.clone(),
+        family_name: view.family.value.clone(),
+        birth_date: birth,
+        groep: view.groep.value.clone(),
+        onderwijsnummer: Some(on).filter(|o| !o.is_empty()),
+        guardians,
+    })
+}
+
+async fn create_pupil(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let f = form(&body);
+    let mut view = pupil_form_view(&state, &visitor, &f).await?;
+    let Some(pupil) = read_pupil(&mut view, &f) else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
-    let id = cw::create_pupil(
-        &state.db,
-        &actor(&p, &visitor),
-        &NewPupil {
-            location_id,
-            given_name: view.given.value.clone(),
-            family_name: view.family.value.clone(),
-            birth_date: birth,
-            groep: view.groep.value.clone(),
-            onderwijsnummer: Some(on).filter(|o| !o.is_empty()),
-            guardians,
-        },
+    let id = cw::create_pupil(&state.db, &actor(&p, &visitor), &pupil).await?;
+    Ok(Redirect::to(&format!("/leerlingen/{id}?gedaan=aangemaakt")).into_response())
+}
+
+/// The form filled in with a stored pupil.
+async fn stored_pupil_form(state: &AppState, pupil: &Pupil) -> AppResult<HashMap<String, String>> {
+    let mut f = HashMap::new();
+    f.insert("locatie".to_owned(), pupil.location_id.to_string());
+    f.insert("voornaam".to_owned(), pupil.given_name.clone());
+    f.insert("achternaam".to_owned(), pupil.family_name.clone());
+    f.insert(
+        "geboortedatum".to_owned(),
+        pupil.birth_date.format("%Y-%m-%d").to_string(),
+    );
+    f.insert("groep".to_owned(), pupil.groep.clone());
+    f.insert(
+        "onderwijsnummer".to_owned(),
+        pupil.onderwijsnummer.clone().unwrap_or_default(),
+    );
+    for (i, g) in cw::guardians(&state.db, pupil.id)
+        .await?
+        .into_iter()
+        .enumerate()
+        .take(2)
+    {
+        let n = i + 1;
+        f.insert(format!("ouder{n}-naam"), g.name);
+        f.insert(format!("ouder{n}-relatie"), g.relation);
+        if g.parental_authority {
+            f.insert(format!("ouder{n}-gezag"), "ja".to_owned());
+        }
+        f.insert(format!("ouder{n}-email"), g.email);
+        f.insert(format!("ouder{n}-telefoon"), g.phone);
+    }
+    Ok(f)
+}
+
+fn edit_view(
+    mut view: PupilFormView,
+    state: &AppState,
+    visitor: &Visitor,
+    pupil: &Pupil,
+) -> PupilFormView {
+    view.layout = layout(
+        state,
+        visitor,
+        &format!("Gegevens van {}", pupil.full_name()),
+        "",
+    );
+    view.heading = "Gegevens van de leerling wijzigen".to_owned();
+    view.action = format!("/leerlingen/{}/bewerken", pupil.id);
+    view.button = "Wijzigingen opslaan".to_owned();
+    view
+}
+
+async fn edit_pupil_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let pupil = school_pupil(&state, &visitor, p, id).await?;
+    record_read(
+        &state,
+        &visitor,
+        "leerling",
+        &id.to_string(),
+        pupil.id,
+        "read",
     )
     .await?;
-    Ok(Redirect::to(&format!("/leerlingen/{id}?gedaan=aangemaakt")).into_response())
+    let f = stored_pupil_form(&state, &pupil).await?;
+    let view = edit_view(
+        pupil_form_view(&state, &visitor, &f).await?,
+        &state,
+        &visitor,
+        &pupil,
+    );
+    Ok(Html(view.render()?).into_response())
+}
+
+async fn update_pupil(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let pupil = school_pupil(&state, &visitor, &p, id).await?;
+    let f = form(&body);
+    let mut view = edit_view(
+        pupil_form_view(&state, &visitor, &f).await?,
+        &state,
+        &visitor,
+        &pupil,
+    );
+    let Some(changed) = read_pupil(&mut view, &f) else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    };
+    cw::update_pupil(&state.db, &actor(&p, &visitor), pupil.id, &changed).await?;
+    Ok(Redirect::to(&format!("/leerlingen/{}?gedaan=gewijzigd", pupil.id)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -855,6 +965,7 @@ async fn dossier(
                 .to_owned(),
         ),
         "document" => Some("Het document is opgeslagen.".to_owned()),
+        "gewijzigd" => Some("De gegevens zijn gewijzigd.".to_owned()),
         _ => None,
     };
     Ok(Html(view.render()?).into_response())
@@ -1712,11 +1823,11 @@ async fn request_view(
                 Status::Ingediend | Status::InBehandeling | Status::AdviesGevraagd
             ),
         can_ask_advice: swv_side
-            && kind.is_tlv()
             && matches!(status, Status::InBehandeling | Status::AdviesGevraagd),
         can_decide: swv_side
             && ((kind.is_tlv() && status == Status::AdviesGevraagd)
-                || (!kind.is_tlv() && status == Status::InBehandeling)),
+                || (!kind.is_tlv()
+                    && matches!(status, Status::InBehandeling | Status::AdviesGevraagd))),
         can_withdraw: (relation == Relation::School || swv_side) && !status.is_final(),
         can_write: relation.writes(),
         request_id: Some(r.id),
@@ -2397,12 +2508,10 @@ async fn ask_advice(
     let p = visitor.signed_in()?.clone();
     let r = swv_request(&state, &visitor, &p, id).await?;
     let kind = kind_of(&r)?;
-    if !kind.is_tlv()
-        || !matches!(
-            status_of(&r)?,
-            Status::InBehandeling | Status::AdviesGevraagd
-        )
-    {
+    if !matches!(
+        status_of(&r)?,
+        Status::InBehandeling | Status::AdviesGevraagd
+    ) {
         return Ok(see_request(r.id, "gewijzigd"));
     }
     let f = form(&body);

@@ -154,13 +154,24 @@ fn advice_view(
             profession,
         ),
         profession_error: None,
-        conclusions: opts(
-            [
-                ("toelaatbaar", "De leerling is toelaatbaar"),
-                ("niet-toelaatbaar", "De leerling is niet toelaatbaar"),
-            ],
-            conclusion,
-        ),
+        // The stored codes are the same for every kind; the words fit the question.
+        conclusions: if RequestKind::from_code(&r.kind).is_some_and(RequestKind::is_tlv) {
+            opts(
+                [
+                    ("toelaatbaar", "De leerling is toelaatbaar"),
+                    ("niet-toelaatbaar", "De leerling is niet toelaatbaar"),
+                ],
+                conclusion,
+            )
+        } else {
+            opts(
+                [
+                    ("toelaatbaar", "Ik adviseer de aanvraag toe te kennen"),
+                    ("niet-toelaatbaar", "Ik adviseer de aanvraag af te wijzen"),
+                ],
+                conclusion,
+            )
+        },
         conclusion_error: None,
         text,
         independent,
