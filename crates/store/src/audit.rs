@@ -164,15 +164,68 @@ pub async fn append(db: &Db, event: &Event<'_>) -> StoreResult<i64> {
 }
 
 /// Appends several events in one transaction (a list or an export: one event per pupil shown).
+/// Takes the chain head once, hashes the events in order and moves the head once.
 pub async fn append_many(db: &Db, events: &[Event<'_>]) -> StoreResult<()> {
     if events.is_empty() {
         return Ok(());
     }
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        let (mut last_id, mut last_hash): (i64, String) =
+            sqlx::query_as("UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING last_id, last_hash")
+                .fetch_one(&mut *tx)
+                .await?;
+        let (at, at_text) = timestamp(Utc::now());
         for event in events {
-            append_in_tx!(tx, event);
+            let id = last_id + 1;
+            let fields = Fields {
+                id,
+                tenant_id: event.tenant_id,
+                occurred_at: &at_text,
+                actor_id: event.actor_id,
+                actor_role: event.actor_role,
+                on_behalf_of: event.on_behalf_of,
+                action: event.action,
+                object_type: event.object_type,
+                object_id: event.object_id,
+                pupil_id: event.pupil_id,
+                outcome: event.outcome.code(),
+                origin: event.origin,
+                request_id: event.request_id,
+                detail: event.detail,
+            };
+            let new_hash = hash(&last_hash, &fields);
+            sqlx::query(
+                "INSERT INTO audit_events (id, tenant_id, occurred_at, actor_id, actor_role, on_behalf_of, action, object_type,
+                   object_id, pupil_id, outcome, origin, request_id, detail, prev_hash, hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            )
+            .bind(id)
+            .bind(event.tenant_id)
+            .bind(at)
+            .bind(event.actor_id)
+            .bind(event.actor_role)
+            .bind(event.on_behalf_of)
+            .bind(event.action)
+            .bind(event.object_type)
+            .bind(event.object_id)
+            .bind(event.pupil_id)
+            .bind(event.outcome.code())
+            .bind(event.origin)
+            .bind(event.request_id)
+            .bind(event.detail)
+            .bind(&last_hash)
+            .bind(&new_hash)
+            .execute(&mut *tx)
+            .await?;
+            last_id = id;
+            last_hash = new_hash;
         }
+        sqlx::query("UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+            .bind(last_id)
+            .bind(&last_hash)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
     });
     Ok(())

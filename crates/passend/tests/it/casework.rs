@@ -843,6 +843,11 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         "refusals recorded"
     );
 
+    // The chain holds, with the lists' batches in it.
+    let verified = passend_store::audit::verify(&db).await.unwrap();
+    assert_eq!(verified.problem, None);
+    assert!(verified.checked > 50, "{}", verified.checked);
+
     // 18. No mail of the whole journey names the pupil.
     for entry in std::fs::read_dir(&app.config.mail_dir).unwrap().flatten() {
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default();

@@ -324,12 +324,15 @@ struct QueueView {
     due: Vec<Opt>,
     overdue_count: usize,
     q: String,
+    pager: crate::routes::casework::Pager,
 }
 
 #[derive(Debug, Deserialize, Default)]
 struct QueueQuery {
     #[serde(default)]
     q: String,
+    #[serde(default, deserialize_with = "crate::routes::casework::page_number")]
+    pagina: Option<usize>,
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -371,6 +374,23 @@ async fn queue(
         .into_iter()
         .filter(|r| needle.is_empty() || r.pupil_name.to_lowercase().contains(&needle))
         .collect();
+    let overdue_count = rows
+        .iter()
+        .filter(|r| {
+            !r.suspended
+                && Status::from_code(&r.status).is_some_and(|s| !s.is_final())
+                && r.decision_due.is_some_and(|d| d < today())
+        })
+        .count();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", &q.q)
+        .append_pair("status", &q.status)
+        .append_pair("soort", &q.soort)
+        .append_pair("contact", &q.contact)
+        .append_pair("termijn", &q.termijn)
+        .finish();
+    let (rows, pager) =
+        crate::routes::casework::paginate(rows, q.pagina.unwrap_or(1), "/swv/aanvragen", &query);
     record_list(
         &state,
         &visitor,
@@ -403,7 +423,6 @@ async fn queue(
                     .is_some_and(|d| d <= today() + chrono::Days::new(7)),
         });
     }
-    let overdue_count = lines.iter().filter(|l| l.overdue).count();
     let mut statuses = vec![Opt {
         value: String::new(),
         label: "Alle open aanvragen".to_owned(),
@@ -456,6 +475,7 @@ async fn queue(
             ),
             overdue_count,
             q: q.q.clone(),
+            pager,
         }
         .render()?,
     )
