@@ -65,6 +65,10 @@ pub struct Ui {
     pub other_error_title: &'static str,
     /// Error page: generic text.
     pub other_error_text: &'static str,
+    /// Error page: a form or file too large, title.
+    pub too_large_title: &'static str,
+    /// Error page: a form or file too large, text.
+    pub too_large_text: &'static str,
     /// Error page: a refused form (anti-CSRF), title.
     pub forbidden_title: &'static str,
     /// Error page: a refused form, text.
@@ -121,6 +125,8 @@ pub static NL: Ui = Ui {
     server_error_text: "Door een fout aan onze kant kunnen we deze pagina nu niet tonen. Probeer het over een paar minuten opnieuw.",
     other_error_title: "Dit lukt niet",
     other_error_text: "Deze vraag kunnen we niet verwerken. Ga terug naar de vorige pagina of naar de homepagina.",
+    too_large_title: "Dit is te groot",
+    too_large_text: "Er is niets opgeslagen: wat u stuurde is te groot. Een bestand mag hooguit 20 MB zijn. Ga terug en kies een kleiner bestand, of maak een PDF van minder pagina's of met een lagere resolutie.",
     forbidden_title: "Dit formulier is verlopen",
     forbidden_text: "Uw gegevens zijn niet verstuurd, omdat het formulier verlopen is of niet van deze website kwam. Ga terug, laad de pagina opnieuw en probeer het nog een keer.",
     reference: "Wilt u dit melden? Noem dan dit kenmerk:",
@@ -172,6 +178,8 @@ pub static EN: Ui = Ui {
     server_error_text: "Because of an error on our side we cannot show this page now. Please try again in a few minutes.",
     other_error_title: "This did not work",
     other_error_text: "We cannot handle this request. Go back to the previous page or to the home page.",
+    too_large_title: "This is too large",
+    too_large_text: "Nothing was saved: what you sent is too large. A file may be at most 20 MB. Go back and choose a smaller file, or make a PDF with fewer pages or a lower resolution.",
     forbidden_title: "This form has expired",
     forbidden_text: "Nothing was sent, because the form expired or did not come from this website. Go back, reload the page and try again.",
     reference: "Want to report this? Please mention this reference:",

@@ -111,6 +111,7 @@ async fn error_page(
     let (title, text) = match status {
         StatusCode::NOT_FOUND => (ui.not_found_title, ui.not_found_text),
         StatusCode::FORBIDDEN => (ui.forbidden_title, ui.forbidden_text),
+        StatusCode::PAYLOAD_TOO_LARGE => (ui.too_large_title, ui.too_large_text),
         s if s.is_server_error() => (ui.server_error_title, ui.server_error_text),
         _ => (ui.other_error_title, ui.other_error_text),
     };
