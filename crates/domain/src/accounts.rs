@@ -69,6 +69,13 @@ impl Role {
     pub fn is_school_scoped(self) -> bool {
         self == Role::Schoolmedewerker
     }
+
+    /// May be linked to school locations: school staff must be (they work there); an expert may
+    /// be (the schools they work for or at, for which their advice is not independent, LBT
+    /// 107632). Nobody else.
+    pub fn may_link_schools(self) -> bool {
+        matches!(self, Role::Schoolmedewerker | Role::Deskundige)
+    }
 }
 
 /// The shortest password accepted (ASVS 6.2.1).
@@ -338,6 +345,8 @@ mod tests {
                 .all(|r| r.needs_second_factor())
         );
         assert!(Role::Schoolmedewerker.is_school_scoped() && !Role::Toeleider.is_school_scoped());
+        assert!(Role::Deskundige.may_link_schools() && !Role::Deskundige.is_school_scoped());
+        assert!(!Role::Toeleider.may_link_schools() && !Role::Beheerder.may_link_schools());
         assert_eq!(Role::from_code("admin"), None);
     }
 

@@ -143,8 +143,8 @@ pub async fn invite(
     if role.is_school_scoped() && location_ids.is_empty() {
         bail!("een schoolmedewerker hoort bij minstens één school (--school VESTIGINGSCODE)");
     }
-    if !role.is_school_scoped() && !location_ids.is_empty() {
-        bail!("alleen schoolmedewerkers horen bij een school");
+    if !role.may_link_schools() && !location_ids.is_empty() {
+        bail!("alleen schoolmedewerkers en deskundigen horen bij een school");
     }
     let event = Event::cli(Some(tenant_id), "invite", "gebruiker", "-", role.code());
     let user = NewUser {

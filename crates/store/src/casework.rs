@@ -733,7 +733,8 @@ pub async fn staff_at(
 ) -> StoreResult<Vec<(i64, String, String)>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, String, String)>(
         "SELECT u.id, u.name, u.email FROM users u JOIN user_locations ul ON ul.user_id = u.id
-         WHERE u.tenant_id = $1 AND ul.location_id = $2 AND u.status = 'active' ORDER BY u.name, u.id",
+         WHERE u.tenant_id = $1 AND ul.location_id = $2 AND u.status = 'active' AND u.role = 'schoolmedewerker'
+         ORDER BY u.name, u.id",
     )
     .bind(tenant_id)
     .bind(location_id)

@@ -243,16 +243,34 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
     let mut big = b"%PDF-1.4\n".to_vec();
     big.resize(20 * 1024 * 1024 + 1, b'x');
     let too_big = school
-        .post_file(&upload, &[("soort", "opp"), ("titel", "Groot")], "groot.pdf", &big)
+        .post_file(
+            &upload,
+            &[("soort", "opp"), ("titel", "Groot")],
+            "groot.pdf",
+            &big,
+        )
         .await;
     assert_eq!(too_big.status, 422);
-    assert!(too_big.body.contains("Het bestand is te groot: hooguit 20 MB."));
+    assert!(
+        too_big
+            .body
+            .contains("Het bestand is te groot: hooguit 20 MB.")
+    );
     big.resize(22 * 1024 * 1024, b'x');
     let far_too_big = school
-        .post_file(&upload, &[("soort", "opp"), ("titel", "Groot")], "groot.pdf", &big)
+        .post_file(
+            &upload,
+            &[("soort", "opp"), ("titel", "Groot")],
+            "groot.pdf",
+            &big,
+        )
         .await;
     assert_eq!(far_too_big.status, 413);
-    assert!(far_too_big.body.contains("hooguit 20 MB"), "{}", far_too_big.body);
+    assert!(
+        far_too_big.body.contains("hooguit 20 MB"),
+        "{}",
+        far_too_big.body
+    );
     for (kind, title) in [
         ("groeidocument", "Groeidocument 2026"),
         ("opp", "OPP met handelingsdeel"),

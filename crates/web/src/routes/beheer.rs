@@ -344,8 +344,8 @@ fn check_user_form(
         Some(r) if r.is_school_scoped() && form.scholen.is_empty() => {
             Some("Kies minstens één school voor een schoolmedewerker.".to_owned())
         }
-        Some(r) if !r.is_school_scoped() && !form.scholen.is_empty() => {
-            Some("Alleen schoolmedewerkers horen bij een school. Haal de vinkjes weg of kies de rol schoolmedewerker.".to_owned())
+        Some(r) if !r.may_link_schools() && !form.scholen.is_empty() => {
+            Some("Alleen schoolmedewerkers en deskundigen horen bij een school. Haal de vinkjes weg of kies een andere rol.".to_owned())
         }
         _ => None,
     };
