@@ -85,49 +85,48 @@ impl<'a> Event<'a> {
     }
 }
 
+impl Event<'_> {
+    /// The fields that are hashed, for the event with this id and time.
+    pub fn fields<'b>(&'b self, id: i64, occurred_at: &'b str) -> Fields<'b> {
+        Fields {
+            id,
+            tenant_id: self.tenant_id,
+            occurred_at,
+            actor_id: self.actor_id,
+            actor_role: self.actor_role,
+            on_behalf_of: self.on_behalf_of,
+            action: self.action,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            pupil_id: self.pupil_id,
+            outcome: self.outcome.code(),
+            origin: self.origin,
+            request_id: self.request_id,
+            detail: self.detail,
+        }
+    }
+}
+
 /// The time as stored and hashed: UTC, whole microseconds (what both databases keep exactly).
 pub fn timestamp(t: DateTime<Utc>) -> (DateTime<Utc>, String) {
     let t = t.trunc_subsecs(6);
     (t, t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
 }
 
-/// Appends an event inside an open transaction `$tx` of either backend; evaluates to the new id.
-/// Takes the chain head first, which serialises concurrent appends on SQLite and PostgreSQL.
+/// Writes one row of the chain inside an open transaction (used by [`append_in_tx!`] and
+/// [`append_many`]).
 #[macro_export]
-macro_rules! append_in_tx {
-    ($tx:expr, $event:expr) => {{
+macro_rules! insert_audit_row {
+    ($tx:expr, $event:expr, $id:expr, $at:expr, $prev:expr, $hash:expr) => {{
         let event: &$crate::audit::Event<'_> = $event;
-        let (last_id, last_hash): (i64, String) =
-            sqlx::query_as("UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING last_id, last_hash")
-                .fetch_one(&mut *$tx)
-                .await?;
-        let id = last_id + 1;
-        let (at, at_text) = $crate::audit::timestamp(chrono::Utc::now());
-        let fields = passend_domain::audit::Fields {
-            id,
-            tenant_id: event.tenant_id,
-            occurred_at: &at_text,
-            actor_id: event.actor_id,
-            actor_role: event.actor_role,
-            on_behalf_of: event.on_behalf_of,
-            action: event.action,
-            object_type: event.object_type,
-            object_id: event.object_id,
-            pupil_id: event.pupil_id,
-            outcome: event.outcome.code(),
-            origin: event.origin,
-            request_id: event.request_id,
-            detail: event.detail,
-        };
-        let new_hash = passend_domain::audit::hash(&last_hash, &fields);
         sqlx::query(
             "INSERT INTO audit_events (id, tenant_id, occurred_at, actor_id, actor_role, on_behalf_of, action, object_type,
                object_id, pupil_id, outcome, origin, request_id, detail, prev_hash, hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
-        .bind(id)
+        .bind($id)
         .bind(event.tenant_id)
-        .bind(at)
+        .bind($at)
         .bind(event.actor_id)
         .bind(event.actor_role)
         .bind(event.on_behalf_of)
@@ -139,10 +138,29 @@ macro_rules! append_in_tx {
         .bind(event.origin)
         .bind(event.request_id)
         .bind(event.detail)
-        .bind(&last_hash)
-        .bind(&new_hash)
+        .bind($prev)
+        .bind($hash)
         .execute(&mut *$tx)
         .await?;
+    }};
+}
+
+/// Appends an event inside an open transaction `$tx` of either backend; evaluates to the new id.
+/// Takes the chain head first, which serialises concurrent appends on SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! append_in_tx {
+    ($tx:expr, $event:expr) => {{
+        let event: &$crate::audit::Event<'_> = $event;
+        let (last_id, last_hash): (i64, String) = sqlx::query_as(
+            "UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING last_id, last_hash",
+        )
+        .fetch_one(&mut *$tx)
+        .await?;
+        let id = last_id + 1;
+        let (at, at_text) = $crate::audit::timestamp(chrono::Utc::now());
+        let fields = event.fields(id, &at_text);
+        let new_hash = passend_domain::audit::hash(&last_hash, &fields);
+        $crate::insert_audit_row!($tx, event, id, at, &last_hash, &new_hash);
         sqlx::query("UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1")
             .bind(id)
             .bind(&new_hash)
@@ -178,46 +196,8 @@ pub async fn append_many(db: &Db, events: &[Event<'_>]) -> StoreResult<()> {
         let (at, at_text) = timestamp(Utc::now());
         for event in events {
             let id = last_id + 1;
-            let fields = Fields {
-                id,
-                tenant_id: event.tenant_id,
-                occurred_at: &at_text,
-                actor_id: event.actor_id,
-                actor_role: event.actor_role,
-                on_behalf_of: event.on_behalf_of,
-                action: event.action,
-                object_type: event.object_type,
-                object_id: event.object_id,
-                pupil_id: event.pupil_id,
-                outcome: event.outcome.code(),
-                origin: event.origin,
-                request_id: event.request_id,
-                detail: event.detail,
-            };
-            let new_hash = hash(&last_hash, &fields);
-            sqlx::query(
-                "INSERT INTO audit_events (id, tenant_id, occurred_at, actor_id, actor_role, on_behalf_of, action, object_type,
-                   object_id, pupil_id, outcome, origin, request_id, detail, prev_hash, hash)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            )
-            .bind(id)
-            .bind(event.tenant_id)
-            .bind(at)
-            .bind(event.actor_id)
-            .bind(event.actor_role)
-            .bind(event.on_behalf_of)
-            .bind(event.action)
-            .bind(event.object_type)
-            .bind(event.object_id)
-            .bind(event.pupil_id)
-            .bind(event.outcome.code())
-            .bind(event.origin)
-            .bind(event.request_id)
-            .bind(event.detail)
-            .bind(&last_hash)
-            .bind(&new_hash)
-            .execute(&mut *tx)
-            .await?;
+            let new_hash = hash(&last_hash, &event.fields(id, &at_text));
+            crate::insert_audit_row!(tx, event, id, at, &last_hash, &new_hash);
             last_id = id;
             last_hash = new_hash;
         }

@@ -33,6 +33,18 @@ async fn user(
     (id, b)
 }
 
+/// An actor for changes made directly in the store (fixtures).
+fn as_user(tenant: i64, user: i64, role: &'static str) -> passend_store::casework::Actor<'static> {
+    passend_store::casework::Actor {
+        tenant_id: tenant,
+        user_id: user,
+        role,
+        name: "Test",
+        origin: "test",
+        request_id: "-",
+    }
+}
+
 fn today() -> chrono::NaiveDate {
     passend_domain::time::to_local(Utc::now()).date()
 }
@@ -911,21 +923,7 @@ async fn advice_of(db: &passend_store::Db, tenant: i64, request: i64, expert: i6
 
 /// "13 april 2026", as the pages write dates.
 pub fn long(d: chrono::NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    passend_web::i18n::long_date(passend_web::i18n::ui(passend_domain::Lang::Nl), d)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1144,53 +1142,11 @@ async fn objects(
     receiving: Option<i64>,
     decide: bool,
 ) -> Objects {
-    use passend_store::casework::{
-        self as cw, Actor, NewDecision, NewPupil, NewRequest, Step, StoredFile,
-    };
-    let school = Actor {
-        tenant_id: tenant,
-        user_id: school_user,
-        role: "schoolmedewerker",
-        name: "School",
-        origin: "test",
-        request_id: "-",
-    };
-    let swv = Actor {
-        tenant_id: tenant,
-        user_id: toeleider,
-        role: "toeleider",
-        name: "Toeleider",
-        origin: "test",
-        request_id: "-",
-    };
-    let pupil = cw::create_pupil(
-        db,
-        &school,
-        &NewPupil {
-            location_id: location,
-            given_name: "Matrix".to_owned(),
-            family_name: format!("Leerling{tenant}{location}"),
-            birth_date: today().checked_sub_days(Days::new(3000)).unwrap(),
-            groep: "6".to_owned(),
-            onderwijsnummer: None,
-            guardians: vec![],
-        },
-    )
-    .await
-    .unwrap();
+    use passend_store::casework::{self as cw, NewDecision, Step, StoredFile};
+    let school = as_user(tenant, school_user, "schoolmedewerker");
+    let swv = as_user(tenant, toeleider, "toeleider");
     let kind = if decide { "tlv-so-laag" } else { "advies" };
-    let request = cw::create_request(
-        db,
-        &school,
-        &NewRequest {
-            pupil_id: pupil,
-            location_id: location,
-            kind: kind.to_owned(),
-            question: "Vraag".to_owned(),
-        },
-    )
-    .await
-    .unwrap();
+    let (pupil, request) = concept(db, &school, location, kind).await;
     let (document, _) = cw::add_document_version(
         db,
         &school,
@@ -1502,40 +1458,21 @@ async fn casework_authorization_matrix() {
     app.stop().await;
 }
 
-/// A pupil of school A with a submitted request of this kind, taken by the toeleider; returns
-/// (pupil, request).
-async fn submitted(
+/// A new pupil at this location with a concept request of this kind: (pupil, request).
+async fn concept(
     db: &passend_store::Db,
-    tenant: i64,
+    school: &passend_store::casework::Actor<'_>,
     location: i64,
-    school_user: i64,
-    toeleider: i64,
     kind: &str,
 ) -> (i64, i64) {
-    use passend_store::casework::{self as cw, Actor, NewPupil, NewRequest, Step};
-    let school = Actor {
-        tenant_id: tenant,
-        user_id: school_user,
-        role: "schoolmedewerker",
-        name: "School",
-        origin: "test",
-        request_id: "-",
-    };
-    let swv = Actor {
-        tenant_id: tenant,
-        user_id: toeleider,
-        role: "toeleider",
-        name: "Toeleider",
-        origin: "test",
-        request_id: "-",
-    };
+    use passend_store::casework::{self as cw, NewPupil, NewRequest};
     let pupil = cw::create_pupil(
         db,
-        &school,
+        school,
         &NewPupil {
             location_id: location,
-            given_name: "Regel".to_owned(),
-            family_name: "Testkind".to_owned(),
+            given_name: "Test".to_owned(),
+            family_name: format!("Leerling{location}"),
             birth_date: today().checked_sub_days(Days::new(2900)).unwrap(),
             groep: "5".to_owned(),
             onderwijsnummer: None,
@@ -1546,7 +1483,7 @@ async fn submitted(
     .unwrap();
     let request = cw::create_request(
         db,
-        &school,
+        school,
         &NewRequest {
             pupil_id: pupil,
             location_id: location,
@@ -1556,6 +1493,23 @@ async fn submitted(
     )
     .await
     .unwrap();
+    (pupil, request)
+}
+
+/// A pupil of school A with a submitted request of this kind, taken by the toeleider; returns
+/// (pupil, request).
+async fn submitted(
+    db: &passend_store::Db,
+    tenant: i64,
+    location: i64,
+    school_user: i64,
+    toeleider: i64,
+    kind: &str,
+) -> (i64, i64) {
+    use passend_store::casework::{self as cw, Step};
+    let school = as_user(tenant, school_user, "schoolmedewerker");
+    let swv = as_user(tenant, toeleider, "toeleider");
+    let (pupil, request) = concept(db, &school, location, kind).await;
     let due = passend_domain::tlv::TlvPolicy::default().decision_due(today());
     for (from, to) in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
         let r = cw::request(db, tenant, request).await.unwrap().unwrap();
@@ -1596,15 +1550,8 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         let db = db.clone();
         let expert_id = experts[expert].0;
         async move {
-            use passend_store::casework::{self as cw, Actor};
-            let swv = Actor {
-                tenant_id: tenant,
-                user_id: toeleider,
-                role: "toeleider",
-                name: "T",
-                origin: "test",
-                request_id: "-",
-            };
+            use passend_store::casework::{self as cw};
+            let swv = as_user(tenant, toeleider, "toeleider");
             let r = cw::request(&db, tenant, request).await.unwrap().unwrap();
             cw::ask_advice(&db, &swv, &r, expert_id, today(), "Vraag", "gevraagd", &[])
                 .await
@@ -1616,14 +1563,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
                 .find(|a| a.expert_id == expert_id)
                 .unwrap()
                 .id;
-            let me = Actor {
-                tenant_id: tenant,
-                user_id: expert_id,
-                role: "deskundige",
-                name: "D",
-                origin: "test",
-                request_id: "-",
-            };
+            let me = as_user(tenant, expert_id, "deskundige");
             cw::give_advice(
                 &db,
                 &me,
@@ -1935,14 +1875,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         "each reminder once"
     );
     mail_to(&app, "t@swv.nl", "Beslistermijn loopt binnen een week af").await;
-    let swv_actor = passend_store::casework::Actor {
-        tenant_id: tenant,
-        user_id: toeleider,
-        role: "toeleider",
-        name: "T",
-        origin: "test",
-        request_id: "-",
-    };
+    let swv_actor = as_user(tenant, toeleider, "toeleider");
     let (_, r6) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
     give(r6, 0, "orthopedagoog").await;
     give(r6, 1, "arts").await;
@@ -1980,7 +1913,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
             >= 1
     );
     let mail = mail_to(&app, "ib@a.nl", "Een toelaatbaarheidsverklaring eindigt op").await;
-    assert!(!mail.contains("Testkind"), "{mail}");
+    assert!(!mail.contains(&format!("Leerling{}", bo[0].id)), "{mail}");
     assert!(
         swv.get("/swv/tlv?weergave=aflopend")
             .await
@@ -2012,14 +1945,7 @@ async fn closed_dossiers_are_removed_after_their_retention() {
         )
         .await;
     assert_eq!(up.status, 303, "{}", up.body);
-    let swv = passend_store::casework::Actor {
-        tenant_id: tenant,
-        user_id: toeleider,
-        role: "toeleider",
-        name: "T",
-        origin: "test",
-        request_id: "-",
-    };
+    let swv = as_user(tenant, toeleider, "toeleider");
     let r = passend_store::casework::request(&db, tenant, closed_request)
         .await
         .unwrap()

@@ -351,6 +351,18 @@ pub async fn request_for(
     Ok((r, pupil, relation))
 }
 
+/// Back to the request after a change: with what was done, or that someone else was first.
+fn after(id: i64, change: Change, done: &str) -> Response {
+    see_request(
+        id,
+        if change == Change::Done {
+            done
+        } else {
+            "gewijzigd"
+        },
+    )
+}
+
 fn see_request(id: i64, done: &str) -> Response {
     Redirect::to(&format!("/aanvragen/{id}?gedaan={done}")).into_response()
 }
@@ -857,6 +869,36 @@ struct DoneQuery {
     gedaan: String,
 }
 
+/// The dossier's documents as lists show them; receiving schools get the decision and the
+/// letter, not the documents.
+async fn doc_lines(
+    state: &AppState,
+    tenant: i64,
+    pupil_id: i64,
+    relation: Relation,
+) -> AppResult<Vec<DocLine>> {
+    if relation == Relation::Receiving {
+        return Ok(Vec::new());
+    }
+    Ok(cw::documents_of_pupil(&state.db, tenant, pupil_id)
+        .await?
+        .into_iter()
+        .map(|d| DocLine {
+            id: d.id,
+            kind: DocumentKind::from_code(&d.kind)
+                .map(DocumentKind::label_nl)
+                .unwrap_or("Document")
+                .to_owned(),
+            title: d.title,
+            version: d.version,
+            file_name: d.file_name,
+            size: size_label(d.size_bytes),
+            uploaded: when(d.uploaded_at),
+            by: d.uploaded_by_name.unwrap_or_default(),
+        })
+        .collect())
+}
+
 fn size_label(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
@@ -903,28 +945,7 @@ async fn dossier_view(
             },
         })
         .collect();
-    // Receiving schools get the decision and the letter, not the dossier's documents.
-    let documents = if relation == Relation::Receiving {
-        Vec::new()
-    } else {
-        cw::documents_of_pupil(&state.db, p.tenant_id, pupil.id).await?
-    };
-    let documents = documents
-        .into_iter()
-        .map(|d| DocLine {
-            id: d.id,
-            kind: DocumentKind::from_code(&d.kind)
-                .map(DocumentKind::label_nl)
-                .unwrap_or("Document")
-                .to_owned(),
-            title: d.title,
-            version: d.version,
-            file_name: d.file_name,
-            size: size_label(d.size_bytes),
-            uploaded: when(d.uploaded_at),
-            by: d.uploaded_by_name.unwrap_or_default(),
-        })
-        .collect();
+    let documents = doc_lines(state, p.tenant_id, pupil.id, relation).await?;
     let mut requests = Vec::new();
     for r in cw::requests_of_pupil(&state.db, p.tenant_id, pupil.id).await? {
         // Experts see only the requests they advise on; receiving schools only the TLV that
@@ -1802,27 +1823,7 @@ async fn request_view(
             what: t.what,
         })
         .collect();
-    let documents = if relation == Relation::Receiving {
-        Vec::new()
-    } else {
-        cw::documents_of_pupil(&state.db, p.tenant_id, r.pupil_id).await?
-    };
-    let documents = documents
-        .into_iter()
-        .map(|d| DocLine {
-            id: d.id,
-            kind: DocumentKind::from_code(&d.kind)
-                .map(DocumentKind::label_nl)
-                .unwrap_or("Document")
-                .to_owned(),
-            title: d.title,
-            version: d.version,
-            file_name: d.file_name,
-            size: size_label(d.size_bytes),
-            uploaded: when(d.uploaded_at),
-            by: d.uploaded_by_name.unwrap_or_default(),
-        })
-        .collect();
+    let documents = doc_lines(state, p.tenant_id, r.pupil_id, relation).await?;
     let upload = match upload {
         Some(u) => u,
         None => upload_form(state, p.tenant_id, r.pupil_id, "groeidocument", "", "").await?,
@@ -2153,14 +2154,7 @@ async fn submit(
         },
     )
     .await?;
-    Ok(see_request(
-        r.id,
-        if change == Change::Done {
-            "ingediend"
-        } else {
-            "gewijzigd"
-        },
-    ))
+    Ok(after(r.id, change, "ingediend"))
 }
 
 async fn withdraw(
@@ -2194,14 +2188,7 @@ async fn withdraw(
         },
     )
     .await?;
-    Ok(see_request(
-        r.id,
-        if change == Change::Done {
-            "ingetrokken"
-        } else {
-            "gewijzigd"
-        },
-    ))
+    Ok(after(r.id, change, "ingetrokken"))
 }
 
 async fn assign(
@@ -2280,14 +2267,7 @@ async fn assign(
     } else {
         Change::Stale
     };
-    Ok(see_request(
-        r.id,
-        if change == Change::Done {
-            "toegewezen"
-        } else {
-            "gewijzigd"
-        },
-    ))
+    Ok(after(r.id, change, "toegewezen"))
 }
 
 async fn rerender_swv(
@@ -2508,14 +2488,7 @@ async fn suspend(
             &[],
         )
         .await?;
-        return Ok(see_request(
-            r.id,
-            if change == Change::Done {
-                "hervat"
-            } else {
-                "gewijzigd"
-            },
-        ));
+        return Ok(after(r.id, change, "hervat"));
     }
     let mut swv = swv_forms(&state, &p, &r, kind_of(&r)?).await?;
     swv.suspend_reason = Field::of(val(&f, "reden"));
@@ -2549,14 +2522,7 @@ async fn suspend(
         &notices,
     )
     .await?;
-    Ok(see_request(
-        r.id,
-        if change == Change::Done {
-            "opgeschort"
-        } else {
-            "gewijzigd"
-        },
-    ))
+    Ok(after(r.id, change, "opgeschort"))
 }
 
 async fn ask_advice(
@@ -2655,14 +2621,7 @@ async fn ask_advice(
         &notices,
     )
     .await?;
-    Ok(see_request(
-        r.id,
-        if change == Change::Done {
-            "adviesvraag"
-        } else {
-            "gewijzigd"
-        },
-    ))
+    Ok(after(r.id, change, "adviesvraag"))
 }
 
 async fn decide(
