@@ -62,7 +62,7 @@ test('a TLV SO request from school to decision letter', async () => {
     await check(page, null, 'a concept request');
 
     // Submitting too early names what is missing.
-    await page.getByRole('button', { name: 'Aanvraag indienen' }).click();
+    await page.getByRole('button', { name: 'Opslaan en indienen' }).click();
     await page.getByText('Nog nodig: het groeidocument.').first().waitFor();
     await check(page, null, 'an incomplete request');
 
@@ -81,7 +81,7 @@ test('a TLV SO request from school to decision letter', async () => {
     await page.getByLabel('Wie waren er bij?').fill('moeder, intern begeleider, orthopedagoog');
     await page.getByRole('button', { name: 'Opslaan', exact: true }).click();
     await page.getByText('Alles wat nodig is, is er.').waitFor();
-    await page.getByRole('button', { name: 'Aanvraag indienen' }).click();
+    await page.getByRole('button', { name: 'Opslaan en indienen' }).click();
     await page.getByText('De aanvraag is ingediend bij het samenwerkingsverband.').waitFor();
     await check(page, null, 'a submitted request');
   });
@@ -112,7 +112,7 @@ test('a TLV SO request from school to decision letter', async () => {
     await as(who, async (page) => {
       await page.goto(site.server.url + '/adviezen');
       await check(page, null, `${who}: advices`);
-      await page.getByRole('link', { name: /Aanvraag/ }).first().click();
+      await page.getByRole('link', { name: /TLV speciaal onderwijs/ }).first().click();
       await page.getByRole('button', { name: 'Advies geven' }).click();
       await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
       await check(page, null, `${who}: advice form with messages`);
@@ -121,6 +121,8 @@ test('a TLV SO request from school to decision letter', async () => {
       await page.getByLabel('Uw advies met onderbouwing').fill('Noor heeft structuur, een kleine groep en zorg nodig die het SO biedt.');
       await page.getByLabel(/Ik verklaar dat ik niet werk bij/).check();
       await page.getByRole('button', { name: 'Advies geven' }).click();
+      await page.getByText('Uw advies is opgeslagen.').waitFor();
+      await page.getByRole('link', { name: /TLV speciaal onderwijs/ }).first().click();
       await page.getByText('U heeft dit advies gegeven.').waitFor();
       await check(page, null, `${who}: a given advice`);
     });

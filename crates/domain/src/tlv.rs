@@ -262,6 +262,19 @@ impl Profession {
         Profession::ALL.into_iter().find(|p| p.code() == code)
     }
 
+    /// The Dutch plural ("twee orthopedagogen").
+    pub fn plural_nl(self) -> &'static str {
+        match self {
+            Profession::Orthopedagoog => "orthopedagogen",
+            Profession::Psycholoog => "psychologen",
+            Profession::KinderJeugdpsycholoog => "kinder- of jeugdpsychologen",
+            Profession::Pedagoog => "pedagogen",
+            Profession::Kinderpsychiater => "kinderpsychiaters",
+            Profession::MaatschappelijkWerker => "maatschappelijk werkers",
+            Profession::Arts => "artsen",
+        }
+    }
+
     /// The Dutch name.
     pub fn label_nl(self) -> &'static str {
         match self {
@@ -758,7 +771,7 @@ pub fn missing_for(kind: RequestKind, c: &Completeness) -> Vec<&'static str> {
                 missing.push("de doelen, de begroting en de periode van het arrangement");
             }
             if !c.zienswijze_or_refusal {
-                missing.push("de zienswijze van de ouders (of hun weigering)");
+                missing.push("de zienswijze van de ouders: wat zij ervan vinden én hun woorden (tekst of document), of hun vastgelegde weigering");
             }
         }
         RequestKind::TlvSbo | RequestKind::TlvSo(_) | RequestKind::TlvVerlenging(_) => {
@@ -769,7 +782,7 @@ pub fn missing_for(kind: RequestKind, c: &Completeness) -> Vec<&'static str> {
                 missing.push("het ontwikkelingsperspectief (OPP) met het handelingsdeel");
             }
             if !c.zienswijze_or_refusal {
-                missing.push("de zienswijze van de ouders (of hun weigering)");
+                missing.push("de zienswijze van de ouders: wat zij ervan vinden én hun woorden (tekst of document), of hun vastgelegde weigering");
             }
             if !c.tlo_recorded {
                 missing.push("het toelaatbaarheidsoverleg (TLO): datum en wie er waren");

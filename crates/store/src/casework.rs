@@ -1110,6 +1110,42 @@ pub async fn give_advice(
     Ok(if done { Change::Done } else { Change::Stale })
 }
 
+/// The expert gives an advice request back (not independent, no time, not their field): the
+/// request is removed; with no advice left the request is back in treatment.
+pub async fn return_advice(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    advice_id: i64,
+    what: &str,
+    notices: &[Notice],
+) -> StoreResult<Change> {
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query("DELETE FROM advices WHERE id = $1 AND expert_id = $2 AND request_id = $3 AND submitted_at IS NULL")
+            .bind(advice_id)
+            .bind(actor.user_id)
+            .bind(request.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 1 {
+            sqlx::query(
+                "UPDATE support_requests SET status = 'in-behandeling', updated_at = $1, version = version + 1
+                 WHERE id = $2 AND status = 'advies-gevraagd' AND NOT EXISTS (SELECT 1 FROM advices WHERE request_id = $2)",
+            )
+            .bind(Utc::now())
+            .bind(request.id)
+            .execute(&mut *tx)
+            .await?;
+            record_tx!(tx, actor, request.id, request.pupil_id, "delete", what, "advies", notices);
+            tx.commit().await?;
+        }
+        n == 1
+    });
+    Ok(if done { Change::Done } else { Change::Stale })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decisions and the TLV register
 

@@ -217,6 +217,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/adviezen", Access::Roles(EXPERTS)),
     ("GET", "/adviezen/{id}", Access::Roles(EXPERTS)),
     ("POST", "/adviezen/{id}", Access::Roles(EXPERTS)),
+    ("POST", "/adviezen/{id}/teruggeven", Access::Roles(EXPERTS)),
     ("GET", "/swv/aanvragen", Access::Roles(TOELEIDING)),
     ("GET", "/swv/tlv", Access::Roles(TOELEIDING)),
     ("GET", "/swv/tlv.csv", Access::Roles(TOELEIDING)),

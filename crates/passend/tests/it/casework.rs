@@ -562,7 +562,13 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
 
     // 11. The experts see only their own question, and give their advice.
     let list = ortho.get("/adviezen").await;
-    assert!(list.body.contains("Aanvraag"), "{}", list.body);
+    assert!(
+        list.body
+            .contains("TLV speciaal onderwijs (SO), categorie midden")
+            && list.body.contains("Sam Jansen-Testkind"),
+        "{}",
+        list.body
+    );
     let advice_id = advice_of(&db, tenant, request, ortho_id).await;
     let page = ortho.get(&format!("/adviezen/{advice_id}")).await;
     assert!(page.body.contains("Is Sam toelaatbaar"));
@@ -676,6 +682,18 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         .unwrap();
     assert_eq!(decision.category.as_deref(), Some("midden"));
     assert_eq!(decision.end_on, Some(end));
+
+    // The parents hear of it, without any detail.
+    let to_parent = mail_to(
+        &app,
+        "ouder@example.nl",
+        "besluit genomen over de aanvraag voor uw kind",
+    )
+    .await;
+    assert!(
+        !to_parent.contains("Jansen") && !to_parent.contains("toelaatbaar"),
+        "{to_parent}"
+    );
 
     // 13. The letter, downloaded by the applying school, with its text checked.
     let (status, ct, cd, pdf) = school
@@ -1073,6 +1091,13 @@ const ROUTES: &[(&str, &str, Obj, &[Who], bool)] = &[
     ("GET", "/adviezen", Obj::None, EXPERT, false),
     ("GET", "/adviezen/{id}", Obj::Advice, EXPERT, false),
     ("POST", "/adviezen/{id}", Obj::Advice, EXPERT, false),
+    (
+        "POST",
+        "/adviezen/{id}/teruggeven",
+        Obj::Advice,
+        EXPERT,
+        false,
+    ),
     ("GET", "/swv/aanvragen", Obj::None, SWV, false),
     ("GET", "/swv/tlv", Obj::None, SWV, false),
     ("GET", "/swv/tlv.csv", Obj::None, SWV, false),
@@ -1664,6 +1689,61 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
             .contains("geen einddatum")
     );
 
+    // An expert gives a question back: the request is in treatment again.
+    let (_, r7) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
+    {
+        let r = passend_store::casework::request(&db, tenant, r7)
+            .await
+            .unwrap()
+            .unwrap();
+        passend_store::casework::ask_advice(
+            &db,
+            &as_user(tenant, toeleider, "toeleider"),
+            &r,
+            experts[1].0,
+            today(),
+            "Vraag",
+            "gevraagd",
+            &[],
+        )
+        .await
+        .unwrap();
+    }
+    let advice = advice_of(&db, tenant, r7, experts[1].0).await;
+    let mut expert = user(&app, tenant, "e1@swv.nl", Role::Deskundige, &[])
+        .await
+        .1;
+    expert.get(&format!("/adviezen/{advice}")).await;
+    let no_reason = expert
+        .post(&format!("/adviezen/{advice}/teruggeven"), &[("reden", "")])
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("Schrijf kort waarom"));
+    let back = expert
+        .post(
+            &format!("/adviezen/{advice}/teruggeven"),
+            &[("reden", "Ik werk voor deze school.")],
+        )
+        .await;
+    assert_eq!(back.location, "/adviezen?gedaan=teruggegeven");
+    let r = passend_store::casework::request(&db, tenant, r7)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.status, "in-behandeling");
+    assert!(
+        swv.get(&format!("/aanvragen/{r7}"))
+            .await
+            .body
+            .contains("Adviesvraag teruggegeven")
+    );
+    mail_to(
+        &app,
+        "t@swv.nl",
+        "Een deskundige heeft een adviesvraag teruggegeven",
+    )
+    .await;
+
     // Awb 4:15: asking for information stops the term; the days it stood still move it on.
     let (_, r5) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
     let page = swv.get(&format!("/aanvragen/{r5}")).await;
@@ -1765,7 +1845,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
     assert!(bad.body.contains("value=\"veel\""), "input kept");
     let saved = school
         .post(
-            &format!("/aanvragen/{arrangement}"),
+            &format!("/aanvragen/{arrangement}/indienen"),
             &[
                 ("versie", &version),
                 ("vraag", "Extra begeleiding in de klas."),
@@ -1777,15 +1857,14 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
             ],
         )
         .await;
-    assert_eq!(saved.status, 303, "{}", saved.body);
-    // The groeidocument is still missing.
-    assert_eq!(
-        school
-            .post(&format!("/aanvragen/{arrangement}/indienen"), &[])
-            .await
-            .status,
-        422
-    );
+    // "Opslaan en indienen" keeps what was typed, and says the groeidocument is missing.
+    assert_eq!(saved.status, 422, "{}", saved.body);
+    assert!(saved.body.contains("Nog nodig: het groeidocument."));
+    let kept = passend_store::casework::request(&db, tenant, arrangement)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.goals, "Sam leest op niveau E4.");
     let up = school
         .post_file(
             &format!("/leerlingen/{}/documenten", r.pupil_id),

@@ -125,12 +125,14 @@ pub fn date_field(raw: &str, field: &mut Field, required: bool, label: &str) -> 
         Ok(Some(d)) if d.year_ok() => Some(d),
         Ok(None) if !required => None,
         Ok(None) => {
-            field.error = Some(format!("Vul {label} in, bijvoorbeeld 2-3-2026."));
+            field.error = Some(format!(
+                "Vul {label} in, als dag-maand-jaar, bijvoorbeeld 14-5-2027."
+            ));
             None
         }
         _ => {
             field.error = Some(format!(
-                "Vul bij {label} een bestaande datum in, bijvoorbeeld 2-3-2026."
+                "Vul bij {label} een bestaande datum in, als dag-maand-jaar, bijvoorbeeld 14-5-2027."
             ));
             None
         }
@@ -377,6 +379,14 @@ pub fn notice(state: &AppState, key: String, to: &str, subject: &str, lines: &[&
     }
 }
 
+/// "Naam (e-mail) van het samenwerkingsverband", or the samenwerkingsverband itself.
+fn contact_phrase(r: &Request) -> String {
+    match (&r.contact_name, &r.contact_email) {
+        (Some(n), Some(e)) => format!("{n} van het samenwerkingsverband ({e})"),
+        _ => "het samenwerkingsverband".to_owned(),
+    }
+}
+
 fn request_link(state: &AppState, id: i64) -> String {
     format!(
         "Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{id}",
@@ -613,7 +623,17 @@ fn read_pupil(view: &mut PupilFormView, f: &HashMap<String, String>) -> Option<N
         }
     }
     required(&mut view.groep, "Vul de groep in, bijvoorbeeld 5.");
-    text_limit(&mut view.groep, 20, "de groep");
+    let groep_ok = view
+        .groep
+        .value
+        .split('/')
+        .all(|g| matches!(g.trim(), "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8"));
+    if !view.groep.value.is_empty() && !groep_ok {
+        view.groep.error = Some(
+            "Vul de groep in als getal van 1 tot en met 8, of een combinatiegroep zoals 1/2."
+                .to_owned(),
+        );
+    }
     let on = view.onderwijsnummer.value.clone();
     let valid_number = on.len() == 9 && on.chars().all(|c| c.is_ascii_digit());
     if !(on.is_empty() || valid_number) {
@@ -1139,8 +1159,31 @@ async fn upload(
             ));
         }
         form.errors = errors;
-        let view = dossier_view(&state, &visitor, &pupil, relation, form).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+        // Back on the page the form came from: the request's, or the dossier's.
+        let on_request = match request_id {
+            Some(rid) if back == "aanvraag" => cw::request(&state.db, p.tenant_id, rid)
+                .await?
+                .filter(|r| r.pupil_id == pupil.id),
+            _ => None,
+        };
+        let html = match on_request {
+            Some(r) => request_view(
+                &state,
+                &visitor,
+                &r,
+                relation,
+                None,
+                None,
+                Some(form),
+                Vec::new(),
+            )
+            .await?
+            .render()?,
+            None => dossier_view(&state, &visitor, &pupil, relation, form)
+                .await?
+                .render()?,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
     };
     // A request given must be this pupil's.
     let request_id = match request_id {
@@ -1461,11 +1504,13 @@ struct DecisionView {
     letter_on: String,
     bezwaar_until: String,
     is_tlv: bool,
+    granted: bool,
     bezwaren: Vec<BezwaarLine>,
 }
 
 struct BezwaarLine {
     id: i64,
+    notes: String,
     received: String,
     filed_by: String,
     lbt_due: String,
@@ -1514,6 +1559,12 @@ struct RequestView {
     can_write: bool,
     request_id: Option<i64>,
     documents_hidden: bool,
+    receiving: bool,
+    upcoming_meeting: Option<String>,
+    period: String,
+    zienswijze_label: String,
+    zienswijze_on: String,
+    tlo: String,
 }
 
 fn draft_from(r: &Request) -> DraftForm {
@@ -1747,8 +1798,13 @@ async fn request_view(
             text: a.advice_text.clone(),
         })
         .collect();
-    let meetings = cw::meetings(&state.db, r.id)
-        .await?
+    let meeting_rows = cw::meetings(&state.db, r.id).await?;
+    let upcoming_meeting = meeting_rows
+        .iter()
+        .filter(|m| m.starts_at > Utc::now())
+        .map(|m| when(m.starts_at))
+        .next();
+    let meetings = meeting_rows
         .into_iter()
         .map(|m| MeetingLine {
             kind: if m.kind == "tlo" {
@@ -1770,6 +1826,7 @@ async fn request_view(
                 .into_iter()
                 .map(|b| BezwaarLine {
                     id: b.id,
+                    notes: b.notes.clone(),
                     received: long(b.received_on),
                     filed_by: match b.filed_by.as_str() {
                         "ouders" => "de ouders",
@@ -1809,6 +1866,7 @@ async fn request_view(
                 letter_on: long(d.letter_on),
                 bezwaar_until: long(tlv::bezwaar_deadline(d.letter_on)),
                 is_tlv: kind.is_tlv(),
+                granted: d.granted,
                 bezwaren,
             })
         }
@@ -1839,7 +1897,11 @@ async fn request_view(
         && status == Status::AdviesGevraagd
         && let Err(problem) = tlv::check_advices(&given)
     {
-        swv.decision_blocked = Some(problem.message_nl());
+        swv.decision_blocked = Some(format!(
+            "{} Er zijn nu {} gegeven.",
+            problem.message_nl(),
+            given.len()
+        ));
     }
     let received = r.received_on;
     let ceiling = received.map(|d| tlv::awb_ceiling(d, &suspensions_of(&suspension_rows), today()));
@@ -1893,6 +1955,24 @@ async fn request_view(
         can_write: relation.writes(),
         request_id: Some(r.id),
         documents_hidden: relation == Relation::Receiving,
+        receiving: relation == Relation::Receiving,
+        upcoming_meeting,
+        period: match (r.period_start, r.period_end) {
+            (Some(a), Some(b)) => format!("{} tot en met {}", long(a), long(b)),
+            _ => "–".to_owned(),
+        },
+        zienswijze_label: match r.zienswijze.as_deref() {
+            Some("eens") => "De ouders zijn het eens met de aanvraag",
+            Some("oneens") => "De ouders zijn het niet eens met de aanvraag",
+            Some("geweigerd") => "De ouders wilden geen zienswijze geven",
+            _ => "Niet gegeven",
+        }
+        .to_owned(),
+        zienswijze_on: long_or(r.zienswijze_on, ""),
+        tlo: match r.tlo_held_on {
+            Some(d) => format!("{}; aanwezig: {}", long(d), r.tlo_attendees),
+            None => "–".to_owned(),
+        },
     })
 }
 
@@ -2104,9 +2184,46 @@ async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<i64>,
+    body: String,
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?.clone();
     let (r, relation) = school_request(&state, &visitor, &p, id).await?;
+    // "Opslaan en indienen" sends the form: what was typed is saved first, never lost.
+    let f = form(&body);
+    let r = if f.contains_key("versie") {
+        let (draft_form, draft, errors) = read_draft(&f, kind_of(&r)?);
+        let Some(draft) = draft else {
+            let view = request_view(
+                &state,
+                &visitor,
+                &r,
+                relation,
+                Some(draft_form),
+                None,
+                None,
+                errors,
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+        };
+        if cw::save_draft(
+            &state.db,
+            &actor(&p, &visitor),
+            &r,
+            draft_form.version,
+            &draft,
+        )
+        .await?
+            == Change::Stale
+        {
+            return Ok(see_request(r.id, "gewijzigd"));
+        }
+        cw::request(&state.db, p.tenant_id, r.id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    } else {
+        r
+    };
     let kind = kind_of(&r)?;
     let missing = tlv::missing_for(kind, &completeness(&state, p.tenant_id, &r).await?);
     if status_of(&r)? != Status::Concept {
@@ -2409,8 +2526,7 @@ async fn plan_meeting(
         .map(|(_, l)| *l)
         .collect::<Vec<_>>()
         .join(", ");
-    let lines_owned = [
-        format!("U bent uitgenodigd voor een {label} over een leerling."),
+    let details = [
         format!("Wanneer: {}", when(starts)),
         format!("Waar: {}", swv.meeting_place.value),
         format!("Wie zijn er bij: {attendees}"),
@@ -2429,16 +2545,32 @@ async fn plan_meeting(
         }
     }
     let stamp = Utc::now().timestamp_micros();
+    let school_intro = format!("U bent uitgenodigd voor een {label} over een leerling.");
+    let parent_intro = format!("U bent uitgenodigd voor een {label} over uw kind.");
+    let school_link = request_link(&state, r.id);
+    let parent_contact = format!(
+        "Heeft u vragen, of kunt u niet? Neem dan contact op met {}, of met de school. Het Oudersteunpunt helpt u gratis en onafhankelijk.",
+        contact_phrase(&r)
+    );
     let notices: Vec<Notice> = recipients
         .iter()
         .map(|(who, email)| {
-            let mut lines: Vec<&str> = lines_owned.iter().map(String::as_str).collect();
-            if who.starts_with("school") {
-                lines.push("Meer over de aanvraag ziet u na het inloggen.");
+            let school = who.starts_with("school");
+            let mut lines: Vec<&str> = vec![if school { &school_intro } else { &parent_intro }];
+            lines.extend(details.iter().map(String::as_str));
+            lines.push(if school {
+                &school_link
             } else {
-                lines.push("Heeft u vragen, of kunt u niet? Neem dan contact op met de school of het samenwerkingsverband. Het Oudersteunpunt helpt u gratis en onafhankelijk.");
-            }
-            notice(&state, format!("overleg-{}-{stamp}-{who}", r.id), email, &format!("Uitnodiging: {label}"), &lines)
+                &parent_contact
+            });
+            // A neutral subject: the mail queue shows it next to the address.
+            notice(
+                &state,
+                format!("overleg-{}-{stamp}-{who}", r.id),
+                email,
+                "Uitnodiging voor een overleg",
+                &lines,
+            )
         })
         .collect();
     cw::plan_meeting(
@@ -2770,18 +2902,49 @@ async fn decide(
             recipients.push((format!("ontvangend-{uid}"), email));
         }
     }
-    let notices: Vec<Notice> = recipients
+    let link = request_link(&state, r.id);
+    let school_tlvs = format!(
+        "Bekijk de gegevens na het inloggen:\n{}/school/tlv",
+        state.base_url
+    );
+    let parent_text = format!(
+        "Het samenwerkingsverband heeft een besluit genomen over de aanvraag voor uw kind. U krijgt de besluitbrief, met uitleg over bezwaar. Heeft u die over een week nog niet, of heeft u vragen? Neem dan contact op met {}. Het Oudersteunpunt helpt u gratis en onafhankelijk.",
+        contact_phrase(&r)
+    );
+    let mut notices: Vec<Notice> = recipients
         .iter()
         .map(|(who, email)| {
-            notice(
-                &state,
-                format!("besluit-{}-{who}", r.id),
-                email,
-                "Er is een besluit over een aanvraag",
-                &["Het samenwerkingsverband heeft een besluit genomen over een aanvraag. De brief staat klaar na het inloggen.", &request_link(&state, r.id)],
-            )
+            if who.starts_with("ontvangend") {
+                notice(
+                    &state,
+                    format!("besluit-{}-{who}", r.id),
+                    email,
+                    "Bericht van het samenwerkingsverband",
+                    &["Er komt mogelijk een leerling met een toelaatbaarheidsverklaring naar uw school.", &school_tlvs],
+                )
+            } else {
+                notice(
+                    &state,
+                    format!("besluit-{}-{who}", r.id),
+                    email,
+                    "Er is een besluit over uw aanvraag",
+                    &["Het samenwerkingsverband heeft een besluit genomen over een aanvraag van uw school. De brief staat klaar na het inloggen.", &link],
+                )
+            }
         })
         .collect();
+    // The parents with gezag hear of it too, without any detail in the mail.
+    for g in cw::guardians(&state.db, r.pupil_id).await? {
+        if g.parental_authority && !g.email.is_empty() {
+            notices.push(notice(
+                &state,
+                format!("besluit-{}-ouder-{}", r.id, g.id),
+                &g.email,
+                "Bericht van het samenwerkingsverband",
+                &[&parent_text],
+            ));
+        }
+    }
     let what = format!(
         "Besluit: {}{}",
         to.label_nl(decided_kind).to_lowercase(),
@@ -2835,6 +2998,11 @@ async fn decide(
 // The letter
 
 fn professions_text(list: &[Profession]) -> String {
+    if let [a, b] = list
+        && a == b
+    {
+        return format!("twee {}", a.plural_nl());
+    }
     let names: Vec<String> = list
         .iter()
         .map(|p| format!("een {}", p.label_nl()))
@@ -2868,7 +3036,15 @@ async fn make_letter(state: &AppState, tenant: i64, decision_id: i64) -> AppResu
     let (signed_by, signed_role) = state.casework.signatory.clone();
     let letter = passend_pdf::DecisionLetter {
         swv: state.site_name.clone(),
-        swv_address: state.casework.postal_address.clone(),
+        // Without a configured postal address, bezwaar goes to the named contact by e-mail.
+        swv_address: if state.casework.postal_address.trim().is_empty() {
+            r.contact_email
+                .as_ref()
+                .map(|e| format!("per e-mail: {e}"))
+                .unwrap_or_default()
+        } else {
+            state.casework.postal_address.clone()
+        },
         date: long(d.letter_on),
         beschikkingsnummer: d.beschikkingsnummer.clone(),
         pupil: d.pupil_name.clone(),

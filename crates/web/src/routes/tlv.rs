@@ -28,6 +28,7 @@ pub fn router() -> Routes {
         .get("/adviezen", advices)
         .get("/adviezen/{id}", advice_form)
         .post("/adviezen/{id}", give_advice)
+        .post("/adviezen/{id}/teruggeven", return_advice)
         .get("/swv/aanvragen", queue)
         .get("/swv/tlv", register)
         .get("/swv/tlv.csv", register_csv)
@@ -43,6 +44,9 @@ pub fn router() -> Routes {
 struct AdviceLine {
     id: i64,
     request_id: i64,
+    pupil: String,
+    kind: String,
+    school: String,
     due: String,
     asked: String,
     given: bool,
@@ -56,28 +60,50 @@ struct AdvicesView {
     lines: Vec<AdviceLine>,
 }
 
-async fn advices(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+#[derive(Debug, Deserialize, Default)]
+struct DoneQuery {
+    #[serde(default)]
+    gedaan: String,
+}
+
+async fn advices(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
     let p = visitor.signed_in()?;
-    let lines = cw::advices_for_expert(&state.db, p.tenant_id, p.user_id)
-        .await?
-        .into_iter()
-        .map(|a| AdviceLine {
+    let mut lines = Vec::new();
+    let mut pupils = Vec::new();
+    for a in cw::advices_for_expert(&state.db, p.tenant_id, p.user_id).await? {
+        let Some(r) = cw::request(&state.db, p.tenant_id, a.request_id).await? else {
+            continue;
+        };
+        pupils.push(r.pupil_id);
+        lines.push(AdviceLine {
             id: a.id,
             request_id: a.request_id,
+            pupil: r.pupil_name,
+            kind: RequestKind::from_code(&r.kind)
+                .map(RequestKind::label_nl)
+                .unwrap_or_default()
+                .to_owned(),
+            school: r.location_name,
             due: long(a.due_on),
             asked: when(a.requested_at),
             given: a.submitted_at.is_some(),
             late: a.submitted_at.is_none() && a.due_on < today(),
-        })
-        .collect();
-    Ok(Html(
-        AdvicesView {
-            layout: layout(&state, &visitor, "Adviezen", "/adviezen"),
-            lines,
+        });
+    }
+    record_list(&state, &visitor, "search", "advies", pupils).await?;
+    let mut layout = layout(&state, &visitor, "Adviezen", "/adviezen");
+    layout.notice = match q.gedaan.as_str() {
+        "gegeven" => Some("Uw advies is opgeslagen. Toeleiding heeft bericht gekregen.".to_owned()),
+        "teruggegeven" => {
+            Some("De adviesvraag is teruggegeven. Toeleiding heeft bericht gekregen.".to_owned())
         }
-        .render()?,
-    )
-    .into_response())
+        _ => None,
+    };
+    Ok(Html(AdvicesView { layout, lines }.render()?).into_response())
 }
 
 #[derive(Template)]
@@ -102,6 +128,9 @@ struct AdviceView {
     independent: bool,
     independent_error: Option<String>,
     errors: Vec<(String, String)>,
+    return_reason: Field,
+    given_profession: String,
+    given_conclusion: String,
 }
 
 async fn own_advice(
@@ -150,7 +179,8 @@ fn advice_view(
         due: long(a.due_on),
         given: a.submitted_at.is_some(),
         professions: opts(
-            Profession::ALL.map(|p| (p.code(), p.label_nl())),
+            std::iter::once(("", "Kies uw beroep"))
+                .chain(Profession::ALL.map(|p| (p.code(), p.label_nl()))),
             profession,
         ),
         profession_error: None,
@@ -177,6 +207,20 @@ fn advice_view(
         independent,
         independent_error: None,
         errors: Vec::new(),
+        return_reason: Field::default(),
+        given_profession: a
+            .profession
+            .as_deref()
+            .and_then(Profession::from_code)
+            .map(Profession::label_nl)
+            .unwrap_or("–")
+            .to_owned(),
+        given_conclusion: match a.conclusion.as_deref() {
+            Some("toelaatbaar") => "toelaatbaar (toekennen)",
+            Some("niet-toelaatbaar") => "niet toelaatbaar (afwijzen)",
+            _ => "–",
+        }
+        .to_owned(),
     }
 }
 
@@ -195,12 +239,24 @@ async fn advice_form(
         "read",
     )
     .await?;
+    // Not given yet: the profession of the expert's last advice, if any.
+    let p = visitor.signed_in()?;
+    let last = match &a.profession {
+        Some(pr) => pr.clone(),
+        None => cw::advices_for_expert(&state.db, p.tenant_id, p.user_id)
+            .await?
+            .into_iter()
+            .filter(|x| x.submitted_at.is_some())
+            .max_by_key(|x| x.submitted_at)
+            .and_then(|x| x.profession)
+            .unwrap_or_default(),
+    };
     let view = advice_view(
         &state,
         &visitor,
         &a,
         &r,
-        a.profession.as_deref().unwrap_or_default(),
+        &last,
         a.conclusion.as_deref().unwrap_or_default(),
         Field::of(a.advice_text.clone()),
         a.declared_independent,
@@ -259,7 +315,7 @@ async fn give_advice(
     }
     errors.extend(summary(&[("advies", &text)]));
     if !independent {
-        let m = "Verklaar dat u onafhankelijk bent. Bent u dat niet (u werkt bij of voor de school, hielp bij de aanvraag of beoordeelt haar zelf)? Geef de adviesvraag dan terug aan toeleiding.";
+        let m = "Verklaar dat u onafhankelijk bent. Bent u dat niet (u werkt bij of voor de school, hielp bij de aanvraag of beoordeelt haar zelf)? Geef de adviesvraag dan terug, onderaan deze pagina.";
         view.independent_error = Some(m.to_owned());
         errors.push(("onafhankelijk".to_owned(), m.to_owned()));
     }
@@ -292,8 +348,63 @@ async fn give_advice(
         &notices,
     )
     .await?;
-    let _ = change == Change::Done;
-    Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response())
+    if change == Change::Done {
+        Ok(Redirect::to("/adviezen?gedaan=gegeven").into_response())
+    } else {
+        Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response())
+    }
+}
+
+async fn return_advice(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let (a, r) = own_advice(&state, &visitor, id).await?;
+    if a.submitted_at.is_some() {
+        return Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response());
+    }
+    let f = form(&body);
+    let mut reason = Field::of(val(&f, "reden"));
+    if reason.value.is_empty() {
+        reason.error = Some(
+            "Schrijf kort waarom u de vraag teruggeeft, bijvoorbeeld: ik werk voor deze school."
+                .to_owned(),
+        );
+    } else if reason.value.chars().count() > 1000 {
+        reason.error = Some("Maak de reden korter: hooguit 1000 tekens.".to_owned());
+    }
+    if reason.has_error() {
+        let mut view = advice_view(&state, &visitor, &a, &r, "", "", Field::default(), false);
+        view.errors = summary(&[("reden", &reason)]);
+        view.return_reason = reason;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    }
+    let mut notices = Vec::new();
+    if let Some(email) = &r.contact_email {
+        notices.push(notice(
+            &state,
+            format!("advies-terug-{}", a.id),
+            email,
+            "Een adviesvraag is teruggegeven",
+            &[
+                "Een deskundige heeft een adviesvraag teruggegeven. Vraag een andere deskundige om advies.",
+                &format!("Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{}", state.base_url, r.id),
+            ],
+        ));
+    }
+    cw::return_advice(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        a.id,
+        &format!("Adviesvraag teruggegeven door {}: {}", p.name, reason.value),
+        &notices,
+    )
+    .await?;
+    Ok(Redirect::to("/adviezen?gedaan=teruggegeven").into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -756,7 +867,8 @@ async fn add_bezwaar(
     );
     if date.is_some_and(|x| x > today() || x < d.letter_on) {
         received.error = Some(
-            "De datum van ontvangst ligt tussen de datum van het besluit en vandaag.".to_owned(),
+            "Vul een datum van ontvangst in vanaf de datum van het besluit tot en met vandaag."
+                .to_owned(),
         );
     }
     let filed_by = match val(&f, "door").as_str() {
