@@ -650,6 +650,22 @@ pub async fn set_contact(
     Ok(if done { Change::Done } else { Change::Stale })
 }
 
+/// Adds a line to the timeline (with its audit event and mails) without changing the request.
+pub async fn note(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    what: &str,
+    notices: &[Notice],
+) -> StoreResult<()> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "melding", notices);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
 /// One line of a request's timeline.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TimelineLine {

@@ -202,6 +202,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
         "/aanvragen/{id}/opschorten",
         Access::Roles(TOELEIDING),
     ),
+    ("POST", "/aanvragen/{id}/aangevuld", Access::Roles(SCHOOL)),
     (
         "POST",
         "/aanvragen/{id}/adviesvraag",

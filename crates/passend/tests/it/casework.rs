@@ -1787,6 +1787,17 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
             .body
             .contains("Het verslag van het TLO ontbreekt.")
     );
+    // The school says the information is there; toeleiding hears of it.
+    let sent = school
+        .post(&format!("/aanvragen/{r5}/aangevuld"), &[])
+        .await;
+    assert_eq!(sent.location, format!("/aanvragen/{r5}?gedaan=aangevuld"));
+    mail_to(
+        &app,
+        "t@swv.nl",
+        "Een school meldt dat de informatie die u vroeg er is",
+    )
+    .await;
     // As if the information was asked 10 days ago.
     let ten_days_ago = today().checked_sub_days(Days::new(10)).unwrap();
     passend_store::on_db!(&db, pool => sqlx::query("UPDATE request_suspensions SET from_on = $1 WHERE request_id = $2")

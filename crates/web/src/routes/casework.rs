@@ -54,6 +54,7 @@ pub fn router() -> Routes {
         .post("/aanvragen/{id}/toewijzen", assign)
         .post("/aanvragen/{id}/overleg", plan_meeting)
         .post("/aanvragen/{id}/opschorten", suspend)
+        .post("/aanvragen/{id}/aangevuld", information_sent)
         .post("/aanvragen/{id}/adviesvraag", ask_advice)
         .post("/aanvragen/{id}/besluit", decide)
         .get("/besluiten/{id}/brief.pdf", letter)
@@ -2008,6 +2009,7 @@ async fn request_page(
         "besluit" => Some("Het besluit is genomen. De brief staat klaar.".to_owned()),
         "document" => Some("Het document is opgeslagen.".to_owned()),
         "bezwaar" => Some("Het bezwaar is geregistreerd.".to_owned()),
+        "aangevuld" => Some("Toeleiding heeft bericht gekregen dat de informatie er is. Zij laten de beslistermijn weer lopen als de aanvraag compleet is.".to_owned()),
         "bezwaar-bijgewerkt" => Some("Het bezwaar is bijgewerkt.".to_owned()),
         "gewijzigd" => Some("Iemand anders heeft de aanvraag intussen gewijzigd. Hieronder ziet u de nieuwste stand; doe uw wijziging zo nodig opnieuw.".to_owned()),
         _ => None,
@@ -2655,6 +2657,50 @@ async fn suspend(
     )
     .await?;
     Ok(after(r.id, change, "opgeschort"))
+}
+
+/// The school tells toeleiding that the information asked for is there (documents added, or
+/// sent otherwise). The term stands still until the toeleider has looked and resumes it.
+async fn information_sent(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let (r, _) = school_request(&state, &visitor, &p, id).await?;
+    if !r.suspended {
+        return Ok(see_request(r.id, "gewijzigd"));
+    }
+    let mut notices = Vec::new();
+    let recipients: Vec<String> = match &r.contact_email {
+        Some(e) => vec![e.clone()],
+        None => cw::staff_of_role(&state.db, p.tenant_id, Role::Toeleider.code())
+            .await?
+            .into_iter()
+            .map(|(_, _, e)| e)
+            .collect(),
+    };
+    for (i, email) in recipients.iter().enumerate() {
+        notices.push(notice(
+            &state,
+            format!("aanvraag-{}-aangevuld-{}-{i}", r.id, Utc::now().timestamp()),
+            email,
+            "Gevraagde informatie aangeleverd",
+            &[
+                "Een school meldt dat de informatie die u vroeg er is. Kijk of de aanvraag nu compleet is en laat de beslistermijn weer lopen.",
+                &request_link(&state, r.id),
+            ],
+        ));
+    }
+    cw::note(
+        &state.db,
+        &actor(&p, &visitor),
+        &r,
+        "De school meldt dat de gevraagde informatie er is",
+        &notices,
+    )
+    .await?;
+    Ok(see_request(r.id, "aangevuld"))
 }
 
 async fn ask_advice(
