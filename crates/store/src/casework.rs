@@ -330,6 +330,18 @@ pub async fn guardians(db: &Db, pupil_id: i64) -> StoreResult<Vec<Guardian>> {
     Ok(rows)
 }
 
+/// Whether any request of this pupil was ever submitted to the samenwerkingsverband (before
+/// that, the dossier is the school's own).
+pub async fn ever_submitted(db: &Db, pupil_id: i64) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM support_requests WHERE pupil_id = $1 AND submitted_at IS NOT NULL",
+    )
+    .bind(pupil_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
+}
+
 /// Whether a user works for a location.
 pub async fn works_at(db: &Db, user_id: i64, location_id: i64) -> StoreResult<bool> {
     let n: i64 = on_db!(db, pool => sqlx::query_scalar(

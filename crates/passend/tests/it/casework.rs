@@ -330,6 +330,10 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         404
     );
 
+    // A concept is the school's own: the toeleider does not see it, nor the pupil, yet.
+    assert_eq!(swv.get(&format!("/aanvragen/{request}")).await.status, 404);
+    assert_eq!(swv.get(&format!("/leerlingen/{pupil}")).await.status, 404);
+
     // 5. Zienswijze and TLO, then submit.
     let page = school.get(&format!("/aanvragen/{request}")).await;
     let version = crate::accounts::field_value(&page.body, "versie").unwrap();
@@ -1199,10 +1203,20 @@ async fn objects(
         advice: None,
         bezwaar: None,
     };
+    let r = || async { cw::request(db, tenant, request).await.unwrap().unwrap() };
     if !decide {
+        // Submitted, so the toeleider may see it (a concept is the school's own).
+        let submit = Step {
+            from: "concept",
+            to: "ingediend",
+            what: "stap",
+            action: "update",
+            received: Some((today(), today())),
+            ..Step::default()
+        };
+        cw::step(db, &school, &r().await, &submit).await.unwrap();
         return out;
     }
-    let r = || async { cw::request(db, tenant, request).await.unwrap().unwrap() };
     for (from, to) in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
         cw::step(
             db,
@@ -1479,7 +1493,7 @@ async fn casework_authorization_matrix() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(r.status, "concept");
+    assert_eq!(r.status, "ingediend");
     app.stop().await;
 }
 

@@ -3,7 +3,8 @@
 //! Who sees what (least privilege, checked on every request with the pupil's own row):
 //! - school staff: pupils of the locations they work for (read and write), and the requests and
 //!   letters of pupils who got a TLV for a location they work for (read);
-//! - toeleiders: every pupil and request of their samenwerkingsverband;
+//! - toeleiders: every pupil and request of their samenwerkingsverband once a request was
+//!   submitted (a concept, and a dossier without a submitted request, stay the school's);
 //! - experts: the requests (and that pupil's documents) they were asked to advise on;
 //! - beheerders, ouderadviseurs and parents: nothing here (parents get their own portal).
 //!
@@ -248,7 +249,11 @@ pub async fn pupil_for(
     let relation = match &pupil {
         None => None,
         Some(pu) => match p.role {
-            Role::Toeleider => Some(Relation::Toeleider),
+            // The SWV receives a pupil's data with a request (WPO art. 18a lid 13): before the
+            // school submits one, the dossier is the school's own.
+            Role::Toeleider => cw::ever_submitted(&state.db, pu.id)
+                .await?
+                .then_some(Relation::Toeleider),
             Role::Schoolmedewerker => {
                 if cw::works_at(&state.db, p.user_id, pu.location_id).await? {
                     Some(Relation::School)
@@ -343,7 +348,9 @@ pub async fn request_for(
             .iter()
             .any(|a| a.expert_id == p.user_id),
         Relation::Receiving => cw::receives_request(&state.db, p.user_id, r.id).await?,
-        _ => true,
+        // A concept is the school's until it is submitted.
+        Relation::Toeleider => r.submitted_at.is_some(),
+        Relation::School => true,
     };
     if !allowed {
         let id = request_id.to_string();
@@ -977,7 +984,8 @@ async fn dossier_view(
                 .iter()
                 .any(|a| a.expert_id == p.user_id),
             Relation::Receiving => cw::receives_request(&state.db, p.user_id, r.id).await?,
-            Relation::School | Relation::Toeleider => true,
+            Relation::Toeleider => r.submitted_at.is_some(),
+            Relation::School => true,
         };
         if !visible {
             continue;
