@@ -58,6 +58,8 @@ pub struct DecisionLetter {
     pub start: String,
     /// Last day of validity; `None`: no end date.
     pub end: Option<String>,
+    /// The school the pupil is expected to go to, when known.
+    pub receiving_school: Option<String>,
     /// Why, in plain Dutch.
     pub reasons: String,
     /// The two experts' professions, e.g. "een orthopedagoog en een arts".
@@ -90,6 +92,10 @@ fn inputs(l: &DecisionLetter) -> Dict {
     put("categorie", l.category.as_deref().unwrap_or_default());
     put("start", &l.start);
     put("einde", l.end.as_deref().unwrap_or_default());
+    put(
+        "ontvangende_school",
+        l.receiving_school.as_deref().unwrap_or_default(),
+    );
     put("motivering", &l.reasons);
     put("deskundigen", &l.experts);
     put("bezwaar_tot", &l.bezwaar_until);
@@ -134,6 +140,7 @@ mod tests {
             category: Some("midden".to_owned()),
             start: "1 mei 2026".to_owned(),
             end: Some("31 juli 2028".to_owned()),
+            receiving_school: Some("SO De Bongerd".to_owned()),
             reasons: "Sam heeft meer ondersteuning nodig dan de basisschool kan bieden, ook met een arrangement.".to_owned(),
             experts: "een orthopedagoog en een arts".to_owned(),
             bezwaar_until: "26 mei 2026".to_owned(),
@@ -181,6 +188,7 @@ mod tests {
             "Sam Jansen is toelaatbaar tot het speciaal onderwijs, bekostigingscategorie midden",
             "geldt van 1 mei 2026 tot en met 31 juli 2028",
             "een orthopedagoog en een arts",
+            "aanmelden bij SO De Bongerd, of bij een andere school voor speciaal onderwijs",
             "Datum: 13 april 2026",
             "het beschikkingsnummer PO2401-2026-00042;",
             "uiterlijk op 26 mei 2026",

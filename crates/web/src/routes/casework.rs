@@ -3115,6 +3115,7 @@ async fn make_letter(state: &AppState, tenant: i64, decision_id: i64) -> AppResu
             .map(|c| c.label_nl().to_owned()),
         start: long_or(d.start_on, "–"),
         end: d.end_on.map(long),
+        receiving_school: d.receiving_name.clone(),
         reasons: d.reasons.clone(),
         experts: professions_text(&professions),
         bezwaar_until: long(tlv::bezwaar_deadline(d.letter_on)),
