@@ -25,15 +25,7 @@ pub struct ReminderSettings {
 }
 
 fn body(s: &ReminderSettings, lines: &[&str]) -> String {
-    let mut b = String::from("Goedendag,\n\n");
-    for l in lines {
-        b.push_str(l);
-        b.push_str("\n\n");
-    }
-    b.push_str("Met vriendelijke groet,\n");
-    b.push_str(&s.site_name);
-    b.push('\n');
-    b
+    passend_web::routes::account::mail_text(&s.site_name, lines)
 }
 
 /// Sends the reminders due on `today`; returns how many reminders were new.

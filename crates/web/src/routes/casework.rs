@@ -395,7 +395,8 @@ fn contact_phrase(r: &Request) -> String {
     }
 }
 
-fn request_link(state: &AppState, id: i64) -> String {
+/// The line with the link to a request, for notices.
+pub fn request_link(state: &AppState, id: i64) -> String {
     format!(
         "Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{id}",
         state.base_url
@@ -2152,6 +2153,45 @@ fn read_draft(
     (d, Some(draft), errors)
 }
 
+/// Saves the concept's fields as typed: the page again with the messages when something is
+/// wrong (`Err`), or how the save went.
+async fn save_typed(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    r: &Request,
+    relation: Relation,
+    f: &HashMap<String, String>,
+) -> AppResult<Result<Change, Response>> {
+    let (draft_form, draft, errors) = read_draft(f, kind_of(r)?);
+    let Some(draft) = draft else {
+        let view = request_view(
+            state,
+            visitor,
+            r,
+            relation,
+            Some(draft_form),
+            None,
+            None,
+            errors,
+        )
+        .await?;
+        return Ok(Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(view.render()?),
+        )
+            .into_response()));
+    };
+    Ok(Ok(cw::save_draft(
+        &state.db,
+        &actor(p, visitor),
+        r,
+        draft_form.version,
+        &draft,
+    )
+    .await?))
+}
+
 async fn save_draft(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -2160,33 +2200,9 @@ async fn save_draft(
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?.clone();
     let (r, relation) = school_request(&state, &visitor, &p, id).await?;
-    let f = form(&body);
-    let (draft_form, draft, errors) = read_draft(&f, kind_of(&r)?);
-    let Some(draft) = draft else {
-        let view = request_view(
-            &state,
-            &visitor,
-            &r,
-            relation,
-            Some(draft_form),
-            None,
-            None,
-            errors,
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
-    };
-    match cw::save_draft(
-        &state.db,
-        &actor(&p, &visitor),
-        &r,
-        draft_form.version,
-        &draft,
-    )
-    .await?
-    {
-        Change::Done => Ok(see_request(r.id, "opgeslagen")),
-        Change::Stale => Ok(see_request(r.id, "gewijzigd")),
+    match save_typed(&state, &visitor, &p, &r, relation, &form(&body)).await? {
+        Err(page) => Ok(page),
+        Ok(change) => Ok(after(r.id, change, "opgeslagen")),
     }
 }
 
@@ -2201,32 +2217,10 @@ async fn submit(
     // "Opslaan en indienen" sends the form: what was typed is saved first, never lost.
     let f = form(&body);
     let r = if f.contains_key("versie") {
-        let (draft_form, draft, errors) = read_draft(&f, kind_of(&r)?);
-        let Some(draft) = draft else {
-            let view = request_view(
-                &state,
-                &visitor,
-                &r,
-                relation,
-                Some(draft_form),
-                None,
-                None,
-                errors,
-            )
-            .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
-        };
-        if cw::save_draft(
-            &state.db,
-            &actor(&p, &visitor),
-            &r,
-            draft_form.version,
-            &draft,
-        )
-        .await?
-            == Change::Stale
-        {
-            return Ok(see_request(r.id, "gewijzigd"));
+        match save_typed(&state, &visitor, &p, &r, relation, &f).await? {
+            Err(page) => return Ok(page),
+            Ok(Change::Stale) => return Ok(see_request(r.id, "gewijzigd")),
+            Ok(Change::Done) => {}
         }
         cw::request(&state.db, p.tenant_id, r.id)
             .await?

@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::routes::account::when;
 use crate::routes::casework::{
     Opt, Relation, actor, attachment, date_field, form, long, long_or, notice, opts, record_list,
-    record_read, request_for, today, val,
+    record_read, request_for, request_link, today, val,
 };
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -333,7 +333,7 @@ async fn give_advice(
             "Een deskundigenadvies is gegeven",
             &[
                 "Een deskundige heeft een advies gegeven over een aanvraag waarvan u contactpersoon bent.",
-                &format!("Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{}", state.base_url, r.id),
+                &request_link(&state, r.id),
             ],
         ));
     }
@@ -391,7 +391,7 @@ async fn return_advice(
             "Een adviesvraag is teruggegeven",
             &[
                 "Een deskundige heeft een adviesvraag teruggegeven. Vraag een andere deskundige om advies.",
-                &format!("Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{}", state.base_url, r.id),
+                &request_link(&state, r.id),
             ],
         ));
     }
