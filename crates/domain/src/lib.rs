@@ -21,6 +21,7 @@ pub mod geo;
 pub mod glossary;
 pub mod lang;
 pub mod markdown;
+pub mod portal;
 pub mod support;
 pub mod text;
 pub mod time;

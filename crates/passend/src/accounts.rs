@@ -95,7 +95,111 @@ pub async fn ensure_demo(db: &Db, tenant_id: i64) -> anyhow::Result<usize> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
+    if let Some(&school) = schools.first() {
+        ensure_demo_dossier(db, tenant_id, school).await?;
+    }
     Ok(DEMO_ACCOUNTS.len())
+}
+
+/// A made-up pupil of the demo school whose parent is the demo parent, with a concept request
+/// the school shared with the parents: so the parents' portal can be tried at once. Made again
+/// when the demo parent has no child.
+async fn ensure_demo_dossier(db: &Db, tenant_id: i64, location_id: i64) -> anyhow::Result<()> {
+    use passend_store::casework::{self as cw, Actor, GuardianInput, NewPupil, NewRequest};
+    use passend_store::portal;
+    let (Some(school), Some(parent)) = (
+        store::user_by_email(db, tenant_id, &demo_email("school")).await?,
+        store::user_by_email(db, tenant_id, &demo_email("ouder")).await?,
+    ) else {
+        return Ok(());
+    };
+    if !portal::children_of(db, tenant_id, parent.id)
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let actor = Actor {
+        tenant_id,
+        user_id: school.id,
+        role: Role::Schoolmedewerker.code(),
+        name: &school.name,
+        origin: "cli",
+        request_id: "demo",
+    };
+    let today = passend_domain::time::to_local(chrono::Utc::now()).date();
+    let birth = today
+        .checked_sub_days(chrono::Days::new(8 * 365 + 120))
+        .unwrap_or(today);
+    let pupil = cw::create_pupil(
+        db,
+        &actor,
+        &NewPupil {
+            location_id,
+            given_name: "Daan".to_owned(),
+            family_name: "Demo".to_owned(),
+            birth_date: birth,
+            groep: "5".to_owned(),
+            onderwijsnummer: None,
+            guardians: vec![GuardianInput {
+                name: parent.name.clone(),
+                relation: "vader".to_owned(),
+                parental_authority: true,
+                email: parent.email.clone(),
+                phone: String::new(),
+            }],
+        },
+    )
+    .await?;
+    let Some(guardian) = cw::guardians(db, pupil).await?.into_iter().next() else {
+        return Ok(());
+    };
+    let key = format!("demo-ouderportaal-{pupil}");
+    portal::link_parent(
+        db,
+        &actor,
+        pupil,
+        guardian.id,
+        &portal::ParentAccount::Existing(parent.id),
+        None,
+        &passend_store::outbox::NewMail {
+            tenant_id: Some(tenant_id),
+            idempotency_key: &key,
+            to_address: &parent.email,
+            subject: "Ouderportaal (demo)",
+            body_text: "In de demo-omgeving heeft u toegang tot de gegevens van een verzonnen kind.",
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let request = cw::create_request(
+        db,
+        &actor,
+        &NewRequest {
+            pupil_id: pupil,
+            location_id,
+            kind: "arrangement".to_owned(),
+            question: "Daan heeft moeite met lezen en met drukte in de klas. De school wil hem twee dagdelen per week begeleiding geven in een klein groepje, met een leesspecialist.".to_owned(),
+        },
+    )
+    .await?;
+    if let Some(r) = cw::request(db, tenant_id, request).await? {
+        let respond_by = passend_domain::portal::respond_by(
+            today,
+            passend_domain::portal::DEFAULT_ZIENSWIJZE_DAYS,
+        );
+        portal::share_request(
+            db,
+            &actor,
+            &r,
+            r.version,
+            respond_by,
+            "Gedeeld met de ouders (demo)",
+            &[],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// What `passend gebruiker uitnodigen` needs.

@@ -151,6 +151,10 @@ pub struct Config {
     /// `PASSEND_BEWAARTERMIJN_JAREN`: years a closed dossier is kept after its last activity or
     /// the end of its last TLV, whichever is later (default 3; 1 to 20).
     pub retention_years: u8,
+    /// `PASSEND_ZIENSWIJZE_DAGEN`: the days parents get, by default, to give their zienswijze on
+    /// a request the school shares with them (default 14; 1 to 60; the school may pick another
+    /// date when it shares).
+    pub zienswijze_days: u8,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -187,6 +191,7 @@ struct FileConfig {
     tlv_so_school_years: Option<u8>,
     tlv_remind_months: Option<u8>,
     retention_years: Option<u8>,
+    zienswijze_days: Option<u8>,
 }
 
 impl Config {
@@ -321,7 +326,16 @@ impl Config {
         if !(1..=20).contains(&retention_years) {
             bail!("PASSEND_BEWAARTERMIJN_JAREN moet 1 tot en met 20 zijn");
         }
+        let zienswijze_days = number(
+            "PASSEND_ZIENSWIJZE_DAGEN",
+            file.zienswijze_days,
+            u8::try_from(passend_domain::portal::DEFAULT_ZIENSWIJZE_DAYS).unwrap_or(14),
+        )?;
+        if !(1..=60).contains(&zienswijze_days) {
+            bail!("PASSEND_ZIENSWIJZE_DAGEN moet 1 tot en met 60 zijn");
+        }
         Ok(Config {
+            zienswijze_days,
             retention_years,
             documents_dir: env("PASSEND_DOCUMENTS_DIR")
                 .or(file.documents_dir)

@@ -114,6 +114,7 @@ impl Server {
                 swv_code: config.tenant_code.clone(),
                 postal_address: config.postal_address.clone(),
                 signatory: config.signatory.clone(),
+                zienswijze_days: u32::from(config.zienswijze_days),
             }),
         };
         if config.demo {

@@ -68,6 +68,25 @@ pub struct Notice {
     pub body: String,
 }
 
+/// Writes the notification mails of a change inside its open transaction.
+macro_rules! enqueue_notices_tx {
+    ($tx:expr, $tenant:expr, $notices:expr) => {{
+        let notices: &[Notice] = $notices;
+        for n in notices {
+            crate::enqueue_in_tx!(
+                $tx,
+                &NewMail {
+                    tenant_id: Some($tenant),
+                    idempotency_key: &n.key,
+                    to_address: &n.to,
+                    subject: &n.subject,
+                    body_text: &n.body,
+                }
+            );
+        }
+    }};
+}
+
 /// Writes a timeline line, an audit event and the mails inside an open transaction.
 macro_rules! record_tx {
     ($tx:expr, $actor:expr, $request_id:expr, $pupil_id:expr, $action:expr, $what:expr, $detail:expr, $notices:expr) => {{
@@ -87,19 +106,7 @@ macro_rules! record_tx {
         let object_id = request_id.to_string();
         let event = actor.event($action, "aanvraag", &object_id, Some($pupil_id), $detail);
         crate::append_in_tx!($tx, &event);
-        let notices: &[Notice] = $notices;
-        for n in notices {
-            crate::enqueue_in_tx!(
-                $tx,
-                &NewMail {
-                    tenant_id: Some(actor.tenant_id),
-                    idempotency_key: &n.key,
-                    to_address: &n.to,
-                    subject: &n.subject,
-                    body_text: &n.body,
-                }
-            );
-        }
+        enqueue_notices_tx!($tx, actor.tenant_id, $notices);
     }};
 }
 
@@ -283,6 +290,31 @@ pub async fn update_pupil(
             .execute(&mut *tx)
             .await?;
         }
+        // A parent account keeps its access only while its row still names the same address
+        // with gezag; a removed row ends it.
+        let now = Utc::now();
+        sqlx::query(
+            "UPDATE parent_links SET revoked_at = $1, revoked_by = $2, guardian_id = NULL
+             WHERE pupil_id = $3 AND guardian_id IN (SELECT id FROM guardians WHERE pupil_id = $3 AND position > $4)",
+        )
+        .bind(now)
+        .bind(actor.user_id)
+        .bind(pupil_id)
+        .bind(i64::try_from(p.guardians.len()).unwrap_or(0))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE parent_links SET revoked_at = $1, revoked_by = $2
+             WHERE pupil_id = $3 AND revoked_at IS NULL AND NOT EXISTS (
+               SELECT 1 FROM guardians g JOIN users u ON u.id = parent_links.user_id
+               WHERE g.id = parent_links.guardian_id AND g.parental_authority = $4 AND lower(g.email) = u.email)",
+        )
+        .bind(now)
+        .bind(actor.user_id)
+        .bind(pupil_id)
+        .bind(true)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM guardians WHERE pupil_id = $1 AND position > $2")
             .bind(pupil_id)
             .bind(i64::try_from(p.guardians.len()).unwrap_or(0))
@@ -1746,6 +1778,7 @@ pub async fn add_document_version(
     kind: &str,
     title: &str,
     file: &StoredFile,
+    notices: &[Notice],
 ) -> StoreResult<Option<(i64, i64)>> {
     let now = Utc::now();
     let out = on_db!(db, pool => {
@@ -1802,6 +1835,7 @@ pub async fn add_document_version(
                 let object_id = format!("{document_id}/{version}");
                 let event = actor.event("create", "document", &object_id, Some(pupil_id), kind);
                 crate::append_in_tx!(tx, &event);
+                enqueue_notices_tx!(tx, actor.tenant_id, notices);
                 let request_of_doc: Option<i64> = match request_id {
                     Some(r) => Some(r),
                     None => sqlx::query_scalar::<_, Option<i64>>("SELECT request_id FROM documents WHERE id = $1")
@@ -1993,6 +2027,10 @@ pub async fn purge_pupil(
         .await?;
         keys.extend(letters.into_iter().flatten());
         for sql in [
+            "DELETE FROM parent_responses WHERE pupil_id = $1",
+            "DELETE FROM parent_links WHERE pupil_id = $1",
+            "DELETE FROM document_shares WHERE document_id IN (SELECT id FROM documents WHERE pupil_id = $1)",
+            "DELETE FROM request_shares WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
             "DELETE FROM document_versions WHERE document_id IN (SELECT id FROM documents WHERE pupil_id = $1)",
             "DELETE FROM documents WHERE pupil_id = $1",
             "DELETE FROM bezwaren WHERE decision_id IN (SELECT d.id FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = $1)",

@@ -18,11 +18,13 @@ use std::time::Duration;
 
 pub mod accounts;
 pub mod audit;
+#[macro_use]
 pub mod casework;
 pub mod content;
 pub mod files;
 pub mod locations;
 pub mod outbox;
+pub mod portal;
 pub mod tenants;
 
 /// Runs the same code on whichever pool the [`Db`] holds. The body is compiled once per backend,

@@ -47,6 +47,7 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
                     items.push(("/school/tlv", "Ontvangen TLV's"));
                 }
                 Role::Deskundige => items.push(("/adviezen", "Adviezen")),
+                Role::Ouder => items.insert(0, ("/ouders", "Mijn kinderen")),
                 Role::Toeleider => {
                     items.push(("/swv/aanvragen", "Aanvragen"));
                     items.push(("/swv/tlv", "TLV-register"));

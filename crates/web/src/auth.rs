@@ -32,7 +32,11 @@ pub const CSRF_FIELD: &str = "_csrf";
 /// limits later).
 pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// The routes that take a file (`multipart/form-data`).
-pub const UPLOAD_ROUTES: &[&str] = &["/leerlingen/{id}/documenten"];
+pub const UPLOAD_ROUTES: &[&str] = &[
+    "/leerlingen/{id}/documenten",
+    "/ouders/kinderen/{id}/documenten",
+    "/ouders/aanvragen/{id}/zienswijze",
+];
 /// The largest upload form (a file of at most 20 MiB and a few fields).
 pub const MAX_UPLOAD_BYTES: usize = passend_domain::documents::MAX_FILE_BYTES + 1024 * 1024;
 
@@ -326,6 +330,15 @@ fn tokens_match(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
+/// Where a user goes once a sign-in step is done: parents to their portal, staff to their
+/// account page (the step still to finish, if any).
+pub fn landing(role: Option<Role>, stage: Stage) -> &'static str {
+    match (role, stage) {
+        (Some(Role::Ouder), Stage::Full) => "/ouders",
+        _ => step_path(stage),
+    }
+}
+
 /// Where the second or enrolment step lives.
 pub fn step_path(stage: Stage) -> &'static str {
     match stage {
@@ -418,7 +431,8 @@ async fn guard_inner(
             Some((GUARD_STEP, Redirect::to(step_path(stage)).into_response()))
         }
         Decision::SignedInAlready => {
-            Some((GUARD_SIGNED_IN, Redirect::to("/account").into_response()))
+            let home = landing(visitor.principal.as_ref().map(|p| p.role), Stage::Full);
+            Some((GUARD_SIGNED_IN, Redirect::to(home).into_response()))
         }
         Decision::Deny => {
             let event = visitor.event("access", "route", &path, Outcome::Denied, method.as_str());

@@ -24,6 +24,7 @@ pub mod map;
 pub mod middleware;
 pub mod passwords;
 pub mod policy;
+pub mod portal_texts;
 pub mod routes;
 pub mod views;
 
@@ -65,6 +66,8 @@ pub struct CaseworkSettings {
     pub postal_address: String,
     /// Who signs decision letters, and in which function.
     pub signatory: (String, String),
+    /// The days parents get to give their zienswijze on a shared request (default 14).
+    pub zienswijze_days: u32,
 }
 
 /// The e-mail domain of demo accounts (reserved, never deliverable: RFC 2606).
@@ -79,6 +82,7 @@ pub fn routes() -> app::Routes {
         .merge(routes::offer::router())
         .merge(routes::beheer::router())
         .merge(routes::casework::router())
+        .merge(routes::ouders::router())
         .merge(routes::tlv::router())
         .merge(app::Routes::new().get("/static/{file}", assets::serve))
 }

@@ -60,6 +60,8 @@ pub const CASE_WRITERS: &[Role] = &[Role::Schoolmedewerker, Role::Toeleider];
 pub const TOELEIDING: &[Role] = &[Role::Toeleider];
 /// Experts: their advices.
 pub const EXPERTS: &[Role] = &[Role::Deskundige];
+/// Parents: their own portal (each child checked against the parent's links).
+pub const PARENTS: &[Role] = &[Role::Ouder];
 
 /// Decides by access rule and the visitor's role and stage (`None`: no session).
 pub fn decide(access: Access, visitor: Option<(Role, Stage)>) -> Decision {
@@ -212,6 +214,58 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     (
         "GET",
         "/besluiten/{id}/brief.pdf",
+        Access::Roles(CASE_WRITERS),
+    ),
+    // The parents' portal, and the staff actions that feed it.
+    ("GET", "/ouders", Access::Roles(PARENTS)),
+    ("POST", "/ouders/taal", Access::Roles(PARENTS)),
+    ("GET", "/ouders/kinderen/{id}", Access::Roles(PARENTS)),
+    (
+        "POST",
+        "/ouders/kinderen/{id}/documenten",
+        Access::Roles(PARENTS),
+    ),
+    ("GET", "/ouders/aanvragen/{id}", Access::Roles(PARENTS)),
+    (
+        "POST",
+        "/ouders/aanvragen/{id}/gelezen",
+        Access::Roles(PARENTS),
+    ),
+    (
+        "POST",
+        "/ouders/aanvragen/{id}/zienswijze",
+        Access::Roles(PARENTS),
+    ),
+    (
+        "POST",
+        "/ouders/aanvragen/{id}/ondertekenen",
+        Access::Roles(PARENTS),
+    ),
+    ("GET", "/ouders/documenten/{id}", Access::Roles(PARENTS)),
+    (
+        "POST",
+        "/ouders/documenten/{id}/toestemming",
+        Access::Roles(PARENTS),
+    ),
+    (
+        "GET",
+        "/ouders/besluiten/{id}/brief.pdf",
+        Access::Roles(PARENTS),
+    ),
+    (
+        "POST",
+        "/leerlingen/{id}/ouders/{position}/uitnodigen",
+        Access::Roles(CASE_WRITERS),
+    ),
+    (
+        "POST",
+        "/leerlingen/{id}/ouders/{position}/intrekken",
+        Access::Roles(CASE_WRITERS),
+    ),
+    ("POST", "/aanvragen/{id}/delen", Access::Roles(SCHOOL)),
+    (
+        "POST",
+        "/documenten/{id}/delen",
         Access::Roles(CASE_WRITERS),
     ),
     // Advices, the queue, the TLV register, bezwaar, receiving schools.

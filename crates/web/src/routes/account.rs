@@ -4,8 +4,8 @@
 use crate::AppState;
 use crate::app::{AppLayout, Field, Routes, layout, summary};
 use crate::auth::{
-    SESSION_COOKIE, Visitor, clear_cookie, random_hex, random_token, safe_return, set_cookie,
-    step_path,
+    SESSION_COOKIE, Visitor, clear_cookie, landing, random_hex, random_token, safe_return,
+    set_cookie, step_path,
 };
 use crate::error::{AppError, AppResult};
 use askama::Template;
@@ -484,6 +484,7 @@ async fn after_first_factor(
     )
     .await?;
     Ok(match stage {
+        Stage::Full if back.is_empty() => keys.redirect(landing(Some(role), stage)),
         Stage::Full => keys.redirect(&safe_return(back)),
         other => keys.redirect(step_path(other)),
     })
@@ -1073,7 +1074,7 @@ async fn link_confirm(
     )
     .await?
     {
-        Some((_, stage)) => Ok(keys.redirect(step_path(stage))),
+        Some((u, stage)) => Ok(keys.redirect(landing(u.role(), stage))),
         None => expired_link(
             &state,
             &visitor,
@@ -1255,7 +1256,7 @@ async fn set_password_with_token(
     )
     .await?
     {
-        Some((_, stage)) => Ok(keys.redirect(step_path(stage))),
+        Some((u, stage)) => Ok(keys.redirect(landing(u.role(), stage))),
         None => expired_link(&state, &visitor, back_href, back_label),
     }
 }

@@ -16,6 +16,7 @@ use crate::app::{AppLayout, Field, Routes, layout, summary};
 use crate::auth::{Principal, Visitor};
 use crate::error::{AppError, AppResult};
 use crate::routes::account::{mail_text, when};
+use crate::routes::ouders::{ParentNews, parent_addresses, parent_notices};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -836,11 +837,15 @@ async fn update_pupil(
 // Dossier
 
 struct GuardianLine {
+    position: usize,
     name: String,
     relation: String,
     authority: bool,
     email: String,
     phone: String,
+    portal: String,
+    invite_label: Option<&'static str>,
+    can_revoke: bool,
 }
 
 struct DocLine {
@@ -852,6 +857,8 @@ struct DocLine {
     size: String,
     uploaded: String,
     by: String,
+    parents: Vec<String>,
+    can_share: bool,
 }
 
 struct RequestLine {
@@ -909,10 +916,60 @@ async fn doc_lines(
     if relation == Relation::Receiving {
         return Ok(Vec::new());
     }
+    // What the parents got and answered (for the school and toeleiding).
+    let (shared, responses, linked) = if relation.writes() {
+        (
+            passend_store::portal::shared_versions(&state.db, pupil_id).await?,
+            passend_store::portal::responses_of_pupil(&state.db, pupil_id).await?,
+            !passend_store::portal::parents_of(&state.db, pupil_id)
+                .await?
+                .is_empty(),
+        )
+    } else {
+        (Vec::new(), Vec::new(), false)
+    };
     Ok(cw::documents_of_pupil(&state.db, tenant, pupil_id)
         .await?
         .into_iter()
-        .map(|d| DocLine {
+        .map(|d| {
+            let mut parents: Vec<String> = shared
+                .iter()
+                .filter(|(doc, _, _)| *doc == d.id)
+                .map(|(_, v, consent)| {
+                    if *consent {
+                        format!("Versie {v} gedeeld met de ouders, met de vraag om toestemming")
+                    } else {
+                        format!("Versie {v} gedeeld met de ouders")
+                    }
+                })
+                .collect();
+            parents.extend(
+                responses
+                    .iter()
+                    .filter(|x| x.document_id == Some(d.id) && x.kind == "toestemming")
+                    .map(|x| {
+                        format!(
+                            "{} {} toestemming voor versie {} ({})",
+                            x.user_name,
+                            if x.answer == "gegeven" {
+                                "gaf"
+                            } else {
+                                "weigerde"
+                            },
+                            x.document_version.unwrap_or_default(),
+                            when(x.responded_at)
+                        )
+                    }),
+            );
+            let can_share = linked
+                && !shared
+                    .iter()
+                    .any(|(doc, v, _)| *doc == d.id && *v == d.version);
+            (d, parents, can_share)
+        })
+        .map(|(d, parents, can_share)| DocLine {
+            parents,
+            can_share,
             id: d.id,
             kind: DocumentKind::from_code(&d.kind)
                 .map(DocumentKind::label_nl)
@@ -928,7 +985,7 @@ async fn doc_lines(
         .collect())
 }
 
-fn size_label(bytes: i64) -> String {
+pub(crate) fn size_label(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
     } else {
@@ -952,27 +1009,79 @@ async fn dossier_view(
         cw::guardians(&state.db, pupil.id).await?
     };
     let contact_details = matches!(relation, Relation::School | Relation::Toeleider);
+    let links = if contact_details {
+        passend_store::portal::links_of_pupil(&state.db, pupil.id).await?
+    } else {
+        Vec::new()
+    };
     let guardians = guardians
         .into_iter()
-        .map(|g| GuardianLine {
-            name: g.name,
-            relation: RELATIONS
-                .iter()
-                .find(|(c, _)| *c == g.relation)
-                .map(|(_, l)| (*l).to_owned())
-                .unwrap_or(g.relation),
-            authority: g.parental_authority,
-            email: if contact_details {
-                g.email
-            } else {
-                String::new()
-            },
-            phone: if contact_details {
-                g.phone
-            } else {
-                String::new()
-            },
+        .enumerate()
+        .map(|(i, g)| {
+            let link = links.iter().find(|l| l.guardian_id == g.id);
+            let can_link = contact_details && g.parental_authority && valid_email(&g.email);
+            let portal = match link {
+                Some(l) if l.status == "invited" => format!(
+                    "Ouderportaal: uitgenodigd op {}; het account is nog niet afgemaakt",
+                    when(l.invited_at)
+                ),
+                Some(l) if l.status == "disabled" => {
+                    "Ouderportaal: het account is geblokkeerd".to_owned()
+                }
+                Some(l) => format!(
+                    "Ouderportaal: toegang sinds {}{}",
+                    when(l.invited_at),
+                    l.last_sign_in_at
+                        .map(|t| format!(", laatst ingelogd {}", when(t)))
+                        .unwrap_or_default()
+                ),
+                None if !g.parental_authority => {
+                    "Ouderportaal: geen toegang (zonder gezag)".to_owned()
+                }
+                None if !valid_email(&g.email) => {
+                    "Ouderportaal: geen toegang (geen e-mailadres)".to_owned()
+                }
+                None => "Ouderportaal: nog geen toegang".to_owned(),
+            };
+            let invite_label = match link {
+                _ if !can_link => None,
+                None => Some("Uitnodigen voor het ouderportaal"),
+                Some(l) if l.status == "invited" => Some("Uitnodiging opnieuw sturen"),
+                Some(_) => None,
+            };
+            (
+                i + 1,
+                g,
+                portal,
+                invite_label,
+                link.is_some() && contact_details,
+            )
         })
+        .map(
+            |(position, g, portal, invite_label, can_revoke)| GuardianLine {
+                position,
+                portal,
+                invite_label,
+                can_revoke,
+                name: g.name,
+                relation: RELATIONS
+                    .iter()
+                    .find(|(c, _)| *c == g.relation)
+                    .map(|(_, l)| (*l).to_owned())
+                    .unwrap_or(g.relation),
+                authority: g.parental_authority,
+                email: if contact_details {
+                    g.email
+                } else {
+                    String::new()
+                },
+                phone: if contact_details {
+                    g.phone
+                } else {
+                    String::new()
+                },
+            },
+        )
         .collect();
     let documents = doc_lines(state, p.tenant_id, pupil.id, relation).await?;
     let mut requests = Vec::new();
@@ -1077,6 +1186,14 @@ async fn dossier(
         ),
         "document" => Some("Het document is opgeslagen.".to_owned()),
         "gewijzigd" => Some("De gegevens zijn gewijzigd.".to_owned()),
+        "ouder-uitgenodigd" => Some("De ouder heeft een e-mail gekregen en kan nu in het ouderportaal volgen wat er met de aanvragen gebeurt.".to_owned()),
+        "ouder-ingetrokken" => Some("De ouder heeft geen toegang meer tot het ouderportaal voor deze leerling.".to_owned()),
+        "ouder-geen-gezag" => Some("Alleen een ouder met gezag en een geldig e-mailadres kan worden uitgenodigd. Pas de gegevens zo nodig aan.".to_owned()),
+        "ouder-medewerker" => Some("Dit e-mailadres hoort bij een account van een medewerker. Vraag de ouder om een ander e-mailadres en pas de gegevens aan.".to_owned()),
+        "ouder-geblokkeerd" => Some("Het account van deze ouder is geblokkeerd. Vraag de beheerder van het samenwerkingsverband om hulp.".to_owned()),
+        "document-gedeeld" => Some("Het document is gedeeld met de ouders. Zij hebben een e-mail gekregen.".to_owned()),
+        "document-al-gedeeld" => Some("Deze versie was al gedeeld met de ouders.".to_owned()),
+        "delen-geen-ouders" => Some("Er is nog geen ouder met toegang tot het ouderportaal. Nodig eerst een ouder uit.".to_owned()),
         _ => None,
     };
     Ok(Html(view.render()?).into_response())
@@ -1085,13 +1202,13 @@ async fn dossier(
 // ---------------------------------------------------------------------------------------------
 // Documents
 
-struct Upload {
-    fields: HashMap<String, String>,
-    file_name: String,
-    bytes: Vec<u8>,
+pub(crate) struct Upload {
+    pub(crate) fields: HashMap<String, String>,
+    pub(crate) file_name: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
-async fn read_upload(mut m: Multipart) -> AppResult<Upload> {
+pub(crate) async fn read_upload(mut m: Multipart) -> AppResult<Upload> {
     let mut fields = HashMap::new();
     let mut file_name = String::new();
     let mut bytes = Vec::new();
@@ -1212,15 +1329,7 @@ async fn upload(
     {
         return Err(AppError::NotFound);
     }
-    let key = passend_store::files::Files::new_key("documenten", file_type.extension);
-    let size = i64::try_from(up.bytes.len()).unwrap_or(i64::MAX);
-    let sha = sha256_hex(&up.bytes);
-    state
-        .casework
-        .files
-        .put(&key, up.bytes)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let stored = store_file(&state, &up.file_name, up.bytes, file_type).await?;
     let title = if form.title.value.is_empty() {
         kind.label_nl().to_owned()
     } else {
@@ -1234,13 +1343,8 @@ async fn upload(
         existing_id,
         kind.code(),
         &title,
-        &StoredFile {
-            storage_key: key,
-            file_name: download_name(&up.file_name, file_type),
-            content_type: file_type.content_type.to_owned(),
-            size_bytes: size,
-            sha256: sha,
-        },
+        &stored,
+        &[],
     )
     .await?;
     if stored.is_none() {
@@ -1292,6 +1396,32 @@ async fn download(
     )
     .await?;
     Ok(attachment(bytes, &v.content_type, &v.file_name))
+}
+
+/// Puts an uploaded file (already judged by its content) in the object store under a new key;
+/// the caller records it.
+pub(crate) async fn store_file(
+    state: &AppState,
+    file_name: &str,
+    bytes: Vec<u8>,
+    file_type: passend_domain::documents::FileType,
+) -> AppResult<StoredFile> {
+    let key = passend_store::files::Files::new_key("documenten", file_type.extension);
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let sha = sha256_hex(&bytes);
+    state
+        .casework
+        .files
+        .put(&key, bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(StoredFile {
+        storage_key: key,
+        file_name: download_name(file_name, file_type),
+        content_type: file_type.content_type.to_owned(),
+        size_bytes: size,
+        sha256: sha,
+    })
 }
 
 /// A file offered as a download (never shown inline), with a safe name.
@@ -1575,6 +1705,10 @@ struct RequestView {
     zienswijze_label: String,
     zienswijze_on: String,
     tlo: String,
+    parents_linked: bool,
+    share_default: String,
+    shares: Vec<String>,
+    responses: Vec<(String, String)>,
 }
 
 fn draft_from(r: &Request) -> DraftForm {
@@ -1618,10 +1752,11 @@ async fn completeness(state: &AppState, tenant: i64, r: &Request) -> AppResult<C
     Ok(Completeness {
         groeidocument: has(DocumentKind::Groeidocument),
         opp: has(DocumentKind::Opp),
-        zienswijze_or_refusal: r.zienswijze.is_some()
+        zienswijze_or_refusal: (r.zienswijze.is_some()
             && (r.zienswijze.as_deref() == Some("geweigerd")
                 || !r.zienswijze_text.is_empty()
-                || has(DocumentKind::Zienswijze)),
+                || has(DocumentKind::Zienswijze)))
+            || passend_store::portal::zienswijze_given(&state.db, r.id).await?,
         tlo_recorded: r.tlo_held_on.is_some() && !r.tlo_attendees.trim().is_empty(),
         arrangement_plan: !r.goals.trim().is_empty()
             && r.budget_euros.is_some()
@@ -1913,6 +2048,62 @@ async fn request_view(
             given.len()
         ));
     }
+    // The parents' part: what was shared with them and what they answered.
+    let (parents_linked, shares, responses) = if relation.writes() {
+        let linked = !passend_store::portal::parents_of(&state.db, r.pupil_id)
+            .await?
+            .is_empty();
+        let share_rows = passend_store::portal::shares_of(&state.db, r.id).await?;
+        let shares = share_rows
+            .iter()
+            .map(|s| {
+                format!(
+                    "Versie {} gedeeld op {}{}; mening gevraagd vóór {}",
+                    s.request_version,
+                    when(s.shared_at),
+                    s.shared_by_name
+                        .as_ref()
+                        .map(|n| format!(" door {n}"))
+                        .unwrap_or_default(),
+                    long(s.respond_by)
+                )
+            })
+            .collect();
+        let responses = passend_store::portal::responses_of_pupil(&state.db, r.pupil_id)
+            .await?
+            .into_iter()
+            .filter(|x| x.request_id == Some(r.id))
+            .map(|x| {
+                let what = match (x.kind.as_str(), x.answer.as_str()) {
+                    ("gelezen", _) => "heeft de aanvraag gelezen".to_owned(),
+                    ("zienswijze", "eens") => "is het eens met de aanvraag".to_owned(),
+                    ("zienswijze", _) => "is het niet eens met de aanvraag".to_owned(),
+                    ("ondertekening", name) => format!("heeft ondertekend als “{name}”"),
+                    _ => "reageerde".to_owned(),
+                };
+                let mut text = x.text.clone();
+                if let Some(f) = &x.attachment_name {
+                    text = if text.is_empty() {
+                        format!("Met een document: {f}")
+                    } else {
+                        format!("{text}\n(Met een document: {f})")
+                    };
+                }
+                (
+                    format!(
+                        "{} {what} (versie {}, {})",
+                        x.user_name,
+                        x.request_version.unwrap_or_default(),
+                        when(x.responded_at)
+                    ),
+                    text,
+                )
+            })
+            .collect();
+        (linked, shares, responses)
+    } else {
+        (false, Vec::new(), Vec::new())
+    };
     let received = r.received_on;
     let ceiling = received.map(|d| tlv::awb_ceiling(d, &suspensions_of(&suspension_rows), today()));
     let overdue = !status.is_final() && r.decision_due.is_some_and(|d| d < today());
@@ -1983,6 +2174,12 @@ async fn request_view(
             Some(d) => format!("{}; aanwezig: {}", long(d), r.tlo_attendees),
             None => "–".to_owned(),
         },
+        parents_linked,
+        share_default: passend_domain::portal::respond_by(today(), state.casework.zienswijze_days)
+            .format("%Y-%m-%d")
+            .to_string(),
+        shares,
+        responses,
     })
 }
 
@@ -2020,6 +2217,9 @@ async fn request_page(
         "bezwaar" => Some("Het bezwaar is geregistreerd.".to_owned()),
         "aangevuld" => Some("Toeleiding heeft bericht gekregen dat de informatie er is. Zij laten de beslistermijn weer lopen als de aanvraag compleet is.".to_owned()),
         "bezwaar-bijgewerkt" => Some("Het bezwaar is bijgewerkt.".to_owned()),
+        "gedeeld" => Some("De aanvraag is gedeeld met de ouders. Zij hebben een e-mail gekregen en zien de aanvraag in het ouderportaal.".to_owned()),
+        "delen-datum" => Some("Kies een datum na vandaag waarvoor de ouders hun mening kunnen geven.".to_owned()),
+        "delen-geen-ouders" => Some("Er is nog geen ouder met toegang tot het ouderportaal. Nodig eerst een ouder uit in het dossier.".to_owned()),
         "gewijzigd" => Some("Iemand anders heeft de aanvraag intussen gewijzigd. Hieronder ziet u de nieuwste stand; doe uw wijziging zo nodig opnieuw.".to_owned()),
         _ => None,
     };
@@ -2257,6 +2457,16 @@ async fn submit(
             ],
         ));
     }
+    notices.extend(
+        parent_notices(
+            &state,
+            r.pupil_id,
+            Some(r.id),
+            ParentNews::Submitted,
+            &format!("ingediend-{}", r.id),
+        )
+        .await?,
+    );
     let change = cw::step(
         &state.db,
         &actor(&p, &visitor),
@@ -2305,6 +2515,14 @@ async fn withdraw(
             to: Status::Ingetrokken.code(),
             what: "Aanvraag ingetrokken",
             action: "update",
+            notices: parent_notices(
+                &state,
+                r.pupil_id,
+                Some(r.id),
+                ParentNews::Withdrawn,
+                &format!("ingetrokken-{}", r.id),
+            )
+            .await?,
             ..Step::default()
         },
     )
@@ -2358,6 +2576,18 @@ async fn assign(
         }
     }
     let what = format!("Contactpersoon: {name}");
+    if status_of(&r)? == Status::Ingediend {
+        notices.extend(
+            parent_notices(
+                &state,
+                r.pupil_id,
+                Some(r.id),
+                ParentNews::InTreatment,
+                &format!("behandeling-{}", r.id),
+            )
+            .await?,
+        );
+    }
     let change = if status_of(&r)? == Status::Ingediend {
         cw::step(
             &state.db,
@@ -2621,7 +2851,14 @@ async fn suspend(
             cw::Suspend::End(today()),
             new_due,
             "De gevraagde informatie is er; de beslistermijn loopt weer",
-            &[],
+            &parent_notices(
+                &state,
+                r.pupil_id,
+                Some(r.id),
+                ParentNews::Resumed,
+                &format!("hervat-{}-{}", r.id, Utc::now().timestamp()),
+            )
+            .await?,
         )
         .await?;
         return Ok(after(r.id, change, "hervat"));
@@ -2647,6 +2884,16 @@ async fn suspend(
             &["Het samenwerkingsverband heeft meer informatie nodig om over een aanvraag te beslissen. Tot die er is, staat de beslistermijn stil.", &request_link(&state, r.id)],
         ));
     }
+    notices.extend(
+        parent_notices(
+            &state,
+            r.pupil_id,
+            Some(r.id),
+            ParentNews::Waiting,
+            &format!("opgeschort-{}-{}", r.id, Utc::now().timestamp()),
+        )
+        .await?,
+    );
     let reason = swv.suspend_reason.value.clone();
     let change = cw::suspend(
         &state.db,
@@ -2771,7 +3018,7 @@ async fn ask_advice(
     let (Some((eid, name, email)), Some(due), true) = (expert, due, errors.is_empty()) else {
         return rerender_swv(&state, &visitor, &r, swv, errors).await;
     };
-    let notices = vec![notice(
+    let mut notices = vec![notice(
         &state,
         format!("advies-{}-{eid}", r.id),
         &email,
@@ -2787,6 +3034,19 @@ async fn ask_advice(
             ),
         ],
     )];
+    // Parents hear once that advice is asked (the first expert), not per expert.
+    if status_of(&r)? == Status::InBehandeling {
+        notices.extend(
+            parent_notices(
+                &state,
+                r.pupil_id,
+                Some(r.id),
+                ParentNews::AdviceAsked,
+                &format!("advies-{}", r.id),
+            )
+            .await?,
+        );
+    }
     let change = cw::ask_advice(
         &state.db,
         &actor(&p, &visitor),
@@ -2981,9 +3241,24 @@ async fn decide(
             }
         })
         .collect();
-    // The parents with gezag hear of it too, without any detail in the mail.
+    // The parents with gezag hear of it too, without any detail in the mail: through the
+    // portal when they have an account there, else with the general text.
+    notices.extend(
+        parent_notices(
+            &state,
+            r.pupil_id,
+            Some(r.id),
+            ParentNews::Decided,
+            &format!("besluit-{}", r.id),
+        )
+        .await?,
+    );
+    let in_portal = parent_addresses(&state, r.pupil_id).await?;
     for g in cw::guardians(&state.db, r.pupil_id).await? {
-        if g.parental_authority && !g.email.is_empty() {
+        let known = in_portal
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(g.email.trim()));
+        if g.parental_authority && !g.email.is_empty() && !known {
             notices.push(notice(
                 &state,
                 format!("besluit-{}-ouder-{}", r.id, g.id),
@@ -3063,6 +3338,23 @@ fn professions_text(list: &[Profession]) -> String {
 }
 
 /// Renders the decision letter (on a blocking thread), stores it and returns its bytes.
+/// A decision's letter as it was made; made now if that failed at the decision.
+pub(crate) async fn letter_bytes(
+    state: &AppState,
+    tenant: i64,
+    d: &cw::DecisionRow,
+) -> AppResult<Vec<u8>> {
+    match &d.letter_key {
+        Some(key) => state
+            .casework
+            .files
+            .get(key)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string())),
+        None => make_letter(state, tenant, d.id).await,
+    }
+}
+
 async fn make_letter(state: &AppState, tenant: i64, decision_id: i64) -> AppResult<Vec<u8>> {
     let d = cw::decision(&state.db, tenant, decision_id)
         .await?
@@ -3173,15 +3465,7 @@ async fn letter(
     {
         return Err(AppError::NotFound);
     }
-    let bytes = match &d.letter_key {
-        Some(key) => state
-            .casework
-            .files
-            .get(key)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?,
-        None => make_letter(&state, p.tenant_id, d.id).await?,
-    };
+    let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
     record_read(
         &state,
         &visitor,

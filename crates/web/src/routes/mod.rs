@@ -8,6 +8,9 @@
 //! - [`beheer`]: users, the audit trail viewer, the e-mail queue, content pages (beheerders).
 //! - [`casework`]: pupil dossiers, documents, support requests and their whole procedure
 //!   (school staff, toeleiders, experts), up to the decision and its letter.
+//! - [`ouders`]: the parents' portal (their children's requests as a tracker, zienswijze,
+//!   consent, signature, documents, who has access), and the staff actions that feed it
+//!   (inviting parents, sharing a concept request or a document).
 //! - [`tlv`]: expert advices, the intake queue, the TLV register with its expiry list and CSV,
 //!   bezwaar, and the DUO data for receiving schools.
 //!
@@ -18,6 +21,7 @@ pub mod beheer;
 pub mod casework;
 pub mod kaart;
 pub mod offer;
+pub mod ouders;
 pub mod public;
 pub mod system;
 pub mod tlv;
