@@ -3,13 +3,13 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-export async function startServer(extraArgs = []) {
+export async function startServer(extraArgs = [], extraEnv = {}) {
   const bin = process.env.PASSEND_BIN;
   if (!bin) throw new Error('PASSEND_BIN is not set (scripts/test sets it)');
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set (scripts/test sets it)');
   const child = spawn(bin, ['serve', ...extraArgs], {
     // Map tiles come from the server itself in tests: the machine has no internet.
-    env: { ...process.env, PASSEND_ADDR: '127.0.0.1:0', RUST_LOG: 'warn', PASSEND_MAP_TILES: '/static/favicon.svg?{z}/{x}/{y}' },
+    env: { ...process.env, PASSEND_ADDR: '127.0.0.1:0', RUST_LOG: 'warn', PASSEND_MAP_TILES: '/static/favicon.svg?{z}/{x}/{y}', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });

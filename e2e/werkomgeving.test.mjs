@@ -19,7 +19,7 @@ const PAGES = {
   school: ['/account', '/leerlingen', '/leerlingen/nieuw', '/school', '/school/tlv'],
   deskundige: ['/account', '/adviezen'],
   ouderadviseur: ['/account'],
-  ouder: ['/account', '/account/tweestapsverificatie'],
+  ouder: ['/ouders', '/account', '/account/tweestapsverificatie'],
 };
 
 for (const [who, paths] of Object.entries(PAGES)) {
@@ -47,6 +47,20 @@ for (const [who, paths] of Object.entries(PAGES)) {
       await check(page, null, 'a user');
       await page.goto(site.server.url + '/beheer/audit?van=31-02-2026');
       await check(page, null, 'logboek with a bad date');
+    }
+    if (who === 'ouder') {
+      // The demo child's shared concept, and its page with documents, access and the log.
+      await page.goto(site.server.url + '/ouders');
+      await page.getByRole('link', { name: /Extra ondersteuning op de eigen school/ }).first().click();
+      await page.getByText('De school maakt de aanvraag klaar en vraagt uw mening.').waitFor();
+      await check(page, null, 'the demo tracker');
+      await page.getByRole('button', { name: 'Mening versturen' }).click();
+      await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
+      await check(page, null, 'the demo tracker with messages');
+      await page.goto(site.server.url + '/ouders');
+      await page.getByRole('link', { name: 'Documenten, toegang en meer' }).first().click();
+      await page.getByRole('heading', { name: 'Wie kan de gegevens van uw kind zien?' }).waitFor();
+      await check(page, null, 'the demo child page');
     }
     if (who === 'school') {
       await page.goto(site.server.url + '/leerlingen/nieuw');

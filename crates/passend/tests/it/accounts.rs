@@ -244,7 +244,7 @@ pub(crate) async fn mail_to(app: &TestApp, to: &str, containing: &str) -> String
     panic!("no mail to {to} containing {containing}");
 }
 
-fn link_in(mail: &str, prefix: &str) -> String {
+pub(crate) fn link_in(mail: &str, prefix: &str) -> String {
     let at = mail.find(prefix).unwrap();
     mail[at..]
         .split_whitespace()
@@ -657,7 +657,9 @@ async fn parents_sign_in_with_a_link_and_links_work_once() {
     assert_eq!(confirm.status, 200);
     assert!(b.session().is_none());
     let done = b.post(&path, &[]).await;
-    assert_eq!(done.location, "/account");
+    // Parents land on their portal.
+    assert_eq!(done.location, "/ouders");
+    assert_eq!(b.get("/ouders").await.status, 200);
     assert_eq!(b.get("/account").await.status, 200);
     let mut again = Browser::new(&app);
     again.get("/inloggen").await;
@@ -684,7 +686,7 @@ async fn parents_sign_in_with_a_link_and_links_work_once() {
     let mail = mail_to(&app, "vader@example.nl", "/inloggen/link/").await;
     let path = link_in(&mail, "http://127.0.0.1/inloggen/link/");
     v.get(&path).await;
-    assert_eq!(v.post(&path, &[]).await.location, "/account");
+    assert_eq!(v.post(&path, &[]).await.location, "/ouders");
     assert_eq!(v.get("/account").await.status, 200);
     app.stop().await;
 }

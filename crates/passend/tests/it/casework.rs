@@ -12,7 +12,7 @@ use passend_domain::accounts::{Role, Stage};
 use passend_store::audit::Filter;
 
 /// A fully signed-in user at these locations.
-async fn user(
+pub(crate) async fn user(
     app: &TestApp,
     tenant: i64,
     email: &str,
@@ -34,7 +34,11 @@ async fn user(
 }
 
 /// An actor for changes made directly in the store (fixtures).
-fn as_user(tenant: i64, user: i64, role: &'static str) -> passend_store::casework::Actor<'static> {
+pub(crate) fn as_user(
+    tenant: i64,
+    user: i64,
+    role: &'static str,
+) -> passend_store::casework::Actor<'static> {
     passend_store::casework::Actor {
         tenant_id: tenant,
         user_id: user,
@@ -45,11 +49,11 @@ fn as_user(tenant: i64, user: i64, role: &'static str) -> passend_store::casewor
     }
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     passend_domain::time::to_local(Utc::now()).date()
 }
 
-fn id_after(location: &str, prefix: &str) -> i64 {
+pub(crate) fn id_after(location: &str, prefix: &str) -> i64 {
     location
         .strip_prefix(prefix)
         .and_then(|r| r.split(['?', '/', '#']).next())
@@ -58,11 +62,11 @@ fn id_after(location: &str, prefix: &str) -> i64 {
 }
 
 /// A small real PDF (the letter engine's own output would do too; this one is hand-made).
-fn tiny_pdf(text: &str) -> Vec<u8> {
+pub(crate) fn tiny_pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {text}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").into_bytes()
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("passend-pdf-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("brief.pdf");
@@ -1195,6 +1199,7 @@ async fn objects(
             size_bytes: 10,
             sha256: "0".repeat(64),
         },
+        &[],
     )
     .await
     .unwrap()
@@ -1502,7 +1507,7 @@ async fn casework_authorization_matrix() {
 }
 
 /// A new pupil at this location with a concept request of this kind: (pupil, request).
-async fn concept(
+pub(crate) async fn concept(
     db: &passend_store::Db,
     school: &passend_store::casework::Actor<'_>,
     location: i64,
@@ -1541,7 +1546,7 @@ async fn concept(
 
 /// A pupil of school A with a submitted request of this kind, taken by the toeleider; returns
 /// (pupil, request).
-async fn submitted(
+pub(crate) async fn submitted(
     db: &passend_store::Db,
     tenant: i64,
     location: i64,

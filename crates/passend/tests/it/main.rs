@@ -12,6 +12,7 @@ mod commands;
 mod http_hygiene;
 mod kaart;
 mod mail;
+mod portal;
 mod public_site;
 mod storage;
 mod support;

@@ -148,6 +148,7 @@ pub fn config_for(db: &TestDb) -> Config {
         signatory: (String::new(), String::new()),
         tlv_policy: passend_domain::tlv::TlvPolicy::default(),
         retention_years: 3,
+        zienswijze_days: 14,
     }
 }
 
