@@ -5,6 +5,11 @@
 -- The language a user reads the portal and its mails in ('nl' or 'en').
 ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'nl';
 
+-- Whether parents see a timeline line: the steps of the procedure, shares and their own
+-- responses; not staff notes, suspension reasons, documents that were not shared, meetings or
+-- returned advice requests (lines from before the portal stay staff-only).
+ALTER TABLE request_events ADD COLUMN for_parents BOOLEAN NOT NULL DEFAULT FALSE;
+
 -- A parent account's access to a child, through the child's parent or guardian row. Access ends
 -- when it is revoked, or when that row loses gezag or is removed.
 CREATE TABLE parent_links (

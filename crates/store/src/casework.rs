@@ -89,18 +89,20 @@ macro_rules! enqueue_notices_tx {
 
 /// Writes a timeline line, an audit event and the mails inside an open transaction.
 macro_rules! record_tx {
-    ($tx:expr, $actor:expr, $request_id:expr, $pupil_id:expr, $action:expr, $what:expr, $detail:expr, $notices:expr) => {{
+    ($tx:expr, $actor:expr, $request_id:expr, $pupil_id:expr, $action:expr, $what:expr, $detail:expr, $notices:expr, $for_parents:expr) => {{
         let actor: &Actor<'_> = $actor;
         let request_id: i64 = $request_id;
         let what: &str = $what;
+        let for_parents: bool = $for_parents;
         sqlx::query(
-            "INSERT INTO request_events (request_id, occurred_at, actor_id, actor_name, what) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO request_events (request_id, occurred_at, actor_id, actor_name, what, for_parents) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(request_id)
         .bind(Utc::now())
         .bind(actor.user_id)
         .bind(actor.name)
         .bind(what)
+        .bind(for_parents)
         .execute(&mut *$tx)
         .await?;
         let object_id = request_id.to_string();
@@ -293,17 +295,28 @@ pub async fn update_pupil(
         // A parent account keeps its access only while its row still names the same address
         // with gezag; a removed row ends it.
         let now = Utc::now();
-        sqlx::query(
-            "UPDATE parent_links SET revoked_at = $1, revoked_by = $2, guardian_id = NULL
-             WHERE pupil_id = $3 AND guardian_id IN (SELECT id FROM guardians WHERE pupil_id = $3 AND position > $4)",
+        let count = i64::try_from(p.guardians.len()).unwrap_or(0);
+        let removed = sqlx::query(
+            "UPDATE parent_links SET revoked_at = $1, revoked_by = $2
+             WHERE pupil_id = $3 AND revoked_at IS NULL
+               AND guardian_id IN (SELECT id FROM guardians WHERE pupil_id = $3 AND position > $4)",
         )
         .bind(now)
         .bind(actor.user_id)
         .bind(pupil_id)
-        .bind(i64::try_from(p.guardians.len()).unwrap_or(0))
+        .bind(count)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE parent_links SET guardian_id = NULL
+             WHERE guardian_id IN (SELECT id FROM guardians WHERE pupil_id = $1 AND position > $2)",
+        )
+        .bind(pupil_id)
+        .bind(count)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE parent_links SET revoked_at = $1, revoked_by = $2
              WHERE pupil_id = $3 AND revoked_at IS NULL AND NOT EXISTS (
                SELECT 1 FROM guardians g JOIN users u ON u.id = parent_links.user_id
@@ -314,7 +327,14 @@ pub async fn update_pupil(
         .bind(pupil_id)
         .bind(true)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if removed + changed > 0 {
+            let object_id = pupil_id.to_string();
+            let detail = format!("toegang van {} ouder(s) beëindigd: ouders gewijzigd", removed + changed);
+            let event = actor.event("delete", "ouderportaal", &object_id, Some(pupil_id), &detail);
+            crate::append_in_tx!(tx, &event);
+        }
         sqlx::query("DELETE FROM guardians WHERE pupil_id = $1 AND position > $2")
             .bind(pupil_id)
             .bind(i64::try_from(p.guardians.len()).unwrap_or(0))
@@ -518,7 +538,7 @@ pub async fn create_request(db: &Db, actor: &Actor<'_>, r: &NewRequest) -> Store
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        record_tx!(tx, actor, id, r.pupil_id, "create", "Aanvraag aangemaakt (concept)", &r.kind, &[]);
+        record_tx!(tx, actor, id, r.pupil_id, "create", "Aanvraag aangemaakt (concept)", &r.kind, &[], false);
         tx.commit().await?;
         id
     });
@@ -597,7 +617,7 @@ pub async fn save_draft(
         .await?
         .rows_affected();
         if n == 1 {
-            record_tx!(tx, actor, request.id, request.pupil_id, "update", "Concept bijgewerkt", "", &[]);
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", "Concept bijgewerkt", "", &[], false);
             tx.commit().await?;
         }
         n == 1
@@ -655,7 +675,7 @@ pub async fn step(
         .await?
         .rows_affected();
         if n == 1 {
-            record_tx!(tx, actor, request.id, request.pupil_id, s.action, s.what, s.to, &s.notices);
+            record_tx!(tx, actor, request.id, request.pupil_id, s.action, s.what, s.to, &s.notices, true);
             tx.commit().await?;
         }
         n == 1
@@ -686,7 +706,7 @@ pub async fn set_contact(
         .await?
         .rows_affected();
         if n == 1 {
-            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "contact", notices);
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "contact", notices, true);
             tx.commit().await?;
         }
         n == 1
@@ -704,7 +724,7 @@ pub async fn note(
 ) -> StoreResult<()> {
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "melding", notices);
+        record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "melding", notices, false);
         tx.commit().await?;
     });
     Ok(())
@@ -727,6 +747,18 @@ pub async fn timeline(db: &Db, request_id: i64) -> StoreResult<Vec<TimelineLine>
         "SELECT occurred_at, actor_name, what FROM request_events WHERE request_id = $1 ORDER BY id",
     )
     .bind(request_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// The lines of a request's timeline that parents see, oldest first.
+pub async fn timeline_for_parents(db: &Db, request_id: i64) -> StoreResult<Vec<TimelineLine>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, TimelineLine>(
+        "SELECT occurred_at, actor_name, what FROM request_events WHERE request_id = $1 AND for_parents = $2 ORDER BY id",
+    )
+    .bind(request_id)
+    .bind(true)
     .fetch_all(pool)
     .await)?;
     Ok(rows)
@@ -900,7 +932,7 @@ pub async fn suspend(
                 .bind(request.id)
                 .execute(&mut *tx)
                 .await?;
-            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "opschorting", notices);
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "opschorting", notices, false);
             tx.commit().await?;
         }
         changed
@@ -962,7 +994,7 @@ pub async fn plan_meeting(
         .bind(Utc::now())
         .fetch_one(&mut *tx)
         .await?;
-        record_tx!(tx, actor, request.id, request.pupil_id, "create", what, kind, notices);
+        record_tx!(tx, actor, request.id, request.pupil_id, "create", what, kind, notices, false);
         tx.commit().await?;
         id
     });
@@ -1073,7 +1105,7 @@ pub async fn ask_advice(
             .bind(request.id)
             .execute(&mut *tx)
             .await?;
-            record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "advies", notices);
+            record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "advies", notices, true);
             tx.commit().await?;
         }
         open && exists == 0
@@ -1162,7 +1194,7 @@ pub async fn give_advice(
         .await?
         .rows_affected();
         if n == 1 {
-            record_tx!(tx, actor, request.id, request.pupil_id, "update", "Deskundigenadvies gegeven", "advies", notices);
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", "Deskundigenadvies gegeven", "advies", notices, true);
             tx.commit().await?;
         }
         n == 1
@@ -1198,7 +1230,7 @@ pub async fn return_advice(
             .bind(request.id)
             .execute(&mut *tx)
             .await?;
-            record_tx!(tx, actor, request.id, request.pupil_id, "delete", what, "advies", notices);
+            record_tx!(tx, actor, request.id, request.pupil_id, "delete", what, "advies", notices, false);
             tx.commit().await?;
         }
         n == 1
@@ -1361,7 +1393,7 @@ pub async fn decide(
             .fetch_one(&mut *tx)
             .await?;
             let what = format!("{what} (beschikkingsnummer {number})");
-            record_tx!(tx, actor, request.id, request.pupil_id, "create", &what, &number, notices);
+            record_tx!(tx, actor, request.id, request.pupil_id, "create", &what, &number, notices, true);
             tx.commit().await?;
             Some((id, number))
         } else {
@@ -1592,7 +1624,7 @@ pub async fn add_bezwaar(
         .bind(Utc::now())
         .fetch_one(&mut *tx)
         .await?;
-        record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "bezwaar", &[]);
+        record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "bezwaar", &[], false);
         tx.commit().await?;
         id
     });
@@ -1625,7 +1657,7 @@ pub async fn update_bezwaar(
         .await?
         .rows_affected();
         if n == 1 {
-            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "bezwaar", &[]);
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "bezwaar", &[], false);
             tx.commit().await?;
         }
         n == 1

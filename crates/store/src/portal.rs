@@ -137,7 +137,7 @@ pub async fn link_parent(
         .bind(guardian_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        let linked = sqlx::query(
             "INSERT INTO parent_links (tenant_id, pupil_id, guardian_id, user_id, invited_by, invited_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(actor.tenant_id)
@@ -147,7 +147,15 @@ pub async fn link_parent(
         .bind(actor.user_id)
         .bind(now)
         .execute(&mut *tx)
-        .await?;
+        .await;
+        match linked {
+            Ok(_) => {}
+            // Someone linked this parent row at the same moment.
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                return Err(AccountError::EmailTaken)
+            }
+            Err(e) => return Err(e.into()),
+        }
         crate::enqueue_in_tx!(tx, mail);
         let object_id = user_id.to_string();
         let event = actor.event("create", "ouderportaal", &object_id, Some(pupil_id), "toegang");
@@ -354,7 +362,7 @@ pub async fn share_request(
         .await?
         .rows_affected();
         if n == 1 {
-            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "gedeeld", notices);
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "gedeeld", notices, true);
             tx.commit().await?;
         }
         n == 1
@@ -386,13 +394,15 @@ pub async fn shared_request_ids(db: &Db, pupil_id: i64) -> StoreResult<Vec<i64>>
     Ok(rows)
 }
 
-/// Shares the latest version of a document with the parents, optionally asking their consent.
-/// `None` when the document is not this pupil's; `Some(false)` when that version was shared.
+/// Shares a version of a document (the one the staff member saw) with the parents, optionally
+/// asking their consent. `None` when the document or version is not this pupil's;
+/// `Some(false)` when that version was shared before.
 pub async fn share_document(
     db: &Db,
     actor: &Actor<'_>,
     pupil_id: i64,
     document_id: i64,
+    version: i64,
     consent_asked: bool,
     notices: &[Notice],
 ) -> StoreResult<Option<bool>> {
@@ -401,11 +411,12 @@ pub async fn share_document(
         let mut tx = pool.begin_write().await?;
         let latest: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT v.id, v.version, d.title, d.request_id FROM document_versions v JOIN documents d ON d.id = v.document_id
-             WHERE d.id = $1 AND d.pupil_id = $2 AND d.tenant_id = $3 ORDER BY v.version DESC LIMIT 1",
+             WHERE d.id = $1 AND d.pupil_id = $2 AND d.tenant_id = $3 AND v.version = $4",
         )
         .bind(document_id)
         .bind(pupil_id)
         .bind(actor.tenant_id)
+        .bind(version)
         .fetch_optional(&mut *tx)
         .await?;
         match latest {
@@ -431,7 +442,7 @@ pub async fn share_document(
                     };
                     match request_id {
                         Some(r) => {
-                            record_tx!(tx, actor, r, pupil_id, "update", &what, "document gedeeld", notices);
+                            record_tx!(tx, actor, r, pupil_id, "update", &what, "document gedeeld", notices, true);
                         }
                         None => {
                             let object_id = format!("{document_id}/{version}");
@@ -572,8 +583,9 @@ pub struct NewResponse<'a> {
 }
 
 /// Records a parent's response, with its file, timeline line, audit event and mails, in one
-/// transaction; returns its id.
-pub async fn respond(db: &Db, actor: &Actor<'_>, r: &NewResponse<'_>) -> StoreResult<i64> {
+/// transaction; returns its id. `None` (nothing written) when the response is to a snapshot that
+/// is no longer the latest, or whose request is no longer a concept: the school moved on.
+pub async fn respond(db: &Db, actor: &Actor<'_>, r: &NewResponse<'_>) -> StoreResult<Option<i64>> {
     let now = Utc::now();
     let (share, version) = match r.concerns {
         Concerns::Share(s) => (Some(s), None),
@@ -581,6 +593,20 @@ pub async fn respond(db: &Db, actor: &Actor<'_>, r: &NewResponse<'_>) -> StoreRe
     };
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        let open: i64 = match share {
+            Some(s) => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM request_shares s JOIN support_requests q ON q.id = s.request_id
+                 WHERE s.id = $1 AND q.status = 'concept'
+                   AND s.id = (SELECT MAX(id) FROM request_shares WHERE request_id = s.request_id)",
+            )
+            .bind(s)
+            .fetch_one(&mut *tx)
+            .await?,
+            None => 1,
+        };
+        if open == 0 {
+            return Ok(None);
+        }
         let attachment = match r.attachment {
             None => None,
             Some((file, kind, title)) => {
@@ -636,7 +662,7 @@ pub async fn respond(db: &Db, actor: &Actor<'_>, r: &NewResponse<'_>) -> StoreRe
         .await?;
         match r.request_id {
             Some(request_id) => {
-                record_tx!(tx, actor, request_id, r.pupil_id, "create", r.what, r.kind.code(), r.notices);
+                record_tx!(tx, actor, request_id, r.pupil_id, "create", r.what, r.kind.code(), r.notices, true);
             }
             None => {
                 let object_id = id.to_string();
@@ -646,7 +672,7 @@ pub async fn respond(db: &Db, actor: &Actor<'_>, r: &NewResponse<'_>) -> StoreRe
             }
         }
         tx.commit().await?;
-        id
+        Some(id)
     });
     Ok(id)
 }
@@ -707,13 +733,19 @@ pub async fn responses_of_pupil(db: &Db, pupil_id: i64) -> StoreResult<Vec<Respo
     Ok(rows)
 }
 
-/// Whether a parent gave a zienswijze on any snapshot of this request.
+/// Whether a parent who still has access gave a zienswijze on the latest snapshot of this
+/// request (an answer to an older version, or of a parent whose access ended, does not count).
 pub async fn zienswijze_given(db: &Db, request_id: i64) -> StoreResult<bool> {
     let n: i64 = on_db!(db, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM parent_responses pr JOIN request_shares s ON s.id = pr.request_share_id
-         WHERE s.request_id = $1 AND pr.kind = 'zienswijze'",
+         WHERE s.request_id = $1 AND pr.kind = 'zienswijze'
+           AND s.id = (SELECT MAX(id) FROM request_shares WHERE request_id = $1)
+           AND EXISTS (SELECT 1 FROM parent_links pl JOIN guardians g ON g.id = pl.guardian_id
+                       WHERE pl.user_id = pr.user_id AND pl.pupil_id = pr.pupil_id AND pl.revoked_at IS NULL
+                         AND g.parental_authority = $2)",
     )
     .bind(request_id)
+    .bind(true)
     .fetch_one(pool)
     .await)?;
     Ok(n > 0)

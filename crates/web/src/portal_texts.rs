@@ -260,6 +260,7 @@ portal_texts! {
     done_signed: "U heeft de aanvraag ondertekend.", "You have signed the request.";
     done_consent: "Uw antwoord is vastgelegd en de school heeft bericht gekregen.", "Your answer has been recorded and the school has been told.";
     done_document: "Het document is toegevoegd. De school heeft bericht gekregen.", "The document has been added. The school has been told.";
+    done_stale: "De school heeft de aanvraag intussen gewijzigd of ingediend. Hieronder ziet u de nieuwste stand; uw antwoord is niet opgeslagen.", "The school has changed or submitted the request in the meantime. Below you see the latest state; your answer was not saved.";
 
     err_view_choose: "Kies of u het eens of niet eens bent met de aanvraag.", "Choose whether you agree or disagree with the request.";
     err_view_words: "Schrijf in een paar zinnen wat u ervan vindt, of voeg een document toe.", "Write in a few sentences what you think, or add a document.";
@@ -288,7 +289,7 @@ portal_texts! {
 
     invite_subject: "Uitnodiging voor het ouderportaal", "Invitation to the parents' portal";
     invite_intro: "De school of het samenwerkingsverband nodigt u uit voor het ouderportaal van {site}. Daar volgt u de aanvraag voor extra ondersteuning voor uw kind: de stand, de volgende stap en wie uw contactpersoon is. U kunt er ook uw mening geven en documenten toevoegen.", "The school or the samenwerkingsverband invites you to the parents' portal of {site}. There you can follow the request for extra support for your child: where it stands, the next step and who your contact person is. You can also give your view and add documents.";
-    invite_link: "Maak binnen 7 dagen uw account af met deze link:", "Please complete your account within 7 days with this link:";
+    invite_link: "Maak binnen 7 dagen uw account af met deze link:", "Please complete your account within 7 days with this link. The page is in Dutch: type a password of at least 8 characters in both fields and press \u{201c}Account maken\u{201d}. After that, the portal has a button to switch to English.";
     invite_unknown: "Kent u deze uitnodiging niet? Dan hoeft u niets te doen.", "If you do not recognise this invitation, you do not need to do anything.";
     invite_existing: "U heeft in het ouderportaal van {site} toegang gekregen tot de gegevens van een kind.", "You have been given access to a child's data in the parents' portal of {site}.";
 }

@@ -69,8 +69,23 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     // 1. The school invites the mother; the dossier says so; the mail holds a link, no names.
     let dossier = school.get(&format!("/leerlingen/{pupil}")).await;
     assert!(dossier.body.contains("Ouderportaal: nog geen toegang"));
+    // A page from before the parents' data changed acts on nobody.
+    let stale = school
+        .post(
+            &format!("/leerlingen/{pupil}/ouders/1/uitnodigen"),
+            &[("email", "iemand-anders@example.nl")],
+        )
+        .await;
+    assert!(
+        stale.location.contains("ouder-gewijzigd"),
+        "{}",
+        stale.location
+    );
     let invited = school
-        .post(&format!("/leerlingen/{pupil}/ouders/1/uitnodigen"), &[])
+        .post(
+            &format!("/leerlingen/{pupil}/ouders/1/uitnodigen"),
+            &[("email", "Fatima@Example.nl")],
+        )
         .await;
     assert_eq!(
         invited.location,
@@ -133,14 +148,16 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     let page = school.get(&format!("/aanvragen/{request}")).await;
     assert!(page.body.contains("Aanvraag delen met de ouders"));
     let version = hidden(&page.body, "versie");
-    // A date in the past is refused.
+    // A date in the past is refused at the field, the date kept.
     let past = school
         .post(
             &format!("/aanvragen/{request}/delen"),
             &[("versie", &version), ("reageren-voor", "2020-01-01")],
         )
         .await;
-    assert!(past.location.contains("gedaan=delen-datum"));
+    assert_eq!(past.status, 422);
+    assert!(past.body.contains("Kies een datum na vandaag"));
+    assert!(past.body.contains("value=\"2020-01-01\""));
     let shared = school
         .post(
             &format!("/aanvragen/{request}/delen"),
@@ -291,7 +308,11 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     let shared = school
         .post(
             &format!("/documenten/{}/delen", opp.id),
-            &[("leerling", &pupil.to_string()), ("toestemming", "ja")],
+            &[
+                ("leerling", &pupil.to_string()),
+                ("versie", "1"),
+                ("toestemming", "ja"),
+            ],
         )
         .await;
     assert!(
@@ -417,7 +438,26 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
         .await;
     assert_eq!(
         late.location,
-        format!("/ouders/aanvragen/{request}?gedaan=")
+        format!("/ouders/aanvragen/{request}?gedaan=verouderd")
+    );
+    // The parents' timeline has the steps, not the school's own notes.
+    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
+    assert!(
+        tracker
+            .body
+            .contains("Ingediend bij het samenwerkingsverband")
+    );
+    assert!(
+        !tracker.body.contains("Concept bijgewerkt"),
+        "{}",
+        tracker.body
+    );
+    assert!(
+        cw::timeline(&db, request)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.what == "Concept bijgewerkt")
     );
     swv.get(&format!("/aanvragen/{request}")).await;
     let taken = swv
@@ -567,7 +607,10 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     // 10. Ending access: the school takes it back and the parent sees nothing more.
     school.get(&format!("/leerlingen/{pupil}")).await;
     let revoked = school
-        .post(&format!("/leerlingen/{pupil}/ouders/1/intrekken"), &[])
+        .post(
+            &format!("/leerlingen/{pupil}/ouders/1/intrekken"),
+            &[("email", "fatima@example.nl")],
+        )
         .await;
     assert!(revoked.location.contains("ouder-ingetrokken"));
     assert_eq!(
@@ -718,7 +761,7 @@ async fn child_objects(
                 .unwrap();
         versions.push(doc);
     }
-    portal::share_document(&db, &school, pupil, versions[0], true, &[])
+    portal::share_document(&db, &school, pupil, versions[0], 1, true, &[])
         .await
         .unwrap();
     let other = as_user(tenant, other_parent, "ouder");

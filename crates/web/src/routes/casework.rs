@@ -1193,6 +1193,8 @@ async fn dossier(
         "ouder-geblokkeerd" => Some("Het account van deze ouder is geblokkeerd. Vraag de beheerder van het samenwerkingsverband om hulp.".to_owned()),
         "document-gedeeld" => Some("Het document is gedeeld met de ouders. Zij hebben een e-mail gekregen.".to_owned()),
         "document-al-gedeeld" => Some("Deze versie was al gedeeld met de ouders.".to_owned()),
+        "document-nieuwe-versie" => Some("Er is intussen een nieuwe versie van dit document. Bekijk die eerst en deel hem dan opnieuw.".to_owned()),
+        "ouder-gewijzigd" => Some("De gegevens van de ouders zijn intussen gewijzigd. Kijk of het om de goede ouder gaat en probeer het opnieuw.".to_owned()),
         "delen-geen-ouders" => Some("Er is nog geen ouder met toegang tot het ouderportaal. Nodig eerst een ouder uit.".to_owned()),
         _ => None,
     };
@@ -1707,6 +1709,7 @@ struct RequestView {
     tlo: String,
     parents_linked: bool,
     share_default: String,
+    share_error: String,
     shares: Vec<String>,
     responses: Vec<(String, String)>,
 }
@@ -2049,7 +2052,7 @@ async fn request_view(
         ));
     }
     // The parents' part: what was shared with them and what they answered.
-    let (parents_linked, shares, responses) = if relation.writes() {
+    let (parents_linked, shares, responses) = if relation != Relation::Receiving {
         let linked = !passend_store::portal::parents_of(&state.db, r.pupil_id)
             .await?
             .is_empty();
@@ -2166,6 +2169,9 @@ async fn request_view(
             Some("eens") => "De ouders zijn het eens met de aanvraag",
             Some("oneens") => "De ouders zijn het niet eens met de aanvraag",
             Some("geweigerd") => "De ouders wilden geen zienswijze geven",
+            _ if passend_store::portal::zienswijze_given(&state.db, r.id).await? => {
+                "Gegeven in het ouderportaal (zie hieronder bij “De ouders”)"
+            }
             _ => "Niet gegeven",
         }
         .to_owned(),
@@ -2178,6 +2184,7 @@ async fn request_view(
         share_default: passend_domain::portal::respond_by(today(), state.casework.zienswijze_days)
             .format("%Y-%m-%d")
             .to_string(),
+        share_error: String::new(),
         shares,
         responses,
     })
@@ -2224,6 +2231,30 @@ async fn request_page(
         _ => None,
     };
     Ok(Html(view.render()?).into_response())
+}
+
+/// The request page again with a message at the date of the share form, the date kept.
+pub(crate) async fn share_date_error(
+    state: &AppState,
+    visitor: &Visitor,
+    r: &Request,
+    typed: &str,
+    message: &str,
+) -> AppResult<Response> {
+    let mut view = request_view(
+        state,
+        visitor,
+        r,
+        Relation::School,
+        None,
+        None,
+        None,
+        vec![("reageren-voor".to_owned(), message.to_owned())],
+    )
+    .await?;
+    view.share_default = typed.to_owned();
+    view.share_error = message.to_owned();
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response())
 }
 
 async fn school_request(

@@ -370,6 +370,25 @@ pub async fn parent_notices(
     key: &str,
 ) -> AppResult<Vec<Notice>> {
     let mut out = Vec::new();
+    // Parents hear only of requests they can follow: submitted (or being submitted now) or
+    // shared with them. A withdrawn concept they never saw is not news to them; a document of
+    // such a concept is linked from the child's page.
+    let visible = match request_id {
+        Some(r) => {
+            matches!(news, ParentNews::Submitted | ParentNews::Shared(_))
+                || cw::request(&state.db, state.tenant_id, r)
+                    .await?
+                    .is_some_and(|q| q.submitted_at.is_some())
+                || portal::shared_request_ids(&state.db, pupil_id)
+                    .await?
+                    .contains(&r)
+        }
+        None => false,
+    };
+    if matches!(news, ParentNews::Withdrawn) && !visible {
+        return Ok(out);
+    }
+    let request_id = request_id.filter(|_| visible);
     for parent in portal::parents_of(&state.db, pupil_id).await? {
         let t = texts(Lang::from_code(&parent.language).unwrap_or(Lang::Nl));
         let specific = match news {
@@ -481,6 +500,7 @@ fn notice_text(t: &PortalTexts, done: &str) -> Option<String> {
         "ondertekend" => t.done_signed,
         "toestemming" => t.done_consent,
         "document" => t.done_document,
+        "verouderd" => t.done_stale,
         _ => return None,
     };
     Some(s.to_owned())
@@ -499,7 +519,10 @@ async fn set_language(
     portal::set_language(&state.db, &event, p.user_id, lang.code()).await?;
     // Back to the page the switch was on (only portal pages).
     let back = val(&f, "terug");
-    let target = if back.starts_with("/ouders") && !back.contains("//") && !back.contains('?') {
+    let plain = back
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-'));
+    let target = if plain && back.starts_with("/ouders") && !back.contains("//") {
         format!("{back}?gedaan=taal")
     } else {
         "/ouders?gedaan=taal".to_owned()
@@ -723,6 +746,13 @@ async fn child_page(
     Ok(Html(view.render()?).into_response())
 }
 
+/// Removes a stored file whose record was not written (nothing may point to it).
+async fn discard(state: &AppState, key: &str) {
+    if let Err(e) = state.casework.files.delete(key).await {
+        tracing::warn!(error = %e, "an unrecorded file could not be removed");
+    }
+}
+
 /// The school hears that parents added something (no pupil data, a link to the dossier).
 async fn school_notices(
     state: &AppState,
@@ -793,6 +823,7 @@ async fn parent_upload(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
     let stored = store_file(&state, &up.file_name, up.bytes, *file_type).await?;
+    let mail_key = format!("ouderdocument-{}-{}", pupil.id, random_token()?);
     let title = if title.is_empty() {
         doc_kind_label(texts(Lang::Nl), kind.code()).to_owned()
     } else {
@@ -802,11 +833,11 @@ async fn parent_upload(
         &state,
         p.tenant_id,
         &pupil,
-        &format!("ouderdocument-{}", &stored.sha256[..16]),
+        &mail_key,
         "Een ouder heeft een document toegevoegd aan het dossier van een leerling van uw school.",
     )
     .await?;
-    cw::add_document_version(
+    let saved = cw::add_document_version(
         &state.db,
         &actor(&p, &visitor),
         pupil.id,
@@ -817,7 +848,12 @@ async fn parent_upload(
         &stored,
         &notices,
     )
-    .await?;
+    .await;
+    if !matches!(saved, Ok(Some(_))) {
+        discard(&state, &stored.storage_key).await;
+        saved?;
+        return Err(AppError::NotFound);
+    }
     Ok(Redirect::to(&format!("/ouders/kinderen/{}?gedaan=document", pupil.id)).into_response())
 }
 
@@ -889,7 +925,7 @@ async fn consent(
         .strip_prefix("/ouders/aanvragen/")
         .and_then(|s| s.parse::<i64>().ok());
     if !v.consent_asked {
-        return Err(AppError::NotFound);
+        return Err(refuse(&state, &visitor, "document", &object).await);
     }
     let bad = if !matches!(answer.as_str(), "gegeven" | "geweigerd") {
         t.err_consent_choose
@@ -924,7 +960,7 @@ async fn consent(
         "Een ouder heeft gereageerd op een vraag om toestemming in het ouderportaal.",
     )
     .await?;
-    portal::respond(
+    let _ = portal::respond(
         &state.db,
         &actor(&p, &visitor),
         &NewResponse {
@@ -1288,7 +1324,7 @@ async fn tracker_view(
             format!("{kind}: {}, {}", stamp(t, m.starts_at), m.place)
         })
         .collect();
-    let timeline = cw::timeline(&state.db, r.id)
+    let timeline = cw::timeline_for_parents(&state.db, r.id)
         .await?
         .into_iter()
         .map(|l| TimelineLine {
@@ -1377,13 +1413,13 @@ async fn mark_read(
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {
-        return Ok(to_tracker(id, ""));
+        return Ok(to_tracker(id, "verouderd"));
     };
     let what = format!(
         "Ouder heeft de gedeelde aanvraag gelezen (versie {})",
         share.request_version
     );
-    portal::respond(
+    Ok(portal::respond(
         &state.db,
         &actor(&p, &visitor),
         &NewResponse {
@@ -1398,8 +1434,11 @@ async fn mark_read(
             notices: &[],
         },
     )
-    .await?;
-    Ok(to_tracker(id, "gelezen"))
+    .await?
+    .map_or_else(
+        || to_tracker(id, "verouderd"),
+        |_| to_tracker(id, "gelezen"),
+    ))
 }
 
 async fn give_view(
@@ -1412,7 +1451,7 @@ async fn give_view(
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
     let up = read_upload(multipart).await?;
     let Ok(share) = open_share(&state, &r, val(&up.fields, "deel").parse().ok()).await else {
-        return Ok(to_tracker(id, ""));
+        return Ok(to_tracker(id, "verouderd"));
     };
     let answer = val(&up.fields, "mening");
     let text = val(&up.fields, "tekst");
@@ -1484,7 +1523,7 @@ async fn give_view(
     )
     .await?;
     let attachment_title = format!("Zienswijze van {}", p.name);
-    portal::respond(
+    let recorded = portal::respond(
         &state.db,
         &actor(&p, &visitor),
         &NewResponse {
@@ -1505,8 +1544,17 @@ async fn give_view(
             notices: &notices,
         },
     )
-    .await?;
-    Ok(to_tracker(id, "zienswijze"))
+    .await;
+    match recorded {
+        Ok(Some(_)) => Ok(to_tracker(id, "zienswijze")),
+        other => {
+            if let Some(f) = &stored {
+                discard(&state, &f.storage_key).await;
+            }
+            other?;
+            Ok(to_tracker(id, "verouderd"))
+        }
+    }
 }
 
 async fn sign(
@@ -1519,7 +1567,7 @@ async fn sign(
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {
-        return Ok(to_tracker(id, ""));
+        return Ok(to_tracker(id, "verouderd"));
     };
     let typed = val(&f, "naam");
     if !rules::signature_matches(&typed, &p.name) {
@@ -1534,7 +1582,7 @@ async fn sign(
         "Ouder heeft de aanvraag ondertekend (versie {})",
         share.request_version
     );
-    portal::respond(
+    Ok(portal::respond(
         &state.db,
         &actor(&p, &visitor),
         &NewResponse {
@@ -1549,8 +1597,11 @@ async fn sign(
             notices: &[],
         },
     )
-    .await?;
-    Ok(to_tracker(id, "ondertekend"))
+    .await?
+    .map_or_else(
+        || to_tracker(id, "verouderd"),
+        |_| to_tracker(id, "ondertekend"),
+    ))
 }
 
 async fn parent_letter(
@@ -1565,7 +1616,7 @@ async fn parent_letter(
     };
     let (_, pupil) = request_of_parent(&state, &visitor, &p, d.request_id).await?;
     if !RequestKind::from_code(&d.kind).is_some_and(RequestKind::is_tlv) {
-        return Err(AppError::NotFound);
+        return Err(refuse(&state, &visitor, "besluit", &object).await);
     }
     let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
     record_read(&state, &visitor, "besluit", &object, pupil.id, "download").await?;
@@ -1621,20 +1672,46 @@ fn to_dossier(pupil_id: i64, done: &str) -> Response {
     .into_response()
 }
 
+/// The parent row at this place of a pupil the staff member may change, and whether it still
+/// has the address the form showed (the rows may have been edited since).
+async fn parent_row(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    pupil_id: i64,
+    position: usize,
+    body: &str,
+) -> AppResult<(Pupil, cw::Guardian, bool)> {
+    let (pupil, relation) = pupil_for(state, visitor, p, pupil_id).await?;
+    let object = format!("{pupil_id}/{position}");
+    if !relation.writes() {
+        return Err(refuse(state, visitor, "ouderportaal", &object).await);
+    }
+    let guardians = cw::guardians(&state.db, pupil.id).await?;
+    let Some(g) = position
+        .checked_sub(1)
+        .and_then(|i| guardians.get(i))
+        .cloned()
+    else {
+        return Err(refuse(state, visitor, "ouderportaal", &object).await);
+    };
+    let expected = val(&form(body), "email");
+    let same = passend_domain::accounts::normalize_email(&expected)
+        == passend_domain::accounts::normalize_email(&g.email);
+    Ok((pupil, g, same))
+}
+
 async fn invite_parent(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, position)): Path<(i64, usize)>,
+    body: String,
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?.clone();
-    let (pupil, relation) = pupil_for(&state, &visitor, &p, id).await?;
-    if !relation.writes() {
-        return Err(AppError::NotFound);
+    let (pupil, g, same) = parent_row(&state, &visitor, &p, id, position, &body).await?;
+    if !same {
+        return Ok(to_dossier(pupil.id, "ouder-gewijzigd"));
     }
-    let guardians = cw::guardians(&state.db, pupil.id).await?;
-    let Some(g) = position.checked_sub(1).and_then(|i| guardians.get(i)) else {
-        return Err(AppError::NotFound);
-    };
     if !g.parental_authority || !valid_email(&g.email) {
         return Ok(to_dossier(pupil.id, "ouder-geen-gezag"));
     }
@@ -1694,16 +1771,13 @@ async fn revoke_parent(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, position)): Path<(i64, usize)>,
+    body: String,
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?.clone();
-    let (pupil, relation) = pupil_for(&state, &visitor, &p, id).await?;
-    if !relation.writes() {
-        return Err(AppError::NotFound);
+    let (pupil, g, same) = parent_row(&state, &visitor, &p, id, position, &body).await?;
+    if !same {
+        return Ok(to_dossier(pupil.id, "ouder-gewijzigd"));
     }
-    let guardians = cw::guardians(&state.db, pupil.id).await?;
-    let Some(g) = position.checked_sub(1).and_then(|i| guardians.get(i)) else {
-        return Err(AppError::NotFound);
-    };
     portal::revoke_link(&state.db, &actor(&p, &visitor), pupil.id, g.id).await?;
     Ok(to_dossier(pupil.id, "ouder-ingetrokken"))
 }
@@ -1717,18 +1791,25 @@ async fn share_request(
     let p = visitor.signed_in()?.clone();
     let (r, pupil, relation) = request_for(&state, &visitor, &p, id).await?;
     if relation != Relation::School {
-        return Err(AppError::NotFound);
+        return Err(refuse(&state, &visitor, "aanvraag", &id.to_string()).await);
     }
     let f = form(&body);
     let version: i64 = val(&f, "versie").parse().unwrap_or(-1);
     let default = rules::respond_by(today(), state.casework.zienswijze_days);
-    let respond_by = match crate::routes::casework::parse_date(&val(&f, "reageren-voor")) {
+    let typed = val(&f, "reageren-voor");
+    let respond_by = match crate::routes::casework::parse_date(&typed) {
         Ok(Some(d)) if d > today() => d,
         Ok(None) => default,
-        _ => {
-            return Ok(
-                Redirect::to(&format!("/aanvragen/{id}?gedaan=delen-datum#delen")).into_response(),
-            );
+        bad => {
+            let message = if bad.is_err() {
+                "Vul een bestaande datum in, bijvoorbeeld 15-03-2026."
+            } else {
+                "Kies een datum na vandaag: de ouders hebben tijd nodig om te reageren."
+            };
+            return crate::routes::casework::share_date_error(
+                &state, &visitor, &r, &typed, message,
+            )
+            .await;
         }
     };
     if portal::parents_of(&state.db, pupil.id).await?.is_empty() {
@@ -1777,7 +1858,7 @@ async fn share_document(
     let pupil_id: i64 = val(&f, "leerling").parse().unwrap_or(-1);
     let (pupil, relation) = pupil_for(&state, &visitor, &p, pupil_id).await?;
     if !relation.writes() {
-        return Err(AppError::NotFound);
+        return Err(refuse(&state, &visitor, "document", &id.to_string()).await);
     }
     let consent = val(&f, "toestemming") == "ja";
     if portal::parents_of(&state.db, pupil.id).await?.is_empty() {
@@ -1788,8 +1869,13 @@ async fn share_document(
         .into_iter()
         .find(|d| d.id == id);
     let Some(doc) = doc else {
-        return Err(AppError::NotFound);
+        return Err(refuse(&state, &visitor, "document", &id.to_string()).await);
     };
+    // The version the staff member saw; a newer one must be looked at first.
+    let version: i64 = val(&f, "versie").parse().unwrap_or(-1);
+    if version != doc.version {
+        return Ok(to_dossier(pupil.id, "document-nieuwe-versie"));
+    }
     let notices = parent_notices(
         &state,
         pupil.id,
@@ -1803,6 +1889,7 @@ async fn share_document(
         &actor(&p, &visitor),
         pupil.id,
         id,
+        version,
         consent,
         &notices,
     )
