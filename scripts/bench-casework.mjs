@@ -60,6 +60,7 @@ const server = await startServer(['--demo']);
 try {
   const school = new Client(server.url);
   const swv = new Client(server.url);
+  const parent = new Client(server.url);
   const experts = [new Client(server.url), new Client(server.url)];
   await school.signIn('school');
   await swv.signIn('toeleider');
@@ -70,12 +71,29 @@ try {
   const requests = [];
   const started = Date.now();
   for (let i = 0; i < N; i++) {
+    // The first pupil's parent is the demo parent, invited to the portal, who gets the concept.
+    const email = i === 0 ? 'ouder@demo.passend.invalid' : `ouder${i}@example.nl`;
     let r = await school.post('/leerlingen/nieuw', [['locatie', location], ['voornaam', `Kind${i}`], ['achternaam', `Bench${i}`],
-      ['geboortedatum', day(-3000)], ['groep', '5'], ['ouder1-naam', 'Ouder Bench'], ['ouder1-relatie', 'ouder'], ['ouder1-gezag', 'ja'], ['ouder1-email', `ouder${i}@example.nl`]]);
+      ['geboortedatum', day(-3000)], ['groep', '5'], ['ouder1-naam', 'Ouder Bench'], ['ouder1-relatie', 'ouder'], ['ouder1-gezag', 'ja'], ['ouder1-email', email]]);
     const pupil = r.location.match(/\/leerlingen\/(\d+)/)[1];
+    if (i === 0) {
+      await school.get(`/leerlingen/${pupil}`);
+      await school.post(`/leerlingen/${pupil}/ouders/1/uitnodigen`, [['email', email]]);
+    }
     await school.get(`/leerlingen/${pupil}/aanvragen/nieuw`);
     r = await school.post(`/leerlingen/${pupil}/aanvragen/nieuw`, [['soort', 'tlv-so-laag'], ['vraag', 'Een vraag voor de benchmark.']]);
     const request = r.location.match(/\/aanvragen\/(\d+)/)[1];
+    if (i === 0) {
+      const concept = await school.get(`/aanvragen/${request}`);
+      const v = concept.text.match(/name="versie" value="(\d+)"/)[1];
+      r = await school.post(`/aanvragen/${request}/delen`, [['versie', v], ['reageren-voor', day(14)]]);
+      if (!r.location.includes('gedaan=gedeeld')) throw new Error('the concept was not shared');
+      await parent.signIn('ouder');
+      const tracker = await parent.get(`/ouders/aanvragen/${request}`);
+      const share = tracker.text.match(/name="deel" value="(\d+)"/)[1];
+      await parent.post(`/ouders/aanvragen/${request}/gelezen`, [['deel', share]]);
+      await parent.upload(`/ouders/aanvragen/${request}/zienswijze`, [['deel', share], ['mening', 'eens'], ['tekst', 'Wij zijn het eens.']], 'leeg.pdf', pdf);
+    }
     for (const [kind, title] of [['groeidocument', 'Groeidocument'], ['opp', 'OPP']]) {
       await school.upload(`/leerlingen/${pupil}/documenten`, [['soort', kind], ['titel', title], ['aanvraag', request]], `${kind}.pdf`, pdf);
     }
@@ -117,6 +135,9 @@ try {
     ['toeleider', swv, `/aanvragen/${request}`],
     ['toeleider', swv, '/swv/tlv'],
     ['toeleider', swv, '/swv/tlv.csv'],
+    ['ouder', parent, '/ouders'],
+    ['ouder', parent, `/ouders/kinderen/${pupil}`],
+    ['ouder', parent, `/ouders/aanvragen/${request}`],
   ];
   console.log(`${N} pupils with a submitted TLV request filled in through the forms in ${filled.toFixed(1)} s; ${DECIDED} decided.\n`);
   console.log('| page | as | size | server time, median | p99 |');
