@@ -1,6 +1,8 @@
 // Benchmark of the casework pages (started by scripts/bench-casework, which builds the release
 // binary and sets PASSEND_BIN and DATABASE_URL). A demo server gets N pupils with a submitted TLV
-// request each (through the real forms), of which some are decided with their letter. Then every
+// request each (through the real forms), of which some are decided with their letter; the first
+// pupil's parent (the demo parent) is invited to the portal and gives a view on the shared
+// concept, so the portal pages are measured too. Then every
 // page is asked R times and the server's own time (`Server-Timing: app;dur=`) is reported as
 // median and p99, with the page's size. Prints a Markdown table. Not a test.
 import { startServer } from '../e2e/server.mjs';
@@ -116,7 +118,9 @@ try {
     for (const id of ids) await swv.post(`/aanvragen/${request}/adviesvraag`, [['deskundige', id], ['advies-datum', day(14)], ['advies-vraag', 'Toelaatbaar?']]);
     for (const [i, profession] of [[0, 'orthopedagoog'], [1, 'arts']]) {
       const list = await experts[i].get('/adviezen');
-      const advice = [...list.text.matchAll(/href="\/adviezen\/(\d+)">Aanvraag (\d+)</g)].find((m) => m[2] === request)[1];
+      const found = [...list.text.matchAll(/href="\/adviezen\/(\d+)">[^<]*<\/a> <span class="passend-muted">\(aanvraag (\d+)\)/g)].find((m) => m[2] === request);
+      if (!found) throw new Error(`no advice for request ${request} on the expert's list`);
+      const advice = found[1];
       await experts[i].get(`/adviezen/${advice}`);
       await experts[i].post(`/adviezen/${advice}`, [['beroep', profession], ['conclusie', 'toelaatbaar'], ['advies', 'Een advies met onderbouwing voor de benchmark.'], ['onafhankelijk', 'ja']]);
     }
