@@ -172,6 +172,7 @@ pub async fn revoke_link(
     actor: &Actor<'_>,
     pupil_id: i64,
     guardian_id: i64,
+    notices: &[Notice],
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -189,6 +190,7 @@ pub async fn revoke_link(
             let object_id = guardian_id.to_string();
             let event = actor.event("delete", "ouderportaal", &object_id, Some(pupil_id), "toegang");
             crate::append_in_tx!(tx, &event);
+            enqueue_notices_tx!(tx, actor.tenant_id, notices);
             tx.commit().await?;
         }
         n > 0
@@ -494,7 +496,7 @@ pub async fn parent_documents(
 ) -> StoreResult<Vec<ParentDocument>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, ParentDocument>(
         "SELECT d.id AS document_id, v.id AS version_id, v.version, d.kind, d.title, v.file_name, v.size_bytes,
-           COALESCE(s.shared_at, v.uploaded_at) AS since, COALESCE(s.consent_asked, $4) AS consent_asked,
+           CASE WHEN v.uploaded_by = $2 THEN v.uploaded_at ELSE COALESCE(s.shared_at, v.uploaded_at) END AS since, COALESCE(s.consent_asked, $4) AS consent_asked,
            COALESCE(v.uploaded_by = $2, $4) AS own
          FROM document_versions v JOIN documents d ON d.id = v.document_id
          LEFT JOIN document_shares s ON s.version_id = v.id
@@ -788,22 +790,26 @@ pub struct AccessRow {
     pub object_type: String,
 }
 
-/// The successful events about a child, newest first (at most `limit`).
+/// The successful events about a child by others than `viewer`, newest first (at most
+/// `limit`).
 pub async fn access_log(
     db: &Db,
     tenant_id: i64,
     pupil_id: i64,
+    viewer: i64,
     limit: i64,
 ) -> StoreResult<Vec<AccessRow>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, AccessRow>(
         "SELECT a.occurred_at, u.name AS actor_name, a.actor_role, a.action, a.object_type
          FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
          WHERE a.pupil_id = $1 AND (a.tenant_id = $2 OR a.tenant_id IS NULL) AND a.outcome = 'success'
+           AND (a.actor_id IS NULL OR a.actor_id <> $4)
          ORDER BY a.id DESC LIMIT $3",
     )
     .bind(pupil_id)
     .bind(tenant_id)
     .bind(limit)
+    .bind(viewer)
     .fetch_all(pool)
     .await)?;
     Ok(rows)

@@ -127,17 +127,22 @@ portal_texts! {
     contact_named: "{name} van het samenwerkingsverband. U kunt mailen naar {email}.", "{name} of the samenwerkingsverband. You can e-mail {email}.";
     contact_none: "Er is nog geen contactpersoon bij het samenwerkingsverband. Tot die er is, is de school ({school}) uw aanspreekpunt.", "There is no contact person at the samenwerkingsverband yet. Until there is, the school ({school}) is your point of contact.";
 
-    share_title: "De aanvraag: uw mening", "The request: your view";
+    share_title: "De aanvraag van de school", "The school's request";
     share_intro: "De school deelde deze aanvraag met u op {date} (versie {version}). Zo staat hij er nu.", "The school shared this request with you on {date} (version {version}). This is what it says.";
     share_question: "De vraag van de school en de reden", "The school's question and the reason";
     share_goals: "Doelen", "Goals";
     share_budget: "Begroting", "Budget";
     share_period: "Periode", "Period";
-    resp_read: "{who} heeft dit gelezen op {date}.", "{who} read this on {date}.";
-    resp_agree: "{who} gaf op {date} als mening: eens met de aanvraag.", "{who} gave their view on {date}: agrees with the request.";
-    resp_disagree: "{who} gaf op {date} als mening: niet eens met de aanvraag.", "{who} gave their view on {date}: does not agree with the request.";
-    resp_signed: "{who} heeft de aanvraag ondertekend op {date}.", "{who} signed the request on {date}.";
-    resp_other: "{who} reageerde op {date}.", "{who} responded on {date}.";
+    resp_read: "{who}: gelezen op {date}.", "{who}: read on {date}.";
+    resp_agree: "{who}: mening gegeven op {date}: eens met de aanvraag.", "{who}: view given on {date}: agrees with the request.";
+    resp_disagree: "{who}: mening gegeven op {date}: niet eens met de aanvraag.", "{who}: view given on {date}: does not agree with the request.";
+    resp_signed: "{who}: ondertekend op {date}.", "{who}: signed on {date}.";
+    resp_other: "{who}: gereageerd op {date}.", "{who}: responded on {date}.";
+    my_view: "Uw mening", "Your view";
+    change_view: "Mening wijzigen", "Change my view";
+    new_version: "De school heeft de aanvraag veranderd en deze nieuwe versie met u gedeeld. Wat u bij een eerdere versie deed, staat hieronder bij \u{201c}Alles wat er gebeurde\u{201d}. Geef uw mening over deze versie.", "The school has changed the request and shared this new version with you. What you did with an earlier version is listed below under \u{201c}Everything that happened\u{201d}. Please give your view on this version.";
+    next_concept_given: "De school stuurt uw mening mee met de aanvraag en dient de aanvraag in bij het samenwerkingsverband. U krijgt dan bericht.", "The school sends your view along with the request and submits it to the samenwerkingsverband. You will then be told.";
+    consent_card: "De school vraagt uw toestemming voor een document.", "The school asks your consent for a document.";
     read_title: "Gelezen", "Read";
     read_explain: "Laat de school weten dat u de aanvraag heeft gelezen. Dat betekent nog niet dat u het ermee eens bent.", "Let the school know that you have read the request. This does not mean that you agree with it.";
     read_button: "Ik heb de aanvraag gelezen", "I have read the request";
@@ -153,7 +158,7 @@ portal_texts! {
     view_file: "Document met uw mening (niet verplicht)", "Document with your view (optional)";
     view_send: "Mening versturen", "Send my view";
     sign_title: "Ondertekenen", "Sign";
-    sign_explain: "Onderteken de aanvraag als u wilt dat de school hem zo indient. Typ daarvoor uw volledige naam. Uw ondertekening hoort bij deze versie van de aanvraag.", "Sign the request if you want the school to submit it like this. To do so, type your full name. Your signature belongs to this version of the request.";
+    sign_explain: "Met uw handtekening laat u weten dat u deze versie van de aanvraag heeft gezien. Dat betekent niet dat u het ermee eens bent: uw mening staat erbij. Typ daarvoor uw volledige naam.", "With your signature you confirm that you have seen this version of the request. It does not mean that you agree: your view goes with it. To sign, type your full name.";
     sign_name: "Uw volledige naam", "Your full name";
     sign_hint: "Typ uw naam zoals die bij uw account staat: {name}.", "Type your name as it is on your account: {name}.";
     sign_button: "Aanvraag ondertekenen", "Sign the request";
@@ -194,7 +199,7 @@ portal_texts! {
     doc_advice: "advies", "advice";
     doc_other: "ander document", "other document";
     consent_question: "Geeft u toestemming?", "Do you give your consent?";
-    consent_explain: "De school vraagt uw toestemming (instemming) voor het handelingsdeel: wat de school gaat doen om uw kind te helpen. Zonder uw toestemming gaat de school daar niet mee verder, maar de school blijft uw kind wel de hulp geven die nodig is.", "The school asks your consent for the action plan (handelingsdeel): what the school will do to help your child. Without your consent the school will not go ahead with it, but it keeps giving your child the help that is needed.";
+    consent_explain: "De school vraagt of u instemt met het handelingsdeel: wat de school gaat doen om uw kind te helpen. Zegt u nee? Dan praat de school verder met u. Uw kind krijgt in de tussentijd wel de hulp die nodig is.", "The school asks whether you agree with the action plan (handelingsdeel): what the school will do to help your child. If you say no, the school will talk with you again. In the meantime your child keeps getting the help that is needed.";
     consent_yes: "Ja, ik geef toestemming", "Yes, I give my consent";
     consent_no: "Nee, ik geef geen toestemming", "No, I do not give my consent";
     consent_note: "Toelichting (niet verplicht)", "Explanation (optional)";
@@ -225,7 +230,7 @@ portal_texts! {
     access_experts: "Deskundigen die advies geven", "Experts asked for advice";
     access_receiving: "Medewerkers van {school} (de school in het besluit)", "Staff of {school} (the school named in the decision)";
     log_title: "Wie heeft de gegevens bekeken of gewijzigd?", "Who has looked at or changed the data?";
-    log_intro: "Elke keer dat iemand de gegevens van uw kind opent of wijzigt, wordt dat vastgelegd. Hier ziet u de laatste keren.", "Every time someone opens or changes your child's data, this is recorded. Here you see the most recent times.";
+    log_intro: "Elke keer dat iemand de gegevens van uw kind opent of wijzigt, wordt dat vastgelegd. Hier ziet u de laatste keren. Uw eigen bezoeken staan er niet bij.", "Every time someone opens or changes your child's data, this is recorded. Here you see the most recent times. Your own visits are not listed.";
     log_none: "Nog niets vastgelegd.", "Nothing recorded yet.";
     log_caption: "Inzage en wijzigingen, nieuwste eerst", "Views and changes, newest first";
     log_when: "Wanneer", "When";
@@ -250,8 +255,11 @@ portal_texts! {
     obj_document: "document", "document";
     obj_decision: "besluit", "decision";
     obj_advice: "advies", "advice";
-    obj_portal: "toegang ouderportaal", "parents' portal access";
+    obj_portal: "toegang tot het ouderportaal", "access to the parents' portal";
     obj_response: "reactie van een ouder", "a parent's response";
+    act_portal_given: "toegang tot het ouderportaal gegeven", "gave access to the parents' portal";
+    act_portal_ended: "toegang tot het ouderportaal beëindigd", "ended access to the parents' portal";
+    act_parent_response: "gereageerd in het ouderportaal", "responded in the parents' portal";
     obj_other: "gegevens", "data";
 
     done_language: "De taal is gewijzigd.", "The language has been changed.";
@@ -273,6 +281,8 @@ portal_texts! {
     mail_hello: "Goedendag,", "Hello,";
     mail_regards: "Met vriendelijke groet,", "Kind regards,";
     mail_subject: "Nieuwe stap in de aanvraag voor uw kind", "A new step in the request for your child";
+    mail_subject_document: "Nieuw document in het ouderportaal", "A new document in the parents' portal";
+    mail_new_document: "Er is een nieuw document voor u in het ouderportaal. Log in om het te bekijken.", "There is a new document for you in the parents' portal. Please sign in to see it.";
     mail_new_step: "Er is een nieuwe stap in de aanvraag voor uw kind. Log in om die te bekijken.", "There is a new step in the request for your child. Please sign in to see it.";
     mail_link: "Inloggen en bekijken:", "Sign in and look:";
     mail_help: "Heeft u vragen? Het Oudersteunpunt helpt u gratis en onafhankelijk.", "Do you have questions? The Oudersteunpunt helps you free of charge and independently.";
@@ -288,9 +298,11 @@ portal_texts! {
     news_consent: "Er is een document met u gedeeld. De school vraagt uw toestemming.", "A document has been shared with you. The school asks for your consent.";
 
     invite_subject: "Uitnodiging voor het ouderportaal", "Invitation to the parents' portal";
+    revoked_subject: "Uw toegang in het ouderportaal", "Your access in the parents' portal";
+    revoked_text: "Uw toegang tot de gegevens van een kind in het ouderportaal van {site} is beëindigd. Heeft u vragen? Neem contact op met de school van uw kind.", "Your access to a child's data in the parents' portal of {site} has ended. Do you have questions? Please contact your child's school.";
     invite_intro: "De school of het samenwerkingsverband nodigt u uit voor het ouderportaal van {site}. Daar volgt u de aanvraag voor extra ondersteuning voor uw kind: de stand, de volgende stap en wie uw contactpersoon is. U kunt er ook uw mening geven en documenten toevoegen.", "The school or the samenwerkingsverband invites you to the parents' portal of {site}. There you can follow the request for extra support for your child: where it stands, the next step and who your contact person is. You can also give your view and add documents.";
     invite_link: "Maak binnen 7 dagen uw account af met deze link:", "Please complete your account within 7 days with this link. The page is in Dutch: type a password of at least 8 characters in both fields and press \u{201c}Account maken\u{201d}. After that, the portal has a button to switch to English.";
-    invite_unknown: "Kent u deze uitnodiging niet? Dan hoeft u niets te doen.", "If you do not recognise this invitation, you do not need to do anything.";
+    invite_unknown: "Herkent u deze uitnodiging niet? Dan hoeft u niets te doen. Twijfelt u? Vraag het aan de school van uw kind.", "If you do not recognise this invitation, you do not need to do anything. In doubt? Ask your child's school.";
     invite_existing: "U heeft in het ouderportaal van {site} toegang gekregen tot de gegevens van een kind.", "You have been given access to a child's data in the parents' portal of {site}.";
 }
 

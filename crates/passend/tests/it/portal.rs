@@ -263,9 +263,23 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
         .await;
     assert_eq!(signed.status, 303);
     let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
-    assert!(tracker.body.contains("U heeft dit gelezen op"));
+    assert!(tracker.body.contains("U: gelezen op"));
     assert!(tracker.body.contains("niet eens met de aanvraag"));
-    assert!(tracker.body.contains("U heeft de aanvraag ondertekend op"));
+    assert!(tracker.body.contains("U: ondertekend op"));
+    // Her view is shown back; the form to change it is folded away; no second signature.
+    assert!(tracker.body.contains("Wij willen eerst praten over een plek dichtbij huis."));
+    assert!(tracker.body.contains("<summary>Mening wijzigen</summary>"));
+    assert!(!tracker.body.contains("Aanvraag ondertekenen"));
+    let again = parent
+        .post(
+            &format!("/ouders/aanvragen/{request}/ondertekenen"),
+            &[("deel", &share), ("naam", "Fatima El Amrani")],
+        )
+        .await;
+    assert_eq!(
+        again.location,
+        format!("/ouders/aanvragen/{request}?gedaan=ondertekend")
+    );
 
     // Each response is tied to the version it concerns.
     let responses = portal::responses_of_pupil(&db, pupil).await.unwrap();
@@ -592,7 +606,7 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
         "Test Persoon",
         "Who has looked at or changed the data?",
         "viewed: request",
-        "Fatima El Amrani (parent)",
+        "Test Persoon (school)",
     ] {
         assert!(child.body.contains(text), "{text}: {}", child.body);
     }
@@ -606,10 +620,23 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
 
     // 10. Ending access: the school takes it back and the parent sees nothing more.
     school.get(&format!("/leerlingen/{pupil}")).await;
-    let revoked = school
+    // Without "Ja, ik weet het zeker" nothing changes.
+    let unsure = school
         .post(
             &format!("/leerlingen/{pupil}/ouders/1/intrekken"),
             &[("email", "fatima@example.nl")],
+        )
+        .await;
+    assert!(unsure.body.contains("Er is niets veranderd"));
+    assert_eq!(
+        parent.get(&format!("/ouders/aanvragen/{request}")).await.status,
+        200
+    );
+    school.get(&format!("/leerlingen/{pupil}")).await;
+    let revoked = school
+        .post(
+            &format!("/leerlingen/{pupil}/ouders/1/intrekken"),
+            &[("email", "fatima@example.nl"), ("zeker", "ja")],
         )
         .await;
     assert!(revoked.location.contains("ouder-ingetrokken"));
@@ -621,6 +648,8 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
         404
     );
     assert!(!parent.get("/ouders").await.body.contains("Noor"));
+    // She reads the portal in English now, so the mail is in English.
+    mail_to(&app, "fatima@example.nl", "Your access to a child").await;
 
     // No mail ever named the child.
     for entry in std::fs::read_dir(&app.config.mail_dir).unwrap().flatten() {

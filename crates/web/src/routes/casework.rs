@@ -859,6 +859,7 @@ struct DocLine {
     by: String,
     parents: Vec<String>,
     can_share: bool,
+    kind_code: String,
 }
 
 struct RequestLine {
@@ -970,6 +971,7 @@ async fn doc_lines(
         .map(|(d, parents, can_share)| DocLine {
             parents,
             can_share,
+            kind_code: d.kind.clone(),
             id: d.id,
             kind: DocumentKind::from_code(&d.kind)
                 .map(DocumentKind::label_nl)

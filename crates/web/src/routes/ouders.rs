@@ -408,14 +408,18 @@ pub async fn parent_notices(
             None => format!("{}/ouders/kinderen/{pupil_id}", state.base_url),
         };
         let link_line = format!("{}\n{link}", t.mail_link);
+        let (subject, first) = match news {
+            ParentNews::DocumentShared(_) => (t.mail_subject_document, t.mail_new_document),
+            _ => (t.mail_subject, t.mail_new_step),
+        };
         out.push(Notice {
             key: format!("ouder-{key}-{}", parent.user_id),
             to: parent.email.clone(),
-            subject: t.mail_subject.to_owned(),
+            subject: subject.to_owned(),
             body: portal_mail(
                 &state.site_name,
                 t,
-                &[t.mail_new_step, &specific, &link_line, t.mail_help],
+                &[first, &specific, &link_line, t.mail_help],
             ),
         });
     }
@@ -446,6 +450,7 @@ struct ChildCard {
     name: String,
     school: String,
     requests: Vec<RequestCard>,
+    consent_open: bool,
 }
 
 #[derive(Template)]
@@ -471,6 +476,7 @@ async fn home(
             name: format!("{} {}", c.given_name, c.family_name),
             school: c.location_name.clone(),
             requests: request_cards(&state, &p, t, c.id).await?,
+            consent_open: consent_open(&state, &p, c.id).await?,
         });
     }
     crate::routes::casework::record_list(
@@ -490,6 +496,24 @@ async fn home(
         children: cards,
     };
     Ok(Html(view.render()?).into_response())
+}
+
+/// Whether the school asks this parent's consent for a document they have not answered yet.
+async fn consent_open(state: &AppState, p: &Principal, pupil_id: i64) -> AppResult<bool> {
+    let responses = portal::responses_of_pupil(&state.db, pupil_id).await?;
+    Ok(
+        portal::parent_documents(&state.db, p.tenant_id, p.user_id, pupil_id)
+            .await?
+            .iter()
+            .any(|d| {
+                d.consent_asked
+                    && !responses.iter().any(|r| {
+                        r.document_version_id == Some(d.version_id)
+                            && r.user_id == p.user_id
+                            && r.kind == "toestemming"
+                    })
+            }),
+    )
 }
 
 fn notice_text(t: &PortalTexts, done: &str) -> Option<String> {
@@ -574,7 +598,15 @@ fn role_label(t: &PortalTexts, code: &str) -> &'static str {
     }
 }
 
-fn action_label(t: &PortalTexts, action: &str, object_type: &str) -> String {
+fn action_label(t: &PortalTexts, action: &str, object_type: &str, role: &str) -> String {
+    match (action, object_type, role) {
+        ("create", "ouderportaal", _) => return t.act_portal_given.to_owned(),
+        ("delete", "ouderportaal", _) => return t.act_portal_ended.to_owned(),
+        ("create", "aanvraag" | "ouderreactie", "ouder") => {
+            return t.act_parent_response.to_owned();
+        }
+        _ => {}
+    }
     let what = match object_type {
         "leerling" => t.obj_pupil,
         "aanvraag" => t.obj_request,
@@ -669,7 +701,8 @@ async fn child_view(
     file_error: String,
 ) -> AppResult<ChildView> {
     let responses = portal::responses_of_pupil(&state.db, pupil.id).await?;
-    let mut log_rows = portal::access_log(&state.db, p.tenant_id, pupil.id, LOG_LIMIT + 1).await?;
+    let mut log_rows =
+        portal::access_log(&state.db, p.tenant_id, pupil.id, p.user_id, LOG_LIMIT + 1).await?;
     let log_more = log_rows.len() > usize::try_from(LOG_LIMIT).unwrap_or(200);
     log_rows.truncate(usize::try_from(LOG_LIMIT).unwrap_or(200));
     let log = log_rows
@@ -680,7 +713,7 @@ async fn child_view(
                 Some(n) => format!("{n} ({})", role_label(t, &a.actor_role)),
                 None => role_label(t, &a.actor_role).to_owned(),
             },
-            what: action_label(t, &a.action, &a.object_type),
+            what: action_label(t, &a.action, &a.object_type, &a.actor_role),
         })
         .collect();
     let mut errors = Vec::new();
@@ -1049,6 +1082,9 @@ struct ShareView {
     done: Vec<String>,
     can_respond: bool,
     can_read: bool,
+    can_sign: bool,
+    my_view: Option<(String, String)>,
+    new_version: bool,
     deadline_line: String,
 }
 
@@ -1168,7 +1204,10 @@ async fn tracker_view(
             },
         })
         .collect();
-    let (now_text, next_text) = now_and_next(t, kind, status, r.suspended, waiting_for_view);
+    let (now_text, mut next_text) = now_and_next(t, kind, status, r.suspended, waiting_for_view);
+    if my_view && status == Status::Concept {
+        next_text = t.next_concept_given.to_owned();
+    }
     let decision_row = cw::decision_of(&state.db, p.tenant_id, r.id).await?;
     let mut dates = Vec::new();
     if let Some(s) = &latest
@@ -1283,8 +1322,29 @@ async fn tracker_view(
                     .replace("{date}", &stamp(t, x.responded_at))
             })
             .collect();
-        let read = responses.iter().any(|x| {
-            x.request_share_id == Some(s.id) && x.user_id == p.user_id && x.kind == "gelezen"
+        let mine = |kind: &str| {
+            responses.iter().rfind(|x| {
+                x.request_share_id == Some(s.id) && x.user_id == p.user_id && x.kind == kind
+            })
+        };
+        let read = mine("gelezen").is_some();
+        let signed = mine("ondertekening").is_some();
+        let my_view = mine("zienswijze").map(|x| {
+            (
+                if x.answer == "eens" {
+                    t.view_agree
+                } else {
+                    t.view_disagree
+                }
+                .to_owned(),
+                x.text.clone(),
+            )
+        });
+        // Something of mine on an earlier version of this request.
+        let new_version = responses.iter().any(|x| {
+            x.user_id == p.user_id
+                && x.request_id == Some(s.request_id)
+                && x.request_share_id.is_some_and(|id| id != s.id)
         });
         let deadline_line = if s.respond_by < today() {
             t.view_deadline_passed
@@ -1308,6 +1368,9 @@ async fn tracker_view(
             done,
             can_respond: rules::may_respond(status),
             can_read: !read,
+            can_sign: !signed,
+            my_view,
+            new_version,
             deadline_line,
         }
     });
@@ -1480,11 +1543,14 @@ async fn give_view(
     }
     if text.chars().count() > 8000 {
         form.text_error = t.err_text_long.to_owned();
-    } else if !rules::zienswijze_complete(Some(&answer), &text, has_file)
-        && form.answer_error.is_empty()
-    {
+    } else if text.trim().is_empty() && !has_file {
         form.text_error = t.err_view_words.to_owned();
     }
+    debug_assert!(
+        !form.answer_error.is_empty()
+            || !form.text_error.is_empty()
+            || rules::zienswijze_complete(Some(&answer), &text, has_file)
+    );
     if !form.answer_error.is_empty() || !form.text_error.is_empty() || !form.file_error.is_empty() {
         let mut view = tracker_view(&state, &visitor, &p, t, &r, &pupil).await?;
         for (id, e) in [
@@ -1569,6 +1635,17 @@ async fn sign(
     let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {
         return Ok(to_tracker(id, "verouderd"));
     };
+    let already = portal::responses_of_pupil(&state.db, pupil.id)
+        .await?
+        .iter()
+        .any(|x| {
+            x.request_share_id == Some(share.id)
+                && x.user_id == p.user_id
+                && x.kind == "ondertekening"
+        });
+    if already {
+        return Ok(to_tracker(id, "ondertekend"));
+    }
     let typed = val(&f, "naam");
     if !rules::signature_matches(&typed, &p.name) {
         let mut view = tracker_view(&state, &visitor, &p, t, &r, &pupil).await?;
@@ -1778,7 +1855,30 @@ async fn revoke_parent(
     if !same {
         return Ok(to_dossier(pupil.id, "ouder-gewijzigd"));
     }
-    portal::revoke_link(&state.db, &actor(&p, &visitor), pupil.id, g.id).await?;
+    if !crate::app::confirmed(&body) {
+        return crate::app::not_confirmed(
+            &state,
+            &visitor,
+            format!("/leerlingen/{id}#ouderportaal"),
+        );
+    }
+    // The parent hears that their access ended (no pupil data).
+    let mut notices = Vec::new();
+    for l in portal::links_of_pupil(&state.db, pupil.id).await? {
+        if l.guardian_id != g.id {
+            continue;
+        }
+        let lang = portal::language(&state.db, l.user_id).await?;
+        let t = texts(Lang::from_code(&lang).unwrap_or(Lang::Nl));
+        let line = t.revoked_text.replace("{site}", &state.site_name);
+        notices.push(Notice {
+            key: format!("ouder-ingetrokken-{}-{}", g.id, random_token()?),
+            to: l.email.clone(),
+            subject: t.revoked_subject.to_owned(),
+            body: portal_mail(&state.site_name, t, &[&line]),
+        });
+    }
+    portal::revoke_link(&state.db, &actor(&p, &visitor), pupil.id, g.id, &notices).await?;
     Ok(to_dossier(pupil.id, "ouder-ingetrokken"))
 }
 
@@ -1860,7 +1960,8 @@ async fn share_document(
     if !relation.writes() {
         return Err(refuse(&state, &visitor, "document", &id.to_string()).await);
     }
-    let consent = val(&f, "toestemming") == "ja";
+    // Consent (instemming) is asked for the handelingsdeel of an OPP only.
+    let consent_asked = val(&f, "toestemming") == "ja";
     if portal::parents_of(&state.db, pupil.id).await?.is_empty() {
         return Ok(to_dossier(pupil.id, "delen-geen-ouders"));
     }
@@ -1871,6 +1972,7 @@ async fn share_document(
     let Some(doc) = doc else {
         return Err(refuse(&state, &visitor, "document", &id.to_string()).await);
     };
+    let consent = consent_asked && doc.kind == DocumentKind::Opp.code();
     // The version the staff member saw; a newer one must be looked at first.
     let version: i64 = val(&f, "versie").parse().unwrap_or(-1);
     if version != doc.version {
