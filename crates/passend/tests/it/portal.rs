@@ -267,7 +267,11 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     assert!(tracker.body.contains("niet eens met de aanvraag"));
     assert!(tracker.body.contains("U: ondertekend op"));
     // Her view is shown back; the form to change it is folded away; no second signature.
-    assert!(tracker.body.contains("Wij willen eerst praten over een plek dichtbij huis."));
+    assert!(
+        tracker
+            .body
+            .contains("Wij willen eerst praten over een plek dichtbij huis.")
+    );
     assert!(tracker.body.contains("<summary>Mening wijzigen</summary>"));
     assert!(!tracker.body.contains("Aanvraag ondertekenen"));
     let again = parent
@@ -629,7 +633,10 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
         .await;
     assert!(unsure.body.contains("Er is niets veranderd"));
     assert_eq!(
-        parent.get(&format!("/ouders/aanvragen/{request}")).await.status,
+        parent
+            .get(&format!("/ouders/aanvragen/{request}"))
+            .await
+            .status,
         200
     );
     school.get(&format!("/leerlingen/{pupil}")).await;
