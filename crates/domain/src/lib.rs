@@ -27,5 +27,6 @@ pub mod text;
 pub mod time;
 pub mod tlv;
 pub mod totp;
+pub mod zorgplicht;
 
 pub use lang::Lang;

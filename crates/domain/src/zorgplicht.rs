@@ -1,0 +1,316 @@
+//! Zorgplicht: the terms a school board has after parents register a child in writing
+//! (`../shared/domain.md` §2, WPO art. 40 lid 4–5).
+//!
+//! - The board decides within **6 weeks** after it received the written registration.
+//! - It may extend that **once**, by **at most 4 weeks**, telling the parents in writing.
+//! - With no decision after **10 weeks**, a child not enrolled elsewhere is enrolled
+//!   temporarily until the decision, unless the parents registered less than 10 weeks before
+//!   the desired start.
+//! - Terms run in calendar weeks from the receipt: holidays do not pause them (practice; the law
+//!   is silent, domain.md marks it UNCERTAIN). A samenwerkingsverband that counts otherwise can
+//!   give pause periods in [`TermPolicy`]; the default has none.
+
+use chrono::{Duration, NaiveDate};
+
+/// Weeks to decide after receipt.
+pub const DECISION_WEEKS: i64 = 6;
+/// The one extension, at most.
+pub const MAX_EXTENSION_WEEKS: u8 = 4;
+/// After this many weeks without a decision, temporary enrolment.
+pub const TEMPORARY_ENROLMENT_WEEKS: i64 = 10;
+/// Parents register at least this many weeks before the desired start for the school to be
+/// bound to enrol temporarily.
+pub const REGISTER_BEFORE_WEEKS: i64 = 10;
+
+/// How terms are counted: calendar weeks, optionally paused during given periods (inclusive).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermPolicy {
+    /// Periods that do not count (default: none; holidays do not pause the term).
+    pub pauses: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl TermPolicy {
+    /// `weeks` after `start`, moved on by every paused day that falls inside the term.
+    pub fn add_weeks(&self, start: NaiveDate, weeks: i64) -> NaiveDate {
+        let mut end = start + Duration::weeks(weeks);
+        let mut counted = std::collections::BTreeSet::new();
+        loop {
+            let extra = self
+                .pauses
+                .iter()
+                .flat_map(|(a, b)| a.iter_days().take_while(move |d| d <= b))
+                .filter(|d| *d > start && *d <= end && counted.insert(*d))
+                .count();
+            if extra == 0 {
+                return end;
+            }
+            end += Duration::days(i64::try_from(extra).unwrap_or(0));
+        }
+    }
+}
+
+/// Why an extension is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionProblem {
+    /// Zero weeks, or more than four.
+    Weeks,
+    /// The term was extended before (once only).
+    AlreadyExtended,
+    /// The parents must be told before the 6 weeks end.
+    TooLate,
+}
+
+impl ExtensionProblem {
+    /// The message for the form.
+    pub fn message_nl(self) -> &'static str {
+        match self {
+            ExtensionProblem::Weeks => "Verlengen kan met 1 tot en met 4 weken.",
+            ExtensionProblem::AlreadyExtended => {
+                "De termijn is al een keer verlengd; dat kan maar één keer."
+            }
+            ExtensionProblem::TooLate => {
+                "De ouders moeten de verlenging schriftelijk krijgen vóór de zes weken om zijn."
+            }
+        }
+    }
+}
+
+/// A written registration (aanmelding) as far as the terms need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aanmelding {
+    /// The day the school received the written registration.
+    pub received_on: NaiveDate,
+    /// The start date the parents want.
+    pub desired_start: NaiveDate,
+    /// The extension: weeks, and the day the parents were told in writing.
+    pub extension: Option<(u8, NaiveDate)>,
+    /// The decision, if taken.
+    pub decided_on: Option<NaiveDate>,
+    /// The child is enrolled at another school.
+    pub enrolled_elsewhere: bool,
+}
+
+/// What happened to a registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Admitted, with the support the child needs.
+    Admitted,
+    /// Placed at another school that can offer the support and will admit the child.
+    PlacedElsewhere,
+    /// Zorgplicht does not apply.
+    NotApplicable(NoZorgplicht),
+}
+
+/// Why zorgplicht does not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoZorgplicht {
+    /// The school is full (a policy that applies to every pupil).
+    SchoolFull,
+    /// The parents do not respect the school's grondslag.
+    Grondslag,
+    /// The child does not meet a specific profile's admission requirements.
+    AdmissionRequirements,
+    /// A registration at a cluster 1 or 2 school.
+    Cluster12,
+    /// This school is not the parents' first preference.
+    NotFirstPreference,
+}
+
+/// Where the terms of a registration stand on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermState {
+    /// Decided.
+    Decided,
+    /// Open; the decision is due on this day.
+    Open {
+        /// Due.
+        due: NaiveDate,
+    },
+    /// The (extended) term passed without a decision, before the 10-week point.
+    Overdue {
+        /// Was due.
+        due: NaiveDate,
+    },
+    /// 10 weeks passed without a decision: the child must be enrolled temporarily.
+    TemporaryEnrolment {
+        /// Since.
+        since: NaiveDate,
+    },
+}
+
+impl Aanmelding {
+    /// The decision is due on this day: 6 weeks after receipt, plus the extension.
+    pub fn decision_due(&self, policy: &TermPolicy) -> NaiveDate {
+        let weeks = DECISION_WEEKS + self.extension.map_or(0, |(w, _)| i64::from(w));
+        policy.add_weeks(self.received_on, weeks)
+    }
+
+    /// The 10-week point.
+    pub fn ten_weeks(&self, policy: &TermPolicy) -> NaiveDate {
+        policy.add_weeks(self.received_on, TEMPORARY_ENROLMENT_WEEKS)
+    }
+
+    /// Whether the parents registered at least 10 weeks before the desired start.
+    pub fn in_time(&self) -> bool {
+        self.received_on + Duration::weeks(REGISTER_BEFORE_WEEKS) <= self.desired_start
+    }
+
+    /// Checks an extension of `weeks`, told to the parents on `told_on`.
+    pub fn check_extension(
+        &self,
+        policy: &TermPolicy,
+        weeks: u8,
+        told_on: NaiveDate,
+    ) -> Result<(), ExtensionProblem> {
+        if self.extension.is_some() {
+            return Err(ExtensionProblem::AlreadyExtended);
+        }
+        if weeks == 0 || weeks > MAX_EXTENSION_WEEKS {
+            return Err(ExtensionProblem::Weeks);
+        }
+        if told_on > policy.add_weeks(self.received_on, DECISION_WEEKS) {
+            return Err(ExtensionProblem::TooLate);
+        }
+        Ok(())
+    }
+
+    /// Where the terms stand on `today`.
+    pub fn state(&self, policy: &TermPolicy, today: NaiveDate) -> TermState {
+        if self.decided_on.is_some() {
+            return TermState::Decided;
+        }
+        let due = self.decision_due(policy);
+        let ten = self.ten_weeks(policy);
+        if today > ten && !self.enrolled_elsewhere && self.in_time() {
+            TermState::TemporaryEnrolment {
+                since: ten + Duration::days(1),
+            }
+        } else if today > due {
+            TermState::Overdue { due }
+        } else {
+            TermState::Open { due }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn aanmelding() -> Aanmelding {
+        Aanmelding {
+            received_on: day(2026, 3, 2),
+            desired_start: day(2026, 8, 24),
+            extension: None,
+            decided_on: None,
+            enrolled_elsewhere: false,
+        }
+    }
+
+    #[test]
+    fn the_terms_of_the_issue() {
+        let p = TermPolicy::default();
+        let mut a = aanmelding();
+        assert_eq!(a.decision_due(&p), day(2026, 4, 13));
+        assert_eq!(a.check_extension(&p, 4, day(2026, 4, 10)), Ok(()));
+        a.extension = Some((4, day(2026, 4, 10)));
+        assert_eq!(a.decision_due(&p), day(2026, 5, 11));
+        assert_eq!(a.ten_weeks(&p), day(2026, 5, 11));
+        assert_eq!(
+            a.check_extension(&p, 1, day(2026, 4, 10)),
+            Err(ExtensionProblem::AlreadyExtended)
+        );
+    }
+
+    #[test]
+    fn extensions_are_once_at_most_four_weeks_and_told_in_time() {
+        let p = TermPolicy::default();
+        let a = aanmelding();
+        assert_eq!(
+            a.check_extension(&p, 0, day(2026, 4, 1)),
+            Err(ExtensionProblem::Weeks)
+        );
+        assert_eq!(
+            a.check_extension(&p, 5, day(2026, 4, 1)),
+            Err(ExtensionProblem::Weeks)
+        );
+        assert_eq!(a.check_extension(&p, 2, day(2026, 4, 13)), Ok(()));
+        assert_eq!(
+            a.check_extension(&p, 2, day(2026, 4, 14)),
+            Err(ExtensionProblem::TooLate)
+        );
+    }
+
+    #[test]
+    fn ten_weeks_without_a_decision_mean_temporary_enrolment() {
+        let p = TermPolicy::default();
+        let a = aanmelding();
+        assert_eq!(
+            a.state(&p, day(2026, 4, 13)),
+            TermState::Open {
+                due: day(2026, 4, 13)
+            }
+        );
+        assert_eq!(
+            a.state(&p, day(2026, 4, 14)),
+            TermState::Overdue {
+                due: day(2026, 4, 13)
+            }
+        );
+        assert_eq!(
+            a.state(&p, day(2026, 5, 11)),
+            TermState::Overdue {
+                due: day(2026, 4, 13)
+            }
+        );
+        assert_eq!(
+            a.state(&p, day(2026, 5, 12)),
+            TermState::TemporaryEnrolment {
+                since: day(2026, 5, 12)
+            }
+        );
+        // Not when the child is enrolled elsewhere, or the parents registered late.
+        let elsewhere = Aanmelding {
+            enrolled_elsewhere: true,
+            ..a.clone()
+        };
+        assert!(matches!(
+            elsewhere.state(&p, day(2026, 6, 1)),
+            TermState::Overdue { .. }
+        ));
+        let late = Aanmelding {
+            desired_start: day(2026, 4, 1),
+            ..a.clone()
+        };
+        assert!(!late.in_time());
+        assert!(matches!(
+            late.state(&p, day(2026, 6, 1)),
+            TermState::Overdue { .. }
+        ));
+        let decided = Aanmelding {
+            decided_on: Some(day(2026, 4, 1)),
+            ..a
+        };
+        assert_eq!(decided.state(&p, day(2026, 6, 1)), TermState::Decided);
+    }
+
+    #[test]
+    fn holidays_do_not_pause_unless_the_policy_says_so() {
+        let a = aanmelding();
+        assert_eq!(a.decision_due(&TermPolicy::default()), day(2026, 4, 13));
+        // A holiday as a pause moves the term by its days after the receipt (3 to 8 March: 6).
+        let p = TermPolicy {
+            pauses: vec![(day(2026, 2, 28), day(2026, 3, 8))],
+        };
+        assert_eq!(a.decision_due(&p), day(2026, 4, 19));
+        // A pause that the moved term runs into counts too.
+        let p = TermPolicy {
+            pauses: vec![(day(2026, 4, 13), day(2026, 4, 14))],
+        };
+        assert_eq!(a.decision_due(&p), day(2026, 4, 15));
+    }
+}
