@@ -11,6 +11,10 @@
 //! - [`glossary`]: the begrippenlijst, its search and the A–Z index.
 //! - [`markdown`]: safe Markdown rendering that links glossary terms (never lets raw HTML through).
 //! - [`text`]: small text helpers (folding for search, HTML escaping).
+//! - [`zorgplicht`]: the terms of a written registration, and when a sick pupil needs the OZL
+//!   consulent.
+//! - [`thuiszitters`]: kinds of thuiszitters and the Inspectie's anonymised quarterly report.
+//! - [`steunpunt`]: the Oudersteunpunt's categories, themes, form token and suppressed counts.
 
 pub mod accounts;
 pub mod audit;
@@ -22,8 +26,10 @@ pub mod glossary;
 pub mod lang;
 pub mod markdown;
 pub mod portal;
+pub mod steunpunt;
 pub mod support;
 pub mod text;
+pub mod thuiszitters;
 pub mod time;
 pub mod tlv;
 pub mod totp;

@@ -116,6 +116,85 @@ pub enum NoZorgplicht {
     NotFirstPreference,
 }
 
+impl Outcome {
+    /// Stored code of the outcome (the reason is stored apart).
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Admitted => "toegelaten",
+            Outcome::PlacedElsewhere => "andere-school",
+            Outcome::NotApplicable(_) => "geen-zorgplicht",
+        }
+    }
+
+    /// Reads a stored outcome and reason.
+    pub fn from_codes(outcome: &str, reason: Option<&str>) -> Option<Outcome> {
+        match outcome {
+            "toegelaten" => Some(Outcome::Admitted),
+            "andere-school" => Some(Outcome::PlacedElsewhere),
+            "geen-zorgplicht" => reason
+                .and_then(NoZorgplicht::from_code)
+                .map(Outcome::NotApplicable),
+            _ => None,
+        }
+    }
+
+    /// Dutch label.
+    pub fn label_nl(self) -> String {
+        match self {
+            Outcome::Admitted => "Toegelaten, met de ondersteuning die nodig is".to_owned(),
+            Outcome::PlacedElsewhere => {
+                "Geplaatst op een andere school die de ondersteuning kan bieden en de leerling toelaat"
+                    .to_owned()
+            }
+            Outcome::NotApplicable(r) => format!("Geen zorgplicht: {}", r.label_nl()),
+        }
+    }
+}
+
+impl NoZorgplicht {
+    /// Every reason, in form order.
+    pub const ALL: [NoZorgplicht; 5] = [
+        NoZorgplicht::SchoolFull,
+        NoZorgplicht::Grondslag,
+        NoZorgplicht::AdmissionRequirements,
+        NoZorgplicht::Cluster12,
+        NoZorgplicht::NotFirstPreference,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            NoZorgplicht::SchoolFull => "vol",
+            NoZorgplicht::Grondslag => "grondslag",
+            NoZorgplicht::AdmissionRequirements => "toelatingseisen",
+            NoZorgplicht::Cluster12 => "cluster-1-2",
+            NoZorgplicht::NotFirstPreference => "geen-eerste-voorkeur",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<NoZorgplicht> {
+        NoZorgplicht::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Dutch label.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            NoZorgplicht::SchoolFull => {
+                "de school is vol (volgens een toelatingsbeleid dat voor alle leerlingen geldt)"
+            }
+            NoZorgplicht::Grondslag => "de ouders onderschrijven de grondslag van de school niet",
+            NoZorgplicht::AdmissionRequirements => {
+                "de leerling voldoet niet aan de toelatingseisen van een specifiek profiel"
+            }
+            NoZorgplicht::Cluster12 => "aanmelding bij een school voor cluster 1 of 2",
+            NoZorgplicht::NotFirstPreference => {
+                "deze school is niet de eerste voorkeur; de zorgplicht ligt bij die school"
+            }
+        }
+    }
+}
+
 /// Where the terms of a registration stand on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TermState {
@@ -191,6 +270,16 @@ impl Aanmelding {
             TermState::Open { due }
         }
     }
+}
+
+/// Days of expected absence after which a sick pupil's school involves the OZL consulent: more
+/// than 3 weeks (domain.md §6; some regions use 2, so `PASSEND_OZL_NA_DAGEN` can change it).
+pub const OZL_AFTER_DAYS: u32 = 21;
+
+/// Whether an expected absence from `since` to `expected_until` (both days included) is longer
+/// than `after_days`, so the OZL consulent should be involved.
+pub fn ozl_referral_needed(since: NaiveDate, expected_until: NaiveDate, after_days: u32) -> bool {
+    (expected_until - since).num_days() + 1 > i64::from(after_days)
 }
 
 #[cfg(test)]
@@ -296,6 +385,36 @@ mod tests {
             ..a
         };
         assert_eq!(decided.state(&p, day(2026, 6, 1)), TermState::Decided);
+    }
+
+    #[test]
+    fn outcomes_round_trip() {
+        for r in NoZorgplicht::ALL {
+            let o = Outcome::NotApplicable(r);
+            assert_eq!(Outcome::from_codes(o.code(), Some(r.code())), Some(o));
+        }
+        assert_eq!(
+            Outcome::from_codes("toegelaten", None),
+            Some(Outcome::Admitted)
+        );
+        assert_eq!(Outcome::from_codes("geen-zorgplicht", None), None);
+        assert_eq!(Outcome::from_codes("x", None), None);
+    }
+
+    #[test]
+    fn sick_pupils_need_the_ozl_consulent_after_three_weeks() {
+        // 2 to 22 March: 21 days, exactly three weeks.
+        assert!(!ozl_referral_needed(
+            day(2026, 3, 2),
+            day(2026, 3, 22),
+            OZL_AFTER_DAYS
+        ));
+        assert!(ozl_referral_needed(
+            day(2026, 3, 2),
+            day(2026, 3, 23),
+            OZL_AFTER_DAYS
+        ));
+        assert!(ozl_referral_needed(day(2026, 3, 2), day(2026, 3, 16), 14));
     }
 
     #[test]

@@ -98,6 +98,7 @@ pub async fn ensure_demo(db: &Db, tenant_id: i64) -> anyhow::Result<usize> {
     if let Some(&school) = schools.first() {
         ensure_demo_dossier(db, tenant_id, school).await?;
     }
+    ensure_demo_case(db, tenant_id).await?;
     Ok(DEMO_ACCOUNTS.len())
 }
 
@@ -199,6 +200,119 @@ async fn ensure_demo_dossier(db: &Db, tenant_id: i64, location_id: i64) -> anyho
         )
         .await?;
     }
+    // The school's registers: an aanmelding with its terms running, and a second made-up pupil
+    // who sits at home; a sick-pupil registration with a plan.
+    use passend_store::zorgplicht as zs;
+    zs::add_aanmelding(
+        db,
+        &actor,
+        pupil,
+        location_id,
+        &zs::AanmeldingInput {
+            received_on: today.checked_sub_days(chrono::Days::new(37)),
+            desired_start: today.checked_add_days(chrono::Days::new(60)),
+            support_need: "Hulp bij lezen; rustige werkplek.".to_owned(),
+            other_registrations: "Geen".to_owned(),
+            first_preference: true,
+            notes: "Demo: de beslistermijn loopt binnen een week af.".to_owned(),
+            ..zs::AanmeldingInput::default()
+        },
+    )
+    .await?;
+    let sara = cw::create_pupil(
+        db,
+        &actor,
+        &NewPupil {
+            location_id,
+            given_name: "Sara".to_owned(),
+            family_name: "Voorbeeld".to_owned(),
+            birth_date: birth
+                .checked_sub_days(chrono::Days::new(400))
+                .unwrap_or(birth),
+            groep: "6".to_owned(),
+            onderwijsnummer: None,
+            guardians: Vec::new(),
+        },
+    )
+    .await?;
+    zs::add_thuiszitter(
+        db,
+        &actor,
+        sara,
+        location_id,
+        &zs::ThuiszitterInput {
+            kind: passend_domain::thuiszitters::Kind::LangdurigRelatiefVerzuim
+                .code()
+                .to_owned(),
+            since: today.checked_sub_days(chrono::Days::new(45)),
+            actions: "Gesprek met ouders en de intern begeleider; aangemeld bij de Actietafel Thuiszitters Almere (demo).".to_owned(),
+            perspective: "Onderzoek naar een plek in het speciaal basisonderwijs (demo).".to_owned(),
+            leerplicht_contact: "Leerplichtambtenaar gemeente Almere (demo)".to_owned(),
+            leerplicht_informed_on: today.checked_sub_days(chrono::Days::new(40)),
+            ..zs::ThuiszitterInput::default()
+        },
+    )
+    .await?;
+    zs::add_sick(
+        db,
+        &actor,
+        pupil,
+        location_id,
+        &zs::SickInput {
+            since: today.checked_sub_days(chrono::Days::new(10)),
+            expected_until: today.checked_add_days(chrono::Days::new(30)),
+            plan: "Lesstof per week via de leerkracht; contact met de klas via video (demo)."
+                .to_owned(),
+            contacts: "Vader (demo); leerkracht groep 5 (demo).".to_owned(),
+            ..zs::SickInput::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A made-up Oudersteunpunt case for the demo ouderadviseur, when there is none.
+async fn ensure_demo_case(db: &Db, tenant_id: i64) -> anyhow::Result<()> {
+    use passend_store::steunpunt as sp;
+    let Some(adviser) = store::user_by_email(db, tenant_id, &demo_email("ouderadviseur")).await?
+    else {
+        return Ok(());
+    };
+    if !sp::cases(db, tenant_id, &sp::CaseFilter::default())
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let actor = passend_store::casework::Actor {
+        tenant_id,
+        user_id: adviser.id,
+        role: Role::Ouderadviseur.code(),
+        name: &adviser.name,
+        origin: "cli",
+        request_id: "demo",
+    };
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("random: {e}"))?;
+    sp::add_case(
+        db,
+        &actor,
+        &sp::NewCase {
+            channel: passend_domain::steunpunt::Channel::Telefoon.code().to_owned(),
+            category: passend_domain::steunpunt::Category::Procedure.code().to_owned(),
+            theme: passend_domain::steunpunt::Theme::Tlv.code().to_owned(),
+            name: "Olivia (demo)".to_owned(),
+            email: "olivia@demo.passend.invalid".to_owned(),
+            phone: String::new(),
+            callback: false,
+            callback_when: String::new(),
+            school: "Demo-school".to_owned(),
+            message: "De school stelt speciaal basisonderwijs voor. Wat betekent een TLV, en wat mag ik zelf zeggen? (verzonnen vraag)".to_owned(),
+            language: "nl".to_owned(),
+        },
+        &[passend_domain::steunpunt::reference(random)],
+    )
+    .await?;
     Ok(())
 }
 

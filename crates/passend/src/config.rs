@@ -155,6 +155,15 @@ pub struct Config {
     /// a request the school shares with them (default 14; 1 to 60; the school may pick another
     /// date when it shares).
     pub zienswijze_days: u8,
+    /// `PASSEND_OZL_NA_DAGEN`: the expected days of absence after which a sick pupil's school
+    /// involves the OZL consulent (default 21, "more than 3 weeks"; 7 to 60: some regions use 14).
+    pub ozl_after_days: u8,
+    /// `PASSEND_STEUNPUNT_REACTIE_WERKDAGEN`: within how many working days an ouderadviseur
+    /// answers a contact form, as the confirmation tells the parent (default 3; 1 to 15).
+    pub steunpunt_response_days: u8,
+    /// `PASSEND_STEUNPUNT_BEWAARTERMIJN_MAANDEN`: months a closed Oudersteunpunt case is kept
+    /// (default 24; 1 to 120). The law sets no term; the privacy notice names this one.
+    pub steunpunt_retention_months: u16,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -192,6 +201,9 @@ struct FileConfig {
     tlv_remind_months: Option<u8>,
     retention_years: Option<u8>,
     zienswijze_days: Option<u8>,
+    ozl_after_days: Option<u8>,
+    steunpunt_response_days: Option<u8>,
+    steunpunt_retention_months: Option<u8>,
 }
 
 impl Config {
@@ -334,7 +346,35 @@ impl Config {
         if !(1..=60).contains(&zienswijze_days) {
             bail!("PASSEND_ZIENSWIJZE_DAGEN moet 1 tot en met 60 zijn");
         }
+        let ozl_after_days = number(
+            "PASSEND_OZL_NA_DAGEN",
+            file.ozl_after_days,
+            u8::try_from(passend_domain::zorgplicht::OZL_AFTER_DAYS).unwrap_or(21),
+        )?;
+        if !(7..=60).contains(&ozl_after_days) {
+            bail!("PASSEND_OZL_NA_DAGEN moet 7 tot en met 60 zijn");
+        }
+        let steunpunt_response_days = number(
+            "PASSEND_STEUNPUNT_REACTIE_WERKDAGEN",
+            file.steunpunt_response_days,
+            3,
+        )?;
+        if !(1..=15).contains(&steunpunt_response_days) {
+            bail!("PASSEND_STEUNPUNT_REACTIE_WERKDAGEN moet 1 tot en met 15 zijn");
+        }
+        let steunpunt_retention_months = number(
+            "PASSEND_STEUNPUNT_BEWAARTERMIJN_MAANDEN",
+            file.steunpunt_retention_months,
+            24,
+        )?;
+        if !(1..=120).contains(&steunpunt_retention_months) {
+            bail!("PASSEND_STEUNPUNT_BEWAARTERMIJN_MAANDEN moet 1 tot en met 120 zijn");
+        }
+        let steunpunt_retention_months = u16::from(steunpunt_retention_months);
         Ok(Config {
+            ozl_after_days,
+            steunpunt_response_days,
+            steunpunt_retention_months,
             zienswijze_days,
             retention_years,
             documents_dir: env("PASSEND_DOCUMENTS_DIR")

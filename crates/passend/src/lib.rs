@@ -115,6 +115,9 @@ impl Server {
                 postal_address: config.postal_address.clone(),
                 signatory: config.signatory.clone(),
                 zienswijze_days: u32::from(config.zienswijze_days),
+                ozl_after_days: u32::from(config.ozl_after_days),
+                steunpunt_response_days: config.steunpunt_response_days,
+                steunpunt_retention_months: config.steunpunt_retention_months,
             }),
         };
         if config.demo {
@@ -138,6 +141,7 @@ impl Server {
                 policy: config.tlv_policy,
                 files: state.casework.files.clone(),
                 retention_years: config.retention_years,
+                steunpunt_retention_months: config.steunpunt_retention_months,
             },
             async move {
                 let _ = reminder_stopped.await;

@@ -1,5 +1,8 @@
 //! Reminders through the e-mail outbox: a decision term that ends within a week or has ended,
-//! and a TLV that ends within the policy's months (time for herindicatie or verlenging). Each
+//! a TLV that ends within the policy's months (time for herindicatie or verlenging), the
+//! zorgplicht terms of an aanmelding (a week before the 6 weeks or the extension end, when they
+//! passed, and at 10 weeks: temporary enrolment), a sick pupil's evaluation moment, and an
+//! Oudersteunpunt case's follow-up date (a confidential mail to the adviser). Each
 //! reminder goes out once (a key per request or decision and day), and no mail holds pupil data.
 
 use chrono::{Days, Months, NaiveDate};
@@ -22,6 +25,8 @@ pub struct ReminderSettings {
     pub files: passend_store::files::Files,
     /// Years a closed dossier is kept.
     pub retention_years: u8,
+    /// Months a closed Oudersteunpunt case is kept.
+    pub steunpunt_retention_months: u16,
 }
 
 fn body(s: &ReminderSettings, lines: &[&str]) -> String {
@@ -120,6 +125,146 @@ pub async fn run_once(db: &Db, s: &ReminderSettings, today: NaiveDate) -> anyhow
             sent += 1;
         }
     }
+    sent += zorgplicht_reminders(db, s, today).await?;
+    sent += steunpunt_reminders(db, s, today).await?;
+    Ok(sent)
+}
+
+/// The zorgplicht terms of open aanmeldingen, and evaluation moments of sick pupils' plans, to
+/// the staff of the school.
+async fn zorgplicht_reminders(
+    db: &Db,
+    s: &ReminderSettings,
+    today: NaiveDate,
+) -> anyhow::Result<usize> {
+    use passend_domain::zorgplicht::{Aanmelding, TermPolicy};
+    let mut sent = 0;
+    let policy = TermPolicy::default();
+    for (tenant, id, location, received, desired, ext_weeks, elsewhere) in
+        passend_store::zorgplicht::open_aanmeldingen_all(db).await?
+    {
+        let a = Aanmelding {
+            received_on: received,
+            desired_start: desired,
+            extension: ext_weeks.map(|w| (u8::try_from(w).unwrap_or(0), received)),
+            decided_on: None,
+            enrolled_elsewhere: elsewhere.is_some(),
+        };
+        let due = a.decision_due(&policy);
+        let ten = a.ten_weeks(&policy);
+        let (key, subject, text) = if today > ten && a.in_time() && !a.enrolled_elsewhere {
+            (
+                format!("aanmelding-{id}-tien-weken"),
+                "Tijdelijk inschrijven: tien weken zonder besluit",
+                "Op een aanmelding is na tien weken nog geen besluit genomen. De leerling moet nu tijdelijk worden ingeschreven en geplaatst, tot er een besluit is.",
+            )
+        } else if today > due {
+            (
+                format!("aanmelding-{id}-verlopen-{due}"),
+                "Beslistermijn van een aanmelding verlopen",
+                "De beslistermijn van een aanmelding is verlopen. Neem zo snel mogelijk een besluit. Na tien weken moet de leerling tijdelijk worden ingeschreven.",
+            )
+        } else if today + Days::new(7) >= due {
+            (
+                format!("aanmelding-{id}-week-{due}"),
+                "Beslistermijn van een aanmelding loopt binnen een week af",
+                "De beslistermijn van een aanmelding loopt binnen een week af. Neem een besluit, of verleng de termijn één keer met hooguit vier weken en laat de ouders dat schriftelijk weten.",
+            )
+        } else {
+            continue;
+        };
+        let link = format!(
+            "Bekijk de aanmelding na het inloggen:\n{}/aanmeldingen/{id}",
+            s.base_url
+        );
+        let notices: Vec<Notice> = cw::staff_at(db, tenant, location)
+            .await?
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, _, to))| Notice {
+                key: format!("{key}-{i}"),
+                to,
+                subject: subject.to_owned(),
+                body: body(s, &[text, &link]),
+            })
+            .collect();
+        if cw::remind_once(db, tenant, &key, &notices).await? {
+            sent += 1;
+        }
+    }
+    for (tenant, sick, location) in passend_store::zorgplicht::evaluations_on(db, today).await? {
+        let key = format!("ziek-{sick}-evaluatie-{today}");
+        let link = format!(
+            "Bekijk het plan na het inloggen:\n{}/ziek/{sick}#evaluaties",
+            s.base_url
+        );
+        let notices: Vec<Notice> = cw::staff_at(db, tenant, location)
+            .await?
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, _, to))| Notice {
+                key: format!("{key}-{i}"),
+                to,
+                subject: "Evaluatiemoment voor een zieke leerling".to_owned(),
+                body: body(
+                    s,
+                    &[
+                        "Vandaag staat een evaluatiemoment gepland in het plan voor een zieke leerling.",
+                        &link,
+                    ],
+                ),
+            })
+            .collect();
+        if cw::remind_once(db, tenant, &key, &notices).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Oudersteunpunt cases to follow up today: a confidential mail to the adviser who has the case,
+/// or to every adviser when nobody has it. No content, only the link.
+async fn steunpunt_reminders(
+    db: &Db,
+    s: &ReminderSettings,
+    today: NaiveDate,
+) -> anyhow::Result<usize> {
+    use passend_store::steunpunt::{self as sp, ConfidentialMail};
+    let mut sent = 0;
+    for (tenant, case, adviser) in sp::follow_ups_on(db, today).await? {
+        let recipients: Vec<String> = match adviser {
+            Some(e) => vec![e],
+            None => sp::advisers(db, tenant)
+                .await?
+                .into_iter()
+                .map(|(_, _, e)| e)
+                .collect(),
+        };
+        let key = format!("steunpunt-opvolgen-{case}-{today}");
+        let link = format!(
+            "Bekijk de zaak na het inloggen:\n{}/steunpunt/zaken/{case}",
+            s.base_url
+        );
+        let mails: Vec<ConfidentialMail> = recipients
+            .into_iter()
+            .enumerate()
+            .map(|(i, to)| ConfidentialMail {
+                key: format!("{key}-{i}"),
+                to,
+                subject: "Een zaak van het Oudersteunpunt opvolgen".to_owned(),
+                body: body(
+                    s,
+                    &[
+                        "Vandaag is de datum om een zaak van het Oudersteunpunt op te volgen.",
+                        &link,
+                    ],
+                ),
+            })
+            .collect();
+        if sp::remind_once(db, tenant, &key, &mails).await? {
+            sent += 1;
+        }
+    }
     Ok(sent)
 }
 
@@ -141,6 +286,11 @@ pub async fn run(db: Db, s: ReminderSettings, stop: impl std::future::Future<Out
                 "closed dossiers removed after their retention"
             ),
             Err(e) => tracing::error!(error = %e, "retention failed"),
+        }
+        match crate::retention::steunpunt_once(&db, s.steunpunt_retention_months).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(cases = n, "closed Oudersteunpunt cases removed"),
+            Err(e) => tracing::error!(error = %e, "Oudersteunpunt retention failed"),
         }
         tokio::select! {
             () = &mut stop => break,

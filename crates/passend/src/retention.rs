@@ -1,7 +1,8 @@
 //! Retention (AVG art. 5 lid 1e): a closed dossier is removed `PASSEND_BEWAARTERMIJN_JAREN`
 //! (default 3) years after the later of its last activity and the end of its last TLV
-//! (`passend_domain::tlv::keep_until`). A dossier with an open request, an open bezwaar or a TLV
-//! without end date is kept. The removal is one transaction with an audit event (ids only);
+//! (`passend_domain::tlv::keep_until`). A dossier with an open request, an open bezwaar, a TLV
+//! without end date, an undecided aanmelding or a running thuiszitter or sickness registration
+//! is kept; the last change of those registrations counts as activity. The removal is one transaction with an audit event (ids only);
 //! the files go from the object store after it.
 
 use chrono::NaiveDate;
@@ -25,6 +26,7 @@ pub async fn run_once(
         let last = [
             Some(dutch_day(a.pupil_updated_at)),
             a.request_updated_at.map(dutch_day),
+            a.register_updated_at.map(dutch_day),
             a.last_letter_on,
         ]
         .into_iter()
@@ -44,4 +46,14 @@ pub async fn run_once(
         removed += 1;
     }
     Ok(removed)
+}
+
+/// Removes Oudersteunpunt cases closed more than `months` ago (their notes with them; the
+/// Oudersteunpunt's log keeps a line with the id). Returns how many.
+pub async fn steunpunt_once(db: &Db, months: u16) -> anyhow::Result<usize> {
+    let now = chrono::Utc::now();
+    let before = now
+        .checked_sub_months(chrono::Months::new(u32::from(months)))
+        .unwrap_or(now);
+    Ok(passend_store::steunpunt::purge_closed(db, before).await?)
 }

@@ -2001,7 +2001,10 @@ pub struct DossierActivity {
     pub pupil_updated_at: DateTime<Utc>,
     /// The last change of any of its requests.
     pub request_updated_at: Option<DateTime<Utc>>,
-    /// Requests still open (concept, submitted, in treatment, waiting for advice).
+    /// The last change of a registration (aanmelding, thuiszitter, sick pupil).
+    pub register_updated_at: Option<DateTime<Utc>>,
+    /// Requests still open (concept, submitted, in treatment, waiting for advice), plus
+    /// registrations still running (an undecided aanmelding, a thuiszitter or a sick pupil).
     pub open_requests: i64,
     /// Bezwaren without an outcome.
     pub open_bezwaren: i64,
@@ -2018,8 +2021,15 @@ pub async fn dossier_activity(db: &Db) -> StoreResult<Vec<DossierActivity>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, DossierActivity>(
         "SELECT p.tenant_id, p.id AS pupil_id, p.updated_at AS pupil_updated_at,
             (SELECT MAX(r.updated_at) FROM support_requests r WHERE r.pupil_id = p.id) AS request_updated_at,
+            (SELECT MAX(x.updated_at) FROM (
+                SELECT updated_at FROM aanmeldingen WHERE pupil_id = p.id
+                UNION ALL SELECT updated_at FROM thuiszitters WHERE pupil_id = p.id
+                UNION ALL SELECT updated_at FROM zieke_leerlingen WHERE pupil_id = p.id) x) AS register_updated_at,
             (SELECT COUNT(*) FROM support_requests r WHERE r.pupil_id = p.id
-               AND r.status IN ('concept', 'ingediend', 'in-behandeling', 'advies-gevraagd')) AS open_requests,
+               AND r.status IN ('concept', 'ingediend', 'in-behandeling', 'advies-gevraagd'))
+             + (SELECT COUNT(*) FROM aanmeldingen a WHERE a.pupil_id = p.id AND a.decided_on IS NULL)
+             + (SELECT COUNT(*) FROM thuiszitters t WHERE t.pupil_id = p.id AND t.until IS NULL)
+             + (SELECT COUNT(*) FROM zieke_leerlingen z WHERE z.pupil_id = p.id AND z.ended_on IS NULL) AS open_requests,
             (SELECT COUNT(*) FROM bezwaren b JOIN decisions d ON d.id = b.decision_id JOIN support_requests r ON r.id = d.request_id
                WHERE r.pupil_id = p.id AND b.outcome IS NULL) AS open_bezwaren,
             (SELECT MAX(d.letter_on) FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = p.id) AS last_letter_on,
@@ -2072,6 +2082,10 @@ pub async fn purge_pupil(
             "DELETE FROM request_suspensions WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
             "DELETE FROM request_events WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
             "DELETE FROM support_requests WHERE pupil_id = $1",
+            "DELETE FROM aanmeldingen WHERE pupil_id = $1",
+            "DELETE FROM thuiszitters WHERE pupil_id = $1",
+            "DELETE FROM ziekte_evaluaties WHERE sick_id IN (SELECT id FROM zieke_leerlingen WHERE pupil_id = $1)",
+            "DELETE FROM zieke_leerlingen WHERE pupil_id = $1",
             "DELETE FROM guardians WHERE pupil_id = $1",
             "DELETE FROM pupils WHERE id = $1",
         ] {

@@ -25,7 +25,9 @@ pub mod files;
 pub mod locations;
 pub mod outbox;
 pub mod portal;
+pub mod steunpunt;
 pub mod tenants;
+pub mod zorgplicht;
 
 /// Runs the same code on whichever pool the [`Db`] holds. The body is compiled once per backend,
 /// so one SQL text serves both.

@@ -186,7 +186,8 @@ pub struct QueuedMail {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// The newest mails of a tenant, optionally of one status.
+/// The newest mails of a tenant, optionally of one status; never the Oudersteunpunt's
+/// (confidential) mails.
 pub async fn list(
     db: &Db,
     tenant_id: i64,
@@ -195,7 +196,7 @@ pub async fn list(
 ) -> StoreResult<Vec<QueuedMail>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, QueuedMail>(
         "SELECT id, to_address, subject, status, attempts, next_attempt_at, last_error, created_at, sent_at
-         FROM email_outbox WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY id DESC LIMIT $3",
+         FROM email_outbox WHERE tenant_id = $1 AND confidential = FALSE AND ($2 IS NULL OR status = $2) ORDER BY id DESC LIMIT $3",
     )
     .bind(tenant_id)
     .bind(status)
@@ -209,7 +210,7 @@ pub async fn list(
 pub async fn retry(db: &Db, tenant_id: i64, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
     let n = on_db!(db, pool => sqlx::query(
         "UPDATE email_outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, last_error = NULL
-         WHERE id = $2 AND tenant_id = $3 AND status = 'failed'",
+         WHERE id = $2 AND tenant_id = $3 AND status = 'failed' AND confidential = FALSE",
     )
     .bind(now)
     .bind(id)
@@ -220,14 +221,15 @@ pub async fn retry(db: &Db, tenant_id: i64, id: i64, now: DateTime<Utc>) -> Stor
     Ok(n == 1)
 }
 
-/// Counts per status of one tenant's mails: (pending, sending, sent, failed).
+/// Counts per status of one tenant's mails: (pending, sending, sent, failed); the
+/// Oudersteunpunt's mails are not counted.
 pub async fn tenant_counts(db: &Db, tenant_id: i64) -> StoreResult<(i64, i64, i64, i64)> {
     let c = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, i64, i64)>(
         "SELECT
-           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND status = 'pending'),
-           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND status = 'sending'),
-           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND status = 'sent'),
-           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND status = 'failed')",
+           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND confidential = FALSE AND status = 'pending'),
+           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND confidential = FALSE AND status = 'sending'),
+           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND confidential = FALSE AND status = 'sent'),
+           (SELECT COUNT(*) FROM email_outbox WHERE tenant_id = $1 AND confidential = FALSE AND status = 'failed')",
     )
     .bind(tenant_id)
     .fetch_one(pool)

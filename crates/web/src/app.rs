@@ -43,14 +43,21 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
             match p.role {
                 Role::Schoolmedewerker => {
                     items.push(("/leerlingen", "Leerlingen"));
+                    items.push(("/zorgplicht", "Zorgplicht en verzuim"));
                     items.push(("/school", "Mijn school"));
                     items.push(("/school/tlv", "Ontvangen TLV's"));
                 }
                 Role::Deskundige => items.push(("/adviezen", "Adviezen")),
+                Role::Ouderadviseur => {
+                    items.insert(0, ("/steunpunt", "Oudersteunpunt"));
+                    items.insert(1, ("/steunpunt/signalering", "Signalering"));
+                }
                 Role::Ouder => items.insert(0, ("/ouders", "Mijn kinderen")),
                 Role::Toeleider => {
                     items.push(("/swv/aanvragen", "Aanvragen"));
                     items.push(("/swv/tlv", "TLV-register"));
+                    items.push(("/swv/zorgplicht", "Zorgplicht"));
+                    items.push(("/swv/thuiszitters", "Thuiszitters"));
                     items.push(("/swv/profielen", "Profielen"));
                     items.push(("/swv/voorzieningen", "Voorzieningen"));
                 }
@@ -62,8 +69,8 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
                     items.push(("/beheer/paginas", "Pagina's"));
                     items.push(("/beheer/audit", "Logboek"));
                     items.push(("/beheer/e-mail", "E-mail"));
+                    items.push(("/steunpunt/signalering", "Signalering"));
                 }
-                _ => {}
             }
             let nav = items
                 .into_iter()

@@ -335,6 +335,7 @@ fn tokens_match(a: &str, b: &str) -> bool {
 pub fn landing(role: Option<Role>, stage: Stage) -> &'static str {
     match (role, stage) {
         (Some(Role::Ouder), Stage::Full) => "/ouders",
+        (Some(Role::Ouderadviseur), Stage::Full) => "/steunpunt",
         _ => step_path(stage),
     }
 }

@@ -211,6 +211,17 @@ pub fn long_date(ui: &Ui, date: chrono::NaiveDate) -> String {
     format!("{} {} {}", date.day(), month, date.year())
 }
 
+/// A month in Dutch: "november 2026".
+pub fn month_year(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let month = ui(Lang::Nl)
+        .months
+        .get(date.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{} {}", month, date.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

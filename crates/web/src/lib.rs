@@ -27,6 +27,7 @@ pub mod policy;
 pub mod portal_texts;
 pub mod routes;
 pub mod views;
+pub mod xlsx;
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -68,6 +69,12 @@ pub struct CaseworkSettings {
     pub signatory: (String, String),
     /// The days parents get to give their zienswijze on a shared request (default 14).
     pub zienswijze_days: u32,
+    /// Expected days of absence after which a sick pupil needs the OZL consulent (default 21).
+    pub ozl_after_days: u32,
+    /// The working days within which an ouderadviseur answers a contact form (default 3).
+    pub steunpunt_response_days: u8,
+    /// Months a closed Oudersteunpunt case is kept (default 24).
+    pub steunpunt_retention_months: u16,
 }
 
 /// The e-mail domain of demo accounts (reserved, never deliverable: RFC 2606).
@@ -84,6 +91,8 @@ pub fn routes() -> app::Routes {
         .merge(routes::casework::router())
         .merge(routes::ouders::router())
         .merge(routes::tlv::router())
+        .merge(routes::zorgplicht::router())
+        .merge(routes::steunpunt::router())
         .merge(app::Routes::new().get("/static/{file}", assets::serve))
 }
 

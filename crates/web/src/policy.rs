@@ -62,6 +62,11 @@ pub const TOELEIDING: &[Role] = &[Role::Toeleider];
 pub const EXPERTS: &[Role] = &[Role::Deskundige];
 /// Parents: their own portal (each child checked against the parent's links).
 pub const PARENTS: &[Role] = &[Role::Ouder];
+/// Ouderadviseurs: the Oudersteunpunt's confidential caseload. Nobody else, not even a
+/// beheerder.
+pub const ADVISERS: &[Role] = &[Role::Ouderadviseur];
+/// The anonymised signalering: ouderadviseurs, and beheerders for the board.
+pub const SIGNALERING: &[Role] = &[Role::Ouderadviseur, Role::Beheerder];
 
 /// Decides by access rule and the visitor's role and stage (`None`: no session).
 pub fn decide(access: Access, visitor: Option<(Role, Stage)>) -> Decision {
@@ -280,6 +285,63 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/bezwaren/{id}", Access::Roles(TOELEIDING)),
     ("GET", "/school/tlv", Access::Roles(SCHOOL)),
     ("GET", "/school/tlv.csv", Access::Roles(SCHOOL)),
+    // Zorgplicht, thuiszitters and sick pupils.
+    ("GET", "/zorgplicht", Access::Roles(SCHOOL)),
+    ("GET", "/leerlingen/{id}/aanmelding", Access::Roles(SCHOOL)),
+    ("POST", "/leerlingen/{id}/aanmelding", Access::Roles(SCHOOL)),
+    ("GET", "/aanmeldingen/{id}", Access::Roles(SCHOOL)),
+    ("POST", "/aanmeldingen/{id}", Access::Roles(SCHOOL)),
+    ("GET", "/leerlingen/{id}/thuiszitten", Access::Roles(SCHOOL)),
+    (
+        "POST",
+        "/leerlingen/{id}/thuiszitten",
+        Access::Roles(SCHOOL),
+    ),
+    ("GET", "/thuiszitters/{id}", Access::Roles(CASE_WRITERS)),
+    ("POST", "/thuiszitters/{id}", Access::Roles(CASE_WRITERS)),
+    ("GET", "/leerlingen/{id}/ziek", Access::Roles(SCHOOL)),
+    ("POST", "/leerlingen/{id}/ziek", Access::Roles(SCHOOL)),
+    ("GET", "/ziek/{id}", Access::Roles(SCHOOL)),
+    ("POST", "/ziek/{id}", Access::Roles(SCHOOL)),
+    ("POST", "/ziek/{id}/evaluaties", Access::Roles(SCHOOL)),
+    (
+        "POST",
+        "/ziek/{id}/evaluaties/{evaluation}",
+        Access::Roles(SCHOOL),
+    ),
+    ("GET", "/swv/zorgplicht", Access::Roles(TOELEIDING)),
+    ("GET", "/swv/thuiszitters", Access::Roles(TOELEIDING)),
+    (
+        "GET",
+        "/swv/thuiszitters/inspectie.csv",
+        Access::Roles(TOELEIDING),
+    ),
+    (
+        "GET",
+        "/swv/thuiszitters/inspectie.xlsx",
+        Access::Roles(TOELEIDING),
+    ),
+    // The Oudersteunpunt: the public form, the advisers' caseload, the signalering.
+    ("GET", "/oudersteunpunt/contact", Access::Public),
+    ("POST", "/oudersteunpunt/contact", Access::Public),
+    ("GET", "/en/oudersteunpunt/contact", Access::Public),
+    ("POST", "/en/oudersteunpunt/contact", Access::Public),
+    ("GET", "/steunpunt", Access::Roles(ADVISERS)),
+    ("GET", "/steunpunt/nieuw", Access::Roles(ADVISERS)),
+    ("POST", "/steunpunt/nieuw", Access::Roles(ADVISERS)),
+    ("GET", "/steunpunt/zaken/{id}", Access::Roles(ADVISERS)),
+    ("POST", "/steunpunt/zaken/{id}", Access::Roles(ADVISERS)),
+    (
+        "POST",
+        "/steunpunt/zaken/{id}/notities",
+        Access::Roles(ADVISERS),
+    ),
+    ("GET", "/steunpunt/signalering", Access::Roles(SIGNALERING)),
+    (
+        "GET",
+        "/steunpunt/signalering.csv",
+        Access::Roles(SIGNALERING),
+    ),
     // Beheer.
     ("GET", "/beheer", Access::Roles(BEHEER)),
     ("GET", "/beheer/gebruikers", Access::Roles(BEHEER)),

@@ -1974,6 +1974,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         policy: passend_domain::tlv::TlvPolicy::default(),
         files: passend_store::files::Files::memory(),
         retention_years: 3,
+        steunpunt_retention_months: 24,
     };
     let soon = due + Days::new(10) - Days::new(3);
     let first = passend::reminders::run_once(&db, &settings, soon)

@@ -14,5 +14,7 @@ mod kaart;
 mod mail;
 mod portal;
 mod public_site;
+mod steunpunt;
 mod storage;
 mod support;
+mod zorgplicht;

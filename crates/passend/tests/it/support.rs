@@ -149,6 +149,9 @@ pub fn config_for(db: &TestDb) -> Config {
         tlv_policy: passend_domain::tlv::TlvPolicy::default(),
         retention_years: 3,
         zienswijze_days: 14,
+        ozl_after_days: 21,
+        steunpunt_response_days: 3,
+        steunpunt_retention_months: 24,
     }
 }
 

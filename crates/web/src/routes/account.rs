@@ -109,12 +109,17 @@ fn second_factor_key(user_id: i64) -> String {
 
 /// The throttle key of a network address; IPv6 addresses count per /64 (one connection's range).
 fn address_key(visitor: &Visitor) -> String {
-    match visitor.origin.parse::<std::net::Ipv6Addr>() {
+    address_key_of(&visitor.origin)
+}
+
+/// The throttle key of a network address as text.
+pub(crate) fn address_key_of(origin: &str) -> String {
+    match origin.parse::<std::net::Ipv6Addr>() {
         Ok(v6) if v6.to_ipv4_mapped().is_none() => {
             let s = v6.segments();
             format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
-        _ => format!("address:{}", visitor.origin),
+        _ => format!("address:{origin}"),
     }
 }
 

@@ -889,6 +889,48 @@ struct DossierView {
     pupil_id: i64,
     request_id: Option<i64>,
     documents_hidden: bool,
+    registers: Vec<RegisterRef>,
+}
+
+/// A registration under the school's zorgplicht, as the dossier lists it.
+struct RegisterRef {
+    href: String,
+    label: String,
+    state: String,
+}
+
+/// The pupil's aanmeldingen, thuiszitter and sickness registrations (the school's own).
+async fn register_refs(state: &AppState, pupil_id: i64) -> AppResult<Vec<RegisterRef>> {
+    use passend_store::zorgplicht as zs;
+    let mut out = Vec::new();
+    for a in zs::aanmeldingen_of_pupil(&state.db, pupil_id).await? {
+        out.push(RegisterRef {
+            href: format!("/aanmeldingen/{}", a.id),
+            label: format!("Aanmelding, ontvangen {}", long(a.received_on)),
+            state: match a.decided_on {
+                Some(d) => format!("besluit op {}", long(d)),
+                None => "open".to_owned(),
+            },
+        });
+    }
+    for t in zs::thuiszitters_of_pupil(&state.db, pupil_id).await? {
+        out.push(RegisterRef {
+            href: format!("/thuiszitters/{}", t.id),
+            label: format!("Thuiszitter sinds {}", long(t.since)),
+            state: long_or(t.until, "nog thuis"),
+        });
+    }
+    for z in zs::sick_of_pupil(&state.db, pupil_id).await? {
+        out.push(RegisterRef {
+            href: format!("/ziek/{}", z.id),
+            label: format!("Ziek sinds {}", long(z.since)),
+            state: match z.ended_on {
+                Some(d) => format!("weer op school {}", long(d)),
+                None => format!("verwacht tot en met {}", long(z.expected_until)),
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// The upload form's state.
@@ -1131,6 +1173,11 @@ async fn dossier_view(
         pupil_id: pupil.id,
         request_id: None,
         documents_hidden: relation == Relation::Receiving,
+        registers: if relation == Relation::School {
+            register_refs(state, pupil.id).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 

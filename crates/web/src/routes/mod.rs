@@ -11,6 +11,10 @@
 //! - [`ouders`]: the parents' portal (their children's requests as a tracker, zienswijze,
 //!   consent, signature, documents, who has access), and the staff actions that feed it
 //!   (inviting parents, sharing a concept request or a document).
+//! - [`zorgplicht`]: the school's aanmeldingen with their terms, thuiszitters and sick pupils,
+//!   the samenwerkingsverband's overview across schools and the Inspectie's thuiszitters report.
+//! - [`steunpunt`]: the Oudersteunpunt's public contact form, the ouderadviseurs' confidential
+//!   caseload and the anonymised signalering.
 //! - [`tlv`]: expert advices, the intake queue, the TLV register with its expiry list and CSV,
 //!   bezwaar, and the DUO data for receiving schools.
 //!
@@ -23,5 +27,7 @@ pub mod kaart;
 pub mod offer;
 pub mod ouders;
 pub mod public;
+pub mod steunpunt;
 pub mod system;
 pub mod tlv;
+pub mod zorgplicht;

@@ -92,6 +92,22 @@ fn layout(
     }
 }
 
+/// The public layout for a page that is not a content page (the Oudersteunpunt's form): the
+/// menus of the language, with `slug` marked, and `alternate` as the other language's address.
+pub async fn public_layout(
+    state: &AppState,
+    lang: Lang,
+    slug: &str,
+    title: &str,
+    description: &str,
+    alternate: &str,
+) -> AppResult<Layout> {
+    let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
+    let mut l = layout(state, &content, lang, slug, title, description);
+    l.alternate = Some(alternate.to_owned());
+    Ok(l)
+}
+
 /// A content page.
 async fn page(State(state): State<AppState>, lang: Lang, slug: String) -> AppResult<Html<String>> {
     if !valid_slug(&slug) {

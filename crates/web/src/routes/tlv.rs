@@ -765,7 +765,7 @@ async fn register(
 }
 
 /// A CSV cell: `;`-separated for Dutch spreadsheets, quoted, with formula injection neutralised.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -774,7 +774,7 @@ fn cell(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-fn csv_response(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
+pub(crate) fn csv_response(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
     let mut out = String::from("\u{feff}");
     out.push_str(&header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(";"));
     out.push_str("\r\n");
