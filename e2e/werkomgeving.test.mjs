@@ -13,12 +13,13 @@ const check = (page, path, what) => checkPage(page, site, path, what);
 const PAGES = {
   beheerder: ['/account', '/account/wachtwoord', '/account/tweestapsverificatie', '/beheer', '/beheer/gebruikers',
     '/beheer/gebruikers/nieuw', '/beheer/audit', '/beheer/e-mail', '/beheer/paginas', '/beheer/paginas/nl/privacy',
-    '/swv/profielen', '/swv/voorzieningen'],
+    '/swv/profielen', '/swv/voorzieningen', '/steunpunt/signalering'],
   toeleider: ['/account', '/swv/aanvragen', '/swv/aanvragen?termijn=verlopen', '/swv/tlv', '/swv/tlv?weergave=aflopend',
-    '/swv/profielen', '/swv/profielen?toon=leeg', '/swv/voorzieningen'],
-  school: ['/account', '/leerlingen', '/leerlingen/nieuw', '/school', '/school/tlv'],
+    '/swv/profielen', '/swv/profielen?toon=leeg', '/swv/voorzieningen', '/swv/zorgplicht', '/swv/thuiszitters',
+    '/swv/thuiszitters?weergave=alle'],
+  school: ['/account', '/leerlingen', '/leerlingen/nieuw', '/school', '/school/tlv', '/zorgplicht', '/zorgplicht?weergave=alle'],
   deskundige: ['/account', '/adviezen'],
-  ouderadviseur: ['/account'],
+  ouderadviseur: ['/steunpunt', '/steunpunt?status=alle', '/steunpunt/nieuw', '/steunpunt/signalering', '/account'],
   ouder: ['/ouders', '/account', '/account/tweestapsverificatie'],
 };
 
@@ -67,6 +68,12 @@ for (const [who, paths] of Object.entries(PAGES)) {
       await page.getByRole('button', { name: 'Leerling toevoegen' }).click();
       await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
       await check(page, null, 'new pupil form with messages');
+    }
+    if (who === 'ouderadviseur') {
+      await page.goto(site.server.url + '/steunpunt');
+      await page.locator('a[href^="/steunpunt/zaken/"]').first().click();
+      await page.getByRole('heading', { name: /^Zaak OSP-/ }).waitFor();
+      await check(page, null, 'the demo case');
     }
     if (who === 'toeleider') {
       await page.goto(site.server.url + '/swv/voorzieningen');

@@ -244,7 +244,7 @@ async fn ensure_demo_dossier(db: &Db, tenant_id: i64, location_id: i64) -> anyho
             kind: passend_domain::thuiszitters::Kind::LangdurigRelatiefVerzuim
                 .code()
                 .to_owned(),
-            since: today.checked_sub_days(chrono::Days::new(45)),
+            since: today.checked_sub_days(chrono::Days::new(100)),
             actions: "Gesprek met ouders en de intern begeleider; aangemeld bij de Actietafel Thuiszitters Almere (demo).".to_owned(),
             perspective: "Onderzoek naar een plek in het speciaal basisonderwijs (demo).".to_owned(),
             leerplicht_contact: "Leerplichtambtenaar gemeente Almere (demo)".to_owned(),

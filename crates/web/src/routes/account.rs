@@ -864,7 +864,7 @@ async fn code(
         None => None,
     };
     match done {
-        Some(keys) => Ok(keys.redirect("/account")),
+        Some(keys) => Ok(keys.redirect(landing(Some(p.role), Stage::Full))),
         None => {
             if !typed.is_empty() {
                 // The user's count went up above; the address counts failures only.
