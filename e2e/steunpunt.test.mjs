@@ -146,7 +146,7 @@ test('a parent asks the Oudersteunpunt; only the ouderadviseurs can find the que
 
 test('a school works through an aanmelding, a thuiszitter and a sick pupil', async () => {
   await as('school', async (page) => {
-    await check(page, '/zorgplicht', 'the school overview');
+    await check(page, '/school/zorgplicht', 'the school overview');
     await page.getByRole('link', { name: 'Daan Demo' }).first().click();
     await page.getByRole('heading', { name: 'Termijnen' }).waitFor();
     await check(page, null, 'the aanmelding with its terms');
@@ -164,12 +164,12 @@ test('a school works through an aanmelding, a thuiszitter and a sick pupil', asy
     await page.getByText('Opgeslagen.').waitFor();
     await page.getByText('Na verlenging').waitFor();
 
-    await page.goto(site.server.url + '/zorgplicht');
+    await page.goto(site.server.url + '/school/zorgplicht');
     await page.getByRole('link', { name: 'Sara Voorbeeld' }).click();
     await page.getByRole('heading', { name: /Thuiszitter: Sara Voorbeeld/ }).waitFor();
     await check(page, null, 'the thuiszitter');
 
-    await page.goto(site.server.url + '/zorgplicht');
+    await page.goto(site.server.url + '/school/zorgplicht');
     await page.locator('a[href^="/ziek/"]').first().click();
     await page.getByRole('heading', { name: /Zieke leerling: Daan Demo/ }).waitFor();
     await check(page, null, 'the sick pupil');

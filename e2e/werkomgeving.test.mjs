@@ -17,7 +17,7 @@ const PAGES = {
   toeleider: ['/account', '/swv/aanvragen', '/swv/aanvragen?termijn=verlopen', '/swv/tlv', '/swv/tlv?weergave=aflopend',
     '/swv/profielen', '/swv/profielen?toon=leeg', '/swv/voorzieningen', '/swv/zorgplicht', '/swv/thuiszitters',
     '/swv/thuiszitters?weergave=alle'],
-  school: ['/account', '/leerlingen', '/leerlingen/nieuw', '/school', '/school/tlv', '/zorgplicht', '/zorgplicht?weergave=alle'],
+  school: ['/account', '/leerlingen', '/leerlingen/nieuw', '/school', '/school/tlv', '/school/zorgplicht', '/school/zorgplicht?weergave=alle'],
   deskundige: ['/account', '/adviezen'],
   ouderadviseur: ['/steunpunt', '/steunpunt?status=alle', '/steunpunt/nieuw', '/steunpunt/signalering', '/account'],
   ouder: ['/ouders', '/account', '/account/tweestapsverificatie'],

@@ -108,6 +108,28 @@ try {
     requests.push({ pupil, request });
   }
   const filled = (Date.now() - started) / 1000;
+  // Zorgplicht: every pupil an aanmelding, every third a thuiszitter; the Oudersteunpunt N cases.
+  const aanmeldingen = [];
+  for (const [i, { pupil }] of requests.entries()) {
+    const r = await school.post(`/leerlingen/${pupil}/aanmelding`, [['ontvangen', day(-10 - (i % 80))], ['start', day(60)], ['voorkeur', 'ja'],
+      ['ondersteuning', 'Hulp bij lezen.']]);
+    if (r.status !== 303) throw new Error(`aanmelding for ${pupil}: ${r.status}`);
+    aanmeldingen.push(r.location.match(/\/aanmeldingen\/(\d+)/)[1]);
+    if (i % 3 === 0) {
+      const t = await school.post(`/leerlingen/${pupil}/thuiszitten`, [['soort', 'langdurig-relatief-verzuim'], ['sinds', day(-40 - (i % 100))],
+        ['acties', 'Gesprek met ouders.'], ['leerplicht', 'Leerplicht Almere']]);
+      if (t.status !== 303) throw new Error(`thuiszitter for ${pupil}: ${t.status}`);
+    }
+  }
+  const adviser = new Client(server.url);
+  await adviser.signIn('ouderadviseur');
+  let caseUrl = '';
+  for (let i = 0; i < N; i++) {
+    const r = await adviser.post('/steunpunt/nieuw', [['kanaal', 'telefoon'], ['categorie', 'vraag'], ['onderwerp', ['tlv', 'thuiszitten', 'ondersteuning'][i % 3]],
+      ['naam', `Ouder ${i}`], ['telefoon', '0612345678'], ['bericht', 'Een vraag voor de benchmark.']]);
+    if (r.status !== 303) throw new Error(`case ${i}: ${r.status}`);
+    caseUrl = r.location.split('?')[0];
+  }
   const letters = [];
   for (const { request } of requests.slice(0, DECIDED)) {
     const taken = await swv.get(`/aanvragen/${request}`);
@@ -142,8 +164,18 @@ try {
     ['ouder', parent, '/ouders'],
     ['ouder', parent, `/ouders/kinderen/${pupil}`],
     ['ouder', parent, `/ouders/aanvragen/${request}`],
+    ['school', school, '/school/zorgplicht'],
+    ['school', school, `/aanmeldingen/${aanmeldingen[0]}`],
+    ['toeleider', swv, '/swv/zorgplicht'],
+    ['toeleider', swv, '/swv/thuiszitters'],
+    ['toeleider', swv, '/swv/thuiszitters/inspectie.csv'],
+    ['toeleider', swv, '/swv/thuiszitters/inspectie.xlsx'],
+    ['ouderadviseur', adviser, '/steunpunt'],
+    ['ouderadviseur', adviser, caseUrl],
+    ['ouderadviseur', adviser, '/steunpunt/signalering'],
+    ['anyone', new Client(server.url), '/oudersteunpunt/contact'],
   ];
-  console.log(`${N} pupils with a submitted TLV request filled in through the forms in ${filled.toFixed(1)} s; ${DECIDED} decided.\n`);
+  console.log(`${N} pupils with a submitted TLV request filled in through the forms in ${filled.toFixed(1)} s; ${DECIDED} decided; each pupil an aanmelding, every third a thuiszitter; ${N} Oudersteunpunt cases.\n`);
   console.log('| page | as | size | server time, median | p99 |');
   console.log('|---|---|---|---|---|');
   for (const [who, client, path] of pages) {

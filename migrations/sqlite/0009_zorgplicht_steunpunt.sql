@@ -83,9 +83,9 @@ CREATE INDEX ziekte_evaluaties_sick ON ziekte_evaluaties (sick_id);
 
 -- Oudersteunpunt: a parent's question, complaint, listening ear or procedure help. Only
 -- ouderadviseurs read these tables; nothing about them goes into audit_events, counts or
--- lists that other roles see.
+-- lists that other roles see. The id of a removed case is never given to a new one.
 CREATE TABLE steunpunt_cases (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     tenant_id      INTEGER NOT NULL REFERENCES tenants(id),
     reference      TEXT NOT NULL UNIQUE,
     received_at    TEXT NOT NULL,
@@ -133,7 +133,9 @@ CREATE TABLE steunpunt_log (
     occurred_at  TEXT NOT NULL,
     actor_id     INTEGER,
     actor_name   TEXT NOT NULL,
+    actor_role   TEXT NOT NULL,
     action       TEXT NOT NULL,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('success', 'denied')),
     case_id      INTEGER,
     origin       TEXT NOT NULL,
     request_id   TEXT NOT NULL,
@@ -151,15 +153,21 @@ BEGIN
     SELECT RAISE(ABORT, 'steunpunt_log is append-only');
 END;
 
--- Submissions of the public contact form: per network address (hashed) for the rate limit,
--- and per form token (hashed) so a form sent twice (a reload) makes one case, not two.
+-- Submissions of the public contact form: per network address and per network (keyed hashes)
+-- for the limits, and per form token with a hash of what was sent, so the same form sent twice
+-- (a reload) makes one case, and a token used for other content is refused.
 CREATE TABLE contact_submissions (
     id            INTEGER PRIMARY KEY,
+    tenant_id     INTEGER NOT NULL REFERENCES tenants(id),
     origin_hash   TEXT NOT NULL,
-    token_hash    TEXT NOT NULL UNIQUE,
+    network_hash  TEXT NOT NULL,
+    token_hash    TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
     case_id       INTEGER REFERENCES steunpunt_cases(id),
-    submitted_at  TEXT NOT NULL
+    submitted_at  TEXT NOT NULL,
+    UNIQUE (tenant_id, token_hash)
 );
+CREATE INDEX contact_submissions_network ON contact_submissions (network_hash, submitted_at);
 CREATE INDEX contact_submissions_origin ON contact_submissions (origin_hash, submitted_at);
 
 -- Mails about Oudersteunpunt cases: sent like every mail, but never listed or counted for

@@ -19,10 +19,32 @@ pub const SUPPRESS_BELOW: i64 = 5;
 pub const MIN_FILL_SECONDS: i64 = 3;
 /// A form older than this is refused (shown again, with what was typed).
 pub const MAX_FORM_AGE_SECONDS: i64 = 24 * 3600;
-/// Submissions per network address per hour.
+/// Submissions per network address (IPv6 per /64) per hour.
 pub const PER_ADDRESS_PER_HOUR: i64 = 5;
-/// Submissions per hour for the whole site (a flood stops here, not in the advisers' inbox).
-pub const PER_SITE_PER_HOUR: i64 = 200;
+/// Submissions per network (IPv4 /24, IPv6 /48) per hour: a school or a library shares one.
+pub const PER_NETWORK_PER_HOUR: i64 = 20;
+/// Submissions per hour for the whole site above which cases are still taken, but the advisers
+/// are no longer mailed per case: a flood must not shut the form for parents.
+pub const QUIET_ABOVE_PER_HOUR: i64 = 100;
+/// Confirmation mails to one address per hour.
+pub const MAILS_PER_RECIPIENT_PER_HOUR: i64 = 3;
+
+/// The network an address is in, for the per-network limit: IPv4 per /24, IPv6 per /48.
+pub fn network_of(address: &str) -> String {
+    if let Ok(v4) = address.parse::<std::net::Ipv4Addr>() {
+        let o = v4.octets();
+        return format!("{}.{}.{}.0/24", o[0], o[1], o[2]);
+    }
+    if let Ok(v6) = address.parse::<std::net::Ipv6Addr>() {
+        if let Some(v4) = v6.to_ipv4_mapped() {
+            let o = v4.octets();
+            return format!("{}.{}.{}.0/24", o[0], o[1], o[2]);
+        }
+        let s = v6.segments();
+        return format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2]);
+    }
+    address.to_owned()
+}
 /// The longest message.
 pub const MAX_MESSAGE_CHARS: usize = 5000;
 
@@ -299,12 +321,14 @@ pub fn looks_like_reference(s: &str) -> bool {
             .all(|(_, b)| REFERENCE_ALPHABET.contains(&b))
 }
 
-fn mac(key: &[u8], issued_at: i64) -> String {
+fn mac(key: &[u8], issued_at: i64, nonce: &str) -> String {
     let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key) else {
         return String::new();
     };
     m.update(b"oudersteunpunt-formulier:");
     m.update(issued_at.to_string().as_bytes());
+    m.update(b".");
+    m.update(nonce.as_bytes());
     m.finalize()
         .into_bytes()
         .iter()
@@ -312,9 +336,24 @@ fn mac(key: &[u8], issued_at: i64) -> String {
         .collect()
 }
 
-/// The token a contact form carries: when it was shown, signed with the site's key.
-pub fn form_token(key: &[u8], issued_at: i64) -> String {
-    format!("{issued_at}.{}", mac(key, issued_at))
+/// The token a contact form carries: when it was shown and a random nonce (so no two forms
+/// share a token), signed with the site's key.
+pub fn form_token(key: &[u8], issued_at: i64, nonce: &str) -> String {
+    format!("{issued_at}.{nonce}.{}", mac(key, issued_at, nonce))
+}
+
+/// A keyed hash (HMAC-SHA-256, hex) of a value, e.g. a network address: not reversible without
+/// the site's key, even for the small space of IPv4 addresses.
+pub fn keyed_hash(key: &[u8], value: &str) -> String {
+    let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    m.update(value.as_bytes());
+    m.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Why a form token is refused.
@@ -330,13 +369,17 @@ pub enum TokenProblem {
 
 /// Checks a form token at `now` (seconds since the epoch).
 pub fn check_form_token(key: &[u8], token: &str, now: i64) -> Result<(), TokenProblem> {
-    let Some((at, sig)) = token.split_once('.') else {
+    let mut parts = token.splitn(3, '.');
+    let (Some(at), Some(nonce), Some(sig)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(TokenProblem::Invalid);
     };
     let Ok(issued_at) = at.parse::<i64>() else {
         return Err(TokenProblem::Invalid);
     };
-    let expected = mac(key, issued_at);
+    if nonce.len() != 32 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(TokenProblem::Invalid);
+    }
+    let expected = mac(key, issued_at, nonce);
     // Compare without an early exit.
     let same = expected.len() == sig.len()
         && expected
@@ -421,9 +464,25 @@ mod tests {
     }
 
     #[test]
+    fn networks() {
+        assert_eq!(network_of("192.168.4.77"), "192.168.4.0/24");
+        assert_eq!(network_of("::ffff:10.1.2.3"), "10.1.2.0/24");
+        assert_eq!(network_of("2001:db8:abcd:12::1"), "2001:db8:abcd::/48");
+        assert_eq!(network_of("-"), "-");
+        assert_ne!(keyed_hash(b"a", "1.2.3.4"), keyed_hash(b"b", "1.2.3.4"));
+        assert_eq!(keyed_hash(b"a", "1.2.3.4").len(), 64);
+    }
+
+    #[test]
     fn form_tokens() {
         let key = b"sleutel";
-        let t = form_token(key, 1_000);
+        let nonce = "0123456789abcdef0123456789abcdef";
+        let t = form_token(key, 1_000, nonce);
+        // Two forms shown in the same second differ.
+        assert_ne!(
+            t,
+            form_token(key, 1_000, "fedcba9876543210fedcba9876543210")
+        );
         assert_eq!(check_form_token(key, &t, 1_010), Ok(()));
         assert_eq!(check_form_token(key, &t, 1_001), Err(TokenProblem::TooFast));
         assert_eq!(
@@ -436,12 +495,24 @@ mod tests {
         );
         let forged = t.replacen("1000", "900", 1);
         assert_eq!(
+            check_form_token(
+                key,
+                &t.replacen(nonce, "00000000000000000000000000000000", 1),
+                1_010
+            ),
+            Err(TokenProblem::Invalid)
+        );
+        assert_eq!(
             check_form_token(key, &forged, 1_010),
             Err(TokenProblem::Invalid)
         );
         assert_eq!(check_form_token(key, "", 1_010), Err(TokenProblem::Invalid));
         assert_eq!(
             check_form_token(key, "abc.def", 1_010),
+            Err(TokenProblem::Invalid)
+        );
+        assert_eq!(
+            check_form_token(key, &format!("1000.short.{}", "0".repeat(64)), 1_010),
             Err(TokenProblem::Invalid)
         );
     }

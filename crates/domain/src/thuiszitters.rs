@@ -60,6 +60,13 @@ impl Kind {
         }
     }
 
+    /// Whether the Inspectie's thuiszittersregistratie asks for this kind: absoluut verzuim,
+    /// langdurig relatief verzuim and vrijstellingen under art. 5 sub a (domain.md §5). Sub b (an
+    /// objection to the richting: a belief) and sub c (a school abroad) stay out of the report.
+    pub fn in_inspectie_report(self) -> bool {
+        !matches!(self, Kind::Vrijstelling5b | Kind::Vrijstelling5c)
+    }
+
     /// The short name in the Inspectie report.
     pub fn report_label(self) -> &'static str {
         match self {
@@ -188,6 +195,7 @@ pub fn report(registrations: &[Registration], peildatum: NaiveDate) -> Vec<Repor
     let start = school_year_start(last);
     let mut out: Vec<ReportLine> = registrations
         .iter()
+        .filter(|r| r.kind.in_inspectie_report())
         .filter(|r| r.since <= last && r.until.is_none_or(|u| u >= start))
         .map(|r| {
             let until = r.until.filter(|u| *u <= last);
@@ -308,8 +316,13 @@ mod tests {
             // Ended after the peildatum: ongoing on the peildatum.
             reg(day(2026, 9, 1), Some(day(2026, 11, 20))),
         ];
-        let lines = report(&regs, day(2026, 11, 1));
-        assert_eq!(lines.len(), 3);
+        let mut with_5b = regs.to_vec();
+        with_5b.push(Registration {
+            kind: Kind::Vrijstelling5b,
+            ..reg(day(2026, 9, 1), None)
+        });
+        let lines = report(&with_5b, day(2026, 11, 1));
+        assert_eq!(lines.len(), 3, "5b stays out");
         assert_eq!(lines[0].since, day(2026, 6, 1));
         assert_eq!(lines[0].until, Some(day(2026, 9, 15)));
         assert!(!lines[0].ongoing);

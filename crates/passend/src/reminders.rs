@@ -222,7 +222,8 @@ async fn zorgplicht_reminders(
     Ok(sent)
 }
 
-/// Oudersteunpunt cases to follow up today: a confidential mail to the adviser who has the case,
+/// Oudersteunpunt cases whose follow-up date has come (also when a day was missed): a
+/// confidential mail, once per date, to the adviser who has the case,
 /// or to every adviser when nobody has it. No content, only the link.
 async fn steunpunt_reminders(
     db: &Db,
@@ -231,7 +232,7 @@ async fn steunpunt_reminders(
 ) -> anyhow::Result<usize> {
     use passend_store::steunpunt::{self as sp, ConfidentialMail};
     let mut sent = 0;
-    for (tenant, case, adviser) in sp::follow_ups_on(db, today).await? {
+    for (tenant, case, due, adviser) in sp::follow_ups_due(db, today).await? {
         let recipients: Vec<String> = match adviser {
             Some(e) => vec![e],
             None => sp::advisers(db, tenant)
@@ -240,7 +241,7 @@ async fn steunpunt_reminders(
                 .map(|(_, _, e)| e)
                 .collect(),
         };
-        let key = format!("steunpunt-opvolgen-{case}-{today}");
+        let key = format!("steunpunt-opvolgen-{case}-{due}");
         let link = format!(
             "Bekijk de zaak na het inloggen:\n{}/steunpunt/zaken/{case}",
             s.base_url

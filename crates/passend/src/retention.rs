@@ -48,12 +48,18 @@ pub async fn run_once(
     Ok(removed)
 }
 
-/// Removes Oudersteunpunt cases closed more than `months` ago (their notes with them; the
-/// Oudersteunpunt's log keeps a line with the id). Returns how many.
+/// Days the Oudersteunpunt's sent or failed mails stay in the outbox (they hold the parent's
+/// address): long enough to see a delivery problem, not longer.
+pub const STEUNPUNT_MAIL_DAYS: i64 = 30;
+
+/// Removes Oudersteunpunt cases closed more than `months` ago, and open ones nobody touched in
+/// that time (their notes with them; the Oudersteunpunt's log keeps a line with the id), and its
+/// mails after [`STEUNPUNT_MAIL_DAYS`]. Returns how many cases went.
 pub async fn steunpunt_once(db: &Db, months: u16) -> anyhow::Result<usize> {
     let now = chrono::Utc::now();
     let before = now
         .checked_sub_months(chrono::Months::new(u32::from(months)))
         .unwrap_or(now);
-    Ok(passend_store::steunpunt::purge_closed(db, before).await?)
+    let mails_before = now - chrono::Duration::days(STEUNPUNT_MAIL_DAYS);
+    Ok(passend_store::steunpunt::purge(db, before, mails_before).await?)
 }

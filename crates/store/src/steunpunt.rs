@@ -9,8 +9,19 @@ use crate::casework::Actor;
 use crate::{BeginWrite, Db, StoreResult, on_db};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-/// The key with this name, made (random, 512 bits) on first use.
+/// The name of the site key that signs the contact form (its row also serialises submissions).
+pub const FORM_KEY: &str = "oudersteunpunt-formulier";
+
+/// The key with this name, made (random, 512 bits) on first use. A read after that: only the
+/// first use writes.
 pub async fn site_key(db: &Db, name: &str) -> StoreResult<String> {
+    let known: Option<String> = on_db!(db, pool => sqlx::query_scalar("SELECT value FROM site_keys WHERE name = $1")
+        .bind(name)
+        .fetch_optional(pool)
+        .await)?;
+    if let Some(key) = known {
+        return Ok(key);
+    }
     let fresh: String = (0..4)
         .map(|_| uuid::Uuid::new_v4().simple().to_string())
         .collect();
@@ -69,16 +80,18 @@ macro_rules! enqueue_confidential_tx {
 }
 
 macro_rules! log_tx {
-    ($tx:expr, $tenant:expr, $actor_id:expr, $actor_name:expr, $action:expr, $case_id:expr, $origin:expr, $request_id:expr, $detail:expr) => {{
+    ($tx:expr, $tenant:expr, $actor_id:expr, $actor_name:expr, $actor_role:expr, $action:expr, $outcome:expr, $case_id:expr, $origin:expr, $request_id:expr, $detail:expr) => {{
         sqlx::query(
-            "INSERT INTO steunpunt_log (tenant_id, occurred_at, actor_id, actor_name, action, case_id, origin, request_id, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO steunpunt_log (tenant_id, occurred_at, actor_id, actor_name, actor_role, action, outcome, case_id, origin, request_id, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind($tenant)
         .bind(Utc::now())
         .bind($actor_id)
         .bind($actor_name)
+        .bind($actor_role)
         .bind($action)
+        .bind($outcome)
         .bind($case_id)
         .bind($origin)
         .bind($request_id)
@@ -118,94 +131,146 @@ pub struct NewCase {
 /// Why a public submission was not taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
-    /// Too many from this network address, or from everywhere, in the last hour.
+    /// Too many from this network address or its network in the last hour.
     Throttled,
+    /// The form's token was used before for other content.
+    TokenUsed,
 }
 
-/// Takes a case from the public form: checks the limits, writes the submission, the case, the
-/// log line and the mails (the confirmation to the parent, a notice to every adviser) in one
-/// transaction. `references` are tried in order until one is free. Returns (id, reference).
-/// The same form sent again (the same token) returns the case it made the first time.
+/// The limits of the public form, per hour.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Per network address (IPv6 per /64).
+    pub per_address: i64,
+    /// Per network (IPv4 /24, IPv6 /48).
+    pub per_network: i64,
+    /// For the whole site: above it cases are still taken, but the advisers are not mailed per
+    /// case (a flood must not shut the form for parents, nor fill the advisers' inboxes).
+    pub quiet_above: i64,
+    /// Confirmation mails to one address.
+    pub mails_per_recipient: i64,
+}
+
+/// Keyed hashes of who sent a form and what, for the limits and for resubmission.
+#[derive(Debug, Clone)]
+pub struct Submission<'a> {
+    /// The network address.
+    pub origin_hash: &'a str,
+    /// The network it is in.
+    pub network_hash: &'a str,
+    /// The form's token.
+    pub token_hash: &'a str,
+    /// What was sent.
+    pub content_hash: &'a str,
+}
+
+/// Takes a case from the public form, in one transaction: the limits, the submission, the case,
+/// the log line and the mails. `references` are tried in order until one is free; `mails` gets
+/// (id, reference, whether to mail the parent, whether to mail the advisers). The same form sent
+/// again with the same content returns the case it made the first time; with other content it
+/// is refused. Submissions are serialised (the form key's row is taken first), so the limits hold
+/// on PostgreSQL too.
 #[allow(clippy::too_many_arguments)]
 pub async fn submit(
     db: &Db,
     tenant_id: i64,
     case: &NewCase,
-    origin_hash: &str,
-    token_hash: &str,
-    per_address: i64,
-    per_site: i64,
+    sub: &Submission<'_>,
+    limits: Limits,
     references: &[String],
-    mails: impl Fn(i64, &str) -> Vec<ConfidentialMail>,
+    mails: impl Fn(i64, &str, bool, bool) -> Vec<ConfidentialMail>,
     request_id: &str,
 ) -> StoreResult<Result<(i64, String), Refused>> {
     let now = Utc::now();
     let hour_ago = now - Duration::hours(1);
     let out = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let before: Option<(i64, String)> = sqlx::query_as(
-            "SELECT c.id, c.reference FROM contact_submissions s JOIN steunpunt_cases c ON c.id = s.case_id WHERE s.token_hash = $1",
+        sqlx::query("UPDATE site_keys SET value = value WHERE name = $1")
+            .bind(FORM_KEY)
+            .execute(&mut *tx)
+            .await?;
+        let before: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT s.content_hash, c.id, c.reference FROM contact_submissions s LEFT JOIN steunpunt_cases c ON c.id = s.case_id
+             WHERE s.tenant_id = $1 AND s.token_hash = $2",
         )
-        .bind(token_hash)
+        .bind(tenant_id)
+        .bind(sub.token_hash)
         .fetch_optional(&mut *tx)
         .await?;
-        let (mine, all): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM contact_submissions WHERE origin_hash = $1 AND submitted_at > $2),
-                    (SELECT COUNT(*) FROM contact_submissions WHERE submitted_at > $2)",
+        let (mine, network, all, to_recipient): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM contact_submissions WHERE origin_hash = $1 AND submitted_at > $3),
+                    (SELECT COUNT(*) FROM contact_submissions WHERE network_hash = $2 AND submitted_at > $3),
+                    (SELECT COUNT(*) FROM contact_submissions WHERE tenant_id = $4 AND submitted_at > $3),
+                    (SELECT COUNT(*) FROM steunpunt_cases WHERE tenant_id = $4 AND email = $5 AND email <> '' AND received_at > $3)",
         )
-        .bind(origin_hash)
+        .bind(sub.origin_hash)
+        .bind(sub.network_hash)
         .bind(hour_ago)
+        .bind(tenant_id)
+        .bind(&case.email)
         .fetch_one(&mut *tx)
         .await?;
-        if let Some(first) = before {
-            Ok(first)
-        } else if mine >= per_address || all >= per_site {
-            Err(Refused::Throttled)
-        } else {
-            let mut made = None;
-            for reference in references {
-                let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO steunpunt_cases (tenant_id, reference, received_at, channel, category, theme, name, email, phone,
-                       callback, callback_when, school, message, language, status, updated_at, version)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'nieuw', $3, 1)
-                     ON CONFLICT (reference) DO NOTHING RETURNING id",
+        match before {
+            Some((content, Some(id), Some(reference))) if content == sub.content_hash => Ok((id, reference)),
+            Some(_) => Err(Refused::TokenUsed),
+            None if mine >= limits.per_address || network >= limits.per_network => Err(Refused::Throttled),
+            None => {
+                let mut made = None;
+                for reference in references {
+                    let id: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO steunpunt_cases (tenant_id, reference, received_at, channel, category, theme, name, email, phone,
+                           callback, callback_when, school, message, language, status, updated_at, version)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'nieuw', $3, 1)
+                         ON CONFLICT (reference) DO NOTHING RETURNING id",
+                    )
+                    .bind(tenant_id)
+                    .bind(reference)
+                    .bind(now)
+                    .bind(&case.channel)
+                    .bind(&case.category)
+                    .bind(&case.theme)
+                    .bind(&case.name)
+                    .bind(&case.email)
+                    .bind(&case.phone)
+                    .bind(case.callback)
+                    .bind(&case.callback_when)
+                    .bind(&case.school)
+                    .bind(&case.message)
+                    .bind(&case.language)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(id) = id {
+                        made = Some((id, reference.clone()));
+                        break;
+                    }
+                }
+                let Some((id, reference)) = made else {
+                    return Err(sqlx::Error::Protocol("no free reference number".to_owned()).into());
+                };
+                sqlx::query(
+                    "INSERT INTO contact_submissions (tenant_id, origin_hash, network_hash, token_hash, content_hash, case_id, submitted_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(tenant_id)
-                .bind(reference)
-                .bind(now)
-                .bind(&case.channel)
-                .bind(&case.category)
-                .bind(&case.theme)
-                .bind(&case.name)
-                .bind(&case.email)
-                .bind(&case.phone)
-                .bind(case.callback)
-                .bind(&case.callback_when)
-                .bind(&case.school)
-                .bind(&case.message)
-                .bind(&case.language)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(id) = id {
-                    made = Some((id, reference.clone()));
-                    break;
-                }
-            }
-            let Some((id, reference)) = made else {
-                return Err(sqlx::Error::Protocol("no free reference number".to_owned()).into());
-            };
-            sqlx::query("INSERT INTO contact_submissions (origin_hash, token_hash, case_id, submitted_at) VALUES ($1, $2, $3, $4)")
-                .bind(origin_hash)
-                .bind(token_hash)
+                .bind(sub.origin_hash)
+                .bind(sub.network_hash)
+                .bind(sub.token_hash)
+                .bind(sub.content_hash)
                 .bind(id)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            log_tx!(tx, tenant_id, None::<i64>, "ouder (contactformulier)", "create", Some(id), "-", request_id, "contactformulier");
-            let list = mails(id, &reference);
-            enqueue_confidential_tx!(tx, tenant_id, &list);
-            tx.commit().await?;
-            Ok((id, reference))
+                log_tx!(tx, tenant_id, None::<i64>, "ouder (contactformulier)", "anoniem", "create", "success", Some(id), "-", request_id, "contactformulier");
+                let list = mails(
+                    id,
+                    &reference,
+                    to_recipient < limits.mails_per_recipient,
+                    all < limits.quiet_above,
+                );
+                enqueue_confidential_tx!(tx, tenant_id, &list);
+                tx.commit().await?;
+                Ok((id, reference))
+            }
         }
     });
     Ok(out)
@@ -306,7 +371,7 @@ pub async fn add_case(
             }
         }
         if let Some(id) = made {
-            log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, "create", Some(id), actor.origin, actor.request_id, "");
+            log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, actor.role, "create", "success", Some(id), actor.origin, actor.request_id, "");
             tx.commit().await?;
         }
         made
@@ -384,11 +449,13 @@ pub struct Note {
 }
 
 /// A case's notes, oldest first.
-pub async fn notes(db: &Db, case_id: i64) -> StoreResult<Vec<Note>> {
+pub async fn notes(db: &Db, tenant_id: i64, case_id: i64) -> StoreResult<Vec<Note>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, Note>(
-        "SELECT id, occurred_at, author_name, kind, contact_with, channel, body FROM steunpunt_notes WHERE case_id = $1 ORDER BY occurred_at, id",
+        "SELECT id, occurred_at, author_name, kind, contact_with, channel, body FROM steunpunt_notes
+         WHERE case_id = $1 AND case_id IN (SELECT id FROM steunpunt_cases WHERE tenant_id = $2) ORDER BY occurred_at, id",
     )
     .bind(case_id)
+    .bind(tenant_id)
     .fetch_all(pool)
     .await)?;
     Ok(rows)
@@ -408,7 +475,7 @@ pub async fn add_note(
         let mut tx = pool.begin_write().await?;
         sqlx::query(
             "INSERT INTO steunpunt_notes (case_id, occurred_at, author_id, author_name, kind, contact_with, channel, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM steunpunt_cases WHERE id = $1 AND tenant_id = $9",
         )
         .bind(case_id)
         .bind(Utc::now())
@@ -418,6 +485,7 @@ pub async fn add_note(
         .bind(contact_with)
         .bind(channel)
         .bind(body)
+        .bind(actor.tenant_id)
         .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE steunpunt_cases SET updated_at = $1 WHERE id = $2")
@@ -425,7 +493,7 @@ pub async fn add_note(
             .bind(case_id)
             .execute(&mut *tx)
             .await?;
-        log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, "update", Some(case_id), actor.origin, actor.request_id, kind);
+        log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, actor.role, "update", "success", Some(case_id), actor.origin, actor.request_id, kind);
         tx.commit().await?;
     });
     Ok(())
@@ -477,7 +545,7 @@ pub async fn update_case(
         .await?
         .rows_affected();
         if n == 1 {
-            log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, "update", Some(case_id), actor.origin, actor.request_id, &u.status);
+            log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, actor.role, "update", "success", Some(case_id), actor.origin, actor.request_id, &u.status);
             tx.commit().await?;
         }
         n == 1
@@ -485,17 +553,19 @@ pub async fn update_case(
     Ok(done)
 }
 
-/// Records a read (a case opened, a list or the report shown) in the Oudersteunpunt's log.
+/// Records a read (a case opened, a list or the report shown), or a refused one (`denied`), in
+/// the Oudersteunpunt's log.
 pub async fn log_read(
     db: &Db,
     actor: &Actor<'_>,
     action: &str,
+    outcome: &str,
     case_id: Option<i64>,
     detail: &str,
 ) -> StoreResult<()> {
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, action, case_id, actor.origin, actor.request_id, detail);
+        log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, actor.role, action, outcome, case_id, actor.origin, actor.request_id, detail);
         tx.commit().await?;
     });
     Ok(())
@@ -545,15 +615,17 @@ pub async fn themes_between(
     Ok(rows)
 }
 
-/// Open cases whose follow-up date is `day`: (tenant, case id, the adviser's e-mail, or
-/// `None` when nobody has it).
-pub async fn follow_ups_on(
+/// Open cases whose follow-up date has come by `day`: (tenant, case id, the follow-up date, the
+/// adviser's e-mail, or `None` when nobody has it or they are no longer an active ouderadviseur
+/// of the samenwerkingsverband).
+pub async fn follow_ups_due(
     db: &Db,
     day: NaiveDate,
-) -> StoreResult<Vec<(i64, i64, Option<String>)>> {
-    let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, Option<String>)>(
-        "SELECT c.tenant_id, c.id, u.email FROM steunpunt_cases c LEFT JOIN users u ON u.id = c.adviser_id AND u.status = 'active'
-         WHERE c.follow_up_on = $1 AND c.status <> 'afgerond' ORDER BY c.id",
+) -> StoreResult<Vec<(i64, i64, NaiveDate, Option<String>)>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, NaiveDate, Option<String>)>(
+        "SELECT c.tenant_id, c.id, c.follow_up_on, u.email FROM steunpunt_cases c
+           LEFT JOIN users u ON u.id = c.adviser_id AND u.status = 'active' AND u.role = 'ouderadviseur' AND u.tenant_id = c.tenant_id
+         WHERE c.follow_up_on <= $1 AND c.status <> 'afgerond' ORDER BY c.id",
     )
     .bind(day)
     .fetch_all(pool)
@@ -585,16 +657,23 @@ pub async fn remind_once(
     Ok(done)
 }
 
-/// Removes cases closed before `before` with their notes, and the contact-form submissions of
-/// more than a day ago (after a day a reload no longer needs them, and the limit looks back an
-/// hour); the log keeps a line per removed case (ids only). Returns how many
-/// cases went.
-pub async fn purge_closed(db: &Db, before: DateTime<Utc>) -> StoreResult<usize> {
+/// Removes the cases closed before `before`, and the open ones nobody touched since `before`,
+/// with their notes, submissions and reminder keys; the log keeps a line per removed case (ids
+/// only). Also removes the contact-form submissions of more than a day ago (after a day a reload
+/// no longer needs them, and the limits look back an hour) and the Oudersteunpunt's mails that
+/// were sent or failed more than `mails_before` ago (they hold the parent's address). Returns
+/// how many cases went.
+pub async fn purge(
+    db: &Db,
+    before: DateTime<Utc>,
+    mails_before: DateTime<Utc>,
+) -> StoreResult<usize> {
     let day_ago = Utc::now() - Duration::days(1);
     let n = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let ids: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT id, tenant_id FROM steunpunt_cases WHERE closed_at IS NOT NULL AND closed_at < $1",
+            "SELECT id, tenant_id FROM steunpunt_cases
+             WHERE (closed_at IS NOT NULL AND closed_at < $1) OR (closed_at IS NULL AND updated_at < $1)",
         )
         .bind(before)
         .fetch_all(&mut *tx)
@@ -603,10 +682,19 @@ pub async fn purge_closed(db: &Db, before: DateTime<Utc>) -> StoreResult<usize> 
             sqlx::query("DELETE FROM contact_submissions WHERE case_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM steunpunt_notes WHERE case_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM steunpunt_cases WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            log_tx!(tx, *tenant, None::<i64>, "systeem", "delete", Some(*id), "cli", "-", "bewaartermijn verstreken");
+            sqlx::query("DELETE FROM reminders_sent WHERE key LIKE $1")
+                .bind(format!("steunpunt-opvolgen-{id}-%"))
+                .execute(&mut *tx)
+                .await?;
+            log_tx!(tx, *tenant, None::<i64>, "systeem", "systeem", "delete", "success", Some(*id), "cli", "-", "bewaartermijn verstreken");
         }
         sqlx::query("DELETE FROM contact_submissions WHERE submitted_at < $1")
             .bind(day_ago)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM email_outbox WHERE confidential = $1 AND status IN ('sent', 'failed') AND created_at < $2")
+            .bind(true)
+            .bind(mails_before)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -43,7 +43,7 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
             match p.role {
                 Role::Schoolmedewerker => {
                     items.push(("/leerlingen", "Leerlingen"));
-                    items.push(("/zorgplicht", "Zorgplicht en verzuim"));
+                    items.push(("/school/zorgplicht", "Zorgplicht en verzuim"));
                     items.push(("/school", "Mijn school"));
                     items.push(("/school/tlv", "Ontvangen TLV's"));
                 }

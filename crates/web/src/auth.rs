@@ -254,7 +254,7 @@ async fn load_principal(
     ))
 }
 
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     // Fetch metadata first: browsers send it on every request (ASVS 50.2).
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "same-origin" || site == "none";

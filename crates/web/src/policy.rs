@@ -286,7 +286,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/school/tlv", Access::Roles(SCHOOL)),
     ("GET", "/school/tlv.csv", Access::Roles(SCHOOL)),
     // Zorgplicht, thuiszitters and sick pupils.
-    ("GET", "/zorgplicht", Access::Roles(SCHOOL)),
+    ("GET", "/school/zorgplicht", Access::Roles(SCHOOL)),
     ("GET", "/leerlingen/{id}/aanmelding", Access::Roles(SCHOOL)),
     ("POST", "/leerlingen/{id}/aanmelding", Access::Roles(SCHOOL)),
     ("GET", "/aanmeldingen/{id}", Access::Roles(SCHOOL)),

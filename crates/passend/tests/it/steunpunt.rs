@@ -8,6 +8,7 @@
 use crate::accounts::{field_value, mail_to, tenant_id, two_primary_schools};
 use crate::casework::{as_user, user};
 use crate::support::TestApp;
+use chrono::Datelike;
 use passend_domain::accounts::Role;
 
 /// What the parent writes: none of it may show up outside the Oudersteunpunt.
@@ -405,6 +406,15 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         .await
         .unwrap();
     }
+    // Only completed months count: the five move to last month, Petronella's stays in this one.
+    let last_month = crate::casework::today()
+        .with_day(1)
+        .unwrap()
+        .checked_sub_months(chrono::Months::new(1))
+        .unwrap();
+    let at = passend_domain::time::start_of_day(last_month + chrono::Days::new(3));
+    passend_store::on_db!(&db, pool => sqlx::query("UPDATE steunpunt_cases SET received_at = $1 WHERE theme = 'ziekte'")
+        .bind(at).execute(pool).await.map(|_| ())).unwrap();
     for b in [&mut adviser, &mut beheerder] {
         let report = b.get("/steunpunt/signalering").await;
         assert_eq!(report.status, 200);
@@ -587,6 +597,43 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         retry.status
     );
     surfaces += 1;
+    // A beheerder cannot make anyone an ouderadviseur (and so read the cases).
+    beheerder.get("/beheer/gebruikers/nieuw").await;
+    let made = beheerder
+        .post(
+            "/beheer/gebruikers/nieuw",
+            &[
+                ("email", "nieuwsgierig@swv.nl"),
+                ("naam", "Nieuwsgierig"),
+                ("rol", "ouderadviseur"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 422);
+    assert!(made.body.contains("Een beheerder kan deze rol niet geven"));
+    let (toeleider_id, _) = crate::accounts::ready_user(
+        &app,
+        tenant,
+        "ander@swv.nl",
+        Role::Toeleider,
+        &[],
+        "een zin voor de test",
+        true,
+    )
+    .await;
+    beheerder
+        .get(&format!("/beheer/gebruikers/{toeleider_id}"))
+        .await;
+    let changed = beheerder
+        .post(
+            &format!("/beheer/gebruikers/{toeleider_id}"),
+            &[("naam", "Ander"), ("rol", "ouderadviseur")],
+        )
+        .await;
+    assert_eq!(changed.status, 422);
+    let role: String = passend_store::on_db!(&db, pool => sqlx::query_scalar::<_, String>("SELECT role FROM users WHERE id = $1")
+        .bind(toeleider_id).fetch_one(pool).await).unwrap();
+    assert_eq!(role, "toeleider");
     // 16: the user list names the advisers, but nothing of their cases.
     let users = beheerder.get("/beheer/gebruikers").await;
     assert_hidden("the user list", &users.body, &reference);
@@ -615,7 +662,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
     // The school's lists and search, the expert's list, the parent's portal, the public site.
     for (who, path) in [
         ("school", "/leerlingen?q=Petronella"),
-        ("school", "/zorgplicht"),
+        ("school", "/school/zorgplicht"),
         ("school", "/school"),
         ("deskundige", "/adviezen"),
         ("ouder", "/ouders"),
@@ -661,9 +708,29 @@ async fn the_contact_form_refuses_robots_and_floods_without_a_captcha() {
         .await
         .unwrap();
     let now = chrono::Utc::now().timestamp();
-    let token_at = |at: i64| passend_domain::steunpunt::form_token(key.as_bytes(), at);
+    let token_at = |at: i64| {
+        passend_domain::steunpunt::form_token(
+            key.as_bytes(),
+            at,
+            &uuid::Uuid::new_v4().simple().to_string(),
+        )
+    };
+    // Posted from another site: refused.
+    let r = crate::support::http_client()
+        .post(format!("{}/oudersteunpunt/contact", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body("t=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
     // A token signed with another key, or changed, is refused; the text stays.
-    let forged = passend_domain::steunpunt::form_token(b"een andere sleutel", now - 60);
+    let forged = passend_domain::steunpunt::form_token(
+        b"een andere sleutel",
+        now - 60,
+        "0123456789abcdef0123456789abcdef",
+    );
     let (status, body, _) = post_form(
         &app,
         "/oudersteunpunt/contact",
@@ -715,17 +782,20 @@ async fn the_contact_form_refuses_robots_and_floods_without_a_captcha() {
     .await;
     assert_eq!(status, 413);
     // Retention: a case closed longer ago than the term goes, with its notes; the log keeps a
-    // line; open cases stay.
+    // line; cases in use stay.
     passend_store::on_db!(&db, pool => sqlx::query("UPDATE steunpunt_cases SET status = 'afgerond', closed_at = $1 WHERE id = (SELECT MIN(id) FROM steunpunt_cases)")
+        .bind(chrono::Utc::now() - chrono::Duration::days(800)).execute(pool).await.map(|_| ())).unwrap();
+    // An open case nobody touched in the term goes too.
+    passend_store::on_db!(&db, pool => sqlx::query("UPDATE steunpunt_cases SET updated_at = $1 WHERE id = (SELECT MAX(id) FROM steunpunt_cases)")
         .bind(chrono::Utc::now() - chrono::Duration::days(800)).execute(pool).await.map(|_| ())).unwrap();
     assert_eq!(
         passend::retention::steunpunt_once(&db, 24).await.unwrap(),
-        1
+        2
     );
-    assert_eq!(case_count(&db).await, 4);
+    assert_eq!(case_count(&db).await, 3);
     let deleted: i64 = passend_store::on_db!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM steunpunt_log WHERE action = 'delete'")
         .fetch_one(pool).await).unwrap();
-    assert_eq!(deleted, 1);
+    assert_eq!(deleted, 2);
     // The log cannot be changed.
     let changed = passend_store::on_db!(&db, pool => sqlx::query("UPDATE steunpunt_log SET detail = 'x'").execute(pool).await.map(|_| ()));
     assert!(changed.is_err(), "steunpunt_log is append-only");

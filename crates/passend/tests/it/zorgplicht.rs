@@ -624,7 +624,7 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
 
     // The school's overview, and the samenwerkingsverband's: counts, and initials for terms
     // that passed, never names.
-    let overview = school.get("/zorgplicht").await;
+    let overview = school.get("/school/zorgplicht").await;
     assert!(
         overview.body.contains("Jan de Vries") && overview.body.contains("Eva Maria van den Berg")
     );

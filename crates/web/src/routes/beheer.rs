@@ -283,8 +283,10 @@ fn user_form_view(
         action,
         email,
         name,
+        // Only the command line makes ouderadviseurs (see `check_user_form`).
         roles: Role::ALL
             .iter()
+            .filter(|r| **r != Role::Ouderadviseur || form.rol == r.code())
             .map(|r| (r.code(), r.label_nl(), form.rol == r.code()))
             .collect(),
         role_error,
@@ -317,11 +319,16 @@ async fn new_user_form(State(state): State<AppState>, visitor: Visitor) -> AppRe
 }
 
 /// Checks the fields every user has; returns the role when all are fine.
+/// `current` is the user's role now (`None` for a new user): a beheerder cannot make anyone an
+/// ouderadviseur, because ouderadviseurs read the Oudersteunpunt's confidential cases, which the
+/// samenwerkingsverband's own staff must not; `passend gebruiker uitnodigen --rol ouderadviseur`
+/// on the server makes them.
 fn check_user_form(
     form: &UserForm,
     email: &mut Field,
     name: &mut Field,
     check_email: bool,
+    current: Option<Role>,
 ) -> (Option<Role>, Option<String>, Option<String>) {
     if check_email {
         let e = normalize_email(&form.email);
@@ -339,7 +346,13 @@ fn check_user_form(
         name.error = Some("Maak de naam korter: hooguit 100 tekens.".to_owned());
     }
     let role = Role::from_code(&form.rol);
-    let role_error = role.is_none().then(|| "Kies een rol.".to_owned());
+    let role_error = match role {
+        None => Some("Kies een rol.".to_owned()),
+        Some(Role::Ouderadviseur) if current != Some(Role::Ouderadviseur) => Some(
+            "Ouderadviseurs werken onafhankelijk en zien vertrouwelijke zaken. Een beheerder kan deze rol niet geven; de applicatiebeheerder maakt hen aan op de server (passend gebruiker uitnodigen --rol ouderadviseur).".to_owned(),
+        ),
+        Some(_) => None,
+    };
     let locations_error = match role {
         Some(r) if r.is_school_scoped() && form.scholen.is_empty() => {
             Some("Kies minstens één school voor een schoolmedewerker.".to_owned())
@@ -361,7 +374,8 @@ async fn new_user(
     let form = UserForm::parse(&body);
     let mut email = Field::of(form.email.trim());
     let mut name = Field::of(form.naam.trim());
-    let (role, role_error, locations_error) = check_user_form(&form, &mut email, &mut name, true);
+    let (role, role_error, locations_error) =
+        check_user_form(&form, &mut email, &mut name, true, None);
     let all = locations::location_choices(&state.db).await?;
     let invalid =
         email.has_error() || name.has_error() || role_error.is_some() || locations_error.is_some();
@@ -538,7 +552,8 @@ async fn update_user(
     let form = UserForm::parse(&body);
     let mut email = Field::default();
     let mut name = Field::of(form.naam.trim());
-    let (role, role_error, locations_error) = check_user_form(&form, &mut email, &mut name, false);
+    let (role, role_error, locations_error) =
+        check_user_form(&form, &mut email, &mut name, false, user.role());
     let own = visitor.signed_in()?.user_id == user.id;
     let role_error = role_error.or_else(|| {
         (own && role != Some(Role::Beheerder))

@@ -65,11 +65,16 @@ pub fn router() -> Routes {
 // ---------------------------------------------------------------------------------------------
 // Shared
 
-/// Reads a URL-encoded body: the first value of every field.
+/// Reads a URL-encoded body: the first value of every field, without control characters other
+/// than line breaks and tabs (a NUL byte is refused by PostgreSQL, and none belongs in a form).
 pub fn form(body: &str) -> HashMap<String, String> {
     let mut m = HashMap::new();
     for (k, v) in form_urlencoded::parse(body.as_bytes()) {
-        m.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        m.entry(k.into_owned()).or_insert_with(|| {
+            v.chars()
+                .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+                .collect()
+        });
     }
     m
 }
@@ -899,11 +904,20 @@ struct RegisterRef {
     state: String,
 }
 
-/// The pupil's aanmeldingen, thuiszitter and sickness registrations (the school's own).
-async fn register_refs(state: &AppState, pupil_id: i64) -> AppResult<Vec<RegisterRef>> {
+/// The pupil's aanmeldingen, thuiszitter and sickness registrations made at the viewer's own
+/// school locations (a pupil who changed schools keeps the other school's registrations there).
+async fn register_refs(
+    state: &AppState,
+    user_id: i64,
+    pupil_id: i64,
+) -> AppResult<Vec<RegisterRef>> {
     use passend_store::zorgplicht as zs;
+    let mine = |location: i64| cw::works_at(&state.db, user_id, location);
     let mut out = Vec::new();
     for a in zs::aanmeldingen_of_pupil(&state.db, pupil_id).await? {
+        if !mine(a.location_id).await? {
+            continue;
+        }
         out.push(RegisterRef {
             href: format!("/aanmeldingen/{}", a.id),
             label: format!("Aanmelding, ontvangen {}", long(a.received_on)),
@@ -914,6 +928,9 @@ async fn register_refs(state: &AppState, pupil_id: i64) -> AppResult<Vec<Registe
         });
     }
     for t in zs::thuiszitters_of_pupil(&state.db, pupil_id).await? {
+        if !mine(t.location_id).await? {
+            continue;
+        }
         out.push(RegisterRef {
             href: format!("/thuiszitters/{}", t.id),
             label: format!("Thuiszitter sinds {}", long(t.since)),
@@ -921,6 +938,9 @@ async fn register_refs(state: &AppState, pupil_id: i64) -> AppResult<Vec<Registe
         });
     }
     for z in zs::sick_of_pupil(&state.db, pupil_id).await? {
+        if !mine(z.location_id).await? {
+            continue;
+        }
         out.push(RegisterRef {
             href: format!("/ziek/{}", z.id),
             label: format!("Ziek sinds {}", long(z.since)),
@@ -1174,7 +1194,7 @@ async fn dossier_view(
         request_id: None,
         documents_hidden: relation == Relation::Receiving,
         registers: if relation == Relation::School {
-            register_refs(state, pupil.id).await?
+            register_refs(state, p.user_id, pupil.id).await?
         } else {
             Vec::new()
         },

@@ -50,9 +50,6 @@ pub fn router() -> Routes {
         .get("/steunpunt/signalering.csv", signalering_csv)
 }
 
-/// The name of the site key that signs contact forms.
-pub const FORM_KEY: &str = "oudersteunpunt-formulier";
-
 // ---------------------------------------------------------------------------------------------
 // The public contact form
 
@@ -285,7 +282,27 @@ fn contact_path(lang: Lang) -> String {
 }
 
 async fn form_key(state: &AppState) -> AppResult<Vec<u8>> {
-    Ok(store::site_key(&state.db, FORM_KEY).await?.into_bytes())
+    Ok(store::site_key(&state.db, store::FORM_KEY)
+        .await?
+        .into_bytes())
+}
+
+/// 128 random bits in hex: the nonce of a form token.
+fn nonce() -> AppResult<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A page of the form: never kept in a cache (it may hold what the parent typed, or the
+/// reference number).
+fn private(status: StatusCode, html: String) -> Response {
+    let mut r = (status, Html(html)).into_response();
+    r.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    r
 }
 
 fn now_seconds() -> i64 {
@@ -351,7 +368,7 @@ async fn render_contact(
         layout,
         t,
         action: contact_path(lang),
-        token: sp::form_token(&key, now_seconds()),
+        token: sp::form_token(&key, now_seconds(), &nonce()?),
         input,
         categories,
         themes,
@@ -368,7 +385,8 @@ async fn render_contact(
 }
 
 async fn contact_form(State(state): State<AppState>, lang: Lang) -> AppResult<Response> {
-    Ok(Html(render_contact(&state, lang, ContactInput::default(), None).await?).into_response())
+    let html = render_contact(&state, lang, ContactInput::default(), None).await?;
+    Ok(private(StatusCode::OK, html))
 }
 
 /// A Dutch or international phone number: digits with spaces, dashes, brackets, maybe a `+`.
@@ -516,6 +534,14 @@ async fn send_contact(
     request: Request,
 ) -> AppResult<Response> {
     let t = texts(lang);
+    // Another site may not post this form from its visitors' browsers.
+    if !crate::auth::same_origin(request.headers()) {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            "Dit formulier kan alleen vanaf deze website worden verstuurd.",
+        )
+            .into_response());
+    }
     let origin = client_address(&request, state.auth.trust_proxy);
     let request_id = request
         .extensions()
@@ -546,31 +572,64 @@ async fn send_contact(
             StatusCode::OK
         };
         let html = render_contact(&state, lang, input, problem).await?;
-        return Ok((status, Html(html)).into_response());
+        return Ok(private(status, html));
     }
     let advisers = store::advisers(&state.db, state.tenant_id).await?;
     let case = new_case(&input, Channel::Formulier, lang);
-    let origin_hash = token_hash(&crate::routes::account::address_key_of(&origin));
+    let content = passend_domain::text::stable_hash(&[
+        &case.category,
+        &case.theme,
+        &case.name,
+        &case.email,
+        &case.phone,
+        if case.callback { "ja" } else { "nee" },
+        &case.callback_when,
+        &case.school,
+        &case.message,
+        &case.language,
+    ]);
+    let address = crate::routes::account::address_key_of(&origin);
     let email = input.email.value.clone();
     let result = store::submit(
         &state.db,
         state.tenant_id,
         &case,
-        &origin_hash,
-        &token_hash(&token),
-        sp::PER_ADDRESS_PER_HOUR,
-        sp::PER_SITE_PER_HOUR,
+        &store::Submission {
+            origin_hash: &sp::keyed_hash(&key, &address),
+            network_hash: &sp::keyed_hash(&key, &sp::network_of(&origin)),
+            token_hash: &token_hash(&token),
+            content_hash: &content,
+        },
+        store::Limits {
+            per_address: sp::PER_ADDRESS_PER_HOUR,
+            per_network: sp::PER_NETWORK_PER_HOUR,
+            quiet_above: sp::QUIET_ABOVE_PER_HOUR,
+            mails_per_recipient: sp::MAILS_PER_RECIPIENT_PER_HOUR,
+        },
         &references()?,
-        |id, reference| submission_mails(&state, lang, &email, &advisers, id, reference),
+        |id, reference, to_parent, to_advisers| {
+            submission_mails(
+                &state,
+                lang,
+                if to_parent { &email } else { "" },
+                if to_advisers { &advisers } else { &[] },
+                id,
+                reference,
+            )
+        },
         &request_id,
     )
     .await?;
     let reference = match result {
         Ok((_, reference)) => reference,
+        Err(store::Refused::TokenUsed) => {
+            let html = render_contact(&state, lang, input, Some(t.e_expired)).await?;
+            return Ok(private(StatusCode::OK, html));
+        }
         Err(store::Refused::Throttled) => {
             input.callback_when.error = None;
             let html = render_contact(&state, lang, input, Some(t.e_throttled)).await?;
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, Html(html)).into_response();
+            let mut r = private(StatusCode::TOO_MANY_REQUESTS, html);
             r.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from_static("3600"),
@@ -587,21 +646,19 @@ async fn send_contact(
         &lang.other().page_path("oudersteunpunt"),
     )
     .await?;
-    Ok(Html(
-        SentView {
-            layout,
-            t,
-            reference,
-            next: t.done_next.replace(
-                "{days}",
-                &state.casework.steunpunt_response_days.to_string(),
-            ),
-            mailed: !email.is_empty(),
-            back_href: lang.page_path("oudersteunpunt"),
-        }
-        .render()?,
-    )
-    .into_response())
+    let html = SentView {
+        layout,
+        t,
+        reference,
+        next: t.done_next.replace(
+            "{days}",
+            &state.casework.steunpunt_response_days.to_string(),
+        ),
+        mailed: !email.is_empty(),
+        back_href: lang.page_path("oudersteunpunt"),
+    }
+    .render()?;
+    Ok(private(StatusCode::OK, html))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -714,6 +771,7 @@ async fn caseload(
         &state.db,
         &adviser_actor(p, &visitor),
         "search",
+        "success",
         None,
         &format!("{} zaken", rows.len()),
     )
@@ -809,6 +867,7 @@ async fn case_for(
                 &state.db,
                 &actor(p, visitor),
                 "read",
+                "denied",
                 None,
                 &format!("zaak {id} niet gevonden"),
             )
@@ -839,7 +898,7 @@ async fn render_case(
     c: store::Case,
     form: CaseForm,
 ) -> AppResult<String> {
-    let notes = store::notes(&state.db, c.id).await?;
+    let notes = store::notes(&state.db, p.tenant_id, c.id).await?;
     let log = store::log_of_case(&state.db, p.tenant_id, c.id).await?;
     let advisers = store::advisers(&state.db, p.tenant_id).await?;
     let t = today();
@@ -971,7 +1030,15 @@ async fn case_page(
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?;
     let c = case_for(&state, &visitor, p, id).await?;
-    store::log_read(&state.db, &actor(p, &visitor), "read", Some(c.id), "").await?;
+    store::log_read(
+        &state.db,
+        &actor(p, &visitor),
+        "read",
+        "success",
+        Some(c.id),
+        "",
+    )
+    .await?;
     let notice = match q.gedaan.as_str() {
         "opgeslagen" => Some("De zaak is bijgewerkt.".to_owned()),
         "notitie" => Some("De notitie is toegevoegd.".to_owned()),
@@ -1336,6 +1403,7 @@ async fn signalering(
         &state.db,
         &actor(p, &visitor),
         "report",
+        "success",
         None,
         "signalering",
     )
@@ -1371,6 +1439,7 @@ async fn signalering_csv(
         &state.db,
         &actor(p, &visitor),
         "export",
+        "success",
         None,
         "signalering",
     )

@@ -45,7 +45,7 @@ use std::collections::HashMap;
 /// The routes of this area.
 pub fn router() -> Routes {
     Routes::new()
-        .get("/zorgplicht", school_overview)
+        .get("/school/zorgplicht", school_overview)
         .get("/leerlingen/{id}/aanmelding", new_aanmelding)
         .post("/leerlingen/{id}/aanmelding", add_aanmelding)
         .get("/aanmeldingen/{id}", aanmelding_page)
@@ -276,7 +276,7 @@ fn aanmelding_view(
     } else {
         "Aanmelding registreren"
     };
-    let mut l = layout(state, visitor, title, "/zorgplicht");
+    let mut l = layout(state, visitor, title, "/school/zorgplicht");
     l.notice = notice;
     let mut weeks = opts([("", "Niet verlengd")], &f.ext_weeks);
     weeks.extend(opts(
@@ -810,7 +810,7 @@ fn thuiszitter_view(
     let current = if visitor.principal.as_ref().map(|p| p.role) == Some(Role::Toeleider) {
         "/swv/thuiszitters"
     } else {
-        "/zorgplicht"
+        "/school/zorgplicht"
     };
     let mut l = layout(
         state,
@@ -1128,7 +1128,7 @@ async fn sick_view(
         } else {
             "Zieke leerling registreren"
         },
-        "/zorgplicht",
+        "/school/zorgplicht",
     );
     l.notice = notice;
     let days = state.casework.ozl_after_days;
@@ -1448,7 +1448,12 @@ async fn school_overview(
     let days = state.casework.ozl_after_days;
     Ok(Html(
         SchoolView {
-            layout: layout(&state, &visitor, "Zorgplicht en verzuim", "/zorgplicht"),
+            layout: layout(
+                &state,
+                &visitor,
+                "Zorgplicht en verzuim",
+                "/school/zorgplicht",
+            ),
             aanmeldingen: a
                 .iter()
                 .map(|x| aanmelding_line(x, format!("{} {}", x.given_name, x.family_name)))
@@ -1698,7 +1703,9 @@ async fn inspectie_lines(
     let start = tz::school_year_start(last);
     let included = regs
         .iter()
-        .filter(|(_, r)| r.since <= last && r.until.is_none_or(|u| u >= start))
+        .filter(|(_, r)| {
+            r.kind.in_inspectie_report() && r.since <= last && r.until.is_none_or(|u| u >= start)
+        })
         .map(|(id, _)| *id);
     record_list(state, visitor, "export", "thuiszitters-inspectie", included).await?;
     let plain: Vec<tz::Registration> = regs.into_iter().map(|(_, r)| r).collect();
