@@ -176,8 +176,12 @@ test('a school works through an aanmelding, a thuiszitter and a sick pupil', asy
     await page.getByLabel('Nieuw evaluatiemoment op').fill(today);
     await page.getByRole('button', { name: 'Evaluatiemoment plannen' }).click();
     await page.getByText('Het evaluatiemoment is opgeslagen.').waitFor();
-    await page.getByRole('button', { name: 'Gehouden vandaag' }).click();
+    await page.getByRole('button', { name: /^Evaluatie van .* opslaan$/ }).first().click();
+    await page.getByText('Het evaluatiemoment is niet opgeslagen: schrijf eerst wat eruit kwam.').waitFor();
+    await page.getByLabel(/^Wat kwam eruit op /).first().fill('Daan houdt de lesstof goed bij.');
+    await page.getByRole('button', { name: /^Evaluatie van .* opslaan$/ }).first().click();
     await page.getByText('Het evaluatiemoment is opgeslagen.').waitFor();
+    await page.getByText('Daan houdt de lesstof goed bij.').waitFor();
 
     // New registrations start from the dossier; sent empty they show their messages.
     await page.goto(site.server.url + '/leerlingen');

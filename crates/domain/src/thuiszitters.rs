@@ -54,9 +54,15 @@ impl Kind {
         match self {
             Kind::AbsoluutVerzuim => "Absoluut verzuim (niet ingeschreven)",
             Kind::LangdurigRelatiefVerzuim => "Langdurig relatief verzuim (meer dan 4 weken)",
-            Kind::Vrijstelling5a => "Vrijstelling art. 5 onder a Leerplichtwet",
-            Kind::Vrijstelling5b => "Vrijstelling art. 5 onder b Leerplichtwet",
-            Kind::Vrijstelling5c => "Vrijstelling art. 5 onder c Leerplichtwet",
+            Kind::Vrijstelling5a => {
+                "Vrijstelling art. 5 onder a Leerplichtwet (lichamelijk of psychisch niet in staat naar school te gaan)"
+            }
+            Kind::Vrijstelling5b => {
+                "Vrijstelling art. 5 onder b Leerplichtwet (bezwaar tegen de richting van alle scholen in de buurt)"
+            }
+            Kind::Vrijstelling5c => {
+                "Vrijstelling art. 5 onder c Leerplichtwet (ingeschreven op een school in het buitenland)"
+            }
         }
     }
 

@@ -408,12 +408,16 @@ pub async fn cases(db: &Db, tenant_id: i64, filter: &CaseFilter) -> StoreResult<
     let Some(text) = filter.text.as_deref().map(passend_domain::text::fold) else {
         return Ok(rows);
     };
+    // A phone number matches however it was typed: "06-1234 5678" finds "0612345678".
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let wanted_digits = digits(&text);
     Ok(rows
         .into_iter()
         .filter(|c| {
             [&c.reference, &c.name, &c.email, &c.phone, &c.school]
                 .iter()
                 .any(|f| passend_domain::text::fold(f).contains(&text))
+                || (wanted_digits.len() >= 6 && digits(&c.phone).contains(&wanted_digits))
         })
         .collect())
 }

@@ -108,6 +108,15 @@ fn column(mut i: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// A whole number a spreadsheet may add up: digits only, no leading zero (a code like `0034`
+/// stays text), at most nine digits.
+fn is_number(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 9
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && (s == "0" || !s.starts_with('0'))
+}
+
 /// A workbook with one sheet named `sheet_name` holding `rows` (the first row bold).
 pub fn workbook(sheet_name: &str, rows: &[Vec<String>]) -> Vec<u8> {
     let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -127,15 +136,39 @@ pub fn workbook(sheet_name: &str, rows: &[Vec<String>]) -> Vec<u8> {
     let workbook_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
     let styles = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>"#;
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#;
     let mut sheet = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
     );
+    // Columns as wide as their longest text (within reason).
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if columns > 0 {
+        sheet.push_str("<cols>");
+        for c in 0..columns {
+            let longest = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|v| v.chars().count())
+                .max()
+                .unwrap_or(0);
+            let width = longest.clamp(8, 60) + 2;
+            let n = c + 1;
+            sheet.push_str(&format!(
+                r#"<col min="{n}" max="{n}" width="{width}" customWidth="1"/>"#
+            ));
+        }
+        sheet.push_str("</cols>");
+    }
+    sheet.push_str("<sheetData>");
     for (r, row) in rows.iter().enumerate() {
         let n = r + 1;
         sheet.push_str(&format!(r#"<row r="{n}">"#));
         for (c, value) in row.iter().enumerate() {
+            if r > 0 && is_number(value) {
+                sheet.push_str(&format!(r#"<c r="{}{n}"><v>{value}</v></c>"#, column(c)));
+                continue;
+            }
             let style = if r == 0 { r#" s="1""# } else { "" };
             sheet.push_str(&format!(
                 r#"<c r="{}{n}" t="inlineStr"{style}><is><t xml:space="preserve">{}</t></is></c>"#,
@@ -170,6 +203,17 @@ mod tests {
     }
 
     #[test]
+    fn numbers() {
+        assert!(is_number("2017") && is_number("0") && is_number("15"));
+        assert!(
+            !is_number("0034")
+                && !is_number("12AB00")
+                && !is_number("")
+                && !is_number("1234567890")
+        );
+    }
+
+    #[test]
     fn columns() {
         assert_eq!(column(0), "A");
         assert_eq!(column(25), "Z");
@@ -182,8 +226,16 @@ mod tests {
     #[test]
     fn a_workbook_is_a_zip_with_the_cells() {
         let rows = vec![
-            vec!["Initialen".to_owned(), "Soort".to_owned()],
-            vec!["J. d. V.".to_owned(), "=1+1 & <b>".to_owned()],
+            vec![
+                "Initialen".to_owned(),
+                "Soort".to_owned(),
+                "Weken".to_owned(),
+            ],
+            vec![
+                "J. d. V.".to_owned(),
+                "=1+1 & <b>".to_owned(),
+                "8".to_owned(),
+            ],
         ];
         let bytes = workbook("Peildatum 01-11-2026", &rows);
         assert_eq!(&bytes[..4], b"PK\x03\x04");
@@ -192,6 +244,11 @@ mod tests {
         assert!(text.contains(r#"<c r="B2" t="inlineStr"><is><t xml:space="preserve">=1+1 &amp; &lt;b&gt;</t></is></c>"#));
         assert!(text.contains(r#"<c r="A1" t="inlineStr" s="1">"#));
         assert!(text.contains(r#"<sheet name="Peildatum 01-11-2026""#));
+        assert!(
+            text.contains(r#"<c r="C2"><v>8</v></c>"#),
+            "numbers are numbers"
+        );
+        assert!(text.contains(r#"<col min="1" max="1""#));
         // The end-of-central-directory record names six entries.
         let eocd = bytes.len() - 22;
         assert_eq!(&bytes[eocd..eocd + 4], b"PK\x05\x06");

@@ -359,7 +359,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
     let page = colleague.get(&format!("/steunpunt/zaken/{case_id}")).await;
     assert!(page.body.contains("Contact (Telefoon)") && page.body.contains("met moeder"));
     // The Oudersteunpunt's own log shows who looked and changed.
-    assert!(page.body.contains("bekeken") && page.body.contains("gewijzigd (contact)"));
+    assert!(page.body.contains("bekeken") && page.body.contains("contactmoment toegevoegd"));
 
     // An adviser adds a case that came in by phone.
     let added = adviser

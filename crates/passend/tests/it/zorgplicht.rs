@@ -537,7 +537,7 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
     assert_eq!(bad.status, 422);
     assert!(
         bad.body
-            .contains("Deze datum ligt na de datum vanaf wanneer de leerling ziek is.")
+            .contains("‘Naar verwachting afwezig tot en met’ moet op of na ‘Ziek sinds’ liggen.")
     );
     assert!(bad.body.contains("Lesstof per week"));
     let sick = school

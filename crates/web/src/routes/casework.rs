@@ -923,7 +923,12 @@ async fn register_refs(
             label: format!("Aanmelding, ontvangen {}", long(a.received_on)),
             state: match a.decided_on {
                 Some(d) => format!("besluit op {}", long(d)),
-                None => "open".to_owned(),
+                None => {
+                    crate::routes::zorgplicht::state_words(&crate::routes::zorgplicht::domain_of(
+                        &a,
+                    ))
+                    .0
+                }
             },
         });
     }

@@ -83,6 +83,7 @@ struct Texts {
     e_theme: &'static str,
     e_name: &'static str,
     e_reach: &'static str,
+    e_callback_phone: &'static str,
     e_email: &'static str,
     e_phone: &'static str,
     e_message: &'static str,
@@ -97,9 +98,10 @@ struct Texts {
     done_mail: &'static str,
     done_no_mail: &'static str,
     done_urgent: &'static str,
+    done_who: &'static str,
     back: &'static str,
     mail_subject: &'static str,
-    mail_lines: [&'static str; 4],
+    mail_lines: [&'static str; 5],
     mail_greeting: &'static str,
     mail_closing: &'static str,
 }
@@ -123,7 +125,7 @@ const NL: Texts = Texts {
     school: "School van uw kind",
     school_hint: "Mag leeg. U hoeft de naam van uw kind niet te noemen.",
     message: "Uw vraag of bericht (verplicht)",
-    message_hint: "Schrijf in uw eigen woorden wat er speelt. U kunt later in het gesprek meer vertellen.",
+    message_hint: "Schrijf in uw eigen woorden wat er speelt, in hooguit 5000 tekens. U kunt later in het gesprek meer vertellen.",
     privacy_title: "Wat gebeurt er met uw gegevens?",
     privacy: [
         "Alleen de ouderadviseurs van het Oudersteunpunt lezen uw bericht. De school van uw kind en de medewerkers van het samenwerkingsverband zien het niet.",
@@ -138,6 +140,7 @@ const NL: Texts = Texts {
     e_theme: "Kies waar uw vraag over gaat.",
     e_name: "Vul uw naam in. Uw voornaam is genoeg.",
     e_reach: "Vul uw e-mailadres of uw telefoonnummer in, zodat wij u kunnen bereiken.",
+    e_callback_phone: "U wilt teruggebeld worden. Vul uw telefoonnummer in.",
     e_email: "Vul een e-mailadres in zoals naam@voorbeeld.nl.",
     e_phone: "Vul een telefoonnummer in met 10 cijfers, zoals 036 123 4567, of met +.",
     e_message: "Schrijf uw vraag of bericht.",
@@ -152,6 +155,7 @@ const NL: Texts = Texts {
     done_mail: "U krijgt ook een e-mail met dit nummer.",
     done_no_mail: "Schrijf dit nummer op. Noem het als u contact met ons opneemt.",
     done_urgent: "Is het dringend, of gaat het om de veiligheid van uw kind? Wacht dan niet. Bel de school of Veilig Thuis: 0800 2000 (gratis, dag en nacht).",
+    done_who: "Alleen de ouderadviseurs van het Oudersteunpunt lezen uw bericht. De school en de medewerkers van het samenwerkingsverband zien het niet.",
     back: "Terug naar de informatie over het Oudersteunpunt",
     mail_subject: "Uw bericht aan het Oudersteunpunt",
     mail_lines: [
@@ -159,6 +163,7 @@ const NL: Texts = Texts {
         "Uw referentienummer is {reference}. Noem dit nummer als u contact met ons opneemt.",
         "Een ouderadviseur neemt binnen {days} werkdagen contact met u op.",
         "Alleen de ouderadviseurs lezen uw bericht. Daarom staat het niet in deze e-mail.",
+        "Is het dringend, of gaat het om de veiligheid van uw kind? Wacht dan niet. Bel de school of Veilig Thuis: 0800 2000 (gratis, dag en nacht).",
     ],
     mail_greeting: "Goedendag,",
     mail_closing: "Met vriendelijke groet,\nHet Oudersteunpunt van",
@@ -183,7 +188,7 @@ const EN: Texts = Texts {
     school: "Your child's school",
     school_hint: "May be left empty. You do not have to give your child's name.",
     message: "Your question or message (required)",
-    message_hint: "Tell us in your own words what is going on. You can tell us more later in a conversation.",
+    message_hint: "Tell us in your own words what is going on, in at most 5000 characters. You can tell us more later in a conversation.",
     privacy_title: "What happens to your data?",
     privacy: [
         "Only the parent advisers of the Oudersteunpunt read your message. Your child's school and the staff of the samenwerkingsverband do not see it.",
@@ -198,6 +203,7 @@ const EN: Texts = Texts {
     e_theme: "Choose what your question is about.",
     e_name: "Fill in your name. Your first name is enough.",
     e_reach: "Fill in your e-mail address or your phone number, so we can reach you.",
+    e_callback_phone: "You would like us to call you back. Please fill in your phone number.",
     e_email: "Fill in an e-mail address like name@example.com.",
     e_phone: "Fill in a phone number of 10 digits, like 036 123 4567, or one with +.",
     e_message: "Write your question or message.",
@@ -212,6 +218,7 @@ const EN: Texts = Texts {
     done_mail: "You will also get an e-mail with this number.",
     done_no_mail: "Please write this number down, and mention it when you contact us.",
     done_urgent: "Is it urgent, or about your child's safety? Do not wait. Call the school or Veilig Thuis: 0800 2000 (free, day and night).",
+    done_who: "Only the parent advisers of the Oudersteunpunt read your message. The school and the staff of the samenwerkingsverband do not see it.",
     back: "Back to the information about the Oudersteunpunt",
     mail_subject: "Your message to the Oudersteunpunt",
     mail_lines: [
@@ -219,9 +226,23 @@ const EN: Texts = Texts {
         "Your reference number is {reference}. Please mention it when you contact us.",
         "A parent adviser will contact you within {days} working days.",
         "Only the parent advisers read your message. That is why it is not in this e-mail.",
+        "Is it urgent, or about your child's safety? Do not wait. Call the school or Veilig Thuis: 0800 2000 (free, day and night).",
     ],
     mail_greeting: "Hello,",
     mail_closing: "Kind regards,\nThe Oudersteunpunt of",
+};
+
+/// The messages of the advisers' own intake form: about the parent, not to them.
+const STAFF: Texts = Texts {
+    e_category: "Kies de soort vraag.",
+    e_theme: "Kies het onderwerp.",
+    e_name: "Vul de naam van de ouder in. Een voornaam is genoeg.",
+    e_reach: "Vul een e-mailadres of een telefoonnummer van de ouder in.",
+    e_callback_phone: "De ouder wil teruggebeld worden. Vul het telefoonnummer in.",
+    e_email: "Vul een e-mailadres in zoals naam@voorbeeld.nl.",
+    e_message: "Schrijf de vraag van de ouder op.",
+    e_message_long: "De vraag is te lang: hooguit 5000 tekens. Zet de rest in een notitie.",
+    ..NL
 };
 
 fn texts(lang: Lang) -> &'static Texts {
@@ -317,11 +338,20 @@ async fn render_contact(
 ) -> AppResult<String> {
     let t = texts(lang);
     let key = form_key(state).await?;
+    let failed = has_errors(&input) || problem.is_some();
+    let title = if failed {
+        match lang {
+            Lang::Nl => format!("Fout: {}", t.title),
+            Lang::En => format!("Error: {}", t.title),
+        }
+    } else {
+        t.title.to_owned()
+    };
     let layout = crate::routes::public::public_layout(
         state,
         lang,
         "oudersteunpunt",
-        t.title,
+        &title,
         t.intro,
         &contact_path(lang.other()),
     )
@@ -434,7 +464,7 @@ fn read_contact(f: &std::collections::HashMap<String, String>, t: &Texts) -> Con
         i.email.error = Some(t.e_reach.to_owned());
     }
     if i.callback && i.phone.value.is_empty() && i.phone.error.is_none() {
-        i.phone.error = Some(t.e_reach.to_owned());
+        i.phone.error = Some(t.e_callback_phone.to_owned());
     }
     if i.message.value.is_empty() {
         i.message.error = Some(t.e_message.to_owned());
@@ -688,6 +718,15 @@ fn channel_label(code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// Whether an open case's follow-up date is today or has passed.
+fn due_label(c: &store::Case, today: NaiveDate) -> &'static str {
+    match c.follow_up_on {
+        Some(d) if c.status != "afgerond" && d == today => "vandaag",
+        Some(d) if c.status != "afgerond" && d < today => "verlopen",
+        _ => "",
+    }
+}
+
 struct CaseLine {
     id: i64,
     reference: String,
@@ -698,7 +737,8 @@ struct CaseLine {
     status: String,
     adviser: String,
     follow_up: String,
-    follow_up_due: bool,
+    /// "vandaag", "verlopen" or "".
+    follow_up_when: &'static str,
     callback: bool,
 }
 
@@ -779,6 +819,7 @@ async fn caseload(
     let lines = rows
         .into_iter()
         .map(|c| CaseLine {
+            follow_up_when: due_label(&c, t),
             id: c.id,
             reference: c.reference,
             received: when(c.received_at),
@@ -788,7 +829,6 @@ async fn caseload(
             status: status_label(&c.status),
             adviser: c.adviser_name.unwrap_or_else(|| "–".to_owned()),
             follow_up: c.follow_up_on.map(long).unwrap_or_else(|| "–".to_owned()),
-            follow_up_due: c.status != "afgerond" && c.follow_up_on.is_some_and(|d| d <= t),
             callback: c.callback && c.status == "nieuw",
         })
         .collect();
@@ -823,7 +863,7 @@ struct CaseView {
     status: String,
     channel: String,
     follow_up: String,
-    follow_up_due: bool,
+    follow_up_when: &'static str,
     notes: Vec<NoteLine>,
     log: Vec<LogLine>,
     statuses: Vec<Opt>,
@@ -945,7 +985,7 @@ async fn render_case(
         status: status_label(&c.status),
         channel: channel_label(&c.channel),
         follow_up: c.follow_up_on.map(long).unwrap_or_else(|| "–".to_owned()),
-        follow_up_due: c.status != "afgerond" && c.follow_up_on.is_some_and(|d| d <= t),
+        follow_up_when: due_label(&c, t),
         notes: notes
             .into_iter()
             .map(|n| NoteLine {
@@ -965,11 +1005,13 @@ async fn render_case(
             .map(|l| LogLine {
                 at: when(l.occurred_at),
                 who: l.actor_name,
-                what: match l.action.as_str() {
-                    "read" => "bekeken".to_owned(),
-                    "create" => "aangemaakt".to_owned(),
-                    "update" => format!("gewijzigd ({})", l.detail),
-                    other => other.to_owned(),
+                what: match (l.action.as_str(), l.detail.as_str()) {
+                    ("read", _) => "bekeken".to_owned(),
+                    ("create", _) => "aangemaakt".to_owned(),
+                    ("update", "contact") => "contactmoment toegevoegd".to_owned(),
+                    ("update", "notitie") => "notitie toegevoegd".to_owned(),
+                    ("update", s) => format!("bijgewerkt, stand: {}", status_label(s)),
+                    (other, _) => other.to_owned(),
                 },
             })
             .collect(),
@@ -1088,6 +1130,9 @@ async fn update_case(
         false,
         "de datum om op te volgen",
     );
+    if follow_on.is_some_and(|d| d < today() && Some(d) != c.follow_up_on) {
+        follow.error = Some("Kies vandaag of een datum die nog komt.".to_owned());
+    }
     let version = val(&f, "versie").parse::<i64>().unwrap_or(-1);
     if Status::from_code(&status).is_none()
         || Category::from_code(&category).is_none()
@@ -1127,9 +1172,10 @@ async fn update_case(
         c.id,
         version,
         &CaseUpdate {
+            // A closed case has nothing to follow up.
+            follow_up_on: follow_on.filter(|_| status != "afgerond"),
             status,
             adviser_id,
-            follow_up_on: follow_on,
             category,
             theme,
         },
@@ -1257,7 +1303,16 @@ fn new_case_view(
         ("bericht", &input.message),
     ]));
     NewCaseView {
-        layout: layout(state, visitor, "Zaak toevoegen", "/steunpunt"),
+        layout: layout(
+            state,
+            visitor,
+            if errors.is_empty() {
+                "Zaak toevoegen"
+            } else {
+                "Fout: Zaak toevoegen"
+            },
+            "/steunpunt",
+        ),
         categories: opts(
             Category::ALL.iter().map(|c| (c.code(), c.short_nl())),
             &input.category,
@@ -1290,7 +1345,7 @@ async fn add_case(
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?.clone();
     let f = form(&body);
-    let input = read_contact(&f, &NL);
+    let input = read_contact(&f, &STAFF);
     let channel = Channel::from_code(&val(&f, "kanaal"))
         .filter(|c| *c != Channel::Formulier)
         .unwrap_or(Channel::Telefoon);

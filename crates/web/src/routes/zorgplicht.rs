@@ -231,7 +231,7 @@ fn terms_of(a: &Aanmelding) -> Terms {
     }
 }
 
-fn domain_of(a: &AanmeldingRow) -> Aanmelding {
+pub(crate) fn domain_of(a: &AanmeldingRow) -> Aanmelding {
     Aanmelding {
         received_on: a.received_on,
         desired_start: a.desired_start,
@@ -385,7 +385,8 @@ fn read_aanmelding(
     if let (Some(r), Some(s)) = (received, start)
         && s < r
     {
-        a.start.error = Some("De gewenste startdatum ligt na de datum van ontvangst.".to_owned());
+        a.start.error =
+            Some("De gewenste startdatum moet op of na de datum van ontvangst liggen.".to_owned());
     }
     let first = match a.first_preference.as_str() {
         "ja" => Some(true),
@@ -469,7 +470,7 @@ fn read_aanmelding(
     }
     if decided.is_some_and(|d| d > t || received.is_some_and(|r| d < r)) {
         a.decided.error = Some(
-            "De datum van het besluit ligt tussen de ontvangst van de aanmelding en vandaag."
+            "De datum van het besluit moet tussen de ontvangst van de aanmelding en vandaag liggen."
                 .to_owned(),
         );
     }
@@ -618,6 +619,9 @@ fn done_notice(q: &DoneQuery) -> Option<String> {
                 .to_owned(),
         ),
         "evaluatie" => Some("Het evaluatiemoment is opgeslagen.".to_owned()),
+        "uitkomst-leeg" => Some(
+            "Het evaluatiemoment is niet opgeslagen: schrijf eerst wat eruit kwam.".to_owned(),
+        ),
         _ => None,
     }
 }
@@ -740,6 +744,14 @@ fn read_thuiszitter(body: &str) -> (ThuiszitterForm, Option<ThuiszitterInput>) {
     );
     if since.is_some_and(|d| d > today) {
         t.since.error = Some("De datum kan niet in de toekomst liggen.".to_owned());
+    } else if kind == Some(Kind::LangdurigRelatiefVerzuim)
+        && since.is_some_and(|d| today - d < chrono::Duration::weeks(4))
+        && t.until.value.is_empty()
+    {
+        t.since.error = Some(
+            "Langdurig relatief verzuim is meer dan 4 weken afwezig zonder geldige reden. Registreer de leerling als thuiszitter als de afwezigheid langer dan 4 weken duurt; meld verzuim eerder bij leerplicht."
+                .to_owned(),
+        );
     }
     let until = date_field(
         &t.until.value.clone(),
@@ -751,7 +763,7 @@ fn read_thuiszitter(body: &str) -> (ThuiszitterForm, Option<ThuiszitterInput>) {
         && u < s
     {
         t.until.error =
-            Some("Deze datum ligt na de datum vanaf wanneer de leerling thuis zat.".to_owned());
+            Some("‘Weer naar school op’ moet op of na ‘Thuis sinds’ liggen.".to_owned());
     }
     if t.actions.value.is_empty() {
         t.actions.error = Some(
@@ -1052,8 +1064,9 @@ fn read_sick(body: &str) -> (SickForm, Option<SickInput>) {
     if let (Some(s), Some(u)) = (since, until)
         && u < s
     {
-        z.until.error =
-            Some("Deze datum ligt na de datum vanaf wanneer de leerling ziek is.".to_owned());
+        z.until.error = Some(
+            "‘Naar verwachting afwezig tot en met’ moet op of na ‘Ziek sinds’ liggen.".to_owned(),
+        );
     }
     let referred = date_field(
         &z.referred.value.clone(),
@@ -1073,8 +1086,7 @@ fn read_sick(body: &str) -> (SickForm, Option<SickInput>) {
     if let (Some(s), Some(e)) = (since, ended)
         && e < s
     {
-        z.ended.error =
-            Some("Deze datum ligt na de datum vanaf wanneer de leerling ziek is.".to_owned());
+        z.ended.error = Some("‘Weer op school op’ moet op of na ‘Ziek sinds’ liggen.".to_owned());
     }
     let input = z.errors().is_empty().then(|| SickInput {
         since,
@@ -1093,7 +1105,8 @@ struct EvaluationLine {
     planned: String,
     held: Option<String>,
     notes: String,
-    due: bool,
+    /// "vandaag", "verlopen" or "" (still to come).
+    when: &'static str,
 }
 
 #[derive(Template)]
@@ -1140,7 +1153,11 @@ async fn sick_view(
                 id: e.id,
                 planned: long(e.planned_on),
                 held: e.held_on.map(long),
-                due: e.held_on.is_none() && e.planned_on <= today(),
+                when: match (e.held_on, e.planned_on.cmp(&today())) {
+                    (Some(_), _) | (None, std::cmp::Ordering::Greater) => "",
+                    (None, std::cmp::Ordering::Equal) => "vandaag",
+                    (None, std::cmp::Ordering::Less) => "verlopen",
+                },
                 notes: e.notes,
             })
             .collect(),
@@ -1293,6 +1310,13 @@ async fn plan_evaluation(
         true,
         "de datum van het evaluatiemoment",
     );
+    if date.is_some_and(|d| d < z.since) {
+        field.error = Some(format!(
+            "Een evaluatiemoment ligt op of na ‘Ziek sinds’ ({}).",
+            long(z.since)
+        ));
+    }
+    let date = date.filter(|_| field.error.is_none());
     let Some(date) = date else {
         let form = SickForm {
             evaluation: field,
@@ -1318,6 +1342,11 @@ async fn hold_evaluation(
         .get("uitkomst")
         .map(|s| s.trim().chars().take(5000).collect())
         .unwrap_or_default();
+    if notes.is_empty() {
+        return Ok(
+            Redirect::to(&format!("/ziek/{id}?gedaan=uitkomst-leeg#evaluaties")).into_response(),
+        );
+    }
     let done = store::hold_evaluation(
         &state.db,
         &actor(&p, &visitor),
@@ -1365,7 +1394,7 @@ struct SickLine {
     referred: bool,
 }
 
-fn state_words(a: &Aanmelding) -> (String, bool) {
+pub(crate) fn state_words(a: &Aanmelding) -> (String, bool) {
     match a.state(&term_policy(), today()) {
         TermState::Decided => ("Besluit genomen".to_owned(), false),
         TermState::Open { due } => (format!("Open, beslis uiterlijk {}", long(due)), false),
@@ -1621,8 +1650,12 @@ fn peildatum_of(raw: &str) -> Result<NaiveDate, String> {
     }
     let mut f = Field::of(raw);
     match date_field(raw, &mut f, true, "de peildatum") {
-        Some(d) if d <= today() => Ok(d),
-        Some(_) => Err("De peildatum kan niet in de toekomst liggen.".to_owned()),
+        Some(d) if d > today() => Err("De peildatum kan niet in de toekomst liggen.".to_owned()),
+        Some(d) if d.day() != 1 || ![2, 5, 8, 11].contains(&d.month()) => Err(
+            "Kies de eerste dag van een kwartaal: 1 november, 1 februari, 1 mei of 1 augustus."
+                .to_owned(),
+        ),
+        Some(d) => Ok(d),
         None => Err(f.error.unwrap_or_default()),
     }
 }
@@ -1712,8 +1745,12 @@ async fn inspectie_lines(
     Ok(Some((peildatum, tz::report(&plain, peildatum))))
 }
 
-fn bad_peildatum() -> Response {
-    Redirect::to("/swv/thuiszitters?peildatum=ongeldig").into_response()
+/// Back to the register, where the peildatum as typed gets its message.
+fn bad_peildatum(q: &ListQuery) -> Response {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("peildatum", &q.peildatum)
+        .finish();
+    Redirect::to(&format!("/swv/thuiszitters?{query}#inspectie")).into_response()
 }
 
 async fn inspectie_csv(
@@ -1722,7 +1759,7 @@ async fn inspectie_csv(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let Some((peildatum, lines)) = inspectie_lines(&state, &visitor, &q).await? else {
-        return Ok(bad_peildatum());
+        return Ok(bad_peildatum(&q));
     };
     Ok(csv_response(
         &format!(
@@ -1740,7 +1777,7 @@ async fn inspectie_xlsx(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let Some((peildatum, lines)) = inspectie_lines(&state, &visitor, &q).await? else {
-        return Ok(bad_peildatum());
+        return Ok(bad_peildatum(&q));
     };
     let mut rows: Vec<Vec<String>> =
         vec![tz::REPORT_COLUMNS.iter().map(|c| (*c).to_owned()).collect()];
