@@ -11,7 +11,9 @@ use crate::app::{AppLayout, Field, Routes, layout, summary};
 use crate::auth::{Principal, RequestId, Visitor, client_address};
 use crate::error::{AppError, AppResult};
 use crate::routes::account::{mail_text, when};
-use crate::routes::casework::{Opt, actor, date_field, form, long, opts, today, val};
+use crate::routes::casework::{
+    Opt, Pager, actor, date_field, form, long, opts, page_number, paginate, today, val,
+};
 use askama::Template;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -330,14 +332,22 @@ fn now_seconds() -> i64 {
     Utc::now().timestamp()
 }
 
+/// The form; `token` is the one it was sent with, kept when it still holds, so the time since
+/// the form was first shown keeps counting (a parent who corrects one field quickly is not
+/// taken for a robot).
 async fn render_contact(
     state: &AppState,
     lang: Lang,
     input: ContactInput,
     problem: Option<&'static str>,
+    token: Option<&str>,
 ) -> AppResult<String> {
     let t = texts(lang);
     let key = form_key(state).await?;
+    let token = match token {
+        Some(t) => t.to_owned(),
+        None => sp::form_token(&key, now_seconds(), &nonce()?),
+    };
     let failed = has_errors(&input) || problem.is_some();
     let title = if failed {
         match lang {
@@ -398,7 +408,7 @@ async fn render_contact(
         layout,
         t,
         action: contact_path(lang),
-        token: sp::form_token(&key, now_seconds(), &nonce()?),
+        token,
         input,
         categories,
         themes,
@@ -415,7 +425,7 @@ async fn render_contact(
 }
 
 async fn contact_form(State(state): State<AppState>, lang: Lang) -> AppResult<Response> {
-    let html = render_contact(&state, lang, ContactInput::default(), None).await?;
+    let html = render_contact(&state, lang, ContactInput::default(), None, None).await?;
     Ok(private(StatusCode::OK, html))
 }
 
@@ -586,10 +596,13 @@ async fn send_contact(
     let mut input = read_contact(&f, t);
     let key = form_key(&state).await?;
     let token = val(&f, "t");
+    let checked = sp::check_form_token(&key, &token, now_seconds());
+    // A token that holds (or was only sent too fast) goes back with the form.
+    let keep = matches!(checked, Ok(()) | Err(TokenProblem::TooFast)).then_some(token.as_str());
     let problem = if !val(&f, "website").is_empty() {
         Some(t.e_honeypot)
     } else {
-        match sp::check_form_token(&key, &token, now_seconds()) {
+        match checked {
             Ok(()) => None,
             Err(TokenProblem::TooFast) => Some(t.e_fast),
             Err(TokenProblem::Expired | TokenProblem::Invalid) => Some(t.e_expired),
@@ -601,7 +614,7 @@ async fn send_contact(
         } else {
             StatusCode::OK
         };
-        let html = render_contact(&state, lang, input, problem).await?;
+        let html = render_contact(&state, lang, input, problem, keep).await?;
         return Ok(private(status, html));
     }
     let advisers = store::advisers(&state.db, state.tenant_id).await?;
@@ -653,12 +666,12 @@ async fn send_contact(
     let reference = match result {
         Ok((_, reference)) => reference,
         Err(store::Refused::TokenUsed) => {
-            let html = render_contact(&state, lang, input, Some(t.e_expired)).await?;
+            let html = render_contact(&state, lang, input, Some(t.e_expired), None).await?;
             return Ok(private(StatusCode::OK, html));
         }
         Err(store::Refused::Throttled) => {
             input.callback_when.error = None;
-            let html = render_contact(&state, lang, input, Some(t.e_throttled)).await?;
+            let html = render_contact(&state, lang, input, Some(t.e_throttled), keep).await?;
             let mut r = private(StatusCode::TOO_MANY_REQUESTS, html);
             r.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -747,6 +760,7 @@ struct CaseLine {
 struct CaseloadView {
     layout: AppLayout,
     lines: Vec<CaseLine>,
+    pager: Pager,
     statuses: Vec<Opt>,
     q: String,
     mine: bool,
@@ -762,6 +776,8 @@ struct CaseloadQuery {
     q: String,
     #[serde(default)]
     mijn: String,
+    #[serde(default, deserialize_with = "page_number")]
+    pagina: Option<usize>,
 }
 
 fn adviser_actor<'a>(p: &'a Principal, v: &'a Visitor) -> passend_store::casework::Actor<'a> {
@@ -807,13 +823,21 @@ async fn caseload(
         .iter()
         .filter(|c| c.follow_up_on.is_some_and(|d| d <= t))
         .count();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("status", &q.status)
+        .append_pair("q", &q.q)
+        .append_pair("mijn", &q.mijn)
+        .finish();
+    let (rows, pager) = paginate(rows, q.pagina.unwrap_or(1), "/steunpunt", &query);
+    // Which cases were shown, by id (the log holds no names).
+    let shown: Vec<String> = rows.iter().map(|c| c.id.to_string()).collect();
     store::log_read(
         &state.db,
         &adviser_actor(p, &visitor),
         "search",
         "success",
         None,
-        &format!("{} zaken", rows.len()),
+        &format!("zaken {}", shown.join(",")),
     )
     .await?;
     let lines = rows
@@ -841,6 +865,7 @@ async fn caseload(
         CaseloadView {
             layout: layout(&state, &visitor, "Oudersteunpunt", "/steunpunt"),
             lines,
+            pager,
             statuses,
             q: q.q.clone(),
             mine,
