@@ -125,8 +125,8 @@ CREATE INDEX steunpunt_notes_case ON steunpunt_notes (case_id);
 
 -- The Oudersteunpunt's own access log (NEN 7513): every read and change of a case, by whom.
 -- Kept apart from audit_events so the beheerder's audit viewer cannot show that a case exists.
--- Append-only, like audit_events; it holds ids, never the parent's data, and outlives the
--- cases it names.
+-- Append-only and hash-chained like audit_events (`passend audit verify` checks both); it holds
+-- ids, never the parent's data, and outlives the cases it names.
 CREATE TABLE steunpunt_log (
     id           INTEGER PRIMARY KEY,
     tenant_id    INTEGER NOT NULL REFERENCES tenants(id),
@@ -139,9 +139,19 @@ CREATE TABLE steunpunt_log (
     case_id      INTEGER,
     origin       TEXT NOT NULL,
     request_id   TEXT NOT NULL,
-    detail       TEXT NOT NULL
+    detail       TEXT NOT NULL,
+    prev_hash    TEXT NOT NULL,
+    hash         TEXT NOT NULL UNIQUE
 );
 CREATE INDEX steunpunt_log_case ON steunpunt_log (case_id);
+
+-- The head of the log's chain, taken first by every append so appends are serialised.
+CREATE TABLE steunpunt_log_head (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    last_id    INTEGER NOT NULL,
+    last_hash  TEXT NOT NULL
+);
+INSERT INTO steunpunt_log_head (id, last_id, last_hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
 CREATE TRIGGER steunpunt_log_no_update BEFORE UPDATE ON steunpunt_log
 BEGIN

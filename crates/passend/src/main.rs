@@ -395,21 +395,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let db = open_database(&config).await?;
             let result = passend_store::audit::verify(&db).await;
+            let log = passend_store::steunpunt::verify_log(&db).await;
             db.close().await;
             let v = result?;
-            match v.problem {
-                None => {
-                    println!(
-                        "Het auditspoor is in orde: {} gebeurtenissen gecontroleerd.",
-                        v.checked
-                    );
-                    Ok(())
-                }
-                Some((id, what)) => bail!(
+            let l = log?;
+            if let Some((id, what)) = v.problem {
+                bail!(
                     "het auditspoor is aangetast: gebeurtenis {id}: {what} ({} gebeurtenissen ervoor zijn in orde)",
                     v.checked
-                ),
+                );
             }
+            if let Some((id, what)) = l.problem {
+                bail!(
+                    "het logboek van het Oudersteunpunt is aangetast: regel {id}: {what} ({} regels ervoor zijn in orde)",
+                    l.checked
+                );
+            }
+            println!(
+                "Het auditspoor is in orde: {} gebeurtenissen gecontroleerd. Het logboek van het Oudersteunpunt is in orde: {} regels gecontroleerd.",
+                v.checked, l.checked
+            );
+            Ok(())
         }
         Command::Healthcheck { url } => healthcheck(&config, url).await,
     }

@@ -81,24 +81,196 @@ macro_rules! enqueue_confidential_tx {
 
 macro_rules! log_tx {
     ($tx:expr, $tenant:expr, $actor_id:expr, $actor_name:expr, $actor_role:expr, $action:expr, $outcome:expr, $case_id:expr, $origin:expr, $request_id:expr, $detail:expr) => {{
-        sqlx::query(
-            "INSERT INTO steunpunt_log (tenant_id, occurred_at, actor_id, actor_name, actor_role, action, outcome, case_id, origin, request_id, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        let tenant: i64 = $tenant;
+        let actor_id: Option<i64> = $actor_id;
+        let case_id: Option<i64> = $case_id;
+        let (last_id, last_hash): (i64, String) = sqlx::query_as(
+            "UPDATE steunpunt_log_head SET last_id = last_id WHERE id = 1 RETURNING last_id, last_hash",
         )
-        .bind($tenant)
-        .bind(Utc::now())
-        .bind($actor_id)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let id = last_id + 1;
+        let (at, at_text) = crate::audit::timestamp(Utc::now());
+        let object_id = case_id.map(|c| c.to_string()).unwrap_or_else(|| "-".to_owned());
+        let fields = LogFields {
+            id,
+            tenant_id: tenant,
+            occurred_at: &at_text,
+            actor_id,
+            actor_role: $actor_role,
+            action: $action,
+            outcome: $outcome,
+            object_id: &object_id,
+            origin: $origin,
+            request_id: $request_id,
+            detail: $detail,
+        };
+        let new_hash = fields.hash(&last_hash);
+        sqlx::query(
+            "INSERT INTO steunpunt_log (id, tenant_id, occurred_at, actor_id, actor_name, actor_role, action, outcome, case_id, origin,
+               request_id, detail, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(id)
+        .bind(tenant)
+        .bind(at)
+        .bind(actor_id)
         .bind($actor_name)
         .bind($actor_role)
         .bind($action)
         .bind($outcome)
-        .bind($case_id)
+        .bind(case_id)
         .bind($origin)
         .bind($request_id)
         .bind($detail)
+        .bind(&last_hash)
+        .bind(&new_hash)
         .execute(&mut *$tx)
         .await?;
+        sqlx::query("UPDATE steunpunt_log_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+            .bind(id)
+            .bind(&new_hash)
+            .execute(&mut *$tx)
+            .await?;
     }};
+}
+
+/// What the log's hash covers (the actor's name is shown, not hashed: ids are what count).
+struct LogFields<'a> {
+    id: i64,
+    tenant_id: i64,
+    occurred_at: &'a str,
+    actor_id: Option<i64>,
+    actor_role: &'a str,
+    action: &'a str,
+    outcome: &'a str,
+    object_id: &'a str,
+    origin: &'a str,
+    request_id: &'a str,
+    detail: &'a str,
+}
+
+impl LogFields<'_> {
+    /// The hash, with the audit trail's function (object type `steunpunt-zaak`).
+    fn hash(&self, prev_hash: &str) -> String {
+        passend_domain::audit::hash(
+            prev_hash,
+            &passend_domain::audit::Fields {
+                id: self.id,
+                tenant_id: Some(self.tenant_id),
+                occurred_at: self.occurred_at,
+                actor_id: self.actor_id,
+                actor_role: self.actor_role,
+                on_behalf_of: None,
+                action: self.action,
+                object_type: "steunpunt-zaak",
+                object_id: self.object_id,
+                pupil_id: None,
+                outcome: self.outcome,
+                origin: self.origin,
+                request_id: self.request_id,
+                detail: self.detail,
+            },
+        )
+    }
+}
+
+/// A stored line of the log, as the verifier reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct StoredLine {
+    id: i64,
+    tenant_id: i64,
+    occurred_at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    actor_role: String,
+    action: String,
+    outcome: String,
+    case_id: Option<i64>,
+    origin: String,
+    request_id: String,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
+
+/// Checks the Oudersteunpunt's log chain like [`crate::audit::verify`]: every line in order,
+/// linked to the one before, unchanged, and the head at the end.
+pub async fn verify_log(db: &Db) -> StoreResult<crate::audit::Verification> {
+    let (last_id, last_hash): (i64, String) = on_db!(db, pool => sqlx::query_as(
+        "SELECT last_id, last_hash FROM steunpunt_log_head WHERE id = 1",
+    )
+    .fetch_one(pool)
+    .await)?;
+    let mut checked = 0u64;
+    let mut expected_prev = passend_domain::audit::GENESIS.to_owned();
+    let mut expected_id = 1i64;
+    const PAGE: i64 = 1000;
+    let problem = |id: i64, what: &str, checked: u64| crate::audit::Verification {
+        checked,
+        problem: Some((id, what.to_owned())),
+    };
+    loop {
+        let page = on_db!(db, pool => sqlx::query_as::<_, StoredLine>(
+            "SELECT id, tenant_id, occurred_at, actor_id, actor_role, action, outcome, case_id, origin, request_id, detail, prev_hash, hash
+             FROM steunpunt_log WHERE id >= $1 AND id <= $3 ORDER BY id LIMIT $2",
+        )
+        .bind(expected_id)
+        .bind(PAGE)
+        .bind(last_id)
+        .fetch_all(pool)
+        .await)?;
+        let done = (page.len() as i64) < PAGE;
+        for l in page {
+            if l.id != expected_id {
+                return Ok(problem(expected_id, "ontbreekt", checked));
+            }
+            if l.prev_hash != expected_prev {
+                return Ok(problem(
+                    l.id,
+                    "de koppeling met de vorige regel klopt niet",
+                    checked,
+                ));
+            }
+            let (_, at) = crate::audit::timestamp(l.occurred_at);
+            let object_id = l
+                .case_id
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "-".to_owned());
+            let fields = LogFields {
+                id: l.id,
+                tenant_id: l.tenant_id,
+                occurred_at: &at,
+                actor_id: l.actor_id,
+                actor_role: &l.actor_role,
+                action: &l.action,
+                outcome: &l.outcome,
+                object_id: &object_id,
+                origin: &l.origin,
+                request_id: &l.request_id,
+                detail: &l.detail,
+            };
+            if fields.hash(&l.prev_hash) != l.hash {
+                return Ok(problem(l.id, "de inhoud is gewijzigd", checked));
+            }
+            checked += 1;
+            expected_prev = l.hash;
+            expected_id += 1;
+        }
+        if done {
+            break;
+        }
+    }
+    if last_id != expected_id - 1 || last_hash != expected_prev {
+        return Ok(problem(
+            last_id,
+            "het einde van de keten ontbreekt",
+            checked,
+        ));
+    }
+    Ok(crate::audit::Verification {
+        checked,
+        problem: None,
+    })
 }
 
 /// A new case, from the public form or entered by an adviser.

@@ -796,7 +796,37 @@ async fn the_contact_form_refuses_robots_and_floods_without_a_captcha() {
     let deleted: i64 = passend_store::on_db!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM steunpunt_log WHERE action = 'delete'")
         .fetch_one(pool).await).unwrap();
     assert_eq!(deleted, 2);
+    // The log's chain verifies; `passend audit verify` checks it too.
+    let v = passend_store::steunpunt::verify_log(&db).await.unwrap();
+    assert_eq!(v.problem, None);
+    assert_eq!(v.checked, 7, "five cases made, two removed");
     // The log cannot be changed.
     let changed = passend_store::on_db!(&db, pool => sqlx::query("UPDATE steunpunt_log SET detail = 'x'").execute(pool).await.map(|_| ()));
     assert!(changed.is_err(), "steunpunt_log is append-only");
+    // Changed behind the application's back (the trigger removed), the chain shows where.
+    match &db {
+        passend_store::Db::Sqlite(pool) => {
+            sqlx::query("DROP TRIGGER steunpunt_log_no_update")
+                .execute(pool)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE steunpunt_log SET detail = 'x' WHERE id = 3")
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        passend_store::Db::Postgres(pool) => {
+            sqlx::query("ALTER TABLE steunpunt_log DISABLE TRIGGER USER")
+                .execute(pool)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE steunpunt_log SET detail = 'x' WHERE id = 3")
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+    }
+    let v = passend_store::steunpunt::verify_log(&db).await.unwrap();
+    assert_eq!(v.problem.map(|p| p.0), Some(3));
+    assert_eq!(v.checked, 2);
 }
