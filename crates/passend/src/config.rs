@@ -164,6 +164,10 @@ pub struct Config {
     /// `PASSEND_STEUNPUNT_BEWAARTERMIJN_MAANDEN`: months a closed Oudersteunpunt case is kept
     /// (default 24; 1 to 120). The law sets no term; the privacy notice names this one.
     pub steunpunt_retention_months: u16,
+    /// `PASSEND_STEUNPUNT_CONTACT`: how parents reach the Oudersteunpunt themselves, e.g.
+    /// "036 123 45 67 (maandag tot en met donderdag) of oudersteunpunt@swv.nl"; shown on the
+    /// contact form, its confirmation and in the confirmation mail (default empty: not shown).
+    pub steunpunt_contact: String,
 }
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
@@ -204,6 +208,7 @@ struct FileConfig {
     ozl_after_days: Option<u8>,
     steunpunt_response_days: Option<u8>,
     steunpunt_retention_months: Option<u8>,
+    steunpunt_contact: Option<String>,
 }
 
 impl Config {
@@ -372,6 +377,13 @@ impl Config {
         }
         let steunpunt_retention_months = u16::from(steunpunt_retention_months);
         Ok(Config {
+            steunpunt_contact: env("PASSEND_STEUNPUNT_CONTACT")
+                .or(file.steunpunt_contact)
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(300)
+                .collect(),
             ozl_after_days,
             steunpunt_response_days,
             steunpunt_retention_months,

@@ -118,6 +118,7 @@ impl Server {
                 ozl_after_days: u32::from(config.ozl_after_days),
                 steunpunt_response_days: config.steunpunt_response_days,
                 steunpunt_retention_months: config.steunpunt_retention_months,
+                steunpunt_contact: config.steunpunt_contact.clone(),
             }),
         };
         if config.demo {

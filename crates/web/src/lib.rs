@@ -75,6 +75,8 @@ pub struct CaseworkSettings {
     pub steunpunt_response_days: u8,
     /// Months a closed Oudersteunpunt case is kept (default 24).
     pub steunpunt_retention_months: u16,
+    /// How parents reach the Oudersteunpunt themselves (phone, address); empty: not shown.
+    pub steunpunt_contact: String,
 }
 
 /// The e-mail domain of demo accounts (reserved, never deliverable: RFC 2606).

@@ -143,6 +143,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         "Wat gebeurt er met uw gegevens?",
         "24 maanden",
         "Alleen de ouderadviseurs",
+        "U kunt het Oudersteunpunt ook zelf bereiken: 036 000 00 00 of steunpunt@swv.test.",
     ] {
         assert!(html.contains(text), "the form lacks '{text}'");
     }
@@ -219,6 +220,11 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
     // The parent's mail names the reference, not the message; the advisers get a link.
     let mail = mail_to(&app, EMAIL, &reference).await;
     assert!(mail.contains("binnen 3 werkdagen"));
+    assert!(
+        mail.contains("036 000 00 00 of steunpunt@swv.test"),
+        "how to reach them"
+    );
+    assert!(mail.contains("Veilig Thuis"));
     assert!(!mail.contains("Bartholomeus") && !mail.contains(SCHOOL));
     let notice = mail_to(
         &app,

@@ -152,6 +152,7 @@ pub fn config_for(db: &TestDb) -> Config {
         ozl_after_days: 21,
         steunpunt_response_days: 3,
         steunpunt_retention_months: 24,
+        steunpunt_contact: "036 000 00 00 of steunpunt@swv.test".to_owned(),
     }
 }
 

@@ -101,6 +101,7 @@ struct Texts {
     done_no_mail: &'static str,
     done_urgent: &'static str,
     done_who: &'static str,
+    reach_us: &'static str,
     back: &'static str,
     mail_subject: &'static str,
     mail_lines: [&'static str; 5],
@@ -158,6 +159,7 @@ const NL: Texts = Texts {
     done_no_mail: "Schrijf dit nummer op. Noem het als u contact met ons opneemt.",
     done_urgent: "Is het dringend, of gaat het om de veiligheid van uw kind? Wacht dan niet. Bel de school of Veilig Thuis: 0800 2000 (gratis, dag en nacht).",
     done_who: "Alleen de ouderadviseurs van het Oudersteunpunt lezen uw bericht. De school en de medewerkers van het samenwerkingsverband zien het niet.",
+    reach_us: "U kunt het Oudersteunpunt ook zelf bereiken: {contact}.",
     back: "Terug naar de informatie over het Oudersteunpunt",
     mail_subject: "Uw bericht aan het Oudersteunpunt",
     mail_lines: [
@@ -221,6 +223,7 @@ const EN: Texts = Texts {
     done_no_mail: "Please write this number down, and mention it when you contact us.",
     done_urgent: "Is it urgent, or about your child's safety? Do not wait. Call the school or Veilig Thuis: 0800 2000 (free, day and night).",
     done_who: "Only the parent advisers of the Oudersteunpunt read your message. The school and the staff of the samenwerkingsverband do not see it.",
+    reach_us: "You can also reach the Oudersteunpunt yourself: {contact}.",
     back: "Back to the information about the Oudersteunpunt",
     mail_subject: "Your message to the Oudersteunpunt",
     mail_lines: [
@@ -284,6 +287,7 @@ struct ContactView {
     problem: Option<&'static str>,
     privacy: Vec<String>,
     back_href: String,
+    reach: String,
 }
 
 #[derive(Template)]
@@ -295,6 +299,18 @@ struct SentView {
     next: String,
     mailed: bool,
     back_href: String,
+    reach: String,
+}
+
+/// "U kunt het Oudersteunpunt ook zelf bereiken: …", when the contact is configured.
+fn reach_line(state: &AppState, t: &Texts) -> String {
+    let contact = state.casework.steunpunt_contact.trim();
+    if contact.is_empty() {
+        String::new()
+    } else {
+        t.reach_us
+            .replace("{contact}", contact.trim_end_matches('.'))
+    }
 }
 
 fn contact_path(lang: Lang) -> String {
@@ -420,6 +436,7 @@ async fn render_contact(
             .map(|p| p.replace("{months}", &months))
             .collect(),
         back_href: lang.page_path("oudersteunpunt"),
+        reach: reach_line(state, t),
     }
     .render()?)
 }
@@ -538,6 +555,11 @@ fn submission_mails(
         let mut body = format!("{}\n\n", t.mail_greeting);
         for l in t.mail_lines {
             body.push_str(&l.replace("{reference}", reference).replace("{days}", &days));
+            body.push_str("\n\n");
+        }
+        let reach = reach_line(state, t);
+        if !reach.is_empty() {
+            body.push_str(&reach);
             body.push_str("\n\n");
         }
         body.push_str(&format!("{} {}\n", t.mail_closing, state.site_name));
@@ -699,6 +721,7 @@ async fn send_contact(
         ),
         mailed: !email.is_empty(),
         back_href: lang.page_path("oudersteunpunt"),
+        reach: reach_line(&state, t),
     }
     .render()?;
     Ok(private(StatusCode::OK, html))
@@ -1569,5 +1592,6 @@ mod tests {
             NL.done_next.contains("{days}"),
             EN.done_next.contains("{days}")
         );
+        assert!(NL.reach_us.contains("{contact}") && EN.reach_us.contains("{contact}"));
     }
 }
