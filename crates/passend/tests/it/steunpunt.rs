@@ -441,6 +441,18 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         );
         assert!(!row("Mijn kind zit thuis").contains(">1<"));
         assert_hidden("the signalering", &report.body, &reference);
+        // The running month is not in it, also when asked for.
+        let this_month = crate::casework::today().with_day(1).unwrap();
+        let label = passend_web::i18n::month_year(this_month);
+        assert!(!report.body.contains(&label), "{label} is still running");
+        let asked = b
+            .get(&format!(
+                "/steunpunt/signalering?tot={}",
+                this_month.format("%Y-%m")
+            ))
+            .await;
+        assert!(!asked.body.contains(&label));
+        assert!(asked.body.contains("alleen afgesloten maanden tellen mee"));
         assert!(!report.body.contains("Ouder 1"));
         let (status, _, _, csv) = b.get_file("/steunpunt/signalering.csv").await;
         assert_eq!(status, 200);

@@ -1434,18 +1434,46 @@ struct Report {
     rows: Vec<(String, Vec<String>)>,
     from: String,
     to: String,
+    /// Why the period shown differs from the one asked for, if it does.
+    corrected: Option<String>,
 }
 
-/// The signalering over whole months (at most 24): counts per theme and month, below five hidden.
+/// The signalering over completed months (at most 24): counts per theme and month, below five
+/// hidden. The running month is left out: comparing it day by day would show single cases. A
+/// period that cannot be shown is replaced, and the page says why.
 async fn report(state: &AppState, tenant: i64, q: &PeriodQuery) -> AppResult<Report> {
     let this_month = today().with_day(1).unwrap_or_else(today);
-    let to = month_of(&q.tot)
-        .filter(|d| *d <= this_month)
+    let last_month = this_month
+        .checked_sub_months(chrono::Months::new(1))
         .unwrap_or(this_month);
+    let asked_to = month_of(&q.tot);
+    let asked_from = month_of(&q.van);
+    let to = asked_to.filter(|d| *d <= last_month).unwrap_or(last_month);
     let earliest = to.checked_sub_months(chrono::Months::new(23)).unwrap_or(to);
-    let from = month_of(&q.van)
+    let from = asked_from
         .filter(|d| *d <= to && *d >= earliest)
         .unwrap_or_else(|| to.checked_sub_months(chrono::Months::new(11)).unwrap_or(to));
+    let mut corrected = Vec::new();
+    if (!q.tot.trim().is_empty() && asked_to.is_none())
+        || (!q.van.trim().is_empty() && asked_from.is_none())
+    {
+        corrected.push("een maand is niet als jaar-maand geschreven (bijvoorbeeld 2026-11)");
+    }
+    if asked_to.is_some_and(|d| d > last_month) {
+        corrected.push("alleen afgesloten maanden tellen mee");
+    }
+    if asked_from.is_some_and(|d| d > to) {
+        corrected.push("de beginmaand lag na de eindmaand");
+    }
+    if asked_from.is_some_and(|d| d < earliest) {
+        corrected.push("er passen hooguit 24 maanden in het overzicht");
+    }
+    let corrected = (!corrected.is_empty()).then(|| {
+        format!(
+            "Het overzicht toont een andere periode dan gevraagd: {}.",
+            corrected.join("; ")
+        )
+    });
     let mut months = Vec::new();
     let mut m = from;
     while m <= to {
@@ -1484,6 +1512,7 @@ async fn report(state: &AppState, tenant: i64, q: &PeriodQuery) -> AppResult<Rep
         rows,
         from: from.format("%Y-%m").to_string(),
         to: to.format("%Y-%m").to_string(),
+        corrected,
     })
 }
 

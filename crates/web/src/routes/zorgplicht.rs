@@ -1451,6 +1451,8 @@ struct ListQuery {
     weergave: String,
     #[serde(default)]
     peildatum: String,
+    #[serde(default, deserialize_with = "crate::routes::casework::page_number")]
+    pagina: Option<usize>,
 }
 
 async fn school_overview(
@@ -1639,6 +1641,7 @@ async fn swv_overview(State(state): State<AppState>, visitor: Visitor) -> AppRes
 struct SwvThuiszittersView {
     layout: AppLayout,
     lines: Vec<ThuiszitterLine>,
+    pager: crate::routes::casework::Pager,
     all: bool,
     peildatum: String,
     peildatum_error: String,
@@ -1668,6 +1671,12 @@ async fn swv_thuiszitters(
     let p = visitor.signed_in()?;
     let all = q.weergave == "alle";
     let rows = store::thuiszitters(&state.db, p.tenant_id, None, !all).await?;
+    // 100 a page: every row shown is an audit event.
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("weergave", &q.weergave)
+        .finish();
+    let (rows, pager) =
+        crate::routes::casework::paginate(rows, q.pagina.unwrap_or(1), "/swv/thuiszitters", &query);
     record_list(
         &state,
         &visitor,
@@ -1691,6 +1700,7 @@ async fn swv_thuiszitters(
             SwvThuiszittersView {
                 layout: layout(&state, &visitor, "Thuiszitters", "/swv/thuiszitters"),
                 lines: rows.iter().map(thuiszitter_line).collect(),
+                pager,
                 all,
                 peildatum,
                 peildatum_error,
