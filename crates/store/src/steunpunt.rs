@@ -42,18 +42,9 @@ pub async fn site_key(db: &Db, name: &str) -> StoreResult<String> {
     Ok(key)
 }
 
-/// A mail about a case (never its content: a reference and a link at most).
-#[derive(Debug, Clone)]
-pub struct ConfidentialMail {
-    /// Unique key.
-    pub key: String,
-    /// Recipient.
-    pub to: String,
-    /// Subject.
-    pub subject: String,
-    /// Body.
-    pub body: String,
-}
+/// A mail about a case (never its content: a reference and a link at most), shaped like every
+/// notice; only the outbox row differs (`confidential`).
+pub type ConfidentialMail = crate::casework::Notice;
 
 macro_rules! enqueue_confidential_tx {
     ($tx:expr, $tenant:expr, $mails:expr) => {{

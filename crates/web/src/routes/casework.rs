@@ -1557,7 +1557,9 @@ fn kind_options(chosen: &str) -> Vec<Opt> {
         .collect()
 }
 
-async fn school_pupil(
+/// The pupil, if the visitor works at the pupil's school (a receiving school, a toeleider or an
+/// expert is refused, and the refusal recorded).
+pub(crate) async fn school_pupil(
     state: &AppState,
     visitor: &Visitor,
     p: &Principal,
@@ -1565,6 +1567,15 @@ async fn school_pupil(
 ) -> AppResult<Pupil> {
     let (pupil, relation) = pupil_for(state, visitor, p, id).await?;
     if relation != Relation::School {
+        let object_id = id.to_string();
+        let event = visitor.event(
+            "read",
+            "leerling",
+            &object_id,
+            Outcome::Denied,
+            "no relation",
+        );
+        passend_store::audit::append(&state.db, &event).await?;
         return Err(AppError::NotFound);
     }
     Ok(pupil)

@@ -803,10 +803,6 @@ struct CaseloadQuery {
     pagina: Option<usize>,
 }
 
-fn adviser_actor<'a>(p: &'a Principal, v: &'a Visitor) -> passend_store::casework::Actor<'a> {
-    actor(p, v)
-}
-
 async fn caseload(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -856,7 +852,7 @@ async fn caseload(
     let shown: Vec<String> = rows.iter().map(|c| c.id.to_string()).collect();
     store::log_read(
         &state.db,
-        &adviser_actor(p, &visitor),
+        &actor(p, &visitor),
         "search",
         "success",
         None,

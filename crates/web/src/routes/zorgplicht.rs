@@ -19,8 +19,8 @@ use crate::app::{AppLayout, Field, Routes, layout, summary};
 use crate::auth::{Principal, Visitor};
 use crate::error::{AppError, AppResult};
 use crate::routes::casework::{
-    Opt, Relation, actor, attachment, date_field, form, long, long_or, opts, pupil_for,
-    record_list, record_read, today, val,
+    Opt, actor, attachment, date_field, form, long, long_or, opts, record_list, record_read,
+    school_pupil, today, val,
 };
 use crate::routes::tlv::csv_response;
 use askama::Template;
@@ -71,22 +71,8 @@ fn term_policy() -> TermPolicy {
     TermPolicy::default()
 }
 
-/// The pupil, if the visitor works at the pupil's school (the registers are the school's).
-async fn school_pupil(
-    state: &AppState,
-    visitor: &Visitor,
-    p: &Principal,
-    pupil_id: i64,
-) -> AppResult<Pupil> {
-    let (pupil, relation) = pupil_for(state, visitor, p, pupil_id).await?;
-    if relation != Relation::School {
-        deny(state, visitor, "leerling", pupil_id).await?;
-    }
-    Ok(pupil)
-}
-
 /// Records a refusal and answers "not found".
-async fn deny(state: &AppState, visitor: &Visitor, object: &str, id: i64) -> AppResult<Pupil> {
+async fn deny<T>(state: &AppState, visitor: &Visitor, object: &str, id: i64) -> AppResult<T> {
     let id = id.to_string();
     let event = visitor.event("read", object, &id, AuditOutcome::Denied, "no relation");
     passend_store::audit::append(&state.db, &event).await?;
@@ -590,8 +576,7 @@ async fn at_own_school<T>(
             return Ok((r, pupil));
         }
     }
-    deny(state, visitor, object, id).await?;
-    Err(AppError::NotFound)
+    deny(state, visitor, object, id).await
 }
 
 /// The form again, with its messages.
@@ -927,8 +912,7 @@ async fn thuiszitter_for(
     {
         return Ok(t);
     }
-    deny(state, visitor, "thuiszitter", id).await?;
-    Err(AppError::NotFound)
+    deny(state, visitor, "thuiszitter", id).await
 }
 
 async fn thuiszitter_page(
