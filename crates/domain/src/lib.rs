@@ -1,6 +1,8 @@
 //! Pure domain rules of Passend. Nothing in this crate does I/O: it parses, decides and renders
 //! from values it is given, so that every rule can be tested on its own.
 //!
+//! - [`access`]: who may see a dossier's documents, by each document's own life cycle.
+//! - [`atw`]: the Algemene termijnenwet: statutory terms that end on a weekend or holiday run on.
 //! - [`accounts`]: roles, the password policy, session and throttling rules.
 //! - [`audit`]: the hash chain of the audit trail.
 //! - [`lang`]: the two languages of the site (Dutch first, English second).
@@ -16,7 +18,9 @@
 //! - [`thuiszitters`]: kinds of thuiszitters and the Inspectie's anonymised quarterly report.
 //! - [`steunpunt`]: the Oudersteunpunt's categories, themes, form token and suppressed counts.
 
+pub mod access;
 pub mod accounts;
+pub mod atw;
 pub mod audit;
 pub mod content;
 pub mod documents;

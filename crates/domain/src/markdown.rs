@@ -90,8 +90,15 @@ struct Renderer<'a> {
 }
 
 fn safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    // Browsers read `/\host` as `//host`: a link that looks internal but leaves the site.
+    // Browsers drop tabs and line breaks from a URL and trim control characters and spaces
+    // before reading it, so `/<TAB>/evil.example` becomes `//evil.example`: a link that looks
+    // internal but leaves the site. A target with any control character is refused (WHATWG URL
+    // standard, "basic URL parser"), and so is one with a space where a browser would trim it.
+    if url.chars().any(char::is_control) || url != url.trim() {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    // Browsers read `/\host` as `//host`: the same trick with a backslash.
     if lower.contains('\\') {
         return false;
     }
@@ -484,6 +491,26 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<div"), "{html}");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn link_targets_with_control_characters_are_dropped() {
+        for target in [
+            "</\t/evil.example>",
+            "</\n/evil.example>",
+            "</\r/evil.example>",
+        ] {
+            let src = format!("[x]({target}) en [ok](/zorgplicht)");
+            let g = Glossary::default();
+            let html = render(&src, &opts(&g));
+            assert!(!html.contains("evil.example\""), "{html}");
+            assert!(!html.contains("href=\"/\t"), "{html}");
+            assert!(html.contains("href=\"/zorgplicht\""), "{html}");
+        }
+        assert!(!safe_url("/\u{0}/x"));
+        assert!(!safe_url("/\u{7f}x"));
+        assert!(!safe_url(" //evil.example"));
+        assert!(safe_url("/zorgplicht"));
     }
 
     #[test]

@@ -60,6 +60,11 @@ pub fn slugify(input: &str) -> String {
     out
 }
 
+/// Compares two byte strings in time that depends on their length only (for signatures).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,8 @@
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 
+pub use crate::atw::{easter, is_public_holiday, next_working_day};
+
 /// What a school asks the samenwerkingsverband for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestKind {
@@ -298,7 +300,8 @@ pub struct Advice {
     pub profession: Profession,
     /// The expert declared to be independent of the applying school and the application.
     pub declared_independent: bool,
-    /// The expert works for or at the applying school (LBT 107632).
+    /// The expert works for or at the applying school, or at another school of its bevoegd
+    /// gezag (LBT 107632).
     pub linked_to_applying_school: bool,
     /// The expert helped write the application.
     pub helped_draft_application: bool,
@@ -342,9 +345,9 @@ impl AdviceProblem {
             AdviceProblem::NotDeclaredIndependent(_) => {
                 "Een deskundige heeft niet verklaard onafhankelijk te zijn.".to_owned()
             }
-            AdviceProblem::NotIndependent(_) => "Een deskundige is niet onafhankelijk: die werkt bij of voor de aanvragende school, hielp bij de aanvraag of beoordeelt deze aanvraag zelf.".to_owned(),
+            AdviceProblem::NotIndependent(_) => "Een deskundige is niet onafhankelijk: die werkt bij of voor de aanvragende school of een school van hetzelfde bestuur (bevoegd gezag), hielp bij de aanvraag of beoordeelt deze aanvraag zelf.".to_owned(),
             AdviceProblem::NotSeparate(_) => {
-                "Elk advies moet apart en schriftelijk zijn; een gezamenlijk advies telt niet.".to_owned()
+                "Elk advies moet apart en schriftelijk zijn; een gezamenlijk advies, of twee keer dezelfde tekst, telt niet.".to_owned()
             }
         }
     }
@@ -525,16 +528,20 @@ impl TlvPolicy {
     }
 }
 
-/// The Awb's ceiling (art. 4:13): 8 weeks after receipt, moved on by the suspensions. The SWV's
-/// own term is never later than this.
+/// The Awb's ceiling (art. 4:13): 8 weeks after receipt, moved on by the suspensions; a ceiling
+/// on a Saturday, Sunday or public holiday runs on to the next working day (Algemene
+/// termijnenwet art. 1: the 8 weeks are set in a law). The SWV's own term is never later than
+/// this.
 pub fn awb_ceiling(
     received_on: NaiveDate,
     suspensions: &[Suspension],
     today: NaiveDate,
 ) -> NaiveDate {
-    received_on
-        + Days::new(7 * u64::from(MAX_DECISION_WEEKS))
-        + Days::new(suspended_days(suspensions, today))
+    crate::atw::term_end(
+        received_on
+            + Days::new(7 * u64::from(MAX_DECISION_WEEKS))
+            + Days::new(suspended_days(suspensions, today)),
+    )
 }
 
 /// How long a closed dossier is kept (AVG art. 5: no longer than needed). domain.md §7: TLV data
@@ -559,60 +566,50 @@ pub fn dutch_day(t: DateTime<Utc>) -> NaiveDate {
     crate::time::to_local(t).date()
 }
 
-/// The last day for bezwaar against a decision made known on `made_known`: the term starts the
-/// next day and runs 6 weeks (Awb 6:7, 6:8), so it ends on the same weekday 6 weeks later; a
-/// last day on a Saturday, Sunday or public holiday moves to the next working day (Algemene
-/// termijnenwet art. 1).
-pub fn bezwaar_deadline(made_known: NaiveDate) -> NaiveDate {
-    next_working_day(made_known + Days::new(7 * BEZWAAR_WEEKS))
+/// The last day for bezwaar against a decision sent (or handed over) on `sent_on`: a decision
+/// is made known by sending it (Awb 3:41), the term starts the day after (Awb 6:8) and runs 6
+/// weeks (Awb 6:7), so it ends on the same weekday 6 weeks later; a last day on a Saturday,
+/// Sunday or public holiday moves to the next working day (Algemene termijnenwet art. 1). The day
+/// the decision was recorded does not count: until the letter was sent there is no term.
+pub fn bezwaar_deadline(sent_on: NaiveDate) -> NaiveDate {
+    crate::atw::term_end(sent_on + Days::new(7 * BEZWAAR_WEEKS))
 }
 
-/// Easter Sunday of a year (the Gregorian computus).
-pub fn easter(year: i32) -> Option<NaiveDate> {
-    let a = year % 19;
-    let b = year / 100;
-    let c = year % 100;
-    let d = b / 4;
-    let e = b % 4;
-    let f = (b + 8) / 25;
-    let g = (b - f + 1) / 3;
-    let h = (19 * a + b - d - g + 15) % 30;
-    let i = c / 4;
-    let k = c % 4;
-    let l = (32 + 2 * e + 2 * i - h - k) % 7;
-    let m = (a + 11 * h + 22 * l) / 451;
-    let month = (h + l - 7 * m + 114) / 31;
-    let day = (h + l - 7 * m + 114) % 31 + 1;
-    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+/// Beroep against a beslissing op bezwaar: 6 weeks (Awb 6:7) from the day after it was sent, at
+/// the bestuursrechter (the rechtbank); the Atw moves a last day in a weekend or on a holiday.
+pub const BEROEP_WEEKS: u64 = 6;
+
+/// The last day for beroep against a beslissing op bezwaar sent on `sent_on`.
+pub fn beroep_deadline(sent_on: NaiveDate) -> NaiveDate {
+    crate::atw::term_end(sent_on + Days::new(7 * BEROEP_WEEKS))
 }
 
-/// Whether a day is an algemeen erkende feestdag of the Algemene termijnenwet (art. 3):
-/// Nieuwjaarsdag, Tweede Paasdag, Hemelvaartsdag, Tweede Pinksterdag, Eerste en Tweede
-/// Kerstdag, Koningsdag (27 April, or 26 April when the 27th is a Sunday) and 5 May.
-pub fn is_public_holiday(d: NaiveDate) -> bool {
-    let (m, day) = (d.month(), d.day());
-    let fixed = matches!((m, day), (1, 1) | (12, 25) | (12, 26) | (5, 5));
-    let kings_day = m == 4
-        && ((day == 27 && d.weekday() != chrono::Weekday::Sun)
-            || (day == 26 && d.weekday() == chrono::Weekday::Sat));
-    let movable = easter(d.year()).is_some_and(|e| {
-        [1u64, 39, 50]
-            .iter()
-            .any(|offset| e.checked_add_days(Days::new(*offset)) == Some(d))
-    });
-    fixed || kings_day || movable
+/// Weeks to decide on a bezwaar when an advisory committee (the LBT) is heard: 12 (Awb 7:10
+/// lid 1), counted from the end of the bezwaar term. domain.md §1.8 marks this UNCERTAIN (general
+/// Awb knowledge, not checked against a source), so it is a setting
+/// (`PASSEND_BOB_BESLISTERMIJN_WEKEN`); this is the default.
+pub const BOB_DECISION_WEEKS: u8 = 12;
+
+/// The day a beslissing op bezwaar is due: `weeks` after the last day of the bezwaar term (Awb
+/// 7:10 lid 1 counts from the day after the term ended), moved off a weekend or holiday (Atw).
+/// Without a known bezwaar term (the decision was never recorded as sent) the receipt of the
+/// bezwaar is the start.
+pub fn bob_due(bezwaar_term_end: NaiveDate, weeks: u8) -> NaiveDate {
+    crate::atw::term_end(bezwaar_term_end + Days::new(7 * u64::from(weeks)))
 }
 
-/// The day itself, or the first day after it that is no Saturday, Sunday or public holiday.
-pub fn next_working_day(mut d: NaiveDate) -> NaiveDate {
-    while matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) || is_public_holiday(d)
-    {
-        match d.succ_opt() {
-            Some(next) => d = next,
-            None => break,
-        }
-    }
-    d
+/// Whether two advices say the same: equal after folding case and white space. Each expert must
+/// give a separate, written, independent advice (LBT 18-02-2019, nr. 108582); the same text
+/// twice is one advice signed by two.
+pub fn same_advice_text(a: &str, b: &str) -> bool {
+    let fold = |t: &str| -> String {
+        t.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (a, b) = (fold(a), fold(b));
+    !a.is_empty() && a == b
 }
 
 /// The last day to send a bezwaar to the LBT: 14 days after it was received.
@@ -922,26 +919,7 @@ mod tests {
         assert_eq!(bezwaar_deadline(day(2026, 4, 13)), day(2026, 5, 26));
         // Ending on a Saturday moves to Monday.
         assert_eq!(bezwaar_deadline(day(2026, 1, 3)), day(2026, 2, 16));
-        assert_eq!(easter(2026), Some(day(2026, 4, 5)));
-        assert_eq!(easter(2027), Some(day(2027, 3, 28)));
-        assert_eq!(easter(2000), Some(day(2000, 4, 23)));
-        for holiday in [
-            day(2026, 1, 1),
-            day(2026, 4, 6),
-            day(2026, 4, 27),
-            day(2026, 5, 5),
-            day(2026, 5, 14),
-            day(2026, 5, 25),
-            day(2026, 12, 26),
-        ] {
-            assert!(is_public_holiday(holiday), "{holiday}");
-        }
-        // Koningsdag 2025: the 27th is a Sunday, so it is Saturday the 26th.
-        assert!(is_public_holiday(day(2025, 4, 26)) && !is_public_holiday(day(2025, 4, 27)));
-        assert!(
-            !is_public_holiday(day(2026, 4, 3)),
-            "Goede Vrijdag is not in the law"
-        );
+        // The holidays themselves: `crate::atw`'s tests.
         assert_eq!(lbt_deadline(day(2026, 4, 10)), day(2026, 4, 24));
     }
 
@@ -1123,6 +1101,61 @@ mod tests {
             p.decision_due_with(received, &[one, open], day(2026, 3, 25))
                 <= awb_ceiling(received, &[one, open], day(2026, 3, 25))
         );
+    }
+
+    #[test]
+    fn terms_of_the_issue_run_from_the_day_the_letter_was_sent() {
+        // Recorded on Thursday 12 November 2026, sent on Monday 16 November 2026: bezwaar until
+        // Monday 28 December 2026, not Thursday 24 December.
+        assert_eq!(bezwaar_deadline(day(2026, 11, 16)), day(2026, 12, 28));
+        assert_ne!(bezwaar_deadline(day(2026, 11, 16)), day(2026, 12, 24));
+        // Sent Friday 13 November: 6 weeks end on Friday 25 December (Christmas), then the
+        // weekend: Monday 28 December.
+        assert_eq!(bezwaar_deadline(day(2026, 11, 13)), day(2026, 12, 28));
+        // Beroep the same way.
+        assert_eq!(beroep_deadline(day(2026, 11, 14)), day(2026, 12, 28));
+        assert_eq!(beroep_deadline(day(2026, 11, 17)), day(2026, 12, 29));
+    }
+
+    #[test]
+    fn the_awb_ceiling_moves_off_a_weekend() {
+        // Received Sunday 11 October 2026 (a request can arrive in the portal on a Sunday):
+        // 8 weeks end on Sunday 6 December, so the ceiling is Monday 7 December.
+        assert_eq!(
+            awb_ceiling(day(2026, 10, 11), &[], day(2026, 10, 11)),
+            day(2026, 12, 7)
+        );
+        // Received Saturday 31 October 2026 → Saturday 26 December (Tweede Kerstdag) → 28.
+        assert_eq!(
+            awb_ceiling(day(2026, 10, 31), &[], day(2026, 10, 31)),
+            day(2026, 12, 28)
+        );
+        // A weekday stays.
+        assert_eq!(
+            awb_ceiling(day(2026, 10, 13), &[], day(2026, 10, 13)),
+            day(2026, 12, 8)
+        );
+    }
+
+    #[test]
+    fn a_beslissing_op_bezwaar_is_due_twelve_weeks_after_the_bezwaar_term() {
+        // Bezwaar term ended Monday 28 December 2026: 12 weeks → Monday 22 March 2027.
+        assert_eq!(bob_due(day(2026, 12, 28), 12), day(2027, 3, 22));
+        // Ending on Easter Monday 2027 (29 March) runs on to Tuesday 30 March.
+        assert_eq!(bob_due(day(2027, 1, 4), 12), day(2027, 3, 30));
+    }
+
+    #[test]
+    fn the_same_advice_twice_is_one_advice() {
+        assert!(same_advice_text(
+            "De leerling heeft  meer nodig.\n",
+            "de leerling heeft meer nodig."
+        ));
+        assert!(!same_advice_text(
+            "De leerling heeft meer nodig.",
+            "De leerling heeft minder nodig."
+        ));
+        assert!(!same_advice_text("", "  "));
     }
 
     #[test]

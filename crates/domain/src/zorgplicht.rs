@@ -8,7 +8,11 @@
 //!   the desired start.
 //! - Terms run in calendar weeks from the receipt: holidays do not pause them (practice; the law
 //!   is silent, domain.md marks it UNCERTAIN). A samenwerkingsverband that counts otherwise can
-//!   give pause periods in [`TermPolicy`]; the default has none.
+//!   give pause periods in [`TermPolicy`] (`PASSEND_ZORGPLICHT_PAUZES`); the default has none.
+//! - These terms are set in a law, so the Algemene termijnenwet applies (art. 1): a term that
+//!   ends on a Saturday, Sunday or public holiday runs on to the next working day. A
+//!   registration received on Sunday 25 October 2026 is due on Monday 7 December 2026, not on
+//!   Sunday 6 December.
 
 use chrono::{Duration, NaiveDate};
 
@@ -29,7 +33,50 @@ pub struct TermPolicy {
     pub pauses: Vec<(NaiveDate, NaiveDate)>,
 }
 
+/// Why a list of pause periods could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PausesProblem(pub String);
+
+impl std::fmt::Display for PausesProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl TermPolicy {
+    /// Reads pause periods as configured: `2026-12-19..2027-01-03,2027-07-18..2027-08-30`
+    /// (first and last day, both paused). Empty: no pauses. A period that ends before it starts,
+    /// or one longer than a year, is refused: it looks like a typing error, and it would stop
+    /// every term.
+    pub fn parse(text: &str) -> Result<TermPolicy, PausesProblem> {
+        let mut pauses = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (a, b) = part.split_once("..").ok_or_else(|| {
+                PausesProblem(format!(
+                    "'{part}': schrijf een periode als 2026-12-19..2027-01-03"
+                ))
+            })?;
+            let read = |d: &str| {
+                NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                    PausesProblem(format!("'{}' is geen datum (JJJJ-MM-DD)", d.trim()))
+                })
+            };
+            let (from, until) = (read(a)?, read(b)?);
+            if until < from {
+                return Err(PausesProblem(format!(
+                    "'{part}': het einde ligt voor het begin"
+                )));
+            }
+            if (until - from).num_days() > 366 {
+                return Err(PausesProblem(format!(
+                    "'{part}': een pauze van meer dan een jaar"
+                )));
+            }
+            pauses.push((from, until));
+        }
+        Ok(TermPolicy { pauses })
+    }
+
     /// `weeks` after `start`, moved on by every paused day that falls inside the term.
     pub fn add_weeks(&self, start: NaiveDate, weeks: i64) -> NaiveDate {
         let mut end = start + Duration::weeks(weeks);
@@ -218,15 +265,22 @@ pub enum TermState {
 }
 
 impl Aanmelding {
-    /// The decision is due on this day: 6 weeks after receipt, plus the extension.
+    /// The decision is due on this day: 6 weeks after receipt, plus the extension (WPO art. 40
+    /// lid 4); a last day on a weekend or holiday runs on to the next working day (Atw art. 1).
     pub fn decision_due(&self, policy: &TermPolicy) -> NaiveDate {
         let weeks = DECISION_WEEKS + self.extension.map_or(0, |(w, _)| i64::from(w));
-        policy.add_weeks(self.received_on, weeks)
+        crate::atw::term_end(policy.add_weeks(self.received_on, weeks))
     }
 
-    /// The 10-week point.
+    /// The end of the first 6 weeks, before which an extension must be told (Atw applied).
+    pub fn first_term_end(&self, policy: &TermPolicy) -> NaiveDate {
+        crate::atw::term_end(policy.add_weeks(self.received_on, DECISION_WEEKS))
+    }
+
+    /// The 10-week point (WPO art. 40 lid 5), moved off a weekend or holiday like every term
+    /// set in a law, so that it never comes before a fully extended decision term.
     pub fn ten_weeks(&self, policy: &TermPolicy) -> NaiveDate {
-        policy.add_weeks(self.received_on, TEMPORARY_ENROLMENT_WEEKS)
+        crate::atw::term_end(policy.add_weeks(self.received_on, TEMPORARY_ENROLMENT_WEEKS))
     }
 
     /// Whether the parents registered at least 10 weeks before the desired start.
@@ -247,7 +301,7 @@ impl Aanmelding {
         if weeks == 0 || weeks > MAX_EXTENSION_WEEKS {
             return Err(ExtensionProblem::Weeks);
         }
-        if told_on > policy.add_weeks(self.received_on, DECISION_WEEKS) {
+        if told_on > self.first_term_end(policy) {
             return Err(ExtensionProblem::TooLate);
         }
         Ok(())
@@ -313,6 +367,61 @@ mod tests {
             a.check_extension(&p, 1, day(2026, 4, 10)),
             Err(ExtensionProblem::AlreadyExtended)
         );
+    }
+
+    #[test]
+    fn terms_ending_in_a_weekend_run_on_to_monday() {
+        let p = TermPolicy::default();
+        // Received Sunday 25 October 2026: due Monday 7 December, not Sunday 6 December.
+        let mut a = Aanmelding {
+            received_on: day(2026, 10, 25),
+            desired_start: day(2027, 8, 23),
+            ..aanmelding()
+        };
+        assert_eq!(a.decision_due(&p), day(2026, 12, 7));
+        assert_eq!(a.first_term_end(&p), day(2026, 12, 7));
+        // The parents may still be told of an extension on Monday 7 December.
+        assert_eq!(a.check_extension(&p, 4, day(2026, 12, 7)), Ok(()));
+        assert_eq!(
+            a.check_extension(&p, 4, day(2026, 12, 8)),
+            Err(ExtensionProblem::TooLate)
+        );
+        // Extended by 4 weeks: Sunday 3 January 2027 → Monday 4 January; so the 10 weeks.
+        a.extension = Some((4, day(2026, 12, 1)));
+        assert_eq!(a.decision_due(&p), day(2027, 1, 4));
+        assert_eq!(a.ten_weeks(&p), day(2027, 1, 4));
+        assert!(matches!(
+            a.state(&p, day(2027, 1, 4)),
+            TermState::Open { .. }
+        ));
+        assert_eq!(
+            a.state(&p, day(2027, 1, 5)),
+            TermState::TemporaryEnrolment {
+                since: day(2027, 1, 5)
+            }
+        );
+        // Extended by 2 weeks from 25 October: Sunday 20 December → Monday 21 December.
+        a.extension = Some((2, day(2026, 12, 1)));
+        assert_eq!(a.decision_due(&p), day(2026, 12, 21));
+        // Received Friday 13 November 2026: 6 weeks end on Christmas Day → Monday 28 December.
+        let b = Aanmelding {
+            received_on: day(2026, 11, 13),
+            ..aanmelding()
+        };
+        assert_eq!(b.decision_due(&p), day(2026, 12, 28));
+    }
+
+    #[test]
+    fn pauses_are_read_from_the_setting() {
+        assert_eq!(TermPolicy::parse(""), Ok(TermPolicy::default()));
+        let p =
+            TermPolicy::parse("2026-12-19..2027-01-03, 2027-07-18..2027-08-30").unwrap_or_default();
+        assert_eq!(p.pauses.len(), 2);
+        assert_eq!(p.pauses[0], (day(2026, 12, 19), day(2027, 1, 3)));
+        assert!(TermPolicy::parse("2027-01-03..2026-12-19").is_err());
+        assert!(TermPolicy::parse("2026-12-19").is_err());
+        assert!(TermPolicy::parse("2026-12-19..morgen").is_err());
+        assert!(TermPolicy::parse("2026-01-01..2027-12-31").is_err());
     }
 
     #[test]
@@ -425,7 +534,8 @@ mod tests {
         let p = TermPolicy {
             pauses: vec![(day(2026, 2, 28), day(2026, 3, 8))],
         };
-        assert_eq!(a.decision_due(&p), day(2026, 4, 19));
+        // 19 April is a Sunday: the term runs on to Monday 20 April (Atw).
+        assert_eq!(a.decision_due(&p), day(2026, 4, 20));
         // A pause that the moved term runs into counts too.
         let p = TermPolicy {
             pauses: vec![(day(2026, 4, 13), day(2026, 4, 14))],
