@@ -1,6 +1,6 @@
 //! PDF letters of Passend, typeset by typst with its own fonts (no system fonts, no network) as
 //! tagged PDF/UA-1: the decision letter on a toelaatbaarheidsverklaring (TLV) with the bezwaar
-//! clause. Rendering takes a few milliseconds after the engine is built once (fonts parsed);
+//! clause, and the beslissing op bezwaar with the beroep clause. Rendering takes a few milliseconds after the engine is built once (fonts parsed);
 //! callers run it on a blocking thread.
 
 use std::sync::LazyLock;
@@ -10,10 +10,18 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 const DECISION_TEMPLATE: &str = include_str!("../templates/besluit-tlv.typ");
+const BEZWAAR_TEMPLATE: &str = include_str!("../templates/beslissing-op-bezwaar.typ");
 
 static DECISION: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| {
     TypstEngine::builder()
         .main_file(DECISION_TEMPLATE)
+        .fonts(typst_assets::fonts())
+        .build()
+});
+
+static BEZWAAR: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| {
+    TypstEngine::builder()
+        .main_file(BEZWAAR_TEMPLATE)
         .fonts(typst_assets::fonts())
         .build()
 });
@@ -64,8 +72,9 @@ pub struct DecisionLetter {
     pub reasons: String,
     /// The two experts' professions, e.g. "een orthopedagoog en een arts".
     pub experts: String,
-    /// The last day for bezwaar.
-    pub bezwaar_until: String,
+    /// The day the letter was sent and the last day for bezwaar, once it was sent. Before that
+    /// (a concept for staff) the letter names the term without a date.
+    pub sent: Option<(String, String)>,
     /// The named contact person and how to reach them.
     pub contact: String,
     /// Who signs.
@@ -98,11 +107,112 @@ fn inputs(l: &DecisionLetter) -> Dict {
     );
     put("motivering", &l.reasons);
     put("deskundigen", &l.experts);
-    put("bezwaar_tot", &l.bezwaar_until);
+    put(
+        "verzonden",
+        l.sent.as_ref().map(|s| s.0.as_str()).unwrap_or_default(),
+    );
+    put(
+        "bezwaar_tot",
+        l.sent.as_ref().map(|s| s.1.as_str()).unwrap_or_default(),
+    );
     put("contact", &l.contact);
     put("ondertekenaar", &l.signed_by);
     put("functie", &l.signed_role);
     d
+}
+
+/// The beslissing op bezwaar (Awb 7:11, 7:12): the outcome, what changes, why, and beroep at
+/// the rechtbank within six weeks. Dates arrive written out in Dutch.
+#[derive(Debug, Clone, Default)]
+pub struct BezwaarLetter {
+    /// The samenwerkingsverband.
+    pub swv: String,
+    /// Its postal address.
+    pub swv_address: String,
+    /// The date of the letter.
+    pub date: String,
+    /// The day it was sent and the last day for beroep, once it was sent.
+    pub sent: Option<(String, String)>,
+    /// The beschikkingsnummer of the decision objected to.
+    pub beschikkingsnummer: String,
+    /// The date of that decision.
+    pub decision_date: String,
+    /// The pupil's name.
+    pub pupil: String,
+    /// Who objected, as the letter addresses them ("de ouders of verzorgers van Sam Jansen").
+    pub addressee: String,
+    /// The day the bezwaar was received.
+    pub received: String,
+    /// "speciaal basisonderwijs" or "speciaal onderwijs".
+    pub education: String,
+    /// `gegrond`, `ongegrond`, `niet-ontvankelijk`.
+    pub outcome: String,
+    /// The LBT's advice and its date, if it was asked.
+    pub lbt: Option<(String, String)>,
+    /// The new decision, when the decision is revoked: one sentence.
+    pub new_decision: Option<String>,
+    /// Why.
+    pub reasons: String,
+    /// Where beroep goes.
+    pub rechtbank: String,
+    /// The contact person.
+    pub contact: String,
+    /// Who signs.
+    pub signed_by: String,
+    /// Their role.
+    pub signed_role: String,
+}
+
+fn bezwaar_inputs(l: &BezwaarLetter) -> Dict {
+    let mut d = Dict::new();
+    let mut put = |k: &str, v: &str| {
+        d.insert(Str::from(k), Str::from(v).into_value());
+    };
+    put("swv", &l.swv);
+    put("swv_adres", &l.swv_address);
+    put("datum", &l.date);
+    put(
+        "verzonden",
+        l.sent.as_ref().map(|s| s.0.as_str()).unwrap_or_default(),
+    );
+    put(
+        "beroep_tot",
+        l.sent.as_ref().map(|s| s.1.as_str()).unwrap_or_default(),
+    );
+    put("beschikkingsnummer", &l.beschikkingsnummer);
+    put("besluitdatum", &l.decision_date);
+    put("leerling", &l.pupil);
+    put("aan", &l.addressee);
+    put("ontvangen", &l.received);
+    put("onderwijs", &l.education);
+    put("uitkomst", &l.outcome);
+    put(
+        "lbt_advies",
+        l.lbt.as_ref().map(|x| x.0.as_str()).unwrap_or_default(),
+    );
+    put(
+        "lbt_datum",
+        l.lbt.as_ref().map(|x| x.1.as_str()).unwrap_or_default(),
+    );
+    put(
+        "nieuw_besluit",
+        l.new_decision.as_deref().unwrap_or_default(),
+    );
+    put("motivering", &l.reasons);
+    put("rechtbank", &l.rechtbank);
+    put("contact", &l.contact);
+    put("ondertekenaar", &l.signed_by);
+    put("functie", &l.signed_role);
+    d
+}
+
+/// Typesets the beslissing op bezwaar as a tagged PDF/UA-1 document.
+pub fn bezwaar_letter(letter: &BezwaarLetter) -> Result<Vec<u8>, PdfError> {
+    let doc: PagedDocument = BEZWAAR
+        .compile_with_input(bezwaar_inputs(letter))
+        .output
+        .map_err(|e| PdfError::Compile(e.to_string()))?;
+    export(&doc)
 }
 
 /// Typesets the decision letter as a tagged PDF/UA-1 document.
@@ -111,6 +221,10 @@ pub fn decision_letter(letter: &DecisionLetter) -> Result<Vec<u8>, PdfError> {
         .compile_with_input(inputs(letter))
         .output
         .map_err(|e| PdfError::Compile(e.to_string()))?;
+    export(&doc)
+}
+
+fn export(doc: &PagedDocument) -> Result<Vec<u8>, PdfError> {
     let standards =
         PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| PdfError::Export(format!("{e:?}")))?;
     let options = PdfOptions {
@@ -118,7 +232,7 @@ pub fn decision_letter(letter: &DecisionLetter) -> Result<Vec<u8>, PdfError> {
         tagged: true,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&doc, &options).map_err(|e| PdfError::Export(format!("{e:?}")))
+    typst_pdf::pdf(doc, &options).map_err(|e| PdfError::Export(format!("{e:?}")))
 }
 
 #[cfg(test)]
@@ -143,7 +257,7 @@ mod tests {
             receiving_school: Some("SO De Bongerd".to_owned()),
             reasons: "Sam heeft meer ondersteuning nodig dan de basisschool kan bieden, ook met een arrangement.".to_owned(),
             experts: "een orthopedagoog en een arts".to_owned(),
-            bezwaar_until: "26 mei 2026".to_owned(),
+            sent: Some(("dinsdag 14 april 2026".to_owned(), "dinsdag 26 mei 2026".to_owned())),
             contact: "Tessa Toeleider, 036 000 00 00".to_owned(),
             signed_by: "Tessa Toeleider".to_owned(),
             signed_role: "toeleider".to_owned(),
@@ -191,7 +305,8 @@ mod tests {
             "aanmelden bij SO De Bongerd, of bij een andere school voor speciaal onderwijs",
             "Datum: 13 april 2026",
             "het beschikkingsnummer PO2401-2026-00042;",
-            "uiterlijk op 26 mei 2026",
+            "Verzonden: dinsdag 14 april 2026",
+            "dus uiterlijk op dinsdag 26 mei 2026",
             "Landelijke Bezwaaradviescommissie Toelaatbaarheidsverklaring (LBT)",
             "Oudersteunpunt",
         ] {
@@ -201,6 +316,91 @@ mod tests {
         let raw = String::from_utf8_lossy(&pdf);
         assert!(raw.contains("/StructTreeRoot") && raw.contains("/MarkInfo"));
         assert!(raw.contains("/Lang"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_letter_not_yet_sent_names_the_term_without_a_date() -> Result<(), PdfError> {
+        let mut concept = letter();
+        concept.sent = None;
+        let text = text_of(&decision_letter(&concept)?)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.contains(
+                "binnen zes weken na de dag waarop deze brief aan u is verzonden of uitgereikt"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("uiterlijk op"), "{text}");
+        Ok(())
+    }
+
+    fn bezwaar() -> BezwaarLetter {
+        BezwaarLetter {
+            swv: "Passend Onderwijs Almere".to_owned(),
+            swv_address: "Postbus 10000, 1300 AA Almere".to_owned(),
+            date: "maandag 8 februari 2027".to_owned(),
+            sent: Some((
+                "dinsdag 9 februari 2027".to_owned(),
+                "dinsdag 23 maart 2027".to_owned(),
+            )),
+            beschikkingsnummer: "PO2401-2026-00042".to_owned(),
+            decision_date: "maandag 16 november 2026".to_owned(),
+            pupil: "Sam Jansen".to_owned(),
+            addressee: "de ouders of verzorgers van Sam Jansen".to_owned(),
+            received: "maandag 7 december 2026".to_owned(),
+            education: "speciaal onderwijs".to_owned(),
+            outcome: "gegrond".to_owned(),
+            lbt: Some(("gegrond".to_owned(), "maandag 25 januari 2027".to_owned())),
+            new_decision: Some(
+                "Sam Jansen is toelaatbaar tot het speciaal onderwijs, bekostigingscategorie midden, van maandag 1 maart 2027 tot en met zaterdag 31 juli 2027.".to_owned(),
+            ),
+            reasons: "De adviezen lieten zien dat Sam meer nodig heeft.".to_owned(),
+            rechtbank: "de rechtbank in het arrondissement waar u woont (sector bestuursrecht)"
+                .to_owned(),
+            contact: "Tessa Toeleider, t@swv.nl".to_owned(),
+            signed_by: "Tessa Toeleider".to_owned(),
+            signed_role: "toeleider".to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_beslissing_op_bezwaar_names_the_outcome_and_beroep() -> Result<(), PdfError> {
+        let pdf = bezwaar_letter(&bezwaar())?;
+        let text = text_of(&pdf)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for expected in [
+            "Beslissing op uw bezwaar",
+            "Wij verklaren uw bezwaar gegrond",
+            "Wij herroepen ons besluit van maandag 16 november 2026",
+            "bekostigingscategorie midden",
+            "De LBT adviseerde op maandag 25 januari 2027",
+            "beroep",
+            "de rechtbank in het arrondissement waar u woont (sector bestuursrecht)",
+            "dus uiterlijk op dinsdag 23 maart 2027",
+            "griffierecht",
+            "PO2401-2026-00042",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in: {text}");
+        }
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/StructTreeRoot") && raw.contains("/Lang"));
+        let mut kept = bezwaar();
+        kept.outcome = "ongegrond".to_owned();
+        kept.new_decision = None;
+        let text = text_of(&bezwaar_letter(&kept)?)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.contains("Wij verklaren uw bezwaar ongegrond"),
+            "{text}"
+        );
+        assert!(text.contains("blijft staan"), "{text}");
         Ok(())
     }
 
