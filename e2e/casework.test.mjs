@@ -1,8 +1,10 @@
 // The TLV journey in headless Debian chromium, on the demo server: a school adds a pupil and a
 // TLV SO request, adds the documents and the parents' view, submits; a toeleider takes it and asks
-// two experts; each expert gives a written advice; the toeleider decides; the school downloads the
-// PDF letter, whose text is read back with pdftotext. Every page on the way has zero axe
-// violations at 1280 and 320 px, also with form messages showing.
+// two experts; each expert gives a written advice; the toeleider decides and records the sending;
+// the school downloads the PDF letter, whose text is read back with pdftotext; the parents object,
+// the LBT advises and the toeleider takes the beslissing op bezwaar, whose letter is read back
+// too. Every page on the way has zero axe violations at 1280 and 320 px, also with form messages
+// showing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -118,7 +120,8 @@ test('a TLV SO request from school to decision letter', async () => {
       await check(page, null, `${who}: advice form with messages`);
       await page.getByLabel('U adviseert als').selectOption(profession);
       await page.getByLabel('De leerling is toelaatbaar', { exact: true }).check();
-      await page.getByLabel('Uw advies met onderbouwing').fill('Noor heeft structuur, een kleine groep en zorg nodig die het SO biedt.');
+      // Each expert writes their own advice: the same text twice is refused.
+      await page.getByLabel('Uw advies met onderbouwing').fill(`Als ${profession}: Noor heeft structuur, een kleine groep en zorg nodig die het SO biedt.`);
       await page.getByLabel(/Ik verklaar dat ik niet werk bij/).check();
       await page.getByRole('button', { name: 'Advies geven' }).click();
       await page.getByText('Uw advies is opgeslagen.').waitFor();
@@ -135,10 +138,22 @@ test('a TLV SO request from school to decision letter', async () => {
     await page.getByLabel('Bekostigingscategorie (alleen SO)').selectOption('midden');
     await page.getByLabel('Motivering').fill('Noor heeft een kleine groep, structuur en zorg nodig; het SO kan dat bieden.');
     await page.getByRole('button', { name: 'Besluit nemen' }).click();
-    await page.getByText('Het besluit is genomen. De brief staat klaar.').waitFor();
+    await page.getByText('Het besluit is genomen en de brief is gemaakt.').waitFor();
     number = (await page.locator('dt:has-text("Beschikkingsnummer") + dd').textContent()).trim();
     assert.match(number, /^PO2401-\d{4}-\d{5}$/);
+    await page.getByText('de termijn begint als de brief is verzonden').waitFor();
     await check(page, null, 'a decided request (toeleider)');
+    // The letter is sent: recorded with the day and the way; the bezwaar term starts.
+    await page.getByRole('link', { name: 'verzending vastleggen' }).click();
+    await check(page, null, 'the sending form');
+    await page.getByRole('button', { name: 'Verzending vastleggen' }).click();
+    await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
+    await page.getByRole('link', { name: 'Kies hoe de brief is verzonden of uitgereikt.' }).waitFor();
+    await check(page, null, 'the sending form with messages');
+    await page.getByLabel('per post').check();
+    await page.getByRole('button', { name: 'Verzending vastleggen' }).click();
+    await page.getByText('De verzending van de brief is vastgelegd.').waitFor();
+    await page.locator('dt:has-text("Bezwaar mogelijk tot en met") + dd').waitFor();
     await check(page, '/swv/tlv', 'the TLV register with a TLV');
   });
 
@@ -153,8 +168,52 @@ test('a TLV SO request from school to decision letter', async () => {
       const file = join(dir, 'brief.pdf');
       writeFileSync(file, await response.body());
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-      for (const expected of [number, pupil, 'toelaatbaar', 'speciaal onderwijs', 'midden', 'een orthopedagoog en een arts', 'bezwaar', 'LBT']) {
+      for (const expected of [number, pupil, 'toelaatbaar', 'speciaal onderwijs', 'midden', 'een orthopedagoog en een arts', 'bezwaar', 'LBT', 'Verzonden:', 'uiterlijk op']) {
         assert.ok(text.includes(expected), `the letter lacks "${expected}": ${text}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // The parents object. Toeleiding registers the bezwaar, sends it to the LBT, records the
+  // LBT's advice and takes the beslissing op bezwaar; its letter names beroep at the rechtbank.
+  await as('toeleider', async (page, context) => {
+    await page.goto(requestUrl);
+    await page.getByLabel('Ontvangen op').fill(isoDay(0));
+    await page.getByRole('button', { name: 'Bezwaar registreren' }).click();
+    await page.getByText('Het bezwaar is geregistreerd.').waitFor();
+    await page.getByLabel('Vandaag voorgelegd aan de LBT').check();
+    await page.getByLabel('Vandaag ontvangen: advies van de LBT').selectOption('ongegrond');
+    await page.getByRole('button', { name: 'Bezwaar bijwerken' }).click();
+    await page.getByText('Het bezwaar is bijgewerkt.').waitFor();
+    await check(page, null, 'a decided request with a bezwaar');
+    await page.getByRole('link', { name: 'Beslissen op dit bezwaar' }).click();
+    await page.getByRole('heading', { name: 'Beslissing op bezwaar', level: 1 }).waitFor();
+    await check(page, null, 'the beslissing op bezwaar form');
+    await page.getByRole('button', { name: 'Beslissing nemen' }).click();
+    await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
+    await check(page, null, 'the beslissing op bezwaar form with messages');
+    await page.getByLabel(/^Ongegrond/).check();
+    await page.getByLabel('Motivering', { exact: true }).fill('Wij volgen het advies van de LBT: het besluit blijft staan, omdat de adviezen eensluidend waren.');
+    await page.getByRole('button', { name: 'Beslissing nemen' }).click();
+    await page.getByText('De beslissing op bezwaar is genomen').waitFor();
+    const href = await page.getByRole('link', { name: 'Download de brief met de beslissing op bezwaar (PDF)' }).getAttribute('href');
+    await page.getByLabel('per post').check();
+    await page.getByRole('button', { name: 'Verzending vastleggen' }).click();
+    await page.getByText('De verzending is vastgelegd.').waitFor();
+    await page.locator('dt:has-text("Beroep mogelijk tot en met") + dd').waitFor();
+    await check(page, null, 'a beslissing op bezwaar, sent');
+    const response = await context.request.get(site.server.url + href);
+    assert.equal(response.status(), 200);
+    assert.equal(response.headers()['content-type'], 'application/pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'passend-bob-'));
+    try {
+      const file = join(dir, 'bob.pdf');
+      writeFileSync(file, await response.body());
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      for (const expected of [number, 'Beslissing op uw bezwaar', 'Wij verklaren uw bezwaar ongegrond', 'blijft staan', 'De LBT adviseerde', 'beroep instellen bij de rechtbank', 'Verzonden:', 'uiterlijk op', 'griffierecht']) {
+        assert.ok(text.includes(expected), `the beslissing lacks "${expected}": ${text}`);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

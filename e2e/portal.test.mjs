@@ -199,7 +199,8 @@ test('a parent follows the request from invitation to the decision letter', asyn
       await p.getByRole('link', { name: /TLV speciaal basisonderwijs/ }).first().click();
       await p.getByLabel('U adviseert als').selectOption(profession);
       await p.getByLabel('De leerling is toelaatbaar', { exact: true }).check();
-      await p.getByLabel('Uw advies met onderbouwing').fill('Sem heeft de kleine groep van het SBO nodig.');
+      // Each expert writes their own advice: the same text twice is refused.
+      await p.getByLabel('Uw advies met onderbouwing').fill(`Als ${profession}: Sem heeft de kleine groep van het SBO nodig.`);
       await p.getByLabel(/Ik verklaar dat ik niet werk bij/).check();
       await p.getByRole('button', { name: 'Advies geven' }).click();
       await p.getByText('Uw advies is opgeslagen.').waitFor();
@@ -212,12 +213,28 @@ test('a parent follows the request from invitation to the decision letter', asyn
     await p.getByLabel('Toelaatbaar', { exact: true }).check();
     await p.getByLabel('Motivering').fill('Sem heeft een kleine groep nodig; het SBO kan dat bieden.');
     await p.getByRole('button', { name: 'Besluit nemen' }).click();
-    await p.getByText('Het besluit is genomen. De brief staat klaar.').waitFor();
+    await p.getByText('Het besluit is genomen en de brief is gemaakt.').waitFor();
     number = (await p.locator('dt:has-text("Beschikkingsnummer") + dd').textContent()).trim();
   });
 
-  // After the decision: the bezwaar information and the letter.
+  // Decided, not yet sent: the parent knows a letter comes, and sees no term yet.
   await mailTo(mother, 'een besluit genomen');
+  await page.goto(site.server.url + trackerUrl);
+  await page.getByText('De besluitbrief is nog niet verstuurd.').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Download de besluitbrief (pdf)' }).count(), 0);
+  await check(page, null, 'the tracker before the letter is sent');
+
+  // Toeleiding sends the letter through the portal: from now on the bezwaar term runs.
+  await as('toeleider', async (p) => {
+    await p.goto(site.server.url + requestUrl);
+    await p.getByRole('link', { name: 'verzending vastleggen' }).click();
+    await p.getByLabel('in het ouderportaal (de ouders krijgen bericht)').check();
+    await p.getByRole('button', { name: 'Verzending vastleggen' }).click();
+    await p.getByText('De verzending van de brief is vastgelegd.').waitFor();
+  });
+
+  // After the sending: the bezwaar information and the letter.
+  await mailTo(mother, 'Er is een brief');
   await page.goto(site.server.url + trackerUrl);
   await page.getByRole('heading', { name: 'Niet eens met het besluit?' }).waitFor();
   await page.getByText(`over welk besluit het gaat (nummer ${number})`).waitFor();

@@ -127,6 +127,7 @@ async fn ensure_demo_dossier(db: &Db, tenant_id: i64, location_id: i64) -> anyho
         name: &school.name,
         origin: "cli",
         request_id: "demo",
+        form_token: "",
     };
     let today = passend_domain::time::to_local(chrono::Utc::now()).date();
     let birth = today
@@ -291,6 +292,7 @@ async fn ensure_demo_case(db: &Db, tenant_id: i64) -> anyhow::Result<()> {
         name: &adviser.name,
         origin: "cli",
         request_id: "demo",
+        form_token: "",
     };
     let mut random = [0u8; 8];
     getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("random: {e}"))?;

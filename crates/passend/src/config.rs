@@ -168,7 +168,33 @@ pub struct Config {
     /// "036 123 45 67 (maandag tot en met donderdag) of oudersteunpunt@swv.nl"; shown on the
     /// contact form, its confirmation and in the confirmation mail (default empty: not shown).
     pub steunpunt_contact: String,
+    /// `PASSEND_DESKUNDIGE_TOEGANG_WEKEN`: weeks an expert keeps access to a dossier after
+    /// giving the advice, or after the request was decided (default 4; 0 to 26). Documents added
+    /// after the advice are never covered.
+    pub expert_grace_weeks: u8,
+    /// `PASSEND_BOB_BESLISTERMIJN_WEKEN`: weeks to take a beslissing op bezwaar after the
+    /// bezwaar term ended (default 12, Awb 7:10 with an advisory committee; 6 to 18).
+    pub bob_decision_weeks: u8,
+    /// `PASSEND_RECHTBANK`: where beroep against a beslissing op bezwaar goes, as the letter
+    /// names it (default: the rechtbank of the parents' arrondissement, sector bestuursrecht).
+    pub rechtbank: String,
+    /// `PASSEND_ZORGPLICHT_PAUZES`: periods in which zorgplicht terms stand still, e.g.
+    /// `2026-12-19..2027-01-03` (default none: calendar weeks, domain.md §2).
+    pub zorgplicht_terms: passend_domain::zorgplicht::TermPolicy,
+    /// `PASSEND_AUDIT_HEAD_FILE`: where the audit chain's head is written outside the database
+    /// (default `data/audit-head.json`), so that a truncated restore is found.
+    pub audit_head_file: std::path::PathBuf,
+    /// `PASSEND_AUDIT_KEY_FILE`: the key that signs that head (default `data/audit-key`, made
+    /// with mode 0600 when missing).
+    pub audit_key_file: std::path::PathBuf,
+    /// Connection limits: `PASSEND_HEADER_TIMEOUT_SECONDS` (10), `PASSEND_MAX_CONNECTIONS`
+    /// (512), `PASSEND_SHUTDOWN_SECONDS` (15), `PASSEND_UPLOAD_MIN_BYTES_PER_SECOND` (8192).
+    pub http: passend_web::serve::HttpLimits,
 }
+
+/// Where beroep goes by default.
+pub const DEFAULT_RECHTBANK: &str =
+    "de rechtbank in het arrondissement waar u woont (sector bestuursrecht)";
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
 pub const DEFAULT_MAP_TILES: &str =
@@ -209,6 +235,16 @@ struct FileConfig {
     steunpunt_response_days: Option<u8>,
     steunpunt_retention_months: Option<u8>,
     steunpunt_contact: Option<String>,
+    expert_grace_weeks: Option<u8>,
+    bob_decision_weeks: Option<u8>,
+    rechtbank: Option<String>,
+    zorgplicht_pauses: Option<String>,
+    audit_head_file: Option<String>,
+    audit_key_file: Option<String>,
+    header_timeout_seconds: Option<u64>,
+    max_connections: Option<u64>,
+    shutdown_seconds: Option<u64>,
+    upload_min_bytes_per_second: Option<u64>,
 }
 
 impl Config {
@@ -376,7 +412,95 @@ impl Config {
             bail!("PASSEND_STEUNPUNT_BEWAARTERMIJN_MAANDEN moet 1 tot en met 120 zijn");
         }
         let steunpunt_retention_months = u16::from(steunpunt_retention_months);
+        let expert_grace_weeks = number(
+            "PASSEND_DESKUNDIGE_TOEGANG_WEKEN",
+            file.expert_grace_weeks,
+            passend_domain::access::EXPERT_GRACE_WEEKS,
+        )?;
+        if expert_grace_weeks > 26 {
+            bail!("PASSEND_DESKUNDIGE_TOEGANG_WEKEN moet 0 tot en met 26 zijn");
+        }
+        let bob_decision_weeks = number(
+            "PASSEND_BOB_BESLISTERMIJN_WEKEN",
+            file.bob_decision_weeks,
+            passend_domain::tlv::BOB_DECISION_WEEKS,
+        )?;
+        if !(6..=18).contains(&bob_decision_weeks) {
+            bail!("PASSEND_BOB_BESLISTERMIJN_WEKEN moet 6 tot en met 18 zijn (Awb 7:10)");
+        }
+        let pauses = env("PASSEND_ZORGPLICHT_PAUZES")
+            .or(file.zorgplicht_pauses)
+            .unwrap_or_default();
+        let zorgplicht_terms = passend_domain::zorgplicht::TermPolicy::parse(&pauses)
+            .map_err(|e| anyhow::anyhow!("PASSEND_ZORGPLICHT_PAUZES: {e}"))?;
+        let seconds = |name: &str,
+                       from_file: Option<u64>,
+                       default: u64,
+                       range: std::ops::RangeInclusive<u64>|
+         -> anyhow::Result<u64> {
+            let v = match env(name) {
+                Some(v) => v
+                    .parse::<u64>()
+                    .with_context(|| format!("{name} '{v}' moet een heel getal zijn"))?,
+                None => from_file.unwrap_or(default),
+            };
+            if !range.contains(&v) {
+                bail!(
+                    "{name} moet {} tot en met {} zijn",
+                    range.start(),
+                    range.end()
+                );
+            }
+            Ok(v)
+        };
+        let http = passend_web::serve::HttpLimits {
+            header_timeout: std::time::Duration::from_secs(seconds(
+                "PASSEND_HEADER_TIMEOUT_SECONDS",
+                file.header_timeout_seconds,
+                10,
+                1..=300,
+            )?),
+            max_connections: usize::try_from(seconds(
+                "PASSEND_MAX_CONNECTIONS",
+                file.max_connections,
+                512,
+                8..=100_000,
+            )?)
+            .unwrap_or(512),
+            shutdown_deadline: std::time::Duration::from_secs(seconds(
+                "PASSEND_SHUTDOWN_SECONDS",
+                file.shutdown_seconds,
+                15,
+                1..=600,
+            )?),
+            upload_min_rate: seconds(
+                "PASSEND_UPLOAD_MIN_BYTES_PER_SECOND",
+                file.upload_min_bytes_per_second,
+                8192,
+                512..=10_000_000,
+            )?,
+            ..passend_web::serve::HttpLimits::default()
+        };
         Ok(Config {
+            expert_grace_weeks,
+            bob_decision_weeks,
+            rechtbank: env("PASSEND_RECHTBANK")
+                .or(file.rechtbank)
+                .unwrap_or_else(|| DEFAULT_RECHTBANK.to_owned())
+                .trim()
+                .chars()
+                .take(300)
+                .collect(),
+            zorgplicht_terms,
+            audit_head_file: env("PASSEND_AUDIT_HEAD_FILE")
+                .or(file.audit_head_file)
+                .unwrap_or_else(|| "data/audit-head.json".to_owned())
+                .into(),
+            audit_key_file: env("PASSEND_AUDIT_KEY_FILE")
+                .or(file.audit_key_file)
+                .unwrap_or_else(|| "data/audit-key".to_owned())
+                .into(),
+            http,
             steunpunt_contact: env("PASSEND_STEUNPUNT_CONTACT")
                 .or(file.steunpunt_contact)
                 .unwrap_or_default()

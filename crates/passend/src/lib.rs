@@ -13,7 +13,11 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub mod accounts;
+pub mod audit_head;
+pub mod backup;
+pub mod check;
 pub mod config;
+pub mod durable;
 pub mod import;
 pub mod mail;
 pub mod pdok;
@@ -26,15 +30,28 @@ pub mod voorzieningen;
 
 pub use config::Config;
 
-/// Opens the database and applies the migrations.
+/// Opens the database and applies the migrations (one instance at a time).
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(config.database_url.expose())
-        .await
-        .with_context(|| format!("kan de database {} niet openen", config.database_url))?;
+    let (db, lock) = connect_locked(config).await?;
     db.migrate()
         .await
         .context("kan de migraties niet toepassen")?;
+    lock.release().await?;
     Ok(db)
+}
+
+/// Opens the database holding the start lock: instances that start together on one database
+/// take turns for the migrations and what a first start writes.
+async fn connect_locked(config: &Config) -> anyhow::Result<(Db, passend_store::StartupLock)> {
+    let early = passend_store::StartupLock::before_connect(config.database_url.expose()).await?;
+    let db = Db::connect(config.database_url.expose())
+        .await
+        .with_context(|| format!("kan de database {} niet openen", config.database_url))?;
+    let lock = match early {
+        Some(l) => l,
+        None => db.startup_lock().await?,
+    };
+    Ok((db, lock))
 }
 
 /// A running server.
@@ -50,12 +67,19 @@ pub struct Server {
     mail_task: Option<JoinHandle<()>>,
     reminder_stop: Option<oneshot::Sender<()>>,
     reminder_task: Option<JoinHandle<()>>,
+    head_stop: Option<oneshot::Sender<()>>,
+    head_task: Option<JoinHandle<()>>,
 }
 
 impl Server {
     /// Opens the database, migrates, seeds the content and starts listening.
     pub async fn start(config: &Config) -> anyhow::Result<Server> {
-        let db = open_database(config).await?;
+        // Instances that start together on one database take turns here; the second finds
+        // everything in place and writes nothing.
+        let (db, lock) = connect_locked(config).await?;
+        db.migrate()
+            .await
+            .context("kan de migraties niet toepassen")?;
         let tenant =
             passend_store::tenants::ensure(&db, &config.tenant_code, &config.tenant_name).await?;
         let report = seed::run(&db, tenant.id).await?;
@@ -119,7 +143,13 @@ impl Server {
                 steunpunt_response_days: config.steunpunt_response_days,
                 steunpunt_retention_months: config.steunpunt_retention_months,
                 steunpunt_contact: config.steunpunt_contact.clone(),
+                expert_grace_weeks: config.expert_grace_weeks,
+                bob_decision_weeks: config.bob_decision_weeks,
+                rechtbank: config.rechtbank.clone(),
+                zorgplicht_terms: config.zorgplicht_terms.clone(),
             }),
+            http: config.http,
+            health: Arc::new(tokio::sync::Mutex::new(None)),
         };
         if config.demo {
             let n = accounts::ensure_demo(&db, tenant.id).await?;
@@ -128,6 +158,7 @@ impl Server {
                 "DEMO MODE: demo accounts for every role are active"
             );
         }
+        lock.release().await?;
         let mailer = mail::Mailer::from_config(db.clone(), config)?;
         let (mail_stop, mail_stopped) = oneshot::channel::<()>();
         let mail_task = tokio::spawn(mailer.run(async move {
@@ -143,9 +174,19 @@ impl Server {
                 files: state.casework.files.clone(),
                 retention_years: config.retention_years,
                 steunpunt_retention_months: config.steunpunt_retention_months,
+                zorgplicht_terms: config.zorgplicht_terms.clone(),
             },
             async move {
                 let _ = reminder_stopped.await;
+            },
+        ));
+        let (head_stop, head_stopped) = oneshot::channel::<()>();
+        let head_task = tokio::spawn(audit_head::run(
+            db.clone(),
+            audit_head::HeadFiles::of(config),
+            std::time::Duration::from_secs(2),
+            async move {
+                let _ = head_stopped.await;
             },
         ));
         let app = passend_web::router(state);
@@ -154,16 +195,15 @@ impl Server {
             .with_context(|| format!("kan niet luisteren op {}", config.addr))?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
+        let limits = config.http;
+        let task = tokio::spawn(passend_web::serve::serve(
+            listener,
+            app,
+            limits,
+            async move {
                 let _ = rx.await;
-            })
-            .await
-        });
+            },
+        ));
         tracing::info!(%addr, backend = ?db.backend(), "Passend is listening");
         Ok(Server {
             addr,
@@ -174,11 +214,14 @@ impl Server {
             mail_task: Some(mail_task),
             reminder_stop: Some(reminder_stop),
             reminder_task: Some(reminder_task),
+            head_stop: Some(head_stop),
+            head_task: Some(head_task),
         })
     }
 
-    /// Stops accepting connections, lets requests in flight finish, stops the mail worker after
-    /// its current mail, then closes the database.
+    /// Stops accepting connections, lets requests in flight finish (at most the shutdown
+    /// deadline: connections still open then are dropped), stops the mail worker after its
+    /// current mail, writes the audit head, then closes the database.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -194,6 +237,13 @@ impl Server {
             let _ = stop.send(());
         }
         if let Some(task) = self.reminder_task.take() {
+            let _ = task.await;
+        }
+        // Last: the head of the chains as they are at shutdown.
+        if let Some(stop) = self.head_stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.head_task.take() {
             let _ = task.await;
         }
         self.db.close().await;

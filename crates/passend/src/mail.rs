@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::Utc;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use passend_store::Db;
 use passend_store::outbox::{self, Mail};
 use std::sync::Arc;
@@ -20,8 +20,8 @@ use tokio::sync::Notify;
 pub enum Transport {
     /// An SMTP server.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// `.eml` files in a folder (development).
-    Folder(AsyncFileTransport<Tokio1Executor>),
+    /// `.eml` files in a folder (development), each written whole or not at all.
+    Folder(std::path::PathBuf),
 }
 
 impl std::fmt::Debug for Transport {
@@ -63,7 +63,7 @@ impl Mailer {
                         config.mail_dir.display()
                     )
                 })?;
-                Transport::Folder(AsyncFileTransport::new(&config.mail_dir))
+                Transport::Folder(config.mail_dir.clone())
             }
         };
         let from: Mailbox = config.mail_from.parse().with_context(|| {
@@ -111,11 +111,18 @@ impl Mailer {
                     SendError::Temporary(e.to_string())
                 }
             }),
-            Transport::Folder(t) => t
-                .send(message)
+            Transport::Folder(dir) => {
+                // A temporary name first, flushed, then renamed: a full disk leaves no empty or
+                // half `.eml` behind, and the mail is tried again later.
+                let path = dir.join(format!("{}.eml", uuid::Uuid::new_v4().simple()));
+                let bytes = message.formatted();
+                tokio::task::spawn_blocking(move || {
+                    crate::durable::write_atomic(&path, &bytes, false)
+                })
                 .await
-                .map(|_| ())
-                .map_err(|e| SendError::Temporary(e.to_string())),
+                .map_err(|e| SendError::Temporary(e.to_string()))?
+                .map_err(|e| SendError::Temporary(e.to_string()))
+            }
         }
     }
 

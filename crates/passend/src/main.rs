@@ -1,5 +1,5 @@
 //! The `passend` command: `serve` (default), `migrate`, `import`, `gebruiker`, `profiel`,
-//! `voorziening`, `audit`, `healthcheck`.
+//! `voorziening`, `audit`, `backup`, `restore`, `check`, `healthcheck`.
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -54,6 +54,20 @@ enum Command {
         #[command(subcommand)]
         what: VoorzieningCmd,
     },
+    /// Write one archive (tar) with a consistent copy of the database and every document, while
+    /// the server runs.
+    Backup {
+        /// The archive to write (it must not exist yet), e.g. backup-2026-12-07.tar.
+        archive: PathBuf,
+    },
+    /// Restore an archive of `passend backup` into an empty database and documents folder.
+    Restore {
+        /// The archive.
+        archive: PathBuf,
+    },
+    /// Check that every document and letter the database refers to is there with the right
+    /// SHA-256, and list files nothing refers to; exit 1 when one is missing or damaged.
+    Check,
     /// Ask a running server for /healthz; exit 0 when healthy (for container health checks).
     Healthcheck {
         /// Base URL of the server; defaults to http://PASSEND_ADDR.
@@ -396,6 +410,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_database(&config).await?;
             let result = passend_store::audit::verify(&db).await;
             let log = passend_store::steunpunt::verify_log(&db).await;
+            let head =
+                passend::audit_head::check(&db, &passend::audit_head::HeadFiles::of(&config)).await;
             db.close().await;
             let v = result?;
             let l = log?;
@@ -411,11 +427,50 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     l.checked
                 );
             }
+            // The chain inside the database is whole; does it still reach the head recorded
+            // outside it?
+            let head = head?;
             println!(
                 "Het auditspoor is in orde: {} gebeurtenissen gecontroleerd. Het logboek van het Oudersteunpunt is in orde: {} regels gecontroleerd.",
                 v.checked, l.checked
             );
+            match head {
+                passend::audit_head::HeadCheck::Reached(c) => println!(
+                    "De database bevat de kop die op {} buiten de database is vastgelegd (gebeurtenis {}).",
+                    c.written_at, c.audit.0
+                ),
+                passend::audit_head::HeadCheck::NoFile => println!(
+                    "Er is nog geen kopbestand ({}): alleen de keten in de database is gecontroleerd.",
+                    config.audit_head_file.display()
+                ),
+            }
             Ok(())
+        }
+        Command::Backup { archive } => {
+            let db = open_database(&config).await?;
+            let report = passend::backup::create(&config, &db, &archive).await;
+            db.close().await;
+            print!("{}", report?.text());
+            Ok(())
+        }
+        Command::Restore { archive } => {
+            let report = passend::backup::restore(&config, &archive).await?;
+            print!("{}", report.text());
+            Ok(())
+        }
+        Command::Check => {
+            let db = open_database(&config).await?;
+            let files = passend_store::files::Files::local(&config.documents_dir)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let report = passend::check::run(&db, &files).await;
+            db.close().await;
+            let report = report?;
+            print!("{}", report.text());
+            if report.is_ok() {
+                Ok(())
+            } else {
+                bail!("niet elk bestand is in orde")
+            }
         }
         Command::Healthcheck { url } => healthcheck(&config, url).await,
     }

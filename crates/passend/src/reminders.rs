@@ -27,6 +27,8 @@ pub struct ReminderSettings {
     pub retention_years: u8,
     /// Months a closed Oudersteunpunt case is kept.
     pub steunpunt_retention_months: u16,
+    /// How zorgplicht terms are counted.
+    pub zorgplicht_terms: passend_domain::zorgplicht::TermPolicy,
 }
 
 fn body(s: &ReminderSettings, lines: &[&str]) -> String {
@@ -137,9 +139,9 @@ async fn zorgplicht_reminders(
     s: &ReminderSettings,
     today: NaiveDate,
 ) -> anyhow::Result<usize> {
-    use passend_domain::zorgplicht::{Aanmelding, TermPolicy};
+    use passend_domain::zorgplicht::Aanmelding;
     let mut sent = 0;
-    let policy = TermPolicy::default();
+    let policy = &s.zorgplicht_terms;
     for (tenant, id, location, received, desired, ext_weeks, elsewhere) in
         passend_store::zorgplicht::open_aanmeldingen_all(db).await?
     {
@@ -150,8 +152,8 @@ async fn zorgplicht_reminders(
             decided_on: None,
             enrolled_elsewhere: elsewhere.is_some(),
         };
-        let due = a.decision_due(&policy);
-        let ten = a.ten_weeks(&policy);
+        let due = a.decision_due(policy);
+        let ten = a.ten_weeks(policy);
         let (key, subject, text) = if today > ten && a.in_time() && !a.enrolled_elsewhere {
             (
                 format!("aanmelding-{id}-tien-weken"),
@@ -292,6 +294,17 @@ pub async fn run(db: Db, s: ReminderSettings, stop: impl std::future::Future<Out
             Ok(0) => {}
             Ok(n) => tracing::info!(cases = n, "closed Oudersteunpunt cases removed"),
             Err(e) => tracing::error!(error = %e, "Oudersteunpunt retention failed"),
+        }
+        // Files nothing refers to (a process killed between storing a file and committing its
+        // row), once they are a day old.
+        match crate::check::sweep_orphans(&db, &s.files, chrono::Duration::days(1)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "orphaned files removed"),
+            Err(e) => tracing::error!(error = %e, "the sweep of orphaned files failed"),
+        }
+        let day_ago = chrono::Utc::now() - chrono::Duration::days(1);
+        if let Err(e) = passend_store::maintenance::prune_form_submissions(&db, day_ago).await {
+            tracing::error!(error = %e, "old form tokens could not be removed");
         }
         tokio::select! {
             () = &mut stop => break,

@@ -107,22 +107,6 @@ macro_rules! insert_session_tx {
     };
 }
 
-macro_rules! insert_attempts_tx {
-    ($tx:expr, $keys:expr, $now:expr, $prune:expr) => {
-        for key in $keys {
-            sqlx::query("INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES ($1, $2)")
-                .bind(*key)
-                .bind($now)
-                .execute(&mut *$tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
-            .bind($prune)
-            .execute(&mut *$tx)
-            .await?;
-    };
-}
-
 /// Links a user to school locations inside a transaction; an unknown location returns
 /// `AccountError::UnknownLocation` from the enclosing function (the transaction is dropped).
 macro_rules! link_locations_tx {
@@ -759,7 +743,7 @@ pub async fn complete_second_factor(
     user_id: i64,
     factor: SecondFactor,
     recovery_hash: &str,
-    attempts_key: &str,
+    attempt: &[i64],
     old_session: &str,
     session: &NewSession<'_>,
     event: &Event<'_>,
@@ -796,7 +780,9 @@ pub async fn complete_second_factor(
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(old_session).execute(&mut *tx).await?;
                 insert_session_tx!(tx, session, tenant_id, user_id, Stage::Full, now);
                 sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2").bind(now).bind(user_id).execute(&mut *tx).await?;
-                sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = $1").bind(attempts_key).execute(&mut *tx).await?;
+                for id in attempt {
+                    sqlx::query("DELETE FROM sign_in_failures WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                }
                 append_in_tx!(tx, event);
                 tx.commit().await?;
                 true
@@ -822,15 +808,15 @@ pub struct NewSession<'a> {
     pub origin: &'a str,
 }
 
-/// Starts a session after the first factor (password) and records the sign-in; also clears the
-/// account's failed attempts.
+/// Starts a session after the first factor (password) and records the sign-in; takes back the
+/// rows of the attempt that succeeded (never other failures).
 pub async fn start_session(
     db: &Db,
     tenant_id: i64,
     user_id: i64,
     stage: Stage,
     session: &NewSession<'_>,
-    throttle_key: &str,
+    attempt: &[i64],
     event: &Event<'_>,
 ) -> StoreResult<()> {
     let now = Utc::now();
@@ -840,7 +826,10 @@ pub async fn start_session(
         if stage == Stage::Full {
             sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2").bind(now).bind(user_id).execute(&mut *tx).await?;
         }
-        sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = $1").bind(throttle_key).execute(&mut *tx).await?;
+        // The attempt that succeeded was no failure; failures that raced with it still count.
+        for id in attempt {
+            sqlx::query("DELETE FROM sign_in_failures WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        }
         append_in_tx!(tx, event);
         tx.commit().await?;
     });
@@ -1005,6 +994,119 @@ pub async fn prune_sessions(
     Ok(n)
 }
 
+/// A limit on attempts under one throttle key.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit<'a> {
+    /// The key (an account, a network address, a user's second factor, a mailbox).
+    pub key: &'a str,
+    /// How many attempts in which window.
+    pub rule: passend_domain::accounts::Throttle,
+    /// Whether this attempt counts under the key (`false`: the key is only checked).
+    pub counts: bool,
+}
+
+/// Counts an attempt before it is checked, atomically: in one transaction every key's row in
+/// `throttle_keys` is taken first (on PostgreSQL a row lock that serialises attempts for one key;
+/// on SQLite the write lock does), then the attempts in each window are counted, and only when no
+/// key is at its limit is this attempt added under every counting key. So a burst of parallel
+/// requests can never be evaluated more often than the limit allows. Returns the ids of the
+/// attempt's rows (to forget them when it succeeds), or how long to wait.
+pub async fn take_attempt(
+    db: &Db,
+    limits: &[Limit<'_>],
+    now: DateTime<Utc>,
+) -> StoreResult<Result<Vec<i64>, std::time::Duration>> {
+    let mut sorted: Vec<&Limit<'_>> = limits.iter().collect();
+    // One order for every transaction, so two attempts never wait for each other's keys.
+    sorted.sort_by(|a, b| a.key.cmp(b.key));
+    sorted.dedup_by(|a, b| a.key == b.key);
+    let longest = sorted
+        .iter()
+        .map(|l| l.rule.window)
+        .max()
+        .unwrap_or_default();
+    let prune = now - chrono::Duration::from_std(longest * 2).unwrap_or_default();
+    let out = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for l in &sorted {
+            sqlx::query(
+                "INSERT INTO throttle_keys (throttle_key, touched_at) VALUES ($1, $2)
+                 ON CONFLICT (throttle_key) DO UPDATE SET touched_at = excluded.touched_at",
+            )
+            .bind(l.key)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut wait: Option<std::time::Duration> = None;
+        for l in &sorted {
+            let since = now - chrono::Duration::from_std(l.rule.window).unwrap_or_default();
+            let (count, oldest) = sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
+                "SELECT COUNT(*), MIN(failed_at) FROM sign_in_failures WHERE throttle_key = $1 AND failed_at > $2",
+            )
+            .bind(l.key)
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await?;
+            let since_first = oldest
+                .map(|o| (now - o).to_std().unwrap_or_default())
+                .unwrap_or_default();
+            if let Some(w) = l.rule.wait(u32::try_from(count).unwrap_or(u32::MAX), since_first) {
+                wait = Some(wait.map_or(w, |x| x.max(w)));
+            }
+        }
+        match wait {
+            Some(w) => {
+                tx.rollback().await?;
+                Err(w)
+            }
+            None => {
+                let mut ids = Vec::new();
+                for l in sorted.iter().filter(|l| l.counts) {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES ($1, $2) RETURNING id",
+                    )
+                    .bind(l.key)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    ids.push(id);
+                }
+                sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
+                    .bind(prune)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM throttle_keys WHERE touched_at < $1")
+                    .bind(prune)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(ids)
+            }
+        }
+    });
+    Ok(out)
+}
+
+/// Takes back the rows of an attempt that succeeded: it was no failure. Only these rows: a
+/// success never clears failures that raced with it.
+pub async fn forget_attempt(db: &Db, ids: &[i64]) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for id in ids {
+            sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
 /// Failed sign-ins for a key since `since`: how many, and when the oldest was.
 pub async fn failures_since(
     db: &Db,
@@ -1019,24 +1121,6 @@ pub async fn failures_since(
     .fetch_one(pool)
     .await)?;
     Ok(row)
-}
-
-/// Records a failed sign-in under every key given (account and address), with its audit event;
-/// prunes failures older than `prune_before`.
-pub async fn record_failure(
-    db: &Db,
-    keys: &[&str],
-    prune_before: DateTime<Utc>,
-    event: &Event<'_>,
-) -> StoreResult<()> {
-    let now = Utc::now();
-    on_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        insert_attempts_tx!(tx, keys, now, prune_before);
-        append_in_tx!(tx, event);
-        tx.commit().await?;
-    });
-    Ok(())
 }
 
 /// A user with credentials already set: demo accounts and test fixtures. The password hash and
@@ -1091,20 +1175,4 @@ pub async fn ensure_ready_user(
         id
     });
     Ok(id)
-}
-
-/// Records a request that counts towards a limit (sign-in link and password reset mails) under
-/// every key given, without an audit event; prunes rows older than `prune_before`.
-pub async fn record_attempt(
-    db: &Db,
-    keys: &[&str],
-    prune_before: DateTime<Utc>,
-) -> StoreResult<()> {
-    let now = Utc::now();
-    on_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        insert_attempts_tx!(tx, keys, now, prune_before);
-        tx.commit().await?;
-    });
-    Ok(())
 }

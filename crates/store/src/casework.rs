@@ -26,6 +26,9 @@ pub struct Actor<'a> {
     pub origin: &'a str,
     /// Correlation id.
     pub request_id: &'a str,
+    /// The hidden token of the create form this change comes from ("" for none): a retried
+    /// post with the same token gives the first result again instead of creating twice.
+    pub form_token: &'a str,
 }
 
 impl<'a> Actor<'a> {
@@ -203,6 +206,10 @@ pub async fn create_pupil(db: &Db, actor: &Actor<'_>, p: &NewPupil) -> StoreResu
     let now = Utc::now();
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(earlier) = crate::claim_form_tx!(tx, actor) {
+            tx.rollback().await?;
+            return earlier_id(&earlier);
+        }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO pupils (tenant_id, location_id, given_name, family_name, birth_date, groep, onderwijsnummer, created_at, created_by, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) RETURNING id",
@@ -235,10 +242,24 @@ pub async fn create_pupil(db: &Db, actor: &Actor<'_>, p: &NewPupil) -> StoreResu
         let object_id = id.to_string();
         let event = actor.event("create", "leerling", &object_id, Some(id), "");
         crate::append_in_tx!(tx, &event);
+        crate::record_form_outcome_tx!(tx, actor, &object_id);
         tx.commit().await?;
         id
     });
     Ok(id)
+}
+
+/// The id a create form made the first time (see [`crate::claim_form_tx!`]).
+pub(crate) fn earlier_id(outcome: &str) -> StoreResult<i64> {
+    outcome
+        .split('/')
+        .next()
+        .and_then(|x| x.parse().ok())
+        .ok_or_else(|| {
+            crate::StoreError::Sqlx(sqlx::Error::Protocol(
+                "a form submitted twice at once: its first outcome is not recorded yet".to_owned(),
+            ))
+        })
 }
 
 macro_rules! pupil_select {
@@ -406,6 +427,22 @@ pub async fn works_at(db: &Db, user_id: i64, location_id: i64) -> StoreResult<bo
     Ok(n > 0)
 }
 
+/// Whether a user works for a location of the same bevoegd gezag (school board, DUO's BEVOEGD
+/// GEZAG NUMMER) as this location, or for the location itself: an expert linked to any school of
+/// the applying board is not independent of it (LBT 107632).
+pub async fn linked_to_board(db: &Db, user_id: i64, location_id: i64) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM user_locations ul JOIN locations l ON l.id = ul.location_id
+         JOIN locations a ON a.id = $2
+         WHERE ul.user_id = $1 AND (l.id = a.id OR (a.board <> '' AND l.board = a.board))",
+    )
+    .bind(user_id)
+    .bind(location_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests
 
@@ -524,6 +561,10 @@ pub async fn create_request(db: &Db, actor: &Actor<'_>, r: &NewRequest) -> Store
     let now = Utc::now();
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(earlier) = crate::claim_form_tx!(tx, actor) {
+            tx.rollback().await?;
+            return earlier_id(&earlier);
+        }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO support_requests (tenant_id, pupil_id, location_id, kind, status, question, goals, zienswijze_text,
                tlo_attendees, created_by, created_at, updated_at, version)
@@ -539,6 +580,7 @@ pub async fn create_request(db: &Db, actor: &Actor<'_>, r: &NewRequest) -> Store
         .fetch_one(&mut *tx)
         .await?;
         record_tx!(tx, actor, id, r.pupil_id, "create", "Aanvraag aangemaakt (concept)", &r.kind, &[], false);
+        crate::record_form_outcome_tx!(tx, actor, &id.to_string());
         tx.commit().await?;
         id
     });
@@ -1153,19 +1195,52 @@ pub async fn advice(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Advi
     Ok(row)
 }
 
-/// Whether a user has been asked for advice on any request of this pupil.
-pub async fn advises_on_pupil(db: &Db, user_id: i64, pupil_id: i64) -> StoreResult<bool> {
-    let n: i64 = on_db!(db, pool => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM advices a JOIN support_requests r ON r.id = a.request_id WHERE a.expert_id = $1 AND r.pupil_id = $2",
+/// The advices asked of an expert on requests of this pupil, as access needs them: when each was
+/// given, and when its request was decided or withdrawn.
+pub async fn advice_windows(
+    db: &Db,
+    user_id: i64,
+    pupil_id: i64,
+) -> StoreResult<Vec<passend_domain::access::AdviceWindow>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, Option<DateTime<Utc>>, String, Option<DateTime<Utc>>, DateTime<Utc>)>(
+        "SELECT a.request_id, a.submitted_at, r.status, r.decided_at, r.updated_at
+         FROM advices a JOIN support_requests r ON r.id = a.request_id
+         WHERE a.expert_id = $1 AND r.pupil_id = $2",
     )
     .bind(user_id)
     .bind(pupil_id)
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await)?;
-    Ok(n > 0)
+    Ok(rows
+        .into_iter()
+        .map(|(request_id, given_at, status, decided_at, updated_at)| {
+            passend_domain::access::AdviceWindow {
+                request_id,
+                given_at,
+                request_closed_at: match status.as_str() {
+                    "toegekend" | "afgewezen" => decided_at.or(Some(updated_at)),
+                    "ingetrokken" => Some(updated_at),
+                    _ => None,
+                },
+            }
+        })
+        .collect())
 }
 
-/// The written advice, given once; later edits are refused (stale).
+/// What became of a given advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Given {
+    /// Stored.
+    Done,
+    /// Given before, or no longer asked (the form was stale).
+    Stale,
+    /// Another advice on the same request has the same text: refused, nothing stored.
+    SameText,
+}
+
+/// The written advice, given once; later edits are refused (stale), and so is a text that
+/// equals another advice on the same request (checked in the transaction, so two experts
+/// submitting the same text at once cannot both pass).
 #[allow(clippy::too_many_arguments)]
 pub async fn give_advice(
     db: &Db,
@@ -1176,9 +1251,25 @@ pub async fn give_advice(
     conclusion: &str,
     text: &str,
     notices: &[Notice],
-) -> StoreResult<Change> {
+) -> StoreResult<Given> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        // Serialise advices on one request (PostgreSQL): take the request's row first.
+        sqlx::query("UPDATE support_requests SET version = version WHERE id = $1")
+            .bind(request.id)
+            .execute(&mut *tx)
+            .await?;
+        let others: Vec<String> = sqlx::query_scalar(
+            "SELECT advice_text FROM advices WHERE request_id = $1 AND id <> $2 AND submitted_at IS NOT NULL",
+        )
+        .bind(request.id)
+        .bind(advice_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if others.iter().any(|o| passend_domain::tlv::same_advice_text(o, text)) {
+            tx.rollback().await?;
+            return Ok(Given::SameText);
+        }
         let n = sqlx::query(
             "UPDATE advices SET profession = $1, conclusion = $2, advice_text = $3, declared_independent = $4, submitted_at = $5
              WHERE id = $6 AND expert_id = $7 AND submitted_at IS NULL",
@@ -1199,7 +1290,7 @@ pub async fn give_advice(
         }
         n == 1
     });
-    Ok(if done { Change::Done } else { Change::Stale })
+    Ok(if done { Given::Done } else { Given::Stale })
 }
 
 /// The expert gives an advice request back (not independent, no time, not their field): the
@@ -1317,6 +1408,10 @@ pub struct DecisionRow {
     pub letter_key: Option<String>,
     /// Complete receipt.
     pub received_on: Option<NaiveDate>,
+    /// The day the letter was sent or handed over (Awb 3:41); the bezwaar term runs from it.
+    pub sent_on: Option<NaiveDate>,
+    /// How: `post`, `e-mail`, `portaal`, `uitgereikt`.
+    pub sent_how: Option<String>,
 }
 
 macro_rules! decision_select {
@@ -1324,7 +1419,8 @@ macro_rules! decision_select {
         "SELECT d.id, d.request_id, r.kind, r.pupil_id, p.given_name || ' ' || p.family_name AS pupil_name,
         p.birth_date, p.onderwijsnummer, r.location_id, l.name AS location_name, d.granted, d.placement, d.category,
         d.start_on, d.end_on, d.receiving_location_id, rl.name AS receiving_name, rl.code AS receiving_code,
-        d.beschikkingsnummer, d.reasons, u.name AS decided_by_name, d.decided_at, d.letter_on, d.letter_key, r.received_on
+        d.beschikkingsnummer, d.reasons, u.name AS decided_by_name, d.decided_at, d.letter_on, d.letter_key, r.received_on,
+        d.sent_on, d.sent_how
    FROM decisions d JOIN support_requests r ON r.id = d.request_id JOIN pupils p ON p.id = r.pupil_id
    JOIN locations l ON l.id = r.location_id LEFT JOIN locations rl ON rl.id = d.receiving_location_id
    LEFT JOIN users u ON u.id = d.decided_by"
@@ -1401,18 +1497,6 @@ pub async fn decide(
         }
     });
     Ok(out)
-}
-
-/// Records where the letter is stored; `false` when another letter was stored first (the one
-/// kept as sent).
-pub async fn set_letter_key(db: &Db, decision_id: i64, key: &str) -> StoreResult<bool> {
-    let n = on_db!(db, pool => sqlx::query("UPDATE decisions SET letter_key = $1 WHERE id = $2 AND letter_key IS NULL")
-        .bind(key)
-        .bind(decision_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(n == 1)
 }
 
 /// The decision on a request.
@@ -1562,17 +1646,34 @@ pub struct BezwaarRow {
     pub outcome_on: Option<NaiveDate>,
     /// Notes.
     pub notes: String,
+    /// The day the LBT's advice came.
+    pub lbt_advice_on: Option<NaiveDate>,
+    /// The LBT's advice: `gegrond`, `ongegrond`, `niet-ontvankelijk`.
+    pub lbt_advice: Option<String>,
 }
 
 /// The bezwaren against a decision.
 pub async fn bezwaren(db: &Db, decision_id: i64) -> StoreResult<Vec<BezwaarRow>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, BezwaarRow>(
-        "SELECT id, decision_id, received_on, filed_by, lbt_sent_on, outcome, outcome_on, notes FROM bezwaren WHERE decision_id = $1 ORDER BY id",
+        "SELECT id, decision_id, received_on, filed_by, lbt_sent_on, outcome, outcome_on, notes, lbt_advice_on, lbt_advice FROM bezwaren WHERE decision_id = $1 ORDER BY id",
     )
     .bind(decision_id)
     .fetch_all(pool)
     .await)?;
     Ok(rows)
+}
+
+/// A bezwaar of this tenant.
+pub async fn bezwaar(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<BezwaarRow>> {
+    let row = on_db!(db, pool => sqlx::query_as::<_, BezwaarRow>(
+        "SELECT b.id, b.decision_id, b.received_on, b.filed_by, b.lbt_sent_on, b.outcome, b.outcome_on, b.notes, b.lbt_advice_on, b.lbt_advice
+         FROM bezwaren b JOIN decisions d ON d.id = b.decision_id WHERE d.tenant_id = $1 AND b.id = $2",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row)
 }
 
 /// An open bezwaar with its request and beschikkingsnummer.
@@ -1590,7 +1691,7 @@ pub struct OpenBezwaar {
 /// Open bezwaren of the tenant (no outcome yet): oldest first.
 pub async fn open_bezwaren(db: &Db, tenant_id: i64) -> StoreResult<Vec<OpenBezwaar>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, OpenBezwaar>(
-        "SELECT b.id, b.decision_id, b.received_on, b.filed_by, b.lbt_sent_on, b.outcome, b.outcome_on, b.notes, d.request_id, d.beschikkingsnummer
+        "SELECT b.id, b.decision_id, b.received_on, b.filed_by, b.lbt_sent_on, b.outcome, b.outcome_on, b.notes, b.lbt_advice_on, b.lbt_advice, d.request_id, d.beschikkingsnummer
          FROM bezwaren b JOIN decisions d ON d.id = b.decision_id WHERE d.tenant_id = $1 AND b.outcome IS NULL ORDER BY b.received_on, b.id",
     )
     .bind(tenant_id)
@@ -1613,6 +1714,10 @@ pub async fn add_bezwaar(
 ) -> StoreResult<i64> {
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(earlier) = crate::claim_form_tx!(tx, actor) {
+            tx.rollback().await?;
+            return earlier_id(&earlier);
+        }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO bezwaren (decision_id, received_on, filed_by, notes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -1625,13 +1730,15 @@ pub async fn add_bezwaar(
         .fetch_one(&mut *tx)
         .await?;
         record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "bezwaar", &[], false);
+        crate::record_form_outcome_tx!(tx, actor, &id.to_string());
         tx.commit().await?;
         id
     });
     Ok(id)
 }
 
-/// Records that a bezwaar went to the LBT, and/or its outcome.
+/// Records that a bezwaar went to the LBT, the LBT's advice, or that it was withdrawn. The
+/// beslissing op bezwaar itself is [`crate::bezwaar::decide`].
 #[allow(clippy::too_many_arguments)]
 pub async fn update_bezwaar(
     db: &Db,
@@ -1639,18 +1746,22 @@ pub async fn update_bezwaar(
     request: &Request,
     bezwaar_id: i64,
     lbt_sent_on: Option<NaiveDate>,
-    outcome: Option<(&str, NaiveDate)>,
+    lbt_advice: Option<(&str, NaiveDate)>,
+    withdrawn_on: Option<NaiveDate>,
     what: &str,
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let n = sqlx::query(
-            "UPDATE bezwaren SET lbt_sent_on = COALESCE(lbt_sent_on, $1), outcome = COALESCE(outcome, $2), outcome_on = COALESCE(outcome_on, $3)
-             WHERE id = $4 AND outcome IS NULL AND decision_id IN (SELECT id FROM decisions WHERE request_id = $5)",
+            "UPDATE bezwaren SET lbt_sent_on = COALESCE(lbt_sent_on, $1), lbt_advice = COALESCE(lbt_advice, $2),
+               lbt_advice_on = COALESCE(lbt_advice_on, $3), outcome = COALESCE(outcome, $4), outcome_on = COALESCE(outcome_on, $5)
+             WHERE id = $6 AND outcome IS NULL AND decision_id IN (SELECT id FROM decisions WHERE request_id = $7)",
         )
         .bind(lbt_sent_on)
-        .bind(outcome.map(|o| o.0))
-        .bind(outcome.map(|o| o.1))
+        .bind(lbt_advice.map(|o| o.0))
+        .bind(lbt_advice.map(|o| o.1))
+        .bind(withdrawn_on.map(|_| "ingetrokken"))
+        .bind(withdrawn_on)
         .bind(bezwaar_id)
         .bind(request.id)
         .execute(&mut *tx)
@@ -1689,6 +1800,65 @@ pub struct DocumentLine {
     pub uploaded_at: DateTime<Utc>,
     /// By whom.
     pub uploaded_by_name: Option<String>,
+}
+
+/// Every version of every document of a pupil, with the request it belongs to and whether that
+/// request was submitted, newest version first per document; access is decided on these
+/// (`passend_domain::access`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DocumentVersionLine {
+    /// Document id.
+    pub id: i64,
+    /// The request it belongs to, if any.
+    pub request_id: Option<i64>,
+    /// Whether that request was submitted.
+    pub request_submitted: bool,
+    /// Kind code.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Version number.
+    pub version: i64,
+    /// Its file name.
+    pub file_name: String,
+    /// Its size.
+    pub size_bytes: i64,
+    /// When uploaded.
+    pub uploaded_at: DateTime<Utc>,
+    /// By whom.
+    pub uploaded_by_name: Option<String>,
+}
+
+impl DocumentVersionLine {
+    /// What access needs of this version.
+    pub fn facts(&self) -> passend_domain::access::DocumentFacts {
+        passend_domain::access::DocumentFacts {
+            request: self.request_id.map(|r| (r, self.request_submitted)),
+            uploaded_at: self.uploaded_at,
+        }
+    }
+}
+
+/// Every version of a pupil's documents, by kind, title and document, newest version first.
+pub async fn document_versions_of_pupil(
+    db: &Db,
+    tenant_id: i64,
+    pupil_id: i64,
+) -> StoreResult<Vec<DocumentVersionLine>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, DocumentVersionLine>(
+        "SELECT d.id, d.request_id, (r.submitted_at IS NOT NULL) AS request_submitted, d.kind, d.title, v.version,
+                v.file_name, v.size_bytes, v.uploaded_at, u.name AS uploaded_by_name
+         FROM documents d JOIN document_versions v ON v.document_id = d.id
+         LEFT JOIN support_requests r ON r.id = d.request_id
+         LEFT JOIN users u ON u.id = v.uploaded_by
+         WHERE d.tenant_id = $1 AND d.pupil_id = $2
+         ORDER BY d.kind, d.title, d.id, v.version DESC",
+    )
+    .bind(tenant_id)
+    .bind(pupil_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
 }
 
 /// A pupil's documents with their latest versions, by kind and title.
@@ -1735,13 +1905,28 @@ pub struct VersionRow {
     pub uploaded_at: DateTime<Utc>,
     /// By whom.
     pub uploaded_by_name: Option<String>,
+    /// The request the document belongs to, if any.
+    pub request_id: Option<i64>,
+    /// Whether that request was submitted.
+    pub request_submitted: bool,
+}
+
+impl VersionRow {
+    /// What access needs of this version.
+    pub fn facts(&self) -> passend_domain::access::DocumentFacts {
+        passend_domain::access::DocumentFacts {
+            request: self.request_id.map(|r| (r, self.request_submitted)),
+            uploaded_at: self.uploaded_at,
+        }
+    }
 }
 
 macro_rules! version_select {
     () => {
         "SELECT v.document_id, d.pupil_id, v.version, v.storage_key, v.file_name, v.content_type, v.size_bytes,
-        v.sha256, v.uploaded_at, u.name AS uploaded_by_name
-   FROM document_versions v JOIN documents d ON d.id = v.document_id LEFT JOIN users u ON u.id = v.uploaded_by"
+        v.sha256, v.uploaded_at, u.name AS uploaded_by_name, d.request_id, (r.submitted_at IS NOT NULL) AS request_submitted
+   FROM document_versions v JOIN documents d ON d.id = v.document_id LEFT JOIN users u ON u.id = v.uploaded_by
+   LEFT JOIN support_requests r ON r.id = d.request_id"
     };
 }
 
@@ -1815,6 +2000,14 @@ pub async fn add_document_version(
     let now = Utc::now();
     let out = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(earlier) = crate::claim_form_tx!(tx, actor) {
+            tx.rollback().await?;
+            let mut parts = earlier.split('/').map(|x| x.parse::<i64>().ok());
+            return Ok(match (parts.next().flatten(), parts.next().flatten()) {
+                (Some(d), Some(v)) => Some((d, v)),
+                _ => None,
+            });
+        }
         let document_id = match existing {
             Some(id) => sqlx::query_scalar::<_, i64>(
                 "SELECT id FROM documents WHERE id = $1 AND pupil_id = $2 AND tenant_id = $3",
@@ -1892,6 +2085,7 @@ pub async fn add_document_version(
                     .execute(&mut *tx)
                     .await?;
                 }
+                crate::record_form_outcome_tx!(tx, actor, &format!("{document_id}/{version}"));
                 tx.commit().await?;
                 Some((document_id, version))
             }
@@ -2032,7 +2226,10 @@ pub async fn dossier_activity(db: &Db) -> StoreResult<Vec<DossierActivity>> {
              + (SELECT COUNT(*) FROM zieke_leerlingen z WHERE z.pupil_id = p.id AND z.ended_on IS NULL) AS open_requests,
             (SELECT COUNT(*) FROM bezwaren b JOIN decisions d ON d.id = b.decision_id JOIN support_requests r ON r.id = d.request_id
                WHERE r.pupil_id = p.id AND b.outcome IS NULL) AS open_bezwaren,
-            (SELECT MAX(d.letter_on) FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = p.id) AS last_letter_on,
+            (SELECT MAX(x.letter_on) FROM (
+                SELECT d.letter_on FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = p.id
+                UNION ALL SELECT b.letter_on FROM bezwaar_beslissingen b JOIN decisions d ON d.id = b.decision_id
+                  JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = p.id) x) AS last_letter_on,
             (SELECT MAX(d.end_on) FROM decisions d JOIN support_requests r ON r.id = d.request_id
                WHERE r.pupil_id = p.id AND d.granted = $1) AS last_tlv_end,
             (SELECT COUNT(*) FROM decisions d JOIN support_requests r ON r.id = d.request_id
@@ -2068,6 +2265,14 @@ pub async fn purge_pupil(
         .fetch_all(&mut *tx)
         .await?;
         keys.extend(letters.into_iter().flatten());
+        let bob_letters: Vec<Option<String>> = sqlx::query_scalar(
+            "SELECT b.letter_key FROM bezwaar_beslissingen b JOIN decisions d ON d.id = b.decision_id
+             JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = $1",
+        )
+        .bind(pupil_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        keys.extend(bob_letters.into_iter().flatten());
         for sql in [
             "DELETE FROM parent_responses WHERE pupil_id = $1",
             "DELETE FROM parent_links WHERE pupil_id = $1",
@@ -2075,6 +2280,8 @@ pub async fn purge_pupil(
             "DELETE FROM request_shares WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
             "DELETE FROM document_versions WHERE document_id IN (SELECT id FROM documents WHERE pupil_id = $1)",
             "DELETE FROM documents WHERE pupil_id = $1",
+            "DELETE FROM decision_history WHERE decision_id IN (SELECT d.id FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = $1)",
+            "DELETE FROM bezwaar_beslissingen WHERE decision_id IN (SELECT d.id FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = $1)",
             "DELETE FROM bezwaren WHERE decision_id IN (SELECT d.id FROM decisions d JOIN support_requests r ON r.id = d.request_id WHERE r.pupil_id = $1)",
             "DELETE FROM decisions WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",
             "DELETE FROM advices WHERE request_id IN (SELECT id FROM support_requests WHERE pupil_id = $1)",

@@ -126,6 +126,13 @@ const LATEST_PAGE_VERSION: &str =
      WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3
      ORDER BY v.version_no DESC LIMIT 1";
 
+/// The term row and its latest version, by tenant, language and key.
+const LATEST_TERM_VERSION: &str =
+    "SELECT t.id AS owner_id, v.version_no, v.author_kind, v.source_hash
+     FROM glossary_terms t LEFT JOIN glossary_term_versions v ON v.term_id = t.id
+     WHERE t.tenant_id = $1 AND t.lang = $2 AND t.term_key = $3
+     ORDER BY v.version_no DESC LIMIT 1";
+
 fn decide(latest: &Option<Latest>, hash: &str) -> Option<SeedOutcome> {
     match latest {
         None => None,
@@ -137,6 +144,19 @@ fn decide(latest: &Option<Latest>, hash: &str) -> Option<SeedOutcome> {
 
 /// Seeds one page: creates it, or adds a version when the seed changed and no person edited it.
 pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreResult<SeedOutcome> {
+    // Compare first, without a write transaction: a start with nothing changed writes nothing
+    // (and so does not empty every instance's page cache, and works on a full disk).
+    let latest = on_db!(db, pool => sqlx::query_as::<_, Latest>(LATEST_PAGE_VERSION)
+        .bind(tenant_id)
+        .bind(seed.lang.code())
+        .bind(seed.slug)
+        .fetch_optional(pool)
+        .await)?;
+    if let Some(o @ (SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) =
+        decide(&latest, seed.source_hash)
+    {
+        return Ok(o);
+    }
     let now = Utc::now();
     let outcome = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -165,6 +185,7 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
                 (Some(id), 1)
             }
         };
+        let wrote = page_id.is_some();
         if let Some(page_id) = page_id {
             sqlx::query(
                 "INSERT INTO content_page_versions
@@ -184,8 +205,12 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
-        tx.commit().await?;
+        if wrote {
+            sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
         outcome.unwrap_or(SeedOutcome::Created)
     });
     Ok(outcome)
@@ -193,15 +218,21 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
 
 /// Seeds one begrippenlijst term, with the same rules as [`seed_page`].
 pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreResult<SeedOutcome> {
+    let latest = on_db!(db, pool => sqlx::query_as::<_, Latest>(LATEST_TERM_VERSION)
+        .bind(tenant_id)
+        .bind(seed.lang.code())
+        .bind(seed.key)
+        .fetch_optional(pool)
+        .await)?;
+    if let Some(o @ (SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) =
+        decide(&latest, seed.source_hash)
+    {
+        return Ok(o);
+    }
     let now = Utc::now();
     let outcome = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let latest = sqlx::query_as::<_, Latest>(
-            "SELECT t.id AS owner_id, v.version_no, v.author_kind, v.source_hash
-             FROM glossary_terms t LEFT JOIN glossary_term_versions v ON v.term_id = t.id
-             WHERE t.tenant_id = $1 AND t.lang = $2 AND t.term_key = $3
-             ORDER BY v.version_no DESC LIMIT 1",
-        )
+        let latest = sqlx::query_as::<_, Latest>(LATEST_TERM_VERSION)
         .bind(tenant_id)
         .bind(seed.lang.code())
         .bind(seed.key)
@@ -224,6 +255,7 @@ pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreRes
                 (Some(id), 1)
             }
         };
+        let wrote = term_id.is_some();
         if let Some(term_id) = term_id {
             sqlx::query(
                 "INSERT INTO glossary_term_versions
@@ -241,8 +273,12 @@ pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreRes
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
-        tx.commit().await?;
+        if wrote {
+            sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
         outcome.unwrap_or(SeedOutcome::Created)
     });
     Ok(outcome)

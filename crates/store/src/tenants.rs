@@ -14,8 +14,20 @@ pub struct Tenant {
     pub name: String,
 }
 
-/// Makes sure the tenant exists (by code) and has this name; returns it.
+/// Makes sure the tenant exists (by code) and has this name; returns it. Reads first: a start
+/// with nothing changed writes nothing.
 pub async fn ensure(db: &Db, code: &str, name: &str) -> StoreResult<Tenant> {
+    let existing = on_db!(db, pool => sqlx::query_as::<_, Tenant>(
+        "SELECT id, code, name FROM tenants WHERE code = $1",
+    )
+    .bind(code)
+    .fetch_optional(pool)
+    .await)?;
+    if let Some(t) = existing
+        && t.name == name
+    {
+        return Ok(t);
+    }
     let now = Utc::now();
     let tenant = on_db!(db, pool => sqlx::query_as::<_, Tenant>(
         "INSERT INTO tenants (code, name, created_at) VALUES ($1, $2, $3)

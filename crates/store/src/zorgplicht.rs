@@ -118,6 +118,10 @@ pub async fn add_aanmelding(
     let (received, desired) = dates_required(input);
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(earlier) = crate::claim_form_tx!(tx, actor) {
+            tx.rollback().await?;
+            return crate::casework::earlier_id(&earlier);
+        }
         let now = Utc::now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO aanmeldingen (tenant_id, pupil_id, location_id, received_on, desired_start, support_need,
@@ -148,6 +152,7 @@ pub async fn add_aanmelding(
         let object_id = id.to_string();
         let event = actor.event("create", "aanmelding", &object_id, Some(pupil_id), "");
         crate::append_in_tx!(tx, &event);
+        crate::record_form_outcome_tx!(tx, actor, &object_id);
         tx.commit().await?;
         id
     });
@@ -336,6 +341,10 @@ pub async fn add_thuiszitter(
     let since = input.since.unwrap_or_default();
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(earlier) = crate::claim_form_tx!(tx, actor) {
+            tx.rollback().await?;
+            return crate::casework::earlier_id(&earlier);
+        }
         let now = Utc::now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO thuiszitters (tenant_id, pupil_id, location_id, kind, since, until, actions, perspective, has_offer,
@@ -360,6 +369,7 @@ pub async fn add_thuiszitter(
         let object_id = id.to_string();
         let event = actor.event("create", "thuiszitter", &object_id, Some(pupil_id), "");
         crate::append_in_tx!(tx, &event);
+        crate::record_form_outcome_tx!(tx, actor, &object_id);
         tx.commit().await?;
         id
     });
@@ -547,6 +557,10 @@ pub async fn add_sick(
     let until = input.expected_until.unwrap_or(since);
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(earlier) = crate::claim_form_tx!(tx, actor) {
+            tx.rollback().await?;
+            return crate::casework::earlier_id(&earlier);
+        }
         let now = Utc::now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO zieke_leerlingen (tenant_id, pupil_id, location_id, since, expected_until, ozl_referred_on,
@@ -570,6 +584,7 @@ pub async fn add_sick(
         let object_id = id.to_string();
         let event = actor.event("create", "zieke-leerling", &object_id, Some(pupil_id), "");
         crate::append_in_tx!(tx, &event);
+        crate::record_form_outcome_tx!(tx, actor, &object_id);
         tx.commit().await?;
         id
     });

@@ -30,6 +30,9 @@ pub struct AppLayout {
     pub notice: Option<String>,
     /// Under the name in the header: "Werkomgeving" for staff, "Voor ouders" for parents.
     pub tagline: &'static str,
+    /// A fresh token for this page's create form (`routes::casework::ONCE_FIELD`): a post
+    /// repeated with it gives the first result again.
+    pub once: String,
 }
 
 /// The name of the anti-CSRF form field, for templates.
@@ -100,6 +103,7 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
         csrf: visitor.csrf.clone(),
         demo: state.auth.demo,
         notice: None,
+        once: uuid::Uuid::new_v4().simple().to_string(),
     }
 }
 

@@ -483,9 +483,17 @@ async fn guard_inner(
             MAX_FORM_BYTES
         };
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| AppError::TooLarge)?;
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+            // An upload held to a minimum rate that stalled is no size problem.
+            if std::error::Error::source(&e)
+                .is_some_and(|s| s.downcast_ref::<crate::serve::TooSlow>().is_some())
+                || e.to_string().contains("te traag")
+            {
+                AppError::SlowUpload
+            } else {
+                AppError::TooLarge
+            }
+        })?;
         let sent = match &boundary {
             Some(b) => multipart_field(&bytes, b, CSRF_FIELD),
             None => form_field(&bytes, CSRF_FIELD),
@@ -506,12 +514,24 @@ async fn guard_inner(
             .headers_mut()
             .append(header::SET_COOKIE, set_cookie(FORM_COOKIE, &t));
     }
-    if stale_cookie {
+    // A stale session cookie is cleared, unless the handler just set a new one (signing in from
+    // a tab whose session had expired): clearing it in the same response would undo the sign-in.
+    if stale_cookie && !sets_cookie(&response, SESSION_COOKIE) {
         response
             .headers_mut()
             .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
     }
     Ok(response)
+}
+
+/// Whether a response sets this cookie.
+fn sets_cookie(response: &Response, name: &str) -> bool {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split('=').next() == Some(name))
 }
 
 fn no_store(response: &mut Response) {

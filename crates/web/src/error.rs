@@ -14,6 +14,12 @@ pub enum AppError {
     /// A request body larger than we accept.
     #[error("request body too large")]
     TooLarge,
+    /// The disk (or the database server's) is full: nothing was saved.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// An upload that came in too slowly or stalled.
+    #[error("upload too slow")]
+    SlowUpload,
     /// Something failed on our side.
     #[error("internal error: {0}")]
     Internal(String),
@@ -21,7 +27,21 @@ pub enum AppError {
 
 impl From<passend_store::StoreError> for AppError {
     fn from(e: passend_store::StoreError) -> Self {
-        AppError::Internal(e.to_string())
+        if e.is_storage_full() {
+            AppError::StorageFull(e.to_string())
+        } else {
+            AppError::Internal(e.to_string())
+        }
+    }
+}
+
+impl From<passend_store::files::FileError> for AppError {
+    fn from(e: passend_store::files::FileError) -> Self {
+        if e.is_storage_full() {
+            AppError::StorageFull(e.to_string())
+        } else {
+            AppError::Internal(e.to_string())
+        }
     }
 }
 
@@ -35,11 +55,27 @@ impl From<askama::Error> for AppError {
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorPage;
 
+/// Marks an error page about a full disk (a 503 that is not a crash).
+#[derive(Debug, Clone, Copy)]
+pub struct StorageFullPage;
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = match &self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::SlowUpload => StatusCode::REQUEST_TIMEOUT,
+            AppError::StorageFull(detail) => {
+                tracing::error!(error = %detail, "storage full: nothing was saved");
+                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("300"),
+                );
+                response.extensions_mut().insert(ErrorPage);
+                response.extensions_mut().insert(StorageFullPage);
+                return response;
+            }
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR

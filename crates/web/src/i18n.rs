@@ -53,6 +53,8 @@ pub struct Ui {
     pub last_changed: &'static str,
     /// Month names, January first.
     pub months: [&'static str; 12],
+    /// Weekday names, Monday first.
+    pub weekdays: [&'static str; 7],
     /// Error page: not found title.
     pub not_found_title: &'static str,
     /// Error page: not found text.
@@ -69,6 +71,14 @@ pub struct Ui {
     pub too_large_title: &'static str,
     /// Error page: a form or file too large, text.
     pub too_large_text: &'static str,
+    /// Error page: the disk is full, title.
+    pub storage_full_title: &'static str,
+    /// Error page: the disk is full, text.
+    pub storage_full_text: &'static str,
+    /// Error page: a request (an upload) that came in too slowly, title.
+    pub slow_title: &'static str,
+    /// Error page: too slow, text.
+    pub slow_text: &'static str,
     /// Error page: a refused form (anti-CSRF), title.
     pub forbidden_title: &'static str,
     /// Error page: a refused form, text.
@@ -119,6 +129,15 @@ pub static NL: Ui = Ui {
         "november",
         "december",
     ],
+    weekdays: [
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+    ],
     not_found_title: "Deze pagina bestaat niet",
     not_found_text: "Misschien is de pagina verplaatst, of is het adres niet goed overgenomen. Controleer het adres, of ga naar de homepagina.",
     server_error_title: "Er ging iets mis",
@@ -127,6 +146,10 @@ pub static NL: Ui = Ui {
     other_error_text: "Deze vraag kunnen we niet verwerken. Ga terug naar de vorige pagina of naar de homepagina.",
     too_large_title: "Dit is te groot",
     too_large_text: "Er is niets opgeslagen: wat u stuurde is te groot. Een bestand mag hooguit 20 MB zijn. Ga terug en kies een kleiner bestand, of maak een PDF van minder pagina's of met een lagere resolutie.",
+    storage_full_title: "De opslag is vol: er is niets opgeslagen",
+    storage_full_text: "Wat u net stuurde is niet opgeslagen, omdat de schijf van Passend vol is. Er is niets half opgeslagen. De beheerder ziet dit ook. Ga terug (uw invoer staat daar meestal nog) en probeer het over een paar minuten opnieuw.",
+    slow_title: "Dit duurde te lang",
+    slow_text: "Er is niets opgeslagen: de verbinding was te traag of viel weg, zodat niet alles binnenkwam. Ga terug en probeer het opnieuw, zo mogelijk via wifi.",
     forbidden_title: "Dit formulier is verlopen",
     forbidden_text: "Uw gegevens zijn niet verstuurd, omdat het formulier verlopen is of niet van deze website kwam. Ga terug, laad de pagina opnieuw en probeer het nog een keer.",
     reference: "Wilt u dit melden? Noem dan dit kenmerk:",
@@ -172,6 +195,15 @@ pub static EN: Ui = Ui {
         "November",
         "December",
     ],
+    weekdays: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
     not_found_title: "This page does not exist",
     not_found_text: "The page may have moved, or the address was not copied correctly. Check the address, or go to the home page.",
     server_error_title: "Something went wrong",
@@ -180,6 +212,10 @@ pub static EN: Ui = Ui {
     other_error_text: "We cannot handle this request. Go back to the previous page or to the home page.",
     too_large_title: "This is too large",
     too_large_text: "Nothing was saved: what you sent is too large. A file may be at most 20 MB. Go back and choose a smaller file, or make a PDF with fewer pages or a lower resolution.",
+    storage_full_title: "Storage is full: nothing was saved",
+    storage_full_text: "What you just sent was not saved, because Passend's disk is full. Nothing was saved halfway. The administrator sees this too. Go back (what you typed is usually still there) and try again in a few minutes.",
+    slow_title: "This took too long",
+    slow_text: "Nothing was saved: the connection was too slow or dropped, so not everything arrived. Go back and try again, on wifi if you can.",
     forbidden_title: "This form has expired",
     forbidden_text: "Nothing was sent, because the form expired or did not come from this website. Go back, reload the page and try again.",
     reference: "Want to report this? Please mention this reference:",
@@ -211,6 +247,18 @@ pub fn long_date(ui: &Ui, date: chrono::NaiveDate) -> String {
     format!("{} {} {}", date.day(), month, date.year())
 }
 
+/// A date with its weekday, as terms are written: "maandag 7 december 2026", "Monday 7 December
+/// 2026". A deadline without its weekday hides that it falls on a Sunday.
+pub fn long_date_with_weekday(ui: &Ui, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let day = ui
+        .weekdays
+        .get(date.weekday().num_days_from_monday() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{day} {}", long_date(ui, date))
+}
+
 /// A month in Dutch: "november 2026".
 pub fn month_year(date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
@@ -231,6 +279,8 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         assert_eq!(long_date(&NL, d), "2 maart 2026");
         assert_eq!(long_date(&EN, d), "2 March 2026");
+        assert_eq!(long_date_with_weekday(&NL, d), "maandag 2 maart 2026");
+        assert_eq!(long_date_with_weekday(&EN, d), "Monday 2 March 2026");
     }
 }
 

@@ -5,15 +5,13 @@
 //! handler → [`cache`] / `passend_store` → askama template ([`views`]).
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use passend_store::Db;
 use std::sync::Arc;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::timeout::TimeoutLayer;
 
+pub mod access;
 pub mod app;
 pub mod assets;
 pub mod auth;
@@ -26,6 +24,7 @@ pub mod passwords;
 pub mod policy;
 pub mod portal_texts;
 pub mod routes;
+pub mod serve;
 pub mod views;
 pub mod xlsx;
 
@@ -52,6 +51,10 @@ pub struct AppState {
     pub auth: Arc<auth::AuthSettings>,
     /// Casework: files, the TLV policy, what letters say about the SWV.
     pub casework: Arc<CaseworkSettings>,
+    /// Limits on connections and requests.
+    pub http: serve::HttpLimits,
+    /// The last `/healthz` probe, shared so a flood of probes writes at most once a second.
+    pub health: HealthCache,
 }
 
 /// Settings of the casework.
@@ -77,9 +80,20 @@ pub struct CaseworkSettings {
     pub steunpunt_retention_months: u16,
     /// How parents reach the Oudersteunpunt themselves (phone, address); empty: not shown.
     pub steunpunt_contact: String,
+    /// Weeks an expert keeps access to a dossier after giving the advice (default 4).
+    pub expert_grace_weeks: u8,
+    /// Weeks to take a beslissing op bezwaar after the bezwaar term (default 12, Awb 7:10).
+    pub bob_decision_weeks: u8,
+    /// Where beroep goes, as the beslissing op bezwaar names it.
+    pub rechtbank: String,
+    /// How zorgplicht terms are counted (pause periods).
+    pub zorgplicht_terms: passend_domain::zorgplicht::TermPolicy,
 }
 
 /// The e-mail domain of demo accounts (reserved, never deliverable: RFC 2606).
+/// The last `/healthz` probe: when, and its result (a reason when unhealthy).
+pub type HealthCache = Arc<tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>>;
+
 pub const DEMO_DOMAIN: &str = "@demo.passend.invalid";
 
 /// Every route of the application, grouped by area.
@@ -93,6 +107,7 @@ pub fn routes() -> app::Routes {
         .merge(routes::casework::router())
         .merge(routes::ouders::router())
         .merge(routes::tlv::router())
+        .merge(routes::bezwaar::router())
         .merge(routes::zorgplicht::router())
         .merge(routes::steunpunt::router())
         .merge(app::Routes::new().get("/static/{file}", assets::serve))
@@ -137,9 +152,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::guard,
         ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+        .layer(axum::middleware::from_fn_with_state(
+            state.http,
+            serve::request_deadline,
         ))
         .layer(CatchPanicLayer::custom(
             |_panic: Box<dyn std::any::Any + Send>| {

@@ -59,7 +59,11 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
 
     let status = response.status();
     if needs_error_page(&response) {
-        let body = error_page(&state, lang, status, &id, method == Method::HEAD)
+        let full = response
+            .extensions()
+            .get::<crate::error::StorageFullPage>()
+            .is_some();
+        let body = error_page(&state, lang, status, full, &id, method == Method::HEAD)
             .instrument(span.clone())
             .await;
         let kept = std::mem::take(response.headers_mut());
@@ -104,11 +108,14 @@ async fn error_page(
     state: &AppState,
     lang: Lang,
     status: StatusCode,
+    storage_full: bool,
     id: &str,
     head: bool,
 ) -> Html<String> {
     let ui = ui(lang);
     let (title, text) = match status {
+        _ if storage_full => (ui.storage_full_title, ui.storage_full_text),
+        StatusCode::REQUEST_TIMEOUT => (ui.slow_title, ui.slow_text),
         StatusCode::NOT_FOUND => (ui.not_found_title, ui.not_found_text),
         StatusCode::FORBIDDEN => (ui.forbidden_title, ui.forbidden_text),
         StatusCode::PAYLOAD_TOO_LARGE => (ui.too_large_title, ui.too_large_text),

@@ -258,6 +258,11 @@ pub const POLICY: &[(&str, &str, Access)] = &[
         Access::Roles(PARENTS),
     ),
     (
+        "GET",
+        "/ouders/beslissingen/{id}/brief.pdf",
+        Access::Roles(PARENTS),
+    ),
+    (
         "POST",
         "/leerlingen/{id}/ouders/{position}/uitnodigen",
         Access::Roles(CASE_WRITERS),
@@ -283,6 +288,37 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/swv/tlv.csv", Access::Roles(TOELEIDING)),
     ("POST", "/besluiten/{id}/bezwaar", Access::Roles(TOELEIDING)),
     ("POST", "/bezwaren/{id}", Access::Roles(TOELEIDING)),
+    // Sending letters and the beslissing op bezwaar.
+    (
+        "GET",
+        "/besluiten/{id}/verzending",
+        Access::Roles(TOELEIDING),
+    ),
+    (
+        "POST",
+        "/besluiten/{id}/verzending",
+        Access::Roles(TOELEIDING),
+    ),
+    (
+        "GET",
+        "/bezwaren/{id}/beslissing",
+        Access::Roles(TOELEIDING),
+    ),
+    (
+        "POST",
+        "/bezwaren/{id}/beslissing",
+        Access::Roles(TOELEIDING),
+    ),
+    (
+        "POST",
+        "/beslissingen/{id}/verzending",
+        Access::Roles(TOELEIDING),
+    ),
+    (
+        "GET",
+        "/beslissingen/{id}/brief.pdf",
+        Access::Roles(CASE_WRITERS),
+    ),
     ("GET", "/school/tlv", Access::Roles(SCHOOL)),
     ("GET", "/school/tlv.csv", Access::Roles(SCHOOL)),
     // Zorgplicht, thuiszitters and sick pupils.

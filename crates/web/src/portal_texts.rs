@@ -175,6 +175,17 @@ portal_texts! {
     decision_no_end: "geen einddatum", "no end date";
     decision_school: "School", "School";
     letter_link: "Download de besluitbrief (pdf)", "Download the decision letter (pdf, in Dutch)";
+    letter_sent: "Brief verstuurd op", "Letter sent on";
+    letter_not_sent: "De besluitbrief is nog niet verstuurd. Zodra hij verstuurd is, leest u hem hier, met de datum tot wanneer u bezwaar kunt maken. De termijn voor bezwaar begint pas als u de brief heeft gekregen.", "The decision letter has not been sent yet. As soon as it has been sent, you can read it here, with the date until which you can object. The time to object only starts when the letter has been sent to you.";
+    bob_title: "Beslissing op het bezwaar", "Decision on the objection";
+    bob_outcome: "Het samenwerkingsverband verklaarde het bezwaar {outcome} op {date}.", "The samenwerkingsverband declared the objection {outcome} on {date}.";
+    bob_revoked: "Het eerdere besluit is vervangen door een nieuw besluit. Wat nu geldt, staat hierboven bij het besluit.", "The earlier decision has been replaced by a new one. What applies now is shown above, with the decision.";
+    bob_letter_link: "Download de brief met de beslissing op het bezwaar (pdf)", "Download the letter with the decision on the objection (pdf, in Dutch)";
+    bob_not_sent: "De brief met deze beslissing is nog niet verstuurd. Zodra hij verstuurd is, leest u hem hier.", "The letter with this decision has not been sent yet. As soon as it has been sent, you can read it here.";
+    beroep_1: "Bent u het niet eens met deze beslissing? Dan kunt u beroep instellen bij {court}. Dat kan tot en met {date}.", "Do you disagree with this decision? Then you can appeal (beroep) to {court}. You can do so until {date}.";
+    beroep_2: "Voor beroep betaalt u griffierecht aan de rechtbank. U hoeft geen advocaat te hebben. Het Oudersteunpunt helpt u gratis, het Juridisch Loket geeft gratis juridisch advies.", "An appeal costs a court fee (griffierecht). You do not need a lawyer. The Oudersteunpunt helps you for free, and the Juridisch Loket gives free legal advice.";
+    date_beroep: "Beroep instellen kan tot en met", "You can appeal until";
+    lbt_advice: "De LBT gaf op {date} advies: {advice}.", "The LBT gave its advice on {date}: {advice}.";
     bezwaar_title: "Niet eens met het besluit?", "Do you disagree with the decision?";
     bezwaar_1: "Dan kunt u bezwaar maken. Dat kan tot en met {date}.", "Then you can object (bezwaar). You can do so until {date}.";
     bezwaar_2: "Schrijf in een brief of e-mail wie u bent, over welk besluit het gaat (nummer {number}) en waarom u het er niet mee eens bent. Zet er de datum en uw handtekening onder. Stuur het naar: {address}.", "Write in a letter or e-mail who you are, which decision it is about (number {number}) and why you disagree. Add the date and your signature. Send it to: {address}.";
@@ -292,7 +303,9 @@ portal_texts! {
     news_advice: "Het samenwerkingsverband heeft deskundigen om advies gevraagd.", "The samenwerkingsverband has asked experts for advice.";
     news_waiting: "Het samenwerkingsverband wacht op informatie van de school. De termijn voor het besluit staat zolang stil.", "The samenwerkingsverband is waiting for information from the school. The time limit for the decision is paused until then.";
     news_resumed: "De informatie is er. De termijn voor het besluit loopt weer.", "The information has arrived. The time limit for the decision runs again.";
-    news_decided: "Het samenwerkingsverband heeft een besluit genomen. U kunt de brief lezen en ziet wat u kunt doen als u het er niet mee eens bent.", "The samenwerkingsverband has taken a decision. You can read the letter and see what you can do if you disagree.";
+    news_decided: "Het samenwerkingsverband heeft een besluit genomen. U krijgt de besluitbrief. Zodra die verstuurd is, leest u hem ook in het ouderportaal, met wat u kunt doen als u het er niet mee eens bent.", "The samenwerkingsverband has taken a decision. You will get the decision letter. As soon as it has been sent, you can also read it in the parents' portal, with what you can do if you disagree.";
+    news_letter_sent: "Er is een brief van het samenwerkingsverband verstuurd. U leest hem in het ouderportaal, met de datum tot wanneer u kunt reageren.", "A letter from the samenwerkingsverband has been sent. You can read it in the parents' portal, with the date until which you can respond.";
+    news_bezwaar_decided: "Het samenwerkingsverband heeft beslist op het bezwaar. U krijgt de brief met de beslissing. Zodra die verstuurd is, leest u hem ook in het ouderportaal.", "The samenwerkingsverband has decided on the objection. You will get the letter with the decision. As soon as it has been sent, you can also read it in the parents' portal.";
     news_withdrawn: "De aanvraag is ingetrokken.", "The request has been withdrawn.";
     news_document: "Er is een document met u gedeeld.", "A document has been shared with you.";
     news_consent: "Er is een document met u gedeeld. De school vraagt uw toestemming.", "A document has been shared with you. The school asks for your consent.";

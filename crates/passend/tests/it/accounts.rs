@@ -40,6 +40,34 @@ impl Browser {
         }
     }
 
+    /// A new browser for a server at this base URL (for tasks that run on their own).
+    pub fn from_base(base: String) -> Browser {
+        Browser {
+            base,
+            client: crate::support::http_client(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        }
+    }
+
+    /// Another client with this browser's cookies and token (a second tab, or a retry).
+    pub fn clone_for(&self, app: &TestApp) -> Browser {
+        let mut b = Browser::new(app);
+        b.cookies = self.cookies.clone();
+        b.csrf = self.csrf.clone();
+        b
+    }
+
+    /// Sets a cookie, as a browser that has it.
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_owned(), value.to_owned());
+    }
+
+    /// The `Cookie` header this browser sends.
+    pub fn cookie_line(&self) -> String {
+        self.cookie_header()
+    }
+
     pub fn with_session(app: &TestApp, token: &str) -> Browser {
         let mut b = Browser::new(app);
         b.cookies
@@ -330,7 +358,7 @@ pub(crate) async fn session_for(app: &TestApp, tenant: i64, user: i64, stage: St
             user_agent: "test",
             origin: "127.0.0.1",
         },
-        "-",
+        &[],
         &event,
     )
     .await

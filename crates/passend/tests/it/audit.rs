@@ -4,7 +4,6 @@
 use crate::support::TestApp;
 use passend_store::Db;
 use passend_store::audit::{Event, append, recent, verify};
-use std::process::Command;
 
 async fn tamper(db: &Db, sql: &str) {
     match db {
@@ -36,7 +35,7 @@ async fn tamper(db: &Db, sql: &str) {
 }
 
 fn verify_cli(url: &str) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_passend"))
+    let out = crate::support::passend_command()
         .args(["audit", "verify"])
         .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")

@@ -46,6 +46,7 @@ pub(crate) fn as_user(
         name: "Test",
         origin: "test",
         request_id: "-",
+        form_token: "",
     }
 }
 
@@ -728,11 +729,74 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
     ] {
         assert!(flat.contains(expected), "letter lacks {expected:?}: {flat}");
     }
+    // Not sent yet: the letter names the term without a date (Awb 3:41, 6:8), and the request
+    // page says the term starts with the sending.
+    assert!(
+        flat.contains("binnen zes weken na de dag waarop deze brief aan u is verzonden"),
+        "{flat}"
+    );
+    assert!(!flat.contains("uiterlijk op"), "{flat}");
+    let page = swv.get(&format!("/aanvragen/{request}")).await;
+    assert!(page.body.contains("nog niet verzonden"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("de termijn begint als de brief is verzonden")
+    );
+    // 13b. Toeleiding records the sending; the letter as sent names the day and the last day.
+    let form_page = swv
+        .get(&format!("/besluiten/{}/verzending", decision.id))
+        .await;
+    assert_eq!(form_page.status, 200, "{}", form_page.body);
+    let future = (today() + chrono::Days::new(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let refused = swv
+        .post_pairs(
+            &format!("/besluiten/{}/verzending", decision.id),
+            &[
+                ("verzonden-op", future.clone()),
+                ("wijze", "post".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("kan niet in de toekomst liggen"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(&format!("value=\"{future}\"")),
+        "the input is kept"
+    );
+    let sent = swv
+        .post_pairs(
+            &format!("/besluiten/{}/verzending", decision.id),
+            &[
+                ("verzonden-op", today().format("%Y-%m-%d").to_string()),
+                ("wijze", "post".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let (_, _, _, pdf) = school
+        .get_file(&format!("/besluiten/{}/brief.pdf", decision.id))
+        .await;
+    let flat = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let bezwaar_until = crate::casework::long(passend_domain::tlv::bezwaar_deadline(today()));
     assert!(
         flat.contains(&bezwaar_until),
         "letter lacks the bezwaar date {bezwaar_until}: {flat}"
     );
+    assert!(
+        flat.contains(&format!("Verzonden: {}", crate::casework::long(today()))),
+        "{flat}"
+    );
+    let page = swv.get(&format!("/aanvragen/{request}")).await;
+    assert!(page.body.contains(&bezwaar_until), "{}", page.body);
 
     // 14. The receiving school sees the TLV, its DUO data and the letter, not the documents.
     let list = receiving.get("/school/tlv").await;
@@ -846,17 +910,19 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         .await
         .unwrap()[0]
         .id;
-    for outcome in ["ongegrond", "gegrond"] {
+    // The LBT's advice is recorded once (the beslissing op bezwaar itself: tests/it/bezwaar.rs).
+    for advice in ["ongegrond", "gegrond"] {
         swv.post(
             &format!("/bezwaren/{bezwaar}"),
-            &[("aanvraag", &request.to_string()), ("uitkomst", outcome)],
+            &[("aanvraag", &request.to_string()), ("lbt-advies", advice)],
         )
         .await;
     }
     let b = &passend_store::casework::bezwaren(&db, decision.id)
         .await
         .unwrap()[0];
-    assert_eq!(b.outcome.as_deref(), Some("ongegrond"));
+    assert_eq!(b.lbt_advice.as_deref(), Some("ongegrond"));
+    assert_eq!(b.outcome, None);
 
     // 17. The timeline tells the story; the audit trail has the reads with the pupil.
     for step in [
@@ -951,9 +1017,9 @@ async fn advice_of(db: &passend_store::Db, tenant: i64, request: i64, expert: i6
         .id
 }
 
-/// "13 april 2026", as the pages write dates.
+/// "maandag 13 april 2026", as the pages write dates.
 pub fn long(d: chrono::NaiveDate) -> String {
-    passend_web::i18n::long_date(passend_web::i18n::ui(passend_domain::Lang::Nl), d)
+    passend_web::i18n::long_date_with_weekday(passend_web::i18n::ui(passend_domain::Lang::Nl), d)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -984,6 +1050,14 @@ enum Set {
     B,
     /// A pupil of another samenwerkingsverband.
     O,
+    /// School A's pupil with a submitted request (an expert asked) and a new concept request
+    /// with a document: the concept and its document are the school's own.
+    C,
+    /// School A's pupil whose expert gave the advice five weeks ago: the expert's access ended.
+    E,
+    /// School A's pupil with a decided request, the expert's advice given yesterday, and a
+    /// document added after it: not for the expert.
+    D,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -1135,13 +1209,21 @@ fn expect(who: Who, set: Set, answered_by: &[Who], receiving: bool, obj: Obj) ->
     let answered = match (set, who) {
         (Set::None, _) => true,
         (Set::O, _) => false,
+        // Each object's own life cycle.
+        (Set::C | Set::E | Set::D, Who::SchoolA) => true,
+        (Set::C, Who::Toeleider) => !matches!(obj, Obj::Request | Obj::Document),
+        (Set::C, Who::ExpertAsked) => matches!(obj, Obj::Pupil | Obj::Advice),
+        (Set::E, Who::Toeleider) => true,
+        (Set::E, Who::ExpertAsked) => false,
+        (Set::D, Who::Toeleider) => true,
+        (Set::D, Who::ExpertAsked) => obj != Obj::Document,
+        (Set::C | Set::E | Set::D, _) => false,
         (_, Who::Toeleider) => true,
         (Set::A, Who::SchoolA) => true,
         (Set::A, Who::Receiving) => receiving,
         (Set::A, Who::ExpertAsked) => true,
         _ => false,
     };
-    let _ = obj;
     if answered {
         Seen::Answered
     } else {
@@ -1396,12 +1478,10 @@ async fn casework_authorization_matrix() {
         true,
     )
     .await;
+    let lifecycle = lifecycle_objects(&db, tenant, bo[0].id, school_a, toeleider, expert).await;
     // The fixtures' files, where the server's object store looks for them.
-    for objs in [&a, &b_set, &o] {
-        let file = app
-            .config
-            .documents_dir
-            .join(format!("documenten/matrix/{}.pdf", objs.pupil));
+    for key in passend_store::maintenance::file_refs(&db).await.unwrap() {
+        let file = app.config.documents_dir.join(&key.key);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(&file, tiny_pdf("matrix")).unwrap();
     }
@@ -1412,7 +1492,10 @@ async fn casework_authorization_matrix() {
         for (method, template, obj, answered_by, receiving) in ROUTES {
             let sets: &[Set] = match obj {
                 Obj::None => &[Set::None],
-                Obj::Pupil | Obj::Request | Obj::Document => &[Set::A, Set::B, Set::O],
+                Obj::Pupil | Obj::Request | Obj::Document => {
+                    &[Set::A, Set::B, Set::O, Set::C, Set::E, Set::D]
+                }
+                Obj::Advice => &[Set::A, Set::O, Set::C, Set::E, Set::D],
                 _ => &[Set::A, Set::O],
             };
             for set in sets {
@@ -1420,6 +1503,9 @@ async fn casework_authorization_matrix() {
                     Set::A | Set::None => &a,
                     Set::B => &b_set,
                     Set::O => &o,
+                    Set::C => &lifecycle[0],
+                    Set::E => &lifecycle[1],
+                    Set::D => &lifecycle[2],
                 };
                 let id = match obj {
                     Obj::None => 0,
@@ -1504,6 +1590,171 @@ async fn casework_authorization_matrix() {
         .unwrap();
     assert_eq!(r.status, "ingediend");
     app.stop().await;
+}
+
+/// A document of a pupil, made directly in the store; returns its id.
+async fn fixture_document(
+    db: &passend_store::Db,
+    by: &passend_store::casework::Actor<'_>,
+    pupil: i64,
+    request: Option<i64>,
+    title: &str,
+) -> i64 {
+    use passend_store::casework::{self as cw, StoredFile};
+    cw::add_document_version(
+        db,
+        by,
+        pupil,
+        request,
+        None,
+        "verslag",
+        title,
+        &StoredFile {
+            storage_key: format!("documenten/matrix/{}.pdf", uuid::Uuid::new_v4().simple()),
+            file_name: "m.pdf".to_owned(),
+            content_type: "application/pdf".to_owned(),
+            size_bytes: 10,
+            sha256: "0".repeat(64),
+        },
+        &[],
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .0
+}
+
+/// Moves an advice's giving into the past.
+async fn advice_given_ago(db: &passend_store::Db, advice: i64, days: i64) {
+    use passend_store::on_db;
+    let at = Utc::now() - chrono::Duration::days(days);
+    on_db!(db, pool => sqlx::query("UPDATE advices SET submitted_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(advice)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .unwrap());
+}
+
+/// The objects of sets C, E and D of the matrix (see [`Set`]).
+async fn lifecycle_objects(
+    db: &passend_store::Db,
+    tenant: i64,
+    location: i64,
+    school_user: i64,
+    toeleider: i64,
+    expert: i64,
+) -> [Objects; 3] {
+    use passend_store::casework::{self as cw, NewRequest};
+    let school = as_user(tenant, school_user, "schoolmedewerker");
+    let swv = as_user(tenant, toeleider, "toeleider");
+    let me = as_user(tenant, expert, "deskundige");
+    let ask = |request: i64| async move {
+        let r = cw::request(db, tenant, request).await.unwrap().unwrap();
+        cw::ask_advice(db, &swv, &r, expert, today(), "Vraag", "gevraagd", &[])
+            .await
+            .unwrap();
+        cw::advices_of(db, request).await.unwrap()[0].id
+    };
+    let give = |request: i64, advice: i64| async move {
+        let r = cw::request(db, tenant, request).await.unwrap().unwrap();
+        let given = cw::give_advice(
+            db,
+            &me,
+            &r,
+            advice,
+            "orthopedagoog",
+            "toelaatbaar",
+            "Een eigen advies.",
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(given, cw::Given::Done);
+    };
+    // C: a submitted request (the expert asked) and a new concept with a document.
+    let (pupil_c, submitted_c) =
+        submitted(db, tenant, location, school_user, toeleider, "tlv-sbo").await;
+    let advice_c = ask(submitted_c).await;
+    // A TLV concept: the matrix's empty "submit" cannot submit it (it lacks what a TLV needs).
+    let concept_c = cw::create_request(
+        db,
+        &school,
+        &NewRequest {
+            pupil_id: pupil_c,
+            location_id: location,
+            kind: "tlv-so-laag".to_owned(),
+            question: "Nog een vraag".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    let doc_c = fixture_document(db, &school, pupil_c, Some(concept_c), "Concept").await;
+    // E: the expert gave the advice five weeks ago.
+    let (pupil_e, request_e) =
+        submitted(db, tenant, location, school_user, toeleider, "tlv-sbo").await;
+    let doc_e = fixture_document(db, &school, pupil_e, Some(request_e), "Eerder").await;
+    let advice_e = ask(request_e).await;
+    give(request_e, advice_e).await;
+    advice_given_ago(db, advice_e, 35).await;
+    // D: decided; the advice given yesterday; a document added today.
+    let (pupil_d, request_d) =
+        submitted(db, tenant, location, school_user, toeleider, "tlv-sbo").await;
+    let advice_d = ask(request_d).await;
+    give(request_d, advice_d).await;
+    advice_given_ago(db, advice_d, 1).await;
+    let r = cw::request(db, tenant, request_d).await.unwrap().unwrap();
+    let (decision_d, _) = cw::decide(
+        db,
+        &swv,
+        &r,
+        &r.status,
+        &cw::NewDecision {
+            granted: false,
+            placement: None,
+            category: None,
+            start_on: None,
+            end_on: None,
+            receiving_location_id: None,
+            reasons: "Motivering".to_owned(),
+            letter_on: today(),
+            status: "afgewezen".to_owned(),
+            swv_code: "PO2401".to_owned(),
+        },
+        "Besluit",
+        &[],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let doc_d = fixture_document(db, &school, pupil_d, Some(request_d), "Later").await;
+    [
+        Objects {
+            pupil: pupil_c,
+            request: concept_c,
+            document: doc_c,
+            decision: None,
+            advice: Some(advice_c),
+            bezwaar: None,
+        },
+        Objects {
+            pupil: pupil_e,
+            request: request_e,
+            document: doc_e,
+            decision: None,
+            advice: Some(advice_e),
+            bezwaar: None,
+        },
+        Objects {
+            pupil: pupil_d,
+            request: request_d,
+            document: doc_d,
+            decision: Some(decision_d),
+            advice: Some(advice_d),
+            bezwaar: None,
+        },
+    ]
 }
 
 /// A new pupil at this location with a concept request of this kind: (pupil, request).
@@ -1612,18 +1863,14 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
                 .unwrap()
                 .id;
             let me = as_user(tenant, expert_id, "deskundige");
-            cw::give_advice(
-                &db,
-                &me,
-                &r,
-                advice,
-                profession,
-                "toelaatbaar",
-                "Een schriftelijk advies met onderbouwing.",
-                &[],
-            )
-            .await
-            .unwrap();
+            // Each expert writes their own advice: the same text twice is refused.
+            let text =
+                format!("Een schriftelijk advies met onderbouwing, als {profession} ({expert}).");
+            let given =
+                cw::give_advice(&db, &me, &r, advice, profession, "toelaatbaar", &text, &[])
+                    .await
+                    .unwrap();
+            assert_eq!(given, cw::Given::Done);
         }
     };
     let decide = |request: i64| {
@@ -1975,6 +2222,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         files: passend_store::files::Files::memory(),
         retention_years: 3,
         steunpunt_retention_months: 24,
+        zorgplicht_terms: passend_domain::zorgplicht::TermPolicy::default(),
     };
     let soon = due + Days::new(10) - Days::new(3);
     let first = passend::reminders::run_once(&db, &settings, soon)

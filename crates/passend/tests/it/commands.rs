@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn passend() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_passend"));
-    c.env_remove("PASSEND_CONFIG").env("RUST_LOG", "warn");
-    c
+    crate::support::passend_command()
 }
 
 #[tokio::test]

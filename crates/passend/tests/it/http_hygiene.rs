@@ -113,6 +113,8 @@ async fn a_failing_database_gives_a_500_page_and_an_unhealthy_healthz() {
     assert_eq!(v["status"], "ok");
 
     app.server().db.close().await;
+    // A probe's result is reused for at most a second (a flood of checks writes once).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let r = app.get("/healthz").await;
     assert_eq!(r.status(), 503);
     let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();

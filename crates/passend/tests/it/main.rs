@@ -7,8 +7,11 @@
 
 mod accounts;
 mod audit;
+mod backup;
+mod bezwaar;
 mod casework;
 mod commands;
+mod hardening;
 mod http_hygiene;
 mod kaart;
 mod mail;

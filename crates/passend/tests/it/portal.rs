@@ -534,7 +534,7 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
             advice,
             profession,
             "toelaatbaar",
-            "Advies.",
+            &format!("Advies als {profession}."),
             &[],
         )
         .await
@@ -563,12 +563,43 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     assert!(mail.contains(&format!("/ouders/aanvragen/{request}")));
     // The second parent, not in the portal, gets the general letter notice.
     mail_to(&app, "joost@example.nl", "U krijgt de besluitbrief").await;
-    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
     let d = cw::decision_of(&db, tenant, request)
         .await
         .unwrap()
         .unwrap();
-    let until = passend_domain::tlv::bezwaar_deadline(d.letter_on);
+    // Until the letter is sent, the parent sees that it comes, not the letter nor a term.
+    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
+    assert!(
+        tracker
+            .body
+            .contains("De besluitbrief is nog niet verstuurd"),
+        "{}",
+        tracker.body
+    );
+    assert!(!tracker.body.contains("Bezwaar maken kan tot en met"));
+    assert_eq!(
+        parent
+            .get_file(&format!("/ouders/besluiten/{}/brief.pdf", d.id))
+            .await
+            .0,
+        404
+    );
+    // Toeleiding sends it through the portal: the parent hears of it, the term starts.
+    swv.get(&format!("/besluiten/{}/verzending", d.id)).await;
+    let sent = swv
+        .post_pairs(
+            &format!("/besluiten/{}/verzending", d.id),
+            &[
+                ("verzonden-op", today().format("%Y-%m-%d").to_string()),
+                ("wijze", "portaal".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let mail = mail_to(&app, "fatima@example.nl", "Er is een brief").await;
+    assert!(mail.contains(&format!("/ouders/aanvragen/{request}")));
+    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
+    let until = passend_domain::tlv::bezwaar_deadline(today());
     for text in [
         "Het samenwerkingsverband heeft de aanvraag toegekend.",
         "Niet eens met het besluit?",
@@ -670,7 +701,7 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
 }
 
 /// Gives a pupil these parent rows (name, e-mail, gezag); returns their ids in order.
-async fn set_parents(
+pub(crate) async fn set_parents(
     db: &passend_store::Db,
     school: &cw::Actor<'_>,
     tenant: i64,
@@ -712,7 +743,7 @@ async fn set_parents(
         .collect()
 }
 
-async fn link(
+pub(crate) async fn link(
     db: &passend_store::Db,
     school: &cw::Actor<'_>,
     pupil: i64,
@@ -749,6 +780,8 @@ struct Child {
     unshared: i64,
     upload_of_other: i64,
     decision: i64,
+    /// A beslissing op bezwaar on the decision, its letter sent.
+    beslissing: i64,
 }
 
 async fn child_objects(
@@ -880,6 +913,61 @@ async fn child_objects(
         .unwrap()
         .unwrap()
         .id;
+    // The letter was sent; a bezwaar came, the LBT advised, and the beslissing was sent too.
+    use passend_store::bezwaar as bz;
+    let swv = as_user(tenant, toeleider, "toeleider");
+    let r = cw::request(&db, tenant, request).await.unwrap().unwrap();
+    let sent = bz::Letter::Decision(decision);
+    assert!(
+        bz::record_sent(&db, &swv, &r, sent, today(), "post", "verzonden", &[])
+            .await
+            .unwrap()
+    );
+    let bezwaar = cw::add_bezwaar(&db, &swv, &r, decision, today(), "ouders", "", "bezwaar")
+        .await
+        .unwrap();
+    cw::update_bezwaar(
+        &db,
+        &swv,
+        &r,
+        bezwaar,
+        Some(today()),
+        Some(("ongegrond", today())),
+        None,
+        "advies",
+    )
+    .await
+    .unwrap();
+    let beslissing = bz::decide(
+        &db,
+        &swv,
+        &r,
+        bezwaar,
+        &bz::NewBeslissing {
+            outcome: "ongegrond".to_owned(),
+            reasons: "Het besluit blijft staan.".to_owned(),
+            revokes: false,
+            granted: None,
+            placement: None,
+            category: None,
+            start_on: None,
+            end_on: None,
+            receiving_location_id: None,
+            letter_on: today(),
+            status: None,
+        },
+        "beslissing op bezwaar",
+        &[],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let sent = bz::Letter::Beslissing(beslissing);
+    assert!(
+        bz::record_sent(&db, &swv, &r, sent, today(), "post", "verzonden", &[])
+            .await
+            .unwrap()
+    );
     (
         pupil,
         Child {
@@ -890,6 +978,7 @@ async fn child_objects(
             unshared,
             upload_of_other,
             decision,
+            beslissing,
         },
     )
 }
@@ -1023,6 +1112,11 @@ async fn parents_never_see_another_parents_or_another_childs_data() {
             (
                 "GET",
                 format!("/ouders/besluiten/{}/brief.pdf", c.decision),
+                Obj::Letter,
+            ),
+            (
+                "GET",
+                format!("/ouders/beslissingen/{}/brief.pdf", c.beslissing),
                 Obj::Letter,
             ),
         ]

@@ -123,6 +123,8 @@ impl Drop for TestDb {
 }
 
 pub fn config_for(db: &TestDb) -> Config {
+    let state_dir =
+        std::env::temp_dir().join(format!("passend-state-{}", uuid::Uuid::new_v4().simple()));
     Config {
         database_url: SecretUrl::new(db.url.clone()),
         addr: "127.0.0.1:0".parse().unwrap(),
@@ -153,6 +155,13 @@ pub fn config_for(db: &TestDb) -> Config {
         steunpunt_response_days: 3,
         steunpunt_retention_months: 24,
         steunpunt_contact: "036 000 00 00 of steunpunt@swv.test".to_owned(),
+        expert_grace_weeks: 4,
+        bob_decision_weeks: 12,
+        rechtbank: passend::config::DEFAULT_RECHTBANK.to_owned(),
+        zorgplicht_terms: passend_domain::zorgplicht::TermPolicy::default(),
+        audit_head_file: state_dir.join("audit-head.json"),
+        audit_key_file: state_dir.join("audit-key"),
+        http: passend_web::serve::HttpLimits::default(),
     }
 }
 
@@ -267,4 +276,18 @@ pub fn national_file(rows: u32, gemeente: &str) -> Vec<u8> {
         );
     }
     file
+}
+
+/// The `passend` binary, with every place it writes to (documents, mails, the audit head and
+/// its key) in a folder of its own, so that a test never writes into the source tree.
+pub fn passend_command() -> std::process::Command {
+    let dir = std::env::temp_dir().join(format!("passend-cli-{}", uuid::Uuid::new_v4().simple()));
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_passend"));
+    c.env_remove("PASSEND_CONFIG")
+        .env("RUST_LOG", "warn")
+        .env("PASSEND_DOCUMENTS_DIR", dir.join("documenten"))
+        .env("PASSEND_MAIL_DIR", dir.join("mail"))
+        .env("PASSEND_AUDIT_HEAD_FILE", dir.join("audit-head.json"))
+        .env("PASSEND_AUDIT_KEY_FILE", dir.join("audit-key"));
+    c
 }

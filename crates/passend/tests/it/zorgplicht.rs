@@ -178,10 +178,13 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
     assert_eq!(added.status, 303, "{}", added.body);
     let aanmelding = id_after(&added.location, "/aanmeldingen/");
     let page = school.get(&format!("/aanmeldingen/{aanmelding}")).await;
-    assert!(page.body.contains("uiterlijk 13 april 2026"), "the 6 weeks");
+    assert!(
+        page.body.contains("uiterlijk maandag 13 april 2026"),
+        "the 6 weeks"
+    );
     assert!(
         page.body
-            .contains("als de ouders het uiterlijk 13 april 2026 schriftelijk horen")
+            .contains("als de ouders het uiterlijk maandag 13 april 2026 schriftelijk horen")
     );
     // Months later without a decision: temporary enrolment (registered in time, not elsewhere).
     assert!(
@@ -215,7 +218,9 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let page = school.get(&format!("/aanmeldingen/{aanmelding}")).await;
-    assert!(page.body.contains("Na verlenging") && page.body.contains("uiterlijk 11 mei 2026"));
+    assert!(
+        page.body.contains("Na verlenging") && page.body.contains("uiterlijk maandag 11 mei 2026")
+    );
     // An outcome "other school" needs that school; then it is decided.
     let version = field_value(&page.body, "versie").unwrap();
     let mut decide = vec![
@@ -318,6 +323,7 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
         files: passend_store::files::Files::memory(),
         retention_years: 3,
         steunpunt_retention_months: 24,
+        zorgplicht_terms: passend_domain::zorgplicht::TermPolicy::default(),
     };
     let first = passend::reminders::run_once(&db, &settings, today())
         .await

@@ -123,32 +123,37 @@ pub(crate) fn address_key_of(origin: &str) -> String {
     }
 }
 
-/// How long to wait before another try, if the account or address had too many failures.
-async fn throttled(
+/// Counts a sign-in attempt (a password) under the account and the network address before it is
+/// checked, atomically (`store::take_attempt`): `Err(wait)` when either is at its limit. The
+/// attempt's rows are taken back when it succeeds (`store::start_session`); a failure leaves
+/// them, so at most the limit's number of attempts is ever evaluated, also in a burst.
+async fn take_attempt(
     state: &AppState,
     account: &str,
     address: &str,
-) -> AppResult<Option<std::time::Duration>> {
-    let now = Utc::now();
-    let mut wait = None;
-    for (key, rule) in [
-        (account, state.auth.per_account),
-        (address, state.auth.per_address),
-    ] {
-        let since = now - chrono::Duration::from_std(rule.window).unwrap_or_default();
-        let (count, oldest) = store::failures_since(&state.db, key, since).await?;
-        let since_first = oldest
-            .map(|o| (now - o).to_std().unwrap_or_default())
-            .unwrap_or_default();
-        if let Some(w) = rule.wait(u32::try_from(count).unwrap_or(u32::MAX), since_first) {
-            wait = Some(wait.map_or(w, |x: std::time::Duration| x.max(w)));
-        }
-    }
-    Ok(wait)
+) -> AppResult<Result<Vec<i64>, std::time::Duration>> {
+    Ok(store::take_attempt(
+        &state.db,
+        &[
+            store::Limit {
+                key: account,
+                rule: state.auth.per_account,
+                counts: true,
+            },
+            store::Limit {
+                key: address,
+                rule: state.auth.per_address,
+                counts: true,
+            },
+        ],
+        Utc::now(),
+    )
+    .await?)
 }
 
 /// Mails on request (sign-in links, password resets): at most 5 per account and 50 per network
-/// address in 15 minutes, so the forms cannot flood a mailbox. Counts this request when allowed.
+/// address in 15 minutes, so the forms cannot flood a mailbox. Counts this request when allowed,
+/// in the same transaction as the count (parallel requests cannot walk past the limit).
 async fn mail_throttled(
     state: &AppState,
     visitor: &Visitor,
@@ -157,30 +162,35 @@ async fn mail_throttled(
     let window = std::time::Duration::from_secs(15 * 60);
     let account = format!("mail-{}", account_key(state.tenant_id, email));
     let address = format!("mail-{}", address_key(visitor));
-    let now = Utc::now();
-    let since = now - chrono::Duration::from_std(window).unwrap_or_default();
-    for (key, allowed) in [(&account, 5u32), (&address, 50u32)] {
-        let (count, oldest) = store::failures_since(&state.db, key, since).await?;
-        let since_first = oldest
-            .map(|o| (now - o).to_std().unwrap_or_default())
-            .unwrap_or_default();
-        let rule = passend_domain::accounts::Throttle {
-            allowed_failures: allowed,
-            window,
-        };
-        if let Some(w) = rule.wait(u32::try_from(count).unwrap_or(u32::MAX), since_first) {
-            return Ok(Some(w));
-        }
-    }
-    let prune = now - chrono::Duration::from_std(window * 2).unwrap_or_default();
-    store::record_attempt(&state.db, &[&account, &address], prune).await?;
-    Ok(None)
+    let rule = |allowed| passend_domain::accounts::Throttle {
+        allowed_failures: allowed,
+        window,
+    };
+    let taken = store::take_attempt(
+        &state.db,
+        &[
+            store::Limit {
+                key: &account,
+                rule: rule(5),
+                counts: true,
+            },
+            store::Limit {
+                key: &address,
+                rule: rule(50),
+                counts: true,
+            },
+        ],
+        Utc::now(),
+    )
+    .await?;
+    Ok(taken.err())
 }
 
+/// Records a failed sign-in step in the audit trail (the attempt itself was counted before it
+/// was checked).
 async fn record_failure(
     state: &AppState,
     visitor: &Visitor,
-    keys: &[&str],
     user: Option<&User>,
     what: &str,
 ) -> AppResult<()> {
@@ -189,13 +199,7 @@ async fn record_failure(
         .unwrap_or_else(|| "-".to_owned());
     let mut event = visitor.event("login", "gebruiker", &object, Outcome::Failure, what);
     event.tenant_id = Some(state.tenant_id);
-    let window = state
-        .auth
-        .per_account
-        .window
-        .max(state.auth.per_address.window);
-    let prune = Utc::now() - chrono::Duration::from_std(window * 2).unwrap_or_default();
-    store::record_failure(&state.db, keys, prune, &event).await?;
+    passend_store::audit::append(&state.db, &event).await?;
     Ok(())
 }
 
@@ -456,6 +460,7 @@ async fn after_first_factor(
     user: &User,
     back: &str,
     what: &str,
+    attempt: &[i64],
 ) -> AppResult<Response> {
     let role = user.role().ok_or(AppError::NotFound)?;
     let stage = stage_after_first_factor(role, user.totp_secret.is_some());
@@ -484,7 +489,7 @@ async fn after_first_factor(
         user.id,
         stage,
         &keys.row(visitor),
-        &account_key(state.tenant_id, &user.email),
+        attempt,
         &event,
     )
     .await?;
@@ -700,9 +705,10 @@ async fn login(
     }
     let account = account_key(state.tenant_id, &email);
     let address = address_key(&visitor);
-    if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait, false);
-    }
+    let attempt = match take_attempt(&state, &account, &address).await? {
+        Ok(ids) => ids,
+        Err(wait) => return too_many(&state, &visitor, wait, false),
+    };
     let user = store::user_by_email(&state.db, state.tenant_id, &email).await?;
     // Demo accounts (published password) work only in demo mode. A blocked account is checked
     // too, so that whoever knows its password learns why they cannot sign in.
@@ -722,17 +728,10 @@ async fn login(
     let usable = usable.filter(|u| u.status == "active");
     match (ok, usable) {
         (true, Some(user)) => {
-            after_first_factor(&state, &visitor, user, &form.terug, "password").await
+            after_first_factor(&state, &visitor, user, &form.terug, "password", &attempt).await
         }
         _ => {
-            record_failure(
-                &state,
-                &visitor,
-                &[&account, &address],
-                user.as_ref(),
-                "password",
-            )
-            .await?;
+            record_failure(&state, &visitor, user.as_ref(), "password").await?;
             password_field.error = Some(if ok && blocked {
                 "Uw account is geblokkeerd. Neem contact op met het samenwerkingsverband als u denkt dat dit niet klopt.".to_owned()
             } else {
@@ -804,25 +803,30 @@ async fn code(
     // Codes are counted per user apart from passwords (a correct password must not reset the
     // count of wrong codes), and every try counts before it is checked, so a burst of requests
     // cannot slip past the limit. Only a completed sign-in clears the count.
-    let attempts = second_factor_key(user.id);
-    if !typed.is_empty() {
-        let now = Utc::now();
-        let window = state.auth.per_account.window;
-        let prune = now - chrono::Duration::from_std(window * 2).unwrap_or_default();
-        store::record_attempt(&state.db, &[&attempts], prune).await?;
-        let since = now - chrono::Duration::from_std(window).unwrap_or_default();
-        let (count, oldest) = store::failures_since(&state.db, &attempts, since).await?;
-        let since_first = oldest
-            .map(|o| (now - o).to_std().unwrap_or_default())
-            .unwrap_or_default();
-        let tries = u32::try_from(count).unwrap_or(u32::MAX).saturating_sub(1);
-        if let Some(wait) = state.auth.per_account.wait(tries, since_first) {
-            return too_many(&state, &visitor, wait, false);
-        }
-    }
-    if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait, false);
-    }
+    let codes = second_factor_key(user.id);
+    // A locked account (too many wrong passwords) takes no codes either; the account's count is
+    // only checked here.
+    let limits = [
+        store::Limit {
+            key: &codes,
+            rule: state.auth.per_account,
+            counts: !typed.is_empty(),
+        },
+        store::Limit {
+            key: &address,
+            rule: state.auth.per_address,
+            counts: !typed.is_empty(),
+        },
+        store::Limit {
+            key: &account,
+            rule: state.auth.per_account,
+            counts: false,
+        },
+    ];
+    let attempt = match store::take_attempt(&state.db, &limits, Utc::now()).await? {
+        Ok(ids) => ids,
+        Err(wait) => return too_many(&state, &visitor, wait, false),
+    };
     let mut field = Field::of(typed);
     let secret = user.totp_secret.as_deref().and_then(totp::base32_decode);
     let recovery = totp::normalize_recovery_code(typed);
@@ -853,7 +857,7 @@ async fn code(
                 user.id,
                 f,
                 &recovery_hash,
-                &attempts,
+                &attempt,
                 &p.session_hash,
                 &keys.row(&visitor),
                 &event,
@@ -867,8 +871,9 @@ async fn code(
         Some(keys) => Ok(keys.redirect(landing(Some(p.role), Stage::Full))),
         None => {
             if !typed.is_empty() {
-                // The user's count went up above; the address counts failures only.
-                record_failure(&state, &visitor, &[&address], Some(&user), "second_factor").await?;
+                // The attempt was counted under the user's codes and the address before the
+                // check; it stays counted.
+                record_failure(&state, &visitor, Some(&user), "second_factor").await?;
                 field.error = Some(
                     "Deze code klopt niet of is al gebruikt. Wacht op een nieuwe code in uw app en probeer het opnieuw."
                         .to_owned(),
@@ -1623,9 +1628,10 @@ async fn change_password(
         .ok_or(AppError::NotFound)?;
     let account = account_key(state.tenant_id, &user.email);
     let address = address_key(&visitor);
-    if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait, false);
-    }
+    let attempt = match take_attempt(&state, &account, &address).await? {
+        Ok(ids) => ids,
+        Err(wait) => return too_many(&state, &visitor, wait, false),
+    };
     let raw = form.wachtwoord.clone();
     let mut current = Field::default();
     let mut password = Field::of(form.wachtwoord);
@@ -1636,16 +1642,11 @@ async fn change_password(
         .verify(user.password_hash.as_deref(), &form.huidig)
         .await?;
     let new_ok = check_new_password(&mut password, &mut repeat, &user.email, &user.name);
-    if !current_ok {
+    if current_ok {
+        store::forget_attempt(&state.db, &attempt).await?;
+    } else {
         current.error = Some("Uw huidige wachtwoord klopt niet.".to_owned());
-        record_failure(
-            &state,
-            &visitor,
-            &[&account, &address],
-            Some(&user),
-            "password_change",
-        )
-        .await?;
+        record_failure(&state, &visitor, Some(&user), "password_change").await?;
     }
     if !current_ok || !new_ok {
         return page(
@@ -1690,23 +1691,19 @@ async fn new_recovery_codes(
     // New codes replace the old ones: ask for the password again first (ASVS re-authentication).
     let account = account_key(state.tenant_id, &user.email);
     let address = address_key(&visitor);
-    if let Some(wait) = throttled(&state, &account, &address).await? {
-        return too_many(&state, &visitor, wait, false);
-    }
-    if !state
+    let attempt = match take_attempt(&state, &account, &address).await? {
+        Ok(ids) => ids,
+        Err(wait) => return too_many(&state, &visitor, wait, false),
+    };
+    if state
         .auth
         .passwords
         .verify(user.password_hash.as_deref(), &form.huidig)
         .await?
     {
-        record_failure(
-            &state,
-            &visitor,
-            &[&account, &address],
-            Some(&user),
-            "recovery_codes",
-        )
-        .await?;
+        store::forget_attempt(&state.db, &attempt).await?;
+    } else {
+        record_failure(&state, &visitor, Some(&user), "recovery_codes").await?;
         return page(
             MessageView {
                 layout: layout(&state, &visitor, "Geen nieuwe herstelcodes", ""),

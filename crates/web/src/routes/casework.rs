@@ -93,6 +93,22 @@ pub fn actor<'a>(p: &'a Principal, v: &'a Visitor) -> Actor<'a> {
         name: &p.name,
         origin: &v.origin,
         request_id: &v.request_id,
+        form_token: "",
+    }
+}
+
+/// The field with a create form's own token: a retried post with it gives the first result
+/// again (`passend_store::claim_form_tx!`), so a pupil, request, registration or document is
+/// never made twice when a browser repeats a post whose answer it never got.
+pub const ONCE_FIELD: &str = "_eenmalig";
+
+/// The form's token, if it is one Passend made (32 hex characters); else "" (no claim).
+pub fn once_token(f: &HashMap<String, String>) -> String {
+    let t = val(f, ONCE_FIELD);
+    if t.len() == 32 && t.chars().all(|c| c.is_ascii_hexdigit()) {
+        t
+    } else {
+        String::new()
     }
 }
 
@@ -101,9 +117,10 @@ pub fn today() -> NaiveDate {
     passend_domain::time::to_local(Utc::now()).date()
 }
 
-/// "13 april 2026".
+/// "maandag 13 april 2026": dates in the work area carry their weekday, so a term that ends in
+/// a weekend shows it.
 pub fn long(d: NaiveDate) -> String {
-    crate::i18n::long_date(crate::i18n::ui(passend_domain::Lang::Nl), d)
+    crate::i18n::long_date_with_weekday(crate::i18n::ui(passend_domain::Lang::Nl), d)
 }
 
 /// A date or a dash.
@@ -269,7 +286,9 @@ pub async fn pupil_for(
                     None
                 }
             }
-            Role::Deskundige => cw::advises_on_pupil(&state.db, p.user_id, pu.id)
+            // An expert while their advice is asked, and a grace period after it was given or
+            // the request was closed (`passend_domain::access`).
+            Role::Deskundige => crate::access::expert_has_access(state, p.user_id, pu.id)
                 .await?
                 .then_some(Relation::Expert),
             _ => None,
@@ -347,12 +366,10 @@ pub async fn request_for(
         return Err(AppError::NotFound);
     };
     let (pupil, relation) = pupil_for(state, visitor, p, r.pupil_id).await?;
-    // Experts see only the requests they advise on; receiving schools only decided ones.
+    // Experts see only the requests they advise on, while their access lasts; receiving
+    // schools only decided ones.
     let allowed = match relation {
-        Relation::Expert => cw::advices_of(&state.db, r.id)
-            .await?
-            .iter()
-            .any(|a| a.expert_id == p.user_id),
+        Relation::Expert => crate::access::expert_sees_request(state, p.user_id, &r).await?,
         Relation::Receiving => cw::receives_request(&state.db, p.user_id, r.id).await?,
         // A concept is the school's until it is submitted.
         Relation::Toeleider => r.submitted_at.is_some(),
@@ -735,7 +752,12 @@ async fn create_pupil(
     let Some(pupil) = read_pupil(&mut view, &f) else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
-    let id = cw::create_pupil(&state.db, &actor(&p, &visitor), &pupil).await?;
+    let once = once_token(&f);
+    let who = Actor {
+        form_token: &once,
+        ..actor(&p, &visitor)
+    };
+    let id = cw::create_pupil(&state.db, &who, &pupil).await?;
     Ok(Redirect::to(&format!("/leerlingen/{id}?gedaan=aangemaakt")).into_response())
 }
 
@@ -924,9 +946,10 @@ async fn register_refs(
             state: match a.decided_on {
                 Some(d) => format!("besluit op {}", long(d)),
                 None => {
-                    crate::routes::zorgplicht::state_words(&crate::routes::zorgplicht::domain_of(
-                        &a,
-                    ))
+                    crate::routes::zorgplicht::state_words(
+                        &state.casework.zorgplicht_terms,
+                        &crate::routes::zorgplicht::domain_of(&a),
+                    )
                     .0
                 }
             },
@@ -977,13 +1000,14 @@ struct DoneQuery {
 /// letter, not the documents.
 async fn doc_lines(
     state: &AppState,
-    tenant: i64,
+    p: &Principal,
     pupil_id: i64,
     relation: Relation,
 ) -> AppResult<Vec<DocLine>> {
     if relation == Relation::Receiving {
         return Ok(Vec::new());
     }
+    let reader = crate::access::reader(state, p, pupil_id, relation).await?;
     // What the parents got and answered (for the school and toeleiding).
     let (shared, responses, linked) = if relation.writes() {
         (
@@ -996,62 +1020,64 @@ async fn doc_lines(
     } else {
         (Vec::new(), Vec::new(), false)
     };
-    Ok(cw::documents_of_pupil(&state.db, tenant, pupil_id)
-        .await?
-        .into_iter()
-        .map(|d| {
-            let mut parents: Vec<String> = shared
-                .iter()
-                .filter(|(doc, _, _)| *doc == d.id)
-                .map(|(_, v, consent)| {
-                    if *consent {
-                        format!("Versie {v} gedeeld met de ouders, met de vraag om toestemming")
-                    } else {
-                        format!("Versie {v} gedeeld met de ouders")
-                    }
-                })
-                .collect();
-            parents.extend(
-                responses
+    Ok(
+        crate::access::visible_documents(state, p.tenant_id, pupil_id, &reader)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let mut parents: Vec<String> = shared
                     .iter()
-                    .filter(|x| x.document_id == Some(d.id) && x.kind == "toestemming")
-                    .map(|x| {
-                        format!(
-                            "{} {} toestemming voor versie {} ({})",
-                            x.user_name,
-                            if x.answer == "gegeven" {
-                                "gaf"
-                            } else {
-                                "weigerde"
-                            },
-                            x.document_version.unwrap_or_default(),
-                            when(x.responded_at)
-                        )
-                    }),
-            );
-            let can_share = linked
-                && !shared
-                    .iter()
-                    .any(|(doc, v, _)| *doc == d.id && *v == d.version);
-            (d, parents, can_share)
-        })
-        .map(|(d, parents, can_share)| DocLine {
-            parents,
-            can_share,
-            kind_code: d.kind.clone(),
-            id: d.id,
-            kind: DocumentKind::from_code(&d.kind)
-                .map(DocumentKind::label_nl)
-                .unwrap_or("Document")
-                .to_owned(),
-            title: d.title,
-            version: d.version,
-            file_name: d.file_name,
-            size: size_label(d.size_bytes),
-            uploaded: when(d.uploaded_at),
-            by: d.uploaded_by_name.unwrap_or_default(),
-        })
-        .collect())
+                    .filter(|(doc, _, _)| *doc == d.id)
+                    .map(|(_, v, consent)| {
+                        if *consent {
+                            format!("Versie {v} gedeeld met de ouders, met de vraag om toestemming")
+                        } else {
+                            format!("Versie {v} gedeeld met de ouders")
+                        }
+                    })
+                    .collect();
+                parents.extend(
+                    responses
+                        .iter()
+                        .filter(|x| x.document_id == Some(d.id) && x.kind == "toestemming")
+                        .map(|x| {
+                            format!(
+                                "{} {} toestemming voor versie {} ({})",
+                                x.user_name,
+                                if x.answer == "gegeven" {
+                                    "gaf"
+                                } else {
+                                    "weigerde"
+                                },
+                                x.document_version.unwrap_or_default(),
+                                when(x.responded_at)
+                            )
+                        }),
+                );
+                let can_share = linked
+                    && !shared
+                        .iter()
+                        .any(|(doc, v, _)| *doc == d.id && *v == d.version);
+                (d, parents, can_share)
+            })
+            .map(|(d, parents, can_share)| DocLine {
+                parents,
+                can_share,
+                kind_code: d.kind.clone(),
+                id: d.id,
+                kind: DocumentKind::from_code(&d.kind)
+                    .map(DocumentKind::label_nl)
+                    .unwrap_or("Document")
+                    .to_owned(),
+                title: d.title,
+                version: d.version,
+                file_name: d.file_name,
+                size: size_label(d.size_bytes),
+                uploaded: when(d.uploaded_at),
+                by: d.uploaded_by_name.unwrap_or_default(),
+            })
+            .collect(),
+    )
 }
 
 pub(crate) fn size_label(bytes: i64) -> String {
@@ -1152,16 +1178,13 @@ async fn dossier_view(
             },
         )
         .collect();
-    let documents = doc_lines(state, p.tenant_id, pupil.id, relation).await?;
+    let documents = doc_lines(state, p, pupil.id, relation).await?;
     let mut requests = Vec::new();
     for r in cw::requests_of_pupil(&state.db, p.tenant_id, pupil.id).await? {
         // Experts see only the requests they advise on; receiving schools only the TLV that
         // sends the pupil to them.
         let visible = match relation {
-            Relation::Expert => cw::advices_of(&state.db, r.id)
-                .await?
-                .iter()
-                .any(|a| a.expert_id == p.user_id),
+            Relation::Expert => crate::access::expert_sees_request(state, p.user_id, &r).await?,
             Relation::Receiving => cw::receives_request(&state.db, p.user_id, r.id).await?,
             Relation::Toeleider => r.submitted_at.is_some(),
             Relation::School => true,
@@ -1206,15 +1229,30 @@ async fn dossier_view(
     })
 }
 
+/// Documents this visitor may add a version to: the ones they may see, if they may write.
+async fn writable_documents(
+    state: &AppState,
+    p: &Principal,
+    pupil_id: i64,
+    relation: Relation,
+) -> AppResult<Vec<cw::DocumentLine>> {
+    if !relation.writes() {
+        return Ok(Vec::new());
+    }
+    let reader = crate::access::reader(state, p, pupil_id, relation).await?;
+    crate::access::visible_documents(state, p.tenant_id, pupil_id, &reader).await
+}
+
 async fn upload_form(
     state: &AppState,
-    tenant: i64,
+    p: &Principal,
     pupil_id: i64,
+    relation: Relation,
     kind: &str,
     existing: &str,
     title: &str,
 ) -> AppResult<UploadForm> {
-    let docs = cw::documents_of_pupil(&state.db, tenant, pupil_id).await?;
+    let docs = writable_documents(state, p, pupil_id, relation).await?;
     let mut existing_opts = vec![Opt {
         value: String::new(),
         label: "Nee, een nieuw document".to_owned(),
@@ -1251,7 +1289,7 @@ async fn dossier(
         "read",
     )
     .await?;
-    let upload = upload_form(&state, p.tenant_id, pupil.id, "groeidocument", "", "").await?;
+    let upload = upload_form(&state, p, pupil.id, relation, "groeidocument", "", "").await?;
     let mut view = dossier_view(&state, &visitor, &pupil, relation, upload).await?;
     view.layout.notice = match q.gedaan.as_str() {
         "aangemaakt" => Some(
@@ -1327,8 +1365,9 @@ async fn upload(
     let back = val(&up.fields, "terug");
     let mut form = upload_form(
         &state,
-        p.tenant_id,
+        &p,
         pupil.id,
+        relation,
         &kind_code,
         &existing,
         &val(&up.fields, "titel"),
@@ -1388,17 +1427,20 @@ async fn upload(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
     };
-    // A request given must be this pupil's.
+    // A request given must be this pupil's, and one this visitor may see: toeleiding adds to a
+    // submitted request only (a concept is the school's own).
     let request_id = match request_id {
         Some(r) => cw::request(&state.db, p.tenant_id, r)
             .await?
             .filter(|r| r.pupil_id == pupil.id)
+            .filter(|r| relation == Relation::School || r.submitted_at.is_some())
             .map(|r| r.id),
         None => None,
     };
-    // A new version must be of a document of this pupil: check before the file is stored.
+    // A new version must be of a document of this pupil that this visitor may see: check
+    // before the file is stored.
     if let Some(existing) = existing_id
-        && !cw::documents_of_pupil(&state.db, p.tenant_id, pupil.id)
+        && !writable_documents(&state, &p, pupil.id, relation)
             .await?
             .iter()
             .any(|d| d.id == existing)
@@ -1411,9 +1453,14 @@ async fn upload(
     } else {
         form.title.value.clone()
     };
+    let once = once_token(&up.fields);
+    let who = Actor {
+        form_token: &once,
+        ..actor(&p, &visitor)
+    };
     let stored = cw::add_document_version(
         &state.db,
-        &actor(&p, &visitor),
+        &who,
         pupil.id,
         request_id,
         existing_id,
@@ -1452,16 +1499,22 @@ async fn download(
         return Err(AppError::NotFound);
     };
     let (pupil, relation) = pupil_for(&state, &visitor, p, v.pupil_id).await?;
-    // Receiving schools get decisions and letters, not the dossier's documents.
-    if relation == Relation::Receiving {
+    // Each version by its own life cycle: a concept's documents are the school's, an expert
+    // sees what their advice was based on, receiving schools get decisions and letters only.
+    let reader = crate::access::reader(&state, p, pupil.id, relation).await?;
+    if !crate::access::may_see_version(&state, &reader, &v) {
+        let object = format!("{id}/{version}");
+        let event = visitor.event(
+            "download",
+            "document",
+            &object,
+            Outcome::Denied,
+            "life cycle",
+        );
+        passend_store::audit::append(&state.db, &event).await?;
         return Err(AppError::NotFound);
     }
-    let bytes = state
-        .casework
-        .files
-        .get(&v.storage_key)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = state.casework.files.get(&v.storage_key).await?;
     record_read(
         &state,
         &visitor,
@@ -1485,12 +1538,7 @@ pub(crate) async fn store_file(
     let key = passend_store::files::Files::new_key("documenten", file_type.extension);
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     let sha = sha256_hex(&bytes);
-    state
-        .casework
-        .files
-        .put(&key, bytes)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    state.casework.files.put(&key, bytes).await?;
     Ok(StoredFile {
         storage_key: key,
         file_name: download_name(file_name, file_type),
@@ -1637,9 +1685,14 @@ async fn create_request(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
+    let once = once_token(&f);
+    let who = Actor {
+        form_token: &once,
+        ..actor(&p, &visitor)
+    };
     let rid = cw::create_request(
         &state.db,
-        &actor(&p, &visitor),
+        &who,
         &NewRequest {
             pupil_id: pupil.id,
             location_id: pupil.location_id,
@@ -1729,10 +1782,13 @@ struct DecisionView {
     receiving: String,
     reasons: String,
     letter_on: String,
-    bezwaar_until: String,
+    sent: Option<String>,
+    bezwaar_until: Option<String>,
     is_tlv: bool,
     granted: bool,
     bezwaren: Vec<BezwaarLine>,
+    /// Earlier content replaced by a beslissing op bezwaar.
+    replaced: Vec<String>,
 }
 
 struct BezwaarLine {
@@ -1740,10 +1796,14 @@ struct BezwaarLine {
     notes: String,
     received: String,
     filed_by: String,
+    late: bool,
     lbt_due: String,
     lbt_sent: String,
+    lbt_advice: String,
+    has_advice: bool,
     outcome: String,
     open: bool,
+    beslissing: Option<String>,
 }
 
 #[derive(Template)]
@@ -1856,10 +1916,17 @@ async fn completeness(state: &AppState, tenant: i64, r: &Request) -> AppResult<C
 /// The advices as the domain rule needs them, with independence checked against the data.
 async fn domain_advices(state: &AppState, r: &Request) -> AppResult<Vec<Advice>> {
     let mut out = Vec::new();
-    for a in cw::advices_of(&state.db, r.id).await? {
+    let all = cw::advices_of(&state.db, r.id).await?;
+    for a in &all {
         if a.submitted_at.is_none() {
             continue;
         }
+        // The same text as another advice is one advice signed twice, not a separate one.
+        let copied = all.iter().any(|o| {
+            o.id != a.id
+                && o.submitted_at.is_some()
+                && tlv::same_advice_text(&o.advice_text, &a.advice_text)
+        });
         let Some(profession) = a.profession.as_deref().and_then(Profession::from_code) else {
             continue;
         };
@@ -1867,10 +1934,12 @@ async fn domain_advices(state: &AppState, r: &Request) -> AppResult<Vec<Advice>>
             expert_id: a.expert_id,
             profession,
             declared_independent: a.declared_independent,
-            linked_to_applying_school: cw::works_at(&state.db, a.expert_id, r.location_id).await?,
+            // Per bevoegd gezag: linked to any school of the applying board.
+            linked_to_applying_school: cw::linked_to_board(&state.db, a.expert_id, r.location_id)
+                .await?,
             helped_draft_application: r.created_by == Some(a.expert_id),
             is_assessing_official: r.contact_id == Some(a.expert_id),
-            separate_and_written: !a.advice_text.trim().is_empty(),
+            separate_and_written: !a.advice_text.trim().is_empty() && !copied,
         });
     }
     Ok(out)
@@ -2054,6 +2123,7 @@ async fn request_view(
         .collect();
     let decision = match cw::decision_of(&state.db, p.tenant_id, r.id).await? {
         Some(d) => {
+            let beslissingen = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
             let bezwaren = cw::bezwaren(&state.db, d.id)
                 .await?
                 .into_iter()
@@ -2061,14 +2131,15 @@ async fn request_view(
                     id: b.id,
                     notes: b.notes.clone(),
                     received: long(b.received_on),
-                    filed_by: match b.filed_by.as_str() {
-                        "ouders" => "de ouders",
-                        "school" => "de school",
-                        _ => "een andere belanghebbende",
-                    }
-                    .to_owned(),
+                    filed_by: crate::routes::bezwaar::filed_by_words(&b.filed_by).to_owned(),
+                    late: !passend_store::bezwaar::in_time(d.sent_on, b.received_on),
                     lbt_due: long(tlv::lbt_deadline(b.received_on)),
                     lbt_sent: long_or(b.lbt_sent_on, "nog niet"),
+                    lbt_advice: match (&b.lbt_advice, b.lbt_advice_on) {
+                        (Some(a), Some(on)) => format!("{a} (op {})", long(on)),
+                        _ => "nog niet".to_owned(),
+                    },
+                    has_advice: b.lbt_advice.is_some(),
                     outcome: match b.outcome.as_deref() {
                         Some("gegrond") => "Gegrond",
                         Some("ongegrond") => "Ongegrond",
@@ -2078,6 +2149,35 @@ async fn request_view(
                     }
                     .to_owned(),
                     open: b.outcome.is_none(),
+                    beslissing: beslissingen
+                        .iter()
+                        .find(|x| x.bezwaar_id == b.id)
+                        .map(|x| match x.sent_on {
+                            Some(s) => format!(
+                                "brief verzonden op {}; beroep mogelijk tot en met {}",
+                                long(s),
+                                long(tlv::beroep_deadline(s))
+                            ),
+                            None => "brief nog niet verzonden".to_owned(),
+                        }),
+                })
+                .collect();
+            let replaced = passend_store::bezwaar::history(&state.db, d.id)
+                .await?
+                .into_iter()
+                .map(|h| {
+                    format!(
+                        "Tot {} luidde het besluit: {}{}",
+                        long(tlv::dutch_day(h.replaced_at)),
+                        if h.granted {
+                            "toelaatbaar"
+                        } else {
+                            "niet toelaatbaar"
+                        },
+                        h.category
+                            .map(|c| format!(", categorie {c}"))
+                            .unwrap_or_default()
+                    )
                 })
                 .collect();
             Some(DecisionView {
@@ -2097,10 +2197,20 @@ async fn request_view(
                     .unwrap_or_else(|| "nog niet bekend".to_owned()),
                 reasons: d.reasons.clone(),
                 letter_on: long(d.letter_on),
-                bezwaar_until: long(tlv::bezwaar_deadline(d.letter_on)),
+                sent: d.sent_on.map(|s| {
+                    format!(
+                        "{}, {}",
+                        long(s),
+                        crate::routes::bezwaar::how_label(
+                            d.sent_how.as_deref().unwrap_or_default()
+                        )
+                    )
+                }),
+                bezwaar_until: d.sent_on.map(|s| long(tlv::bezwaar_deadline(s))),
                 is_tlv: kind.is_tlv(),
                 granted: d.granted,
                 bezwaren,
+                replaced,
             })
         }
         None => None,
@@ -2114,10 +2224,10 @@ async fn request_view(
             what: t.what,
         })
         .collect();
-    let documents = doc_lines(state, p.tenant_id, r.pupil_id, relation).await?;
+    let documents = doc_lines(state, p, r.pupil_id, relation).await?;
     let upload = match upload {
         Some(u) => u,
-        None => upload_form(state, p.tenant_id, r.pupil_id, "groeidocument", "", "").await?,
+        None => upload_form(state, p, r.pupil_id, relation, "groeidocument", "", "").await?,
     };
     let swv = match (swv, swv_side) {
         (Some(s), _) => s,
@@ -2304,7 +2414,8 @@ async fn request_page(
         "opgeschort" => Some("De beslistermijn staat stil tot de informatie er is.".to_owned()),
         "hervat" => Some("De beslistermijn loopt weer; de nieuwe uiterste datum staat hieronder.".to_owned()),
         "adviesvraag" => Some("De adviesvraag is verstuurd naar de deskundige.".to_owned()),
-        "besluit" => Some("Het besluit is genomen. De brief staat klaar.".to_owned()),
+        "besluit" => Some("Het besluit is genomen en de brief is gemaakt. Leg vast wanneer de brief is verzonden: pas dan begint de bezwaartermijn en zien de ouders de brief in het ouderportaal.".to_owned()),
+        "verzonden" => Some("De verzending van de brief is vastgelegd. De bezwaartermijn loopt vanaf de dag erna.".to_owned()),
         "document" => Some("Het document is opgeslagen.".to_owned()),
         "bezwaar" => Some("Het bezwaar is geregistreerd.".to_owned()),
         "aangevuld" => Some("Toeleiding heeft bericht gekregen dat de informatie er is. Zij laten de beslistermijn weer lopen als de aanvraag compleet is.".to_owned()),
@@ -3461,17 +3572,22 @@ pub(crate) async fn letter_bytes(
     d: &cw::DecisionRow,
 ) -> AppResult<Vec<u8>> {
     match &d.letter_key {
-        Some(key) => state
-            .casework
-            .files
-            .get(key)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string())),
-        None => make_letter(state, tenant, d.id).await,
+        // Once sent, the letter kept is the one that names the sending day and the last day for
+        // bezwaar; a concept made at the decision is made again.
+        Some(key) if d.sent_on.is_none() || key.ends_with(crate::routes::bezwaar::SENT_SUFFIX) => {
+            Ok(state.casework.files.get(key).await?)
+        }
+        _ => make_letter(state, tenant, d.id).await,
     }
 }
 
-async fn make_letter(state: &AppState, tenant: i64, decision_id: i64) -> AppResult<Vec<u8>> {
+/// Renders the decision letter (on a blocking thread), stores it in place of an earlier one
+/// (a concept, before the letter was sent) and returns its bytes.
+pub(crate) async fn make_letter(
+    state: &AppState,
+    tenant: i64,
+    decision_id: i64,
+) -> AppResult<Vec<u8>> {
     let d = cw::decision(&state.db, tenant, decision_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -3520,7 +3636,7 @@ async fn make_letter(state: &AppState, tenant: i64, decision_id: i64) -> AppResu
         receiving_school: d.receiving_name.clone(),
         reasons: d.reasons.clone(),
         experts: professions_text(&professions),
-        bezwaar_until: long(tlv::bezwaar_deadline(d.letter_on)),
+        sent: d.sent_on.map(|s| (long(s), long(tlv::bezwaar_deadline(s)))),
         contact: match (&r.contact_name, &r.contact_email) {
             (Some(n), Some(e)) => format!("{n}, {e}"),
             _ => state.site_name.clone(),
@@ -3540,27 +3656,32 @@ async fn make_letter(state: &AppState, tenant: i64, decision_id: i64) -> AppResu
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let key = passend_store::files::Files::new_key("brieven", "pdf");
-    state
-        .casework
-        .files
-        .put(&key, bytes.clone())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    if cw::set_letter_key(&state.db, decision_id, &key).await? {
+    let sent = d.sent_on.is_some();
+    let key = passend_store::files::Files::new_key(
+        "brieven",
+        if sent {
+            crate::routes::bezwaar::SENT_SUFFIX
+        } else {
+            "pdf"
+        },
+    );
+    state.casework.files.put(&key, bytes.clone()).await?;
+    let letter = passend_store::bezwaar::Letter::Decision(decision_id);
+    if passend_store::bezwaar::set_letter(&state.db, letter, d.letter_key.as_deref(), &key).await? {
+        if let Some(old) = &d.letter_key
+            && let Err(e) = state.casework.files.delete(old).await
+        {
+            tracing::warn!(error = %e, "an earlier letter was not removed; the hourly sweep will");
+        }
         return Ok(bytes);
     }
-    // Another request made the letter first: that one is the letter as sent.
+    // Another request put a letter in place first: that one is kept.
+    let _ = state.casework.files.delete(&key).await;
     let kept = cw::decision(&state.db, tenant, decision_id)
         .await?
         .and_then(|d| d.letter_key)
         .ok_or(AppError::NotFound)?;
-    state
-        .casework
-        .files
-        .get(&kept)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+    Ok(state.casework.files.get(&kept).await?)
 }
 
 async fn letter(

@@ -16,12 +16,15 @@
 //! - [`steunpunt`]: the Oudersteunpunt's public contact form, the ouderadviseurs' confidential
 //!   caseload and the anonymised signalering.
 //! - [`tlv`]: expert advices, the intake queue, the TLV register with its expiry list and CSV,
-//!   bezwaar, and the DUO data for receiving schools.
+//!   registering a bezwaar and the LBT's steps, and the DUO data for receiving schools.
+//! - [`bezwaar`]: sending a decision's letter (the bezwaar term runs from it), the beslissing op
+//!   bezwaar with its own letter and the beroep clause.
 //!
 //! Who may use which route is in [`crate::policy`], enforced by [`crate::auth::guard`].
 
 pub mod account;
 pub mod beheer;
+pub mod bezwaar;
 pub mod casework;
 pub mod kaart;
 pub mod offer;

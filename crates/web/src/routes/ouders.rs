@@ -55,6 +55,10 @@ pub fn router() -> Routes {
         .get("/ouders/documenten/{id}", parent_download)
         .post("/ouders/documenten/{id}/toestemming", consent)
         .get("/ouders/besluiten/{id}/brief.pdf", parent_letter)
+        .get(
+            "/ouders/beslissingen/{id}/brief.pdf",
+            parent_beslissing_letter,
+        )
         .post(
             "/leerlingen/{id}/ouders/{position}/uitnodigen",
             invite_parent,
@@ -70,9 +74,9 @@ pub fn router() -> Routes {
 // ---------------------------------------------------------------------------------------------
 // Shared
 
-/// A date in the parent's language: "2 maart 2026", "2 March 2026".
+/// A date in the parent's language, with its weekday: "maandag 2 maart 2026", "Monday 2 March 2026".
 fn day(t: &PortalTexts, d: NaiveDate) -> String {
-    crate::i18n::long_date(crate::i18n::ui(t.language()), d)
+    crate::i18n::long_date_with_weekday(crate::i18n::ui(t.language()), d)
 }
 
 /// A moment in the parent's language, Dutch time: "2 maart 2026, 14:30".
@@ -354,6 +358,10 @@ pub enum ParentNews {
     Resumed,
     /// A decision was taken.
     Decided,
+    /// A letter (the decision's or a beslissing op bezwaar's) was sent: it is in the portal.
+    LetterSent,
+    /// The samenwerkingsverband decided on a bezwaar.
+    BezwaarDecided,
     /// The request was withdrawn.
     Withdrawn,
     /// A document was shared (consent asked or not).
@@ -399,6 +407,8 @@ pub async fn parent_notices(
             ParentNews::Waiting => t.news_waiting.to_owned(),
             ParentNews::Resumed => t.news_resumed.to_owned(),
             ParentNews::Decided => t.news_decided.to_owned(),
+            ParentNews::LetterSent => t.news_letter_sent.to_owned(),
+            ParentNews::BezwaarDecided => t.news_bezwaar_decided.to_owned(),
             ParentNews::Withdrawn => t.news_withdrawn.to_owned(),
             ParentNews::DocumentShared(true) => t.news_consent.to_owned(),
             ParentNews::DocumentShared(false) => t.news_document.to_owned(),
@@ -875,9 +885,14 @@ async fn parent_upload(
         "Een ouder heeft een document toegevoegd aan het dossier van een leerling van uw school.",
     )
     .await?;
+    let once = crate::routes::casework::once_token(&up.fields);
+    let who = passend_store::casework::Actor {
+        form_token: &once,
+        ..actor(&p, &visitor)
+    };
     let saved = cw::add_document_version(
         &state.db,
-        &actor(&p, &visitor),
+        &who,
         pupil.id,
         None,
         None,
@@ -917,12 +932,7 @@ async fn parent_download(
     if !portal::is_parent_of(&state.db, p.tenant_id, p.user_id, v.pupil_id).await? {
         return Err(refuse(&state, &visitor, "document", &object).await);
     }
-    let bytes = state
-        .casework
-        .files
-        .get(&v.storage_key)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = state.casework.files.get(&v.storage_key).await?;
     record_read(
         &state,
         &visitor,
@@ -1114,6 +1124,14 @@ struct DecisionLines {
     facts: Vec<(String, String)>,
     letter: bool,
     bezwaar: Vec<String>,
+    beslissingen: Vec<BeslissingLines>,
+}
+
+/// A beslissing op bezwaar as the tracker shows it.
+struct BeslissingLines {
+    id: i64,
+    lines: Vec<String>,
+    letter: bool,
 }
 
 struct TimelineLine {
@@ -1262,11 +1280,22 @@ async fn tracker_view(
                 facts.push((t.decision_school.to_owned(), n.clone()));
             }
         }
+        if let Some(sent) = d.sent_on {
+            facts.push((t.letter_sent.to_owned(), day(t, sent)));
+        }
         let mut bezwaar = Vec::new();
+        let mut beslissingen = Vec::new();
         if kind.is_tlv() {
-            let until = tlv::bezwaar_deadline(d.letter_on);
-            dates.push((t.date_bezwaar.to_owned(), day(t, until)));
-            bezwaar.push(t.bezwaar_1.replace("{date}", &day(t, until)));
+            // The bezwaar term runs from the day the letter was sent (Awb 3:41, 6:8): until
+            // then there is no date to show.
+            match d.sent_on {
+                Some(sent) => {
+                    let until = tlv::bezwaar_deadline(sent);
+                    dates.push((t.date_bezwaar.to_owned(), day(t, until)));
+                    bezwaar.push(t.bezwaar_1.replace("{date}", &day(t, until)));
+                }
+                None => bezwaar.push(t.letter_not_sent.to_owned()),
+            }
             let address = if state.casework.postal_address.is_empty() {
                 r.contact_email
                     .clone()
@@ -1280,26 +1309,63 @@ async fn tracker_view(
                     .replace("{address}", &address),
             );
             bezwaar.push(t.bezwaar_3.to_owned());
+            let outcome_words = |o: Option<&str>| match o {
+                Some("gegrond") => t.bezwaar_upheld,
+                Some("ongegrond") => t.bezwaar_rejected,
+                Some("niet-ontvankelijk") => t.bezwaar_inadmissible,
+                Some("ingetrokken") => t.bezwaar_withdrawn,
+                _ => t.bezwaar_open,
+            };
             for b in cw::bezwaren(&state.db, d.id).await? {
-                let outcome = match b.outcome.as_deref() {
-                    Some("gegrond") => t.bezwaar_upheld,
-                    Some("ongegrond") => t.bezwaar_rejected,
-                    Some("niet-ontvankelijk") => t.bezwaar_inadmissible,
-                    Some("ingetrokken") => t.bezwaar_withdrawn,
-                    _ => t.bezwaar_open,
-                };
                 bezwaar.push(
                     t.bezwaar_received
                         .replace("{date}", &day(t, b.received_on))
-                        .replace("{outcome}", outcome),
+                        .replace("{outcome}", outcome_words(b.outcome.as_deref())),
                 );
+            }
+            for bob in passend_store::bezwaar::beslissingen(&state.db, d.id).await? {
+                let mut lines = Vec::new();
+                if let (Some(a), Some(on)) = (&bob.lbt_advice, bob.lbt_advice_on) {
+                    lines.push(
+                        t.lbt_advice
+                            .replace("{date}", &day(t, on))
+                            .replace("{advice}", outcome_words(Some(a))),
+                    );
+                }
+                lines.push(
+                    t.bob_outcome
+                        .replace("{outcome}", outcome_words(Some(&bob.outcome)))
+                        .replace("{date}", &day(t, bob.letter_on)),
+                );
+                if bob.revokes {
+                    lines.push(t.bob_revoked.to_owned());
+                }
+                match bob.sent_on {
+                    Some(sent) => {
+                        let until = tlv::beroep_deadline(sent);
+                        dates.push((t.date_beroep.to_owned(), day(t, until)));
+                        lines.push(
+                            t.beroep_1
+                                .replace("{court}", &state.casework.rechtbank)
+                                .replace("{date}", &day(t, until)),
+                        );
+                        lines.push(t.beroep_2.to_owned());
+                    }
+                    None => lines.push(t.bob_not_sent.to_owned()),
+                }
+                beslissingen.push(BeslissingLines {
+                    id: bob.id,
+                    lines,
+                    letter: bob.sent_on.is_some(),
+                });
             }
         }
         decision = Some(DecisionLines {
             id: d.id,
             facts,
-            letter: kind.is_tlv(),
+            letter: kind.is_tlv() && d.sent_on.is_some(),
             bezwaar,
+            beslissingen,
         });
     }
     let contact = match (&r.contact_name, &r.contact_email) {
@@ -1695,12 +1761,46 @@ async fn parent_letter(
     if !RequestKind::from_code(&d.kind).is_some_and(RequestKind::is_tlv) {
         return Err(refuse(&state, &visitor, "besluit", &object).await);
     }
+    // Parents read the letter once it was sent: until then it is a concept of the
+    // samenwerkingsverband.
+    if d.sent_on.is_none() {
+        return Err(refuse(&state, &visitor, "besluit", &object).await);
+    }
     let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
     record_read(&state, &visitor, "besluit", &object, pupil.id, "download").await?;
     Ok(attachment(
         bytes,
         "application/pdf",
         &format!("besluit-{}.pdf", d.beschikkingsnummer),
+    ))
+}
+
+async fn parent_beslissing_letter(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (p, _) = parent(&state, &visitor).await?;
+    let object = id.to_string();
+    let found = passend_store::bezwaar::beslissing(&state.db, p.tenant_id, id).await?;
+    let Some(bob) = found.filter(|b| b.sent_on.is_some()) else {
+        return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", &object).await);
+    };
+    let (_, pupil) = request_of_parent(&state, &visitor, &p, bob.request_id).await?;
+    let bytes = crate::routes::bezwaar::bob_letter_bytes(&state, p.tenant_id, &bob).await?;
+    record_read(
+        &state,
+        &visitor,
+        "beslissing-op-bezwaar",
+        &object,
+        pupil.id,
+        "download",
+    )
+    .await?;
+    Ok(attachment(
+        bytes,
+        "application/pdf",
+        &format!("beslissing-op-bezwaar-{id}.pdf"),
     ))
 }
 
@@ -1965,7 +2065,10 @@ async fn share_document(
     if portal::parents_of(&state.db, pupil.id).await?.is_empty() {
         return Ok(to_dossier(pupil.id, "delen-geen-ouders"));
     }
-    let doc = cw::documents_of_pupil(&state.db, p.tenant_id, pupil.id)
+    // Only a document this staff member may see: toeleiding shares a document of a submitted
+    // request or of the dossier, never one of a concept (that is the school's own).
+    let reader = crate::access::reader(&state, &p, pupil.id, relation).await?;
+    let doc = crate::access::visible_documents(&state, p.tenant_id, pupil.id, &reader)
         .await?
         .into_iter()
         .find(|d| d.id == id);

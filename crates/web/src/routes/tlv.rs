@@ -19,7 +19,7 @@ use chrono::{Months, NaiveDate};
 use passend_domain::accounts::Role;
 use passend_domain::tlv::{self, Profession, RequestKind, Status};
 use passend_store::audit::Outcome;
-use passend_store::casework::{self as cw, Change, DecisionRow, QueueFilter, RegisterFilter};
+use passend_store::casework::{self as cw, DecisionRow, QueueFilter, RegisterFilter};
 use serde::Deserialize;
 
 /// The routes of this area.
@@ -44,6 +44,8 @@ pub fn router() -> Routes {
 struct AdviceLine {
     id: i64,
     request_id: i64,
+    /// The expert still has access to the request.
+    open: bool,
     pupil: String,
     kind: String,
     school: String,
@@ -58,6 +60,7 @@ struct AdviceLine {
 struct AdvicesView {
     layout: AppLayout,
     lines: Vec<AdviceLine>,
+    grace_weeks: u8,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -78,11 +81,21 @@ async fn advices(
         let Some(r) = cw::request(&state.db, p.tenant_id, a.request_id).await? else {
             continue;
         };
-        pupils.push(r.pupil_id);
+        // After the advice (and the grace period) the expert's access ends: the line stays, as
+        // their own record, without the pupil.
+        let open = crate::access::expert_sees_request(&state, p.user_id, &r).await?;
+        if open {
+            pupils.push(r.pupil_id);
+        }
         lines.push(AdviceLine {
             id: a.id,
             request_id: a.request_id,
-            pupil: r.pupil_name,
+            open,
+            pupil: if open {
+                r.pupil_name
+            } else {
+                "(toegang beëindigd)".to_owned()
+            },
             kind: RequestKind::from_code(&r.kind)
                 .map(RequestKind::label_nl)
                 .unwrap_or_default()
@@ -103,7 +116,15 @@ async fn advices(
         }
         _ => None,
     };
-    Ok(Html(AdvicesView { layout, lines }.render()?).into_response())
+    Ok(Html(
+        AdvicesView {
+            layout,
+            lines,
+            grace_weeks: state.casework.expert_grace_weeks,
+        }
+        .render()?,
+    )
+    .into_response())
 }
 
 #[derive(Template)]
@@ -319,6 +340,18 @@ async fn give_advice(
         view.independent_error = Some(m.to_owned());
         errors.push(("onafhankelijk".to_owned(), m.to_owned()));
     }
+    // Each expert gives their own advice (LBT 18-02-2019, nr. 108582): a text that equals
+    // another advice on this request is refused.
+    if text.error.is_none()
+        && cw::advices_of(&state.db, r.id).await?.iter().any(|o| {
+            o.id != a.id
+                && o.submitted_at.is_some()
+                && tlv::same_advice_text(&o.advice_text, &text.value)
+        })
+    {
+        text.error = Some(SAME_TEXT.to_owned());
+        errors.push(("advies".to_owned(), SAME_TEXT.to_owned()));
+    }
     view.text = text;
     if !errors.is_empty() {
         view.errors = errors;
@@ -348,12 +381,19 @@ async fn give_advice(
         &notices,
     )
     .await?;
-    if change == Change::Done {
-        Ok(Redirect::to("/adviezen?gedaan=gegeven").into_response())
-    } else {
-        Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response())
+    match change {
+        cw::Given::Done => Ok(Redirect::to("/adviezen?gedaan=gegeven").into_response()),
+        cw::Given::Stale => Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response()),
+        cw::Given::SameText => {
+            view.text.error = Some(SAME_TEXT.to_owned());
+            view.errors = vec![("advies".to_owned(), SAME_TEXT.to_owned())];
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response())
+        }
     }
 }
+
+/// The message when an advice repeats another advice on the same request.
+const SAME_TEXT: &str = "Dit advies is gelijk aan het advies van de andere deskundige. Elke deskundige geeft een eigen, onafhankelijk advies: schrijf uw advies in uw eigen woorden.";
 
 async fn return_advice(
     State(state): State<AppState>,
@@ -889,24 +929,21 @@ async fn add_bezwaar(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
-    let late = date > tlv::bezwaar_deadline(d.letter_on);
+    // Late only after the term that runs from the sending (Awb 6:7, 6:8); a bezwaar before the
+    // letter was sent is early, not late (Awb 6:10).
+    let late = !passend_store::bezwaar::in_time(d.sent_on, date);
     let what = format!(
         "Bezwaar ontvangen op {}{}; uiterlijk {} naar de LBT",
         long(date),
         if late { " (na de bezwaartermijn)" } else { "" },
         long(tlv::lbt_deadline(date))
     );
-    cw::add_bezwaar(
-        &state.db,
-        &actor(&p, &visitor),
-        &r,
-        d.id,
-        date,
-        filed_by,
-        &notes,
-        &what,
-    )
-    .await?;
+    let once = crate::routes::casework::once_token(&f);
+    let who = cw::Actor {
+        form_token: &once,
+        ..actor(&p, &visitor)
+    };
+    cw::add_bezwaar(&state.db, &who, &r, d.id, date, filed_by, &notes, &what).await?;
     Ok(Redirect::to(&format!("/aanvragen/{}?gedaan=bezwaar#bezwaar", r.id)).into_response())
 }
 
@@ -930,28 +967,34 @@ async fn update_bezwaar(
     } else {
         None
     };
-    let outcome = match val(&f, "uitkomst").as_str() {
-        o @ ("gegrond" | "ongegrond" | "niet-ontvankelijk" | "ingetrokken") => {
-            Some((o.to_owned(), today()))
-        }
+    // The LBT's advice (the beslissing op bezwaar itself is taken on its own page).
+    let advice = match val(&f, "lbt-advies").as_str() {
+        a @ ("gegrond" | "ongegrond" | "niet-ontvankelijk") => Some((a.to_owned(), today())),
         _ => None,
     };
-    if lbt.is_none() && outcome.is_none() {
+    let withdrawn = (val(&f, "ingetrokken") == "ja").then(today);
+    if lbt.is_none() && advice.is_none() && withdrawn.is_none() {
         return Ok(Redirect::to(&format!("/aanvragen/{}#bezwaar", r.id)).into_response());
     }
-    let what = match (&lbt, &outcome) {
-        (Some(_), None) => "Bezwaar voorgelegd aan de LBT".to_owned(),
-        (_, Some((o, _))) => format!("Beslissing op bezwaar: {o}"),
-        _ => String::new(),
-    };
+    let mut what = Vec::new();
+    if lbt.is_some() {
+        what.push("Bezwaar voorgelegd aan de LBT".to_owned());
+    }
+    if let Some((a, _)) = &advice {
+        what.push(format!("Advies van de LBT ontvangen: {a}"));
+    }
+    if withdrawn.is_some() {
+        what.push("Bezwaar ingetrokken".to_owned());
+    }
     let done = cw::update_bezwaar(
         &state.db,
         &actor(&p, &visitor),
         &r,
         id,
         lbt,
-        outcome.as_ref().map(|(o, d)| (o.as_str(), *d)),
-        &what,
+        advice.as_ref().map(|(a, d)| (a.as_str(), *d)),
+        withdrawn,
+        &what.join("; "),
     )
     .await?;
     if !done {

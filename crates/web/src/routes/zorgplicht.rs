@@ -66,9 +66,10 @@ pub fn router() -> Routes {
         .get("/swv/thuiszitters/inspectie.xlsx", inspectie_xlsx)
 }
 
-/// Terms are counted in calendar weeks (domain.md §2: holidays do not pause them).
-fn term_policy() -> TermPolicy {
-    TermPolicy::default()
+/// How terms are counted: calendar weeks (domain.md §2: holidays do not pause them) unless the
+/// samenwerkingsverband set pause periods (`PASSEND_ZORGPLICHT_PAUZES`).
+fn term_policy(state: &AppState) -> &TermPolicy {
+    &state.casework.zorgplicht_terms
 }
 
 /// Records a refusal and answers "not found".
@@ -179,13 +180,12 @@ struct Terms {
     extension_until: String,
 }
 
-fn terms_of(a: &Aanmelding) -> Terms {
-    let p = term_policy();
+fn terms_of(p: &TermPolicy, a: &Aanmelding) -> Terms {
     let base = Aanmelding {
         extension: None,
         ..a.clone()
     };
-    let (state, class) = match a.state(&p, today()) {
+    let (state, class) = match a.state(p, today()) {
         TermState::Decided => ("Er is een besluit.".to_owned(), "passend-status--done"),
         TermState::Open { due } => (
             format!("Open. Beslis uiterlijk {}.", long(due)),
@@ -207,13 +207,13 @@ fn terms_of(a: &Aanmelding) -> Terms {
         ),
     };
     Terms {
-        due: long(base.decision_due(&p)),
-        extended_due: a.extension.map(|_| long(a.decision_due(&p))),
-        ten_weeks: long(a.ten_weeks(&p)),
+        due: long(base.decision_due(p)),
+        extended_due: a.extension.map(|_| long(a.decision_due(p))),
+        ten_weeks: long(a.ten_weeks(p)),
         in_time: a.in_time(),
         state,
         state_class: class,
-        extension_until: long(p.add_weeks(a.received_on, zp::DECISION_WEEKS)),
+        extension_until: long(base.first_term_end(p)),
     }
 }
 
@@ -262,6 +262,7 @@ fn aanmelding_view(
     } else {
         "Aanmelding registreren"
     };
+    let policy = term_policy(state);
     let mut l = layout(state, visitor, title, "/school/zorgplicht");
     l.notice = notice;
     let mut weeks = opts([("", "Niet verlengd")], &f.ext_weeks);
@@ -315,7 +316,7 @@ fn aanmelding_view(
             &f.outcome,
         ),
         reasons,
-        terms: row.map(|r| terms_of(&domain_of(r))),
+        terms: row.map(|r| terms_of(policy, &domain_of(r))),
         outcome_label: row.and_then(|r| {
             r.outcome
                 .as_deref()
@@ -330,6 +331,7 @@ fn aanmelding_view(
 
 /// Reads and checks the form. `existing` is the stored registration (for the extension rule).
 fn read_aanmelding(
+    policy: &TermPolicy,
     body: &str,
     existing: Option<&AanmeldingRow>,
 ) -> (AanmeldingForm, Option<AanmeldingInput>) {
@@ -416,7 +418,7 @@ fn read_aanmelding(
                 decided_on: None,
                 enrolled_elsewhere: false,
             };
-            if let Err(problem) = draft.check_extension(&term_policy(), w, d) {
+            if let Err(problem) = draft.check_extension(policy, w, d) {
                 a.ext_told.error = Some(problem.message_nl().to_owned());
             }
             if d > t {
@@ -520,19 +522,18 @@ async fn add_aanmelding(
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?.clone();
     let pupil = school_pupil(&state, &visitor, &p, id).await?;
-    let (f, input) = read_aanmelding(&body, None);
+    let (f, input) = read_aanmelding(term_policy(&state), &body, None);
     let Some(input) = input else {
         let view = aanmelding_view(&state, &visitor, &pupil, None, f, None);
         return Ok(unprocessable(view.render()?));
     };
-    let new_id = store::add_aanmelding(
-        &state.db,
-        &actor(&p, &visitor),
-        pupil.id,
-        pupil.location_id,
-        &input,
-    )
-    .await?;
+    let once = crate::routes::casework::once_token(&form(&body));
+    let who = passend_store::casework::Actor {
+        form_token: &once,
+        ..actor(&p, &visitor)
+    };
+    let new_id =
+        store::add_aanmelding(&state.db, &who, pupil.id, pupil.location_id, &input).await?;
     Ok(Redirect::to(&format!("/aanmeldingen/{new_id}?gedaan=opgeslagen")).into_response())
 }
 
@@ -641,7 +642,7 @@ async fn save_aanmelding(
 ) -> AppResult<Response> {
     let p = visitor.signed_in()?.clone();
     let (a, pupil) = aanmelding_for(&state, &visitor, &p, id).await?;
-    let (f, input) = read_aanmelding(&body, Some(&a));
+    let (f, input) = read_aanmelding(term_policy(&state), &body, Some(&a));
     let Some(input) = input else {
         let view = aanmelding_view(&state, &visitor, &pupil, Some(&a), f, None);
         return Ok(unprocessable(view.render()?));
@@ -889,14 +890,13 @@ async fn add_thuiszitter(
         );
         return Ok(unprocessable(view.render()?));
     };
-    let new_id = store::add_thuiszitter(
-        &state.db,
-        &actor(&p, &visitor),
-        pupil.id,
-        pupil.location_id,
-        &input,
-    )
-    .await?;
+    let once = crate::routes::casework::once_token(&form(&body));
+    let who = passend_store::casework::Actor {
+        form_token: &once,
+        ..actor(&p, &visitor)
+    };
+    let new_id =
+        store::add_thuiszitter(&state.db, &who, pupil.id, pupil.location_id, &input).await?;
     Ok(Redirect::to(&format!("/thuiszitters/{new_id}?gedaan=opgeslagen")).into_response())
 }
 
@@ -1202,14 +1202,12 @@ async fn add_sick(
         let view = sick_view(&state, &visitor, &pupil, None, f, None).await?;
         return Ok(unprocessable(view.render()?));
     };
-    let new_id = store::add_sick(
-        &state.db,
-        &actor(&p, &visitor),
-        pupil.id,
-        pupil.location_id,
-        &input,
-    )
-    .await?;
+    let once = crate::routes::casework::once_token(&form(&body));
+    let who = passend_store::casework::Actor {
+        form_token: &once,
+        ..actor(&p, &visitor)
+    };
+    let new_id = store::add_sick(&state.db, &who, pupil.id, pupil.location_id, &input).await?;
     Ok(Redirect::to(&format!("/ziek/{new_id}?gedaan=opgeslagen")).into_response())
 }
 
@@ -1378,8 +1376,8 @@ struct SickLine {
     referred: bool,
 }
 
-pub(crate) fn state_words(a: &Aanmelding) -> (String, bool) {
-    match a.state(&term_policy(), today()) {
+pub(crate) fn state_words(policy: &TermPolicy, a: &Aanmelding) -> (String, bool) {
+    match a.state(policy, today()) {
         TermState::Decided => ("Besluit genomen".to_owned(), false),
         TermState::Open { due } => (format!("Open, beslis uiterlijk {}", long(due)), false),
         TermState::Overdue { due } => (format!("Termijn verlopen op {}", long(due)), true),
@@ -1389,15 +1387,15 @@ pub(crate) fn state_words(a: &Aanmelding) -> (String, bool) {
     }
 }
 
-fn aanmelding_line(a: &AanmeldingRow, name: String) -> AanmeldingLine {
+fn aanmelding_line(policy: &TermPolicy, a: &AanmeldingRow, name: String) -> AanmeldingLine {
     let d = domain_of(a);
-    let (state, late) = state_words(&d);
+    let (state, late) = state_words(policy, &d);
     AanmeldingLine {
         id: a.id,
         pupil: name,
         school: a.location_name.clone(),
         received: long(a.received_on),
-        due: long(d.decision_due(&term_policy())),
+        due: long(d.decision_due(policy)),
         state,
         late,
     }
@@ -1471,7 +1469,13 @@ async fn school_overview(
             ),
             aanmeldingen: a
                 .iter()
-                .map(|x| aanmelding_line(x, format!("{} {}", x.given_name, x.family_name)))
+                .map(|x| {
+                    aanmelding_line(
+                        term_policy(&state),
+                        x,
+                        format!("{} {}", x.given_name, x.family_name),
+                    )
+                })
                 .collect(),
             thuiszitters: t.iter().map(thuiszitter_line).collect(),
             sick: z
@@ -1543,7 +1547,7 @@ async fn swv_overview(State(state): State<AppState>, visitor: Visitor) -> AppRes
     };
     let mut late = Vec::new();
     let mut late_pupils = Vec::new();
-    let policy = term_policy();
+    let policy = term_policy(&state).clone();
     let mut indexes = Vec::new();
     for x in &a {
         indexes.push(entry(&x.location_name));
@@ -1575,7 +1579,7 @@ async fn swv_overview(State(state): State<AppState>, visitor: Visitor) -> AppRes
                 birth_year: x.birth_date.year(),
                 school: x.location_name.clone(),
                 received: long(x.received_on),
-                state: state_words(&d).0,
+                state: state_words(&policy, &d).0,
             });
         }
     }

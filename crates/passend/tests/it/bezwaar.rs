@@ -1,0 +1,537 @@
+//! The legal details through HTTP, with fixed dates: statutory terms run on past a weekend or
+//! holiday (Algemene termijnenwet), the bezwaar term runs from the day the letter was sent (Awb
+//! 3:41, 6:8), and the beslissing op bezwaar revokes a decision with its own letter that names
+//! beroep at the rechtbank, in the register and in the parents' tracker.
+
+use crate::accounts::{Browser, mail_to, ready_user, tenant_id, two_primary_schools};
+use crate::casework::{as_user, id_after, pdf_text, submitted, today, user};
+use crate::support::TestApp;
+use passend_domain::accounts::Role;
+use passend_store::casework as cw;
+use passend_store::on_db;
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Two experts give their own advices on a request (store fixtures).
+async fn two_advices(
+    db: &passend_store::Db,
+    tenant: i64,
+    toeleider: i64,
+    request: i64,
+    experts: [i64; 2],
+) {
+    let swv = as_user(tenant, toeleider, "toeleider");
+    for (expert, profession) in experts.into_iter().zip(["orthopedagoog", "arts"]) {
+        let r = cw::request(db, tenant, request).await.unwrap().unwrap();
+        cw::ask_advice(db, &swv, &r, expert, today(), "Vraag", "gevraagd", &[])
+            .await
+            .unwrap();
+        let advice = cw::advices_of(db, request)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.expert_id == expert)
+            .unwrap()
+            .id;
+        let given = cw::give_advice(
+            db,
+            &as_user(tenant, expert, "deskundige"),
+            &r,
+            advice,
+            profession,
+            "toelaatbaar",
+            &format!("Het advies van de {profession}, in eigen woorden."),
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(given, cw::Given::Done);
+    }
+}
+
+#[tokio::test]
+async fn statutory_terms_run_on_past_weekends_and_the_bezwaar_term_from_the_sending() {
+    let app = TestApp::spawn().await;
+    let db = app.server().db.clone();
+    let tenant = tenant_id(&app).await;
+    let bo = two_primary_schools(&db).await;
+    let (school_id, mut school) = user(
+        &app,
+        tenant,
+        "ib@school.nl",
+        Role::Schoolmedewerker,
+        &[bo[0].id],
+    )
+    .await;
+    let (toeleider, mut swv) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
+    let (e1, _) = user(&app, tenant, "e1@swv.nl", Role::Deskundige, &[]).await;
+    let (e2, _) = user(&app, tenant, "e2@swv.nl", Role::Deskundige, &[]).await;
+
+    // Zorgplicht: received on Sunday 25 October 2026, due Monday 7 December 2026.
+    let (pupil, _) = crate::casework::concept(
+        &db,
+        &as_user(tenant, school_id, "schoolmedewerker"),
+        bo[0].id,
+        "advies",
+    )
+    .await;
+    school.get(&format!("/leerlingen/{pupil}/aanmelding")).await;
+    let added = school
+        .post(
+            &format!("/leerlingen/{pupil}/aanmelding"),
+            &[
+                ("ontvangen", "2026-10-25"),
+                ("start", "2027-08-23"),
+                ("ondersteuning", "Hulp bij taal"),
+                ("andere", "Geen"),
+                ("voorkeur", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let aanmelding = id_after(&added.location, "/aanmeldingen/");
+    let page = school.get(&format!("/aanmeldingen/{aanmelding}")).await;
+    assert!(
+        page.body.contains("maandag 7 december 2026"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("zondag 6 december 2026"));
+    // Extended by four weeks: Sunday 3 January 2027 → Monday 4 January 2027.
+    let extended = school
+        .post(
+            &format!("/aanmeldingen/{aanmelding}"),
+            &[
+                ("versie", "1"),
+                ("ontvangen", "2026-10-25"),
+                ("start", "2027-08-23"),
+                ("ondersteuning", "Hulp bij taal"),
+                ("andere", "Geen"),
+                ("voorkeur", "ja"),
+                ("verlenging", "4"),
+                ("verlenging-gemeld", "2026-12-07"),
+            ],
+        )
+        .await;
+    assert_eq!(extended.status, 303, "{}", extended.body);
+    let page = school.get(&format!("/aanmeldingen/{aanmelding}")).await;
+    assert!(
+        page.body.contains("maandag 4 januari 2027"),
+        "{}",
+        page.body
+    );
+
+    // The Awb's 8 weeks from Sunday 11 October 2026 end on Sunday 6 December: Monday 7.
+    let (_, request) = submitted(&db, tenant, bo[0].id, school_id, toeleider, "tlv-sbo").await;
+    on_db!(&db, pool => sqlx::query("UPDATE support_requests SET received_on = $1, decision_due = $2 WHERE id = $3")
+        .bind(day(2026, 10, 11))
+        .bind(day(2026, 11, 22))
+        .bind(request)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .unwrap());
+    let page = swv.get(&format!("/aanvragen/{request}")).await;
+    assert!(page.body.contains("Uiterste termijn (Awb, 8 weken)"));
+    assert!(
+        page.body.contains("<dd>maandag 7 december 2026</dd>"),
+        "{}",
+        page.body
+    );
+
+    // Recorded on Thursday 12 November 2026, sent on Monday 16 November 2026: bezwaar until
+    // Monday 28 December 2026, not Thursday 24 December.
+    two_advices(&db, tenant, toeleider, request, [e1, e2]).await;
+    let decided = swv
+        .post_pairs(
+            &format!("/aanvragen/{request}/besluit"),
+            &[
+                ("uitkomst", "ja".to_owned()),
+                ("start", "2027-01-04".to_owned()),
+                ("geen-einde", "ja".to_owned()),
+                ("motivering", "De adviezen zijn eensluidend.".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status, 303, "{}", decided.body);
+    let d = cw::decision_of(&db, tenant, request)
+        .await
+        .unwrap()
+        .unwrap();
+    let recorded = chrono::NaiveDate::from_ymd_opt(2026, 11, 12)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap()
+        .and_utc();
+    on_db!(&db, pool => sqlx::query("UPDATE decisions SET decided_at = $1, letter_on = $2 WHERE id = $3")
+        .bind(recorded)
+        .bind(day(2026, 11, 12))
+        .bind(d.id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .unwrap());
+    swv.get(&format!("/besluiten/{}/verzending", d.id)).await;
+    let early = swv
+        .post(
+            &format!("/besluiten/{}/verzending", d.id),
+            &[("verzonden-op", "2026-11-11"), ("wijze", "post")],
+        )
+        .await;
+    assert_eq!(early.status, 422);
+    assert!(
+        early
+            .body
+            .contains("niet eerder verzonden zijn dan het besluit")
+    );
+    let sent = swv
+        .post(
+            &format!("/besluiten/{}/verzending", d.id),
+            &[("verzonden-op", "2026-11-16"), ("wijze", "post")],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let page = swv.get(&format!("/aanvragen/{request}")).await;
+    assert!(
+        page.body.contains("maandag 28 december 2026"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("donderdag 24 december 2026"));
+    assert!(page.body.contains("maandag 16 november 2026, per post"));
+    // The letter as sent says so too.
+    let (status, _, _, pdf) = swv
+        .get_file(&format!("/besluiten/{}/brief.pdf", d.id))
+        .await;
+    assert_eq!(status, 200);
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("uiterlijk op maandag 28 december 2026"),
+        "{text}"
+    );
+    // Recording the sending twice changes nothing.
+    let again = swv
+        .post(
+            &format!("/besluiten/{}/verzending", d.id),
+            &[("verzonden-op", "2026-11-20"), ("wijze", "post")],
+        )
+        .await;
+    assert_eq!(again.status, 303);
+    let d = cw::decision_of(&db, tenant, request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.sent_on, Some(day(2026, 11, 16)));
+    // A bezwaar received today is in time when the letter went out ten days ago, and late when
+    // it went out sixty days ago.
+    let received = today().format("%Y-%m-%d").to_string();
+    for (days, late) in [(10u64, false), (60, true)] {
+        on_db!(&db, pool => sqlx::query("UPDATE decisions SET sent_on = $1 WHERE id = $2")
+            .bind(today() - chrono::Days::new(days))
+            .bind(d.id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap());
+        swv.get(&format!("/aanvragen/{request}")).await;
+        let b = swv
+            .post(
+                &format!("/besluiten/{}/bezwaar", d.id),
+                &[("ontvangen", &received), ("door", "ouders")],
+            )
+            .await;
+        assert_eq!(b.status, 303, "{}", b.body);
+        let line = cw::timeline(&db, request)
+            .await
+            .unwrap()
+            .into_iter()
+            .rev()
+            .find(|l| l.what.starts_with("Bezwaar ontvangen"))
+            .unwrap()
+            .what;
+        assert_eq!(
+            line.contains("na de bezwaartermijn"),
+            late,
+            "{days}: {line}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
+    let app = TestApp::spawn().await;
+    let db = app.server().db.clone();
+    let tenant = tenant_id(&app).await;
+    let bo = two_primary_schools(&db).await;
+    let (school_id, mut school) = user(
+        &app,
+        tenant,
+        "ib@school.nl",
+        Role::Schoolmedewerker,
+        &[bo[0].id],
+    )
+    .await;
+    let (toeleider, mut swv) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
+    let (e1, _) = user(&app, tenant, "e1@swv.nl", Role::Deskundige, &[]).await;
+    let (e2, _) = user(&app, tenant, "e2@swv.nl", Role::Deskundige, &[]).await;
+    let (pupil, request) = submitted(&db, tenant, bo[0].id, school_id, toeleider, "tlv-sbo").await;
+    // A parent with gezag follows it in the portal.
+    let school_actor = as_user(tenant, school_id, "schoolmedewerker");
+    let rows = crate::portal::set_parents(
+        &db,
+        &school_actor,
+        tenant,
+        pupil,
+        "Noor",
+        &[("Moeder Bezwaar", "moeder@example.nl", true)],
+    )
+    .await;
+    let (parent_id, _) = ready_user(
+        &app,
+        tenant,
+        "moeder@example.nl",
+        Role::Ouder,
+        &[],
+        "een zin voor de test",
+        false,
+    )
+    .await;
+    crate::portal::link(&db, &school_actor, pupil, rows[0], parent_id).await;
+    let mut parent = Browser::with_session(
+        &app,
+        &crate::accounts::session_for(
+            &app,
+            tenant,
+            parent_id,
+            passend_domain::accounts::Stage::Full,
+        )
+        .await,
+    );
+
+    // Refused, sent by post.
+    two_advices(&db, tenant, toeleider, request, [e1, e2]).await;
+    swv.get(&format!("/aanvragen/{request}")).await;
+    let decided = swv
+        .post_pairs(
+            &format!("/aanvragen/{request}/besluit"),
+            &[
+                ("uitkomst", "nee".to_owned()),
+                (
+                    "motivering",
+                    "De basisschool kan met een arrangement verder.".to_owned(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status, 303, "{}", decided.body);
+    let d = cw::decision_of(&db, tenant, request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!d.granted);
+    swv.get(&format!("/besluiten/{}/verzending", d.id)).await;
+    let today_text = today().format("%Y-%m-%d").to_string();
+    let sent = swv
+        .post(
+            &format!("/besluiten/{}/verzending", d.id),
+            &[("verzonden-op", &today_text), ("wijze", "portaal")],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    mail_to(&app, "moeder@example.nl", "Er is een brief").await;
+
+    // The parents object; toeleiding registers it and sends it to the LBT.
+    swv.get(&format!("/aanvragen/{request}")).await;
+    let b = swv
+        .post(
+            &format!("/besluiten/{}/bezwaar", d.id),
+            &[("ontvangen", &today_text), ("door", "ouders")],
+        )
+        .await;
+    assert_eq!(b.status, 303, "{}", b.body);
+    let bezwaar = cw::bezwaren(&db, d.id).await.unwrap()[0].id;
+    // Without the LBT's advice only a bezwaar granted in full may be decided.
+    let page = swv.get(&format!("/bezwaren/{bezwaar}/beslissing")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let refused = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}/beslissing"),
+            &[
+                ("uitkomst", "ongegrond"),
+                ("motivering", "Het besluit blijft staan."),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("Zonder advies van de LBT"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Het besluit blijft staan."),
+        "the input is kept"
+    );
+    let advised = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}"),
+            &[
+                ("aanvraag", &request.to_string()),
+                ("lbt", "ja"),
+                ("lbt-advies", "gegrond"),
+            ],
+        )
+        .await;
+    assert_eq!(advised.status, 303);
+    // Deviating from the advice must be said.
+    let deviating = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}/beslissing"),
+            &[
+                ("uitkomst", "ongegrond"),
+                ("motivering", "Het besluit blijft staan."),
+            ],
+        )
+        .await;
+    assert_eq!(deviating.status, 422);
+    assert!(
+        deviating
+            .body
+            .contains("U wijkt af van het advies van de LBT")
+    );
+    // Gegrond: the decision is revoked and replaced by a TLV for the SBO.
+    let start = today().format("%Y-%m-%d").to_string();
+    let taken = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}/beslissing"),
+            &[
+                ("uitkomst", "gegrond"),
+                ("herroepen", "ja"),
+                ("toelaatbaar", "ja"),
+                ("start", &start),
+                ("geen-einde", "ja"),
+                (
+                    "motivering",
+                    "Na het advies van de LBT zien wij dat Noor meer nodig heeft.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 303, "{}", taken.body);
+    let d = cw::decision_of(&db, tenant, request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(d.granted);
+    assert_eq!(d.placement.as_deref(), Some("sbo"));
+    let r = cw::request(&db, tenant, request).await.unwrap().unwrap();
+    assert_eq!(r.status, "toegekend");
+    let register = swv.get("/swv/tlv").await;
+    assert!(
+        register.body.contains(&d.beschikkingsnummer),
+        "{}",
+        register.body
+    );
+    let page = swv.get(&format!("/aanvragen/{request}")).await;
+    assert!(
+        page.body.contains("luidde het besluit: niet toelaatbaar"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Beslissing op bezwaar: gegrond"));
+    let bob = passend_store::bezwaar::beslissing_of_bezwaar(&db, tenant, bezwaar)
+        .await
+        .unwrap()
+        .unwrap();
+    // Its letter: the outcome, the new decision, beroep at the rechtbank.
+    let (status, ct, _, pdf) = swv
+        .get_file(&format!("/beslissingen/{}/brief.pdf", bob.id))
+        .await;
+    assert_eq!((status, ct.as_str()), (200, "application/pdf"));
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "Beslissing op uw bezwaar",
+        "Wij verklaren uw bezwaar gegrond",
+        "Wij herroepen ons besluit",
+        "toelaatbaar tot het speciaal basisonderwijs",
+        "De LBT adviseerde",
+        "beroep instellen bij de rechtbank",
+        "binnen zes weken na de dag waarop deze beslissing aan u is verzonden",
+        &d.beschikkingsnummer,
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in {text}");
+    }
+    // The parent sees the beslissing, but its letter only once sent.
+    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
+    assert!(
+        tracker.body.contains("Beslissing op het bezwaar"),
+        "{}",
+        tracker.body
+    );
+    assert!(tracker.body.contains("nog niet verstuurd"));
+    assert_eq!(
+        parent
+            .get_file(&format!("/ouders/beslissingen/{}/brief.pdf", bob.id))
+            .await
+            .0,
+        404
+    );
+    let page = swv.get(&format!("/bezwaren/{bezwaar}/beslissing")).await;
+    assert!(page.body.contains("Verzending vastleggen"));
+    let sent = swv
+        .post(
+            &format!("/beslissingen/{}/verzending", bob.id),
+            &[("verzonden-op", &today_text), ("wijze", "portaal")],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let beroep = crate::casework::long(passend_domain::tlv::beroep_deadline(today()));
+    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
+    assert!(tracker.body.contains(&beroep), "{}", tracker.body);
+    assert!(tracker.body.contains("rechtbank"));
+    let (status, _, _, pdf) = parent
+        .get_file(&format!("/ouders/beslissingen/{}/brief.pdf", bob.id))
+        .await;
+    assert_eq!(status, 200);
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains(&format!("uiterlijk op {beroep}")), "{text}");
+    // The school reads it too; a second beslissing on the same bezwaar is not possible.
+    assert_eq!(
+        school
+            .get_file(&format!("/beslissingen/{}/brief.pdf", bob.id))
+            .await
+            .0,
+        200
+    );
+    let twice = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}/beslissing"),
+            &[
+                ("uitkomst", "ongegrond"),
+                ("motivering", "Toch niet."),
+                ("afwijken", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status, 303);
+    assert!(
+        cw::decision_of(&db, tenant, request)
+            .await
+            .unwrap()
+            .unwrap()
+            .granted
+    );
+    app.stop().await;
+}

@@ -1,0 +1,333 @@
+//! The HTTP server loop: connections bounded in number and in time, and a shutdown with a
+//! deadline.
+//!
+//! - **Headers** must arrive within `header_timeout` (default 10 s) of a connection's start or of
+//!   its going idle between requests, so a client that sends half a header, or an idle
+//!   keep-alive connection, is closed (hyper's header-read timer runs for both).
+//! - **At most `max_connections`** (default 512) connections are served at once, below the usual
+//!   limit of 1,024 open files; further clients wait in the listen queue until one closes.
+//! - **Handlers** get 30 seconds ([`request_deadline`]); a file upload instead must keep up a
+//!   minimum rate (default 8 KiB/s, so a 20 MiB upload over a slow mobile line still arrives) and
+//!   may not stall for more than 30 seconds ([`MinRateBody`]).
+//! - **Shutdown** stops accepting, lets requests in flight finish and closes idle connections;
+//!   whatever is still open after `shutdown_deadline` (default 15 s) is dropped.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, MatchedPath, Request};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::{Instant, Sleep};
+
+/// Limits on connections and requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// Time to send a request's headers, from the connection's start or its going idle.
+    pub header_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// How long a shutdown waits for connections before dropping them.
+    pub shutdown_deadline: Duration,
+    /// The slowest average rate an upload may have, in bytes per second.
+    pub upload_min_rate: u64,
+    /// The longest an upload may send nothing.
+    pub upload_stall: Duration,
+    /// The time a handler gets (not counting a slow upload's body).
+    pub request_timeout: Duration,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 512,
+            shutdown_deadline: Duration::from_secs(15),
+            upload_min_rate: 8 * 1024,
+            upload_stall: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops within the deadline.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: HttpLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        // Wait for a free place before accepting: beyond the cap, clients wait in the queue.
+        let permit = tokio::select! {
+            () = &mut shutdown => break,
+            p = permits.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let (stream, remote) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, do not spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(remote));
+                let mut app = app.clone();
+                async move {
+                    let request = request.map(Body::new);
+                    tower::Service::call(&mut app, request).await
+                }
+            },
+        );
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
+        let watched = graceful.watch(connection);
+        connections.spawn(async move {
+            if let Err(e) = watched.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+        // Reap finished connection tasks so the set does not grow.
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    tracing::info!(
+        open = connections.len(),
+        "stopped accepting; finishing requests in flight"
+    );
+    if tokio::time::timeout(limits.shutdown_deadline, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = connections.len(),
+            deadline_s = limits.shutdown_deadline.as_secs(),
+            "connections still open at the shutdown deadline: dropped"
+        );
+    }
+    connections.abort_all();
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Gives every handler `request_timeout`; an upload's body is instead held to a minimum rate
+/// ([`MinRateBody`]) and the handler gets `request_timeout` on top of the time the largest
+/// upload may take at that rate.
+pub async fn request_deadline(
+    axum::extract::State(limits): axum::extract::State<HttpLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let upload = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|m| crate::auth::UPLOAD_ROUTES.contains(&m.as_str()))
+        && crate::auth::multipart_boundary(request.headers()).is_some();
+    let (request, deadline) = if upload {
+        let (parts, body) = request.into_parts();
+        let body = Body::new(MinRateBody::new(
+            body,
+            limits.upload_min_rate,
+            limits.upload_stall,
+        ));
+        let longest = Duration::from_secs(
+            u64::try_from(crate::auth::MAX_UPLOAD_BYTES).unwrap_or(u64::MAX)
+                / limits.upload_min_rate.max(1),
+        );
+        (
+            Request::from_parts(parts, body),
+            limits.request_timeout + limits.upload_stall + longest,
+        )
+    } else {
+        (request, limits.request_timeout)
+    };
+    match tokio::time::timeout(deadline, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
+/// A request body that fails when the client stalls for longer than `stall`, or when, after the
+/// first `stall`, its average rate falls below `min_rate` bytes per second. Slow is fine; almost
+/// nothing is not.
+pub struct MinRateBody {
+    inner: Body,
+    min_rate: u64,
+    stall: Duration,
+    started: Instant,
+    received: u64,
+    timer: Pin<Box<Sleep>>,
+}
+
+impl MinRateBody {
+    /// Wraps a body.
+    pub fn new(inner: Body, min_rate: u64, stall: Duration) -> MinRateBody {
+        MinRateBody {
+            inner,
+            min_rate,
+            stall,
+            started: Instant::now(),
+            received: 0,
+            timer: Box::pin(tokio::time::sleep(stall)),
+        }
+    }
+
+    fn too_slow(&self) -> bool {
+        let elapsed = self.started.elapsed();
+        elapsed > self.stall
+            && u128::from(self.received) * 1000
+                < u128::from(self.min_rate) * (elapsed - self.stall).as_millis()
+    }
+}
+
+/// Why an upload was cut off.
+#[derive(Debug, thiserror::Error)]
+#[error("de verbinding is te traag of staat stil: het bestand kwam niet binnen")]
+pub struct TooSlow;
+
+impl http_body::Body for MinRateBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    this.received += u64::try_from(data.len()).unwrap_or(u64::MAX);
+                    let next = Instant::now() + this.stall;
+                    this.timer.as_mut().reset(next);
+                }
+                if this.too_slow() {
+                    return Poll::Ready(Some(Err(axum::Error::new(TooSlow))));
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Pending => match this.timer.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(axum::Error::new(TooSlow)))),
+                Poll::Pending => Poll::Pending,
+            },
+            other => other,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The address a connection came from, as handlers see it.
+pub fn remote(request: &Request) -> Option<SocketAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util_free::collect;
+
+    /// Collects a body without an extra crate.
+    mod http_body_util_free {
+        use super::*;
+        pub async fn collect(mut b: MinRateBody) -> Result<usize, axum::Error> {
+            let mut n = 0;
+            loop {
+                let frame =
+                    std::future::poll_fn(|cx| http_body::Body::poll_frame(Pin::new(&mut b), cx))
+                        .await;
+                match frame {
+                    None => return Ok(n),
+                    Some(Ok(f)) => n += f.data_ref().map_or(0, |d| d.len()),
+                    Some(Err(e)) => return Err(e),
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stalled_upload_is_cut_off_and_a_whole_one_arrives() {
+        let stall = Duration::from_millis(300);
+        let body = MinRateBody::new(Body::from("hallo"), 1024, stall);
+        assert_eq!(collect(body).await.ok(), Some(5));
+        // A body that sends a little, then nothing: cut off after the stall time.
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+        let stream = futures_free::Receiver(rx);
+        let body = MinRateBody::new(Body::from_stream(stream), 1024, stall);
+        let _ = tx.send(Ok(Bytes::from_static(b"begin"))).await;
+        let started = Instant::now();
+        assert!(collect(body).await.is_err());
+        assert!(started.elapsed() >= stall);
+        drop(tx);
+        // Below the minimum average rate after the first stall period: cut off too.
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+        let body = MinRateBody::new(
+            Body::from_stream(futures_free::Receiver(rx)),
+            1_000_000,
+            stall,
+        );
+        let sender = tokio::spawn(async move {
+            for _ in 0..20 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if tx.send(Ok(Bytes::from_static(b"x"))).await.is_err() {
+                    break;
+                }
+            }
+        });
+        assert!(collect(body).await.is_err());
+        sender.abort();
+    }
+
+    /// A stream over a channel receiver, without an extra crate.
+    mod futures_free {
+        use super::*;
+        pub struct Receiver(pub tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>);
+        impl futures_core::Stream for Receiver {
+            type Item = Result<Bytes, std::io::Error>;
+            fn poll_next(
+                mut self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<Option<Self::Item>> {
+                self.0.poll_recv(cx)
+            }
+        }
+    }
+}
