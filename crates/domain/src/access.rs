@@ -10,7 +10,7 @@
 //!   request of their advice. The access ends a grace period (default 4 weeks,
 //!   `PASSEND_DESKUNDIGE_TOEGANG_WEKEN`) after the advice was given, or after the request was
 //!   decided or withdrawn when it was not; it never covers a version added after the advice was
-//!   given.
+//!   given, or after the request closed.
 //! - A receiving school gets the decision and its letter, never the documents.
 
 use chrono::{DateTime, Duration, Utc};
@@ -45,10 +45,10 @@ impl AdviceWindow {
     }
 
     /// Whether this advice covers a document version: of the dossier or of the advised request,
-    /// and uploaded before the advice was given.
+    /// and uploaded before the expert's work ended (the advice given, or the request closed).
     pub fn covers(&self, document: &DocumentFacts) -> bool {
         let of_this = document.request.is_none_or(|(r, _)| r == self.request_id);
-        of_this && self.given_at.is_none_or(|g| document.uploaded_at <= g)
+        of_this && self.closed_at().is_none_or(|c| document.uploaded_at <= c)
     }
 }
 
@@ -168,6 +168,10 @@ mod tests {
         };
         assert!(DocumentReader::expert_has_access(&[open], at(47), grace()));
         assert!(!DocumentReader::expert_has_access(&[open], at(48), grace()));
+        // In the weeks after the decision, what is added to the dossier is no longer theirs.
+        let unasked = DocumentReader::Expert(vec![open]);
+        assert!(unasked.may_see(&doc(None, 19), at(25), grace()));
+        assert!(!unasked.may_see(&doc(None, 21), at(25), grace()));
         let asked = AdviceWindow {
             request_closed_at: None,
             ..open

@@ -12,7 +12,7 @@
 //! A samenwerkingsverband's own, shorter term (the TLV decision term it promises) is policy, not
 //! law, and is not moved.
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 /// Easter Sunday of a year (the Gregorian computus).
 pub fn easter(year: i32) -> Option<NaiveDate> {
@@ -33,21 +33,66 @@ pub fn easter(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
 }
 
-/// Whether a day is an algemeen erkende feestdag of the Algemene termijnenwet (art. 3):
-/// Nieuwjaarsdag, Tweede Paasdag, Hemelvaartsdag, Tweede Pinksterdag, Eerste en Tweede
-/// Kerstdag, Koningsdag (27 April, or 26 April when the 27th is a Sunday) and 5 May.
+/// Koningsdag: 27 April, or 26 April when the 27th is a Sunday.
+fn is_kings_day(d: NaiveDate) -> bool {
+    d.month() == 4
+        && ((d.day() == 27 && d.weekday() != Weekday::Sun)
+            || (d.day() == 26 && d.weekday() == Weekday::Sat))
+}
+
+/// The day `offset` days after Easter Sunday of that day's year is `d`.
+fn easter_plus(d: NaiveDate, offset: i64) -> bool {
+    easter(d.year()).is_some_and(|e| e + chrono::Duration::days(offset) == d)
+}
+
+/// Whether a day is an algemeen erkende feestdag of the Algemene termijnenwet, or equal to one
+/// by the law itself: art. 3 lid 1 names Nieuwjaarsdag, Tweede Paasdag, Hemelvaartsdag, Tweede
+/// Pinksterdag, Eerste en Tweede Kerstdag, Koningsdag (27 April, or 26 April when the 27th is a
+/// Sunday) and 5 May; lid 2 makes Goede Vrijdag equal to them.
+pub fn is_feestdag(d: NaiveDate) -> bool {
+    let fixed = matches!((d.month(), d.day()), (1, 1) | (12, 25) | (12, 26) | (5, 5));
+    // Goede Vrijdag (−2), Tweede Paasdag (+1), Hemelvaartsdag (+39), Tweede Pinksterdag (+50).
+    let movable = [-2i64, 1, 39, 50].iter().any(|o| easter_plus(d, *o));
+    fixed || is_kings_day(d) || movable
+}
+
+/// Whether a day is made equal to a feestdag by koninklijk besluit (Atw art. 3 lid 3). The
+/// government does so every three years, always in the same pattern, which this follows:
+///
+/// - the Friday after Hemelvaartsdag;
+/// - the Friday after Nieuwjaarsdag, Koningsdag, 5 May or Tweede Kerstdag on a Thursday;
+/// - the Monday before Nieuwjaarsdag, Koningsdag, 5 May or Eerste Kerstdag on a Tuesday;
+/// - Wednesday 6 May when Hemelvaartsdag is 7 May (between 5 May and Hemelvaart).
+///
+/// UNCERTAIN: a besluit could depart from the pattern; check a new one when it appears
+/// (docs/zorgplicht.md).
+pub fn is_gelijkgestelde_dag(d: NaiveDate) -> bool {
+    if easter_plus(d, 40) {
+        return true;
+    }
+    if d.month() == 5 && d.day() == 6 && easter_plus(d, 38) {
+        return true;
+    }
+    let bridged = |h: NaiveDate, christmas: (u32, u32)| {
+        matches!((h.month(), h.day()), (1, 1) | (5, 5))
+            || (h.month(), h.day()) == christmas
+            || is_kings_day(h)
+    };
+    match d.weekday() {
+        Weekday::Fri => d
+            .pred_opt()
+            .is_some_and(|h| h.weekday() == Weekday::Thu && bridged(h, (12, 26))),
+        Weekday::Mon => d
+            .succ_opt()
+            .is_some_and(|h| h.weekday() == Weekday::Tue && bridged(h, (12, 25))),
+        _ => false,
+    }
+}
+
+/// Whether a term may not end on this day besides the weekend: a feestdag of the Atw or a day
+/// made equal to one ([`is_feestdag`], [`is_gelijkgestelde_dag`]).
 pub fn is_public_holiday(d: NaiveDate) -> bool {
-    let (m, day) = (d.month(), d.day());
-    let fixed = matches!((m, day), (1, 1) | (12, 25) | (12, 26) | (5, 5));
-    let kings_day = m == 4
-        && ((day == 27 && d.weekday() != chrono::Weekday::Sun)
-            || (day == 26 && d.weekday() == chrono::Weekday::Sat));
-    let movable = easter(d.year()).is_some_and(|e| {
-        [1u64, 39, 50]
-            .iter()
-            .any(|offset| e.checked_add_days(Days::new(*offset)) == Some(d))
-    });
-    fixed || kings_day || movable
+    is_feestdag(d) || is_gelijkgestelde_dag(d)
 }
 
 /// The day itself, or the first day after it that is no Saturday, Sunday or public holiday.
@@ -109,10 +154,49 @@ mod tests {
         ] {
             assert!(is_public_holiday(d), "{d}");
         }
-        // Goede Vrijdag is no holiday of the Atw; Koningsdag on a Sunday moves to Saturday.
-        assert!(!is_public_holiday(day(2026, 4, 3)));
+        // Goede Vrijdag is equal to them (art. 3 lid 2); Koningsdag on a Sunday moves to
+        // Saturday.
+        assert!(is_feestdag(day(2026, 4, 3)));
+        assert!(is_feestdag(day(2027, 3, 26)));
         assert!(is_public_holiday(day(2025, 4, 26)));
         assert!(!is_public_holiday(day(2025, 4, 27)));
+        // Ordinary days stay ordinary: Maundy Thursday, Easter Monday's next day.
+        assert!(!is_public_holiday(day(2026, 4, 2)));
+        assert!(!is_public_holiday(day(2026, 4, 7)));
+    }
+
+    #[test]
+    fn days_made_equal_by_royal_decree_follow_their_pattern() {
+        // The Friday after Hemelvaart: 15 May 2026, 7 May 2027.
+        assert!(is_gelijkgestelde_dag(day(2026, 5, 15)));
+        assert!(is_gelijkgestelde_dag(day(2027, 5, 7)));
+        // Koningsdag on Thursday 27 April 2028 → Friday 28 April; 5 May 2026 on a Tuesday →
+        // Monday 4 May; Christmas 2029 on a Tuesday → Monday 24 December; Tweede Kerstdag 2024
+        // on a Thursday → Friday 27 December; Nieuwjaarsdag 2026 on a Thursday → Friday 2
+        // January.
+        for d in [
+            day(2028, 4, 28),
+            day(2026, 5, 4),
+            day(2029, 12, 24),
+            day(2024, 12, 27),
+            day(2026, 1, 2),
+        ] {
+            assert!(is_gelijkgestelde_dag(d), "{d}");
+            assert!(is_public_holiday(d), "{d}");
+        }
+        // Hemelvaart on 7 May (2043): Wednesday 6 May too.
+        assert_eq!(easter(2043), Some(day(2043, 3, 29)));
+        assert!(is_gelijkgestelde_dag(day(2043, 5, 6)));
+        assert!(is_gelijkgestelde_dag(day(2043, 5, 8)));
+        assert!(!is_gelijkgestelde_dag(day(2026, 5, 6)));
+        // No bridge without a holiday on Thursday or Tuesday: Friday 4 December 2026, Monday 7
+        // December 2026.
+        assert!(!is_gelijkgestelde_dag(day(2026, 12, 4)));
+        assert!(!is_gelijkgestelde_dag(day(2026, 12, 7)));
+        // A term ending on Goede Vrijdag 2026 runs on past Easter to Tuesday 7 April.
+        assert_eq!(term_end(day(2026, 4, 3)), day(2026, 4, 7));
+        // One ending on Thursday 14 May 2026 (Hemelvaart) runs on past Friday to Monday 18 May.
+        assert_eq!(term_end(day(2026, 5, 14)), day(2026, 5, 18));
     }
 
     #[test]

@@ -163,6 +163,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// SHA-256 computed piece by piece, for files streamed and never held whole in memory. Gives
+/// the same hex as [`sha256_hex`] over all the pieces together.
+#[derive(Debug, Clone, Default)]
+pub struct Sha256Stream {
+    inner: sha2::Sha256,
+    bytes: u64,
+}
+
+impl Sha256Stream {
+    /// Adds the next piece.
+    pub fn update(&mut self, piece: &[u8]) {
+        use sha2::Digest;
+        self.inner.update(piece);
+        self.bytes += piece.len() as u64;
+    }
+
+    /// How many bytes so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The hash as hex.
+    pub fn hex(self) -> String {
+        use sha2::Digest;
+        self.inner
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -187,6 +219,21 @@ pub fn download_name(original: &str, t: FileType) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hash_in_pieces_is_the_hash_of_the_whole() {
+        let whole: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        let mut s = Sha256Stream::default();
+        for piece in whole.chunks(777) {
+            s.update(piece);
+        }
+        assert_eq!(s.bytes(), 10_000);
+        assert_eq!(s.hex(), sha256_hex(&whole));
+        assert_eq!(
+            Sha256Stream::default().hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
 
     #[test]
     fn files_are_judged_by_their_content() {
