@@ -107,56 +107,94 @@ pub async fn current(db: &Db) -> anyhow::Result<Checkpoint> {
 /// What a database says about a recorded head.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HeadCheck {
-    /// There is no head file yet.
+    /// There is no head file and no key yet: nothing was ever recorded.
     NoFile,
     /// The database reaches the recorded heads.
     Reached(Checkpoint),
+    /// The database does not reach what was recorded outside it, or the head file is gone while
+    /// its key is still there: what is wrong, in Dutch.
+    Lost(String),
 }
 
-/// Checks that the database still holds the recorded heads: the same event with the same hash.
-/// An error names what is missing.
-pub async fn check(db: &Db, files: &HeadFiles) -> anyhow::Result<HeadCheck> {
-    let Some(c) = files.read()? else {
-        return Ok(HeadCheck::NoFile);
-    };
-    let (audit, log) = passend_store::maintenance::chain_heads(db).await?;
+/// Whether the database still holds a checkpoint's events with the same hashes: `None` when it
+/// does, else what is missing or replaced.
+async fn reaches(
+    db: &Db,
+    c: &Checkpoint,
+    file: &std::path::Path,
+) -> anyhow::Result<Option<String>> {
     if c.audit.0 > 0 {
         match passend_store::maintenance::audit_hash_at(db, c.audit.0).await? {
             Some(h) if h == c.audit.1 => {}
-            Some(_) => bail!(
-                "het auditspoor is vervangen: gebeurtenis {} heeft een andere hash dan het kopbestand ({}) vastlegde op {}",
-                c.audit.0,
-                files.head.display(),
-                c.written_at
-            ),
-            None => bail!(
-                "het auditspoor eindigt bij gebeurtenis {}, maar het kopbestand ({}) legde op {} gebeurtenis {} vast: de database mist wijzigingen (een kopie zonder WAL, een ingekorte restore of een achterlopende replica)",
-                audit.0,
-                files.head.display(),
-                c.written_at,
-                c.audit.0
-            ),
+            Some(_) => {
+                return Ok(Some(format!(
+                    "het auditspoor is vervangen: gebeurtenis {} heeft een andere hash dan het kopbestand ({}) vastlegde op {}",
+                    c.audit.0,
+                    file.display(),
+                    c.written_at
+                )));
+            }
+            None => {
+                let (audit, _) = passend_store::maintenance::chain_heads(db).await?;
+                return Ok(Some(format!(
+                    "het auditspoor eindigt bij gebeurtenis {}, maar het kopbestand ({}) legde op {} gebeurtenis {} vast: de database mist wijzigingen (een kopie zonder WAL, een ingekorte restore of een achterlopende replica)",
+                    audit.0,
+                    file.display(),
+                    c.written_at,
+                    c.audit.0
+                )));
+            }
         }
     }
     if c.log.0 > 0 {
         match passend_store::maintenance::log_hash_at(db, c.log.0).await? {
             Some(h) if h == c.log.1 => {}
-            Some(_) => bail!(
-                "het logboek van het Oudersteunpunt is vervangen: regel {} wijkt af van het kopbestand",
-                c.log.0
-            ),
-            None => bail!(
-                "het logboek van het Oudersteunpunt eindigt bij regel {}, maar het kopbestand legde regel {} vast: de database mist wijzigingen",
-                log.0,
-                c.log.0
-            ),
+            Some(_) => {
+                return Ok(Some(format!(
+                    "het logboek van het Oudersteunpunt is vervangen: regel {} wijkt af van het kopbestand",
+                    c.log.0
+                )));
+            }
+            None => {
+                let (_, log) = passend_store::maintenance::chain_heads(db).await?;
+                return Ok(Some(format!(
+                    "het logboek van het Oudersteunpunt eindigt bij regel {}, maar het kopbestand legde regel {} vast: de database mist wijzigingen",
+                    log.0, c.log.0
+                )));
+            }
         }
     }
-    Ok(HeadCheck::Reached(c))
+    Ok(None)
+}
+
+/// Checks that the database still holds the recorded heads: the same event with the same hash.
+/// An error is a file or database that cannot be read; `Lost` names what is missing.
+pub async fn check(db: &Db, files: &HeadFiles) -> anyhow::Result<HeadCheck> {
+    let Some(c) = files.read()? else {
+        // A key without a head: the head was written before (the key is made just before the
+        // first head) and has been removed since.
+        if files.key()?.is_some() {
+            return Ok(HeadCheck::Lost(format!(
+                "er is een sleutel ({}) maar geen kopbestand ({}): het kopbestand is verwijderd of kon nooit worden geschreven",
+                files.key.display(),
+                files.head.display()
+            )));
+        }
+        return Ok(HeadCheck::NoFile);
+    };
+    Ok(match reaches(db, &c, &files.head).await? {
+        None => HeadCheck::Reached(c),
+        Some(problem) => HeadCheck::Lost(problem),
+    })
 }
 
 /// Keeps the head file up to date: every `every`, when a chain grew, and once more when `stop`
 /// resolves. A failed write is logged and tried again next time (a full disk heals by itself).
+///
+/// The head only moves forward. At start the database must reach the head in the file, and
+/// before every write it must still reach the head written last; when it does not (a database
+/// put back from an older copy, a replica that was behind) the file is left as it is, as
+/// evidence, and an error is logged: `passend audit verify` then says what is missing.
 pub async fn run(
     db: Db,
     files: HeadFiles,
@@ -171,46 +209,116 @@ pub async fn run(
             return;
         }
     };
-    let mut last: Option<((i64, String), (i64, String))> = None;
+    // The head recorded last; `None` until the file has been read or written.
+    let mut last: Option<Checkpoint> = None;
+    let mut started = false;
     let mut stopping = false;
     loop {
-        match passend_store::maintenance::chain_heads(&db).await {
-            Ok(heads) if last.as_ref() != Some(&heads) => {
-                let c = Checkpoint {
-                    audit: heads.0.clone(),
-                    log: heads.1.clone(),
-                    written_at: chrono::Utc::now()
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                };
-                let (key, files) = (key.clone(), files.clone());
-                let written = tokio::task::spawn_blocking(move || files.write(&c, &key)).await;
-                match written {
-                    Ok(Ok(())) => {
-                        tracing::debug!(
-                            audit_id = heads.0.0,
-                            log_id = heads.1.0,
-                            "audit head written"
-                        );
-                        last = Some(heads);
-                    }
-                    Ok(Err(e)) => {
-                        tracing::error!(error = %e, "the audit head could not be written")
-                    }
-                    Err(e) => tracing::error!(error = %e, "the audit head writer failed"),
+        if !started {
+            match check(&db, &files).await {
+                Ok(HeadCheck::Reached(c)) => {
+                    last = Some(c);
+                    started = true;
+                }
+                Ok(HeadCheck::NoFile) => started = true,
+                Ok(HeadCheck::Lost(problem)) if files.head.exists() => {
+                    tracing::error!(
+                        problem = %problem,
+                        "the database does not reach the audit head recorded outside it; the head file is kept and not written again: run `passend audit verify`"
+                    );
+                    return;
+                }
+                Ok(HeadCheck::Lost(problem)) => {
+                    // Only the head file is missing: say so, and record a new one.
+                    tracing::warn!(problem = %problem, "the audit head file is missing; a new one is written");
+                    started = true;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the audit head could not be checked; trying again")
                 }
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "the audit head could not be read"),
+        }
+        if started {
+            match write_if_grown(&db, &files, &key, last.as_ref()).await {
+                Ok(Some(c)) => last = Some(c),
+                Ok(None) => {}
+                Err(Stop(problem)) => {
+                    tracing::error!(
+                        problem = %problem,
+                        "the database no longer reaches the audit head written last; the head file is kept and not written again: run `passend audit verify`"
+                    );
+                    return;
+                }
+            }
         }
         if stopping {
-            if let Some((a, l)) = &last {
-                tracing::info!(audit_id = a.0, audit_hash = %a.1, log_id = l.0, "audit head at shutdown");
+            if let Some(c) = &last {
+                tracing::info!(audit_id = c.audit.0, audit_hash = %c.audit.1, log_id = c.log.0, "audit head at shutdown");
             }
             break;
         }
         tokio::select! {
             () = &mut stop => stopping = true,
             () = tokio::time::sleep(every) => {}
+        }
+    }
+}
+
+/// The database went back behind the head written last.
+struct Stop(String);
+
+/// Writes a new head when a chain grew and the database still reaches the last one. Passing
+/// troubles (a read or write that failed) are logged and leave the head as it was.
+async fn write_if_grown(
+    db: &Db,
+    files: &HeadFiles,
+    key: &[u8],
+    last: Option<&Checkpoint>,
+) -> Result<Option<Checkpoint>, Stop> {
+    let heads = match passend_store::maintenance::chain_heads(db).await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::warn!(error = %e, "the audit head could not be read");
+            return Ok(None);
+        }
+    };
+    if let Some(l) = last {
+        if (l.audit.clone(), l.log.clone()) == heads {
+            return Ok(None);
+        }
+        match reaches(db, l, &files.head).await {
+            Ok(None) => {}
+            Ok(Some(problem)) => return Err(Stop(problem)),
+            Err(e) => {
+                tracing::warn!(error = %e, "the audit head could not be checked");
+                return Ok(None);
+            }
+        }
+        if heads.0.0 < l.audit.0 || heads.1.0 < l.log.0 {
+            return Err(Stop(format!(
+                "de keten staat nu bij gebeurtenis {}, eerder al bij {}",
+                heads.0.0, l.audit.0
+            )));
+        }
+    }
+    let c = Checkpoint {
+        audit: heads.0,
+        log: heads.1,
+        written_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let (key, files, next) = (key.to_vec(), files.clone(), c.clone());
+    match tokio::task::spawn_blocking(move || files.write(&next, &key)).await {
+        Ok(Ok(())) => {
+            tracing::debug!(audit_id = c.audit.0, log_id = c.log.0, "audit head written");
+            Ok(Some(c))
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "the audit head could not be written");
+            Ok(None)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the audit head writer failed");
+            Ok(None)
         }
     }
 }

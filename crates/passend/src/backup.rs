@@ -22,7 +22,7 @@ use crate::audit_head::HeadFiles;
 use crate::durable::write_atomic;
 use anyhow::{Context, bail};
 use passend_domain::audit::Checkpoint;
-use passend_domain::documents::sha256_hex;
+use passend_domain::documents::{Sha256Stream, sha256_hex};
 use passend_store::Db;
 use passend_store::maintenance::{self, Counts, FileRef};
 use serde::{Deserialize, Serialize};
@@ -124,7 +124,7 @@ pub async fn create(config: &Config, db: &Db, target: &Path) -> anyhow::Result<B
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("kan de map {} niet maken", dir.display()))?;
     let work = dir.join(format!(".passend-backup-{}", uuid_like()));
-    std::fs::create_dir_all(&work)?;
+    private_dir(&work)?;
     let result = create_in(config, db, target, &work).await;
     let _ = std::fs::remove_dir_all(&work);
     result
@@ -237,6 +237,47 @@ async fn create_in(
     })
 }
 
+/// A folder only the owner can read (the copy in it holds every pupil's data).
+fn private_dir(path: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(path)
+}
+
+/// A new file only the owner can read; never one that exists.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Copies everything from `from` to `to`, hashing on the way: the SHA-256 and the size.
+fn copy_hashed(from: &mut impl Read, to: &mut impl Write) -> std::io::Result<(String, u64)> {
+    let mut hash = Sha256Stream::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hash.update(&buf[..n]);
+        to.write_all(&buf[..n])?;
+    }
+    let bytes = hash.bytes();
+    Ok((hash.hex(), bytes))
+}
+
 fn uuid_like() -> String {
     let mut b = [0u8; 8];
     let _ = getrandom::fill(&mut b);
@@ -253,14 +294,19 @@ fn write_archive(
     key: &[u8],
     mut manifest: Manifest,
 ) -> anyhow::Result<Manifest> {
-    let file =
-        std::fs::File::create(tmp).with_context(|| format!("kan {} niet maken", tmp.display()))?;
+    let file = private_file(tmp).with_context(|| format!("kan {} niet maken", tmp.display()))?;
     let mut tar = tar::Builder::new(std::io::BufWriter::new(file));
-    let db_bytes = std::fs::read(db_file)?;
-    manifest.database.sha256 = sha256_hex(&db_bytes);
-    manifest.database.bytes = db_bytes.len() as u64;
-    append(&mut tar, &manifest.database.name, &db_bytes)?;
-    drop(db_bytes);
+    // The database copy is streamed (it can be larger than memory): hashed first, then written.
+    let (sha, bytes) = copy_hashed(&mut std::fs::File::open(db_file)?, &mut std::io::sink())?;
+    manifest.database.sha256 = sha;
+    manifest.database.bytes = bytes;
+    let mut header = header(bytes);
+    tar.append_data(
+        &mut header,
+        &manifest.database.name,
+        std::fs::File::open(db_file)?.take(bytes),
+    )
+    .context("kan de database niet in het archief schrijven")?;
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for r in refs {
@@ -309,13 +355,18 @@ fn write_archive(
     Ok(manifest)
 }
 
-fn append<W: Write>(tar: &mut tar::Builder<W>, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+fn header(size: u64) -> tar::Header {
     let mut header = tar::Header::new_gnu();
-    header.set_size(bytes.len() as u64);
+    header.set_size(size);
     header.set_mode(0o600);
     header.set_mtime(u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default());
     header.set_entry_type(tar::EntryType::Regular);
     header.set_cksum();
+    header
+}
+
+fn append<W: Write>(tar: &mut tar::Builder<W>, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut header = header(bytes.len() as u64);
     tar.append_data(&mut header, name, bytes)
         .with_context(|| format!("kan {name} niet in het archief schrijven"))?;
     Ok(())
@@ -338,23 +389,41 @@ fn key_path(root: &Path, key: &str) -> Option<PathBuf> {
 }
 
 /// The URL for `pg_dump`/`pg_restore` without its password, and the password apart (given as
-/// `PGPASSWORD`, so it never shows in the process list).
+/// `PGPASSWORD`, so it never shows in the process list). A password may be in the user part
+/// (`user:secret@host`) or a query parameter (`?password=secret`); both are taken out.
 fn pg_url_and_password(url: &str) -> (String, Option<String>) {
     let Some((scheme, rest)) = url.split_once("://") else {
         return (url.to_owned(), None);
     };
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
+    let mut password = None;
+    let authority = match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, password)) => (
-                format!("{scheme}://{user}@{host}{tail}"),
-                Some(percent_decode(password)),
-            ),
-            None => (url.to_owned(), None),
+            Some((user, secret)) => {
+                password = Some(percent_decode(secret));
+                format!("{user}@{host}")
+            }
+            None => authority.to_owned(),
         },
-        None => (url.to_owned(), None),
+        None => authority.to_owned(),
+    };
+    let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.strip_prefix("password=") {
+            Some(secret) => {
+                password.get_or_insert_with(|| percent_decode(secret));
+            }
+            None => kept.push(pair),
+        }
     }
+    let tail = if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    };
+    (format!("{scheme}://{authority}{tail}"), password)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -420,19 +489,38 @@ fn verify_archive(archive: &Path) -> anyhow::Result<(Manifest, Vec<u8>)> {
     {
         let mut entry = entry.context("het archief is beschadigd")?;
         let name = entry.path()?.to_string_lossy().into_owned();
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("het archief is beschadigd bij {name}"))?;
-        if name == MANIFEST {
-            manifest = Some(
-                serde_json::from_slice(&bytes)
-                    .context("het manifest van het archief is onleesbaar")?,
+        if entry.header().entry_type() != tar::EntryType::Regular {
+            bail!(
+                "het archief bevat iets anders dan een gewoon bestand ({name}): het is niet door Passend gemaakt"
             );
-        } else if name == KEY_ENTRY {
-            key = Some(bytes);
+        }
+        // One entry per name: with two, a check could read one and a restore the other.
+        let seen = hashes.contains_key(&name)
+            || (name == MANIFEST && manifest.is_some())
+            || (name == KEY_ENTRY && key.is_some());
+        if seen {
+            bail!(
+                "het archief bevat {name} twee keer: het is niet door Passend gemaakt, of is aangepast"
+            );
+        }
+        if name == MANIFEST || name == KEY_ENTRY {
+            let mut bytes = Vec::new();
+            (&mut entry)
+                .take(64 * 1024 * 1024)
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("het archief is beschadigd bij {name}"))?;
+            if name == MANIFEST {
+                manifest = Some(
+                    serde_json::from_slice(&bytes)
+                        .context("het manifest van het archief is onleesbaar")?,
+                );
+            } else {
+                key = Some(bytes);
+            }
         } else {
-            hashes.insert(name, (sha256_hex(&bytes), bytes.len() as u64));
+            let hashed = copy_hashed(&mut entry, &mut std::io::sink())
+                .with_context(|| format!("het archief is beschadigd bij {name}"))?;
+            hashes.insert(name, hashed);
         }
     }
     let Some(m) = manifest else {
@@ -585,13 +673,8 @@ async fn restore_sqlite(url: &str, archive: &Path, manifest: &Manifest) -> anyho
             }
         }
     }
-    let (path, name) = (archive.to_path_buf(), manifest.database.name.clone());
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let bytes = read_entry(&path, &name)?;
-        write_atomic(&target, &bytes, true)?;
-        Ok(())
-    })
-    .await??;
+    let (path, entry) = (archive.to_path_buf(), manifest.database.clone());
+    tokio::task::spawn_blocking(move || extract_entry(&path, &entry, &target)).await??;
     Ok(())
 }
 
@@ -607,12 +690,11 @@ async fn restore_postgres(url: &str, archive: &Path, manifest: &Manifest) -> any
         }
     }
     db.close().await;
-    let (path, name) = (archive.to_path_buf(), manifest.database.name.clone());
+    let (path, entry) = (archive.to_path_buf(), manifest.database.clone());
     let (url, password) = pg_url_and_password(url);
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let bytes = read_entry(&path, &name)?;
         let dump = std::env::temp_dir().join(format!("passend-restore-{}.pgdump", uuid_like()));
-        write_atomic(&dump, &bytes, true)?;
+        extract_entry(&path, &entry, &dump)?;
         let mut cmd = std::process::Command::new("pg_restore");
         cmd.arg("--no-owner")
             .arg("--no-privileges")
@@ -639,18 +721,40 @@ async fn restore_postgres(url: &str, archive: &Path, manifest: &Manifest) -> any
     Ok(())
 }
 
-fn read_entry(archive: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
+/// Streams one entry to `dest`, whole or not at all (a private temporary file next to it,
+/// flushed, renamed), hashing it on the way: an archive changed since it was checked is refused.
+fn extract_entry(archive: &Path, wanted: &Entry, dest: &Path) -> anyhow::Result<()> {
     let file = std::fs::File::open(archive)?;
     let mut tar = tar::Archive::new(std::io::BufReader::new(file));
     for entry in tar.entries()? {
         let mut entry = entry?;
-        if entry.path()?.to_string_lossy() == name {
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes)?;
-            return Ok(bytes);
+        if entry.path()?.to_string_lossy() != wanted.name {
+            continue;
         }
+        let dir = dest
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(".passend-restore-{}.tmp", uuid_like()));
+        let result = (|| -> anyhow::Result<()> {
+            let mut out = private_file(&tmp)?;
+            let (sha, bytes) = copy_hashed(&mut entry, &mut out)?;
+            if sha != wanted.sha256 || bytes != wanted.bytes {
+                bail!("het archief veranderde tijdens de restore: {}", wanted.name);
+            }
+            out.sync_all()?;
+            std::fs::rename(&tmp, dest)?;
+            #[cfg(unix)]
+            std::fs::File::open(dir)?.sync_all()?;
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        return result;
     }
-    bail!("{name} ontbreekt in het archief")
+    bail!("{} ontbreekt in het archief", wanted.name)
 }
 
 fn extract_files(archive: &Path, docs: &Path, manifest: &Manifest) -> anyhow::Result<()> {
@@ -718,6 +822,19 @@ mod tests {
         assert_eq!(
             pg_url_and_password("postgres://postgres@127.0.0.1/test"),
             ("postgres://postgres@127.0.0.1/test".to_owned(), None)
+        );
+        assert_eq!(
+            pg_url_and_password(
+                "postgres://passend@db/p?sslmode=require&password=ge%26heim&application_name=x"
+            ),
+            (
+                "postgres://passend@db/p?sslmode=require&application_name=x".to_owned(),
+                Some("ge&heim".to_owned())
+            )
+        );
+        assert_eq!(
+            pg_url_and_password("postgresql://db/p?password=s"),
+            ("postgresql://db/p".to_owned(), Some("s".to_owned()))
         );
     }
 }

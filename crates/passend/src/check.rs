@@ -1,8 +1,10 @@
 //! `passend check`: does every file the database refers to exist, with the SHA-256 recorded at
 //! upload? And which files does nothing refer to (orphans: left by a process killed between
-//! storing a file and committing its row, or by an interrupted delete)? The hourly run removes
-//! orphans older than a day ([`sweep_orphans`]); younger ones may belong to an upload that is
-//! still being saved.
+//! storing a file and committing its row, or by an interrupted delete)? The hourly run moves
+//! orphans older than a day to `quarantaine/<day>/` ([`sweep_orphans`]; younger ones may belong
+//! to an upload that is still being saved) and removes them from there after
+//! [`QUARANTINE_DAYS`]. It does nothing while the database does not reach the audit head kept
+//! outside it: a database put back from an older copy would take today's files for orphans.
 
 use passend_store::Db;
 use passend_store::files::Files;
@@ -114,15 +116,39 @@ pub async fn run(db: &Db, files: &Files) -> anyhow::Result<Report> {
     Ok(report)
 }
 
-/// Removes files that nothing refers to and that were last written more than `older_than` ago;
-/// returns how many. Reads the database's keys after listing the files, so a file whose row was
-/// committed meanwhile is never taken for an orphan.
+/// Days a file nothing refers to stays in quarantine before it is removed.
+pub const QUARANTINE_DAYS: i64 = 30;
+
+/// What a sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Orphans moved to quarantine.
+    pub quarantined: usize,
+    /// Staging files of a killed process removed.
+    pub staging: usize,
+    /// Files removed from quarantine after [`QUARANTINE_DAYS`].
+    pub purged: usize,
+}
+
+/// Moves files that nothing refers to and that were last written more than `older_than` ago to
+/// quarantine, removes staging leftovers, and empties quarantine days older than
+/// [`QUARANTINE_DAYS`]. Reads the database's keys after listing the files, so a file whose row
+/// was committed meanwhile is never taken for an orphan. Refuses to run when the database does
+/// not reach the audit head recorded outside it (`heads`).
 pub async fn sweep_orphans(
     db: &Db,
     files: &Files,
+    heads: Option<&crate::audit_head::HeadFiles>,
     older_than: chrono::Duration,
-) -> anyhow::Result<usize> {
-    let cutoff = chrono::Utc::now() - older_than;
+) -> anyhow::Result<Swept> {
+    if let Some(heads) = heads
+        && let crate::audit_head::HeadCheck::Lost(problem) =
+            crate::audit_head::check(db, heads).await?
+    {
+        anyhow::bail!("bestanden zonder verwijzing blijven staan: {problem}");
+    }
+    let now = chrono::Utc::now();
+    let cutoff = now - older_than;
     let mut listed = Vec::new();
     for prefix in PREFIXES {
         listed.extend(files.list(prefix).await?);
@@ -132,13 +158,26 @@ pub async fn sweep_orphans(
         .into_iter()
         .map(|r| r.key)
         .collect();
-    let mut removed = 0;
+    let mut swept = Swept::default();
+    let today = now.date_naive();
     for f in listed {
         if f.modified < cutoff && !known.contains(&f.key) {
-            files.delete(&f.key).await?;
-            removed += 1;
+            files.quarantine(&f.key, today).await?;
+            swept.quarantined += 1;
         }
     }
-    removed += files.remove_staging_leftovers(cutoff).await?;
-    Ok(removed)
+    swept.staging = files.remove_staging_leftovers(cutoff).await?;
+    let oldest_kept = today - chrono::Duration::days(QUARANTINE_DAYS);
+    for f in files.list(passend_store::files::QUARANTINE).await? {
+        let day = f
+            .key
+            .split('/')
+            .nth(1)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        if day.is_some_and(|d| d < oldest_kept) {
+            files.delete(&f.key).await?;
+            swept.purged += 1;
+        }
+    }
+    Ok(swept)
 }

@@ -176,7 +176,7 @@ pub struct Config {
     /// bezwaar term ended (default 12, Awb 7:10 with an advisory committee; 6 to 18).
     pub bob_decision_weeks: u8,
     /// `PASSEND_RECHTBANK`: where beroep against a beslissing op bezwaar goes, as the letter
-    /// names it (default: the rechtbank of the parents' arrondissement, sector bestuursrecht).
+    /// names it (default: the rechtbank of the area where the appellant lives, Awb 8:7).
     pub rechtbank: String,
     /// `PASSEND_ZORGPLICHT_PAUZES`: periods in which zorgplicht terms stand still, e.g.
     /// `2026-12-19..2027-01-03` (default none: calendar weeks, domain.md §2).
@@ -188,13 +188,13 @@ pub struct Config {
     /// with mode 0600 when missing).
     pub audit_key_file: std::path::PathBuf,
     /// Connection limits: `PASSEND_HEADER_TIMEOUT_SECONDS` (10), `PASSEND_MAX_CONNECTIONS`
-    /// (512), `PASSEND_SHUTDOWN_SECONDS` (15), `PASSEND_UPLOAD_MIN_BYTES_PER_SECOND` (8192).
+    /// (512), `PASSEND_MAX_CONNECTIONS_PER_ADDRESS` (128, 0 behind a proxy),
+    /// `PASSEND_SHUTDOWN_SECONDS` (15), `PASSEND_UPLOAD_MIN_BYTES_PER_SECOND` (8192).
     pub http: passend_web::serve::HttpLimits,
 }
 
 /// Where beroep goes by default.
-pub const DEFAULT_RECHTBANK: &str =
-    "de rechtbank in het arrondissement waar u woont (sector bestuursrecht)";
+pub const DEFAULT_RECHTBANK: &str = "de rechtbank in het gebied waar u woont";
 
 /// The default map tiles: PDOK BRT-Achtergrondkaart (free, no key), web mercator.
 pub const DEFAULT_MAP_TILES: &str =
@@ -243,6 +243,7 @@ struct FileConfig {
     audit_key_file: Option<String>,
     header_timeout_seconds: Option<u64>,
     max_connections: Option<u64>,
+    max_connections_per_address: Option<u64>,
     shutdown_seconds: Option<u64>,
     upload_min_bytes_per_second: Option<u64>,
 }
@@ -453,6 +454,7 @@ impl Config {
             }
             Ok(v)
         };
+        let trust_proxy = flag("PASSEND_TRUST_PROXY", file.trust_proxy)?;
         let http = passend_web::serve::HttpLimits {
             header_timeout: std::time::Duration::from_secs(seconds(
                 "PASSEND_HEADER_TIMEOUT_SECONDS",
@@ -467,6 +469,15 @@ impl Config {
                 8..=100_000,
             )?)
             .unwrap_or(512),
+            // Behind a reverse proxy every connection comes from the proxy: no limit per
+            // address unless one is set.
+            max_per_address: usize::try_from(seconds(
+                "PASSEND_MAX_CONNECTIONS_PER_ADDRESS",
+                file.max_connections_per_address,
+                if trust_proxy { 0 } else { 128 },
+                0..=100_000,
+            )?)
+            .unwrap_or(128),
             shutdown_deadline: std::time::Duration::from_secs(seconds(
                 "PASSEND_SHUTDOWN_SECONDS",
                 file.shutdown_seconds,
@@ -530,7 +541,7 @@ impl Config {
             ),
             tlv_policy,
             demo: flag("PASSEND_DEMO", file.demo)?,
-            trust_proxy: flag("PASSEND_TRUST_PROXY", file.trust_proxy)?,
+            trust_proxy,
             hash_concurrency,
             smtp_url: env("PASSEND_SMTP_URL")
                 .or(file.smtp_url)

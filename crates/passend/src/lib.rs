@@ -150,6 +150,9 @@ impl Server {
             }),
             http: config.http,
             health: Arc::new(tokio::sync::Mutex::new(None)),
+            uploads: Arc::new(tokio::sync::Semaphore::new(
+                config.http.uploads_at_once.max(1),
+            )),
         };
         if config.demo {
             let n = accounts::ensure_demo(&db, tenant.id).await?;
@@ -175,6 +178,7 @@ impl Server {
                 retention_years: config.retention_years,
                 steunpunt_retention_months: config.steunpunt_retention_months,
                 zorgplicht_terms: config.zorgplicht_terms.clone(),
+                heads: audit_head::HeadFiles::of(config),
             },
             async move {
                 let _ = reminder_stopped.await;

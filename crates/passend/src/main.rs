@@ -430,6 +430,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // The chain inside the database is whole; does it still reach the head recorded
             // outside it?
             let head = head?;
+            if let passend::audit_head::HeadCheck::Lost(problem) = &head {
+                bail!(
+                    "de keten in de database is heel ({} gebeurtenissen), maar {problem}",
+                    v.checked
+                );
+            }
             println!(
                 "Het auditspoor is in orde: {} gebeurtenissen gecontroleerd. Het logboek van het Oudersteunpunt is in orde: {} regels gecontroleerd.",
                 v.checked, l.checked
@@ -443,6 +449,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "Er is nog geen kopbestand ({}): alleen de keten in de database is gecontroleerd.",
                     config.audit_head_file.display()
                 ),
+                passend::audit_head::HeadCheck::Lost(_) => {}
             }
             Ok(())
         }

@@ -29,10 +29,48 @@ pub struct ReminderSettings {
     pub steunpunt_retention_months: u16,
     /// How zorgplicht terms are counted.
     pub zorgplicht_terms: passend_domain::zorgplicht::TermPolicy,
+    /// The audit head outside the database (the sweep of orphans checks it first).
+    pub heads: crate::audit_head::HeadFiles,
 }
 
 fn body(s: &ReminderSettings, lines: &[&str]) -> String {
     passend_web::routes::account::mail_text(&s.site_name, lines)
+}
+
+/// The named person, or else every toeleider of the samenwerkingsverband.
+async fn person_or_toeleiders(
+    db: &Db,
+    tenant: i64,
+    person: Option<String>,
+) -> anyhow::Result<Vec<String>> {
+    Ok(match person {
+        Some(e) => vec![e],
+        None => cw::staff_of_role(db, tenant, Role::Toeleider.code())
+            .await?
+            .into_iter()
+            .map(|(_, _, e)| e)
+            .collect(),
+    })
+}
+
+/// One mail per recipient with the same text, keyed `<key>-<n>`.
+fn notices_to(
+    s: &ReminderSettings,
+    key: &str,
+    recipients: &[String],
+    subject: &str,
+    lines: &[&str],
+) -> Vec<Notice> {
+    recipients
+        .iter()
+        .enumerate()
+        .map(|(i, to)| Notice {
+            key: format!("{key}-{i}"),
+            to: to.clone(),
+            subject: subject.to_owned(),
+            body: body(s, lines),
+        })
+        .collect()
 }
 
 /// Sends the reminders due on `today`; returns how many reminders were new.
@@ -46,14 +84,7 @@ pub async fn run_once(db: &Db, s: &ReminderSettings, today: NaiveDate) -> anyhow
             if overdue { "verlopen" } else { "week" },
             due
         );
-        let recipients: Vec<String> = match contact {
-            Some(c) => vec![c],
-            None => cw::staff_of_role(db, tenant, Role::Toeleider.code())
-                .await?
-                .into_iter()
-                .map(|(_, _, e)| e)
-                .collect(),
-        };
+        let recipients = person_or_toeleiders(db, tenant, contact).await?;
         let link = format!(
             "Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{request}",
             s.base_url
@@ -69,16 +100,7 @@ pub async fn run_once(db: &Db, s: &ReminderSettings, today: NaiveDate) -> anyhow
                 "De beslistermijn van een aanvraag loopt binnen een week af.",
             )
         };
-        let notices: Vec<Notice> = recipients
-            .iter()
-            .enumerate()
-            .map(|(i, to)| Notice {
-                key: format!("{key}-{i}"),
-                to: to.clone(),
-                subject: subject.to_owned(),
-                body: body(s, &[text, &link]),
-            })
-            .collect();
+        let notices = notices_to(s, &key, &recipients, subject, &[text, &link]);
         if cw::remind_once(db, tenant, &key, &notices).await? {
             sent += 1;
         }
@@ -127,10 +149,40 @@ pub async fn run_once(db: &Db, s: &ReminderSettings, today: NaiveDate) -> anyhow
             sent += 1;
         }
     }
+    // Letters decided three days ago or more whose sending was not recorded: no term runs and
+    // nobody was told until it is. Once, to who decided (or every toeleider).
+    for (tenant, request, what, id, decider) in
+        passend_store::bezwaar::unsent_letters(db, today - Days::new(UNSENT_LETTER_DAYS)).await?
+    {
+        let key = format!("brief-niet-verzonden-{what}-{id}");
+        let recipients = person_or_toeleiders(db, tenant, decider).await?;
+        let text = if what == "beslissing" {
+            "De brief van een beslissing op bezwaar is nog niet als verzonden vastgelegd. Pas als de verzending is vastgelegd, gaat de beroepstermijn lopen en krijgen de school en de ouders bericht."
+        } else {
+            "De brief van een besluit over een toelaatbaarheidsverklaring is nog niet als verzonden vastgelegd. Pas als de verzending is vastgelegd, gaat de bezwaartermijn lopen en zien de ouders de brief in het ouderportaal."
+        };
+        let link = format!(
+            "Bekijk de aanvraag en leg de verzending vast na het inloggen:\n{}/aanvragen/{request}",
+            s.base_url
+        );
+        let notices = notices_to(
+            s,
+            &key,
+            &recipients,
+            "Een brief is nog niet verzonden",
+            &[text, &link],
+        );
+        if cw::remind_once(db, tenant, &key, &notices).await? {
+            sent += 1;
+        }
+    }
     sent += zorgplicht_reminders(db, s, today).await?;
     sent += steunpunt_reminders(db, s, today).await?;
     Ok(sent)
 }
+
+/// Days after its date that an unsent letter is reminded of.
+pub const UNSENT_LETTER_DAYS: u64 = 3;
 
 /// The zorgplicht terms of open aanmeldingen, and evaluation moments of sick pupils' plans, to
 /// the staff of the school.
@@ -297,14 +349,25 @@ pub async fn run(db: Db, s: ReminderSettings, stop: impl std::future::Future<Out
         }
         // Files nothing refers to (a process killed between storing a file and committing its
         // row), once they are a day old.
-        match crate::check::sweep_orphans(&db, &s.files, chrono::Duration::days(1)).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(files = n, "orphaned files removed"),
+        match crate::check::sweep_orphans(&db, &s.files, Some(&s.heads), chrono::Duration::days(1))
+            .await
+        {
+            Ok(n) if n == crate::check::Swept::default() => {}
+            Ok(n) => tracing::info!(
+                quarantined = n.quarantined,
+                staging = n.staging,
+                purged = n.purged,
+                "orphaned files swept"
+            ),
             Err(e) => tracing::error!(error = %e, "the sweep of orphaned files failed"),
         }
         let day_ago = chrono::Utc::now() - chrono::Duration::days(1);
         if let Err(e) = passend_store::maintenance::prune_form_submissions(&db, day_ago).await {
             tracing::error!(error = %e, "old form tokens could not be removed");
+        }
+        // Sign-in attempts count within 15 minutes; a day old, they count for nothing.
+        if let Err(e) = passend_store::accounts::prune_attempts(&db, day_ago).await {
+            tracing::error!(error = %e, "old sign-in attempts could not be removed");
         }
         tokio::select! {
             () = &mut stop => break,

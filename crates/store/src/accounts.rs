@@ -1026,7 +1026,37 @@ pub async fn take_attempt(
         .max()
         .unwrap_or_default();
     let prune = now - chrono::Duration::from_std(longest * 2).unwrap_or_default();
+    // The longest wait any key asks for now, read through `$exec`; `None`: no key is at its
+    // limit.
+    macro_rules! longest_wait {
+        ($exec:expr) => {{
+            let mut wait: Option<std::time::Duration> = None;
+            for l in &sorted {
+                let since = now - chrono::Duration::from_std(l.rule.window).unwrap_or_default();
+                let (count, oldest) = sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
+                    "SELECT COUNT(*), MIN(failed_at) FROM sign_in_failures WHERE throttle_key = $1 AND failed_at > $2",
+                )
+                .bind(l.key)
+                .bind(since)
+                .fetch_one($exec)
+                .await?;
+                let since_first = oldest
+                    .map(|o| (now - o).to_std().unwrap_or_default())
+                    .unwrap_or_default();
+                if let Some(w) = l.rule.wait(u32::try_from(count).unwrap_or(u32::MAX), since_first) {
+                    wait = Some(wait.map_or(w, |x| x.max(w)));
+                }
+            }
+            wait
+        }};
+    }
     let out = on_db!(db, pool => {
+        // First a look without the write lock: a flood of attempts for a key at its limit is
+        // turned away without queueing for the lock. Only the check below, in the
+        // transaction, lets an attempt through.
+        if let Some(w) = longest_wait!(pool) {
+            return Ok(Err(w));
+        }
         let mut tx = pool.begin_write().await?;
         for l in &sorted {
             sqlx::query(
@@ -1038,23 +1068,7 @@ pub async fn take_attempt(
             .execute(&mut *tx)
             .await?;
         }
-        let mut wait: Option<std::time::Duration> = None;
-        for l in &sorted {
-            let since = now - chrono::Duration::from_std(l.rule.window).unwrap_or_default();
-            let (count, oldest) = sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
-                "SELECT COUNT(*), MIN(failed_at) FROM sign_in_failures WHERE throttle_key = $1 AND failed_at > $2",
-            )
-            .bind(l.key)
-            .bind(since)
-            .fetch_one(&mut *tx)
-            .await?;
-            let since_first = oldest
-                .map(|o| (now - o).to_std().unwrap_or_default())
-                .unwrap_or_default();
-            if let Some(w) = l.rule.wait(u32::try_from(count).unwrap_or(u32::MAX), since_first) {
-                wait = Some(wait.map_or(w, |x| x.max(w)));
-            }
-        }
+        let wait = longest_wait!(&mut *tx);
         match wait {
             Some(w) => {
                 tx.rollback().await?;
@@ -1072,20 +1086,47 @@ pub async fn take_attempt(
                     .await?;
                     ids.push(id);
                 }
-                sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
+                // Old rows of these keys only: rows of other keys are locked by their own
+                // attempts (touching them here could make two attempts wait for each other);
+                // the hourly job prunes the rest ([`prune_attempts`]).
+                for l in &sorted {
+                    sqlx::query(
+                        "DELETE FROM sign_in_failures WHERE throttle_key = $1 AND failed_at < $2",
+                    )
+                    .bind(l.key)
                     .bind(prune)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("DELETE FROM throttle_keys WHERE touched_at < $1")
-                    .bind(prune)
-                    .execute(&mut *tx)
-                    .await?;
+                }
                 tx.commit().await?;
                 Ok(ids)
             }
         }
     });
     Ok(out)
+}
+
+/// Removes attempts and keys older than `before` (the hourly job; twice the longest window is
+/// safe). Returns how many attempts went.
+pub async fn prune_attempts(db: &Db, before: DateTime<Utc>) -> StoreResult<u64> {
+    let n = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "DELETE FROM throttle_keys WHERE touched_at < $1
+             AND NOT EXISTS (SELECT 1 FROM sign_in_failures f WHERE f.throttle_key = throttle_keys.throttle_key)",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        n
+    });
+    Ok(n)
 }
 
 /// Takes back the rows of an attempt that succeeded: it was no failure. Only these rows: a

@@ -67,6 +67,9 @@ impl FileError {
     }
 }
 
+/// Where files nothing refers to wait before they are removed: `quarantaine/<day>/<key>`.
+pub const QUARANTINE: &str = "quarantaine";
+
 /// A stored file as a listing shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
@@ -133,6 +136,18 @@ impl Files {
     pub async fn delete(&self, key: &str) -> Result<(), FileError> {
         let path = ObjectPath::parse(key).map_err(|e| FileError::of(&e))?;
         match self.store.delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(FileError::of(&e)),
+        }
+    }
+
+    /// Moves a file aside to `quarantaine/<day>/<key>`: out of the way of every listing, but not
+    /// gone, in case the database turns out to have been behind. A file already gone is fine.
+    pub async fn quarantine(&self, key: &str, day: chrono::NaiveDate) -> Result<(), FileError> {
+        let from = ObjectPath::parse(key).map_err(|e| FileError::of(&e))?;
+        let to = ObjectPath::parse(format!("{QUARANTINE}/{day}/{key}"))
+            .map_err(|e| FileError::of(&e))?;
+        match self.store.rename(&from, &to).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(FileError::of(&e)),
         }

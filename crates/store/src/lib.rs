@@ -204,14 +204,15 @@ impl StoreError {
 }
 
 /// Whether a database error says the disk is full: SQLite's `SQLITE_FULL` (13) or an I/O error
-/// with "disk is full"; PostgreSQL's class 53 (`disk_full` 53100, insufficient resources).
+/// with "disk is full"; PostgreSQL's `disk_full` (53100). The rest of PostgreSQL's class 53 (out
+/// of memory, too many connections) is no full disk and stays an internal error.
 pub fn is_storage_full(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
             let message = db.message().to_ascii_lowercase();
             code == "13"
-                || code.starts_with("53")
+                || code == "53100"
                 || message.contains("database or disk is full")
                 || message.contains("no space left on device")
         }

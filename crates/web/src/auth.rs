@@ -369,6 +369,8 @@ async fn guard_inner(
     next: Next,
 ) -> Result<Response, AppError> {
     let method = request.method().clone();
+    // An upload's place, held until the handler is done with its bytes.
+    let mut upload_place: Option<tokio::sync::OwnedSemaphorePermit> = None;
     let Some(path) = request
         .extensions()
         .get::<MatchedPath>()
@@ -482,6 +484,19 @@ async fn guard_inner(
         } else {
             MAX_FORM_BYTES
         };
+        // An upload waits for a place before its body is read (each holds up to 20 MiB in
+        // memory); the place is kept until the handler is done with the bytes.
+        if boundary.is_some() {
+            let place = tokio::time::timeout(
+                state.http.upload_wait,
+                state.uploads.clone().acquire_owned(),
+            )
+            .await;
+            match place {
+                Ok(Ok(p)) => upload_place = Some(p),
+                _ => return Err(AppError::Busy),
+            }
+        }
         let (parts, body) = request.into_parts();
         let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
             // An upload held to a minimum rate that stalled is no size problem.
@@ -508,6 +523,7 @@ async fn guard_inner(
 
     request.extensions_mut().insert(visitor);
     let mut response = next.run(request).await;
+    drop(upload_place);
     no_store(&mut response);
     if let Some(t) = new_form_cookie {
         response

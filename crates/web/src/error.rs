@@ -20,6 +20,9 @@ pub enum AppError {
     /// An upload that came in too slowly or stalled.
     #[error("upload too slow")]
     SlowUpload,
+    /// Too many uploads at once: this one was not read.
+    #[error("too many uploads at once")]
+    Busy,
     /// Something failed on our side.
     #[error("internal error: {0}")]
     Internal(String),
@@ -59,6 +62,10 @@ pub struct ErrorPage;
 #[derive(Debug, Clone, Copy)]
 pub struct StorageFullPage;
 
+/// Marks an error page about too many uploads at once (a 503 that is not a crash).
+#[derive(Debug, Clone, Copy)]
+pub struct BusyPage;
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = match &self {
@@ -74,6 +81,17 @@ impl IntoResponse for AppError {
                 );
                 response.extensions_mut().insert(ErrorPage);
                 response.extensions_mut().insert(StorageFullPage);
+                return response;
+            }
+            AppError::Busy => {
+                tracing::warn!("too many uploads at once: one was turned away");
+                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("60"),
+                );
+                response.extensions_mut().insert(ErrorPage);
+                response.extensions_mut().insert(BusyPage);
                 return response;
             }
             AppError::Internal(detail) => {

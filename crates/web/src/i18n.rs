@@ -79,6 +79,10 @@ pub struct Ui {
     pub slow_title: &'static str,
     /// Error page: too slow, text.
     pub slow_text: &'static str,
+    /// Error page: too many uploads at once, title.
+    pub busy_title: &'static str,
+    /// Error page: too many uploads at once, text.
+    pub busy_text: &'static str,
     /// Error page: a refused form (anti-CSRF), title.
     pub forbidden_title: &'static str,
     /// Error page: a refused form, text.
@@ -150,6 +154,8 @@ pub static NL: Ui = Ui {
     storage_full_text: "Wat u net stuurde is niet opgeslagen, omdat de schijf van Passend vol is. Er is niets half opgeslagen. De beheerder ziet dit ook. Ga terug (uw invoer staat daar meestal nog) en probeer het over een paar minuten opnieuw.",
     slow_title: "Dit duurde te lang",
     slow_text: "Er is niets opgeslagen: de verbinding was te traag of viel weg, zodat niet alles binnenkwam. Ga terug en probeer het opnieuw, zo mogelijk via wifi.",
+    busy_title: "Het is even te druk",
+    busy_text: "Er is niets opgeslagen: er worden nu veel bestanden tegelijk verstuurd. Ga terug en probeer het over een minuut opnieuw.",
     forbidden_title: "Dit formulier is verlopen",
     forbidden_text: "Uw gegevens zijn niet verstuurd, omdat het formulier verlopen is of niet van deze website kwam. Ga terug, laad de pagina opnieuw en probeer het nog een keer.",
     reference: "Wilt u dit melden? Noem dan dit kenmerk:",
@@ -216,6 +222,8 @@ pub static EN: Ui = Ui {
     storage_full_text: "What you just sent was not saved, because Passend's disk is full. Nothing was saved halfway. The administrator sees this too. Go back (what you typed is usually still there) and try again in a few minutes.",
     slow_title: "This took too long",
     slow_text: "Nothing was saved: the connection was too slow or dropped, so not everything arrived. Go back and try again, on wifi if you can.",
+    busy_title: "It is too busy right now",
+    busy_text: "Nothing was saved: many files are being sent at the same time. Go back and try again in a minute.",
     forbidden_title: "This form has expired",
     forbidden_text: "Nothing was sent, because the form expired or did not come from this website. Go back, reload the page and try again.",
     reference: "Want to report this? Please mention this reference:",

@@ -55,6 +55,9 @@ pub struct AppState {
     pub http: serve::HttpLimits,
     /// The last `/healthz` probe, shared so a flood of probes writes at most once a second.
     pub health: HealthCache,
+    /// Places for uploads being read at once (`http.uploads_at_once`): each holds up to 20 MiB
+    /// in memory, so their number is bounded before a body is read.
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 /// Settings of the casework.

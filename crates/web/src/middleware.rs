@@ -63,9 +63,20 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
             .extensions()
             .get::<crate::error::StorageFullPage>()
             .is_some();
-        let body = error_page(&state, lang, status, full, &id, method == Method::HEAD)
-            .instrument(span.clone())
-            .await;
+        let busy = response
+            .extensions()
+            .get::<crate::error::BusyPage>()
+            .is_some();
+        let body = error_page(
+            &state,
+            lang,
+            status,
+            (full, busy),
+            &id,
+            method == Method::HEAD,
+        )
+        .instrument(span.clone())
+        .await;
         let kept = std::mem::take(response.headers_mut());
         response = (status, body).into_response();
         for (name, value) in kept.iter() {
@@ -108,13 +119,14 @@ async fn error_page(
     state: &AppState,
     lang: Lang,
     status: StatusCode,
-    storage_full: bool,
+    (storage_full, busy): (bool, bool),
     id: &str,
     head: bool,
 ) -> Html<String> {
     let ui = ui(lang);
     let (title, text) = match status {
         _ if storage_full => (ui.storage_full_title, ui.storage_full_text),
+        _ if busy => (ui.busy_title, ui.busy_text),
         StatusCode::REQUEST_TIMEOUT => (ui.slow_title, ui.slow_text),
         StatusCode::NOT_FOUND => (ui.not_found_title, ui.not_found_text),
         StatusCode::FORBIDDEN => (ui.forbidden_title, ui.forbidden_text),

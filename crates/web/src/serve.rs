@@ -5,7 +5,13 @@
 //!   its going idle between requests, so a client that sends half a header, or an idle
 //!   keep-alive connection, is closed (hyper's header-read timer runs for both).
 //! - **At most `max_connections`** (default 512) connections are served at once, below the usual
-//!   limit of 1,024 open files; further clients wait in the listen queue until one closes.
+//!   limit of 1,024 open files; further clients wait in the listen queue until one closes. One
+//!   address gets at most `max_per_address` (default 128; off behind a reverse proxy, where every
+//!   connection comes from the proxy): a single client cannot take every place.
+//! - **Writing** must make progress: a client that stops reading its response for
+//!   `write_stall` (default 30 s) is disconnected, so an unread response never holds a place.
+//! - **A connection lives** at most `max_connection_age` (default 1 hour): then it finishes the
+//!   request in flight and closes, and the client opens a new one.
 //! - **Handlers** get 30 seconds ([`request_deadline`]); a file upload instead must keep up a
 //!   minimum rate (default 8 KiB/s, so a 20 MiB upload over a slow mobile line still arrives) and
 //!   may not stall for more than 30 seconds ([`MinRateBody`]).
@@ -45,6 +51,16 @@ pub struct HttpLimits {
     pub upload_stall: Duration,
     /// The time a handler gets (not counting a slow upload's body).
     pub request_timeout: Duration,
+    /// Connections from one address at once; 0: no limit (behind a reverse proxy).
+    pub max_per_address: usize,
+    /// The longest a response may wait for the client to read on.
+    pub write_stall: Duration,
+    /// How long one connection may be kept open.
+    pub max_connection_age: Duration,
+    /// Uploads whose bodies are read at once (each is held in memory); more wait their turn.
+    pub uploads_at_once: usize,
+    /// How long an upload waits for its turn before it is turned away ("te druk", 503).
+    pub upload_wait: Duration,
 }
 
 impl Default for HttpLimits {
@@ -56,6 +72,11 @@ impl Default for HttpLimits {
             upload_min_rate: 8 * 1024,
             upload_stall: Duration::from_secs(30),
             request_timeout: Duration::from_secs(30),
+            max_per_address: 128,
+            write_stall: Duration::from_secs(30),
+            max_connection_age: Duration::from_secs(3600),
+            uploads_at_once: 8,
+            upload_wait: Duration::from_secs(30),
         }
     }
 }
@@ -68,7 +89,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let per_address = Arc::new(PerAddress::default());
+    // Every connection watches this: `true` asks it to finish its request and close.
+    let (closing, closing_rx) = tokio::sync::watch::channel(false);
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
@@ -92,6 +115,13 @@ pub async fn serve(
                 }
             },
         };
+        // One address may not take every place: beyond its share the connection is closed at
+        // once (the place is free again for others).
+        let Some(address_slot) = per_address.take(remote.ip(), limits.max_per_address) else {
+            tracing::debug!("connection refused: too many from one address");
+            drop(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let service = hyper::service::service_fn(
@@ -104,16 +134,41 @@ pub async fn serve(
                 }
             },
         );
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
-            .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service);
-        let watched = graceful.watch(connection);
+        let io = TokioIo::new(WriteStall::new(stream, limits.write_stall));
+        let mut closing_rx = closing_rx.clone();
         connections.spawn(async move {
-            if let Err(e) = watched.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .keep_alive(true)
+                .serve_connection(io, service);
+            tokio::pin!(connection);
+            let age = tokio::time::sleep(limits.max_connection_age);
+            tokio::pin!(age);
+            let mut asked_to_close = false;
+            loop {
+                tokio::select! {
+                    ended = connection.as_mut() => {
+                        if let Err(e) = ended {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    // Old enough, or the server stops: finish the request in flight (its own
+                    // deadline bounds it), then close.
+                    () = &mut age, if !asked_to_close => {
+                        connection.as_mut().graceful_shutdown();
+                        asked_to_close = true;
+                    }
+                    changed = closing_rx.changed(), if !asked_to_close => {
+                        if changed.is_err() || *closing_rx.borrow() {
+                            connection.as_mut().graceful_shutdown();
+                            asked_to_close = true;
+                        }
+                    }
+                }
             }
+            drop(address_slot);
             drop(permit);
         });
         // Reap finished connection tasks so the set does not grow.
@@ -124,10 +179,12 @@ pub async fn serve(
         open = connections.len(),
         "stopped accepting; finishing requests in flight"
     );
-    if tokio::time::timeout(limits.shutdown_deadline, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    let _ = closing.send(true);
+    let drained = tokio::time::timeout(limits.shutdown_deadline, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
         tracing::warn!(
             open = connections.len(),
             deadline_s = limits.shutdown_deadline.as_secs(),
@@ -137,6 +194,146 @@ pub async fn serve(
     connections.abort_all();
     while connections.join_next().await.is_some() {}
     Ok(())
+}
+
+/// Connections open per client address.
+#[derive(Default)]
+struct PerAddress(std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>);
+
+/// One place of an address, given back when dropped.
+struct AddressSlot {
+    of: Arc<PerAddress>,
+    ip: std::net::IpAddr,
+}
+
+impl PerAddress {
+    /// A place for `ip` if it has fewer than `cap` (0: no limit), counted before it is checked.
+    fn take(self: &Arc<Self>, ip: std::net::IpAddr, cap: usize) -> Option<Option<AddressSlot>> {
+        if cap == 0 {
+            return Some(None);
+        }
+        let mut open = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = open.entry(ip).or_insert(0);
+        if *n >= cap {
+            return None;
+        }
+        *n += 1;
+        Some(Some(AddressSlot {
+            of: self.clone(),
+            ip,
+        }))
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut open = self
+            .of
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// A connection whose writes must make progress: a write (or flush) that cannot go on for
+/// `stall` fails with `TimedOut`, and hyper closes the connection. Reads are bounded elsewhere
+/// (the header timeout, the handler's deadline, an upload's minimum rate).
+struct WriteStall<S> {
+    inner: S,
+    stall: Duration,
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl<S> WriteStall<S> {
+    fn new(inner: S, stall: Duration) -> Self {
+        WriteStall {
+            inner,
+            stall,
+            timer: None,
+        }
+    }
+
+    /// After the inner write said Pending: arm the timer once, and fail when it has run out.
+    fn pending<T>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<T>> {
+        let stall = self.stall;
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(stall)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn progress<T>(
+        &mut self,
+        r: Poll<std::io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<std::io::Result<T>> {
+        match r {
+            Poll::Pending => self.pending(cx),
+            ready => {
+                self.timer = None;
+                ready
+            }
+        }
+    }
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for WriteStall<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for WriteStall<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.progress(r, cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.progress(r, cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let r = Pin::new(&mut self.inner).poll_flush(cx);
+        self.progress(r, cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let r = Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.progress(r, cx)
+    }
 }
 
 /// Gives every handler `request_timeout`; an upload's body is instead held to a minimum rate
@@ -165,7 +362,8 @@ pub async fn request_deadline(
         );
         (
             Request::from_parts(parts, body),
-            limits.request_timeout + limits.upload_stall + longest,
+            // The wait for a place (at most the upload wait), the body, then the handler.
+            limits.upload_wait + limits.request_timeout + limits.upload_stall + longest,
         )
     } else {
         (request, limits.request_timeout)
@@ -178,12 +376,13 @@ pub async fn request_deadline(
 
 /// A request body that fails when the client stalls for longer than `stall`, or when, after the
 /// first `stall`, its average rate falls below `min_rate` bytes per second. Slow is fine; almost
-/// nothing is not.
+/// nothing is not. The clock starts when the body is first read (an upload may first wait for
+/// its turn).
 pub struct MinRateBody {
     inner: Body,
     min_rate: u64,
     stall: Duration,
-    started: Instant,
+    started: Option<Instant>,
     received: u64,
     timer: Pin<Box<Sleep>>,
 }
@@ -195,14 +394,17 @@ impl MinRateBody {
             inner,
             min_rate,
             stall,
-            started: Instant::now(),
+            started: None,
             received: 0,
             timer: Box::pin(tokio::time::sleep(stall)),
         }
     }
 
     fn too_slow(&self) -> bool {
-        let elapsed = self.started.elapsed();
+        let Some(started) = self.started else {
+            return false;
+        };
+        let elapsed = started.elapsed();
         elapsed > self.stall
             && u128::from(self.received) * 1000
                 < u128::from(self.min_rate) * (elapsed - self.stall).as_millis()
@@ -223,6 +425,11 @@ impl http_body::Body for MinRateBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
         let this = &mut *self;
+        if this.started.is_none() {
+            let now = Instant::now();
+            this.started = Some(now);
+            this.timer.as_mut().reset(now + this.stall);
+        }
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
@@ -314,6 +521,26 @@ mod tests {
         });
         assert!(collect(body).await.is_err());
         sender.abort();
+    }
+
+    #[tokio::test]
+    async fn a_client_that_stops_reading_is_cut_off() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (server, mut client) = tokio::io::duplex(64);
+        let mut guarded = WriteStall::new(server, Duration::from_millis(200));
+        // Writes that make progress are fine, however slowly the client reads.
+        guarded.write_all(&[1u8; 48]).await.ok();
+        let mut buf = [0u8; 48];
+        client.read_exact(&mut buf).await.ok();
+        // Then the client stops reading: the write fails after the stall time.
+        let started = Instant::now();
+        let stalled = tokio::time::timeout(Duration::from_secs(5), guarded.write_all(&[2u8; 4096]))
+            .await
+            .expect("the stalled write must end, not hang");
+        let e = stalled.expect_err("a write to a client that reads nothing must fail");
+        assert_eq!(e.kind(), std::io::ErrorKind::TimedOut);
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        drop(client);
     }
 
     /// A stream over a channel receiver, without an extra crate.

@@ -205,6 +205,16 @@ async fn a_backup_under_load_restores_whole_and_a_truncated_restore_is_found() {
     let err = String::from_utf8_lossy(&verify.stderr);
     assert!(!verify.status.success(), "a truncated database passed");
     assert!(err.contains("mist wijzigingen"), "{err}");
+    // A server started on it keeps the head as evidence: it never writes a head behind it.
+    let started = TestApp::start(_older_db, truncated.clone()).await;
+    assert_eq!(started.get("/kaart").await.status(), 200);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (_older_db, _) = started.stop().await;
+    assert_eq!(
+        std::fs::read_to_string(&truncated.audit_head_file).unwrap(),
+        b.manifest.head,
+        "the head file was moved back"
+    );
     // A head file changed by hand is found too.
     let forged = b.manifest.head.replace("audit_id=", "audit_id=1");
     passend::durable::write_atomic(&truncated.audit_head_file, forged.as_bytes(), false).unwrap();
@@ -213,6 +223,53 @@ async fn a_backup_under_load_restores_whole_and_a_truncated_restore_is_found() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&verify.stderr).contains("handtekening"));
+    // And one removed while its key is still there.
+    std::fs::remove_file(&truncated.audit_head_file).unwrap();
+    let verify = passend_for(&truncated)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(!verify.status.success());
+    assert!(
+        String::from_utf8_lossy(&verify.stderr).contains("geen kopbestand"),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+
+    // Archives are readable by their owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&newer).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    // An archive with an entry twice is refused: a check could read one and a restore the
+    // other.
+    let doubled = dir.join("dubbel.tar");
+    {
+        use std::io::Read;
+        let mut out = tar::Builder::new(std::fs::File::create(&doubled).unwrap());
+        let mut archive = tar::Archive::new(std::fs::File::open(&newer).unwrap());
+        let mut first: Option<(tar::Header, Vec<u8>)> = None;
+        for entry in archive.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            let header = entry.header().clone();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            if first.is_none() {
+                first = Some((header.clone(), bytes.clone()));
+            }
+            out.append(&header, bytes.as_slice()).unwrap();
+        }
+        let (header, bytes) = first.unwrap();
+        out.append(&header, bytes.as_slice()).unwrap();
+        out.finish().unwrap();
+    }
+    let (_d2, fresh) = empty_target().await;
+    let err = passend::backup::restore(&fresh, &doubled)
+        .await
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("twee keer"), "{err:#}");
 
     // A damaged archive is refused before anything is written.
     let damaged = dir.join("beschadigd.tar");
@@ -296,20 +353,53 @@ async fn check_finds_missing_damaged_and_orphaned_files_and_the_sweep_removes_or
     let cli = passend_for(&app.config).arg("check").output().unwrap();
     assert!(!cli.status.success());
     assert!(String::from_utf8_lossy(&cli.stdout).contains("ONTBREEKT"));
-    // The hourly sweep leaves young orphans alone and removes old ones with staging leftovers.
+    // The hourly sweep leaves young orphans alone, moves old ones aside to quarantine and
+    // removes staging leftovers.
+    let heads = passend::audit_head::HeadFiles::of(&app.config);
     assert_eq!(
-        passend::check::sweep_orphans(&db, &files, chrono::Duration::days(1))
+        passend::check::sweep_orphans(&db, &files, Some(&heads), chrono::Duration::days(1))
             .await
             .unwrap(),
-        0
+        passend::check::Swept::default()
     );
-    assert_eq!(
-        passend::check::sweep_orphans(&db, &files, chrono::Duration::zero())
-            .await
-            .unwrap(),
-        2
-    );
+    let swept = passend::check::sweep_orphans(&db, &files, Some(&heads), chrono::Duration::zero())
+        .await
+        .unwrap();
+    assert_eq!((swept.quarantined, swept.staging, swept.purged), (1, 1, 0));
     assert!(!orphan.exists() && !staging.exists());
+    let today = chrono::Utc::now().date_naive();
+    let aside = app
+        .config
+        .documents_dir
+        .join(format!("quarantaine/{today}/documenten/2020/01/wees.pdf"));
+    assert!(aside.exists(), "the orphan waits in quarantine");
     assert!(app.config.documents_dir.join(&keys[2].key).exists());
+    // A file in quarantine longer than 30 days goes for good.
+    let old = app
+        .config
+        .documents_dir
+        .join("quarantaine/2020-01-01/documenten/2019/12/oud.pdf");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::write(&old, b"%PDF-1.4 oud").unwrap();
+    let swept = passend::check::sweep_orphans(&db, &files, Some(&heads), chrono::Duration::zero())
+        .await
+        .unwrap();
+    assert_eq!(swept.purged, 1);
+    assert!(!old.exists() && aside.exists());
+    // A head file the database does not reach (restored from an older copy): nothing is swept.
+    std::fs::write(&orphan, b"%PDF-1.4 niemand").unwrap();
+    let key = heads.key_or_new().unwrap();
+    let ahead = passend_domain::audit::Checkpoint {
+        audit: (1_000_000, "f".repeat(64)),
+        log: (0, String::new()),
+        written_at: "2026-12-07T00:00:00Z".to_owned(),
+    };
+    heads.write(&ahead, &key).unwrap();
+    let refused =
+        passend::check::sweep_orphans(&db, &files, Some(&heads), chrono::Duration::zero())
+            .await
+            .unwrap_err();
+    assert!(refused.to_string().contains("blijven staan"), "{refused}");
+    assert!(orphan.exists());
     app.stop().await;
 }

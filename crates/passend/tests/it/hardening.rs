@@ -148,6 +148,30 @@ async fn concept_documents_and_an_experts_access_follow_their_own_life_cycle() {
         shared.status,
         shared.location
     );
+    // An upload that fails its checks shows the page it came from again, but never a concept
+    // the visitor may not see: the question of the concept stays the school's.
+    swv.get(&format!("/leerlingen/{pupil}")).await;
+    let fields = [
+        ("soort", "verslag".to_owned()),
+        ("titel", String::new()),
+        ("aanvraag", concept.to_string()),
+        ("terug", "aanvraag".to_owned()),
+    ];
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = swv
+        .post_file(
+            &format!("/leerlingen/{pupil}/documenten"),
+            &refs,
+            "kapot.pdf",
+            b"geen pdf",
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        !refused.body.contains("Een arrangement voor volgend jaar"),
+        "{}",
+        refused.body
+    );
     let denied = passend_store::audit::search(
         &db,
         tenant,
@@ -1040,13 +1064,53 @@ async fn slow_and_idle_clients_are_bounded_and_shutdown_has_a_deadline() {
 }
 
 #[tokio::test]
-async fn a_slow_twenty_megabyte_upload_at_one_megabit_arrives() {
-    let app = TestApp::spawn().await;
+async fn one_address_cannot_take_every_place_and_old_connections_close() {
+    let app = TestApp::spawn_with(|c| {
+        c.http.max_per_address = 3;
+        c.http.max_connection_age = Duration::from_secs(1);
+    })
+    .await;
+    let addr = app.server().addr;
+    // Three idle connections from this address are its share; a fourth is closed at once.
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        idle.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut fourth = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut buf = [0u8; 64];
+    let closed = tokio::time::timeout(Duration::from_secs(2), fourth.read(&mut buf)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0)) | Ok(Err(_))),
+        "the fourth connection was not closed: {closed:?}"
+    );
+    // Once they are gone, the address is served again.
+    drop(idle);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    // A keep-alive connection is closed after its age, between requests.
+    let mut kept = tokio::net::TcpStream::connect(addr).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: passend\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = vec![0u8; 8192];
+    let n = kept.read(&mut response).await.unwrap();
+    assert!(String::from_utf8_lossy(&response[..n]).starts_with("HTTP/1.1 200"));
+    let started = Instant::now();
+    let end = tokio::time::timeout(Duration::from_secs(5), kept.read(&mut response)).await;
+    assert!(matches!(end, Ok(Ok(0)) | Ok(Err(_))), "{end:?}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    app.stop().await;
+}
+
+/// A school user of the first primary school with one pupil (a concept request), on the
+/// pupil's page: (database, browser, pupil).
+async fn school_with_a_pupil(app: &TestApp) -> (passend_store::Db, Browser, i64) {
     let db = app.server().db.clone();
-    let tenant = tenant_id(&app).await;
+    let tenant = tenant_id(app).await;
     let bo = two_primary_schools(&db).await;
     let (school_id, mut school) = user(
-        &app,
+        app,
         tenant,
         "ib@school.nl",
         Role::Schoolmedewerker,
@@ -1057,10 +1121,68 @@ async fn a_slow_twenty_megabyte_upload_at_one_megabit_arrives() {
         &db,
         &as_user(tenant, school_id, "schoolmedewerker"),
         bo[0].id,
-        "advies",
+        "arrangement",
     )
     .await;
     school.get(&format!("/leerlingen/{pupil}")).await;
+    (db, school, pupil)
+}
+
+#[tokio::test]
+async fn uploads_wait_their_turn_and_are_turned_away_when_it_is_too_busy() {
+    let app = TestApp::spawn_with(|c| {
+        c.http.uploads_at_once = 1;
+        c.http.upload_wait = Duration::from_secs(1);
+    })
+    .await;
+    let (_, mut school, pupil) = school_with_a_pupil(&app).await;
+    // One upload takes the only place: its body comes in slowly.
+    let addr = app.server().addr;
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /leerlingen/{pupil}/documenten HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary=grens\r\nContent-Length: 100000\r\n\r\n--grens\r\n",
+        school.cookie_line()
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A second upload waits its turn, and after the wait is told that it is too busy.
+    let started = Instant::now();
+    let second = school
+        .post_file(
+            &format!("/leerlingen/{pupil}/documenten"),
+            &[("soort", "verslag"), ("titel", "Tweede")],
+            "stuk.pdf",
+            &tiny_pdf("tweede"),
+        )
+        .await;
+    assert_eq!(second.status, 503, "{}", second.body);
+    assert!(
+        second.body.contains("Het is even te druk"),
+        "{}",
+        second.body
+    );
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    // Once the first is gone, uploads go through again.
+    drop(slow);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    school.get(&format!("/leerlingen/{pupil}")).await;
+    let third = school
+        .post_file(
+            &format!("/leerlingen/{pupil}/documenten"),
+            &[("soort", "verslag"), ("titel", "Derde")],
+            "stuk.pdf",
+            &tiny_pdf("derde"),
+        )
+        .await;
+    assert_eq!(third.status, 303, "{}", third.body);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_slow_twenty_megabyte_upload_at_one_megabit_arrives() {
+    let app = TestApp::spawn().await;
+    let (db, school, pupil) = school_with_a_pupil(&app).await;
+    let tenant = tenant_id(&app).await;
     // A real-looking PDF of 20 MiB minus a little (the limit is 20 MiB).
     let mut file = b"%PDF-1.4\n% traag\n".to_vec();
     file.resize(20 * 1024 * 1024 - 4096, b' ');

@@ -324,6 +324,7 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
         retention_years: 3,
         steunpunt_retention_months: 24,
         zorgplicht_terms: passend_domain::zorgplicht::TermPolicy::default(),
+        heads: passend::audit_head::HeadFiles::of(&app.config),
     };
     let first = passend::reminders::run_once(&db, &settings, today())
         .await
