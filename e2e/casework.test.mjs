@@ -183,8 +183,9 @@ test('a TLV SO request from school to decision letter', async () => {
     await page.getByLabel('Ontvangen op').fill(isoDay(0));
     await page.getByRole('button', { name: 'Bezwaar registreren' }).click();
     await page.getByText('Het bezwaar is geregistreerd.').waitFor();
-    await page.getByLabel('Vandaag voorgelegd aan de LBT').check();
-    await page.getByLabel('Vandaag ontvangen: advies van de LBT').selectOption('ongegrond');
+    await page.getByLabel('Voorgelegd aan de LBT op (leeg: nog niet)').fill(isoDay(0));
+    await page.getByLabel('Advies van de LBT', { exact: true }).selectOption('ongegrond');
+    await page.getByLabel('Datum van het advies').fill(isoDay(0));
     await page.getByRole('button', { name: 'Bezwaar bijwerken' }).click();
     await page.getByText('Het bezwaar is bijgewerkt.').waitFor();
     await check(page, null, 'a decided request with a bezwaar');
@@ -198,12 +199,13 @@ test('a TLV SO request from school to decision letter', async () => {
     await page.getByLabel('Motivering', { exact: true }).fill('Wij volgen het advies van de LBT: het besluit blijft staan, omdat de adviezen eensluidend waren.');
     await page.getByRole('button', { name: 'Beslissing nemen' }).click();
     await page.getByText('De beslissing op bezwaar is genomen').waitFor();
-    const href = await page.getByRole('link', { name: 'Download de brief met de beslissing op bezwaar (PDF)' }).getAttribute('href');
+    const href = await page.getByRole('link', { name: 'Bekijk het concept van de brief (PDF)' }).getAttribute('href');
     await page.getByLabel('per post').check();
     await page.getByRole('button', { name: 'Verzending vastleggen' }).click();
     await page.getByText('De verzending is vastgelegd.').waitFor();
     await page.locator('dt:has-text("Beroep mogelijk tot en met") + dd').waitFor();
     await check(page, null, 'a beslissing op bezwaar, sent');
+    assert.equal(await page.getByRole('link', { name: 'Download de brief met de beslissing op bezwaar (PDF)' }).getAttribute('href'), href);
     const response = await context.request.get(site.server.url + href);
     assert.equal(response.status(), 200);
     assert.equal(response.headers()['content-type'], 'application/pdf');
@@ -212,7 +214,7 @@ test('a TLV SO request from school to decision letter', async () => {
       const file = join(dir, 'bob.pdf');
       writeFileSync(file, await response.body());
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-      for (const expected of [number, 'Beslissing op uw bezwaar', 'Wij verklaren uw bezwaar ongegrond', 'blijft staan', 'De LBT adviseerde', 'beroep instellen bij de rechtbank', 'Verzonden:', 'uiterlijk op', 'griffierecht']) {
+      for (const expected of [number, 'Beslissing op uw bezwaar', 'Wij vinden uw bezwaar ongegrond', 'blijft gelden', 'De LBT gaf op', 'Wij volgen dit advies.', 'in beroep gaan bij de rechtbank', 'Verzonden:', 'uiterlijk op', 'griffierecht']) {
         assert.ok(text.includes(expected), `the beslissing lacks "${expected}": ${text}`);
       }
     } finally {

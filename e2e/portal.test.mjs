@@ -234,7 +234,7 @@ test('a parent follows the request from invitation to the decision letter', asyn
   });
 
   // After the sending: the bezwaar information and the letter.
-  await mailTo(mother, 'Er is een brief');
+  await mailTo(mother, 'Er is een besluitbrief');
   await page.goto(site.server.url + trackerUrl);
   await page.getByRole('heading', { name: 'Niet eens met het besluit?' }).waitFor();
   await page.getByText(`over welk besluit het gaat (nummer ${number})`).waitFor();

@@ -39,15 +39,17 @@ ALTER TABLE bezwaren ADD COLUMN lbt_advice_on TEXT;
 ALTER TABLE bezwaren ADD COLUMN lbt_advice TEXT CHECK (lbt_advice IN ('gegrond', 'ongegrond', 'niet-ontvankelijk'));
 
 -- The beslissing op bezwaar (Awb 7:11): the decision on the objection, with its own letter that
--- names beroep at the rechtbank. When the bezwaar is gegrond and the decision is revoked, the
--- new content is kept here and written into the decision (the TLV register shows what holds);
--- what the decision said before is in decision_history.
+-- names beroep at the rechtbank, and why it deviates from the LBT's advice if it does (Awb 7:13
+-- lid 7). A gegrond bezwaar revokes the decision: the new content is kept here and, once the
+-- letter is sent (the beslissing is then made known), written into the decision (the TLV
+-- register shows what holds); what the decision said before is in decision_history.
 CREATE TABLE bezwaar_beslissingen (
     id                     INTEGER PRIMARY KEY,
     bezwaar_id             INTEGER NOT NULL UNIQUE REFERENCES bezwaren(id),
     decision_id            INTEGER NOT NULL REFERENCES decisions(id),
     outcome                TEXT NOT NULL CHECK (outcome IN ('gegrond', 'ongegrond', 'niet-ontvankelijk')),
     reasons                TEXT NOT NULL,
+    deviation              TEXT NOT NULL DEFAULT '',
     revokes                INTEGER NOT NULL,
     granted                INTEGER,
     placement              TEXT CHECK (placement IN ('sbo', 'so')),

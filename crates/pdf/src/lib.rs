@@ -141,14 +141,24 @@ pub struct BezwaarLetter {
     pub pupil: String,
     /// Who objected, as the letter addresses them ("de ouders of verzorgers van Sam Jansen").
     pub addressee: String,
+    /// The greeting, without the comma ("Beste ouders of verzorgers").
+    pub salutation: String,
+    /// Who else gets the beslissing (Awb 7:12 lid 2: the other belanghebbenden); may be empty.
+    pub copies: String,
     /// The day the bezwaar was received.
     pub received: String,
     /// "speciaal basisonderwijs" or "speciaal onderwijs".
     pub education: String,
     /// `gegrond`, `ongegrond`, `niet-ontvankelijk`.
     pub outcome: String,
-    /// The LBT's advice and its date, if it was asked.
+    /// The LBT's advice and its date, if it was given.
     pub lbt: Option<(String, String)>,
+    /// The day the bezwaar was put to the LBT, when its advice was not awaited (a bezwaar
+    /// granted in full); empty otherwise.
+    pub lbt_asked: String,
+    /// Why the beslissing deviates from the LBT's advice (Awb 7:13 lid 7); empty when it
+    /// follows it.
+    pub deviation: String,
     /// The new decision, when the decision is revoked: one sentence.
     pub new_decision: Option<String>,
     /// Why.
@@ -183,6 +193,10 @@ fn bezwaar_inputs(l: &BezwaarLetter) -> Dict {
     put("besluitdatum", &l.decision_date);
     put("leerling", &l.pupil);
     put("aan", &l.addressee);
+    put("aanhef", &l.salutation);
+    put("kopie", &l.copies);
+    put("lbt_gevraagd", &l.lbt_asked);
+    put("afwijking", &l.deviation);
     put("ontvangen", &l.received);
     put("onderwijs", &l.education);
     put("uitkomst", &l.outcome);
@@ -308,10 +322,14 @@ mod tests {
             "Verzonden: dinsdag 14 april 2026",
             "dus uiterlijk op dinsdag 26 mei 2026",
             "Landelijke Bezwaaradviescommissie Toelaatbaarheidsverklaring (LBT)",
+            "niet later dan een week daarna ontvangen",
+            "Tijdens het bezwaar blijft dit besluit gelden",
+            "voorlopige voorziening",
             "Oudersteunpunt",
         ] {
             assert!(text.contains(expected), "{expected:?} not in: {text}");
         }
+        assert!(!text.contains("Concept"), "{text}");
         // Tagged, with a title and the Dutch language, as PDF/UA-1 asks.
         let raw = String::from_utf8_lossy(&pdf);
         assert!(raw.contains("/StructTreeRoot") && raw.contains("/MarkInfo"));
@@ -334,6 +352,10 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("uiterlijk op"), "{text}");
+        assert!(
+            text.contains("Concept: deze brief is nog niet verzonden"),
+            "{text}"
+        );
         Ok(())
     }
 
@@ -350,6 +372,10 @@ mod tests {
             decision_date: "maandag 16 november 2026".to_owned(),
             pupil: "Sam Jansen".to_owned(),
             addressee: "de ouders of verzorgers van Sam Jansen".to_owned(),
+            salutation: "Beste ouders of verzorgers".to_owned(),
+            copies: "Basisschool De Ark".to_owned(),
+            lbt_asked: String::new(),
+            deviation: String::new(),
             received: "maandag 7 december 2026".to_owned(),
             education: "speciaal onderwijs".to_owned(),
             outcome: "gegrond".to_owned(),
@@ -375,32 +401,59 @@ mod tests {
             .join(" ");
         for expected in [
             "Beslissing op uw bezwaar",
-            "Wij verklaren uw bezwaar gegrond",
-            "Wij herroepen ons besluit van maandag 16 november 2026",
+            "Beste ouders of verzorgers,",
+            "Een kopie gaat naar: Basisschool De Ark",
+            "Wij vinden uw bezwaar gegrond",
+            "Wij trekken ons besluit van maandag 16 november 2026 in (wij herroepen het)",
             "bekostigingscategorie midden",
-            "De LBT adviseerde op maandag 25 januari 2027",
-            "beroep",
-            "de rechtbank in het arrondissement waar u woont (sector bestuursrecht)",
+            "De LBT gaf op maandag 25 januari 2027 het advies",
+            "Het advies van de LBT zit bij deze brief",
+            "Wij volgen dit advies.",
+            "in beroep gaan bij de rechtbank in het arrondissement waar u woont",
             "dus uiterlijk op dinsdag 23 maart 2027",
-            "griffierecht",
+            "rechtspraak.nl",
+            "Krijgt u gelijk? Dan krijgt u het griffierecht terug",
+            "voorlopige voorziening",
             "PO2401-2026-00042",
         ] {
             assert!(text.contains(expected), "{expected:?} not in: {text}");
         }
+        assert!(!text.contains("Concept"), "{text}");
         let raw = String::from_utf8_lossy(&pdf);
         assert!(raw.contains("/StructTreeRoot") && raw.contains("/Lang"));
+        // Against the advice, with the reason; not yet sent: a concept without a date.
         let mut kept = bezwaar();
         kept.outcome = "ongegrond".to_owned();
         kept.new_decision = None;
+        kept.deviation = "De LBT kende het nieuwe verslag van de school niet.".to_owned();
+        kept.sent = None;
         let text = text_of(&bezwaar_letter(&kept)?)
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
+        for expected in [
+            "Concept: deze brief is nog niet verzonden",
+            "Wij vinden uw bezwaar ongegrond",
+            "Ons besluit van maandag 16 november 2026 blijft gelden",
+            "Wij volgen dit advies niet. Dat doen wij om deze reden: De LBT kende het nieuwe verslag",
+            "binnen zes weken na de dag waarop deze brief aan u is verzonden of uitgereikt",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in: {text}");
+        }
+        assert!(!text.contains("uiterlijk op"), "{text}");
+        // Granted in full while the LBT was asked: its advice is not awaited, and said so.
+        let mut early = bezwaar();
+        early.lbt = None;
+        early.lbt_asked = "maandag 4 januari 2027".to_owned();
+        let text = text_of(&bezwaar_letter(&early)?)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         assert!(
-            text.contains("Wij verklaren uw bezwaar ongegrond"),
+            text.contains("Daarom wachten wij het advies van de LBT niet af"),
             "{text}"
         );
-        assert!(text.contains("blijft staan"), "{text}");
+        assert!(!text.contains("zit bij deze brief"), "{text}");
         Ok(())
     }
 

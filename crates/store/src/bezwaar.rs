@@ -4,9 +4,11 @@
 //!   over is recorded, once, and the bezwaar term runs from it.
 //! - After the LBT's advice the samenwerkingsverband decides on the bezwaar (Awb 7:11): gegrond,
 //!   ongegrond or niet-ontvankelijk. A gegrond bezwaar revokes the decision and puts a new one in
-//!   its place: the new content is written into the decision (the TLV register shows what holds)
-//!   after what it said before is copied into `decision_history`, and the request's status
-//!   follows. The beslissing has its own letter, naming beroep at the rechtbank.
+//!   its place. The beslissing has its own letter, naming beroep at the rechtbank; it holds once
+//!   made known (Awb 3:40), so only when its letter is recorded as sent is the new content
+//!   written into the decision (the TLV register shows what holds), after what it said before
+//!   is copied into `decision_history`, and does the request's status follow. The decision's
+//!   own reasons stay as they were: the original letter can always be made again.
 //!
 //! Each change is one transaction with its timeline line, audit event and mails.
 
@@ -22,7 +24,9 @@ pub struct NewBeslissing {
     pub outcome: String,
     /// Why, in plain Dutch (it goes into the letter).
     pub reasons: String,
-    /// The decision is revoked and replaced by the content below.
+    /// Why it deviates from the LBT's advice, when it does (Awb 7:13 lid 7); else empty.
+    pub deviation: String,
+    /// The decision is revoked and replaced by the content below (always when gegrond).
     pub revokes: bool,
     /// The new decision: granted.
     pub granted: Option<bool>,
@@ -38,8 +42,6 @@ pub struct NewBeslissing {
     pub receiving_location_id: Option<i64>,
     /// The letter's date.
     pub letter_on: NaiveDate,
-    /// The request's status after a revocation (`toegekend` or `afgewezen`).
-    pub status: Option<String>,
 }
 
 /// A beslissing op bezwaar as stored.
@@ -57,6 +59,8 @@ pub struct BeslissingRow {
     pub outcome: String,
     /// Why.
     pub reasons: String,
+    /// Why it deviates from the LBT's advice; empty when it does not.
+    pub deviation: String,
     /// Whether the decision was revoked and replaced.
     pub revokes: bool,
     /// New content: granted.
@@ -89,6 +93,8 @@ pub struct BeslissingRow {
     pub bezwaar_received_on: NaiveDate,
     /// Who filed it: `ouders`, `school`, `anders`.
     pub filed_by: String,
+    /// The day the bezwaar was put to the LBT, if it was.
+    pub lbt_sent_on: Option<NaiveDate>,
     /// The LBT's advice, if any.
     pub lbt_advice: Option<String>,
     /// Its date.
@@ -97,10 +103,10 @@ pub struct BeslissingRow {
 
 macro_rules! beslissing_select {
     () => {
-        "SELECT b.id, b.bezwaar_id, b.decision_id, d.request_id, b.outcome, b.reasons, b.revokes, b.granted, b.placement,
+        "SELECT b.id, b.bezwaar_id, b.decision_id, d.request_id, b.outcome, b.reasons, b.deviation, b.revokes, b.granted, b.placement,
         b.category, b.start_on, b.end_on, b.receiving_location_id, rl.name AS receiving_name, u.name AS decided_by_name,
         b.decided_at, b.letter_on, b.letter_key, b.sent_on, b.sent_how, z.received_on AS bezwaar_received_on, z.filed_by,
-        z.lbt_advice, z.lbt_advice_on
+        z.lbt_sent_on, z.lbt_advice, z.lbt_advice_on
    FROM bezwaar_beslissingen b JOIN decisions d ON d.id = b.decision_id JOIN bezwaren z ON z.id = b.bezwaar_id
    LEFT JOIN locations rl ON rl.id = b.receiving_location_id LEFT JOIN users u ON u.id = b.decided_by"
     };
@@ -156,6 +162,10 @@ pub async fn beslissing_of_bezwaar(
 pub struct HistoryRow {
     /// Granted.
     pub granted: bool,
+    /// Receiving school location.
+    pub receiving_location_id: Option<i64>,
+    /// Its name.
+    pub receiving_name: Option<String>,
     /// `sbo`, `so`.
     pub placement: Option<String>,
     /// Category.
@@ -173,8 +183,10 @@ pub struct HistoryRow {
 /// The earlier contents of a decision, oldest first.
 pub async fn history(db: &Db, decision_id: i64) -> StoreResult<Vec<HistoryRow>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, HistoryRow>(
-        "SELECT granted, placement, category, start_on, end_on, replaced_at, replaced_by
-         FROM decision_history WHERE decision_id = $1 ORDER BY id",
+        "SELECT h.granted, h.receiving_location_id, l.name AS receiving_name, h.placement, h.category, h.start_on, h.end_on,
+           h.replaced_at, h.replaced_by
+         FROM decision_history h LEFT JOIN locations l ON l.id = h.receiving_location_id
+         WHERE h.decision_id = $1 ORDER BY h.id",
     )
     .bind(decision_id)
     .fetch_all(pool)
@@ -182,10 +194,10 @@ pub async fn history(db: &Db, decision_id: i64) -> StoreResult<Vec<HistoryRow>> 
     Ok(rows)
 }
 
-/// Takes the beslissing op bezwaar: the bezwaar gets its outcome, the beslissing is stored, and a
-/// revocation writes the new content into the decision (after keeping the old) and moves the
-/// request's status; all or nothing. `None` when the bezwaar already had an outcome (another
-/// toeleider was first) or is not of this request.
+/// Takes the beslissing op bezwaar: the bezwaar gets its outcome and the beslissing is stored,
+/// all or nothing (a revocation takes effect when its letter is sent: [`record_sent`]). `None`
+/// when the bezwaar already had an outcome (another toeleider was first) or is not of this
+/// request.
 #[allow(clippy::too_many_arguments)]
 pub async fn decide(
     db: &Db,
@@ -223,14 +235,15 @@ pub async fn decide(
         match (decision_id, taken) {
             (Some(decision_id), 1) => {
                 let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO bezwaar_beslissingen (bezwaar_id, decision_id, outcome, reasons, revokes, granted, placement, category,
-                       start_on, end_on, receiving_location_id, decided_by, decided_at, letter_on)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                    "INSERT INTO bezwaar_beslissingen (bezwaar_id, decision_id, outcome, reasons, deviation, revokes, granted, placement,
+                       category, start_on, end_on, receiving_location_id, decided_by, decided_at, letter_on)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
                 )
                 .bind(bezwaar_id)
                 .bind(decision_id)
                 .bind(&b.outcome)
                 .bind(&b.reasons)
+                .bind(&b.deviation)
                 .bind(b.revokes)
                 .bind(b.granted)
                 .bind(&b.placement)
@@ -243,43 +256,6 @@ pub async fn decide(
                 .bind(b.letter_on)
                 .fetch_one(&mut *tx)
                 .await?;
-                if b.revokes {
-                    sqlx::query(
-                        "INSERT INTO decision_history (decision_id, granted, placement, category, start_on, end_on, receiving_location_id,
-                           reasons, replaced_at, replaced_by)
-                         SELECT id, granted, placement, category, start_on, end_on, receiving_location_id, reasons, $1, $2
-                         FROM decisions WHERE id = $3",
-                    )
-                    .bind(now)
-                    .bind(id)
-                    .bind(decision_id)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "UPDATE decisions SET granted = $1, placement = $2, category = $3, start_on = $4, end_on = $5,
-                           receiving_location_id = $6, reasons = $7, expiry_reminded_at = NULL WHERE id = $8",
-                    )
-                    .bind(b.granted.unwrap_or(false))
-                    .bind(&b.placement)
-                    .bind(&b.category)
-                    .bind(b.start_on)
-                    .bind(b.end_on)
-                    .bind(b.receiving_location_id)
-                    .bind(&b.reasons)
-                    .bind(decision_id)
-                    .execute(&mut *tx)
-                    .await?;
-                    if let Some(status) = &b.status {
-                        sqlx::query(
-                            "UPDATE support_requests SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3",
-                        )
-                        .bind(status)
-                        .bind(now)
-                        .bind(request.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                }
                 record_tx!(tx, actor, request.id, request.pupil_id, "create", what, "beslissing-op-bezwaar", notices, true);
                 tx.commit().await?;
                 Some(id)
@@ -300,7 +276,9 @@ pub enum Letter {
 }
 
 /// Records the day a letter was sent or handed over, once; its timeline line, audit event and
-/// mails go with it. `false` when it was recorded before.
+/// mails go with it. A revoking beslissing op bezwaar takes effect with it: what the decision
+/// said is copied into `decision_history`, the new content written into the decision and the
+/// request's status moved, in the same transaction. `false` when it was recorded before.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_sent(
     db: &Db,
@@ -339,6 +317,50 @@ pub async fn record_sent(
             .await?
             .rows_affected(),
         };
+        if let (1, Letter::Beslissing(id)) = (n, letter) {
+            let now = Utc::now();
+            let revoking: Option<(i64, Option<bool>)> = sqlx::query_as(
+                "SELECT decision_id, granted FROM bezwaar_beslissingen WHERE id = $1 AND revokes = $2",
+            )
+            .bind(id)
+            .bind(true)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((decision_id, granted)) = revoking {
+                sqlx::query(
+                    "INSERT INTO decision_history (decision_id, granted, placement, category, start_on, end_on, receiving_location_id,
+                       reasons, replaced_at, replaced_by)
+                     SELECT id, granted, placement, category, start_on, end_on, receiving_location_id, reasons, $1, $2
+                     FROM decisions WHERE id = $3",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(decision_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE decisions SET granted = COALESCE(b.granted, FALSE), placement = b.placement, category = b.category,
+                       start_on = b.start_on, end_on = b.end_on, receiving_location_id = b.receiving_location_id,
+                       expiry_reminded_at = NULL
+                     FROM (SELECT granted, placement, category, start_on, end_on, receiving_location_id
+                           FROM bezwaar_beslissingen WHERE id = $1) AS b
+                     WHERE decisions.id = $2",
+                )
+                .bind(id)
+                .bind(decision_id)
+                .execute(&mut *tx)
+                .await?;
+                let status = if granted == Some(true) { "toegekend" } else { "afgewezen" };
+                sqlx::query(
+                    "UPDATE support_requests SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+                )
+                .bind(status)
+                .bind(now)
+                .bind(request.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         if n == 1 {
             let detail = match letter {
                 Letter::Decision(_) => "besluit verzonden",
@@ -378,6 +400,28 @@ pub async fn set_letter(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(n == 1)
+}
+
+/// A letter decided but not recorded as sent: (tenant, request id, `besluit` or `beslissing`,
+/// its id, the e-mail of who decided, if known).
+pub type UnsentLetter = (i64, i64, String, i64, Option<String>);
+
+/// TLV decision letters and letters of beslissingen op bezwaar dated on or before `by` whose
+/// sending was not recorded: until it is, no term runs and nobody was told.
+pub async fn unsent_letters(db: &Db, by: NaiveDate) -> StoreResult<Vec<UnsentLetter>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, UnsentLetter>(
+        "SELECT d.tenant_id, d.request_id, 'besluit', d.id, u.email FROM decisions d
+           JOIN support_requests r ON r.id = d.request_id LEFT JOIN users u ON u.id = d.decided_by
+         WHERE d.sent_on IS NULL AND d.letter_on <= $1 AND r.kind LIKE 'tlv-%'
+         UNION ALL
+         SELECT d.tenant_id, d.request_id, 'beslissing', b.id, u.email FROM bezwaar_beslissingen b
+           JOIN decisions d ON d.id = b.decision_id LEFT JOIN users u ON u.id = b.decided_by
+         WHERE b.sent_on IS NULL AND b.letter_on <= $1",
+    )
+    .bind(by)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
 }
 
 /// The bezwaar term of a decision sent on `sent_on`, and whether a bezwaar received on

@@ -1543,7 +1543,8 @@ pub struct RegisterFilter {
     pub ends_by: Option<NaiveDate>,
     /// Only TLVs received by this location.
     pub receiving_location_id: Option<i64>,
-    /// Only for receiving locations this user works at.
+    /// Only for receiving locations this user works at, and only decisions made known (their
+    /// letter sent): a receiving school learns of a TLV when the parents do.
     pub receiving_staff_id: Option<i64>,
 }
 
@@ -1560,7 +1561,8 @@ pub async fn register(
            AND ($6 IS NULL OR (d.start_on <= $6 AND (d.end_on IS NULL OR d.end_on >= $6)))
            AND ($7 IS NULL OR (d.end_on IS NOT NULL AND d.end_on <= $7))
            AND ($8 IS NULL OR d.receiving_location_id = $8)
-           AND ($9 IS NULL OR d.receiving_location_id IN (SELECT location_id FROM user_locations WHERE user_id = $9))
+           AND ($9 IS NULL OR (d.sent_on IS NOT NULL
+                AND d.receiving_location_id IN (SELECT location_id FROM user_locations WHERE user_id = $9)))
          ORDER BY d.id DESC LIMIT 100000");
     // Text is matched below, not in SQL: SQLite's LOWER folds ASCII only.
     let text: Option<String> = None;
@@ -1595,11 +1597,12 @@ pub async fn register(
     Ok(rows)
 }
 
-/// Whether a user works at the receiving location of the granted decision on this request.
+/// Whether a user works at the receiving location of the granted decision on this request, once
+/// the decision was made known (its letter sent).
 pub async fn receives_request(db: &Db, user_id: i64, request_id: i64) -> StoreResult<bool> {
     let n: i64 = on_db!(db, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM decisions d JOIN user_locations ul ON ul.location_id = d.receiving_location_id
-         WHERE ul.user_id = $1 AND d.request_id = $2 AND d.granted = $3",
+         WHERE ul.user_id = $1 AND d.request_id = $2 AND d.granted = $3 AND d.sent_on IS NOT NULL",
     )
     .bind(user_id)
     .bind(request_id)
@@ -1609,12 +1612,13 @@ pub async fn receives_request(db: &Db, user_id: i64, request_id: i64) -> StoreRe
     Ok(n > 0)
 }
 
-/// Whether a user works at the receiving location of a decision on this pupil.
+/// Whether a user works at the receiving location of a granted decision on this pupil that was
+/// made known (its letter sent).
 pub async fn receives_pupil(db: &Db, user_id: i64, pupil_id: i64) -> StoreResult<bool> {
     let n: i64 = on_db!(db, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM decisions d JOIN support_requests r ON r.id = d.request_id
          JOIN user_locations ul ON ul.location_id = d.receiving_location_id
-         WHERE ul.user_id = $1 AND r.pupil_id = $2 AND d.granted = $3",
+         WHERE ul.user_id = $1 AND r.pupil_id = $2 AND d.granted = $3 AND d.sent_on IS NOT NULL",
     )
     .bind(user_id)
     .bind(pupil_id)
@@ -2061,13 +2065,13 @@ pub async fn add_document_version(
                 let event = actor.event("create", "document", &object_id, Some(pupil_id), kind);
                 crate::append_in_tx!(tx, &event);
                 enqueue_notices_tx!(tx, actor.tenant_id, notices);
-                let request_of_doc: Option<i64> = match request_id {
-                    Some(r) => Some(r),
-                    None => sqlx::query_scalar::<_, Option<i64>>("SELECT request_id FROM documents WHERE id = $1")
+                // The line goes on the timeline of the request the document belongs to (a new
+                // version keeps its document's request, whatever page it was sent from).
+                let request_of_doc: Option<i64> =
+                    sqlx::query_scalar::<_, Option<i64>>("SELECT request_id FROM documents WHERE id = $1")
                         .bind(document_id)
                         .fetch_one(&mut *tx)
-                        .await?,
-                };
+                        .await?;
                 if let Some(r) = request_of_doc {
                     let what = if version == 1 {
                         format!("Document toegevoegd: {title}")
@@ -2094,13 +2098,24 @@ pub async fn add_document_version(
     Ok(out)
 }
 
-/// The document kinds present for a pupil (for the completeness check).
-pub async fn document_kinds(db: &Db, tenant_id: i64, pupil_id: i64) -> StoreResult<Vec<String>> {
+/// The document kinds present for a request (for the completeness check): the dossier's, this
+/// request's and those of the pupil's submitted requests. A concept of another request is the
+/// school's own and counts for nothing the SWV cannot see.
+pub async fn document_kinds(
+    db: &Db,
+    tenant_id: i64,
+    pupil_id: i64,
+    request_id: i64,
+) -> StoreResult<Vec<String>> {
     let rows = on_db!(db, pool => sqlx::query_scalar::<_, String>(
-        "SELECT DISTINCT kind FROM documents WHERE tenant_id = $1 AND pupil_id = $2",
+        "SELECT DISTINCT d.kind FROM documents d
+         LEFT JOIN support_requests r ON r.id = d.request_id
+         WHERE d.tenant_id = $1 AND d.pupil_id = $2
+           AND (d.request_id IS NULL OR d.request_id = $3 OR r.submitted_at IS NOT NULL)",
     )
     .bind(tenant_id)
     .bind(pupil_id)
+    .bind(request_id)
     .fetch_all(pool)
     .await)?;
     Ok(rows)

@@ -830,13 +830,15 @@ pub async fn experts_of_pupil(
     Ok(rows)
 }
 
-/// The receiving schools named in a child's decisions: their location ids.
+/// The receiving schools that see a child's TLV: named in a granted decision whose letter was
+/// sent. Their location ids.
 pub async fn receiving_locations(db: &Db, pupil_id: i64) -> StoreResult<Vec<i64>> {
     let rows = on_db!(db, pool => sqlx::query_scalar::<_, i64>(
         "SELECT DISTINCT d.receiving_location_id FROM decisions d JOIN support_requests r ON r.id = d.request_id
-         WHERE r.pupil_id = $1 AND d.receiving_location_id IS NOT NULL",
+         WHERE r.pupil_id = $1 AND d.receiving_location_id IS NOT NULL AND d.granted = $2 AND d.sent_on IS NOT NULL",
     )
     .bind(pupil_id)
+    .bind(true)
     .fetch_all(pool)
     .await)?;
     Ok(rows)

@@ -10,6 +10,16 @@ use passend_domain::accounts::Role;
 use passend_store::casework as cw;
 use passend_store::on_db;
 
+/// A PDF letter fetched by a visitor (it must be there), as its words read back.
+async fn letter_text(browser: &mut Browser, path: &str) -> String {
+    let (status, _, _, pdf) = browser.get_file(path).await;
+    assert_eq!(status, 200, "{path}");
+    pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -202,14 +212,7 @@ async fn statutory_terms_run_on_past_weekends_and_the_bezwaar_term_from_the_send
     assert!(!page.body.contains("donderdag 24 december 2026"));
     assert!(page.body.contains("maandag 16 november 2026, per post"));
     // The letter as sent says so too.
-    let (status, _, _, pdf) = swv
-        .get_file(&format!("/besluiten/{}/brief.pdf", d.id))
-        .await;
-    assert_eq!(status, 200);
-    let text = pdf_text(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = letter_text(&mut swv, &format!("/besluiten/{}/brief.pdf", d.id)).await;
     assert!(
         text.contains("uiterlijk op maandag 28 december 2026"),
         "{text}"
@@ -344,7 +347,7 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         )
         .await;
     assert_eq!(sent.status, 303, "{}", sent.body);
-    mail_to(&app, "moeder@example.nl", "Er is een brief").await;
+    mail_to(&app, "moeder@example.nl", "Er is een besluitbrief").await;
 
     // The parents object; toeleiding registers it and sends it to the LBT.
     swv.get(&format!("/aanvragen/{request}")).await;
@@ -378,18 +381,52 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         refused.body.contains("Het besluit blijft staan."),
         "the input is kept"
     );
+    // The LBT: the days as they happened; an advice needs its date.
+    let undated = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}"),
+            &[
+                ("aanvraag", &request.to_string()),
+                ("lbt-op", &today_text),
+                ("lbt-advies", "gegrond"),
+            ],
+        )
+        .await;
+    assert_eq!(undated.status, 422, "{}", undated.body);
+    assert!(
+        undated.body.contains("datum van het advies"),
+        "{}",
+        undated.body
+    );
+    let early = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}"),
+            &[("aanvraag", &request.to_string()), ("lbt-op", "2020-01-01")],
+        )
+        .await;
+    assert_eq!(early.status, 422, "{}", early.body);
     let advised = swv
         .post(
             &format!("/bezwaren/{bezwaar}"),
             &[
                 ("aanvraag", &request.to_string()),
-                ("lbt", "ja"),
+                ("lbt-op", &today_text),
                 ("lbt-advies", "gegrond"),
+                ("lbt-advies-op", &today_text),
             ],
         )
         .await;
-    assert_eq!(advised.status, 303);
-    // Deviating from the advice must be said.
+    assert_eq!(advised.status, 303, "{}", advised.body);
+    let row = cw::bezwaar(&db, tenant, bezwaar).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            row.lbt_sent_on,
+            row.lbt_advice.as_deref(),
+            row.lbt_advice_on
+        ),
+        (Some(today()), Some("gegrond"), Some(today()))
+    );
+    // Deviating from the advice must be explained: it goes into the letter.
     let deviating = swv
         .post(
             &format!("/bezwaren/{bezwaar}/beslissing"),
@@ -405,17 +442,39 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
             .body
             .contains("U wijkt af van het advies van de LBT")
     );
-    // Gegrond: the decision is revoked and replaced by a TLV for the SBO.
+    // Gegrond always revokes: without the new decision it is refused.
+    let bare = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}/beslissing"),
+            &[("uitkomst", "gegrond"), ("motivering", "U heeft gelijk.")],
+        )
+        .await;
+    assert_eq!(bare.status, 422);
+    assert!(
+        bare.body
+            .contains("Een gegrond bezwaar herroept het besluit"),
+        "{}",
+        bare.body
+    );
+    // Gegrond: a TLV for the SBO, at an SBO school; it holds once its letter is sent.
+    let sbo = passend_store::locations::location_choices(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.school_type == "sbo")
+        .expect("the shipped Almere data has an SBO school");
+    let (_, mut receiving) =
+        user(&app, tenant, "ib@sbo.nl", Role::Schoolmedewerker, &[sbo.id]).await;
     let start = today().format("%Y-%m-%d").to_string();
     let taken = swv
         .post(
             &format!("/bezwaren/{bezwaar}/beslissing"),
             &[
                 ("uitkomst", "gegrond"),
-                ("herroepen", "ja"),
                 ("toelaatbaar", "ja"),
                 ("start", &start),
                 ("geen-einde", "ja"),
+                ("ontvangend", &sbo.id.to_string()),
                 (
                     "motivering",
                     "Na het advies van de LBT zien wij dat Noor meer nodig heeft.",
@@ -424,12 +483,111 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         )
         .await;
     assert_eq!(taken.status, 303, "{}", taken.body);
+    let bob = passend_store::bezwaar::beslissing_of_bezwaar(&db, tenant, bezwaar)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(bob.revokes);
+    // Not sent: the decision still says what it said, nobody was told, the parent reads only
+    // that there is a beslissing.
+    let d = cw::decision_of(&db, tenant, request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!d.granted);
+    let r = cw::request(&db, tenant, request).await.unwrap().unwrap();
+    assert_eq!(r.status, "afgewezen");
+    assert!(
+        !swv.get("/swv/tlv")
+            .await
+            .body
+            .contains(&d.beschikkingsnummer)
+    );
+    assert!(
+        !receiving
+            .get("/school/tlv")
+            .await
+            .body
+            .contains(&d.beschikkingsnummer)
+    );
+    let page = swv.get(&format!("/bezwaren/{bezwaar}/beslissing")).await;
+    assert!(
+        page.body
+            .contains("wordt herroepen op de dag dat deze brief wordt verzonden"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("12 weken na het einde van de bezwaartermijn")
+    );
+    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
+    assert!(
+        tracker.body.contains("Beslissing op het bezwaar"),
+        "{}",
+        tracker.body
+    );
+    assert!(
+        tracker.body.contains("beslist; de brief volgt"),
+        "{}",
+        tracker.body
+    );
+    assert!(
+        !tracker.body.contains("het bezwaar klopt"),
+        "{}",
+        tracker.body
+    );
+    assert_eq!(
+        parent
+            .get_file(&format!("/ouders/beslissingen/{}/brief.pdf", bob.id))
+            .await
+            .0,
+        404
+    );
+    // Its concept letter: the outcome, the new decision, the LBT's advice, beroep.
+    let (status, ct, _, pdf) = swv
+        .get_file(&format!("/beslissingen/{}/brief.pdf", bob.id))
+        .await;
+    assert_eq!((status, ct.as_str()), (200, "application/pdf"));
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "Concept: deze brief is nog niet verzonden",
+        "Beslissing op uw bezwaar",
+        "Beste ouders of verzorgers,",
+        "Wij vinden uw bezwaar gegrond",
+        "Wij trekken ons besluit van",
+        "toelaatbaar tot het speciaal basisonderwijs",
+        "Het advies van de LBT zit bij deze brief",
+        "Een kopie gaat naar",
+        "in beroep gaan bij de rechtbank in het gebied waar u woont",
+        "binnen zes weken na de dag waarop deze brief aan u is verzonden",
+        &d.beschikkingsnummer,
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in {text}");
+    }
+    // Sent: now the decision is revoked and replaced, and everyone hears of it.
+    assert!(page.body.contains("Verzending vastleggen"));
+    let sent = swv
+        .post(
+            &format!("/beslissingen/{}/verzending", bob.id),
+            &[("verzonden-op", &today_text), ("wijze", "portaal")],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
     let d = cw::decision_of(&db, tenant, request)
         .await
         .unwrap()
         .unwrap();
     assert!(d.granted);
     assert_eq!(d.placement.as_deref(), Some("sbo"));
+    assert_eq!(d.receiving_location_id, Some(sbo.id));
+    assert_eq!(
+        d.reasons, "De basisschool kan met een arrangement verder.",
+        "the decision's own reasons stay"
+    );
     let r = cw::request(&db, tenant, request).await.unwrap().unwrap();
     assert_eq!(r.status, "toegekend");
     let register = swv.get("/swv/tlv").await;
@@ -445,68 +603,59 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         page.body
     );
     assert!(page.body.contains("Beslissing op bezwaar: gegrond"));
-    let bob = passend_store::bezwaar::beslissing_of_bezwaar(&db, tenant, bezwaar)
-        .await
-        .unwrap()
-        .unwrap();
-    // Its letter: the outcome, the new decision, beroep at the rechtbank.
-    let (status, ct, _, pdf) = swv
-        .get_file(&format!("/beslissingen/{}/brief.pdf", bob.id))
-        .await;
-    assert_eq!((status, ct.as_str()), (200, "application/pdf"));
-    let text = pdf_text(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    for expected in [
-        "Beslissing op uw bezwaar",
-        "Wij verklaren uw bezwaar gegrond",
-        "Wij herroepen ons besluit",
-        "toelaatbaar tot het speciaal basisonderwijs",
-        "De LBT adviseerde",
-        "beroep instellen bij de rechtbank",
-        "binnen zes weken na de dag waarop deze beslissing aan u is verzonden",
-        &d.beschikkingsnummer,
-    ] {
-        assert!(text.contains(expected), "{expected:?} not in {text}");
-    }
-    // The parent sees the beslissing, but its letter only once sent.
-    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
+    assert!(page.body.contains("Er is op bezwaar beslist"));
+    assert!(!page.body.contains("Bezwaar registreren"));
+    mail_to(&app, "ib@school.nl", "Er is een beslissing op een bezwaar").await;
+    mail_to(
+        &app,
+        "moeder@example.nl",
+        "De brief met de beslissing is verstuurd",
+    )
+    .await;
+    let to_receiving = mail_to(&app, "ib@sbo.nl", "toelaatbaarheidsverklaring").await;
+    assert!(!to_receiving.contains("Noor"), "{to_receiving}");
+    // The receiving school sees the TLV that holds, and its letter is the beslissing's; not the
+    // history, nor the original letter.
     assert!(
-        tracker.body.contains("Beslissing op het bezwaar"),
-        "{}",
-        tracker.body
-    );
-    assert!(tracker.body.contains("nog niet verstuurd"));
-    assert_eq!(
-        parent
-            .get_file(&format!("/ouders/beslissingen/{}/brief.pdf", bob.id))
+        receiving
+            .get("/school/tlv")
             .await
-            .0,
-        404
+            .body
+            .contains(&d.beschikkingsnummer)
     );
-    let page = swv.get(&format!("/bezwaren/{bezwaar}/beslissing")).await;
-    assert!(page.body.contains("Verzending vastleggen"));
-    let sent = swv
-        .post(
-            &format!("/beslissingen/{}/verzending", bob.id),
-            &[("verzonden-op", &today_text), ("wijze", "portaal")],
-        )
-        .await;
-    assert_eq!(sent.status, 303, "{}", sent.body);
+    let seen = receiving.get(&format!("/aanvragen/{request}")).await;
+    assert_eq!(seen.status, 200);
+    assert!(!seen.body.contains("luidde het besluit"), "{}", seen.body);
+    assert!(!seen.body.contains("arrangement verder"), "{}", seen.body);
+    let text = letter_text(&mut receiving, &format!("/besluiten/{}/brief.pdf", d.id)).await;
+    assert!(text.contains("Beslissing op uw bezwaar"), "{text}");
+    // The original letter, made again, still says what the decision said then.
+    on_db!(&db, pool => sqlx::query("UPDATE decisions SET letter_key = NULL WHERE id = $1")
+        .bind(d.id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .unwrap());
+    let text = letter_text(&mut swv, &format!("/besluiten/{}/brief.pdf", d.id)).await;
+    assert!(text.contains("is niet toelaatbaar"), "{text}");
+    assert!(text.contains("arrangement verder"), "{text}");
+    // The parent reads the outcome and beroep now.
     let beroep = crate::casework::long(passend_domain::tlv::beroep_deadline(today()));
     let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
     assert!(tracker.body.contains(&beroep), "{}", tracker.body);
     assert!(tracker.body.contains("rechtbank"));
-    let (status, _, _, pdf) = parent
-        .get_file(&format!("/ouders/beslissingen/{}/brief.pdf", bob.id))
-        .await;
-    assert_eq!(status, 200);
-    let text = pdf_text(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    assert!(
+        tracker.body.contains("het bezwaar klopt"),
+        "{}",
+        tracker.body
+    );
+    let text = letter_text(
+        &mut parent,
+        &format!("/ouders/beslissingen/{}/brief.pdf", bob.id),
+    )
+    .await;
     assert!(text.contains(&format!("uiterlijk op {beroep}")), "{text}");
+    assert!(!text.contains("Concept"), "{text}");
     // The school reads it too; a second beslissing on the same bezwaar is not possible.
     assert_eq!(
         school
@@ -521,7 +670,7 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
             &[
                 ("uitkomst", "ongegrond"),
                 ("motivering", "Toch niet."),
-                ("afwijken", "ja"),
+                ("afwijking", "Toch niet."),
             ],
         )
         .await;

@@ -736,6 +736,23 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         "{flat}"
     );
     assert!(!flat.contains("uiterlijk op"), "{flat}");
+    assert!(
+        flat.contains("Concept: deze brief is nog niet verzonden"),
+        "{flat}"
+    );
+    // Nor does the receiving school know of it yet: the decision is made known by its letter.
+    assert!(!receiving.get("/school/tlv").await.body.contains(&number));
+    assert_eq!(
+        receiving.get(&format!("/aanvragen/{request}")).await.status,
+        404
+    );
+    assert_eq!(
+        receiving
+            .get_file(&format!("/besluiten/{}/brief.pdf", decision.id))
+            .await
+            .0,
+        404
+    );
     let page = swv.get(&format!("/aanvragen/{request}")).await;
     assert!(page.body.contains("nog niet verzonden"), "{}", page.body);
     assert!(
@@ -795,8 +812,12 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         flat.contains(&format!("Verzonden: {}", crate::casework::long(today()))),
         "{flat}"
     );
+    assert!(!flat.contains("Concept"), "{flat}");
     let page = swv.get(&format!("/aanvragen/{request}")).await;
     assert!(page.body.contains(&bezwaar_until), "{}", page.body);
+    // Now the receiving school hears of it, without the pupil's name.
+    let to_receiving = mail_to(&app, "ib@so-school.nl", "toelaatbaarheidsverklaring").await;
+    assert!(!to_receiving.contains("Jansen"), "{to_receiving}");
 
     // 14. The receiving school sees the TLV, its DUO data and the letter, not the documents.
     let list = receiving.get("/school/tlv").await;
@@ -911,10 +932,15 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         .unwrap()[0]
         .id;
     // The LBT's advice is recorded once (the beslissing op bezwaar itself: tests/it/bezwaar.rs).
+    let on = today().format("%Y-%m-%d").to_string();
     for advice in ["ongegrond", "gegrond"] {
         swv.post(
             &format!("/bezwaren/{bezwaar}"),
-            &[("aanvraag", &request.to_string()), ("lbt-advies", advice)],
+            &[
+                ("aanvraag", request.to_string().as_str()),
+                ("lbt-advies", advice),
+                ("lbt-advies-op", &on),
+            ],
         )
         .await;
     }
@@ -1366,6 +1392,21 @@ async fn objects(
     .unwrap()
     .unwrap();
     out.decision = Some(decision);
+    // Sent: only a decision made known reaches the receiving school.
+    assert!(
+        passend_store::bezwaar::record_sent(
+            db,
+            &swv,
+            &r().await,
+            passend_store::bezwaar::Letter::Decision(decision),
+            today(),
+            "post",
+            "Besluitbrief verzonden",
+            &[],
+        )
+        .await
+        .unwrap()
+    );
     out.bezwaar = Some(
         cw::add_bezwaar(
             db,
@@ -2223,6 +2264,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         retention_years: 3,
         steunpunt_retention_months: 24,
         zorgplicht_terms: passend_domain::zorgplicht::TermPolicy::default(),
+        heads: passend::audit_head::HeadFiles::of(&app.config),
     };
     let soon = due + Days::new(10) - Days::new(3);
     let first = passend::reminders::run_once(&db, &settings, soon)
@@ -2276,6 +2318,21 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
     );
     let mail = mail_to(&app, "ib@a.nl", "Een toelaatbaarheidsverklaring eindigt op").await;
     assert!(!mail.contains(&format!("Leerling{}", bo[0].id)), "{mail}");
+    // Its letter was never recorded as sent: three days on, who decided hears of it, once.
+    let later = today() + Days::new(passend::reminders::UNSENT_LETTER_DAYS);
+    assert!(
+        passend::reminders::run_once(&db, &settings, later)
+            .await
+            .unwrap()
+            >= 1
+    );
+    let mail = mail_to(&app, "t@swv.nl", "nog niet als verzonden vastgelegd").await;
+    assert!(mail.contains("/aanvragen/"), "{mail}");
+    assert!(!mail.contains(&format!("Leerling{}", bo[0].id)), "{mail}");
+    let again = passend::reminders::run_once(&db, &settings, later)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "once");
     assert!(
         swv.get("/swv/tlv?weergave=aflopend")
             .await

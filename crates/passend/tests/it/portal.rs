@@ -596,7 +596,7 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
         )
         .await;
     assert_eq!(sent.status, 303, "{}", sent.body);
-    let mail = mail_to(&app, "fatima@example.nl", "Er is een brief").await;
+    let mail = mail_to(&app, "fatima@example.nl", "Er is een besluitbrief").await;
     assert!(mail.contains(&format!("/ouders/aanvragen/{request}")));
     let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
     let until = passend_domain::tlv::bezwaar_deadline(today());
@@ -946,6 +946,7 @@ async fn child_objects(
         &bz::NewBeslissing {
             outcome: "ongegrond".to_owned(),
             reasons: "Het besluit blijft staan.".to_owned(),
+            deviation: String::new(),
             revokes: false,
             granted: None,
             placement: None,
@@ -954,7 +955,6 @@ async fn child_objects(
             end_on: None,
             receiving_location_id: None,
             letter_on: today(),
-            status: None,
         },
         "beslissing op bezwaar",
         &[],

@@ -17,10 +17,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use passend_domain::tlv::{self, Category, Placement, RequestKind, Status};
+use passend_domain::tlv::{self, Category, Placement, RequestKind};
 use passend_store::audit::Outcome;
 use passend_store::bezwaar::{self as bz, BeslissingRow, Letter, NewBeslissing};
-use passend_store::casework::{self as cw, DecisionRow, Request};
+use passend_store::casework::{self as cw, DecisionRow, Notice, Request};
 use serde::Deserialize;
 
 /// The routes of this area.
@@ -286,8 +286,7 @@ async fn record_sending(
             ),
         ),
     };
-    let notices =
-        parent_notices(state, r.pupil_id, Some(r.id), ParentNews::LetterSent, &key).await?;
+    let notices = sending_notices(state, p.tenant_id, r, letter, &key).await?;
     let done = bz::record_sent(
         &state.db,
         &actor(p, visitor),
@@ -319,6 +318,107 @@ async fn record_sending(
     Ok(())
 }
 
+/// Who hears of a letter's sending: it makes the decision known (Awb 3:41), so only now do the
+/// parents read it in the portal and does a receiving school learn that a pupil with a TLV may
+/// come. A beslissing op bezwaar is told to the applying school and the parents too, and when it
+/// revokes the decision, to the school that would have received the pupil and the one that now
+/// does. No pupil data in any mail.
+async fn sending_notices(
+    state: &AppState,
+    tenant: i64,
+    r: &Request,
+    letter: Letter,
+    key: &str,
+) -> AppResult<Vec<Notice>> {
+    let mut notices = Vec::new();
+    let receiving = |key: String, email: &str| {
+        crate::routes::casework::notice(
+            state,
+            key,
+            email,
+            "Bericht van het samenwerkingsverband",
+            &[
+                "Er komt mogelijk een leerling met een toelaatbaarheidsverklaring naar uw school.",
+                &format!(
+                    "Bekijk de gegevens na het inloggen:\n{}/school/tlv",
+                    state.base_url
+                ),
+            ],
+        )
+    };
+    match letter {
+        Letter::Decision(id) => {
+            notices.extend(
+                parent_notices(state, r.pupil_id, Some(r.id), ParentNews::LetterSent, key).await?,
+            );
+            if let Some(d) = cw::decision(&state.db, tenant, id).await?
+                && d.granted
+                && let Some(rid) = d.receiving_location_id
+            {
+                for (uid, _, email) in cw::staff_at(&state.db, tenant, rid).await? {
+                    notices.push(receiving(
+                        format!("besluit-{}-ontvangend-{uid}", r.id),
+                        &email,
+                    ));
+                }
+            }
+        }
+        Letter::Beslissing(id) => {
+            let t = bz::beslissing(&state.db, tenant, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            for (uid, _, email) in cw::staff_at(&state.db, tenant, r.location_id).await? {
+                notices.push(crate::routes::casework::notice(
+                    state,
+                    format!("bob-{}-school-{uid}", t.bezwaar_id),
+                    &email,
+                    "Er is een beslissing op een bezwaar",
+                    &[
+                        "Het samenwerkingsverband heeft beslist op een bezwaar tegen een besluit over een aanvraag van uw school. De brief staat klaar na het inloggen.",
+                        &request_link(state, r.id),
+                    ],
+                ));
+            }
+            notices.extend(
+                parent_notices(
+                    state,
+                    r.pupil_id,
+                    Some(r.id),
+                    ParentNews::BezwaarDecided,
+                    &format!("bob-{}", t.bezwaar_id),
+                )
+                .await?,
+            );
+            if t.revokes {
+                let new_school = t.receiving_location_id.filter(|_| t.granted == Some(true));
+                let old = cw::decision(&state.db, tenant, t.decision_id).await?;
+                let old_school = old
+                    .filter(|d| d.granted && d.sent_on.is_some())
+                    .and_then(|d| d.receiving_location_id);
+                if let Some(rid) = old_school.filter(|o| Some(*o) != new_school) {
+                    for (uid, _, email) in cw::staff_at(&state.db, tenant, rid).await? {
+                        notices.push(crate::routes::casework::notice(
+                            state,
+                            format!("bob-{}-vorige-ontvangend-{uid}", t.id),
+                            &email,
+                            "Bericht van het samenwerkingsverband",
+                            &[
+                                "Een toelaatbaarheidsverklaring waarbij uw school als ontvangende school was genoemd, is na een bezwaar gewijzigd. De leerling komt niet meer met die verklaring naar uw school. Deze leerling staat niet meer in uw overzicht van toelaatbaarheidsverklaringen.",
+                            ],
+                        ));
+                    }
+                }
+                if let Some(rid) = new_school.filter(|n| Some(*n) != old_school) {
+                    for (uid, _, email) in cw::staff_at(&state.db, tenant, rid).await? {
+                        notices.push(receiving(format!("bob-{}-ontvangend-{uid}", t.id), &email));
+                    }
+                }
+            }
+        }
+    }
+    Ok(notices)
+}
+
 fn send_errors(send: &SendForm) -> Vec<(String, String)> {
     let mut errors = summary(&[("verzonden-op", &send.date)]);
     if !send.how_error.is_empty() {
@@ -345,6 +445,8 @@ struct BeslissingView {
     lbt_sent: String,
     lbt_advice: String,
     due: String,
+    /// How the deadline is counted, with the configured weeks.
+    due_rule: String,
     is_tlv: bool,
     is_so: bool,
     /// The beslissing, once taken.
@@ -359,6 +461,7 @@ struct TakenLines {
     outcome: String,
     revoked: Option<String>,
     reasons: String,
+    deviation: String,
     letter_on: String,
     sent: Option<String>,
     beroep_until: Option<String>,
@@ -369,7 +472,6 @@ struct TakenLines {
 struct BeslissingForm {
     outcome: Vec<Opt>,
     outcome_error: String,
-    revoke: bool,
     granted: Vec<Opt>,
     granted_error: String,
     category: Vec<Opt>,
@@ -379,8 +481,8 @@ struct BeslissingForm {
     no_end: bool,
     receiving: Vec<Opt>,
     reasons: Field,
-    deviate: bool,
-    deviate_error: String,
+    /// Why the beslissing deviates from the LBT's advice (Awb 7:13 lid 7).
+    deviation: Field,
 }
 
 const OUTCOMES: [(&str, &str); 3] = [
@@ -516,6 +618,10 @@ async fn beslissing_view(
             _ => "nog geen advies".to_owned(),
         },
         due: long(due),
+        due_rule: format!(
+            "{} weken na het einde van de bezwaartermijn, Awb artikel 7:10",
+            state.casework.bob_decision_weeks
+        ),
         is_tlv: kind.is_tlv(),
         is_so: matches!(kind.placement(), Some(Placement::So(_))),
         taken: taken.map(|t| taken_lines(&t)),
@@ -531,6 +637,7 @@ fn taken_lines(t: &BeslissingRow) -> TakenLines {
         outcome: outcome_words(&t.outcome).to_owned(),
         revoked: t.revokes.then(|| new_decision_sentence(t)),
         reasons: t.reasons.clone(),
+        deviation: t.deviation.clone(),
         letter_on: long(t.letter_on),
         sent: t.sent_on.map(|s| {
             format!(
@@ -650,7 +757,6 @@ async fn take_beslissing(
     let outcome = val(&f, "uitkomst");
     let mut bf = blank_form(&state, kind, &d).await?;
     bf.outcome = opts(OUTCOMES, &outcome);
-    bf.revoke = val(&f, "herroepen") == "ja";
     let granted_code = val(&f, "toelaatbaar");
     bf.granted = opts(
         [("ja", "Toelaatbaar"), ("nee", "Niet toelaatbaar")],
@@ -671,7 +777,7 @@ async fn take_beslissing(
     let receiving = val(&f, "ontvangend");
     bf.receiving = receiving_options(&state, kind, &receiving).await?;
     bf.reasons = Field::of(val(&f, "motivering"));
-    bf.deviate = val(&f, "afwijken") == "ja";
+    bf.deviation = Field::of(val(&f, "afwijking"));
     if !OUTCOMES.iter().any(|(c, _)| *c == outcome) {
         bf.outcome_error = "Kies de uitkomst van de beslissing op bezwaar.".to_owned();
     }
@@ -686,23 +792,33 @@ async fn take_beslissing(
         None if outcome != "gegrond" && bf.outcome_error.is_empty() => {
             bf.outcome_error = "Zonder advies van de LBT kunt u het bezwaar alleen helemaal gegrond verklaren. Leg eerst het advies van de LBT vast.".to_owned();
         }
-        Some(a) if *a != outcome && !outcome.is_empty() && !bf.deviate => {
-            bf.deviate_error = format!(
-                "U wijkt af van het advies van de LBT ({}). Vink aan dat u dat doet, en leg in de motivering uit waarom.",
+        Some(a) if *a != outcome && !outcome.is_empty() && bf.deviation.value.trim().is_empty() => {
+            bf.deviation.error = Some(format!(
+                "U wijkt af van het advies van de LBT ({}). Schrijf op waarom: dat moet in de brief staan.",
                 outcome_words(a)
-            );
+            ));
         }
         _ => {}
     }
-    if bf.revoke && outcome != "gegrond" && bf.outcome_error.is_empty() {
-        bf.outcome_error =
-            "Een besluit herroepen kan alleen als het bezwaar gegrond is.".to_owned();
+    if bf.deviation.value.chars().count() > 3000 {
+        bf.deviation.error = Some("Maak de uitleg korter: hooguit 3.000 tekens.".to_owned());
     }
-    // The new decision, when the old one is revoked.
+    // Only a deviation from an advice that was given is kept.
+    let deviates = b
+        .lbt_advice
+        .as_deref()
+        .is_some_and(|a| a != outcome && !outcome.is_empty());
+    // A gegrond bezwaar revokes the decision (Awb 7:11 lid 2): the new decision is always
+    // given, even when it says the same with better reasons.
     let mut new = NewBeslissing {
         outcome: outcome.clone(),
         reasons: bf.reasons.value.trim().to_owned(),
-        revokes: bf.revoke && outcome == "gegrond",
+        deviation: if deviates {
+            bf.deviation.value.trim().to_owned()
+        } else {
+            String::new()
+        },
+        revokes: outcome == "gegrond",
         granted: None,
         placement: None,
         category: None,
@@ -710,28 +826,20 @@ async fn take_beslissing(
         end_on: None,
         receiving_location_id: None,
         letter_on: today(),
-        status: None,
     };
     if new.revokes {
         let granted = match granted_code.as_str() {
             "ja" => Some(true),
             "nee" => Some(false),
             _ => {
-                bf.granted_error = "Kies wat het nieuwe besluit is.".to_owned();
+                bf.granted_error =
+                    "Een gegrond bezwaar herroept het besluit: kies wat het nieuwe besluit is."
+                        .to_owned();
                 None
             }
         };
         if let Some(g) = granted {
             new.granted = Some(g);
-            new.status = Some(
-                if g {
-                    Status::Toegekend
-                } else {
-                    Status::Afgewezen
-                }
-                .code()
-                .to_owned(),
-            );
             let placement = match kind.placement() {
                 Some(Placement::Sbo) => Some(Placement::Sbo),
                 Some(Placement::So(_)) => match Category::from_code(&category_code) {
@@ -792,9 +900,7 @@ async fn take_beslissing(
         ("einde", &bf.end),
         ("motivering", &bf.reasons),
     ]));
-    if !bf.deviate_error.is_empty() {
-        errors.push(("afwijken".to_owned(), bf.deviate_error.clone()));
-    }
+    errors.extend(summary(&[("afwijking", &bf.deviation)]));
     if !errors.is_empty() {
         let view = beslissing_view(
             &state,
@@ -818,40 +924,9 @@ async fn take_beslissing(
             ""
         }
     );
-    // The school and the parents hear that there is a beslissing; the letter follows when sent.
-    let mut notices = Vec::new();
-    for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, r.location_id).await? {
-        notices.push(crate::routes::casework::notice(
-            &state,
-            format!("bob-{}-school-{uid}", b.id),
-            &email,
-            "Er is een beslissing op een bezwaar",
-            &[
-                "Het samenwerkingsverband heeft beslist op een bezwaar tegen een besluit over een aanvraag van uw school.",
-                &request_link(&state, r.id),
-            ],
-        ));
-    }
-    notices.extend(
-        parent_notices(
-            &state,
-            r.pupil_id,
-            Some(r.id),
-            ParentNews::BezwaarDecided,
-            &format!("bob-{}", b.id),
-        )
-        .await?,
-    );
-    let taken = bz::decide(
-        &state.db,
-        &actor(&p, &visitor),
-        &r,
-        b.id,
-        &new,
-        &what,
-        &notices,
-    )
-    .await?;
+    // Nobody is told yet: the beslissing is made known with its letter (the school, the parents
+    // and the receiving schools hear of it when the sending is recorded).
+    let taken = bz::decide(&state.db, &actor(&p, &visitor), &r, b.id, &new, &what, &[]).await?;
     let Some(bob_id) = taken else {
         return Ok(Redirect::to(&format!("/bezwaren/{id}/beslissing")).into_response());
     };
@@ -905,7 +980,13 @@ async fn beslissing_letter(
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", id).await);
     };
     let (_, pupil, relation) = request_for(&state, &visitor, &p, t.request_id).await?;
-    if !matches!(relation, Relation::School | Relation::Toeleider) {
+    // The receiving school reads a revoking beslissing once sent: it is the TLV that holds.
+    let allowed = match relation {
+        Relation::School | Relation::Toeleider => true,
+        Relation::Receiving => t.revokes && t.sent_on.is_some(),
+        Relation::Expert => false,
+    };
+    if !allowed {
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", id).await);
     }
     let bytes = bob_letter_bytes(&state, p.tenant_id, &t).await?;
@@ -968,8 +1049,22 @@ async fn make_bob_letter(state: &AppState, tenant: i64, id: i64) -> AppResult<Ve
         pupil: d.pupil_name.clone(),
         addressee: match t.filed_by.as_str() {
             "ouders" => format!("de ouders of verzorgers van {}", d.pupil_name),
-            "school" => d.location_name.clone(),
+            "school" => format!("de directie van {}", d.location_name),
             _ => "de bezwaarmaker".to_owned(),
+        },
+        salutation: match t.filed_by.as_str() {
+            "ouders" => "Beste ouders of verzorgers".to_owned(),
+            "school" => "Beste directie".to_owned(),
+            _ => "Beste heer, mevrouw".to_owned(),
+        },
+        // The other belanghebbenden get the beslissing too (Awb 7:12 lid 2).
+        copies: match t.filed_by.as_str() {
+            "ouders" => d.location_name.clone(),
+            "school" => format!("de ouders of verzorgers van {}", d.pupil_name),
+            _ => format!(
+                "de ouders of verzorgers van {} en {}",
+                d.pupil_name, d.location_name
+            ),
         },
         received: long(t.bezwaar_received_on),
         education,
@@ -979,6 +1074,11 @@ async fn make_bob_letter(state: &AppState, tenant: i64, id: i64) -> AppResult<Ve
             .as_deref()
             .zip(t.lbt_advice_on)
             .map(|(a, on)| (outcome_words(a).to_owned(), long(on))),
+        lbt_asked: match (&t.lbt_advice, t.lbt_sent_on) {
+            (None, Some(on)) => long(on),
+            _ => String::new(),
+        },
+        deviation: t.deviation.clone(),
         new_decision: t
             .revokes
             .then(|| format!("{} is {}.", d.pupil_name, new_decision_sentence(&t))),
@@ -1020,11 +1120,8 @@ async fn make_bob_letter(state: &AppState, tenant: i64, id: i64) -> AppResult<Ve
     )
     .await?
     {
-        if let Some(old) = &t.letter_key
-            && let Err(e) = state.casework.files.delete(old).await
-        {
-            tracing::warn!(error = %e, "an earlier letter was not removed; the hourly sweep will");
-        }
+        // The letter it replaces stays until the hourly sweep moves it aside (see
+        // `make_letter`).
         return Ok(bytes);
     }
     // Another request put a letter in place first: that one is kept.

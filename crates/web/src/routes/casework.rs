@@ -1373,6 +1373,17 @@ async fn upload(
         &val(&up.fields, "titel"),
     )
     .await?;
+    // A request given must be this pupil's, and one this visitor may see: toeleiding adds to a
+    // submitted request only (a concept is the school's own). The same check holds for the
+    // page shown again with an error.
+    let on_request = match request_id {
+        Some(r) => cw::request(&state.db, p.tenant_id, r)
+            .await?
+            .filter(|r| r.pupil_id == pupil.id)
+            .filter(|r| relation == Relation::School || r.submitted_at.is_some()),
+        None => None,
+    };
+    let request_id = on_request.as_ref().map(|r| r.id);
     let kind = DocumentKind::from_code(&kind_code);
     let existing_id = existing.parse::<i64>().ok();
     if existing_id.is_none() {
@@ -1402,12 +1413,7 @@ async fn upload(
         }
         form.errors = errors;
         // Back on the page the form came from: the request's, or the dossier's.
-        let on_request = match request_id {
-            Some(rid) if back == "aanvraag" => cw::request(&state.db, p.tenant_id, rid)
-                .await?
-                .filter(|r| r.pupil_id == pupil.id),
-            _ => None,
-        };
+        let on_request = on_request.filter(|_| back == "aanvraag");
         let html = match on_request {
             Some(r) => request_view(
                 &state,
@@ -1426,16 +1432,6 @@ async fn upload(
                 .render()?,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
-    };
-    // A request given must be this pupil's, and one this visitor may see: toeleiding adds to a
-    // submitted request only (a concept is the school's own).
-    let request_id = match request_id {
-        Some(r) => cw::request(&state.db, p.tenant_id, r)
-            .await?
-            .filter(|r| r.pupil_id == pupil.id)
-            .filter(|r| relation == Relation::School || r.submitted_at.is_some())
-            .map(|r| r.id),
-        None => None,
     };
     // A new version must be of a document of this pupil that this visitor may see: check
     // before the file is stored.
@@ -1789,6 +1785,8 @@ struct DecisionView {
     bezwaren: Vec<BezwaarLine>,
     /// Earlier content replaced by a beslissing op bezwaar.
     replaced: Vec<String>,
+    /// A beslissing op bezwaar was taken: what follows is beroep, no new bezwaar here.
+    bezwaar_decided: bool,
 }
 
 struct BezwaarLine {
@@ -1801,6 +1799,7 @@ struct BezwaarLine {
     lbt_sent: String,
     lbt_advice: String,
     has_advice: bool,
+    has_sent: bool,
     outcome: String,
     open: bool,
     beslissing: Option<String>,
@@ -1895,7 +1894,7 @@ fn zienswijze_opts(chosen: &str) -> Vec<Opt> {
 }
 
 async fn completeness(state: &AppState, tenant: i64, r: &Request) -> AppResult<Completeness> {
-    let kinds = cw::document_kinds(&state.db, tenant, r.pupil_id).await?;
+    let kinds = cw::document_kinds(&state.db, tenant, r.pupil_id, r.id).await?;
     let has = |k: DocumentKind| kinds.iter().any(|c| c == k.code());
     Ok(Completeness {
         groeidocument: has(DocumentKind::Groeidocument),
@@ -2140,6 +2139,7 @@ async fn request_view(
                         _ => "nog niet".to_owned(),
                     },
                     has_advice: b.lbt_advice.is_some(),
+                    has_sent: b.lbt_sent_on.is_some(),
                     outcome: match b.outcome.as_deref() {
                         Some("gegrond") => "Gegrond",
                         Some("ongegrond") => "Ongegrond",
@@ -2158,28 +2158,38 @@ async fn request_view(
                                 long(s),
                                 long(tlv::beroep_deadline(s))
                             ),
+                            None if x.revokes => "brief nog niet verzonden; het besluit wordt herroepen op de dag dat de brief wordt verzonden".to_owned(),
                             None => "brief nog niet verzonden".to_owned(),
                         }),
                 })
                 .collect();
-            let replaced = passend_store::bezwaar::history(&state.db, d.id)
-                .await?
-                .into_iter()
-                .map(|h| {
-                    format!(
-                        "Tot {} luidde het besluit: {}{}",
-                        long(tlv::dutch_day(h.replaced_at)),
-                        if h.granted {
-                            "toelaatbaar"
-                        } else {
-                            "niet toelaatbaar"
-                        },
-                        h.category
-                            .map(|c| format!(", categorie {c}"))
-                            .unwrap_or_default()
-                    )
-                })
-                .collect();
+            let history = passend_store::bezwaar::history(&state.db, d.id).await?;
+            let revoked = !history.is_empty();
+            // A receiving school sees what holds, not what was before nor why.
+            let replaced = if relation == Relation::Receiving {
+                Vec::new()
+            } else {
+                history
+                    .into_iter()
+                    .map(|h| {
+                        format!(
+                            "Tot {} luidde het besluit: {}{}{}. Na het bezwaar is het vervangen door wat hierboven staat; de motivering hierboven is die van het eerste besluit.",
+                            long(tlv::dutch_day(h.replaced_at)),
+                            if h.granted {
+                                "toelaatbaar"
+                            } else {
+                                "niet toelaatbaar"
+                            },
+                            h.category
+                                .map(|c| format!(", categorie {c}"))
+                                .unwrap_or_default(),
+                            h.receiving_name
+                                .map(|n| format!(", ontvangende school {n}"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect()
+            };
             Some(DecisionView {
                 id: d.id,
                 outcome: status.label_nl(kind).to_owned(),
@@ -2195,7 +2205,11 @@ async fn request_view(
                     .receiving_name
                     .clone()
                     .unwrap_or_else(|| "nog niet bekend".to_owned()),
-                reasons: d.reasons.clone(),
+                reasons: if revoked && relation == Relation::Receiving {
+                    String::new()
+                } else {
+                    d.reasons.clone()
+                },
                 letter_on: long(d.letter_on),
                 sent: d.sent_on.map(|s| {
                     format!(
@@ -2209,6 +2223,7 @@ async fn request_view(
                 bezwaar_until: d.sent_on.map(|s| long(tlv::bezwaar_deadline(s))),
                 is_tlv: kind.is_tlv(),
                 granted: d.granted,
+                bezwaar_decided: !beslissingen.is_empty(),
                 bezwaren,
                 replaced,
             })
@@ -3428,20 +3443,13 @@ async fn decide(
     let granted = granted == Some(true);
     let letter_on = today();
     let decided_kind = placement.map_or(kind, |pl| kind.with_placement(pl));
+    // The receiving school hears of a TLV once its letter is sent (it is then made known):
+    // `bezwaar::record_sending`.
     let mut recipients: Vec<(String, String)> = Vec::new();
     for (uid, _, email) in request_school_staff(&state, p.tenant_id, &r).await? {
         recipients.push((format!("school-{uid}"), email));
     }
-    if let Some(rid) = receiving_id {
-        for (uid, _, email) in cw::staff_at(&state.db, p.tenant_id, rid).await? {
-            recipients.push((format!("ontvangend-{uid}"), email));
-        }
-    }
     let link = request_link(&state, r.id);
-    let school_tlvs = format!(
-        "Bekijk de gegevens na het inloggen:\n{}/school/tlv",
-        state.base_url
-    );
     let parent_text = format!(
         "Het samenwerkingsverband heeft een besluit genomen over de aanvraag voor uw kind. U krijgt de besluitbrief, met uitleg over bezwaar. Heeft u die over een week nog niet, of heeft u vragen? Neem dan contact op met {}. Het Oudersteunpunt helpt u gratis en onafhankelijk.",
         contact_phrase(&r)
@@ -3449,23 +3457,13 @@ async fn decide(
     let mut notices: Vec<Notice> = recipients
         .iter()
         .map(|(who, email)| {
-            if who.starts_with("ontvangend") {
-                notice(
-                    &state,
-                    format!("besluit-{}-{who}", r.id),
-                    email,
-                    "Bericht van het samenwerkingsverband",
-                    &["Er komt mogelijk een leerling met een toelaatbaarheidsverklaring naar uw school.", &school_tlvs],
-                )
-            } else {
-                notice(
-                    &state,
-                    format!("besluit-{}-{who}", r.id),
-                    email,
-                    "Er is een besluit over uw aanvraag",
-                    &["Het samenwerkingsverband heeft een besluit genomen over een aanvraag van uw school. De brief staat klaar na het inloggen.", &link],
-                )
-            }
+            notice(
+                &state,
+                format!("besluit-{}-{who}", r.id),
+                email,
+                "Er is een besluit over uw aanvraag",
+                &["Het samenwerkingsverband heeft een besluit genomen over een aanvraag van uw school. De brief staat klaar na het inloggen.", &link],
+            )
         })
         .collect();
     // The parents with gezag hear of it too, without any detail in the mail: through the
@@ -3588,12 +3586,27 @@ pub(crate) async fn make_letter(
     tenant: i64,
     decision_id: i64,
 ) -> AppResult<Vec<u8>> {
-    let d = cw::decision(&state.db, tenant, decision_id)
+    let mut d = cw::decision(&state.db, tenant, decision_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let r = cw::request(&state.db, tenant, d.request_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // The letter says what the decision said when it was taken: after a revocation that is the
+    // first content kept in the history, not what holds now (that is in the beslissing's letter).
+    if let Some(h) = passend_store::bezwaar::history(&state.db, d.id)
+        .await?
+        .into_iter()
+        .next()
+    {
+        d.granted = h.granted;
+        d.placement = h.placement;
+        d.category = h.category;
+        d.start_on = h.start_on;
+        d.end_on = h.end_on;
+        d.receiving_location_id = h.receiving_location_id;
+        d.receiving_name = h.receiving_name;
+    }
     let professions: Vec<Profession> = cw::advices_of(&state.db, r.id)
         .await?
         .iter()
@@ -3668,11 +3681,8 @@ pub(crate) async fn make_letter(
     state.casework.files.put(&key, bytes.clone()).await?;
     let letter = passend_store::bezwaar::Letter::Decision(decision_id);
     if passend_store::bezwaar::set_letter(&state.db, letter, d.letter_key.as_deref(), &key).await? {
-        if let Some(old) = &d.letter_key
-            && let Err(e) = state.casework.files.delete(old).await
-        {
-            tracing::warn!(error = %e, "an earlier letter was not removed; the hourly sweep will");
-        }
+        // The letter it replaces stays until the hourly sweep moves it aside: a reader that
+        // looked up the old key a moment ago still finds it.
         return Ok(bytes);
     }
     // Another request put a letter in place first: that one is kept.
@@ -3701,6 +3711,31 @@ async fn letter(
         || !RequestKind::from_code(&d.kind).is_some_and(RequestKind::is_tlv)
     {
         return Err(AppError::NotFound);
+    }
+    // A receiving school gets the letter of what holds: after a revocation that is the
+    // beslissing op bezwaar's, never the original (which may name another school).
+    if relation == Relation::Receiving
+        && let Some(t) = passend_store::bezwaar::beslissingen(&state.db, d.id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|t| t.revokes && t.sent_on.is_some())
+    {
+        let bytes = crate::routes::bezwaar::bob_letter_bytes(&state, p.tenant_id, &t).await?;
+        record_read(
+            &state,
+            &visitor,
+            "beslissing-op-bezwaar",
+            &t.id.to_string(),
+            pupil.id,
+            "download",
+        )
+        .await?;
+        return Ok(attachment(
+            bytes,
+            "application/pdf",
+            &format!("beslissing-op-bezwaar-{}.pdf", t.id),
+        ));
     }
     let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
     record_read(

@@ -1292,7 +1292,12 @@ async fn tracker_view(
                 Some(sent) => {
                     let until = tlv::bezwaar_deadline(sent);
                     dates.push((t.date_bezwaar.to_owned(), day(t, until)));
-                    bezwaar.push(t.bezwaar_1.replace("{date}", &day(t, until)));
+                    let line = if until < tlv::dutch_day(chrono::Utc::now()) {
+                        t.bezwaar_passed
+                    } else {
+                        t.bezwaar_1
+                    };
+                    bezwaar.push(line.replace("{date}", &day(t, until)));
                 }
                 None => bezwaar.push(t.letter_not_sent.to_owned()),
             }
@@ -1316,29 +1321,49 @@ async fn tracker_view(
                 Some("ingetrokken") => t.bezwaar_withdrawn,
                 _ => t.bezwaar_open,
             };
+            let advice_words = |a: &str| match a {
+                "gegrond" => t.advice_upheld,
+                "ongegrond" => t.advice_rejected,
+                _ => t.advice_inadmissible,
+            };
+            let bobs = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
             for b in cw::bezwaren(&state.db, d.id).await? {
+                // The outcome is told with its letter: until that is sent, only that it was
+                // decided.
+                let unsent = bobs
+                    .iter()
+                    .any(|x| x.bezwaar_id == b.id && x.sent_on.is_none());
                 bezwaar.push(
                     t.bezwaar_received
                         .replace("{date}", &day(t, b.received_on))
-                        .replace("{outcome}", outcome_words(b.outcome.as_deref())),
+                        .replace(
+                            "{outcome}",
+                            if unsent {
+                                t.bezwaar_decided_unsent
+                            } else {
+                                outcome_words(b.outcome.as_deref())
+                            },
+                        ),
                 );
             }
-            for bob in passend_store::bezwaar::beslissingen(&state.db, d.id).await? {
+            for bob in bobs {
                 let mut lines = Vec::new();
                 if let (Some(a), Some(on)) = (&bob.lbt_advice, bob.lbt_advice_on) {
                     lines.push(
                         t.lbt_advice
                             .replace("{date}", &day(t, on))
-                            .replace("{advice}", outcome_words(Some(a))),
+                            .replace("{advice}", advice_words(a)),
                     );
                 }
-                lines.push(
-                    t.bob_outcome
-                        .replace("{outcome}", outcome_words(Some(&bob.outcome)))
-                        .replace("{date}", &day(t, bob.letter_on)),
-                );
-                if bob.revokes {
-                    lines.push(t.bob_revoked.to_owned());
+                if bob.sent_on.is_some() {
+                    lines.push(
+                        t.bob_outcome
+                            .replace("{outcome}", outcome_words(Some(&bob.outcome)))
+                            .replace("{date}", &day(t, bob.letter_on)),
+                    );
+                    if bob.revokes {
+                        lines.push(t.bob_revoked.to_owned());
+                    }
                 }
                 match bob.sent_on {
                     Some(sent) => {

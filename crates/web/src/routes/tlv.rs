@@ -962,26 +962,72 @@ async fn update_bezwaar(
     if relation != Relation::Toeleider {
         return Err(AppError::NotFound);
     }
-    let lbt = if val(&f, "lbt") == "ja" {
-        Some(today())
-    } else {
-        None
+    let Some(b) = cw::bezwaar(&state.db, p.tenant_id, id).await? else {
+        return Err(AppError::NotFound);
     };
+    // The days as they happened: put to the LBT on, the advice dated (from the bezwaar's
+    // receipt to today).
+    let mut problems = Vec::new();
+    let mut day = |name: &str, label: &str, from: NaiveDate| -> Option<NaiveDate> {
+        let mut field = Field::of(val(&f, name));
+        if field.value.trim().is_empty() {
+            return None;
+        }
+        let date = date_field(&field.value.clone(), &mut field, false, label);
+        match date {
+            Some(d) if d > today() || d < from => {
+                problems.push(format!(
+                    "Vul voor {label} een datum in vanaf {} tot en met vandaag.",
+                    long(from)
+                ));
+                None
+            }
+            Some(d) => Some(d),
+            None => {
+                problems.push(field.message().to_owned());
+                None
+            }
+        }
+    };
+    let lbt = day("lbt-op", "de dag van voorleggen aan de LBT", b.received_on);
+    let advice_on = day(
+        "lbt-advies-op",
+        "de datum van het advies",
+        lbt.or(b.lbt_sent_on).unwrap_or(b.received_on),
+    );
     // The LBT's advice (the beslissing op bezwaar itself is taken on its own page).
-    let advice = match val(&f, "lbt-advies").as_str() {
-        a @ ("gegrond" | "ongegrond" | "niet-ontvankelijk") => Some((a.to_owned(), today())),
+    let advice = match (val(&f, "lbt-advies").as_str(), advice_on) {
+        (a @ ("gegrond" | "ongegrond" | "niet-ontvankelijk"), Some(on)) => Some((a.to_owned(), on)),
+        ("gegrond" | "ongegrond" | "niet-ontvankelijk", None) => {
+            if problems.is_empty() {
+                problems.push("Vul ook de datum van het advies van de LBT in.".to_owned());
+            }
+            None
+        }
         _ => None,
     };
+    if !problems.is_empty() {
+        let view = crate::routes::account::MessageView {
+            layout: layout(&state, &visitor, "Bezwaar niet bijgewerkt", ""),
+            heading: "Het bezwaar is niet bijgewerkt".to_owned(),
+            paragraphs: problems,
+            link: Some((
+                format!("/aanvragen/{}#bezwaar", r.id),
+                "Terug naar de aanvraag".to_owned(),
+            )),
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    }
     let withdrawn = (val(&f, "ingetrokken") == "ja").then(today);
     if lbt.is_none() && advice.is_none() && withdrawn.is_none() {
         return Ok(Redirect::to(&format!("/aanvragen/{}#bezwaar", r.id)).into_response());
     }
     let mut what = Vec::new();
-    if lbt.is_some() {
-        what.push("Bezwaar voorgelegd aan de LBT".to_owned());
+    if let Some(on) = lbt {
+        what.push(format!("Bezwaar voorgelegd aan de LBT op {}", long(on)));
     }
-    if let Some((a, _)) = &advice {
-        what.push(format!("Advies van de LBT ontvangen: {a}"));
+    if let Some((a, on)) = &advice {
+        what.push(format!("Advies van de LBT van {}: {a}", long(*on)));
     }
     if withdrawn.is_some() {
         what.push("Bezwaar ingetrokken".to_owned());
