@@ -201,6 +201,7 @@ test('a TLV SO request from school to decision letter', async () => {
     await page.getByText('De beslissing op bezwaar is genomen').waitFor();
     const href = await page.getByRole('link', { name: 'Bekijk het concept van de brief (PDF)' }).getAttribute('href');
     await page.getByLabel('per post').check();
+    await page.getByLabel('Het advies van de LBT gaat mee met de brief').check();
     await page.getByRole('button', { name: 'Verzending vastleggen' }).click();
     await page.getByText('De verzending is vastgelegd.').waitFor();
     await page.locator('dt:has-text("Beroep mogelijk tot en met") + dd').waitFor();

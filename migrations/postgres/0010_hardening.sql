@@ -33,6 +33,10 @@ CREATE INDEX form_submissions_created ON form_submissions (created_at);
 ALTER TABLE decisions ADD COLUMN sent_on DATE;
 ALTER TABLE decisions ADD COLUMN sent_how TEXT CHECK (sent_how IN ('post', 'e-mail', 'portaal', 'uitgereikt'));
 ALTER TABLE decisions ADD COLUMN sent_by BIGINT REFERENCES users(id);
+-- Decisions taken before this version were made known with their letter, which was handed out
+-- on its date: they count as sent by post on that day, so their bezwaar terms stay as they were
+-- and receiving schools keep seeing their TLVs.
+UPDATE decisions SET sent_on = letter_on, sent_how = 'post' WHERE sent_on IS NULL;
 
 -- The advice of the bezwaaradviescommissie (LBT) on a bezwaar.
 ALTER TABLE bezwaren ADD COLUMN lbt_advice_on DATE;

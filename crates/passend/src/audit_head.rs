@@ -168,7 +168,8 @@ async fn reaches(
 }
 
 /// Checks that the database still holds the recorded heads: the same event with the same hash.
-/// An error is a file or database that cannot be read; `Lost` names what is missing.
+/// An error is a file or database that cannot be read; `Lost` names what is missing (also a key
+/// without a head: the key is made just before the first head is written).
 pub async fn check(db: &Db, files: &HeadFiles) -> anyhow::Result<HeadCheck> {
     let Some(c) = files.read()? else {
         // A key without a head: the head was written before (the key is made just before the
@@ -191,10 +192,12 @@ pub async fn check(db: &Db, files: &HeadFiles) -> anyhow::Result<HeadCheck> {
 /// Keeps the head file up to date: every `every`, when a chain grew, and once more when `stop`
 /// resolves. A failed write is logged and tried again next time (a full disk heals by itself).
 ///
-/// The head only moves forward. At start the database must reach the head in the file, and
-/// before every write it must still reach the head written last; when it does not (a database
-/// put back from an older copy, a replica that was behind) the file is left as it is, as
-/// evidence, and an error is logged: `passend audit verify` then says what is missing.
+/// The head only moves forward. At start the database must reach the head in the file (a key
+/// without a head counts as a lost head), and before every write it must still reach the head
+/// written last, and the file may not be ahead of what is written (another process wrote it).
+/// When the database does not reach it (a database put back from an older copy, a replica
+/// that was behind, a head file removed) the file is left as it is, as evidence, and an error
+/// is logged: `passend audit verify` then says what is missing.
 pub async fn run(
     db: Db,
     files: HeadFiles,
@@ -202,6 +205,30 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(stop);
+    // What the files say, before anything is made (a first start has neither key nor head).
+    let found = loop {
+        match check(&db, &files).await {
+            Ok(found) => break found,
+            Err(e) => {
+                tracing::warn!(error = %e, "the audit head could not be checked; trying again");
+                tokio::select! {
+                    () = &mut stop => return,
+                    () = tokio::time::sleep(every) => {}
+                }
+            }
+        }
+    };
+    let mut last: Option<Checkpoint> = match found {
+        HeadCheck::NoFile => None,
+        HeadCheck::Reached(c) => Some(c),
+        HeadCheck::Lost(problem) => {
+            tracing::error!(
+                problem = %problem,
+                "the database does not reach the audit head recorded outside it; the head file is kept and not written: run `passend audit verify`"
+            );
+            return;
+        }
+    };
     let key = match files.key_or_new() {
         Ok(k) => k,
         Err(e) => {
@@ -209,46 +236,17 @@ pub async fn run(
             return;
         }
     };
-    // The head recorded last; `None` until the file has been read or written.
-    let mut last: Option<Checkpoint> = None;
-    let mut started = false;
     let mut stopping = false;
     loop {
-        if !started {
-            match check(&db, &files).await {
-                Ok(HeadCheck::Reached(c)) => {
-                    last = Some(c);
-                    started = true;
-                }
-                Ok(HeadCheck::NoFile) => started = true,
-                Ok(HeadCheck::Lost(problem)) if files.head.exists() => {
-                    tracing::error!(
-                        problem = %problem,
-                        "the database does not reach the audit head recorded outside it; the head file is kept and not written again: run `passend audit verify`"
-                    );
-                    return;
-                }
-                Ok(HeadCheck::Lost(problem)) => {
-                    // Only the head file is missing: say so, and record a new one.
-                    tracing::warn!(problem = %problem, "the audit head file is missing; a new one is written");
-                    started = true;
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "the audit head could not be checked; trying again")
-                }
-            }
-        }
-        if started {
-            match write_if_grown(&db, &files, &key, last.as_ref()).await {
-                Ok(Some(c)) => last = Some(c),
-                Ok(None) => {}
-                Err(Stop(problem)) => {
-                    tracing::error!(
-                        problem = %problem,
-                        "the database no longer reaches the audit head written last; the head file is kept and not written again: run `passend audit verify`"
-                    );
-                    return;
-                }
+        match write_if_grown(&db, &files, &key, last.as_ref()).await {
+            Ok(Some(c)) => last = Some(c),
+            Ok(None) => {}
+            Err(Stop(problem)) => {
+                tracing::error!(
+                    problem = %problem,
+                    "the audit head cannot move on; the head file is kept and not written again: run `passend audit verify`"
+                );
+                return;
             }
         }
         if stopping {
@@ -299,6 +297,27 @@ async fn write_if_grown(
                 "de keten staat nu bij gebeurtenis {}, eerder al bij {}",
                 heads.0.0, l.audit.0
             )));
+        }
+    }
+    // The file as it is now: removed since it was written is evidence too; ahead of this
+    // database (another process on it wrote it just now) is left alone.
+    let on_disk = {
+        let files = files.clone();
+        tokio::task::spawn_blocking(move || files.read()).await
+    };
+    match on_disk {
+        Ok(Ok(Some(c))) if c.audit.0 > heads.0.0 || c.log.0 > heads.1.0 => return Ok(None),
+        Ok(Ok(None)) if last.is_some() => {
+            return Err(Stop(format!(
+                "het kopbestand {} is verdwenen terwijl de server draaide",
+                files.head.display()
+            )));
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(Stop(format!("{e:#}"))),
+        Err(e) => {
+            tracing::warn!(error = %e, "the audit head could not be read");
+            return Ok(None);
         }
     }
     let c = Checkpoint {

@@ -215,7 +215,7 @@ async fn create_in(
     let documents_dir = config.documents_dir.clone();
     let target = target.to_path_buf();
     let report_path = target.clone();
-    let tmp = target.with_extension("tar.tmp");
+    let tmp = target.with_extension(format!("{}.tmp", uuid_like()));
     let refs = facts.refs;
     let manifest = tokio::task::spawn_blocking(move || {
         write_archive(&tmp, &db_file, &documents_dir, &refs, &key, manifest_base)
@@ -260,6 +260,20 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
+/// A reader that hashes what is read through it.
+struct HashingReader<R> {
+    inner: R,
+    hash: Sha256Stream,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// Copies everything from `from` to `to`, hashing on the way: the SHA-256 and the size.
 fn copy_hashed(from: &mut impl Read, to: &mut impl Write) -> std::io::Result<(String, u64)> {
     let mut hash = Sha256Stream::default();
@@ -296,17 +310,22 @@ fn write_archive(
 ) -> anyhow::Result<Manifest> {
     let file = private_file(tmp).with_context(|| format!("kan {} niet maken", tmp.display()))?;
     let mut tar = tar::Builder::new(std::io::BufWriter::new(file));
-    // The database copy is streamed (it can be larger than memory): hashed first, then written.
-    let (sha, bytes) = copy_hashed(&mut std::fs::File::open(db_file)?, &mut std::io::sink())?;
-    manifest.database.sha256 = sha;
-    manifest.database.bytes = bytes;
-    let mut header = header(bytes);
-    tar.append_data(
-        &mut header,
-        &manifest.database.name,
-        std::fs::File::open(db_file)?.take(bytes),
-    )
-    .context("kan de database niet in het archief schrijven")?;
+    // The database copy is streamed (it can be larger than memory) and hashed on the way; a
+    // copy that changed size while being read is refused (the entry would not match its header).
+    let file = std::fs::File::open(db_file)?;
+    let size = file.metadata()?.len();
+    let mut reader = HashingReader {
+        inner: file.take(size),
+        hash: Sha256Stream::default(),
+    };
+    let mut header = header(size);
+    tar.append_data(&mut header, &manifest.database.name, &mut reader)
+        .context("kan de database niet in het archief schrijven")?;
+    if reader.hash.bytes() != size {
+        bail!("de kopie van de database veranderde tijdens het schrijven van het archief");
+    }
+    manifest.database.bytes = size;
+    manifest.database.sha256 = reader.hash.hex();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for r in refs {

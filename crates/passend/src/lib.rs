@@ -150,9 +150,7 @@ impl Server {
             }),
             http: config.http,
             health: Arc::new(tokio::sync::Mutex::new(None)),
-            uploads: Arc::new(tokio::sync::Semaphore::new(
-                config.http.uploads_at_once.max(1),
-            )),
+            uploads: passend_web::auth::UploadPlaces::new(config.http.uploads_at_once),
         };
         if config.demo {
             let n = accounts::ensure_demo(&db, tenant.id).await?;

@@ -180,6 +180,17 @@ pub struct HistoryRow {
     pub replaced_by: i64,
 }
 
+/// Whether a decision was revoked and replaced by a beslissing op bezwaar (it has history).
+pub async fn was_replaced(db: &Db, decision_id: i64) -> StoreResult<bool> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM decision_history WHERE decision_id = $1",
+    )
+    .bind(decision_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
+}
+
 /// The earlier contents of a decision, oldest first.
 pub async fn history(db: &Db, decision_id: i64) -> StoreResult<Vec<HistoryRow>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, HistoryRow>(
@@ -327,6 +338,12 @@ pub async fn record_sent(
             .fetch_optional(&mut *tx)
             .await?;
             if let Some((decision_id, granted)) = revoking {
+                // The decision's row first, so two revocations sent at once follow each other
+                // and each keeps what the decision said just before it.
+                sqlx::query("UPDATE decisions SET id = id WHERE id = $1")
+                    .bind(decision_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(
                     "INSERT INTO decision_history (decision_id, granted, placement, category, start_on, end_on, receiving_location_id,
                        reasons, replaced_at, replaced_by)

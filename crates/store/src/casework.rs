@@ -2176,15 +2176,18 @@ pub async fn due_requests(
     Ok(rows)
 }
 
-/// Granted TLVs ending on or before `by` that were not reminded yet: (tenant, decision id,
-/// applying location, end).
+/// Granted TLVs ending on or before `by` that were not reminded yet: (tenant, decision id, the
+/// school to remind: the receiving location once the decision was sent, else the applying one,
+/// end).
 pub async fn ending_tlvs(
     db: &Db,
     by: NaiveDate,
     today: NaiveDate,
 ) -> StoreResult<Vec<(i64, i64, i64, NaiveDate)>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, (i64, i64, i64, NaiveDate)>(
-        "SELECT d.tenant_id, d.id, COALESCE(d.receiving_location_id, r.location_id), d.end_on
+        "SELECT d.tenant_id, d.id,
+           CASE WHEN d.sent_on IS NOT NULL AND d.receiving_location_id IS NOT NULL THEN d.receiving_location_id ELSE r.location_id END,
+           d.end_on
          FROM decisions d JOIN support_requests r ON r.id = d.request_id
          WHERE d.granted = $1 AND d.end_on IS NOT NULL AND d.end_on <= $2 AND d.end_on >= $3",
     )

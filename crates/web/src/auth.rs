@@ -20,6 +20,7 @@ use passend_domain::accounts::{Role, SessionPolicy, Stage, Throttle, token_hash}
 use passend_store::accounts as store;
 use passend_store::audit::{Event, Outcome};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// The session cookie. `__Host-`: only over https (or on localhost), for this host, path `/`.
@@ -39,6 +40,87 @@ pub const UPLOAD_ROUTES: &[&str] = &[
 ];
 /// The largest upload form (a file of at most 20 MiB and a few fields).
 pub const MAX_UPLOAD_BYTES: usize = passend_domain::documents::MAX_FILE_BYTES + 1024 * 1024;
+
+/// Uploads one user may have being read at once: one account cannot take every place.
+pub const UPLOADS_PER_USER: usize = 2;
+
+/// The places for uploads being read: a number at once (each holds up to 20 MiB in memory),
+/// and at most [`UPLOADS_PER_USER`] of them for one user.
+#[derive(Debug)]
+pub struct UploadPlaces {
+    at_once: Arc<tokio::sync::Semaphore>,
+    per_user: std::sync::Mutex<std::collections::HashMap<i64, usize>>,
+}
+
+/// A user's share of the places, given back when dropped.
+struct UserShare {
+    of: Arc<UploadPlaces>,
+    user: i64,
+}
+
+impl Drop for UserShare {
+    fn drop(&mut self) {
+        let mut m = self
+            .of
+            .per_user
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = m.get_mut(&self.user) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(&self.user);
+            }
+        }
+    }
+}
+
+/// An upload's place; the body may be read while it is held.
+pub struct UploadPlace {
+    _share: UserShare,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl UploadPlaces {
+    /// `at_once` places in all.
+    pub fn new(at_once: usize) -> Arc<UploadPlaces> {
+        Arc::new(UploadPlaces {
+            at_once: Arc::new(tokio::sync::Semaphore::new(at_once.max(1))),
+            per_user: std::sync::Mutex::new(std::collections::HashMap::new()),
+        })
+    }
+
+    /// A place for `user`: counted against the user's share first (atomically), then waited
+    /// for up to `wait`. `None`: the user has their share already, or it stayed too busy.
+    pub async fn take(
+        self: &Arc<Self>,
+        user: i64,
+        wait: std::time::Duration,
+    ) -> Option<UploadPlace> {
+        {
+            let mut m = self
+                .per_user
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let n = m.entry(user).or_insert(0);
+            if *n >= UPLOADS_PER_USER {
+                return None;
+            }
+            *n += 1;
+        }
+        let share = UserShare {
+            of: self.clone(),
+            user,
+        };
+        let permit = tokio::time::timeout(wait, self.at_once.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()?;
+        Some(UploadPlace {
+            _share: share,
+            _permit: permit,
+        })
+    }
+}
 
 /// Header on the guard's own redirects, saying why (`sign-in`, `step`, `signed-in`). Refusals
 /// carry nothing: they look exactly like "not found".
@@ -370,7 +452,7 @@ async fn guard_inner(
 ) -> Result<Response, AppError> {
     let method = request.method().clone();
     // An upload's place, held until the handler is done with its bytes.
-    let mut upload_place: Option<tokio::sync::OwnedSemaphorePermit> = None;
+    let mut upload_place: Option<UploadPlace> = None;
     let Some(path) = request
         .extensions()
         .get::<MatchedPath>()
@@ -486,15 +568,10 @@ async fn guard_inner(
         };
         // An upload waits for a place before its body is read (each holds up to 20 MiB in
         // memory); the place is kept until the handler is done with the bytes.
-        if boundary.is_some() {
-            let place = tokio::time::timeout(
-                state.http.upload_wait,
-                state.uploads.clone().acquire_owned(),
-            )
-            .await;
-            match place {
-                Ok(Ok(p)) => upload_place = Some(p),
-                _ => return Err(AppError::Busy),
+        if let (Some(_), Some(p)) = (&boundary, &visitor.principal) {
+            match state.uploads.take(p.user_id, state.http.upload_wait).await {
+                Some(place) => upload_place = Some(place),
+                None => return Err(AppError::Busy),
             }
         }
         let (parts, body) = request.into_parts();

@@ -90,6 +90,11 @@ impl IntoResponse for AppError {
                     axum::http::header::RETRY_AFTER,
                     axum::http::HeaderValue::from_static("60"),
                 );
+                // The body was not read: the connection cannot carry another request.
+                response.headers_mut().insert(
+                    axum::http::header::CONNECTION,
+                    axum::http::HeaderValue::from_static("close"),
+                );
                 response.extensions_mut().insert(ErrorPage);
                 response.extensions_mut().insert(BusyPage);
                 return response;

@@ -57,7 +57,7 @@ pub struct AppState {
     pub health: HealthCache,
     /// Places for uploads being read at once (`http.uploads_at_once`): each holds up to 20 MiB
     /// in memory, so their number is bounded before a body is read.
-    pub uploads: Arc<tokio::sync::Semaphore>,
+    pub uploads: Arc<auth::UploadPlaces>,
 }
 
 /// Settings of the casework.

@@ -111,6 +111,8 @@ portal_texts! {
     now_granted: "Het samenwerkingsverband heeft de aanvraag toegekend.", "The samenwerkingsverband has granted the request.";
     now_refused: "Het samenwerkingsverband heeft de aanvraag afgewezen.", "The samenwerkingsverband has refused the request.";
     next_decided: "Lees het besluit en de brief hieronder. Bent u het er niet mee eens? Dan kunt u bezwaar maken.", "Read the decision and the letter below. Do you disagree? Then you can object (bezwaar).";
+    next_bezwaar: "Het samenwerkingsverband beslist op het bezwaar, meestal na advies van de LBT. U krijgt daarover een brief. Tot dan blijft het besluit gelden.", "The samenwerkingsverband decides on the objection, usually after advice from the LBT. You will get a letter about it. Until then the decision stays in force.";
+    next_beroep: "Lees de beslissing op het bezwaar hieronder. Bent u het er niet mee eens? Dan kunt u in beroep gaan bij de rechtbank.", "Read the decision on the objection below. Do you disagree? Then you can appeal to the court (beroep).";
     now_withdrawn: "De aanvraag is ingetrokken.", "The request has been withdrawn.";
     next_withdrawn: "Er gebeurt niets meer met deze aanvraag. Heeft u vragen? Neem dan contact op met de school.", "Nothing more will happen with this request. Do you have questions? Please contact the school.";
 
@@ -194,7 +196,7 @@ portal_texts! {
     bezwaar_address_unknown: "het samenwerkingsverband", "the samenwerkingsverband";
     bezwaar_received: "Uw bezwaar is ontvangen op {date}. Stand: {outcome}.", "Your objection was received on {date}. Status: {outcome}.";
     bezwaar_open: "nog geen beslissing", "no decision yet";
-    bezwaar_upheld: "gegrond (het bezwaar klopt: het besluit verandert)", "upheld (the objection is right: the decision changes)";
+    bezwaar_upheld: "gegrond (het bezwaar klopt: er komt een nieuw besluit)", "upheld (the objection is right: a new decision replaces the old one)";
     bezwaar_rejected: "ongegrond (het besluit blijft zoals het was)", "rejected (the decision stays as it was)";
     bezwaar_inadmissible: "niet-ontvankelijk (het bezwaar is niet inhoudelijk bekeken, bijvoorbeeld omdat het te laat was)", "inadmissible (the objection was not looked at on its merits, for example because it came too late)";
     bezwaar_decided_unsent: "beslist; de brief volgt", "decided; the letter follows";

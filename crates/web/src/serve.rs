@@ -11,7 +11,8 @@
 //! - **Writing** must make progress: a client that stops reading its response for
 //!   `write_stall` (default 30 s) is disconnected, so an unread response never holds a place.
 //! - **A connection lives** at most `max_connection_age` (default 1 hour): then it finishes the
-//!   request in flight and closes, and the client opens a new one.
+//!   request in flight and closes, and the client opens a new one; a response still being read
+//!   after the longest a request may take ([`longest_request`], about 45 minutes) is dropped.
 //! - **Handlers** get 30 seconds ([`request_deadline`]); a file upload instead must keep up a
 //!   minimum rate (default 8 KiB/s, so a 20 MiB upload over a slow mobile line still arrives) and
 //!   may not stall for more than 30 seconds ([`MinRateBody`]).
@@ -117,7 +118,8 @@ pub async fn serve(
         };
         // One address may not take every place: beyond its share the connection is closed at
         // once (the place is free again for others).
-        let Some(address_slot) = per_address.take(remote.ip(), limits.max_per_address) else {
+        let Some(address_slot) = per_address.take(client_of(remote.ip()), limits.max_per_address)
+        else {
             tracing::debug!("connection refused: too many from one address");
             drop(stream);
             continue;
@@ -154,11 +156,17 @@ pub async fn serve(
                         }
                         break;
                     }
-                    // Old enough, or the server stops: finish the request in flight (its own
-                    // deadline bounds it), then close.
-                    () = &mut age, if !asked_to_close => {
+                    // Old enough, or the server stops: finish the request in flight, then
+                    // close. A response read so slowly that it outlasts the longest request
+                    // there can be is dropped then.
+                    () = &mut age => {
+                        if asked_to_close {
+                            tracing::debug!("connection dropped: its last response took too long");
+                            break;
+                        }
                         connection.as_mut().graceful_shutdown();
                         asked_to_close = true;
+                        age.as_mut().reset(Instant::now() + longest_request(&limits));
                     }
                     changed = closing_rx.changed(), if !asked_to_close => {
                         if changed.is_err() || *closing_rx.borrow() {
@@ -194,6 +202,21 @@ pub async fn serve(
     connections.abort_all();
     while connections.join_next().await.is_some() {}
     Ok(())
+}
+
+/// Whom a connection counts against: the IPv4 address, or the /64 network of an IPv6 address
+/// (one household or office gets a /64 and can use any address in it).
+fn client_of(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => std::net::IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
 }
 
 /// Connections open per client address.
@@ -336,6 +359,16 @@ impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for WriteStall<S> {
     }
 }
 
+/// The longest a request may take: the wait for an upload's place, the largest upload at the
+/// minimum rate with one stall, and the handler's own time.
+pub fn longest_request(limits: &HttpLimits) -> Duration {
+    let body = Duration::from_secs(
+        u64::try_from(crate::auth::MAX_UPLOAD_BYTES).unwrap_or(u64::MAX)
+            / limits.upload_min_rate.max(1),
+    );
+    limits.upload_wait + limits.request_timeout + limits.upload_stall + body
+}
+
 /// Gives every handler `request_timeout`; an upload's body is instead held to a minimum rate
 /// ([`MinRateBody`]) and the handler gets `request_timeout` on top of the time the largest
 /// upload may take at that rate.
@@ -356,15 +389,7 @@ pub async fn request_deadline(
             limits.upload_min_rate,
             limits.upload_stall,
         ));
-        let longest = Duration::from_secs(
-            u64::try_from(crate::auth::MAX_UPLOAD_BYTES).unwrap_or(u64::MAX)
-                / limits.upload_min_rate.max(1),
-        );
-        (
-            Request::from_parts(parts, body),
-            // The wait for a place (at most the upload wait), the body, then the handler.
-            limits.upload_wait + limits.request_timeout + limits.upload_stall + longest,
-        )
+        (Request::from_parts(parts, body), longest_request(&limits))
     } else {
         (request, limits.request_timeout)
     };
@@ -521,6 +546,28 @@ mod tests {
         });
         assert!(collect(body).await.is_err());
         sender.abort();
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_network() {
+        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1"
+            .parse()
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let b: std::net::IpAddr = "2001:db8:1:2:bbbb::9"
+            .parse()
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let other: std::net::IpAddr = "2001:db8:1:3::1"
+            .parse()
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        assert_eq!(client_of(a), client_of(b));
+        assert_ne!(client_of(a), client_of(other));
+        let mapped: std::net::IpAddr = "::ffff:192.0.2.7"
+            .parse()
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        assert_eq!(
+            client_of(mapped),
+            std::net::IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 7))
+        );
     }
 
     #[tokio::test]

@@ -235,6 +235,15 @@ async fn a_backup_under_load_restores_whole_and_a_truncated_restore_is_found() {
         "{}",
         String::from_utf8_lossy(&verify.stderr)
     );
+    // A server started then writes no new head over the gap either.
+    let started = TestApp::start(_older_db, truncated.clone()).await;
+    assert_eq!(started.get("/kaart").await.status(), 200);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (_older_db, _) = started.stop().await;
+    assert!(
+        !truncated.audit_head_file.exists(),
+        "a head was written over the gap"
+    );
 
     // Archives are readable by their owner only.
     #[cfg(unix)]

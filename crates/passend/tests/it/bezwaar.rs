@@ -381,6 +381,23 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         refused.body.contains("Het besluit blijft staan."),
         "the input is kept"
     );
+    // Nor "gegrond" with the same decision again: that needs the LBT's advice first.
+    let same = swv
+        .post(
+            &format!("/bezwaren/{bezwaar}/beslissing"),
+            &[
+                ("uitkomst", "gegrond"),
+                ("toelaatbaar", "nee"),
+                ("motivering", "Het besluit blijft, beter uitgelegd."),
+            ],
+        )
+        .await;
+    assert_eq!(same.status, 422, "{}", same.body);
+    assert!(
+        same.body.contains("Vraag dan eerst advies aan de LBT"),
+        "{}",
+        same.body
+    );
     // The LBT: the days as they happened; an advice needs its date.
     let undated = swv
         .post(
@@ -533,6 +550,16 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         tracker.body
     );
     assert!(
+        !tracker.body.contains("Dan kunt u bezwaar maken"),
+        "the parents objected already: {}",
+        tracker.body
+    );
+    assert!(
+        tracker
+            .body
+            .contains("Het samenwerkingsverband beslist op het bezwaar")
+    );
+    assert!(
         !tracker.body.contains("het bezwaar klopt"),
         "{}",
         tracker.body
@@ -543,6 +570,14 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
             .await
             .0,
         404
+    );
+    assert_eq!(
+        school
+            .get_file(&format!("/beslissingen/{}/brief.pdf", bob.id))
+            .await
+            .0,
+        404,
+        "the applying school reads it once sent"
     );
     // Its concept letter: the outcome, the new decision, the LBT's advice, beroep.
     let (status, ct, _, pdf) = swv
@@ -570,10 +605,27 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
     }
     // Sent: now the decision is revoked and replaced, and everyone hears of it.
     assert!(page.body.contains("Verzending vastleggen"));
-    let sent = swv
+    assert!(
+        page.body
+            .contains("Het advies van de LBT gaat mee met de brief")
+    );
+    // Not without the LBT's advice enclosed: the letter says it is.
+    let without = swv
         .post(
             &format!("/beslissingen/{}/verzending", bob.id),
             &[("verzonden-op", &today_text), ("wijze", "portaal")],
+        )
+        .await;
+    assert_eq!(without.status, 422, "{}", without.body);
+    assert!(without.body.contains("Stuur het advies van de LBT mee"));
+    let sent = swv
+        .post(
+            &format!("/beslissingen/{}/verzending", bob.id),
+            &[
+                ("verzonden-op", &today_text),
+                ("wijze", "portaal"),
+                ("bijlage", "ja"),
+            ],
         )
         .await;
     assert_eq!(sent.status, 303, "{}", sent.body);
@@ -604,7 +656,6 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
     );
     assert!(page.body.contains("Beslissing op bezwaar: gegrond"));
     assert!(page.body.contains("Er is op bezwaar beslist"));
-    assert!(!page.body.contains("Bezwaar registreren"));
     mail_to(&app, "ib@school.nl", "Er is een beslissing op een bezwaar").await;
     mail_to(
         &app,
@@ -614,8 +665,8 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
     .await;
     let to_receiving = mail_to(&app, "ib@sbo.nl", "toelaatbaarheidsverklaring").await;
     assert!(!to_receiving.contains("Noor"), "{to_receiving}");
-    // The receiving school sees the TLV that holds, and its letter is the beslissing's; not the
-    // history, nor the original letter.
+    // The receiving school sees the TLV that holds; not the history, nor a letter (the first
+    // says what no longer holds, the beslissing's is written to the objector).
     assert!(
         receiving
             .get("/school/tlv")
@@ -627,8 +678,19 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
     assert_eq!(seen.status, 200);
     assert!(!seen.body.contains("luidde het besluit"), "{}", seen.body);
     assert!(!seen.body.contains("arrangement verder"), "{}", seen.body);
-    let text = letter_text(&mut receiving, &format!("/besluiten/{}/brief.pdf", d.id)).await;
-    assert!(text.contains("Beslissing op uw bezwaar"), "{text}");
+    assert!(
+        receiving
+            .get("/school/tlv")
+            .await
+            .body
+            .contains("gewijzigd na bezwaar")
+    );
+    for path in [
+        format!("/besluiten/{}/brief.pdf", d.id),
+        format!("/beslissingen/{}/brief.pdf", bob.id),
+    ] {
+        assert_eq!(receiving.get_file(&path).await.0, 404, "{path}");
+    }
     // The original letter, made again, still says what the decision said then.
     on_db!(&db, pool => sqlx::query("UPDATE decisions SET letter_key = NULL WHERE id = $1")
         .bind(d.id)
@@ -648,6 +710,11 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         tracker.body.contains("het bezwaar klopt"),
         "{}",
         tracker.body
+    );
+    assert!(
+        tracker
+            .body
+            .contains("Dan kunt u in beroep gaan bij de rechtbank")
     );
     let text = letter_text(
         &mut parent,

@@ -89,6 +89,10 @@ struct SendForm {
     date: Field,
     how: Vec<Opt>,
     how_error: String,
+    /// Whether the LBT's advice must go with the letter (a beslissing after its advice).
+    ask_enclosure: bool,
+    enclosure: bool,
+    enclosure_error: String,
 }
 
 impl SendForm {
@@ -97,6 +101,9 @@ impl SendForm {
             date: Field::of(today().format("%Y-%m-%d").to_string()),
             how: opts(HOW, ""),
             how_error: String::new(),
+            ask_enclosure: false,
+            enclosure: false,
+            enclosure_error: String::new(),
         }
     }
 }
@@ -114,6 +121,9 @@ async fn read_send(
         date: Field::of(val(&f, "verzonden-op")),
         how: opts(HOW, &val(&f, "wijze")),
         how_error: String::new(),
+        ask_enclosure: false,
+        enclosure: val(&f, "bijlage") == "ja",
+        enclosure_error: String::new(),
     };
     let date = date_field(
         &s.date.value.clone(),
@@ -421,6 +431,9 @@ async fn sending_notices(
 
 fn send_errors(send: &SendForm) -> Vec<(String, String)> {
     let mut errors = summary(&[("verzonden-op", &send.date)]);
+    if !send.enclosure_error.is_empty() {
+        errors.push(("bijlage".to_owned(), send.enclosure_error.clone()));
+    }
     if !send.how_error.is_empty() {
         errors.push(("wijze-post".to_owned(), send.how_error.clone()));
     }
@@ -594,6 +607,8 @@ async fn beslissing_view(
     let kind = RequestKind::from_code(&r.kind)
         .ok_or_else(|| AppError::Internal("unknown kind".to_owned()))?;
     let taken = bz::beslissing_of_bezwaar(&state.db, p.tenant_id, b.id).await?;
+    let mut send = send;
+    send.ask_enclosure = b.lbt_advice.is_some();
     let f = match f {
         Some(f) => f,
         None => blank_form(state, kind, d).await?,
@@ -885,6 +900,23 @@ async fn take_beslissing(
             }
         }
     }
+    // Without the LBT a bezwaar may only be met in full: the same decision again (with better
+    // reasons) needs the LBT's advice first.
+    let same_again = new.granted == Some(d.granted)
+        && (!d.granted
+            || (new.placement == d.placement
+                && new.category == d.category
+                && new.start_on == d.start_on
+                && new.end_on == d.end_on
+                && new.receiving_location_id == d.receiving_location_id));
+    if new.revokes
+        && b.lbt_advice.is_none()
+        && same_again
+        && bf.outcome_error.is_empty()
+        && bf.granted_error.is_empty()
+    {
+        bf.outcome_error = "Zonder advies van de LBT kunt u alleen beslissen als u de bezwaarmaker helemaal gelijk geeft: dan is het nieuwe besluit anders dan het oude. Wilt u hetzelfde besluit houden, met een betere motivering? Vraag dan eerst advies aan de LBT.".to_owned();
+    }
     let mut errors = Vec::new();
     if !bf.outcome_error.is_empty() {
         errors.push(("uitkomst-gegrond".to_owned(), bf.outcome_error.clone()));
@@ -950,7 +982,15 @@ async fn send_beslissing(
     if t.sent_on.is_some() {
         return Ok(Redirect::to(&format!("/bezwaren/{}/beslissing", b.id)).into_response());
     }
-    let (send, ok) = read_send(&state, &body, tlv::dutch_day(t.decided_at), r.pupil_id).await?;
+    let (mut send, mut ok) =
+        read_send(&state, &body, tlv::dutch_day(t.decided_at), r.pupil_id).await?;
+    // The LBT's advice goes with the beslissing (Awb 7:13 lid 7); the letter says so.
+    send.ask_enclosure = t.lbt_advice.is_some();
+    if send.ask_enclosure && !send.enclosure {
+        send.enclosure_error =
+            "Stuur het advies van de LBT mee met de brief, en vink dat hier aan.".to_owned();
+        ok = None;
+    }
     let Some((date, how)) = ok else {
         let errors = send_errors(&send);
         let view = beslissing_view(&state, &visitor, &b, &d, &r, None, send, errors).await?;
@@ -980,11 +1020,12 @@ async fn beslissing_letter(
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", id).await);
     };
     let (_, pupil, relation) = request_for(&state, &visitor, &p, t.request_id).await?;
-    // The receiving school reads a revoking beslissing once sent: it is the TLV that holds.
+    // The applying school reads it once sent (nobody is told before); the receiving school and
+    // experts never (it is written to the objector).
     let allowed = match relation {
-        Relation::School | Relation::Toeleider => true,
-        Relation::Receiving => t.revokes && t.sent_on.is_some(),
-        Relation::Expert => false,
+        Relation::Toeleider => true,
+        Relation::School => t.sent_on.is_some(),
+        Relation::Receiving | Relation::Expert => false,
     };
     if !allowed {
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", id).await);

@@ -3712,30 +3712,16 @@ async fn letter(
     {
         return Err(AppError::NotFound);
     }
-    // A receiving school gets the letter of what holds: after a revocation that is the
-    // beslissing op bezwaar's, never the original (which may name another school).
+    // After a revocation the letter no longer says what holds (it may name another school) and
+    // the beslissing's letter is written to the objector, with the old decision and the LBT's
+    // advice: a receiving school gets neither, and reads the TLV's data in its overview.
     if relation == Relation::Receiving
-        && let Some(t) = passend_store::bezwaar::beslissingen(&state.db, d.id)
-            .await?
-            .into_iter()
-            .rev()
-            .find(|t| t.revokes && t.sent_on.is_some())
+        && passend_store::bezwaar::was_replaced(&state.db, d.id).await?
     {
-        let bytes = crate::routes::bezwaar::bob_letter_bytes(&state, p.tenant_id, &t).await?;
-        record_read(
-            &state,
-            &visitor,
-            "beslissing-op-bezwaar",
-            &t.id.to_string(),
-            pupil.id,
-            "download",
-        )
-        .await?;
-        return Ok(attachment(
-            bytes,
-            "application/pdf",
-            &format!("beslissing-op-bezwaar-{}.pdf", t.id),
-        ));
+        let object = id.to_string();
+        let event = visitor.event("download", "besluit", &object, Outcome::Denied, "replaced");
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
     }
     let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
     record_read(

@@ -1286,34 +1286,51 @@ async fn tracker_view(
         let mut bezwaar = Vec::new();
         let mut beslissingen = Vec::new();
         if kind.is_tlv() {
+            let bobs = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
+            let bezwaren = cw::bezwaren(&state.db, d.id).await?;
+            // How to object is told until the parents objected, or there was a beslissing (then
+            // only beroep is open to them).
+            let explain = bobs.is_empty() && !bezwaren.iter().any(|b| b.filed_by == "ouders");
+            // What happens next is then about the bezwaar, and after its beslissing, beroep.
+            if bezwaren.iter().any(|b| b.outcome.is_none())
+                || bobs.iter().any(|x| x.sent_on.is_none())
+            {
+                next_text = t.next_bezwaar.to_owned();
+            } else if bobs.iter().any(|x| x.sent_on.is_some()) {
+                next_text = t.next_beroep.to_owned();
+            }
             // The bezwaar term runs from the day the letter was sent (Awb 3:41, 6:8): until
             // then there is no date to show.
             match d.sent_on {
                 Some(sent) => {
                     let until = tlv::bezwaar_deadline(sent);
                     dates.push((t.date_bezwaar.to_owned(), day(t, until)));
-                    let line = if until < tlv::dutch_day(chrono::Utc::now()) {
-                        t.bezwaar_passed
-                    } else {
-                        t.bezwaar_1
-                    };
-                    bezwaar.push(line.replace("{date}", &day(t, until)));
+                    if explain {
+                        let line = if until < tlv::dutch_day(chrono::Utc::now()) {
+                            t.bezwaar_passed
+                        } else {
+                            t.bezwaar_1
+                        };
+                        bezwaar.push(line.replace("{date}", &day(t, until)));
+                    }
                 }
                 None => bezwaar.push(t.letter_not_sent.to_owned()),
             }
-            let address = if state.casework.postal_address.is_empty() {
-                r.contact_email
-                    .clone()
-                    .unwrap_or_else(|| t.bezwaar_address_unknown.to_owned())
-            } else {
-                state.casework.postal_address.clone()
-            };
-            bezwaar.push(
-                t.bezwaar_2
-                    .replace("{number}", &d.beschikkingsnummer)
-                    .replace("{address}", &address),
-            );
-            bezwaar.push(t.bezwaar_3.to_owned());
+            if explain {
+                let address = if state.casework.postal_address.is_empty() {
+                    r.contact_email
+                        .clone()
+                        .unwrap_or_else(|| t.bezwaar_address_unknown.to_owned())
+                } else {
+                    state.casework.postal_address.clone()
+                };
+                bezwaar.push(
+                    t.bezwaar_2
+                        .replace("{number}", &d.beschikkingsnummer)
+                        .replace("{address}", &address),
+                );
+                bezwaar.push(t.bezwaar_3.to_owned());
+            }
             let outcome_words = |o: Option<&str>| match o {
                 Some("gegrond") => t.bezwaar_upheld,
                 Some("ongegrond") => t.bezwaar_rejected,
@@ -1326,8 +1343,7 @@ async fn tracker_view(
                 "ongegrond" => t.advice_rejected,
                 _ => t.advice_inadmissible,
             };
-            let bobs = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
-            for b in cw::bezwaren(&state.db, d.id).await? {
+            for b in bezwaren {
                 // The outcome is told with its letter: until that is sent, only that it was
                 // decided.
                 let unsent = bobs

@@ -1074,6 +1074,8 @@ struct SchoolTlvLine {
     start: String,
     end: String,
     receiving: String,
+    /// The decision letter still says what holds (no beslissing op bezwaar replaced it).
+    letter: bool,
 }
 
 async fn school_rows(state: &AppState, visitor: &Visitor) -> AppResult<Vec<DecisionRow>> {
@@ -1099,9 +1101,11 @@ async fn school_tlvs(State(state): State<AppState>, visitor: Visitor) -> AppResu
         rows.iter().map(|d| d.pupil_id),
     )
     .await?;
-    let lines = rows
-        .into_iter()
-        .map(|d| SchoolTlvLine {
+    let mut lines = Vec::with_capacity(rows.len());
+    for d in rows {
+        let letter = !passend_store::bezwaar::was_replaced(&state.db, d.id).await?;
+        lines.push(SchoolTlvLine {
+            letter,
             request_id: d.request_id,
             decision_id: d.id,
             placement: placement_label(&d),
@@ -1112,8 +1116,8 @@ async fn school_tlvs(State(state): State<AppState>, visitor: Visitor) -> AppResu
             start: long_or(d.start_on, "–"),
             end: long_or(d.end_on, "geen einddatum"),
             receiving: d.receiving_name.unwrap_or_default(),
-        })
-        .collect();
+        });
+    }
     Ok(Html(
         SchoolTlvView {
             layout: layout(
