@@ -144,13 +144,13 @@ try {
       if (!found) throw new Error(`no advice for request ${request} on the expert's list`);
       const advice = found[1];
       await experts[i].get(`/adviezen/${advice}`);
-      await experts[i].post(`/adviezen/${advice}`, [['beroep', profession], ['conclusie', 'toelaatbaar'], ['advies', 'Een advies met onderbouwing voor de benchmark.'], ['onafhankelijk', 'ja']]);
+      await experts[i].post(`/adviezen/${advice}`, [['beroep', profession], ['conclusie', 'toelaatbaar'], ['advies', `Het advies van de ${profession}, met onderbouwing, voor de benchmark.`], ['onafhankelijk', 'ja']]);
     }
     await swv.get(`/aanvragen/${request}`);
     const t0 = performance.now();
     const r = await swv.post(`/aanvragen/${request}/besluit`, [['uitkomst', 'ja'], ['categorie', 'laag'], ['start', day(0)], ['geen-einde', 'ja'], ['motivering', 'Motivering voor de benchmark.']]);
     letters.push(performance.now() - t0);
-    if (!r.location.includes('gedaan=besluit')) throw new Error(`request ${request} not decided`);
+    if (!r.location.includes('gedaan=besluit')) throw new Error(`request ${request} not decided: ${r.status} ${r.location}`);
   }
   const { pupil, request } = requests[0];
   const pages = [

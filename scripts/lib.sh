@@ -76,3 +76,10 @@ ensure_postgres() {
   echo "passend: PostgreSQL is not reachable at $PASSEND_TEST_PG_URL; start it or set PASSEND_TEST_PG_URL" >&2
   exit 1
 }
+
+# A benchmark's server keeps its documents, mails and audit head in its own folder ($1), never
+# in the clone's data/ (a head of another database would stop the head writer).
+bench_places() {
+  export PASSEND_DOCUMENTS_DIR="$1/documenten" PASSEND_MAIL_DIR="$1/mail"
+  export PASSEND_AUDIT_HEAD_FILE="$1/audit-head.json" PASSEND_AUDIT_KEY_FILE="$1/audit-key"
+}
