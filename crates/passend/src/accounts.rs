@@ -375,7 +375,7 @@ pub async fn invite(
         location_ids: &location_ids,
         created_by: None,
     };
-    match passend_web::routes::account::invite(db, site, base_url, &user, &event).await {
+    match passend_web::links::invite(db, site, base_url, &user, &event).await {
         Ok(token) => Ok(format!("{base_url}/uitnodiging/{token}")),
         Err(AccountError::EmailTaken) => bail!("er is al een account met {email}"),
         Err(e) => Err(anyhow::anyhow!("{e}")),

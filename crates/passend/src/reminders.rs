@@ -34,7 +34,7 @@ pub struct ReminderSettings {
 }
 
 fn body(s: &ReminderSettings, lines: &[&str]) -> String {
-    passend_web::routes::account::mail_text(&s.site_name, lines)
+    passend_web::notices::mail_text(&s.site_name, lines)
 }
 
 /// The named person, or else every toeleider of the samenwerkingsverband.

@@ -1,15 +1,18 @@
-//! Access to a dossier's objects by their own life cycle (`passend_domain::access`): which
-//! documents a visitor may list, download or share, and whether an expert's access to a pupil
-//! and a request still lasts. The role-level table is `policy.rs`; the relation to the pupil is
-//! `routes::casework::pupil_for`; this module narrows that relation to each object.
+//! Object-level access, the one home of it: how a visitor relates to a pupil ([`pupil_for`],
+//! [`school_pupil`]) and to a request ([`request_for`]), narrowed to each object's own life
+//! cycle (`passend_domain::access`): which documents a visitor may list, download or share, and
+//! whether an expert's access to a pupil and a request still lasts. Reads and lists of pupil
+//! data are recorded here ([`record_read`], [`record_list`]). The role-level table is
+//! `policy.rs`.
 
 use crate::AppState;
-use crate::auth::Principal;
-use crate::error::AppResult;
-use crate::routes::casework::Relation;
+use crate::auth::{Principal, Visitor};
+use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use passend_domain::access::DocumentReader;
-use passend_store::casework::{self as cw, DocumentLine, Request};
+use passend_domain::accounts::Role;
+use passend_store::audit::Outcome;
+use passend_store::casework::{self as cw, Actor, DocumentLine, Pupil, Request};
 
 /// How long an expert keeps access after the advice (or the request's end).
 pub fn expert_grace(state: &AppState) -> chrono::Duration {
@@ -89,4 +92,184 @@ pub async fn visible_documents(
 /// Whether this reader may see one stored version.
 pub fn may_see_version(state: &AppState, reader: &DocumentReader, v: &cw::VersionRow) -> bool {
     reader.may_see(&v.facts(), Utc::now(), expert_grace(state))
+}
+
+/// How the visitor relates to a pupil.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// Works at the pupil's school: reads and writes.
+    School,
+    /// Works at the school that received the pupil with a TLV: reads.
+    Receiving,
+    /// A toeleider: reads and writes everything of the tenant.
+    Toeleider,
+    /// An expert asked to advise on this pupil: reads.
+    Expert,
+}
+
+impl Relation {
+    /// May change the dossier (documents).
+    pub fn writes(self) -> bool {
+        matches!(self, Relation::School | Relation::Toeleider)
+    }
+}
+
+/// The pupil, if this visitor may see them; otherwise "not found", recorded as refused.
+pub async fn pupil_for(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    pupil_id: i64,
+) -> AppResult<(Pupil, Relation)> {
+    let pupil = cw::pupil(&state.db, p.tenant_id, pupil_id).await?;
+    let relation = match &pupil {
+        None => None,
+        Some(pu) => match p.role {
+            // The SWV receives a pupil's data with a request (WPO art. 18a lid 13): before the
+            // school submits one, the dossier is the school's own.
+            Role::Toeleider => cw::ever_submitted(&state.db, pu.id)
+                .await?
+                .then_some(Relation::Toeleider),
+            Role::Schoolmedewerker => {
+                if cw::works_at(&state.db, p.user_id, pu.location_id).await? {
+                    Some(Relation::School)
+                } else if cw::receives_pupil(&state.db, p.user_id, pu.id).await? {
+                    Some(Relation::Receiving)
+                } else {
+                    None
+                }
+            }
+            // An expert while their advice is asked, and a grace period after it was given or
+            // the request was closed (`passend_domain::access`).
+            Role::Deskundige => crate::access::expert_has_access(state, p.user_id, pu.id)
+                .await?
+                .then_some(Relation::Expert),
+            _ => None,
+        },
+    };
+    match (pupil, relation) {
+        (Some(pu), Some(r)) => Ok((pu, r)),
+        _ => {
+            let id = pupil_id.to_string();
+            let event = visitor.event("read", "leerling", &id, Outcome::Denied, "no relation");
+            passend_store::audit::append(&state.db, &event).await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+/// Records a read of pupil data.
+pub async fn record_read(
+    state: &AppState,
+    visitor: &Visitor,
+    object_type: &str,
+    object_id: &str,
+    pupil_id: i64,
+    action: &str,
+) -> AppResult<()> {
+    let mut event = visitor.event(action, object_type, object_id, Outcome::Success, "");
+    event.pupil_id = Some(pupil_id);
+    passend_store::audit::append(&state.db, &event).await?;
+    Ok(())
+}
+
+/// Records that a list or an export showed these pupils: one event per pupil (NEN 7513 asks
+/// whose data was seen), in one transaction.
+pub async fn record_list(
+    state: &AppState,
+    visitor: &Visitor,
+    action: &str,
+    object_type: &str,
+    pupils: impl IntoIterator<Item = i64>,
+) -> AppResult<()> {
+    let mut ids: Vec<i64> = pupils.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let texts: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let events: Vec<_> = ids
+        .iter()
+        .zip(&texts)
+        .map(|(id, text)| {
+            let mut e = visitor.event(action, object_type, text, Outcome::Success, "list");
+            e.pupil_id = Some(*id);
+            e
+        })
+        .collect();
+    if events.is_empty() {
+        let e = visitor.event(action, object_type, "-", Outcome::Success, "0 results");
+        passend_store::audit::append(&state.db, &e).await?;
+    } else {
+        passend_store::audit::append_many(&state.db, &events).await?;
+    }
+    Ok(())
+}
+
+/// The request, if this visitor may see it (through its pupil).
+pub async fn request_for(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    request_id: i64,
+) -> AppResult<(Request, Pupil, Relation)> {
+    let request = cw::request(&state.db, p.tenant_id, request_id).await?;
+    let Some(r) = request else {
+        let id = request_id.to_string();
+        let event = visitor.event("read", "aanvraag", &id, Outcome::Denied, "not found");
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    };
+    let (pupil, relation) = pupil_for(state, visitor, p, r.pupil_id).await?;
+    // Experts see only the requests they advise on, while their access lasts; receiving
+    // schools only decided ones.
+    let allowed = match relation {
+        Relation::Expert => crate::access::expert_sees_request(state, p.user_id, &r).await?,
+        Relation::Receiving => cw::receives_request(&state.db, p.user_id, r.id).await?,
+        // A concept is the school's until it is submitted.
+        Relation::Toeleider => r.submitted_at.is_some(),
+        Relation::School => true,
+    };
+    if !allowed {
+        let id = request_id.to_string();
+        let event = visitor.event("read", "aanvraag", &id, Outcome::Denied, "no relation");
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    }
+    Ok((r, pupil, relation))
+}
+
+/// The pupil, if the visitor works at the pupil's school (a receiving school, a toeleider or an
+/// expert is refused, and the refusal recorded).
+pub(crate) async fn school_pupil(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    id: i64,
+) -> AppResult<Pupil> {
+    let (pupil, relation) = pupil_for(state, visitor, p, id).await?;
+    if relation != Relation::School {
+        let object_id = id.to_string();
+        let event = visitor.event(
+            "read",
+            "leerling",
+            &object_id,
+            Outcome::Denied,
+            "no relation",
+        );
+        passend_store::audit::append(&state.db, &event).await?;
+        return Err(AppError::NotFound);
+    }
+    Ok(pupil)
+}
+
+/// The actor of a change: the signed-in user.
+pub fn actor<'a>(p: &'a Principal, v: &'a Visitor) -> Actor<'a> {
+    Actor {
+        tenant_id: p.tenant_id,
+        user_id: p.user_id,
+        role: p.role.code(),
+        name: &p.name,
+        origin: &v.origin,
+        request_id: &v.request_id,
+        form_token: "",
+    }
 }

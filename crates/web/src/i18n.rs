@@ -278,20 +278,6 @@ pub fn month_year(date: chrono::NaiveDate) -> String {
     format!("{} {}", month, date.year())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_in_both_languages() {
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-        assert_eq!(long_date(&NL, d), "2 maart 2026");
-        assert_eq!(long_date(&EN, d), "2 March 2026");
-        assert_eq!(long_date_with_weekday(&NL, d), "maandag 2 maart 2026");
-        assert_eq!(long_date_with_weekday(&EN, d), "Monday 2 March 2026");
-    }
-}
-
 /// Texts of the voorzieningenkaart.
 #[derive(Debug)]
 pub struct MapTexts {
@@ -656,5 +642,19 @@ pub fn map_texts(lang: Lang) -> &'static MapTexts {
     match lang {
         Lang::Nl => &MAP_NL,
         Lang::En => &MAP_EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_languages() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        assert_eq!(long_date(&NL, d), "2 maart 2026");
+        assert_eq!(long_date(&EN, d), "2 March 2026");
+        assert_eq!(long_date_with_weekday(&NL, d), "maandag 2 maart 2026");
+        assert_eq!(long_date_with_weekday(&EN, d), "Monday 2 March 2026");
     }
 }

@@ -140,7 +140,7 @@ async fn error_page(
     // A 404 shows the menu; after a server error we do not lean on the database again.
     let nav = if status == StatusCode::NOT_FOUND {
         match state.cache.get(&state.db, state.tenant_id, lang).await {
-            Ok(content) => crate::routes::public::menus(&content.links, lang, "").0,
+            Ok(content) => crate::layout::menus(&content.links, lang, "").0,
             Err(_) => Vec::new(),
         }
     } else {

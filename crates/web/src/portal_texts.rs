@@ -2,6 +2,7 @@
 //! table with both languages side by side; a missing translation does not compile. Placeholders
 //! in braces (`{date}`, `{name}`, …) are filled by the portal.
 
+use chrono::NaiveDate;
 use passend_domain::Lang;
 
 macro_rules! portal_texts {
@@ -324,6 +325,25 @@ portal_texts! {
     invite_link: "Maak binnen 7 dagen uw account af met deze link:", "Please complete your account within 7 days with this link. The page is in Dutch: type a password of at least 8 characters in both fields and press \u{201c}Account maken\u{201d}. After that, the portal has a button to switch to English.";
     invite_unknown: "Herkent u deze uitnodiging niet? Dan hoeft u niets te doen. Twijfelt u? Vraag het aan de school van uw kind.", "If you do not recognise this invitation, you do not need to do anything. In doubt? Ask your child's school.";
     invite_existing: "U heeft in het ouderportaal van {site} toegang gekregen tot de gegevens van een kind.", "You have been given access to a child's data in the parents' portal of {site}.";
+}
+
+/// A date in the parent's language, with its weekday: "maandag 2 maart 2026", "Monday 2 March 2026".
+pub fn day(t: &PortalTexts, d: NaiveDate) -> String {
+    crate::i18n::long_date_with_weekday(crate::i18n::ui(t.language()), d)
+}
+
+/// A plain-text mail in the parent's language, with the site's greeting.
+pub fn portal_mail(site: &str, t: &PortalTexts, lines: &[&str]) -> String {
+    let mut body = format!("{}\n\n", t.mail_hello);
+    for l in lines {
+        body.push_str(l);
+        body.push_str("\n\n");
+    }
+    body.push_str(t.mail_regards);
+    body.push('\n');
+    body.push_str(site);
+    body.push('\n');
+    body
 }
 
 #[cfg(test)]

@@ -2,12 +2,18 @@
 //! (sessions, password, recovery codes). Dutch only for now; formal "u".
 
 use crate::AppState;
-use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::app::Routes;
 use crate::auth::{
     SESSION_COOKIE, Visitor, clear_cookie, landing, random_hex, random_token, safe_return,
     set_cookie, step_path,
 };
+use crate::dates::when;
 use crate::error::{AppError, AppResult};
+use crate::forms::{Field, summary};
+use crate::layout::MessageView;
+use crate::layout::{AppLayout, layout};
+use crate::links::send_link_later;
+use crate::throttle::{account_key, address_key, second_factor_key};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -19,9 +25,8 @@ use passend_domain::accounts::{
     stage_after_first_factor, token_hash, valid_email,
 };
 use passend_domain::totp;
-use passend_store::accounts::{self as store, NewSession, NewToken, SecondFactor, TokenUse, User};
+use passend_store::accounts::{self as store, NewSession, SecondFactor, TokenUse, User};
 use passend_store::audit::Outcome;
-use passend_store::outbox::NewMail;
 use serde::Deserialize;
 
 /// The routes of this area.
@@ -96,30 +101,6 @@ impl SessionKeys {
         r.headers_mut()
             .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &self.token));
         r
-    }
-}
-
-fn account_key(tenant_id: i64, email: &str) -> String {
-    format!("account:{tenant_id}:{}", &token_hash(email)[..32])
-}
-
-fn second_factor_key(user_id: i64) -> String {
-    format!("second-factor:{user_id}")
-}
-
-/// The throttle key of a network address; IPv6 addresses count per /64 (one connection's range).
-fn address_key(visitor: &Visitor) -> String {
-    address_key_of(&visitor.origin)
-}
-
-/// The throttle key of a network address as text.
-pub(crate) fn address_key_of(origin: &str) -> String {
-    match origin.parse::<std::net::Ipv6Addr>() {
-        Ok(v6) if v6.to_ipv4_mapped().is_none() => {
-            let s = v6.segments();
-            format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        _ => format!("address:{origin}"),
     }
 }
 
@@ -268,191 +249,6 @@ fn check_new_password(password: &mut Field, repeat: &mut Field, email: &str, nam
     ok
 }
 
-/// A plain mail: greeting, the lines as paragraphs, and the signature of the site.
-pub fn mail_text(site: &str, lines: &[&str]) -> String {
-    let mut body = String::from("Goedendag,\n\n");
-    for l in lines {
-        body.push_str(l);
-        body.push_str("\n\n");
-    }
-    body.push_str("Met vriendelijke groet,\n");
-    body.push_str(site);
-    body.push('\n');
-    body
-}
-
-/// Writes a single-use link for a user with its mail (no pupil data, a neutral text).
-/// Looks the address up and writes the link and its mail after the answer has gone out, so the
-/// time the answer takes does not tell whether the address has an account. Sign-in links are for
-/// parents only; resets for active accounts.
-fn send_link_later(state: AppState, visitor: Visitor, email: String, purpose: TokenPurpose) {
-    tokio::spawn(async move {
-        let result = async {
-            let Some(user) = store::user_by_email(&state.db, state.tenant_id, &email).await? else {
-                return Ok(());
-            };
-            let wanted = match purpose {
-                TokenPurpose::SignInLink => {
-                    user.role() == Some(Role::Ouder) && user.status != "disabled"
-                }
-                _ => user.status == "active",
-            };
-            if wanted && (state.auth.demo || !user.email.ends_with(crate::DEMO_DOMAIN)) {
-                send_link(&state, &visitor, &user, purpose).await?;
-            }
-            Ok::<(), AppError>(())
-        }
-        .await;
-        if let Err(e) = result {
-            tracing::error!(error = %e, purpose = purpose.code(), "could not write a link mail");
-        }
-    });
-}
-
-pub(crate) async fn send_link(
-    state: &AppState,
-    visitor: &Visitor,
-    user: &User,
-    purpose: TokenPurpose,
-) -> AppResult<()> {
-    let token = random_token()?;
-    let hash = token_hash(&token);
-    let expires = Utc::now() + chrono::Duration::from_std(purpose.lifetime()).unwrap_or_default();
-    let (subject, body, action) = link_mail(
-        &state.site_name,
-        &state.base_url,
-        user.role(),
-        purpose,
-        &token,
-    );
-    let key = format!("{}-{}", purpose.code(), &hash[..24]);
-    let object = user.id.to_string();
-    let mut event = visitor.event(
-        action,
-        "gebruiker",
-        &object,
-        Outcome::Success,
-        purpose.code(),
-    );
-    event.tenant_id = Some(state.tenant_id);
-    store::issue_token(
-        &state.db,
-        state.tenant_id,
-        user.id,
-        &NewToken {
-            token_hash: &hash,
-            purpose,
-            expires_at: expires,
-        },
-        visitor.principal.as_ref().map(|p| p.user_id),
-        &NewMail {
-            tenant_id: Some(state.tenant_id),
-            idempotency_key: &key,
-            to_address: &user.email,
-            subject: &subject,
-            body_text: &body,
-        },
-        &event,
-    )
-    .await?;
-    Ok(())
-}
-
-/// Invites a new user: the user, the single-use link, its mail and the audit event in one
-/// transaction (the beheer page and `passend gebruiker uitnodigen` both come here). Returns the
-/// link's token, which only the mail (and the command line's output) ever holds.
-pub async fn invite(
-    db: &passend_store::Db,
-    site: &str,
-    base_url: &str,
-    user: &store::NewUser<'_>,
-    event: &passend_store::audit::Event<'_>,
-) -> Result<String, store::AccountError> {
-    let token = random_token().map_err(|e| {
-        store::AccountError::Store(passend_store::StoreError::Io(std::io::Error::other(
-            e.to_string(),
-        )))
-    })?;
-    let hash = token_hash(&token);
-    let purpose = TokenPurpose::Invitation;
-    let (subject, text, _) = link_mail(site, base_url, Some(user.role), purpose, &token);
-    let key = format!("{}-{}", purpose.code(), &hash[..24]);
-    store::invite(
-        db,
-        user,
-        &NewToken {
-            token_hash: &hash,
-            purpose,
-            expires_at: Utc::now()
-                + chrono::Duration::from_std(purpose.lifetime()).unwrap_or_default(),
-        },
-        &NewMail {
-            tenant_id: Some(user.tenant_id),
-            idempotency_key: &key,
-            to_address: user.email,
-            subject: &subject,
-            body_text: &text,
-        },
-        event,
-    )
-    .await?;
-    Ok(token)
-}
-
-/// Subject, body and audit action of a link mail.
-pub fn link_mail(
-    site: &str,
-    base_url: &str,
-    role: Option<Role>,
-    purpose: TokenPurpose,
-    token: &str,
-) -> (String, String, &'static str) {
-    let role = role.map(Role::label_nl).unwrap_or("gebruiker");
-    match purpose {
-        TokenPurpose::Invitation => (
-            format!("Uitnodiging voor {site}"),
-            mail_text(
-                site,
-                &[
-                    &format!(
-                        "U bent uitgenodigd om een account te maken bij {site} als {}.",
-                        role.to_lowercase()
-                    ),
-                    &format!("Maak uw account aan via deze link:\n{base_url}/uitnodiging/{token}"),
-                    "De link werkt 7 dagen en maar één keer. Heeft u deze uitnodiging niet verwacht? Dan kunt u deze e-mail negeren.",
-                ],
-            ),
-            "invite",
-        ),
-        TokenPurpose::PasswordReset => (
-            format!("Nieuw wachtwoord voor {site}"),
-            mail_text(
-                site,
-                &[
-                    "U heeft gevraagd om een nieuw wachtwoord.",
-                    &format!(
-                        "Kies een nieuw wachtwoord via deze link:\n{base_url}/wachtwoord-herstellen/{token}"
-                    ),
-                    "De link werkt 1 uur en maar één keer. Heeft u dit niet gevraagd? Dan hoeft u niets te doen: uw wachtwoord blijft hetzelfde.",
-                ],
-            ),
-            "password_reset_request",
-        ),
-        TokenPurpose::SignInLink => (
-            format!("Inloggen bij {site}"),
-            mail_text(
-                site,
-                &[
-                    "U heeft gevraagd om in te loggen met een link.",
-                    &format!("Log in via deze link:\n{base_url}/inloggen/link/{token}"),
-                    "De link werkt 15 minuten en maar één keer. Heeft u dit niet gevraagd? Dan kunt u deze e-mail negeren.",
-                ],
-            ),
-            "sign_in_link_request",
-        ),
-    }
-}
-
 /// Sends a user on after their first factor, with a new session.
 async fn after_first_factor(
     state: &AppState,
@@ -502,20 +298,6 @@ async fn after_first_factor(
 
 // ---------------------------------------------------------------------------------------------
 // Views
-
-/// A page with a heading, some paragraphs and a link.
-#[derive(Template)]
-#[template(path = "app/message.html")]
-pub struct MessageView {
-    /// Layout.
-    pub layout: AppLayout,
-    /// Heading.
-    pub heading: String,
-    /// Paragraphs.
-    pub paragraphs: Vec<String>,
-    /// (href, label).
-    pub link: Option<(String, String)>,
-}
 
 #[derive(Template)]
 #[template(path = "app/login.html")]
@@ -611,11 +393,6 @@ struct AccountView {
     has_totp: bool,
     recovery_left: i64,
     sessions: Vec<SessionLine>,
-}
-
-/// Date and time as people read it, in Dutch local time.
-pub fn when(t: chrono::DateTime<Utc>) -> String {
-    passend_domain::time::format_local(t)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,10 +3,14 @@
 //! factor (the policy table requires a full session).
 
 use crate::AppState;
-use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::app::Routes;
 use crate::auth::Visitor;
+use crate::dates::when;
 use crate::error::{AppError, AppResult};
-use crate::routes::account::{MessageView, when};
+use crate::exports::csv_cell;
+use crate::forms::{Field, summary};
+use crate::layout::MessageView;
+use crate::layout::{AppLayout, layout};
 use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -400,7 +404,7 @@ async fn new_user(
     };
     let address = normalize_email(&form.email);
     let event = visitor.event("invite", "gebruiker", "-", Outcome::Success, role.code());
-    let result = crate::routes::account::invite(
+    let result = crate::links::invite(
         &state.db,
         &state.site_name,
         &state.base_url,
@@ -622,8 +626,8 @@ async fn set_disabled(
     disabled: bool,
 ) -> AppResult<Response> {
     let user = tenant_user(&state, &visitor, &id).await?;
-    if disabled && !crate::app::confirmed(&body) {
-        return crate::app::not_confirmed(
+    if disabled && !crate::forms::confirmed(&body) {
+        return crate::layout::not_confirmed(
             &state,
             &visitor,
             format!("/beheer/gebruikers/{}", user.id),
@@ -667,7 +671,7 @@ async fn reinvite(
     if user.status != "invited" {
         return Ok(Redirect::to(&format!("/beheer/gebruikers/{}", user.id)).into_response());
     }
-    crate::routes::account::send_link(&state, &visitor, &user, TokenPurpose::Invitation).await?;
+    crate::links::send_link(&state, &visitor, &user, TokenPurpose::Invitation).await?;
     Ok(Redirect::to(&format!(
         "/beheer/gebruikers/{}?gedaan=uitgenodigd",
         user.id
@@ -682,8 +686,8 @@ async fn reset_totp(
     body: String,
 ) -> AppResult<Response> {
     let user = tenant_user(&state, &visitor, &id).await?;
-    if !crate::app::confirmed(&body) {
-        return crate::app::not_confirmed(
+    if !crate::forms::confirmed(&body) {
+        return crate::layout::not_confirmed(
             &state,
             &visitor,
             format!("/beheer/gebruikers/{}", user.id),
@@ -1013,16 +1017,6 @@ async fn audit_view(
     .into_response())
 }
 
-fn csv_cell(s: &str) -> String {
-    // Quote every cell; neutralise spreadsheet formulas (OWASP CSV injection).
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 async fn audit_csv(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -1067,7 +1061,7 @@ async fn audit_csv(
         out.push_str(
             &cells
                 .iter()
-                .map(|c| csv_cell(c))
+                .map(|c| csv_cell(c, crate::exports::Quote::Always))
                 .collect::<Vec<_>>()
                 .join(";"),
         );

@@ -4,14 +4,21 @@
 //! rechtbank. Toeleiders only; the applying school and the parents read the letters once sent.
 
 use crate::AppState;
-use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::access::{Relation, actor, record_read, request_for};
+use crate::app::Routes;
 use crate::auth::{Principal, Visitor};
+use crate::dates::{long, long_or, today};
 use crate::error::{AppError, AppResult};
-use crate::routes::casework::{
-    Opt, Relation, actor, attachment, date_field, form, long, long_or, opts, record_read,
-    request_for, request_link, today, val,
+use crate::files::attachment;
+use crate::forms::{Field, summary};
+use crate::forms::{Opt, date_field, form, opts, val};
+use crate::layout::{AppLayout, layout};
+use crate::letters::{
+    HOW, bob_letter_bytes, filed_by_words, how_label, make_bob_letter, new_decision_sentence,
+    outcome_words,
 };
-use crate::routes::ouders::{ParentNews, parent_notices};
+use crate::notices::request_link;
+use crate::notices::{ParentNews, parent_notices};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -33,23 +40,6 @@ pub fn router() -> Routes {
         .post("/beslissingen/{id}/verzending", send_beslissing)
         .get("/beslissingen/{id}/brief.pdf", beslissing_letter)
 }
-
-/// The ways a letter is sent or handed over, as stored and as shown.
-pub const HOW: [(&str, &str); 4] = [
-    ("post", "per post"),
-    ("e-mail", "per e-mail"),
-    ("portaal", "in het ouderportaal (de ouders krijgen bericht)"),
-    ("uitgereikt", "uitgereikt in een gesprek"),
-];
-
-/// The words for a way of sending.
-pub fn how_label(code: &str) -> &'static str {
-    HOW.iter().find(|(c, _)| *c == code).map_or("", |(_, l)| l)
-}
-
-/// The key suffix of a letter made after it was sent: it names the sending date and the last
-/// day for bezwaar or beroep. A stored letter without it was a concept.
-pub const SENT_SUFFIX: &str = "verzonden.pdf";
 
 /// Records a refusal and answers "not found".
 async fn refuse(state: &AppState, visitor: &Visitor, object: &str, id: i64) -> AppError {
@@ -315,7 +305,7 @@ async fn record_sending(
         Letter::Decision(id)
             if RequestKind::from_code(&r.kind).is_some_and(RequestKind::is_tlv) =>
         {
-            crate::routes::casework::make_letter(state, p.tenant_id, id)
+            crate::letters::make_letter(state, p.tenant_id, id)
                 .await
                 .map(|_| ())
         }
@@ -342,7 +332,7 @@ async fn sending_notices(
 ) -> AppResult<Vec<Notice>> {
     let mut notices = Vec::new();
     let receiving = |key: String, email: &str| {
-        crate::routes::casework::notice(
+        crate::notices::notice(
             state,
             key,
             email,
@@ -378,7 +368,7 @@ async fn sending_notices(
                 .await?
                 .ok_or(AppError::NotFound)?;
             for (uid, _, email) in cw::staff_at(&state.db, tenant, r.location_id).await? {
-                notices.push(crate::routes::casework::notice(
+                notices.push(crate::notices::notice(
                     state,
                     format!("bob-{}-school-{uid}", t.bezwaar_id),
                     &email,
@@ -407,7 +397,7 @@ async fn sending_notices(
                     .and_then(|d| d.receiving_location_id);
                 if let Some(rid) = old_school.filter(|o| Some(*o) != new_school) {
                     for (uid, _, email) in cw::staff_at(&state.db, tenant, rid).await? {
-                        notices.push(crate::routes::casework::notice(
+                        notices.push(crate::notices::notice(
                             state,
                             format!("bob-{}-vorige-ontvangend-{uid}", t.id),
                             &email,
@@ -506,14 +496,6 @@ const OUTCOMES: [(&str, &str); 3] = [
         "Niet-ontvankelijk: het bezwaar wordt niet inhoudelijk beoordeeld (te laat, of niet door een belanghebbende)",
     ),
 ];
-
-fn outcome_words(code: &str) -> &'static str {
-    match code {
-        "gegrond" => "gegrond",
-        "ongegrond" => "ongegrond",
-        _ => "niet-ontvankelijk",
-    }
-}
 
 async fn receiving_options(
     state: &AppState,
@@ -665,15 +647,6 @@ fn taken_lines(t: &BeslissingRow) -> TakenLines {
     }
 }
 
-/// Who filed a bezwaar, in words.
-pub fn filed_by_words(code: &str) -> &'static str {
-    match code {
-        "ouders" => "de ouders",
-        "school" => "de school",
-        _ => "een andere belanghebbende",
-    }
-}
-
 /// What a decision says, in one sentence.
 fn decision_sentence(d: &DecisionRow) -> String {
     let placement = d
@@ -690,32 +663,6 @@ fn decision_sentence(d: &DecisionRow) -> String {
         ),
         (true, None) => "toegekend".to_owned(),
         (false, _) => "niet toelaatbaar (afgewezen)".to_owned(),
-    }
-}
-
-/// The new decision of a revoking beslissing, in one sentence (also for the letter).
-fn new_decision_sentence(t: &BeslissingRow) -> String {
-    let placement = t
-        .placement
-        .as_deref()
-        .and_then(|p| Placement::from_codes(p, t.category.as_deref()));
-    match (t.granted, placement) {
-        (Some(true), Some(pl)) => {
-            let period = match (t.start_on, t.end_on) {
-                (Some(s), Some(e)) => format!(", van {} tot en met {}", long(s), long(e)),
-                (Some(s), None) => format!(", vanaf {} zonder einddatum", long(s)),
-                _ => String::new(),
-            };
-            format!(
-                "toelaatbaar tot het {}{}{period}",
-                pl.education_nl(),
-                pl.category()
-                    .map(|c| format!(", bekostigingscategorie {}", c.label_nl()))
-                    .unwrap_or_default()
-            )
-        }
-        (Some(true), None) => "toegekend".to_owned(),
-        _ => "niet toelaatbaar".to_owned(),
     }
 }
 
@@ -1045,131 +992,4 @@ async fn beslissing_letter(
         "application/pdf",
         &format!("beslissing-op-bezwaar-{id}.pdf"),
     ))
-}
-
-/// A beslissing's letter as it was made (as sent, once it was sent); made now if that failed.
-pub(crate) async fn bob_letter_bytes(
-    state: &AppState,
-    tenant: i64,
-    t: &BeslissingRow,
-) -> AppResult<Vec<u8>> {
-    match &t.letter_key {
-        Some(key) if t.sent_on.is_none() || key.ends_with(SENT_SUFFIX) => {
-            Ok(state.casework.files.get(key).await?)
-        }
-        _ => make_bob_letter(state, tenant, t.id).await,
-    }
-}
-
-/// Renders the beslissing's letter (on a blocking thread), stores it in place of the earlier one
-/// and returns its bytes.
-async fn make_bob_letter(state: &AppState, tenant: i64, id: i64) -> AppResult<Vec<u8>> {
-    let t = bz::beslissing(&state.db, tenant, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let d = cw::decision(&state.db, tenant, t.decision_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let r = cw::request(&state.db, tenant, d.request_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let kind = RequestKind::from_code(&r.kind);
-    let education = kind
-        .and_then(RequestKind::placement)
-        .map(Placement::education_nl)
-        .unwrap_or("speciaal onderwijs")
-        .to_owned();
-    let (signed_by, signed_role) = state.casework.signatory.clone();
-    let letter = passend_pdf::BezwaarLetter {
-        swv: state.site_name.clone(),
-        swv_address: state.casework.postal_address.clone(),
-        date: long(t.letter_on),
-        sent: t.sent_on.map(|s| (long(s), long(tlv::beroep_deadline(s)))),
-        beschikkingsnummer: d.beschikkingsnummer.clone(),
-        decision_date: long(d.letter_on),
-        pupil: d.pupil_name.clone(),
-        addressee: match t.filed_by.as_str() {
-            "ouders" => format!("de ouders of verzorgers van {}", d.pupil_name),
-            "school" => format!("de directie van {}", d.location_name),
-            _ => "de bezwaarmaker".to_owned(),
-        },
-        salutation: match t.filed_by.as_str() {
-            "ouders" => "Beste ouders of verzorgers".to_owned(),
-            "school" => "Beste directie".to_owned(),
-            _ => "Beste heer, mevrouw".to_owned(),
-        },
-        // The other belanghebbenden get the beslissing too (Awb 7:12 lid 2).
-        copies: match t.filed_by.as_str() {
-            "ouders" => d.location_name.clone(),
-            "school" => format!("de ouders of verzorgers van {}", d.pupil_name),
-            _ => format!(
-                "de ouders of verzorgers van {} en {}",
-                d.pupil_name, d.location_name
-            ),
-        },
-        received: long(t.bezwaar_received_on),
-        education,
-        outcome: t.outcome.clone(),
-        lbt: t
-            .lbt_advice
-            .as_deref()
-            .zip(t.lbt_advice_on)
-            .map(|(a, on)| (outcome_words(a).to_owned(), long(on))),
-        lbt_asked: match (&t.lbt_advice, t.lbt_sent_on) {
-            (None, Some(on)) => long(on),
-            _ => String::new(),
-        },
-        deviation: t.deviation.clone(),
-        new_decision: t
-            .revokes
-            .then(|| format!("{} is {}.", d.pupil_name, new_decision_sentence(&t))),
-        reasons: t.reasons.clone(),
-        rechtbank: state.casework.rechtbank.clone(),
-        contact: match (&r.contact_name, &r.contact_email) {
-            (Some(n), Some(e)) => format!("{n}, {e}"),
-            _ => state.site_name.clone(),
-        },
-        signed_by: if signed_by.is_empty() {
-            t.decided_by_name.clone().unwrap_or_default()
-        } else {
-            signed_by
-        },
-        signed_role: if signed_role.is_empty() {
-            "Toeleiding".to_owned()
-        } else {
-            signed_role
-        },
-    };
-    let bytes = tokio::task::spawn_blocking(move || passend_pdf::bezwaar_letter(&letter))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let key = passend_store::files::Files::new_key(
-        "brieven",
-        if t.sent_on.is_some() {
-            SENT_SUFFIX
-        } else {
-            "pdf"
-        },
-    );
-    state.casework.files.put(&key, bytes.clone()).await?;
-    if bz::set_letter(
-        &state.db,
-        Letter::Beslissing(t.id),
-        t.letter_key.as_deref(),
-        &key,
-    )
-    .await?
-    {
-        // The letter it replaces stays until the hourly sweep moves it aside (see
-        // `make_letter`).
-        return Ok(bytes);
-    }
-    // Another request put a letter in place first: that one is kept.
-    let _ = state.casework.files.delete(&key).await;
-    let kept = bz::beslissing(&state.db, tenant, id)
-        .await?
-        .and_then(|t| t.letter_key)
-        .ok_or(AppError::NotFound)?;
-    Ok(state.casework.files.get(&kept).await?)
 }

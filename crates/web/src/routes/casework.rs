@@ -12,18 +12,29 @@
 //! also lands on the request's timeline, in the same transaction.
 
 use crate::AppState;
-use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::access::{
+    Relation, actor, pupil_for, record_list, record_read, request_for, school_pupil,
+};
+use crate::app::Routes;
 use crate::auth::{Principal, Visitor};
+use crate::dates::when;
+use crate::dates::{long, long_or, today};
 use crate::error::{AppError, AppResult};
-use crate::routes::account::{mail_text, when};
-use crate::routes::ouders::{ParentNews, parent_addresses, parent_notices};
+use crate::files::{attachment, read_upload, size_label, store_file};
+use crate::forms::{Field, summary};
+use crate::forms::{Opt, date_field, form, once_token, opts, required, text_limit, val};
+use crate::layout::{AppLayout, layout};
+use crate::letters::{letter_bytes, make_letter};
+use crate::notices::{ParentNews, parent_addresses, parent_notices};
+use crate::notices::{contact_phrase, notice, request_link};
+use crate::paging::{Pager, page_number, paginate};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use passend_domain::accounts::{Role, normalize_email, valid_email};
-use passend_domain::documents::{DocumentKind, download_name, sha256_hex, sniff};
+use passend_domain::documents::{DocumentKind, sniff};
 use passend_domain::tlv::{
     self, Advice, Category, Completeness, Placement, Profession, RequestKind, Status, Suspension,
     TransitionProblem,
@@ -31,7 +42,7 @@ use passend_domain::tlv::{
 use passend_store::audit::Outcome;
 use passend_store::casework::{
     self as cw, Actor, Change, GuardianInput, NewDecision, NewPupil, NewRequest, Notice, Pupil,
-    Request, RequestDraft, Step, StoredFile,
+    Request, RequestDraft, Step,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -65,325 +76,6 @@ pub fn router() -> Routes {
 // ---------------------------------------------------------------------------------------------
 // Shared
 
-/// Reads a URL-encoded body: the first value of every field, without control characters other
-/// than line breaks and tabs (a NUL byte is refused by PostgreSQL, and none belongs in a form).
-pub fn form(body: &str) -> HashMap<String, String> {
-    let mut m = HashMap::new();
-    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
-        m.entry(k.into_owned()).or_insert_with(|| {
-            v.chars()
-                .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-                .collect()
-        });
-    }
-    m
-}
-
-/// A field's value, trimmed ("" when missing).
-pub fn val(f: &HashMap<String, String>, k: &str) -> String {
-    f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default()
-}
-
-/// The actor of a change: the signed-in user.
-pub fn actor<'a>(p: &'a Principal, v: &'a Visitor) -> Actor<'a> {
-    Actor {
-        tenant_id: p.tenant_id,
-        user_id: p.user_id,
-        role: p.role.code(),
-        name: &p.name,
-        origin: &v.origin,
-        request_id: &v.request_id,
-        form_token: "",
-    }
-}
-
-/// The field with a create form's own token: a retried post with it gives the first result
-/// again (`passend_store::claim_form_tx!`), so a pupil, request, registration or document is
-/// never made twice when a browser repeats a post whose answer it never got.
-pub const ONCE_FIELD: &str = "_eenmalig";
-
-/// The form's token, if it is one Passend made (32 hex characters); else "" (no claim).
-pub fn once_token(f: &HashMap<String, String>) -> String {
-    let t = val(f, ONCE_FIELD);
-    if t.len() == 32 && t.chars().all(|c| c.is_ascii_hexdigit()) {
-        t
-    } else {
-        String::new()
-    }
-}
-
-/// Today in the Netherlands.
-pub fn today() -> NaiveDate {
-    passend_domain::time::to_local(Utc::now()).date()
-}
-
-/// "maandag 13 april 2026": dates in the work area carry their weekday, so a term that ends in
-/// a weekend shows it.
-pub fn long(d: NaiveDate) -> String {
-    crate::i18n::long_date_with_weekday(crate::i18n::ui(passend_domain::Lang::Nl), d)
-}
-
-/// A date or a dash.
-pub fn long_or(d: Option<NaiveDate>, none: &str) -> String {
-    d.map(long).unwrap_or_else(|| none.to_owned())
-}
-
-/// A date that could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BadDate;
-
-/// Reads a date as typed: `2026-03-02` (the date picker) or `2-3-2026`. Empty is `Ok(None)`.
-pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, BadDate> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d-%m-%Y"))
-        .map(Some)
-        .map_err(|_| BadDate)
-}
-
-/// A date field: the value or a message at the field.
-pub fn date_field(raw: &str, field: &mut Field, required: bool, label: &str) -> Option<NaiveDate> {
-    match parse_date(raw) {
-        Ok(Some(d)) if d.year_ok() => Some(d),
-        Ok(None) if !required => None,
-        Ok(None) => {
-            field.error = Some(format!(
-                "Vul {label} in, als dag-maand-jaar, bijvoorbeeld 14-5-2027."
-            ));
-            None
-        }
-        _ => {
-            field.error = Some(format!(
-                "Vul bij {label} een bestaande datum in, als dag-maand-jaar, bijvoorbeeld 14-5-2027."
-            ));
-            None
-        }
-    }
-}
-
-trait YearOk {
-    fn year_ok(&self) -> bool;
-}
-
-impl YearOk for NaiveDate {
-    fn year_ok(&self) -> bool {
-        use chrono::Datelike;
-        (1990..=2100).contains(&self.year())
-    }
-}
-
-/// A choice in a select or a group of radio buttons.
-#[derive(Debug, Clone)]
-pub struct Opt {
-    /// Value.
-    pub value: String,
-    /// Label.
-    pub label: String,
-    /// Chosen.
-    pub selected: bool,
-}
-
-/// Options from (value, label) pairs, with `chosen` selected.
-pub fn opts<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, chosen: &str) -> Vec<Opt> {
-    items
-        .into_iter()
-        .map(|(v, l)| Opt {
-            value: v.to_owned(),
-            label: l.to_owned(),
-            selected: v == chosen,
-        })
-        .collect()
-}
-
-/// Rows a list page shows (each row shown is an audit event, so lists stay short).
-pub const PAGE_SIZE: usize = 100;
-
-/// Where a list is: page, pages, total, and the links to the pages around it.
-#[derive(Debug, Clone, Default)]
-pub struct Pager {
-    /// This page (1-based).
-    pub page: usize,
-    /// How many pages.
-    pub pages: usize,
-    /// How many rows in all.
-    pub total: usize,
-    /// Link to the page before.
-    pub prev: Option<String>,
-    /// Link to the page after.
-    pub next: Option<String>,
-}
-
-/// One page of rows; `query` is the list's other query parameters (already encoded).
-pub fn paginate<T>(mut rows: Vec<T>, page: usize, path: &str, query: &str) -> (Vec<T>, Pager) {
-    let total = rows.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
-    let start = (page - 1) * PAGE_SIZE;
-    rows.truncate(start + PAGE_SIZE);
-    let rows: Vec<T> = rows.into_iter().skip(start).collect();
-    let link = |n: usize| {
-        if query.is_empty() {
-            format!("{path}?pagina={n}")
-        } else {
-            format!("{path}?{query}&pagina={n}")
-        }
-    };
-    let pager = Pager {
-        page,
-        pages,
-        total,
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
-    };
-    (rows, pager)
-}
-
-/// How the visitor relates to a pupil.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Relation {
-    /// Works at the pupil's school: reads and writes.
-    School,
-    /// Works at the school that received the pupil with a TLV: reads.
-    Receiving,
-    /// A toeleider: reads and writes everything of the tenant.
-    Toeleider,
-    /// An expert asked to advise on this pupil: reads.
-    Expert,
-}
-
-impl Relation {
-    /// May change the dossier (documents).
-    pub fn writes(self) -> bool {
-        matches!(self, Relation::School | Relation::Toeleider)
-    }
-}
-
-/// The pupil, if this visitor may see them; otherwise "not found", recorded as refused.
-pub async fn pupil_for(
-    state: &AppState,
-    visitor: &Visitor,
-    p: &Principal,
-    pupil_id: i64,
-) -> AppResult<(Pupil, Relation)> {
-    let pupil = cw::pupil(&state.db, p.tenant_id, pupil_id).await?;
-    let relation = match &pupil {
-        None => None,
-        Some(pu) => match p.role {
-            // The SWV receives a pupil's data with a request (WPO art. 18a lid 13): before the
-            // school submits one, the dossier is the school's own.
-            Role::Toeleider => cw::ever_submitted(&state.db, pu.id)
-                .await?
-                .then_some(Relation::Toeleider),
-            Role::Schoolmedewerker => {
-                if cw::works_at(&state.db, p.user_id, pu.location_id).await? {
-                    Some(Relation::School)
-                } else if cw::receives_pupil(&state.db, p.user_id, pu.id).await? {
-                    Some(Relation::Receiving)
-                } else {
-                    None
-                }
-            }
-            // An expert while their advice is asked, and a grace period after it was given or
-            // the request was closed (`passend_domain::access`).
-            Role::Deskundige => crate::access::expert_has_access(state, p.user_id, pu.id)
-                .await?
-                .then_some(Relation::Expert),
-            _ => None,
-        },
-    };
-    match (pupil, relation) {
-        (Some(pu), Some(r)) => Ok((pu, r)),
-        _ => {
-            let id = pupil_id.to_string();
-            let event = visitor.event("read", "leerling", &id, Outcome::Denied, "no relation");
-            passend_store::audit::append(&state.db, &event).await?;
-            Err(AppError::NotFound)
-        }
-    }
-}
-
-/// Records a read of pupil data.
-pub async fn record_read(
-    state: &AppState,
-    visitor: &Visitor,
-    object_type: &str,
-    object_id: &str,
-    pupil_id: i64,
-    action: &str,
-) -> AppResult<()> {
-    let mut event = visitor.event(action, object_type, object_id, Outcome::Success, "");
-    event.pupil_id = Some(pupil_id);
-    passend_store::audit::append(&state.db, &event).await?;
-    Ok(())
-}
-
-/// Records that a list or an export showed these pupils: one event per pupil (NEN 7513 asks
-/// whose data was seen), in one transaction.
-pub async fn record_list(
-    state: &AppState,
-    visitor: &Visitor,
-    action: &str,
-    object_type: &str,
-    pupils: impl IntoIterator<Item = i64>,
-) -> AppResult<()> {
-    let mut ids: Vec<i64> = pupils.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let texts: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let events: Vec<_> = ids
-        .iter()
-        .zip(&texts)
-        .map(|(id, text)| {
-            let mut e = visitor.event(action, object_type, text, Outcome::Success, "list");
-            e.pupil_id = Some(*id);
-            e
-        })
-        .collect();
-    if events.is_empty() {
-        let e = visitor.event(action, object_type, "-", Outcome::Success, "0 results");
-        passend_store::audit::append(&state.db, &e).await?;
-    } else {
-        passend_store::audit::append_many(&state.db, &events).await?;
-    }
-    Ok(())
-}
-
-/// The request, if this visitor may see it (through its pupil).
-pub async fn request_for(
-    state: &AppState,
-    visitor: &Visitor,
-    p: &Principal,
-    request_id: i64,
-) -> AppResult<(Request, Pupil, Relation)> {
-    let request = cw::request(&state.db, p.tenant_id, request_id).await?;
-    let Some(r) = request else {
-        let id = request_id.to_string();
-        let event = visitor.event("read", "aanvraag", &id, Outcome::Denied, "not found");
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
-    };
-    let (pupil, relation) = pupil_for(state, visitor, p, r.pupil_id).await?;
-    // Experts see only the requests they advise on, while their access lasts; receiving
-    // schools only decided ones.
-    let allowed = match relation {
-        Relation::Expert => crate::access::expert_sees_request(state, p.user_id, &r).await?,
-        Relation::Receiving => cw::receives_request(&state.db, p.user_id, r.id).await?,
-        // A concept is the school's until it is submitted.
-        Relation::Toeleider => r.submitted_at.is_some(),
-        Relation::School => true,
-    };
-    if !allowed {
-        let id = request_id.to_string();
-        let event = visitor.event("read", "aanvraag", &id, Outcome::Denied, "no relation");
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
-    }
-    Ok((r, pupil, relation))
-}
-
 /// Back to the request after a change: with what was done, or that someone else was first.
 fn after(id: i64, change: Change, done: &str) -> Response {
     see_request(
@@ -398,32 +90,6 @@ fn after(id: i64, change: Change, done: &str) -> Response {
 
 fn see_request(id: i64, done: &str) -> Response {
     Redirect::to(&format!("/aanvragen/{id}?gedaan={done}")).into_response()
-}
-
-/// A neutral notification: no pupil data, a link to sign in and look.
-pub fn notice(state: &AppState, key: String, to: &str, subject: &str, lines: &[&str]) -> Notice {
-    Notice {
-        key,
-        to: to.to_owned(),
-        subject: subject.to_owned(),
-        body: mail_text(&state.site_name, lines),
-    }
-}
-
-/// "Naam (e-mail) van het samenwerkingsverband", or the samenwerkingsverband itself.
-fn contact_phrase(r: &Request) -> String {
-    match (&r.contact_name, &r.contact_email) {
-        (Some(n), Some(e)) => format!("{n} van het samenwerkingsverband ({e})"),
-        _ => "het samenwerkingsverband".to_owned(),
-    }
-}
-
-/// The line with the link to a request, for notices.
-pub fn request_link(state: &AppState, id: i64) -> String {
-    format!(
-        "Bekijk de aanvraag na het inloggen:\n{}/aanvragen/{id}",
-        state.base_url
-    )
 }
 
 /// Who at the school hears about a request: the staff member who made it, when they still
@@ -476,12 +142,6 @@ struct PupilsQuery {
     q: String,
     #[serde(default, deserialize_with = "page_number")]
     pagina: Option<usize>,
-}
-
-/// A page number from the query; anything else is the first page.
-pub fn page_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
-    let raw = String::deserialize(d)?;
-    Ok(raw.trim().parse().ok())
 }
 
 async fn pupils(
@@ -611,18 +271,6 @@ async fn pupil_form_view(
 async fn new_pupil_form(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let view = pupil_form_view(&state, &visitor, &HashMap::new()).await?;
     Ok(Html(view.render()?).into_response())
-}
-
-fn text_limit(field: &mut Field, max: usize, label: &str) {
-    if field.value.chars().count() > max {
-        field.error = Some(format!("Maak {label} korter: hooguit {max} tekens."));
-    }
-}
-
-fn required(field: &mut Field, message: &str) {
-    if field.value.is_empty() && field.error.is_none() {
-        field.error = Some(message.to_owned());
-    }
 }
 
 /// Checks the pupil form: the pupil to store, or `None` with the messages in the view.
@@ -946,9 +594,9 @@ async fn register_refs(
             state: match a.decided_on {
                 Some(d) => format!("besluit op {}", long(d)),
                 None => {
-                    crate::routes::zorgplicht::state_words(
+                    crate::texts::state_words(
                         &state.casework.zorgplicht_terms,
-                        &crate::routes::zorgplicht::domain_of(&a),
+                        &crate::texts::domain_of(&a),
                     )
                     .0
                 }
@@ -1078,14 +726,6 @@ async fn doc_lines(
             })
             .collect(),
     )
-}
-
-pub(crate) fn size_label(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    } else {
-        format!("{} kB", (bytes + 1023) / 1024)
-    }
 }
 
 async fn dossier_view(
@@ -1316,37 +956,6 @@ async fn dossier(
 // ---------------------------------------------------------------------------------------------
 // Documents
 
-pub(crate) struct Upload {
-    pub(crate) fields: HashMap<String, String>,
-    pub(crate) file_name: String,
-    pub(crate) bytes: Vec<u8>,
-}
-
-pub(crate) async fn read_upload(mut m: Multipart) -> AppResult<Upload> {
-    let mut fields = HashMap::new();
-    let mut file_name = String::new();
-    let mut bytes = Vec::new();
-    while let Some(field) = m.next_field().await.map_err(|_| AppError::TooLarge)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "bestand" {
-            file_name = field.file_name().unwrap_or_default().to_owned();
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::TooLarge)?
-                .to_vec();
-        } else {
-            let text = field.text().await.map_err(|_| AppError::TooLarge)?;
-            fields.entry(name).or_insert(text);
-        }
-    }
-    Ok(Upload {
-        fields,
-        file_name,
-        bytes,
-    })
-}
-
 async fn upload(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -1523,58 +1132,6 @@ async fn download(
     Ok(attachment(bytes, &v.content_type, &v.file_name))
 }
 
-/// Puts an uploaded file (already judged by its content) in the object store under a new key;
-/// the caller records it.
-pub(crate) async fn store_file(
-    state: &AppState,
-    file_name: &str,
-    bytes: Vec<u8>,
-    file_type: passend_domain::documents::FileType,
-) -> AppResult<StoredFile> {
-    let key = passend_store::files::Files::new_key("documenten", file_type.extension);
-    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-    let sha = sha256_hex(&bytes);
-    state.casework.files.put(&key, bytes).await?;
-    Ok(StoredFile {
-        storage_key: key,
-        file_name: download_name(file_name, file_type),
-        content_type: file_type.content_type.to_owned(),
-        size_bytes: size,
-        sha256: sha,
-    })
-}
-
-/// A file offered as a download (never shown inline), with a safe name.
-pub fn attachment(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
-    let ascii: String = file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = form_urlencoded::byte_serialize(file_name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    r
-}
-
 // ---------------------------------------------------------------------------------------------
 // New request
 
@@ -1599,30 +1156,6 @@ fn kind_options(chosen: &str) -> Vec<Opt> {
             selected: k.code() == chosen,
         })
         .collect()
-}
-
-/// The pupil, if the visitor works at the pupil's school (a receiving school, a toeleider or an
-/// expert is refused, and the refusal recorded).
-pub(crate) async fn school_pupil(
-    state: &AppState,
-    visitor: &Visitor,
-    p: &Principal,
-    id: i64,
-) -> AppResult<Pupil> {
-    let (pupil, relation) = pupil_for(state, visitor, p, id).await?;
-    if relation != Relation::School {
-        let object_id = id.to_string();
-        let event = visitor.event(
-            "read",
-            "leerling",
-            &object_id,
-            Outcome::Denied,
-            "no relation",
-        );
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
-    }
-    Ok(pupil)
 }
 
 async fn new_request_form(
@@ -2130,7 +1663,7 @@ async fn request_view(
                     id: b.id,
                     notes: b.notes.clone(),
                     received: long(b.received_on),
-                    filed_by: crate::routes::bezwaar::filed_by_words(&b.filed_by).to_owned(),
+                    filed_by: crate::letters::filed_by_words(&b.filed_by).to_owned(),
                     late: !passend_store::bezwaar::in_time(d.sent_on, b.received_on),
                     lbt_due: long(tlv::lbt_deadline(b.received_on)),
                     lbt_sent: long_or(b.lbt_sent_on, "nog niet"),
@@ -2215,9 +1748,7 @@ async fn request_view(
                     format!(
                         "{}, {}",
                         long(s),
-                        crate::routes::bezwaar::how_label(
-                            d.sent_how.as_deref().unwrap_or_default()
-                        )
+                        crate::letters::how_label(d.sent_how.as_deref().unwrap_or_default())
                     )
                 }),
                 bezwaar_until: d.sent_on.map(|s| long(tlv::bezwaar_deadline(s))),
@@ -2741,8 +2272,8 @@ async fn withdraw(
     if !matches!(relation, Relation::School | Relation::Toeleider) {
         return Err(AppError::NotFound);
     }
-    if !crate::app::confirmed(&body) {
-        return crate::app::not_confirmed(&state, &visitor, format!("/aanvragen/{}", r.id));
+    if !crate::forms::confirmed(&body) {
+        return crate::layout::not_confirmed(&state, &visitor, format!("/aanvragen/{}", r.id));
     }
     let status = status_of(&r)?;
     if !status.next(kind_of(&r)?).contains(&Status::Ingetrokken) {
@@ -3545,155 +3076,6 @@ async fn decide(
 // ---------------------------------------------------------------------------------------------
 // The letter
 
-fn professions_text(list: &[Profession]) -> String {
-    if let [a, b] = list
-        && a == b
-    {
-        return format!("twee {}", a.plural_nl());
-    }
-    let names: Vec<String> = list
-        .iter()
-        .map(|p| format!("een {}", p.label_nl()))
-        .collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} en {last}", rest.join(", ")),
-    }
-}
-
-/// Renders the decision letter (on a blocking thread), stores it and returns its bytes.
-/// A decision's letter as it was made; made now if that failed at the decision.
-pub(crate) async fn letter_bytes(
-    state: &AppState,
-    tenant: i64,
-    d: &cw::DecisionRow,
-) -> AppResult<Vec<u8>> {
-    match &d.letter_key {
-        // Once sent, the letter kept is the one that names the sending day and the last day for
-        // bezwaar; a concept made at the decision is made again.
-        Some(key) if d.sent_on.is_none() || key.ends_with(crate::routes::bezwaar::SENT_SUFFIX) => {
-            Ok(state.casework.files.get(key).await?)
-        }
-        _ => make_letter(state, tenant, d.id).await,
-    }
-}
-
-/// Renders the decision letter (on a blocking thread), stores it in place of an earlier one
-/// (a concept, before the letter was sent) and returns its bytes.
-pub(crate) async fn make_letter(
-    state: &AppState,
-    tenant: i64,
-    decision_id: i64,
-) -> AppResult<Vec<u8>> {
-    let mut d = cw::decision(&state.db, tenant, decision_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let r = cw::request(&state.db, tenant, d.request_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // The letter says what the decision said when it was taken: after a revocation that is the
-    // first content kept in the history, not what holds now (that is in the beslissing's letter).
-    if let Some(h) = passend_store::bezwaar::history(&state.db, d.id)
-        .await?
-        .into_iter()
-        .next()
-    {
-        d.granted = h.granted;
-        d.placement = h.placement;
-        d.category = h.category;
-        d.start_on = h.start_on;
-        d.end_on = h.end_on;
-        d.receiving_location_id = h.receiving_location_id;
-        d.receiving_name = h.receiving_name;
-    }
-    let professions: Vec<Profession> = cw::advices_of(&state.db, r.id)
-        .await?
-        .iter()
-        .filter(|a| a.submitted_at.is_some())
-        .filter_map(|a| a.profession.as_deref().and_then(Profession::from_code))
-        .collect();
-    let placement = d
-        .placement
-        .as_deref()
-        .and_then(|t| Placement::from_codes(t, d.category.as_deref()))
-        .or_else(|| RequestKind::from_code(&r.kind).and_then(RequestKind::placement));
-    let (signed_by, signed_role) = state.casework.signatory.clone();
-    let letter = passend_pdf::DecisionLetter {
-        swv: state.site_name.clone(),
-        // Without a configured postal address, bezwaar goes to the named contact by e-mail.
-        swv_address: if state.casework.postal_address.trim().is_empty() {
-            r.contact_email
-                .as_ref()
-                .map(|e| format!("per e-mail: {e}"))
-                .unwrap_or_default()
-        } else {
-            state.casework.postal_address.clone()
-        },
-        date: long(d.letter_on),
-        beschikkingsnummer: d.beschikkingsnummer.clone(),
-        pupil: d.pupil_name.clone(),
-        birth_date: long(d.birth_date),
-        school: d.location_name.clone(),
-        received: long_or(d.received_on, "–"),
-        toelaatbaar: d.granted,
-        education: placement
-            .map(Placement::education_nl)
-            .unwrap_or_default()
-            .to_owned(),
-        category: placement
-            .and_then(Placement::category)
-            .map(|c| c.label_nl().to_owned()),
-        start: long_or(d.start_on, "–"),
-        end: d.end_on.map(long),
-        receiving_school: d.receiving_name.clone(),
-        reasons: d.reasons.clone(),
-        experts: professions_text(&professions),
-        sent: d.sent_on.map(|s| (long(s), long(tlv::bezwaar_deadline(s)))),
-        contact: match (&r.contact_name, &r.contact_email) {
-            (Some(n), Some(e)) => format!("{n}, {e}"),
-            _ => state.site_name.clone(),
-        },
-        signed_by: if signed_by.is_empty() {
-            d.decided_by_name.clone().unwrap_or_default()
-        } else {
-            signed_by
-        },
-        signed_role: if signed_role.is_empty() {
-            "Toeleiding".to_owned()
-        } else {
-            signed_role
-        },
-    };
-    let bytes = tokio::task::spawn_blocking(move || passend_pdf::decision_letter(&letter))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let sent = d.sent_on.is_some();
-    let key = passend_store::files::Files::new_key(
-        "brieven",
-        if sent {
-            crate::routes::bezwaar::SENT_SUFFIX
-        } else {
-            "pdf"
-        },
-    );
-    state.casework.files.put(&key, bytes.clone()).await?;
-    let letter = passend_store::bezwaar::Letter::Decision(decision_id);
-    if passend_store::bezwaar::set_letter(&state.db, letter, d.letter_key.as_deref(), &key).await? {
-        // The letter it replaces stays until the hourly sweep moves it aside: a reader that
-        // looked up the old key a moment ago still finds it.
-        return Ok(bytes);
-    }
-    // Another request put a letter in place first: that one is kept.
-    let _ = state.casework.files.delete(&key).await;
-    let kept = cw::decision(&state.db, tenant, decision_id)
-        .await?
-        .and_then(|d| d.letter_key)
-        .ok_or(AppError::NotFound)?;
-    Ok(state.casework.files.get(&kept).await?)
-}
-
 async fn letter(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -3738,32 +3120,4 @@ async fn letter(
         "application/pdf",
         &format!("besluit-{}.pdf", d.beschikkingsnummer),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lists_come_in_pages_of_a_hundred() {
-        let (rows, pager) = paginate((1..=250).collect::<Vec<_>>(), 2, "/leerlingen", "q=");
-        assert_eq!((rows.first(), rows.len()), (Some(&101), 100));
-        assert_eq!((pager.page, pager.pages, pager.total), (2, 3, 250));
-        assert_eq!(pager.prev.as_deref(), Some("/leerlingen?q=&pagina=1"));
-        assert_eq!(pager.next.as_deref(), Some("/leerlingen?q=&pagina=3"));
-        let (rows, pager) = paginate((1..=250).collect::<Vec<_>>(), 99, "/x", "");
-        assert_eq!((rows.len(), pager.page, pager.next), (50, 3, None));
-        let (rows, pager) = paginate(Vec::<u8>::new(), 0, "/x", "");
-        assert_eq!((rows.len(), pager.page, pager.pages), (0, 1, 1));
-    }
-
-    #[test]
-    fn dates_are_read_as_people_type_them() {
-        let d = NaiveDate::from_ymd_opt(2026, 3, 2);
-        assert_eq!(parse_date("2026-03-02"), Ok(d));
-        assert_eq!(parse_date(" 2-3-2026 "), Ok(d));
-        assert_eq!(parse_date(""), Ok(None));
-        assert_eq!(parse_date("31-02-2026"), Err(BadDate));
-        assert_eq!(parse_date("morgen"), Err(BadDate));
-    }
 }

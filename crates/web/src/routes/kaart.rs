@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::app::Routes;
 use crate::error::{AppError, AppResult};
+use crate::exports::csv_cell;
 use crate::i18n::{MapTexts, fill, long_date, map_texts, ui};
 use crate::map::{Entry, Hit, KINDS, MapIndex, MapQuery, QueryError};
 use crate::views::Layout;
@@ -268,7 +269,7 @@ fn map_layout(
     title: &str,
     path: &str,
 ) -> Layout {
-    let (nav, footer) = crate::routes::public::menus(links, lang, "kaart");
+    let (nav, footer) = crate::layout::menus(links, lang, "kaart");
     Layout {
         lang_code: lang.code(),
         ui: ui(lang),
@@ -850,7 +851,10 @@ async fn csv_export(State(state): State<AppState>, RawQuery(raw): RawQuery) -> A
             e.point.map(|p| format!("{:.6}", p.lon)).unwrap_or_default(),
             h.distance_m.map(|d| format!("{d:.0}")).unwrap_or_default(),
         ];
-        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| csv_cell(c, crate::exports::Quote::WhenNeeded))
+            .collect();
         out.push_str(&cells.join(";"));
         out.push_str("\r\n");
     }
@@ -865,20 +869,6 @@ async fn csv_export(State(state): State<AppState>, RawQuery(raw): RawQuery) -> A
         out,
     )
         .into_response())
-}
-
-/// Quotes a CSV cell when needed, and defuses spreadsheet formulas.
-fn csv_cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
 }
 
 /// `GET /kaart.json`: the search shaped after Open Referral HSDS 3.0 (organizations, locations,
@@ -1004,8 +994,6 @@ mod tests {
 
     #[test]
     fn cells_and_distances() {
-        assert_eq!(csv_cell("a;b"), "\"a;b\"");
-        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(distance_text(Lang::Nl, 1234.0), "1,2 km");
         assert_eq!(distance_text(Lang::En, 1234.0), "1.2 km");
         assert_eq!(distance_text(Lang::Nl, 444.0), "440 m");

@@ -3,12 +3,15 @@
 //! log); SWV staff see every profile, mark profiles as checked and manage the voorzieningen.
 
 use crate::AppState;
-use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::app::Routes;
 use crate::auth::{Principal, Visitor};
+use crate::dates::when;
 use crate::error::{AppError, AppResult};
+use crate::forms::{Field, summary};
 use crate::i18n::map_texts;
+use crate::layout::MessageView;
+use crate::layout::{AppLayout, layout};
 use crate::map::title_case;
-use crate::routes::account::{MessageView, when};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -1004,8 +1007,8 @@ async fn remove_voorziening(
     // The object first (another samenwerkingsverband's voorziening is "not found"), then the
     // confirmation.
     own_voorziening(&state, &visitor, &slug, "delete").await?;
-    if !crate::app::confirmed(&body) {
-        return crate::app::not_confirmed(&state, &visitor, "/swv/voorzieningen".to_owned());
+    if !crate::forms::confirmed(&body) {
+        return crate::layout::not_confirmed(&state, &visitor, "/swv/voorzieningen".to_owned());
     }
     let event = visitor.event("delete", "voorziening", &slug, Outcome::Success, "");
     if !locations::remove_voorziening(&state.db, state.tenant_id, &slug, Some(&event)).await? {

@@ -15,20 +15,23 @@
 //! the words it was written in.
 
 use crate::AppState;
-use crate::app::{AppLayout, Routes, layout};
+use crate::access::{Relation, actor, pupil_for, record_read, request_for};
+use crate::app::Routes;
 use crate::auth::{Principal, Visitor, random_token};
+use crate::dates::today;
 use crate::error::{AppError, AppResult};
-use crate::portal_texts::{PortalTexts, texts};
-use crate::routes::casework::{
-    Opt, Relation, actor, attachment, form, letter_bytes, pupil_for, read_upload, record_read,
-    request_for, size_label, store_file, today, val,
-};
+use crate::files::{attachment, read_upload, size_label, store_file};
+use crate::forms::{Opt, form, val};
+use crate::layout::{AppLayout, layout};
+use crate::letters::letter_bytes;
+use crate::notices::{ParentNews, parent_notices};
+use crate::portal_texts::{PortalTexts, day, portal_mail, texts};
 use crate::views::NavItem;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use passend_domain::Lang;
 use passend_domain::accounts::{Role, TokenPurpose, token_hash, valid_email};
 use passend_domain::documents::{DocumentKind, sniff};
@@ -73,11 +76,6 @@ pub fn router() -> Routes {
 
 // ---------------------------------------------------------------------------------------------
 // Shared
-
-/// A date in the parent's language, with its weekday: "maandag 2 maart 2026", "Monday 2 March 2026".
-fn day(t: &PortalTexts, d: NaiveDate) -> String {
-    crate::i18n::long_date_with_weekday(crate::i18n::ui(t.language()), d)
-}
 
 /// A moment in the parent's language, Dutch time: "2 maart 2026, 14:30".
 fn stamp(t: &PortalTexts, at: DateTime<Utc>) -> String {
@@ -327,125 +325,6 @@ async fn parent_doc_lines(
         .collect())
 }
 
-/// A plain-text mail in the parent's language, with the site's greeting.
-fn portal_mail(site: &str, t: &PortalTexts, lines: &[&str]) -> String {
-    let mut body = format!("{}\n\n", t.mail_hello);
-    for l in lines {
-        body.push_str(l);
-        body.push_str("\n\n");
-    }
-    body.push_str(t.mail_regards);
-    body.push('\n');
-    body.push_str(site);
-    body.push('\n');
-    body
-}
-
-/// What parents hear of. Each mail names the step, never the child.
-#[derive(Debug, Clone, Copy)]
-pub enum ParentNews {
-    /// The school shares a concept and asks their view by this date.
-    Shared(NaiveDate),
-    /// The school submitted the request.
-    Submitted,
-    /// A toeleider took it (the contact person is known).
-    InTreatment,
-    /// Expert advice was asked.
-    AdviceAsked,
-    /// The term stands still: the samenwerkingsverband waits for information.
-    Waiting,
-    /// The term runs again.
-    Resumed,
-    /// A decision was taken.
-    Decided,
-    /// A letter (the decision's or a beslissing op bezwaar's) was sent: it is in the portal.
-    LetterSent,
-    /// The samenwerkingsverband decided on a bezwaar.
-    BezwaarDecided,
-    /// The request was withdrawn.
-    Withdrawn,
-    /// A document was shared (consent asked or not).
-    DocumentShared(bool),
-}
-
-/// The mails to a child's parent accounts about a step, with a deep link; `key` makes each
-/// mail once.
-pub async fn parent_notices(
-    state: &AppState,
-    pupil_id: i64,
-    request_id: Option<i64>,
-    news: ParentNews,
-    key: &str,
-) -> AppResult<Vec<Notice>> {
-    let mut out = Vec::new();
-    // Parents hear only of requests they can follow: submitted (or being submitted now) or
-    // shared with them. A withdrawn concept they never saw is not news to them; a document of
-    // such a concept is linked from the child's page.
-    let visible = match request_id {
-        Some(r) => {
-            matches!(news, ParentNews::Submitted | ParentNews::Shared(_))
-                || cw::request(&state.db, state.tenant_id, r)
-                    .await?
-                    .is_some_and(|q| q.submitted_at.is_some())
-                || portal::shared_request_ids(&state.db, pupil_id)
-                    .await?
-                    .contains(&r)
-        }
-        None => false,
-    };
-    if matches!(news, ParentNews::Withdrawn) && !visible {
-        return Ok(out);
-    }
-    let request_id = request_id.filter(|_| visible);
-    for parent in portal::parents_of(&state.db, pupil_id).await? {
-        let t = texts(Lang::from_code(&parent.language).unwrap_or(Lang::Nl));
-        let specific = match news {
-            ParentNews::Shared(d) => t.news_shared.replace("{date}", &day(t, d)),
-            ParentNews::Submitted => t.news_submitted.to_owned(),
-            ParentNews::InTreatment => t.news_treatment.to_owned(),
-            ParentNews::AdviceAsked => t.news_advice.to_owned(),
-            ParentNews::Waiting => t.news_waiting.to_owned(),
-            ParentNews::Resumed => t.news_resumed.to_owned(),
-            ParentNews::Decided => t.news_decided.to_owned(),
-            ParentNews::LetterSent => t.news_letter_sent.to_owned(),
-            ParentNews::BezwaarDecided => t.news_bezwaar_decided.to_owned(),
-            ParentNews::Withdrawn => t.news_withdrawn.to_owned(),
-            ParentNews::DocumentShared(true) => t.news_consent.to_owned(),
-            ParentNews::DocumentShared(false) => t.news_document.to_owned(),
-        };
-        let link = match request_id {
-            Some(r) => format!("{}/ouders/aanvragen/{r}", state.base_url),
-            None => format!("{}/ouders/kinderen/{pupil_id}", state.base_url),
-        };
-        let link_line = format!("{}\n{link}", t.mail_link);
-        let (subject, first) = match news {
-            ParentNews::DocumentShared(_) => (t.mail_subject_document, t.mail_new_document),
-            _ => (t.mail_subject, t.mail_new_step),
-        };
-        out.push(Notice {
-            key: format!("ouder-{key}-{}", parent.user_id),
-            to: parent.email.clone(),
-            subject: subject.to_owned(),
-            body: portal_mail(
-                &state.site_name,
-                t,
-                &[first, &specific, &link_line, t.mail_help],
-            ),
-        });
-    }
-    Ok(out)
-}
-
-/// The e-mail addresses of a child's parent accounts (they get the portal's mails instead of
-/// the general ones).
-pub async fn parent_addresses(state: &AppState, pupil_id: i64) -> AppResult<Vec<String>> {
-    Ok(portal::parents_of(&state.db, pupil_id)
-        .await?
-        .into_iter()
-        .map(|p| p.email)
-        .collect())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Home
 
@@ -490,7 +369,7 @@ async fn home(
             consent_open: consent_open(&state, &p, c.id, &responses).await?,
         });
     }
-    crate::routes::casework::record_list(
+    crate::access::record_list(
         &state,
         &visitor,
         "read",
@@ -817,7 +696,7 @@ async fn school_notices(
         .await?
         .into_iter()
         .map(|(uid, _, email)| {
-            crate::routes::casework::notice(
+            crate::notices::notice(
                 state,
                 format!("{key}-school-{uid}"),
                 &email,
@@ -885,7 +764,7 @@ async fn parent_upload(
         "Een ouder heeft een document toegevoegd aan het dossier van een leerling van uw school.",
     )
     .await?;
-    let once = crate::routes::casework::once_token(&up.fields);
+    let once = crate::forms::once_token(&up.fields);
     let who = passend_store::casework::Actor {
         form_token: &once,
         ..actor(&p, &visitor)
@@ -1828,7 +1707,7 @@ async fn parent_beslissing_letter(
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", &object).await);
     };
     let (_, pupil) = request_of_parent(&state, &visitor, &p, bob.request_id).await?;
-    let bytes = crate::routes::bezwaar::bob_letter_bytes(&state, p.tenant_id, &bob).await?;
+    let bytes = crate::letters::bob_letter_bytes(&state, p.tenant_id, &bob).await?;
     record_read(
         &state,
         &visitor,
@@ -1996,8 +1875,8 @@ async fn revoke_parent(
     if !same {
         return Ok(to_dossier(pupil.id, "ouder-gewijzigd"));
     }
-    if !crate::app::confirmed(&body) {
-        return crate::app::not_confirmed(
+    if !crate::forms::confirmed(&body) {
+        return crate::layout::not_confirmed(
             &state,
             &visitor,
             format!("/leerlingen/{id}#ouderportaal"),
@@ -2038,7 +1917,7 @@ async fn share_request(
     let version: i64 = val(&f, "versie").parse().unwrap_or(-1);
     let default = rules::respond_by(today(), state.casework.zienswijze_days);
     let typed = val(&f, "reageren-voor");
-    let respond_by = match crate::routes::casework::parse_date(&typed) {
+    let respond_by = match crate::forms::parse_date(&typed) {
         Ok(Some(d)) if d > today() => d,
         Ok(None) => default,
         bad => {
@@ -2069,7 +1948,7 @@ async fn share_request(
     .await?;
     let what = format!(
         "Gedeeld met de ouders (versie {version}); hun mening graag vóór {}",
-        crate::routes::casework::long(respond_by)
+        crate::dates::long(respond_by)
     );
     let done = portal::share_request(
         &state.db,

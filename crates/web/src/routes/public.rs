@@ -3,17 +3,16 @@
 
 use crate::AppState;
 use crate::app::Routes;
-use crate::cache::LangContent;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, long_date, ui};
-use crate::views::{GlossaryView, Layout, LetterGroup, NavItem, PageView, TermView};
+use crate::layout::public_page_layout;
+use crate::views::{GlossaryView, LetterGroup, PageView, TermView};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect};
 use passend_domain::Lang;
 use passend_domain::content::valid_slug;
 use passend_domain::glossary::{Glossary, Term};
-use passend_store::content::PageLink;
 use serde::Deserialize;
 
 /// The slug of the begrippenlijst page.
@@ -50,64 +49,6 @@ pub fn router() -> Routes {
         )
 }
 
-/// The main menu and the footer links for a language; `current` marks the page shown.
-pub fn menus(links: &[PageLink], lang: Lang, current: &str) -> (Vec<NavItem>, Vec<NavItem>) {
-    let item = |l: &PageLink| NavItem {
-        href: lang.page_path(&l.slug),
-        label: l.label().to_owned(),
-        current: l.slug == current,
-    };
-    let mut nav: Vec<&PageLink> = links.iter().filter(|l| l.nav_order.is_some()).collect();
-    nav.sort_by_key(|l| (l.nav_order, l.slug.clone()));
-    let mut footer: Vec<&PageLink> = links.iter().filter(|l| l.nav_order.is_none()).collect();
-    footer.sort_by(|a, b| a.title.cmp(&b.title));
-    (
-        nav.into_iter().map(item).collect(),
-        footer.into_iter().map(item).collect(),
-    )
-}
-
-fn layout(
-    state: &AppState,
-    content: &LangContent,
-    lang: Lang,
-    slug: &str,
-    title: &str,
-    description: &str,
-) -> Layout {
-    let (nav, footer) = menus(&content.links, lang, slug);
-    Layout {
-        lang_code: lang.code(),
-        ui: ui(lang),
-        site_name: state.site_name.clone(),
-        title: title.to_owned(),
-        description: description.to_owned(),
-        css_href: crate::assets::css_href(),
-        home_href: if lang == Lang::En { "/en/" } else { "/" },
-        other_lang_code: lang.other().code(),
-        alternate: Some(lang.other().page_path(slug)),
-        nav,
-        footer,
-        contact_href: lang.page_path("oudersteunpunt"),
-    }
-}
-
-/// The public layout for a page that is not a content page (the Oudersteunpunt's form): the
-/// menus of the language, with `slug` marked, and `alternate` as the other language's address.
-pub async fn public_layout(
-    state: &AppState,
-    lang: Lang,
-    slug: &str,
-    title: &str,
-    description: &str,
-    alternate: &str,
-) -> AppResult<Layout> {
-    let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
-    let mut l = layout(state, &content, lang, slug, title, description);
-    l.alternate = Some(alternate.to_owned());
-    Ok(l)
-}
-
 /// A content page.
 async fn page(State(state): State<AppState>, lang: Lang, slug: String) -> AppResult<Html<String>> {
     if !valid_slug(&slug) {
@@ -119,7 +60,7 @@ async fn page(State(state): State<AppState>, lang: Lang, slug: String) -> AppRes
         .await?
         .ok_or(AppError::NotFound)?;
     let view = PageView {
-        layout: layout(&state, &content, lang, &slug, &page.title, &page.summary),
+        layout: public_page_layout(&state, &content, lang, &slug, &page.title, &page.summary),
         show_lead: slug == "home",
         body_html: &page.html,
         changed_on: long_date(ui(lang), page.changed_on),
@@ -200,7 +141,7 @@ async fn glossary(
     };
     let action = lang.page_path(GLOSSARY_SLUG);
     let view = GlossaryView {
-        layout: layout(&state, &content, lang, GLOSSARY_SLUG, title, summary),
+        layout: public_page_layout(&state, &content, lang, GLOSSARY_SLUG, title, summary),
         intro_html: intro_html.to_owned(),
         action,
         query,

@@ -7,13 +7,17 @@
 //! signalering shows counts per theme and month only, and hides counts below five.
 
 use crate::AppState;
-use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::access::actor;
+use crate::app::Routes;
 use crate::auth::{Principal, RequestId, Visitor, client_address};
+use crate::dates::when;
+use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
-use crate::routes::account::{mail_text, when};
-use crate::routes::casework::{
-    Opt, Pager, actor, date_field, form, long, opts, page_number, paginate, today, val,
-};
+use crate::forms::{Field, summary};
+use crate::forms::{Opt, date_field, form, opts, val};
+use crate::layout::{AppLayout, layout};
+use crate::notices::mail_text;
+use crate::paging::{Pager, page_number, paginate};
 use askama::Template;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -373,7 +377,7 @@ async fn render_contact(
     } else {
         t.title.to_owned()
     };
-    let layout = crate::routes::public::public_layout(
+    let layout = crate::layout::public_layout(
         state,
         lang,
         "oudersteunpunt",
@@ -653,7 +657,7 @@ async fn send_contact(
         &case.message,
         &case.language,
     ]);
-    let address = crate::routes::account::address_key_of(&origin);
+    let address = crate::throttle::address_key_of(&origin);
     let email = input.email.value.clone();
     let result = store::submit(
         &state.db,
@@ -702,7 +706,7 @@ async fn send_contact(
             return Ok(r);
         }
     };
-    let layout = crate::routes::public::public_layout(
+    let layout = crate::layout::public_layout(
         &state,
         lang,
         "oudersteunpunt",
@@ -1580,7 +1584,7 @@ async fn signalering_csv(
         .map(|(theme, cells)| std::iter::once(theme).chain(cells).collect())
         .collect();
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    Ok(crate::routes::tlv::csv_response(
+    Ok(crate::exports::csv_response(
         &format!(
             "signalering-oudersteunpunt-{}-{}.csv",
             report.from, report.to

@@ -3,14 +3,17 @@
 //! needs for DUO.
 
 use crate::AppState;
-use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::access::{Relation, actor, record_list, record_read, request_for};
+use crate::app::Routes;
 use crate::auth::Visitor;
+use crate::dates::when;
+use crate::dates::{long, long_or, today};
 use crate::error::{AppError, AppResult};
-use crate::routes::account::when;
-use crate::routes::casework::{
-    Opt, Relation, actor, attachment, date_field, form, long, long_or, notice, opts, record_list,
-    record_read, request_for, request_link, today, val,
-};
+use crate::exports::csv_response;
+use crate::forms::{Field, summary};
+use crate::forms::{Opt, date_field, form, opts, val};
+use crate::layout::{AppLayout, layout};
+use crate::notices::{notice, request_link};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -475,14 +478,14 @@ struct QueueView {
     due: Vec<Opt>,
     overdue_count: usize,
     q: String,
-    pager: crate::routes::casework::Pager,
+    pager: crate::paging::Pager,
 }
 
 #[derive(Debug, Deserialize, Default)]
 struct QueueQuery {
     #[serde(default)]
     q: String,
-    #[serde(default, deserialize_with = "crate::routes::casework::page_number")]
+    #[serde(default, deserialize_with = "crate::paging::page_number")]
     pagina: Option<usize>,
     #[serde(default)]
     status: String,
@@ -541,7 +544,7 @@ async fn queue(
         .append_pair("termijn", &q.termijn)
         .finish();
     let (rows, pager) =
-        crate::routes::casework::paginate(rows, q.pagina.unwrap_or(1), "/swv/aanvragen", &query);
+        crate::paging::paginate(rows, q.pagina.unwrap_or(1), "/swv/aanvragen", &query);
     record_list(
         &state,
         &visitor,
@@ -804,27 +807,6 @@ async fn register(
     .into_response())
 }
 
-/// A CSV cell: `;`-separated for Dutch spreadsheets, quoted, with formula injection neutralised.
-pub(crate) fn cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-pub(crate) fn csv_response(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(";"));
-    out.push_str("\r\n");
-    for r in rows {
-        out.push_str(&r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";"));
-        out.push_str("\r\n");
-    }
-    attachment(out.into_bytes(), "text/csv; charset=utf-8", name)
-}
-
 fn iso(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
@@ -918,7 +900,7 @@ async fn add_bezwaar(
     };
     let notes = val(&f, "notitie").chars().take(2000).collect::<String>();
     let (Some(date), None) = (date, &received.error) else {
-        let view = crate::routes::account::MessageView {
+        let view = crate::layout::MessageView {
             layout: layout(&state, &visitor, "Bezwaar niet geregistreerd", ""),
             heading: "Het bezwaar is niet geregistreerd".to_owned(),
             paragraphs: vec![received.message().to_owned()],
@@ -938,7 +920,7 @@ async fn add_bezwaar(
         if late { " (na de bezwaartermijn)" } else { "" },
         long(tlv::lbt_deadline(date))
     );
-    let once = crate::routes::casework::once_token(&f);
+    let once = crate::forms::once_token(&f);
     let who = cw::Actor {
         form_token: &once,
         ..actor(&p, &visitor)
@@ -1007,7 +989,7 @@ async fn update_bezwaar(
         _ => None,
     };
     if !problems.is_empty() {
-        let view = crate::routes::account::MessageView {
+        let view = crate::layout::MessageView {
             layout: layout(&state, &visitor, "Bezwaar niet bijgewerkt", ""),
             heading: "Het bezwaar is niet bijgewerkt".to_owned(),
             paragraphs: problems,

@@ -15,14 +15,17 @@
 //! as the change.
 
 use crate::AppState;
-use crate::app::{AppLayout, Field, Routes, layout, summary};
+use crate::access::{actor, record_list, record_read, school_pupil};
+use crate::app::Routes;
 use crate::auth::{Principal, Visitor};
+use crate::dates::{long, long_or, today};
 use crate::error::{AppError, AppResult};
-use crate::routes::casework::{
-    Opt, actor, attachment, date_field, form, long, long_or, opts, record_list, record_read,
-    school_pupil, today, val,
-};
-use crate::routes::tlv::csv_response;
+use crate::exports::csv_response;
+use crate::files::attachment;
+use crate::forms::{Field, summary};
+use crate::forms::{Opt, date_field, form, opts, val};
+use crate::layout::{AppLayout, layout};
+use crate::texts::{domain_of, state_words};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -214,19 +217,6 @@ fn terms_of(p: &TermPolicy, a: &Aanmelding) -> Terms {
         state,
         state_class: class,
         extension_until: long(base.first_term_end(p)),
-    }
-}
-
-pub(crate) fn domain_of(a: &AanmeldingRow) -> Aanmelding {
-    Aanmelding {
-        received_on: a.received_on,
-        desired_start: a.desired_start,
-        extension: a
-            .extension_weeks
-            .zip(a.extension_told_on)
-            .map(|(w, d)| (u8::try_from(w).unwrap_or(0), d)),
-        decided_on: a.decided_on,
-        enrolled_elsewhere: a.enrolled_elsewhere_on.is_some(),
     }
 }
 
@@ -527,7 +517,7 @@ async fn add_aanmelding(
         let view = aanmelding_view(&state, &visitor, &pupil, None, f, None);
         return Ok(unprocessable(view.render()?));
     };
-    let once = crate::routes::casework::once_token(&form(&body));
+    let once = crate::forms::once_token(&form(&body));
     let who = passend_store::casework::Actor {
         form_token: &once,
         ..actor(&p, &visitor)
@@ -890,7 +880,7 @@ async fn add_thuiszitter(
         );
         return Ok(unprocessable(view.render()?));
     };
-    let once = crate::routes::casework::once_token(&form(&body));
+    let once = crate::forms::once_token(&form(&body));
     let who = passend_store::casework::Actor {
         form_token: &once,
         ..actor(&p, &visitor)
@@ -1202,7 +1192,7 @@ async fn add_sick(
         let view = sick_view(&state, &visitor, &pupil, None, f, None).await?;
         return Ok(unprocessable(view.render()?));
     };
-    let once = crate::routes::casework::once_token(&form(&body));
+    let once = crate::forms::once_token(&form(&body));
     let who = passend_store::casework::Actor {
         form_token: &once,
         ..actor(&p, &visitor)
@@ -1376,17 +1366,6 @@ struct SickLine {
     referred: bool,
 }
 
-pub(crate) fn state_words(policy: &TermPolicy, a: &Aanmelding) -> (String, bool) {
-    match a.state(policy, today()) {
-        TermState::Decided => ("Besluit genomen".to_owned(), false),
-        TermState::Open { due } => (format!("Open, beslis uiterlijk {}", long(due)), false),
-        TermState::Overdue { due } => (format!("Termijn verlopen op {}", long(due)), true),
-        TermState::TemporaryEnrolment { since } => {
-            (format!("Tijdelijk inschrijven vanaf {}", long(since)), true)
-        }
-    }
-}
-
 fn aanmelding_line(policy: &TermPolicy, a: &AanmeldingRow, name: String) -> AanmeldingLine {
     let d = domain_of(a);
     let (state, late) = state_words(policy, &d);
@@ -1433,7 +1412,7 @@ struct ListQuery {
     weergave: String,
     #[serde(default)]
     peildatum: String,
-    #[serde(default, deserialize_with = "crate::routes::casework::page_number")]
+    #[serde(default, deserialize_with = "crate::paging::page_number")]
     pagina: Option<usize>,
 }
 
@@ -1629,7 +1608,7 @@ async fn swv_overview(State(state): State<AppState>, visitor: Visitor) -> AppRes
 struct SwvThuiszittersView {
     layout: AppLayout,
     lines: Vec<ThuiszitterLine>,
-    pager: crate::routes::casework::Pager,
+    pager: crate::paging::Pager,
     all: bool,
     peildatum: String,
     peildatum_error: String,
@@ -1664,7 +1643,7 @@ async fn swv_thuiszitters(
         .append_pair("weergave", &q.weergave)
         .finish();
     let (rows, pager) =
-        crate::routes::casework::paginate(rows, q.pagina.unwrap_or(1), "/swv/thuiszitters", &query);
+        crate::paging::paginate(rows, q.pagina.unwrap_or(1), "/swv/thuiszitters", &query);
     record_list(
         &state,
         &visitor,
