@@ -273,3 +273,19 @@ pub fn actor<'a>(p: &'a Principal, v: &'a Visitor) -> Actor<'a> {
         form_token: "",
     }
 }
+
+/// Records a refusal in the audit trail (`why` says which relation was missing) and gives the
+/// error to answer with: "not found", which reveals nothing.
+pub async fn refused(
+    state: &AppState,
+    visitor: &Visitor,
+    object_type: &str,
+    id: &str,
+    why: &str,
+) -> AppError {
+    let event = visitor.event("read", object_type, id, Outcome::Denied, why);
+    match passend_store::audit::append(&state.db, &event).await {
+        Ok(_) => AppError::NotFound,
+        Err(e) => e.into(),
+    }
+}

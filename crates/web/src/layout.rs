@@ -33,7 +33,7 @@ pub struct AppLayout {
     pub notice: Option<String>,
     /// Under the name in the header: "Werkomgeving" for staff, "Voor ouders" for parents.
     pub tagline: &'static str,
-    /// A fresh token for this page's create form (`routes::casework::ONCE_FIELD`): a post
+    /// A fresh token for this page's create form (`forms::ONCE_FIELD`): a post
     /// repeated with it gives the first result again.
     pub once: String,
 }

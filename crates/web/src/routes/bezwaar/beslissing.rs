@@ -1,11 +1,7 @@
-//! After a decision: sending its letter (Awb 3:41: the bezwaar term runs from the day the letter
-//! was sent or handed over, not from the day the decision was recorded), and the beslissing op
-//! bezwaar (Awb 7:11, 7:12) after the LBT's advice, with its own letter that names beroep at the
-//! rechtbank. Toeleiders only; the applying school and the parents read the letters once sent.
+//! The beslissing op bezwaar: the form, taking it, sending its letter.
 
 use crate::AppState;
 use crate::access::{Relation, actor, record_read, request_for};
-use crate::app::Routes;
 use crate::auth::{Principal, Visitor};
 use crate::dates::{long, long_or, today};
 use crate::error::{AppError, AppResult};
@@ -14,481 +10,74 @@ use crate::forms::{Field, summary};
 use crate::forms::{Opt, date_field, form, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::letters::{
-    HOW, bob_letter_bytes, filed_by_words, how_label, make_bob_letter, new_decision_sentence,
+    bob_letter_bytes, filed_by_words, how_label, make_bob_letter, new_decision_sentence,
     outcome_words,
 };
-use crate::notices::request_link;
-use crate::notices::{ParentNews, parent_notices};
+use crate::routes::bezwaar::*;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use passend_domain::tlv::{self, Category, Placement, RequestKind};
-use passend_store::audit::Outcome;
 use passend_store::bezwaar::{self as bz, BeslissingRow, Letter, NewBeslissing};
-use passend_store::casework::{self as cw, DecisionRow, Notice, Request};
-use serde::Deserialize;
-
-/// The routes of this area.
-pub fn router() -> Routes {
-    Routes::new()
-        .get("/besluiten/{id}/verzending", decision_send_form)
-        .post("/besluiten/{id}/verzending", send_decision)
-        .get("/bezwaren/{id}/beslissing", beslissing_page)
-        .post("/bezwaren/{id}/beslissing", take_beslissing)
-        .post("/beslissingen/{id}/verzending", send_beslissing)
-        .get("/beslissingen/{id}/brief.pdf", beslissing_letter)
-}
-
-/// Records a refusal and answers "not found".
-async fn refuse(state: &AppState, visitor: &Visitor, object: &str, id: i64) -> AppError {
-    let id = id.to_string();
-    let event = visitor.event("read", object, &id, Outcome::Denied, "not toeleiding");
-    match passend_store::audit::append(&state.db, &event).await {
-        Ok(_) => AppError::NotFound,
-        Err(e) => e.into(),
-    }
-}
-
-/// A decision and its request, for toeleiding only.
-async fn toeleider_decision(
-    state: &AppState,
-    visitor: &Visitor,
-    p: &Principal,
-    id: i64,
-) -> AppResult<(DecisionRow, Request)> {
-    let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
-        return Err(refuse(state, visitor, "besluit", id).await);
-    };
-    let (r, _, relation) = request_for(state, visitor, p, d.request_id).await?;
-    if relation != Relation::Toeleider {
-        return Err(refuse(state, visitor, "besluit", id).await);
-    }
-    Ok((d, r))
-}
-
-#[derive(Debug, Deserialize, Default)]
-struct DoneQuery {
-    #[serde(default)]
-    gedaan: String,
-}
-
-/// The sending form's fields.
-struct SendForm {
-    date: Field,
-    how: Vec<Opt>,
-    how_error: String,
-    /// Whether the LBT's advice must go with the letter (a beslissing after its advice).
-    ask_enclosure: bool,
-    enclosure: bool,
-    enclosure_error: String,
-}
-
-impl SendForm {
-    fn new() -> SendForm {
-        SendForm {
-            date: Field::of(today().format("%Y-%m-%d").to_string()),
-            how: opts(HOW, ""),
-            how_error: String::new(),
-            ask_enclosure: false,
-            enclosure: false,
-            enclosure_error: String::new(),
-        }
-    }
-}
-
-/// Reads a sending form: the day (from `earliest` to today) and the way. The portal is a way
-/// only when a parent has an account there.
-async fn read_send(
-    state: &AppState,
-    body: &str,
-    earliest: NaiveDate,
-    pupil_id: i64,
-) -> AppResult<(SendForm, Option<(NaiveDate, &'static str)>)> {
-    let f = form(body);
-    let mut s = SendForm {
-        date: Field::of(val(&f, "verzonden-op")),
-        how: opts(HOW, &val(&f, "wijze")),
-        how_error: String::new(),
-        ask_enclosure: false,
-        enclosure: val(&f, "bijlage") == "ja",
-        enclosure_error: String::new(),
-    };
-    let date = date_field(
-        &s.date.value.clone(),
-        &mut s.date,
-        true,
-        "de dag van verzending",
-    );
-    if date.is_some_and(|d| d > today()) {
-        s.date.error = Some(
-            "Leg de verzending vast als de brief verstuurd is: de dag kan niet in de toekomst liggen."
-                .to_owned(),
-        );
-    } else if date.is_some_and(|d| d < earliest) {
-        s.date.error = Some(format!(
-            "De brief kan niet eerder verzonden zijn dan het besluit ({}).",
-            long(earliest)
-        ));
-    }
-    let how = HOW
-        .iter()
-        .find(|(c, _)| *c == val(&f, "wijze"))
-        .map(|(c, _)| *c);
-    match how {
-        None => s.how_error = "Kies hoe de brief is verzonden of uitgereikt.".to_owned(),
-        Some("portaal")
-            if passend_store::portal::parents_of(&state.db, pupil_id)
-                .await?
-                .is_empty() =>
-        {
-            s.how_error = "Geen ouder heeft toegang tot het ouderportaal. Kies een andere manier, of nodig de ouders eerst uit.".to_owned();
-        }
-        Some(_) => {}
-    }
-    let ok = match (date, how) {
-        (Some(d), Some(h)) if !s.date.has_error() && s.how_error.is_empty() => Some((d, h)),
-        _ => None,
-    };
-    Ok((s, ok))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sending the decision letter
-
-#[derive(Template)]
-#[template(path = "app/verzending.html")]
-struct SendView {
-    layout: AppLayout,
-    request_id: i64,
-    decision_id: i64,
-    number: String,
-    pupil: String,
-    decided_on: String,
-    sent: Option<String>,
-    bezwaar_until: Option<String>,
-    send: SendForm,
-    errors: Vec<(String, String)>,
-}
-
-fn send_view(
-    state: &AppState,
-    visitor: &Visitor,
-    d: &DecisionRow,
-    send: SendForm,
-    errors: Vec<(String, String)>,
-) -> SendView {
-    let mut l = layout(
-        state,
-        visitor,
-        "Verzending van de besluitbrief",
-        "/swv/aanvragen",
-    );
-    if d.sent_on.is_some() {
-        l.notice = Some(
-            "De verzending is vastgelegd. De bezwaartermijn loopt vanaf de dag na de verzending."
-                .to_owned(),
-        );
-    }
-    SendView {
-        layout: l,
-        request_id: d.request_id,
-        decision_id: d.id,
-        number: d.beschikkingsnummer.clone(),
-        pupil: d.pupil_name.clone(),
-        decided_on: long(d.letter_on),
-        sent: d.sent_on.map(|s| {
-            format!(
-                "{}, {}",
-                long(s),
-                how_label(d.sent_how.as_deref().unwrap_or_default())
-            )
-        }),
-        bezwaar_until: d.sent_on.map(|s| long(tlv::bezwaar_deadline(s))),
-        send,
-        errors,
-    }
-}
-
-async fn decision_send_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
-    let (d, r) = toeleider_decision(&state, &visitor, &p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "besluit",
-        &d.id.to_string(),
-        r.pupil_id,
-        "read",
-    )
-    .await?;
-    let view = send_view(&state, &visitor, &d, SendForm::new(), Vec::new());
-    Ok(Html(view.render()?).into_response())
-}
-
-async fn send_decision(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<i64>,
-    body: String,
-) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
-    let (d, r) = toeleider_decision(&state, &visitor, &p, id).await?;
-    if d.sent_on.is_some() {
-        return Ok(Redirect::to(&format!("/besluiten/{id}/verzending")).into_response());
-    }
-    let decided = tlv::dutch_day(d.decided_at);
-    let (send, ok) = read_send(&state, &body, decided, r.pupil_id).await?;
-    let Some((date, how)) = ok else {
-        let errors = send_errors(&send);
-        let view = send_view(&state, &visitor, &d, send, errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
-    };
-    record_sending(&state, &visitor, &p, &r, Letter::Decision(d.id), date, how).await?;
-    Ok(Redirect::to(&format!("/aanvragen/{}?gedaan=verzonden#besluit-kop", r.id)).into_response())
-}
-
-/// Records that a letter was sent (once), with its timeline line and the parents' mail, and
-/// makes the letter as sent: with the day of sending and the last day for bezwaar or beroep.
-#[allow(clippy::too_many_arguments)]
-async fn record_sending(
-    state: &AppState,
-    visitor: &Visitor,
-    p: &Principal,
-    r: &Request,
-    letter: Letter,
-    date: NaiveDate,
-    how: &str,
-) -> AppResult<()> {
-    // The parents with a portal account read the letter there from now on.
-    let (key, what) = match letter {
-        Letter::Decision(id) => (
-            format!("brief-{id}"),
-            format!(
-                "Besluitbrief verzonden op {} ({}); bezwaar kan tot en met {}",
-                long(date),
-                how_label(how),
-                long(tlv::bezwaar_deadline(date))
-            ),
-        ),
-        Letter::Beslissing(id) => (
-            format!("bob-brief-{id}"),
-            format!(
-                "Beslissing op bezwaar verzonden op {} ({}); beroep kan tot en met {}",
-                long(date),
-                how_label(how),
-                long(tlv::beroep_deadline(date))
-            ),
-        ),
-    };
-    let notices = sending_notices(state, p.tenant_id, r, letter, &key).await?;
-    let done = bz::record_sent(
-        &state.db,
-        &actor(p, visitor),
-        r,
-        letter,
-        date,
-        how,
-        &what,
-        &notices,
-    )
-    .await?;
-    if !done {
-        return Ok(());
-    }
-    let made = match letter {
-        Letter::Decision(id)
-            if RequestKind::from_code(&r.kind).is_some_and(RequestKind::is_tlv) =>
-        {
-            crate::letters::make_letter(state, p.tenant_id, id)
-                .await
-                .map(|_| ())
-        }
-        Letter::Decision(_) => Ok(()),
-        Letter::Beslissing(id) => make_bob_letter(state, p.tenant_id, id).await.map(|_| ()),
-    };
-    if let Err(e) = made {
-        tracing::error!(error = %e, "the letter as sent was not made now; the download makes it");
-    }
-    Ok(())
-}
-
-/// Who hears of a letter's sending: it makes the decision known (Awb 3:41), so only now do the
-/// parents read it in the portal and does a receiving school learn that a pupil with a TLV may
-/// come. A beslissing op bezwaar is told to the applying school and the parents too, and when it
-/// revokes the decision, to the school that would have received the pupil and the one that now
-/// does. No pupil data in any mail.
-async fn sending_notices(
-    state: &AppState,
-    tenant: i64,
-    r: &Request,
-    letter: Letter,
-    key: &str,
-) -> AppResult<Vec<Notice>> {
-    let mut notices = Vec::new();
-    let receiving = |key: String, email: &str| {
-        crate::notices::notice(
-            state,
-            key,
-            email,
-            "Bericht van het samenwerkingsverband",
-            &[
-                "Er komt mogelijk een leerling met een toelaatbaarheidsverklaring naar uw school.",
-                &format!(
-                    "Bekijk de gegevens na het inloggen:\n{}/school/tlv",
-                    state.base_url
-                ),
-            ],
-        )
-    };
-    match letter {
-        Letter::Decision(id) => {
-            notices.extend(
-                parent_notices(state, r.pupil_id, Some(r.id), ParentNews::LetterSent, key).await?,
-            );
-            if let Some(d) = cw::decision(&state.db, tenant, id).await?
-                && d.granted
-                && let Some(rid) = d.receiving_location_id
-            {
-                for (uid, _, email) in cw::staff_at(&state.db, tenant, rid).await? {
-                    notices.push(receiving(
-                        format!("besluit-{}-ontvangend-{uid}", r.id),
-                        &email,
-                    ));
-                }
-            }
-        }
-        Letter::Beslissing(id) => {
-            let t = bz::beslissing(&state.db, tenant, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            for (uid, _, email) in cw::staff_at(&state.db, tenant, r.location_id).await? {
-                notices.push(crate::notices::notice(
-                    state,
-                    format!("bob-{}-school-{uid}", t.bezwaar_id),
-                    &email,
-                    "Er is een beslissing op een bezwaar",
-                    &[
-                        "Het samenwerkingsverband heeft beslist op een bezwaar tegen een besluit over een aanvraag van uw school. De brief staat klaar na het inloggen.",
-                        &request_link(state, r.id),
-                    ],
-                ));
-            }
-            notices.extend(
-                parent_notices(
-                    state,
-                    r.pupil_id,
-                    Some(r.id),
-                    ParentNews::BezwaarDecided,
-                    &format!("bob-{}", t.bezwaar_id),
-                )
-                .await?,
-            );
-            if t.revokes {
-                let new_school = t.receiving_location_id.filter(|_| t.granted == Some(true));
-                let old = cw::decision(&state.db, tenant, t.decision_id).await?;
-                let old_school = old
-                    .filter(|d| d.granted && d.sent_on.is_some())
-                    .and_then(|d| d.receiving_location_id);
-                if let Some(rid) = old_school.filter(|o| Some(*o) != new_school) {
-                    for (uid, _, email) in cw::staff_at(&state.db, tenant, rid).await? {
-                        notices.push(crate::notices::notice(
-                            state,
-                            format!("bob-{}-vorige-ontvangend-{uid}", t.id),
-                            &email,
-                            "Bericht van het samenwerkingsverband",
-                            &[
-                                "Een toelaatbaarheidsverklaring waarbij uw school als ontvangende school was genoemd, is na een bezwaar gewijzigd. De leerling komt niet meer met die verklaring naar uw school. Deze leerling staat niet meer in uw overzicht van toelaatbaarheidsverklaringen.",
-                            ],
-                        ));
-                    }
-                }
-                if let Some(rid) = new_school.filter(|n| Some(*n) != old_school) {
-                    for (uid, _, email) in cw::staff_at(&state.db, tenant, rid).await? {
-                        notices.push(receiving(format!("bob-{}-ontvangend-{uid}", t.id), &email));
-                    }
-                }
-            }
-        }
-    }
-    Ok(notices)
-}
-
-fn send_errors(send: &SendForm) -> Vec<(String, String)> {
-    let mut errors = summary(&[("verzonden-op", &send.date)]);
-    if !send.enclosure_error.is_empty() {
-        errors.push(("bijlage".to_owned(), send.enclosure_error.clone()));
-    }
-    if !send.how_error.is_empty() {
-        errors.push(("wijze-post".to_owned(), send.how_error.clone()));
-    }
-    errors
-}
-
-// ---------------------------------------------------------------------------------------------
-// The beslissing op bezwaar
+use passend_store::casework::{self as cw, DecisionRow, Request};
 
 #[derive(Template)]
 #[template(path = "app/beslissing.html")]
-struct BeslissingView {
-    layout: AppLayout,
-    bezwaar_id: i64,
-    request_id: i64,
-    pupil: String,
-    number: String,
-    decision: String,
-    decided_on: String,
-    received: String,
-    filed_by: String,
-    lbt_sent: String,
-    lbt_advice: String,
-    due: String,
+pub(crate) struct BeslissingView {
+    pub(crate) layout: AppLayout,
+    pub(crate) bezwaar_id: i64,
+    pub(crate) request_id: i64,
+    pub(crate) pupil: String,
+    pub(crate) number: String,
+    pub(crate) decision: String,
+    pub(crate) decided_on: String,
+    pub(crate) received: String,
+    pub(crate) filed_by: String,
+    pub(crate) lbt_sent: String,
+    pub(crate) lbt_advice: String,
+    pub(crate) due: String,
     /// How the deadline is counted, with the configured weeks.
-    due_rule: String,
-    is_tlv: bool,
-    is_so: bool,
+    pub(crate) due_rule: String,
+    pub(crate) is_tlv: bool,
+    pub(crate) is_so: bool,
     /// The beslissing, once taken.
-    taken: Option<TakenLines>,
-    f: BeslissingForm,
-    send: SendForm,
-    errors: Vec<(String, String)>,
+    pub(crate) taken: Option<TakenLines>,
+    pub(crate) f: BeslissingForm,
+    pub(crate) send: SendForm,
+    pub(crate) errors: Vec<(String, String)>,
 }
 
-struct TakenLines {
-    id: i64,
-    outcome: String,
-    revoked: Option<String>,
-    reasons: String,
-    deviation: String,
-    letter_on: String,
-    sent: Option<String>,
-    beroep_until: Option<String>,
+pub(crate) struct TakenLines {
+    pub(crate) id: i64,
+    pub(crate) outcome: String,
+    pub(crate) revoked: Option<String>,
+    pub(crate) reasons: String,
+    pub(crate) deviation: String,
+    pub(crate) letter_on: String,
+    pub(crate) sent: Option<String>,
+    pub(crate) beroep_until: Option<String>,
 }
 
 /// The beslissing form, as typed.
 #[derive(Default)]
-struct BeslissingForm {
-    outcome: Vec<Opt>,
-    outcome_error: String,
-    granted: Vec<Opt>,
-    granted_error: String,
-    category: Vec<Opt>,
-    category_error: String,
-    start: Field,
-    end: Field,
-    no_end: bool,
-    receiving: Vec<Opt>,
-    reasons: Field,
+pub(crate) struct BeslissingForm {
+    pub(crate) outcome: Vec<Opt>,
+    pub(crate) outcome_error: String,
+    pub(crate) granted: Vec<Opt>,
+    pub(crate) granted_error: String,
+    pub(crate) category: Vec<Opt>,
+    pub(crate) category_error: String,
+    pub(crate) start: Field,
+    pub(crate) end: Field,
+    pub(crate) no_end: bool,
+    pub(crate) receiving: Vec<Opt>,
+    pub(crate) reasons: Field,
     /// Why the beslissing deviates from the LBT's advice (Awb 7:13 lid 7).
-    deviation: Field,
+    pub(crate) deviation: Field,
 }
 
-const OUTCOMES: [(&str, &str); 3] = [
+pub(crate) const OUTCOMES: [(&str, &str); 3] = [
     ("gegrond", "Gegrond: de bezwaarmaker krijgt (deels) gelijk"),
     ("ongegrond", "Ongegrond: het besluit blijft staan"),
     (
@@ -497,7 +86,7 @@ const OUTCOMES: [(&str, &str); 3] = [
     ),
 ];
 
-async fn receiving_options(
+pub(crate) async fn receiving_options(
     state: &AppState,
     kind: RequestKind,
     chosen: &str,
@@ -524,7 +113,7 @@ async fn receiving_options(
     Ok(out)
 }
 
-async fn blank_form(
+pub(crate) async fn blank_form(
     state: &AppState,
     kind: RequestKind,
     d: &DecisionRow,
@@ -560,7 +149,7 @@ async fn blank_form(
 }
 
 /// The bezwaar with its decision and request, for toeleiding only.
-async fn toeleider_bezwaar(
+pub(crate) async fn toeleider_bezwaar(
     state: &AppState,
     visitor: &Visitor,
     p: &Principal,
@@ -575,7 +164,7 @@ async fn toeleider_bezwaar(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn beslissing_view(
+pub(crate) async fn beslissing_view(
     state: &AppState,
     visitor: &Visitor,
     b: &cw::BezwaarRow,
@@ -628,7 +217,7 @@ async fn beslissing_view(
     })
 }
 
-fn taken_lines(t: &BeslissingRow) -> TakenLines {
+pub(crate) fn taken_lines(t: &BeslissingRow) -> TakenLines {
     TakenLines {
         id: t.id,
         outcome: outcome_words(&t.outcome).to_owned(),
@@ -648,7 +237,7 @@ fn taken_lines(t: &BeslissingRow) -> TakenLines {
 }
 
 /// What a decision says, in one sentence.
-fn decision_sentence(d: &DecisionRow) -> String {
+pub(crate) fn decision_sentence(d: &DecisionRow) -> String {
     let placement = d
         .placement
         .as_deref()
@@ -666,7 +255,7 @@ fn decision_sentence(d: &DecisionRow) -> String {
     }
 }
 
-async fn beslissing_page(
+pub(crate) async fn beslissing_page(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<i64>,
@@ -702,7 +291,7 @@ async fn beslissing_page(
     Ok(Html(view.render()?).into_response())
 }
 
-async fn take_beslissing(
+pub(crate) async fn take_beslissing(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<i64>,
@@ -915,7 +504,7 @@ async fn take_beslissing(
     Ok(Redirect::to(&format!("/bezwaren/{id}/beslissing?gedaan=genomen")).into_response())
 }
 
-async fn send_beslissing(
+pub(crate) async fn send_beslissing(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<i64>,
@@ -957,7 +546,7 @@ async fn send_beslissing(
 }
 
 /// The beslissing's letter, for the applying school and toeleiding.
-async fn beslissing_letter(
+pub(crate) async fn beslissing_letter(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<i64>,

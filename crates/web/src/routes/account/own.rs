@@ -1,0 +1,296 @@
+//! One's own account: sessions, password, recovery codes.
+
+use crate::AppState;
+use crate::auth::Visitor;
+use crate::dates::when;
+use crate::error::{AppError, AppResult};
+use crate::forms::Field;
+use crate::layout::MessageView;
+use crate::layout::layout;
+use crate::routes::account::*;
+use crate::throttle::{account_key, address_key};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use passend_domain::accounts::token_hash;
+use passend_domain::totp;
+use passend_store::accounts::{self as store};
+use passend_store::audit::Outcome;
+use serde::Deserialize;
+
+pub(crate) async fn account(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let user = store::user(&state.db, state.tenant_id, p.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let schools = store::user_locations(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            format!(
+                "{} ({}, {})",
+                l.name,
+                l.code,
+                crate::map::title_case(&l.place)
+            )
+        })
+        .collect();
+    let sessions = store::sessions_of(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionLine {
+            current: s.id_hash == p.session_hash,
+            unfinished: s.stage != "full",
+            public_id: s.public_id,
+            started: when(s.created_at),
+            last_seen: when(s.last_seen_at),
+            user_agent: browser_name(&s.user_agent),
+            origin: s.origin,
+        })
+        .collect();
+    let mut l = layout(&state, &visitor, "Mijn account", "/account");
+    l.notice = q.notice();
+    page(
+        AccountView {
+            layout: l,
+            name: user.name.clone(),
+            email: user.email.clone(),
+            role: p.role.label_nl(),
+            schools,
+            needs_totp: p.role.needs_second_factor(),
+            has_totp: user.totp_secret.is_some(),
+            recovery_left: store::recovery_codes_left(&state.db, user.id).await?,
+            sessions,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// A short name for a browser, from its user agent.
+pub(crate) fn browser_name(ua: &str) -> String {
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        "Onbekende browser"
+    };
+    let system = if ua.contains("Android") {
+        " op Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        " op iOS"
+    } else if ua.contains("Windows") {
+        " op Windows"
+    } else if ua.contains("Mac OS") {
+        " op macOS"
+    } else if ua.contains("Linux") {
+        " op Linux"
+    } else {
+        ""
+    };
+    format!("{browser}{system}")
+}
+
+/// `?gedaan=…` after an action: which notice to show.
+#[derive(Debug, Deserialize)]
+pub(crate) struct NoticeQuery {
+    #[serde(default)]
+    pub(crate) gedaan: String,
+}
+
+impl NoticeQuery {
+    pub(crate) fn notice(&self) -> Option<String> {
+        match self.gedaan.as_str() {
+            "wachtwoord" => {
+                Some("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.".to_owned())
+            }
+            "sessie" => Some("De sessie is beëindigd.".to_owned()),
+            "overal" => Some("U bent op alle andere apparaten uitgelogd.".to_owned()),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) async fn password_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    page(
+        new_password_view(
+            &state,
+            &visitor,
+            "Wachtwoord wijzigen",
+            "Vul uw huidige wachtwoord in en kies een nieuw wachtwoord van minstens 8 tekens. Na het opslaan bent u op andere apparaten uitgelogd.".to_owned(),
+            "/account/wachtwoord".to_owned(),
+            p.email.clone(),
+            (Some(Field::default()), Field::default(), Field::default()),
+            "Wachtwoord opslaan",
+        ),
+        StatusCode::OK,
+    )
+}
+
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<NewPasswordForm>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?.clone();
+    let user = store::user(&state.db, state.tenant_id, p.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let account = account_key(state.tenant_id, &user.email);
+    let address = address_key(&visitor);
+    let attempt = match take_attempt(&state, &account, &address).await? {
+        Ok(ids) => ids,
+        Err(wait) => return too_many(&state, &visitor, wait, false),
+    };
+    let raw = form.wachtwoord.clone();
+    let mut current = Field::default();
+    let mut password = Field::of(form.wachtwoord);
+    let mut repeat = Field::of(form.herhaling);
+    let current_ok = state
+        .auth
+        .passwords
+        .verify(user.password_hash.as_deref(), &form.huidig)
+        .await?;
+    let new_ok = check_new_password(&mut password, &mut repeat, &user.email, &user.name);
+    if current_ok {
+        store::forget_attempt(&state.db, &attempt).await?;
+    } else {
+        current.error = Some("Uw huidige wachtwoord klopt niet.".to_owned());
+        record_failure(&state, &visitor, Some(&user), "password_change").await?;
+    }
+    if !current_ok || !new_ok {
+        return page(
+            new_password_view(
+                &state,
+                &visitor,
+                "Wachtwoord wijzigen",
+                "Vul uw huidige wachtwoord in en kies een nieuw wachtwoord van minstens 8 tekens. Na het opslaan bent u op andere apparaten uitgelogd.".to_owned(),
+                "/account/wachtwoord".to_owned(),
+                user.email.clone(),
+                (Some(current), password, repeat),
+                "Wachtwoord opslaan",
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let hash = state.auth.passwords.hash(&raw).await?;
+    let object = user.id.to_string();
+    let event = visitor.event(
+        "password_change",
+        "gebruiker",
+        &object,
+        Outcome::Success,
+        "",
+    );
+    store::set_password(&state.db, user.id, &hash, &p.session_hash, &event).await?;
+    Ok(Redirect::to("/account?gedaan=wachtwoord").into_response())
+}
+
+pub(crate) async fn new_recovery_codes(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<NewPasswordForm>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let user = store::user(&state.db, state.tenant_id, p.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.totp_secret.is_none() {
+        return Ok(Redirect::to("/account/tweestapsverificatie").into_response());
+    }
+    // New codes replace the old ones: ask for the password again first (ASVS re-authentication).
+    let account = account_key(state.tenant_id, &user.email);
+    let address = address_key(&visitor);
+    let attempt = match take_attempt(&state, &account, &address).await? {
+        Ok(ids) => ids,
+        Err(wait) => return too_many(&state, &visitor, wait, false),
+    };
+    if state
+        .auth
+        .passwords
+        .verify(user.password_hash.as_deref(), &form.huidig)
+        .await?
+    {
+        store::forget_attempt(&state.db, &attempt).await?;
+    } else {
+        record_failure(&state, &visitor, Some(&user), "recovery_codes").await?;
+        return page(
+            MessageView {
+                layout: layout(&state, &visitor, "Geen nieuwe herstelcodes", ""),
+                heading: "Geen nieuwe herstelcodes gemaakt".to_owned(),
+                paragraphs: vec![
+                    "Het wachtwoord klopt niet. Uw herstelcodes zijn niet veranderd.".to_owned(),
+                ],
+                link: Some(("/account".to_owned(), "Terug naar mijn account".to_owned())),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let codes = new_codes()?;
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| token_hash(&totp::normalize_recovery_code(c)))
+        .collect();
+    let object = user.id.to_string();
+    let event = visitor.event(
+        "recovery_codes_renew",
+        "gebruiker",
+        &object,
+        Outcome::Success,
+        "",
+    );
+    store::replace_recovery_codes(&state.db, user.id, &hashes, &event).await?;
+    page(
+        RecoveryView {
+            layout: layout(&state, &visitor, "Uw herstelcodes", ""),
+            codes,
+            renewed: true,
+        },
+        StatusCode::OK,
+    )
+}
+
+pub(crate) async fn end_session(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let event = visitor.event("logout_session", "sessie", &id, Outcome::Success, "");
+    if !store::end_session_by_public_id(&state.db, p.user_id, &id, &event).await? {
+        let denied = visitor.event("logout_session", "sessie", &id, Outcome::Denied, "not own");
+        passend_store::audit::append(&state.db, &denied).await?;
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/account?gedaan=sessie").into_response())
+}
+
+pub(crate) async fn end_other_sessions(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let object = p.user_id.to_string();
+    let event = visitor.event(
+        "logout_everywhere",
+        "gebruiker",
+        &object,
+        Outcome::Success,
+        "",
+    );
+    store::end_other_sessions(&state.db, p.user_id, &p.session_hash, &event).await?;
+    Ok(Redirect::to("/account?gedaan=overal").into_response())
+}

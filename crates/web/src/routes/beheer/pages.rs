@@ -1,0 +1,293 @@
+//! Content pages: the public texts in both languages, with versions.
+
+use crate::AppState;
+use crate::auth::Visitor;
+use crate::dates::when;
+use crate::error::{AppError, AppResult};
+use crate::forms::{Field, summary};
+use crate::layout::{AppLayout, layout};
+use crate::routes::beheer::*;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use passend_domain::Lang;
+use passend_domain::content::valid_slug;
+use passend_store::audit::Outcome;
+use passend_store::content::{self, EditOutcome, PageEdit};
+use serde::Deserialize;
+
+pub(crate) struct PageLine {
+    pub(crate) href: String,
+    pub(crate) public_href: String,
+    pub(crate) lang: &'static str,
+    pub(crate) title: String,
+    pub(crate) version: i64,
+    pub(crate) edited: bool,
+    pub(crate) changed: String,
+}
+
+#[derive(Template)]
+#[template(path = "app/pages.html")]
+pub(crate) struct PagesView {
+    pub(crate) layout: AppLayout,
+    pub(crate) lines: Vec<PageLine>,
+}
+
+pub(crate) async fn pages(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    let lines = content::page_summaries(&state.db, state.tenant_id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let lang = Lang::from_code(&p.lang).unwrap_or(Lang::Nl);
+            PageLine {
+                href: format!("/beheer/paginas/{}/{}", p.lang, p.slug),
+                public_href: lang.page_path(&p.slug),
+                lang: if lang == Lang::En {
+                    "Engels"
+                } else {
+                    "Nederlands"
+                },
+                title: p.title,
+                version: p.version_no,
+                edited: p.author_kind == "user",
+                changed: when(p.created_at),
+            }
+        })
+        .collect();
+    Ok(Html(
+        PagesView {
+            layout: layout(&state, &visitor, "Pagina's", "/beheer/paginas"),
+            lines,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+pub(crate) struct VersionLine {
+    pub(crate) number: i64,
+    pub(crate) title: String,
+    pub(crate) by: String,
+    pub(crate) at: String,
+    pub(crate) body: String,
+}
+
+#[derive(Template)]
+#[template(path = "app/page_form.html")]
+pub(crate) struct PageFormView {
+    pub(crate) layout: AppLayout,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) action: String,
+    pub(crate) public_href: String,
+    pub(crate) lang_label: &'static str,
+    pub(crate) title: Field,
+    pub(crate) summary: Field,
+    pub(crate) body: Field,
+    pub(crate) versions: Vec<VersionLine>,
+    /// The version the form was opened on.
+    pub(crate) base_version: i64,
+    /// Someone else saved in the meantime.
+    pub(crate) conflict: Option<String>,
+}
+
+pub(crate) fn page_lang(lang: &str, slug: &str) -> AppResult<Lang> {
+    match Lang::from_code(lang) {
+        Some(l) if valid_slug(slug) => Ok(l),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The page form. `base` is the version the editor started from (kept through a form message, so
+/// a save after correcting still notices someone else's save); `None` starts from the newest.
+pub(crate) async fn page_view(
+    state: &AppState,
+    visitor: &Visitor,
+    lang: Lang,
+    slug: &str,
+    fields: [Field; 3],
+    base: Option<i64>,
+) -> AppResult<PageFormView> {
+    let versions: Vec<VersionLine> = content::page_versions(&state.db, state.tenant_id, lang, slug)
+        .await?
+        .into_iter()
+        .map(|v| VersionLine {
+            number: v.version_no,
+            title: v.title,
+            by: v.author_name.unwrap_or_else(|| {
+                if v.author_kind == "seed" {
+                    "meegeleverde tekst".to_owned()
+                } else {
+                    "onbekend".to_owned()
+                }
+            }),
+            at: when(v.created_at),
+            body: v.body_md,
+        })
+        .collect();
+    let [title, summary_f, body] = fields;
+    let errors = summary(&[
+        ("titel", &title),
+        ("samenvatting", &summary_f),
+        ("tekst", &body),
+    ]);
+    let base_version = base.unwrap_or_else(|| {
+        versions
+            .first()
+            .map(|v: &VersionLine| v.number)
+            .unwrap_or(0)
+    });
+    Ok(PageFormView {
+        conflict: None,
+        base_version,
+        layout: layout(
+            state,
+            visitor,
+            &format!("Pagina bewerken: {}", title.value),
+            "/beheer/paginas",
+        ),
+        errors,
+        action: format!("/beheer/paginas/{}/{slug}", lang.code()),
+        public_href: lang.page_path(slug),
+        lang_label: if lang == Lang::En {
+            "Engels"
+        } else {
+            "Nederlands"
+        },
+        title,
+        summary: summary_f,
+        body,
+        versions,
+    })
+}
+
+pub(crate) async fn page_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((lang, slug)): Path<(String, String)>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let lang = page_lang(&lang, &slug)?;
+    let page = content::page(&state.db, state.tenant_id, lang, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut view = page_view(
+        &state,
+        &visitor,
+        lang,
+        &slug,
+        [
+            Field::of(page.title),
+            Field::of(page.summary),
+            Field::of(page.body_md),
+        ],
+        None,
+    )
+    .await?;
+    if q.gedaan == "opgeslagen" {
+        view.layout.notice = Some("De pagina is opgeslagen en staat nu op de website.".to_owned());
+    }
+    Ok(Html(view.render()?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PageForm {
+    #[serde(default)]
+    pub(crate) versie: Option<i64>,
+    #[serde(default)]
+    pub(crate) titel: String,
+    #[serde(default)]
+    pub(crate) samenvatting: String,
+    #[serde(default)]
+    pub(crate) tekst: String,
+}
+
+pub(crate) async fn save_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((lang, slug)): Path<(String, String)>,
+    axum::Form(form): axum::Form<PageForm>,
+) -> AppResult<Response> {
+    let lang = page_lang(&lang, &slug)?;
+    let page = content::page(&state.db, state.tenant_id, lang, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut title = Field::of(form.titel.trim());
+    let mut summary_f = Field::of(form.samenvatting.trim());
+    let mut body = Field::of(form.tekst.replace("\r\n", "\n"));
+    if title.value.is_empty() {
+        title.error = Some("Vul een titel in.".to_owned());
+    } else if title.value.chars().count() > 120 {
+        title.error = Some("Maak de titel korter: hooguit 120 tekens.".to_owned());
+    }
+    if summary_f.value.is_empty() {
+        summary_f.error = Some(
+            "Vul een korte samenvatting in. Zoekmachines en de homepagina tonen die.".to_owned(),
+        );
+    } else if summary_f.value.chars().count() > 300 {
+        summary_f.error = Some("Maak de samenvatting korter: hooguit 300 tekens.".to_owned());
+    }
+    if body.value.trim().is_empty() {
+        body.error = Some("Vul de tekst van de pagina in.".to_owned());
+    } else if body.value.len() > 100_000 {
+        body.error = Some("De tekst is te lang: hooguit 100.000 tekens.".to_owned());
+    }
+    if title.has_error() || summary_f.has_error() || body.has_error() {
+        let view = page_view(
+            &state,
+            &visitor,
+            lang,
+            &slug,
+            [title, summary_f, body],
+            form.versie,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    }
+    let p = visitor.signed_in()?;
+    let object = format!("{}/{slug}", lang.code());
+    let event = visitor.event("update", "pagina", &object, Outcome::Success, "");
+    let outcome = content::edit_page(
+        &state.db,
+        state.tenant_id,
+        lang,
+        &slug,
+        &PageEdit {
+            title: &title.value,
+            summary: &summary_f.value,
+            nav_order: page.nav_order,
+            nav_label: page.nav_label.as_deref(),
+            no_link_terms: &page.no_link_terms,
+            body_md: &body.value,
+            author_id: Some(p.user_id),
+            base_version: Some(form.versie.unwrap_or(page.version_no)),
+        },
+        &event,
+    )
+    .await?;
+    match outcome {
+        EditOutcome::Saved(_) => {}
+        EditOutcome::Missing => return Err(AppError::NotFound),
+        EditOutcome::Stale(current) => {
+            // Keep what this editor typed; the next save builds on the newest version.
+            let mut view = page_view(
+                &state,
+                &visitor,
+                lang,
+                &slug,
+                [title, summary_f, body],
+                None,
+            )
+            .await?;
+            view.conflict = Some(format!(
+                "Iemand anders heeft deze pagina intussen opgeslagen (versie {current}). Uw tekst staat hieronder nog. Kijk bij Versies wat er veranderd is, pas uw tekst zo nodig aan en sla opnieuw op."
+            ));
+            return Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response());
+        }
+    }
+    Ok(Redirect::to(&format!(
+        "/beheer/paginas/{}/{slug}?gedaan=opgeslagen",
+        lang.code()
+    ))
+    .into_response())
+}

@@ -1,0 +1,642 @@
+//! The request page, as the school, toeleiding, an expert or a receiving school sees it.
+
+use crate::AppState;
+use crate::access::{Relation, record_read, request_for};
+use crate::auth::{Principal, Visitor};
+use crate::dates::when;
+use crate::dates::{long, long_or, today};
+use crate::error::{AppError, AppResult};
+use crate::layout::{AppLayout, layout};
+use crate::routes::casework::*;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use passend_domain::documents::DocumentKind;
+use passend_domain::tlv::{
+    self, Advice, Completeness, Placement, Profession, RequestKind, Status, Suspension,
+};
+use passend_store::casework::{self as cw, Request};
+
+pub(crate) struct AdviceLine {
+    pub(crate) expert: String,
+    pub(crate) profession: String,
+    pub(crate) due: String,
+    pub(crate) given: String,
+    pub(crate) conclusion: String,
+    pub(crate) text: String,
+}
+
+pub(crate) struct MeetingLine {
+    pub(crate) kind: &'static str,
+    pub(crate) when: String,
+    pub(crate) place: String,
+    pub(crate) purpose: String,
+    pub(crate) outcomes: String,
+    pub(crate) attendees: String,
+}
+
+pub(crate) struct TimelineView {
+    pub(crate) when: String,
+    pub(crate) who: String,
+    pub(crate) what: String,
+}
+
+pub(crate) struct DecisionView {
+    pub(crate) id: i64,
+    pub(crate) outcome: String,
+    pub(crate) number: String,
+    pub(crate) placement: String,
+    pub(crate) start: String,
+    pub(crate) end: String,
+    pub(crate) receiving: String,
+    pub(crate) reasons: String,
+    pub(crate) letter_on: String,
+    pub(crate) sent: Option<String>,
+    pub(crate) bezwaar_until: Option<String>,
+    pub(crate) is_tlv: bool,
+    pub(crate) granted: bool,
+    pub(crate) bezwaren: Vec<BezwaarLine>,
+    /// Earlier content replaced by a beslissing op bezwaar.
+    pub(crate) replaced: Vec<String>,
+    /// A beslissing op bezwaar was taken: what follows is beroep, no new bezwaar here.
+    pub(crate) bezwaar_decided: bool,
+}
+
+pub(crate) struct BezwaarLine {
+    pub(crate) id: i64,
+    pub(crate) notes: String,
+    pub(crate) received: String,
+    pub(crate) filed_by: String,
+    pub(crate) late: bool,
+    pub(crate) lbt_due: String,
+    pub(crate) lbt_sent: String,
+    pub(crate) lbt_advice: String,
+    pub(crate) has_advice: bool,
+    pub(crate) has_sent: bool,
+    pub(crate) outcome: String,
+    pub(crate) open: bool,
+    pub(crate) beslissing: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "app/request.html")]
+pub(crate) struct RequestView {
+    pub(crate) layout: AppLayout,
+    pub(crate) id: i64,
+    pub(crate) pupil_id: i64,
+    pub(crate) pupil_name: String,
+    pub(crate) school: String,
+    pub(crate) kind: String,
+    pub(crate) is_tlv: bool,
+    pub(crate) is_arrangement: bool,
+    pub(crate) is_so: bool,
+    pub(crate) status: String,
+    pub(crate) contact: String,
+    pub(crate) received: String,
+    pub(crate) due: String,
+    pub(crate) awb_ceiling: String,
+    pub(crate) overdue: bool,
+    pub(crate) suspended: Option<String>,
+    pub(crate) relation_school: bool,
+    pub(crate) relation_swv: bool,
+    pub(crate) concept: bool,
+    pub(crate) open: bool,
+    pub(crate) missing: Vec<&'static str>,
+    pub(crate) draft: DraftForm,
+    pub(crate) swv: SwvForms,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) documents: Vec<DocLine>,
+    pub(crate) upload: UploadForm,
+    pub(crate) advices: Vec<AdviceLine>,
+    pub(crate) meetings: Vec<MeetingLine>,
+    pub(crate) decision: Option<DecisionView>,
+    pub(crate) timeline: Vec<TimelineView>,
+    pub(crate) can_assign: bool,
+    pub(crate) can_ask_advice: bool,
+    pub(crate) can_decide: bool,
+    pub(crate) can_withdraw: bool,
+    pub(crate) can_write: bool,
+    pub(crate) request_id: Option<i64>,
+    pub(crate) documents_hidden: bool,
+    pub(crate) receiving: bool,
+    pub(crate) upcoming_meeting: Option<String>,
+    pub(crate) period: String,
+    pub(crate) zienswijze_label: String,
+    pub(crate) zienswijze_on: String,
+    pub(crate) tlo: String,
+    pub(crate) parents_linked: bool,
+    pub(crate) share_default: String,
+    pub(crate) share_error: String,
+    pub(crate) shares: Vec<String>,
+    pub(crate) responses: Vec<(String, String)>,
+}
+
+pub(crate) async fn completeness(
+    state: &AppState,
+    tenant: i64,
+    r: &Request,
+) -> AppResult<Completeness> {
+    let kinds = cw::document_kinds(&state.db, tenant, r.pupil_id, r.id).await?;
+    let has = |k: DocumentKind| kinds.iter().any(|c| c == k.code());
+    Ok(Completeness {
+        groeidocument: has(DocumentKind::Groeidocument),
+        opp: has(DocumentKind::Opp),
+        zienswijze_or_refusal: (r.zienswijze.is_some()
+            && (r.zienswijze.as_deref() == Some("geweigerd")
+                || !r.zienswijze_text.is_empty()
+                || has(DocumentKind::Zienswijze)))
+            || passend_store::portal::zienswijze_given(&state.db, r.id).await?,
+        tlo_recorded: r.tlo_held_on.is_some() && !r.tlo_attendees.trim().is_empty(),
+        arrangement_plan: !r.goals.trim().is_empty()
+            && r.budget_euros.is_some()
+            && r.period_start.is_some()
+            && r.period_end.is_some(),
+    })
+}
+
+/// The advices as the domain rule needs them, with independence checked against the data.
+pub(crate) async fn domain_advices(state: &AppState, r: &Request) -> AppResult<Vec<Advice>> {
+    let mut out = Vec::new();
+    let all = cw::advices_of(&state.db, r.id).await?;
+    for a in &all {
+        if a.submitted_at.is_none() {
+            continue;
+        }
+        // The same text as another advice is one advice signed twice, not a separate one.
+        let copied = all.iter().any(|o| {
+            o.id != a.id
+                && o.submitted_at.is_some()
+                && tlv::same_advice_text(&o.advice_text, &a.advice_text)
+        });
+        let Some(profession) = a.profession.as_deref().and_then(Profession::from_code) else {
+            continue;
+        };
+        out.push(Advice {
+            expert_id: a.expert_id,
+            profession,
+            declared_independent: a.declared_independent,
+            // Per bevoegd gezag: linked to any school of the applying board.
+            linked_to_applying_school: cw::linked_to_board(&state.db, a.expert_id, r.location_id)
+                .await?,
+            helped_draft_application: r.created_by == Some(a.expert_id),
+            is_assessing_official: r.contact_id == Some(a.expert_id),
+            separate_and_written: !a.advice_text.trim().is_empty() && !copied,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn suspensions_of(rows: &[cw::SuspensionRow]) -> Vec<Suspension> {
+    rows.iter()
+        .map(|s| Suspension {
+            from: s.from_on,
+            until: s.until_on,
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn request_view(
+    state: &AppState,
+    visitor: &Visitor,
+    r: &Request,
+    relation: Relation,
+    draft: Option<DraftForm>,
+    swv: Option<SwvForms>,
+    upload: Option<UploadForm>,
+    errors: Vec<(String, String)>,
+) -> AppResult<RequestView> {
+    let p = visitor.signed_in()?;
+    let kind = kind_of(r)?;
+    let status = status_of(r)?;
+    let complete = completeness(state, p.tenant_id, r).await?;
+    let suspension_rows = cw::suspensions(&state.db, r.id).await?;
+    let open_suspension = suspension_rows.iter().find(|s| s.until_on.is_none());
+    let swv_side = relation == Relation::Toeleider;
+    let advices_rows = cw::advices_of(&state.db, r.id).await?;
+    let advices = advices_rows
+        .iter()
+        // Toeleiders see every advice; the expert their own; the applying school the given
+        // advices once the decision is taken (they are part of what the decision rests on).
+        .filter(|a| {
+            swv_side
+                || a.expert_id == p.user_id
+                || (relation == Relation::School && status.is_final() && a.submitted_at.is_some())
+        })
+        .map(|a| AdviceLine {
+            expert: a.expert_name.clone(),
+            profession: a
+                .profession
+                .as_deref()
+                .and_then(Profession::from_code)
+                .map(Profession::label_nl)
+                .unwrap_or("–")
+                .to_owned(),
+            due: long(a.due_on),
+            given: a
+                .submitted_at
+                .map(when)
+                .unwrap_or_else(|| "nog niet".to_owned()),
+            conclusion: match a.conclusion.as_deref() {
+                Some("toelaatbaar") => "Toelaatbaar",
+                Some("niet-toelaatbaar") => "Niet toelaatbaar",
+                _ => "–",
+            }
+            .to_owned(),
+            text: a.advice_text.clone(),
+        })
+        .collect();
+    let meeting_rows = cw::meetings(&state.db, r.id).await?;
+    let upcoming_meeting = meeting_rows
+        .iter()
+        .filter(|m| m.starts_at > Utc::now())
+        .map(|m| when(m.starts_at))
+        .next();
+    let meetings = meeting_rows
+        .into_iter()
+        .map(|m| MeetingLine {
+            kind: if m.kind == "tlo" {
+                "Toelaatbaarheidsoverleg (TLO)"
+            } else {
+                "Multidisciplinair overleg (MDO)"
+            },
+            when: when(m.starts_at),
+            place: m.place,
+            purpose: m.purpose,
+            outcomes: m.outcomes,
+            attendees: m.attendees,
+        })
+        .collect();
+    let decision = match cw::decision_of(&state.db, p.tenant_id, r.id).await? {
+        Some(d) => {
+            let beslissingen = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
+            let bezwaren = cw::bezwaren(&state.db, d.id)
+                .await?
+                .into_iter()
+                .map(|b| BezwaarLine {
+                    id: b.id,
+                    notes: b.notes.clone(),
+                    received: long(b.received_on),
+                    filed_by: crate::letters::filed_by_words(&b.filed_by).to_owned(),
+                    late: !passend_store::bezwaar::in_time(d.sent_on, b.received_on),
+                    lbt_due: long(tlv::lbt_deadline(b.received_on)),
+                    lbt_sent: long_or(b.lbt_sent_on, "nog niet"),
+                    lbt_advice: match (&b.lbt_advice, b.lbt_advice_on) {
+                        (Some(a), Some(on)) => format!("{a} (op {})", long(on)),
+                        _ => "nog niet".to_owned(),
+                    },
+                    has_advice: b.lbt_advice.is_some(),
+                    has_sent: b.lbt_sent_on.is_some(),
+                    outcome: match b.outcome.as_deref() {
+                        Some("gegrond") => "Gegrond",
+                        Some("ongegrond") => "Ongegrond",
+                        Some("niet-ontvankelijk") => "Niet-ontvankelijk",
+                        Some("ingetrokken") => "Ingetrokken",
+                        _ => "Nog geen beslissing",
+                    }
+                    .to_owned(),
+                    open: b.outcome.is_none(),
+                    beslissing: beslissingen
+                        .iter()
+                        .find(|x| x.bezwaar_id == b.id)
+                        .map(|x| match x.sent_on {
+                            Some(s) => format!(
+                                "brief verzonden op {}; beroep mogelijk tot en met {}",
+                                long(s),
+                                long(tlv::beroep_deadline(s))
+                            ),
+                            None if x.revokes => "brief nog niet verzonden; het besluit wordt herroepen op de dag dat de brief wordt verzonden".to_owned(),
+                            None => "brief nog niet verzonden".to_owned(),
+                        }),
+                })
+                .collect();
+            let history = passend_store::bezwaar::history(&state.db, d.id).await?;
+            let revoked = !history.is_empty();
+            // A receiving school sees what holds, not what was before nor why.
+            let replaced = if relation == Relation::Receiving {
+                Vec::new()
+            } else {
+                history
+                    .into_iter()
+                    .map(|h| {
+                        format!(
+                            "Tot {} luidde het besluit: {}{}{}. Na het bezwaar is het vervangen door wat hierboven staat; de motivering hierboven is die van het eerste besluit.",
+                            long(tlv::dutch_day(h.replaced_at)),
+                            if h.granted {
+                                "toelaatbaar"
+                            } else {
+                                "niet toelaatbaar"
+                            },
+                            h.category
+                                .map(|c| format!(", categorie {c}"))
+                                .unwrap_or_default(),
+                            h.receiving_name
+                                .map(|n| format!(", ontvangende school {n}"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect()
+            };
+            Some(DecisionView {
+                id: d.id,
+                outcome: status.label_nl(kind).to_owned(),
+                number: d.beschikkingsnummer.clone(),
+                placement: match (d.placement.as_deref(), d.category.as_deref()) {
+                    (Some("sbo"), _) => "Speciaal basisonderwijs (SBO)".to_owned(),
+                    (Some("so"), Some(c)) => format!("Speciaal onderwijs (SO), categorie {c}"),
+                    _ => "–".to_owned(),
+                },
+                start: long_or(d.start_on, "–"),
+                end: long_or(d.end_on, "geen einddatum"),
+                receiving: d
+                    .receiving_name
+                    .clone()
+                    .unwrap_or_else(|| "nog niet bekend".to_owned()),
+                reasons: if revoked && relation == Relation::Receiving {
+                    String::new()
+                } else {
+                    d.reasons.clone()
+                },
+                letter_on: long(d.letter_on),
+                sent: d.sent_on.map(|s| {
+                    format!(
+                        "{}, {}",
+                        long(s),
+                        crate::letters::how_label(d.sent_how.as_deref().unwrap_or_default())
+                    )
+                }),
+                bezwaar_until: d.sent_on.map(|s| long(tlv::bezwaar_deadline(s))),
+                is_tlv: kind.is_tlv(),
+                granted: d.granted,
+                bezwaar_decided: !beslissingen.is_empty(),
+                bezwaren,
+                replaced,
+            })
+        }
+        None => None,
+    };
+    let timeline = cw::timeline(&state.db, r.id)
+        .await?
+        .into_iter()
+        .map(|t| TimelineView {
+            when: when(t.occurred_at),
+            who: t.actor_name,
+            what: t.what,
+        })
+        .collect();
+    let documents = doc_lines(state, p, r.pupil_id, relation).await?;
+    let upload = match upload {
+        Some(u) => u,
+        None => upload_form(state, p, r.pupil_id, relation, "groeidocument", "", "").await?,
+    };
+    let swv = match (swv, swv_side) {
+        (Some(s), _) => s,
+        (None, true) => swv_forms(state, p, r, kind).await?,
+        (None, false) => SwvForms::default(),
+    };
+    let mut swv = swv;
+    let given = domain_advices(state, r).await?;
+    if kind.is_tlv()
+        && status == Status::AdviesGevraagd
+        && let Err(problem) = tlv::check_advices(&given)
+    {
+        swv.decision_blocked = Some(format!(
+            "{} Er zijn nu {} gegeven.",
+            problem.message_nl(),
+            given.len()
+        ));
+    }
+    // The parents' part: what was shared with them and what they answered.
+    let (parents_linked, shares, responses) = if relation != Relation::Receiving {
+        let linked = !passend_store::portal::parents_of(&state.db, r.pupil_id)
+            .await?
+            .is_empty();
+        let share_rows = passend_store::portal::shares_of(&state.db, r.id).await?;
+        let shares = share_rows
+            .iter()
+            .map(|s| {
+                format!(
+                    "Versie {} gedeeld op {}{}; mening gevraagd vóór {}",
+                    s.request_version,
+                    when(s.shared_at),
+                    s.shared_by_name
+                        .as_ref()
+                        .map(|n| format!(" door {n}"))
+                        .unwrap_or_default(),
+                    long(s.respond_by)
+                )
+            })
+            .collect();
+        let responses = passend_store::portal::responses_of_pupil(&state.db, r.pupil_id)
+            .await?
+            .into_iter()
+            .filter(|x| x.request_id == Some(r.id))
+            .map(|x| {
+                let what = match (x.kind.as_str(), x.answer.as_str()) {
+                    ("gelezen", _) => "heeft de aanvraag gelezen".to_owned(),
+                    ("zienswijze", "eens") => "is het eens met de aanvraag".to_owned(),
+                    ("zienswijze", _) => "is het niet eens met de aanvraag".to_owned(),
+                    ("ondertekening", name) => format!("heeft ondertekend als “{name}”"),
+                    _ => "reageerde".to_owned(),
+                };
+                let mut text = x.text.clone();
+                if let Some(f) = &x.attachment_name {
+                    text = if text.is_empty() {
+                        format!("Met een document: {f}")
+                    } else {
+                        format!("{text}\n(Met een document: {f})")
+                    };
+                }
+                (
+                    format!(
+                        "{} {what} (versie {}, {})",
+                        x.user_name,
+                        x.request_version.unwrap_or_default(),
+                        when(x.responded_at)
+                    ),
+                    text,
+                )
+            })
+            .collect();
+        (linked, shares, responses)
+    } else {
+        (false, Vec::new(), Vec::new())
+    };
+    let received = r.received_on;
+    let ceiling = received.map(|d| tlv::awb_ceiling(d, &suspensions_of(&suspension_rows), today()));
+    let overdue = !status.is_final() && r.decision_due.is_some_and(|d| d < today());
+    Ok(RequestView {
+        layout: layout(state, visitor, &format!("Aanvraag {}", r.id), ""),
+        id: r.id,
+        pupil_id: r.pupil_id,
+        pupil_name: r.pupil_name.clone(),
+        school: r.location_name.clone(),
+        kind: kind.label_nl().to_owned(),
+        is_tlv: kind.is_tlv(),
+        is_arrangement: kind == RequestKind::Arrangement,
+        is_so: matches!(kind.placement(), Some(Placement::So(_))),
+        status: status.label_nl(kind).to_owned(),
+        contact: match (&r.contact_name, &r.contact_email) {
+            (Some(n), Some(e)) => format!("{n} ({e})"),
+            _ => "nog niet toegewezen".to_owned(),
+        },
+        received: long_or(received, "nog niet ingediend"),
+        due: long_or(r.decision_due, "–"),
+        awb_ceiling: long_or(ceiling, "–"),
+        overdue,
+        suspended: open_suspension.map(|s| format!("sinds {}: {}", long(s.from_on), s.reason)),
+        relation_school: relation == Relation::School,
+        relation_swv: swv_side,
+        concept: status == Status::Concept,
+        open: !status.is_final(),
+        missing: tlv::missing_for(kind, &complete),
+        draft: draft.unwrap_or_else(|| draft_from(r)),
+        swv,
+        errors,
+        documents,
+        upload,
+        advices,
+        meetings,
+        decision,
+        timeline,
+        can_assign: swv_side
+            && matches!(
+                status,
+                Status::Ingediend | Status::InBehandeling | Status::AdviesGevraagd
+            ),
+        can_ask_advice: swv_side
+            && matches!(status, Status::InBehandeling | Status::AdviesGevraagd),
+        can_decide: swv_side
+            && ((kind.is_tlv() && status == Status::AdviesGevraagd)
+                || (!kind.is_tlv()
+                    && matches!(status, Status::InBehandeling | Status::AdviesGevraagd))),
+        can_withdraw: (relation == Relation::School || swv_side) && !status.is_final(),
+        can_write: relation.writes(),
+        request_id: Some(r.id),
+        documents_hidden: relation == Relation::Receiving,
+        receiving: relation == Relation::Receiving,
+        upcoming_meeting,
+        period: match (r.period_start, r.period_end) {
+            (Some(a), Some(b)) => format!("{} tot en met {}", long(a), long(b)),
+            _ => "–".to_owned(),
+        },
+        zienswijze_label: match r.zienswijze.as_deref() {
+            Some("eens") => "De ouders zijn het eens met de aanvraag",
+            Some("oneens") => "De ouders zijn het niet eens met de aanvraag",
+            Some("geweigerd") => "De ouders wilden geen zienswijze geven",
+            _ if passend_store::portal::zienswijze_given(&state.db, r.id).await? => {
+                "Gegeven in het ouderportaal (zie hieronder bij “De ouders”)"
+            }
+            _ => "Niet gegeven",
+        }
+        .to_owned(),
+        zienswijze_on: long_or(r.zienswijze_on, ""),
+        tlo: match r.tlo_held_on {
+            Some(d) => format!("{}; aanwezig: {}", long(d), r.tlo_attendees),
+            None => "–".to_owned(),
+        },
+        parents_linked,
+        share_default: passend_domain::portal::respond_by(today(), state.casework.zienswijze_days)
+            .format("%Y-%m-%d")
+            .to_string(),
+        share_error: String::new(),
+        shares,
+        responses,
+    })
+}
+
+pub(crate) async fn request_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let p = visitor.signed_in()?;
+    let (r, pupil, relation) = request_for(&state, &visitor, p, id).await?;
+    record_read(
+        &state,
+        &visitor,
+        "aanvraag",
+        &id.to_string(),
+        pupil.id,
+        "read",
+    )
+    .await?;
+    let mut view =
+        request_view(&state, &visitor, &r, relation, None, None, None, Vec::new()).await?;
+    view.layout.notice = match q.gedaan.as_str() {
+        "aangemaakt" => Some("De aanvraag is aangemaakt als concept. Vul hem aan en dien hem in als alles compleet is.".to_owned()),
+        "opgeslagen" => Some("De aanvraag is opgeslagen.".to_owned()),
+        "ingediend" => Some("De aanvraag is ingediend bij het samenwerkingsverband.".to_owned()),
+        "ingetrokken" => Some("De aanvraag is ingetrokken.".to_owned()),
+        "toegewezen" => Some("De contactpersoon is vastgelegd.".to_owned()),
+        "overleg" => Some("Het overleg is gepland en de uitnodigingen zijn verstuurd.".to_owned()),
+        "opgeschort" => Some("De beslistermijn staat stil tot de informatie er is.".to_owned()),
+        "hervat" => Some("De beslistermijn loopt weer; de nieuwe uiterste datum staat hieronder.".to_owned()),
+        "adviesvraag" => Some("De adviesvraag is verstuurd naar de deskundige.".to_owned()),
+        "besluit" => Some("Het besluit is genomen en de brief is gemaakt. Leg vast wanneer de brief is verzonden: pas dan begint de bezwaartermijn en zien de ouders de brief in het ouderportaal.".to_owned()),
+        "verzonden" => Some("De verzending van de brief is vastgelegd. De bezwaartermijn loopt vanaf de dag erna.".to_owned()),
+        "document" => Some("Het document is opgeslagen.".to_owned()),
+        "bezwaar" => Some("Het bezwaar is geregistreerd.".to_owned()),
+        "aangevuld" => Some("Toeleiding heeft bericht gekregen dat de informatie er is. Zij laten de beslistermijn weer lopen als de aanvraag compleet is.".to_owned()),
+        "bezwaar-bijgewerkt" => Some("Het bezwaar is bijgewerkt.".to_owned()),
+        "gedeeld" => Some("De aanvraag is gedeeld met de ouders. Zij hebben een e-mail gekregen en zien de aanvraag in het ouderportaal.".to_owned()),
+        "delen-datum" => Some("Kies een datum na vandaag waarvoor de ouders hun mening kunnen geven.".to_owned()),
+        "delen-geen-ouders" => Some("Er is nog geen ouder met toegang tot het ouderportaal. Nodig eerst een ouder uit in het dossier.".to_owned()),
+        "gewijzigd" => Some("Iemand anders heeft de aanvraag intussen gewijzigd. Hieronder ziet u de nieuwste stand; doe uw wijziging zo nodig opnieuw.".to_owned()),
+        _ => None,
+    };
+    Ok(Html(view.render()?).into_response())
+}
+
+/// The request page again with a message at the date of the share form, the date kept.
+pub(crate) async fn share_date_error(
+    state: &AppState,
+    visitor: &Visitor,
+    r: &Request,
+    typed: &str,
+    message: &str,
+) -> AppResult<Response> {
+    let mut view = request_view(
+        state,
+        visitor,
+        r,
+        Relation::School,
+        None,
+        None,
+        None,
+        vec![("reageren-voor".to_owned(), message.to_owned())],
+    )
+    .await?;
+    view.share_default = typed.to_owned();
+    view.share_error = message.to_owned();
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response())
+}
+
+pub(crate) async fn school_request(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    id: i64,
+) -> AppResult<(Request, Relation)> {
+    let (r, _, relation) = request_for(state, visitor, p, id).await?;
+    if relation != Relation::School {
+        return Err(AppError::NotFound);
+    }
+    Ok((r, relation))
+}
+
+pub(crate) async fn swv_request(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    id: i64,
+) -> AppResult<Request> {
+    let (r, _, relation) = request_for(state, visitor, p, id).await?;
+    if relation != Relation::Toeleider {
+        return Err(AppError::NotFound);
+    }
+    Ok(r)
+}

@@ -1,0 +1,787 @@
+//! A request as a live tracker: status, next step, dates, contact, the zienswijze and signature, the letters.
+
+use crate::AppState;
+use crate::access::{actor, record_read};
+use crate::auth::{Principal, Visitor};
+use crate::dates::today;
+use crate::error::{AppError, AppResult};
+use crate::files::{attachment, read_upload, store_file};
+use crate::forms::{form, val};
+use crate::layout::AppLayout;
+use crate::letters::letter_bytes;
+use crate::portal_texts::{PortalTexts, day};
+use crate::routes::ouders::*;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use passend_domain::Lang;
+use passend_domain::documents::{DocumentKind, sniff};
+use passend_domain::portal::{self as rules, StepState};
+use passend_domain::tlv::{self, RequestKind, Status};
+use passend_store::casework::{self as cw, Pupil, Request};
+use passend_store::portal::{self as portal, Concerns, NewResponse, ResponseKind};
+
+pub(crate) struct StepLine {
+    pub(crate) label: &'static str,
+    pub(crate) state: &'static str,
+    pub(crate) state_text: &'static str,
+}
+
+pub(crate) struct ShareView {
+    pub(crate) id: i64,
+    pub(crate) intro: String,
+    pub(crate) question: String,
+    pub(crate) goals: String,
+    pub(crate) budget: String,
+    pub(crate) period: String,
+    pub(crate) done: Vec<String>,
+    pub(crate) can_respond: bool,
+    pub(crate) can_read: bool,
+    pub(crate) can_sign: bool,
+    pub(crate) my_view: Option<(String, String)>,
+    pub(crate) new_version: bool,
+    pub(crate) deadline_line: String,
+}
+
+#[derive(Default)]
+pub(crate) struct ViewForm {
+    pub(crate) answer: String,
+    pub(crate) answer_error: String,
+    pub(crate) text: String,
+    pub(crate) text_error: String,
+    pub(crate) file_error: String,
+}
+
+#[derive(Default)]
+pub(crate) struct SignForm {
+    pub(crate) value: String,
+    pub(crate) hint: String,
+    pub(crate) error: String,
+}
+
+pub(crate) struct DecisionLines {
+    pub(crate) id: i64,
+    pub(crate) facts: Vec<(String, String)>,
+    pub(crate) letter: bool,
+    pub(crate) bezwaar: Vec<String>,
+    pub(crate) beslissingen: Vec<BeslissingLines>,
+}
+
+/// A beslissing op bezwaar as the tracker shows it.
+pub(crate) struct BeslissingLines {
+    pub(crate) id: i64,
+    pub(crate) lines: Vec<String>,
+    pub(crate) letter: bool,
+}
+
+pub(crate) struct TimelineLine {
+    pub(crate) when: String,
+    pub(crate) who: String,
+    pub(crate) what: String,
+}
+
+#[derive(Template)]
+#[template(path = "ouders/request.html")]
+pub(crate) struct TrackerView {
+    pub(crate) layout: AppLayout,
+    pub(crate) t: &'static PortalTexts,
+    pub(crate) back: String,
+    pub(crate) id: i64,
+    pub(crate) pupil_id: i64,
+    pub(crate) kind: String,
+    pub(crate) child: String,
+    pub(crate) school: String,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) steps: Vec<StepLine>,
+    pub(crate) now_text: String,
+    pub(crate) next_text: String,
+    pub(crate) dates: Vec<(String, String)>,
+    pub(crate) contact: String,
+    pub(crate) share: Option<ShareView>,
+    pub(crate) view_form: ViewForm,
+    pub(crate) sign_form: SignForm,
+    pub(crate) meetings: Vec<String>,
+    pub(crate) decision: Option<DecisionLines>,
+    pub(crate) documents: Vec<ParentDocLine>,
+    pub(crate) timeline: Vec<TimelineLine>,
+}
+
+pub(crate) fn now_and_next(
+    t: &PortalTexts,
+    kind: RequestKind,
+    status: Status,
+    suspended: bool,
+    waiting_for_view: bool,
+) -> (String, String) {
+    let (now, next) = match status {
+        Status::Concept if waiting_for_view => (t.now_concept_view, t.next_concept),
+        Status::Concept => (t.now_concept, t.next_concept),
+        Status::Ingediend => (t.now_submitted, t.next_submitted),
+        Status::InBehandeling | Status::AdviesGevraagd if suspended => {
+            (t.now_waiting, t.next_waiting)
+        }
+        Status::InBehandeling if kind.is_tlv() => (t.now_treatment, t.next_treatment_tlv),
+        Status::InBehandeling => (t.now_treatment, t.next_treatment),
+        Status::AdviesGevraagd if kind.is_tlv() => (t.now_advice, t.next_advice),
+        Status::AdviesGevraagd => (t.now_treatment, t.next_treatment),
+        Status::Toegekend => (t.now_granted, t.next_decided),
+        Status::Afgewezen => (t.now_refused, t.next_decided),
+        Status::Ingetrokken => (t.now_withdrawn, t.next_withdrawn),
+    };
+    (now.to_owned(), next.to_owned())
+}
+
+pub(crate) async fn tracker_view(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &Principal,
+    t: &'static PortalTexts,
+    r: &Request,
+    pupil: &Pupil,
+) -> AppResult<TrackerView> {
+    let kind = RequestKind::from_code(&r.kind)
+        .ok_or_else(|| AppError::Internal(format!("unknown kind {}", r.kind)))?;
+    let status = Status::from_code(&r.status)
+        .ok_or_else(|| AppError::Internal(format!("unknown status {}", r.status)))?;
+    let responses = portal::responses_of_pupil(&state.db, pupil.id).await?;
+    let latest = portal::shares_of(&state.db, r.id).await?.into_iter().next();
+    let my_view = latest.as_ref().is_some_and(|s| {
+        responses.iter().any(|x| {
+            x.request_share_id == Some(s.id) && x.user_id == p.user_id && x.kind == "zienswijze"
+        })
+    });
+    let waiting_for_view = latest.is_some() && !my_view && rules::may_respond(status);
+    let steps = rules::progress(kind, status)
+        .into_iter()
+        .map(|(s, st)| StepLine {
+            label: step_label(t, s),
+            state: match st {
+                StepState::Done => "done",
+                StepState::Current => "current",
+                StepState::Upcoming => "upcoming",
+            },
+            state_text: match st {
+                StepState::Done => t.state_done,
+                StepState::Current => t.state_current,
+                StepState::Upcoming => t.state_upcoming,
+            },
+        })
+        .collect();
+    let (now_text, mut next_text) = now_and_next(t, kind, status, r.suspended, waiting_for_view);
+    if my_view && status == Status::Concept {
+        next_text = t.next_concept_given.to_owned();
+    }
+    let decision_row = cw::decision_of(&state.db, p.tenant_id, r.id).await?;
+    let mut dates = Vec::new();
+    if let Some(s) = &latest
+        && status == Status::Concept
+    {
+        let mut v = day(t, s.respond_by);
+        if s.respond_by < today() {
+            v.push_str(&format!(" ({})", t.date_passed));
+        }
+        dates.push((t.date_view_by.to_owned(), v));
+    }
+    if let Some(d) = r.received_on {
+        dates.push((t.date_received.to_owned(), day(t, d)));
+    }
+    if let Some(d) = r.decision_due
+        && !status.is_final()
+    {
+        let mut v = day(t, d);
+        if r.suspended {
+            v.push_str(&format!(" ({})", t.date_suspended));
+        }
+        dates.push((t.date_due.to_owned(), v));
+    }
+    let mut decision = None;
+    if let Some(d) = &decision_row {
+        dates.push((t.date_decided.to_owned(), day(t, d.letter_on)));
+        let mut facts = vec![(
+            t.decision_outcome.to_owned(),
+            if d.granted {
+                t.status_granted
+            } else {
+                t.status_refused
+            }
+            .to_owned(),
+        )];
+        facts.push((t.decision_number.to_owned(), d.beschikkingsnummer.clone()));
+        if d.granted {
+            if let Some(s) = d.start_on {
+                facts.push((t.decision_from.to_owned(), day(t, s)));
+            }
+            facts.push((
+                t.decision_until.to_owned(),
+                d.end_on
+                    .map_or_else(|| t.decision_no_end.to_owned(), |e| day(t, e)),
+            ));
+            if let Some(n) = &d.receiving_name {
+                facts.push((t.decision_school.to_owned(), n.clone()));
+            }
+        }
+        if let Some(sent) = d.sent_on {
+            facts.push((t.letter_sent.to_owned(), day(t, sent)));
+        }
+        let mut bezwaar = Vec::new();
+        let mut beslissingen = Vec::new();
+        if kind.is_tlv() {
+            let bobs = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
+            let bezwaren = cw::bezwaren(&state.db, d.id).await?;
+            // How to object is told until the parents objected, or there was a beslissing (then
+            // only beroep is open to them).
+            let explain = bobs.is_empty() && !bezwaren.iter().any(|b| b.filed_by == "ouders");
+            // What happens next is then about the bezwaar, and after its beslissing, beroep.
+            if bezwaren.iter().any(|b| b.outcome.is_none())
+                || bobs.iter().any(|x| x.sent_on.is_none())
+            {
+                next_text = t.next_bezwaar.to_owned();
+            } else if bobs.iter().any(|x| x.sent_on.is_some()) {
+                next_text = t.next_beroep.to_owned();
+            }
+            // The bezwaar term runs from the day the letter was sent (Awb 3:41, 6:8): until
+            // then there is no date to show.
+            match d.sent_on {
+                Some(sent) => {
+                    let until = tlv::bezwaar_deadline(sent);
+                    dates.push((t.date_bezwaar.to_owned(), day(t, until)));
+                    if explain {
+                        let line = if until < tlv::dutch_day(chrono::Utc::now()) {
+                            t.bezwaar_passed
+                        } else {
+                            t.bezwaar_1
+                        };
+                        bezwaar.push(line.replace("{date}", &day(t, until)));
+                    }
+                }
+                None => bezwaar.push(t.letter_not_sent.to_owned()),
+            }
+            if explain {
+                let address = if state.casework.postal_address.is_empty() {
+                    r.contact_email
+                        .clone()
+                        .unwrap_or_else(|| t.bezwaar_address_unknown.to_owned())
+                } else {
+                    state.casework.postal_address.clone()
+                };
+                bezwaar.push(
+                    t.bezwaar_2
+                        .replace("{number}", &d.beschikkingsnummer)
+                        .replace("{address}", &address),
+                );
+                bezwaar.push(t.bezwaar_3.to_owned());
+            }
+            let outcome_words = |o: Option<&str>| match o {
+                Some("gegrond") => t.bezwaar_upheld,
+                Some("ongegrond") => t.bezwaar_rejected,
+                Some("niet-ontvankelijk") => t.bezwaar_inadmissible,
+                Some("ingetrokken") => t.bezwaar_withdrawn,
+                _ => t.bezwaar_open,
+            };
+            let advice_words = |a: &str| match a {
+                "gegrond" => t.advice_upheld,
+                "ongegrond" => t.advice_rejected,
+                _ => t.advice_inadmissible,
+            };
+            for b in bezwaren {
+                // The outcome is told with its letter: until that is sent, only that it was
+                // decided.
+                let unsent = bobs
+                    .iter()
+                    .any(|x| x.bezwaar_id == b.id && x.sent_on.is_none());
+                bezwaar.push(
+                    t.bezwaar_received
+                        .replace("{date}", &day(t, b.received_on))
+                        .replace(
+                            "{outcome}",
+                            if unsent {
+                                t.bezwaar_decided_unsent
+                            } else {
+                                outcome_words(b.outcome.as_deref())
+                            },
+                        ),
+                );
+            }
+            for bob in bobs {
+                let mut lines = Vec::new();
+                if let (Some(a), Some(on)) = (&bob.lbt_advice, bob.lbt_advice_on) {
+                    lines.push(
+                        t.lbt_advice
+                            .replace("{date}", &day(t, on))
+                            .replace("{advice}", advice_words(a)),
+                    );
+                }
+                if bob.sent_on.is_some() {
+                    lines.push(
+                        t.bob_outcome
+                            .replace("{outcome}", outcome_words(Some(&bob.outcome)))
+                            .replace("{date}", &day(t, bob.letter_on)),
+                    );
+                    if bob.revokes {
+                        lines.push(t.bob_revoked.to_owned());
+                    }
+                }
+                match bob.sent_on {
+                    Some(sent) => {
+                        let until = tlv::beroep_deadline(sent);
+                        dates.push((t.date_beroep.to_owned(), day(t, until)));
+                        lines.push(
+                            t.beroep_1
+                                .replace("{court}", &state.casework.rechtbank)
+                                .replace("{date}", &day(t, until)),
+                        );
+                        lines.push(t.beroep_2.to_owned());
+                    }
+                    None => lines.push(t.bob_not_sent.to_owned()),
+                }
+                beslissingen.push(BeslissingLines {
+                    id: bob.id,
+                    lines,
+                    letter: bob.sent_on.is_some(),
+                });
+            }
+        }
+        decision = Some(DecisionLines {
+            id: d.id,
+            facts,
+            letter: kind.is_tlv() && d.sent_on.is_some(),
+            bezwaar,
+            beslissingen,
+        });
+    }
+    let contact = match (&r.contact_name, &r.contact_email) {
+        (Some(n), Some(e)) => t.contact_named.replace("{name}", n).replace("{email}", e),
+        _ => t.contact_none.replace("{school}", &r.location_name),
+    };
+    let share = latest.map(|s| {
+        let done = responses
+            .iter()
+            .filter(|x| x.request_share_id == Some(s.id))
+            .map(|x| {
+                let who = if x.user_id == p.user_id {
+                    t.you.to_owned()
+                } else {
+                    x.user_name.clone()
+                };
+                let line = match (x.kind.as_str(), x.answer.as_str()) {
+                    ("gelezen", _) => t.resp_read,
+                    ("zienswijze", "eens") => t.resp_agree,
+                    ("zienswijze", _) => t.resp_disagree,
+                    ("ondertekening", _) => t.resp_signed,
+                    _ => t.resp_other,
+                };
+                line.replace("{who}", &who)
+                    .replace("{date}", &stamp(t, x.responded_at))
+            })
+            .collect();
+        let mine = |kind: &str| {
+            responses.iter().rfind(|x| {
+                x.request_share_id == Some(s.id) && x.user_id == p.user_id && x.kind == kind
+            })
+        };
+        let read = mine("gelezen").is_some();
+        let signed = mine("ondertekening").is_some();
+        let my_view = mine("zienswijze").map(|x| {
+            (
+                if x.answer == "eens" {
+                    t.view_agree
+                } else {
+                    t.view_disagree
+                }
+                .to_owned(),
+                x.text.clone(),
+            )
+        });
+        // Something of mine on an earlier version of this request.
+        let new_version = responses.iter().any(|x| {
+            x.user_id == p.user_id
+                && x.request_id == Some(s.request_id)
+                && x.request_share_id.is_some_and(|id| id != s.id)
+        });
+        let deadline_line = if s.respond_by < today() {
+            t.view_deadline_passed
+                .replace("{date}", &day(t, s.respond_by))
+        } else {
+            t.view_deadline.replace("{date}", &day(t, s.respond_by))
+        };
+        ShareView {
+            id: s.id,
+            intro: t
+                .share_intro
+                .replace("{date}", &stamp(t, s.shared_at))
+                .replace("{version}", &s.request_version.to_string()),
+            question: s.question,
+            goals: s.goals,
+            budget: s.budget_euros.map(|b| format!("€ {b}")).unwrap_or_default(),
+            period: match (s.period_start, s.period_end) {
+                (Some(a), Some(b)) => format!("{} – {}", day(t, a), day(t, b)),
+                _ => String::new(),
+            },
+            done,
+            can_respond: rules::may_respond(status),
+            can_read: !read,
+            can_sign: !signed,
+            my_view,
+            new_version,
+            deadline_line,
+        }
+    });
+    let meetings = cw::meetings(&state.db, r.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.attendees.contains("ouders"))
+        .map(|m| {
+            let kind = if m.kind == "tlo" {
+                t.meeting_tlo
+            } else {
+                t.meeting_mdo
+            };
+            format!("{kind}: {}, {}", stamp(t, m.starts_at), m.place)
+        })
+        .collect();
+    let timeline = cw::timeline_for_parents(&state.db, r.id)
+        .await?
+        .into_iter()
+        .map(|l| TimelineLine {
+            when: stamp(t, l.occurred_at),
+            who: l.actor_name,
+            what: l.what,
+        })
+        .collect();
+    Ok(TrackerView {
+        layout: portal_layout(state, visitor, t, &kind_label(t, kind), ""),
+        t,
+        back: format!("/ouders/aanvragen/{}", r.id),
+        id: r.id,
+        pupil_id: pupil.id,
+        kind: kind_label(t, kind),
+        child: pupil.full_name(),
+        school: r.location_name.clone(),
+        errors: Vec::new(),
+        steps,
+        now_text,
+        next_text,
+        dates,
+        contact,
+        share,
+        view_form: ViewForm::default(),
+        sign_form: SignForm {
+            hint: t.sign_hint.replace("{name}", &p.name),
+            ..SignForm::default()
+        },
+        meetings,
+        decision,
+        documents: parent_doc_lines(state, p, t, pupil.id, &responses).await?,
+        timeline,
+    })
+}
+
+pub(crate) async fn tracker(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let (p, t) = parent(&state, &visitor).await?;
+    let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
+    record_read(
+        &state,
+        &visitor,
+        "aanvraag",
+        &id.to_string(),
+        pupil.id,
+        "read",
+    )
+    .await?;
+    let mut view = tracker_view(&state, &visitor, &p, t, &r, &pupil).await?;
+    view.layout.notice = notice_text(t, &q.gedaan);
+    Ok(Html(view.render()?).into_response())
+}
+
+/// The latest snapshot of the request, if `share_id` is it and the parents may still respond.
+pub(crate) async fn open_share(
+    state: &AppState,
+    r: &Request,
+    share_id: Option<i64>,
+) -> AppResult<portal::ShareRow> {
+    let latest = portal::shares_of(&state.db, r.id).await?.into_iter().next();
+    let status = Status::from_code(&r.status).unwrap_or(Status::Ingetrokken);
+    match latest {
+        Some(s) if Some(s.id) == share_id && rules::may_respond(status) => Ok(s),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// After a response on the tracker: back to it, or (when the school moved on meanwhile) the
+/// tracker with the news.
+pub(crate) fn to_tracker(id: i64, done: &str) -> Response {
+    Redirect::to(&format!("/ouders/aanvragen/{id}?gedaan={done}")).into_response()
+}
+
+pub(crate) async fn mark_read(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let (p, _) = parent(&state, &visitor).await?;
+    let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
+    let f = form(&body);
+    let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {
+        return Ok(to_tracker(id, "verouderd"));
+    };
+    let what = format!(
+        "Ouder heeft de gedeelde aanvraag gelezen (versie {})",
+        share.request_version
+    );
+    Ok(portal::respond(
+        &state.db,
+        &actor(&p, &visitor),
+        &NewResponse {
+            pupil_id: pupil.id,
+            request_id: Some(r.id),
+            kind: ResponseKind::Gelezen,
+            concerns: Concerns::Share(share.id),
+            answer: "",
+            text: "",
+            attachment: None,
+            what: &what,
+            notices: &[],
+        },
+    )
+    .await?
+    .map_or_else(
+        || to_tracker(id, "verouderd"),
+        |_| to_tracker(id, "gelezen"),
+    ))
+}
+
+pub(crate) async fn give_view(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    let (p, t) = parent(&state, &visitor).await?;
+    let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
+    let up = read_upload(multipart).await?;
+    let Ok(share) = open_share(&state, &r, val(&up.fields, "deel").parse().ok()).await else {
+        return Ok(to_tracker(id, "verouderd"));
+    };
+    let answer = val(&up.fields, "mening");
+    let text = val(&up.fields, "tekst");
+    let has_file = !up.bytes.is_empty() || !up.file_name.is_empty();
+    let mut form = ViewForm {
+        answer: answer.clone(),
+        text: text.clone(),
+        ..ViewForm::default()
+    };
+    let file_type = if has_file {
+        match sniff(&up.bytes) {
+            Ok(ft) => Some(ft),
+            Err(problem) => {
+                form.file_error = match t.language() {
+                    Lang::Nl => problem.message_nl().to_owned(),
+                    Lang::En => t.err_file.to_owned(),
+                };
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if !matches!(answer.as_str(), "eens" | "oneens") {
+        form.answer_error = t.err_view_choose.to_owned();
+    }
+    if text.chars().count() > 8000 {
+        form.text_error = t.err_text_long.to_owned();
+    } else if text.trim().is_empty() && !has_file {
+        form.text_error = t.err_view_words.to_owned();
+    }
+    if !form.answer_error.is_empty() || !form.text_error.is_empty() || !form.file_error.is_empty() {
+        let mut view = tracker_view(&state, &visitor, &p, t, &r, &pupil).await?;
+        for (id, e) in [
+            ("mening", &form.answer_error),
+            ("tekst", &form.text_error),
+            ("bestand", &form.file_error),
+        ] {
+            if !e.is_empty() {
+                view.errors.push((id.to_owned(), e.clone()));
+            }
+        }
+        view.view_form = form;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    }
+    let stored = match file_type {
+        Some(ft) => Some(store_file(&state, &up.file_name, up.bytes, ft).await?),
+        None => None,
+    };
+    let what = if answer == "eens" {
+        format!(
+            "Zienswijze van een ouder: eens met de aanvraag (versie {})",
+            share.request_version
+        )
+    } else {
+        format!(
+            "Zienswijze van een ouder: niet eens met de aanvraag (versie {})",
+            share.request_version
+        )
+    };
+    let notices = school_notices(
+        &state,
+        p.tenant_id,
+        &pupil,
+        &format!("zienswijze-{}-{}", share.id, p.user_id),
+        "Een ouder heeft een zienswijze gegeven op een aanvraag die u deelde.",
+    )
+    .await?;
+    let attachment_title = format!("Zienswijze van {}", p.name);
+    let recorded = portal::respond(
+        &state.db,
+        &actor(&p, &visitor),
+        &NewResponse {
+            pupil_id: pupil.id,
+            request_id: Some(r.id),
+            kind: ResponseKind::Zienswijze,
+            concerns: Concerns::Share(share.id),
+            answer: &answer,
+            text: &text,
+            attachment: stored.as_ref().map(|s| {
+                (
+                    s,
+                    DocumentKind::Zienswijze.code(),
+                    attachment_title.as_str(),
+                )
+            }),
+            what: &what,
+            notices: &notices,
+        },
+    )
+    .await;
+    match recorded {
+        Ok(Some(_)) => Ok(to_tracker(id, "zienswijze")),
+        other => {
+            if let Some(f) = &stored {
+                discard(&state, &f.storage_key).await;
+            }
+            other?;
+            Ok(to_tracker(id, "verouderd"))
+        }
+    }
+}
+
+pub(crate) async fn sign(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let (p, t) = parent(&state, &visitor).await?;
+    let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
+    let f = form(&body);
+    let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {
+        return Ok(to_tracker(id, "verouderd"));
+    };
+    let already = portal::responses_of_pupil(&state.db, pupil.id)
+        .await?
+        .iter()
+        .any(|x| {
+            x.request_share_id == Some(share.id)
+                && x.user_id == p.user_id
+                && x.kind == "ondertekening"
+        });
+    if already {
+        return Ok(to_tracker(id, "ondertekend"));
+    }
+    let typed = val(&f, "naam");
+    if !rules::signature_matches(&typed, &p.name) {
+        let mut view = tracker_view(&state, &visitor, &p, t, &r, &pupil).await?;
+        let message = t.err_sign.replace("{name}", &p.name);
+        view.errors.push(("naam".to_owned(), message.clone()));
+        view.sign_form.value = typed;
+        view.sign_form.error = message;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    }
+    let what = format!(
+        "Ouder heeft de aanvraag ondertekend (versie {})",
+        share.request_version
+    );
+    Ok(portal::respond(
+        &state.db,
+        &actor(&p, &visitor),
+        &NewResponse {
+            pupil_id: pupil.id,
+            request_id: Some(r.id),
+            kind: ResponseKind::Ondertekening,
+            concerns: Concerns::Share(share.id),
+            answer: &typed,
+            text: "",
+            attachment: None,
+            what: &what,
+            notices: &[],
+        },
+    )
+    .await?
+    .map_or_else(
+        || to_tracker(id, "verouderd"),
+        |_| to_tracker(id, "ondertekend"),
+    ))
+}
+
+pub(crate) async fn parent_letter(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (p, _) = parent(&state, &visitor).await?;
+    let object = id.to_string();
+    let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
+        return Err(refuse(&state, &visitor, "besluit", &object).await);
+    };
+    let (_, pupil) = request_of_parent(&state, &visitor, &p, d.request_id).await?;
+    if !RequestKind::from_code(&d.kind).is_some_and(RequestKind::is_tlv) {
+        return Err(refuse(&state, &visitor, "besluit", &object).await);
+    }
+    // Parents read the letter once it was sent: until then it is a concept of the
+    // samenwerkingsverband.
+    if d.sent_on.is_none() {
+        return Err(refuse(&state, &visitor, "besluit", &object).await);
+    }
+    let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
+    record_read(&state, &visitor, "besluit", &object, pupil.id, "download").await?;
+    Ok(attachment(
+        bytes,
+        "application/pdf",
+        &format!("besluit-{}.pdf", d.beschikkingsnummer),
+    ))
+}
+
+pub(crate) async fn parent_beslissing_letter(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (p, _) = parent(&state, &visitor).await?;
+    let object = id.to_string();
+    let found = passend_store::bezwaar::beslissing(&state.db, p.tenant_id, id).await?;
+    let Some(bob) = found.filter(|b| b.sent_on.is_some()) else {
+        return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", &object).await);
+    };
+    let (_, pupil) = request_of_parent(&state, &visitor, &p, bob.request_id).await?;
+    let bytes = crate::letters::bob_letter_bytes(&state, p.tenant_id, &bob).await?;
+    record_read(
+        &state,
+        &visitor,
+        "beslissing-op-bezwaar",
+        &object,
+        pupil.id,
+        "download",
+    )
+    .await?;
+    Ok(attachment(
+        bytes,
+        "application/pdf",
+        &format!("beslissing-op-bezwaar-{id}.pdf"),
+    ))
+}
