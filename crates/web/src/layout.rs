@@ -136,7 +136,7 @@ pub fn not_confirmed(
 
 /// A page with a heading, some paragraphs and a link.
 #[derive(Template)]
-#[template(path = "app/message.html")]
+#[template(path = "layout/message.html")]
 pub struct MessageView {
     /// Layout.
     pub layout: AppLayout,

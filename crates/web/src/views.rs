@@ -45,7 +45,7 @@ pub struct Layout {
 
 /// A content page.
 #[derive(Template)]
-#[template(path = "page.html")]
+#[template(path = "views/page.html")]
 pub struct PageView<'a> {
     /// Layout.
     pub layout: Layout,
@@ -81,7 +81,7 @@ pub struct LetterGroup {
 
 /// The begrippenlijst.
 #[derive(Template)]
-#[template(path = "glossary.html")]
+#[template(path = "views/glossary.html")]
 pub struct GlossaryView {
     /// Layout.
     pub layout: Layout,
@@ -103,7 +103,7 @@ pub struct GlossaryView {
 
 /// An error page (404, 500, …) with the correlation id.
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "views/error.html")]
 pub struct ErrorView {
     /// Layout.
     pub layout: Layout,

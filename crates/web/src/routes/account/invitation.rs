@@ -237,3 +237,17 @@ pub(crate) async fn reset(
 ) -> AppResult<Response> {
     set_password_with_token(state, visitor, token, form, TokenPurpose::PasswordReset).await
 }
+
+#[derive(Template)]
+#[template(path = "account/invitation/new_password.html")]
+pub(crate) struct NewPasswordView {
+    pub(crate) layout: AppLayout,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) intro: String,
+    pub(crate) action: String,
+    pub(crate) email: String,
+    pub(crate) current: Option<Field>,
+    pub(crate) password: Field,
+    pub(crate) repeat: Field,
+    pub(crate) button: &'static str,
+}

@@ -214,3 +214,23 @@ pub(crate) async fn link_confirm(
         ),
     }
 }
+
+#[derive(Template)]
+#[template(path = "account/link/email_form.html")]
+pub(crate) struct EmailFormView {
+    pub(crate) layout: AppLayout,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) intro: &'static str,
+    pub(crate) action: &'static str,
+    pub(crate) button: &'static str,
+    pub(crate) email: Field,
+}
+
+#[derive(Template)]
+#[template(path = "account/link/confirm.html")]
+pub(crate) struct ConfirmView {
+    pub(crate) layout: AppLayout,
+    pub(crate) text: &'static str,
+    pub(crate) action: String,
+    pub(crate) button: &'static str,
+}

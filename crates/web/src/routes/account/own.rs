@@ -294,3 +294,27 @@ pub(crate) async fn end_other_sessions(
     store::end_other_sessions(&state.db, p.user_id, &p.session_hash, &event).await?;
     Ok(Redirect::to("/account?gedaan=overal").into_response())
 }
+
+pub(crate) struct SessionLine {
+    pub(crate) public_id: String,
+    pub(crate) current: bool,
+    pub(crate) unfinished: bool,
+    pub(crate) started: String,
+    pub(crate) last_seen: String,
+    pub(crate) user_agent: String,
+    pub(crate) origin: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/own/account.html")]
+pub(crate) struct AccountView {
+    pub(crate) layout: AppLayout,
+    pub(crate) name: String,
+    pub(crate) email: String,
+    pub(crate) role: &'static str,
+    pub(crate) schools: Vec<String>,
+    pub(crate) needs_totp: bool,
+    pub(crate) has_totp: bool,
+    pub(crate) recovery_left: i64,
+    pub(crate) sessions: Vec<SessionLine>,
+}

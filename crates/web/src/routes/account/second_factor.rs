@@ -180,3 +180,22 @@ pub(crate) fn new_codes() -> AppResult<Vec<String>> {
         })
         .collect()
 }
+
+#[derive(Template)]
+#[template(path = "account/second_factor/enroll.html")]
+pub(crate) struct EnrollView {
+    pub(crate) layout: AppLayout,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) qr_svg: String,
+    pub(crate) secret_groups: String,
+    pub(crate) code: Field,
+}
+
+#[derive(Template)]
+#[template(path = "account/second_factor/recovery.html")]
+pub(crate) struct RecoveryView {
+    pub(crate) layout: AppLayout,
+    pub(crate) codes: Vec<String>,
+    /// New codes replacing earlier ones (not the first set).
+    pub(crate) renewed: bool,
+}

@@ -304,3 +304,22 @@ pub(crate) async fn logout(State(state): State<AppState>, visitor: Visitor) -> A
         .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
     Ok(r)
 }
+
+#[derive(Template)]
+#[template(path = "account/sign_in/login.html")]
+pub(crate) struct LoginView {
+    pub(crate) layout: AppLayout,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) email: Field,
+    pub(crate) password: Field,
+    pub(crate) back: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/sign_in/code.html")]
+pub(crate) struct CodeView {
+    pub(crate) layout: AppLayout,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) code: Field,
+    pub(crate) demo_code: Option<String>,
+}

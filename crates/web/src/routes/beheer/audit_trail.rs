@@ -92,7 +92,7 @@ pub(crate) struct AuditLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/audit.html")]
+#[template(path = "beheer/audit_trail/audit.html")]
 pub(crate) struct AuditView {
     pub(crate) layout: AppLayout,
     pub(crate) errors: Vec<(String, String)>,

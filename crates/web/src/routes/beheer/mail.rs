@@ -27,7 +27,7 @@ pub(crate) struct MailLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/mail.html")]
+#[template(path = "beheer/mail/mail.html")]
 pub(crate) struct MailView {
     pub(crate) layout: AppLayout,
     pub(crate) counts: (i64, i64, i64, i64),

@@ -59,7 +59,7 @@ pub(crate) fn status_label(s: &str) -> &'static str {
 }
 
 #[derive(Template)]
-#[template(path = "app/beheer.html")]
+#[template(path = "beheer/index.html")]
 pub(crate) struct IndexView {
     pub(crate) layout: AppLayout,
     pub(crate) users: usize,

@@ -28,7 +28,7 @@ pub(crate) struct PageLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/pages.html")]
+#[template(path = "beheer/pages/pages.html")]
 pub(crate) struct PagesView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<PageLine>,
@@ -74,7 +74,7 @@ pub(crate) struct VersionLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/page_form.html")]
+#[template(path = "beheer/pages/page_form.html")]
 pub(crate) struct PageFormView {
     pub(crate) layout: AppLayout,
     pub(crate) errors: Vec<(String, String)>,

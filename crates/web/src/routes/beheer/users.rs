@@ -29,7 +29,7 @@ pub(crate) struct UserLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/users.html")]
+#[template(path = "beheer/users/users.html")]
 pub(crate) struct UsersView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<UserLine>,
@@ -120,7 +120,7 @@ pub(crate) struct LocationCheck {
 }
 
 #[derive(Template)]
-#[template(path = "app/user_form.html")]
+#[template(path = "beheer/users/user_form.html")]
 pub(crate) struct UserFormView {
     pub(crate) layout: AppLayout,
     pub(crate) errors: Vec<(String, String)>,

@@ -23,7 +23,7 @@ use passend_store::bezwaar::{self as bz, BeslissingRow, Letter, NewBeslissing};
 use passend_store::casework::{self as cw, DecisionRow, Request};
 
 #[derive(Template)]
-#[template(path = "app/beslissing.html")]
+#[template(path = "bezwaar/beslissing/beslissing.html")]
 pub(crate) struct BeslissingView {
     pub(crate) layout: AppLayout,
     pub(crate) bezwaar_id: i64,

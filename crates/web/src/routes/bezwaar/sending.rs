@@ -21,7 +21,7 @@ use passend_store::bezwaar::{self as bz, Letter};
 use passend_store::casework::{self as cw, DecisionRow, Notice, Request};
 
 #[derive(Template)]
-#[template(path = "app/verzending.html")]
+#[template(path = "bezwaar/sending/send.html")]
 pub(crate) struct SendView {
     pub(crate) layout: AppLayout,
     pub(crate) request_id: i64,

@@ -51,7 +51,7 @@ pub(crate) struct RequestLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/dossier.html")]
+#[template(path = "casework/dossier/dossier.html")]
 pub(crate) struct DossierView {
     pub(crate) layout: AppLayout,
     pub(crate) id: i64,

@@ -27,7 +27,7 @@ pub(crate) struct PupilLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/pupils.html")]
+#[template(path = "casework/pupils/pupils.html")]
 pub(crate) struct PupilsView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<PupilLine>,
@@ -99,7 +99,7 @@ pub(crate) struct GuardianFields {
 }
 
 #[derive(Template)]
-#[template(path = "app/pupil_form.html")]
+#[template(path = "casework/pupils/pupil_form.html")]
 pub(crate) struct PupilFormView {
     pub(crate) layout: AppLayout,
     pub(crate) errors: Vec<(String, String)>,

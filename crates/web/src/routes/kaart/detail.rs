@@ -75,7 +75,7 @@ pub(crate) struct ProfileView {
 
 /// The detail page.
 #[derive(Template)]
-#[template(path = "kaart_detail.html")]
+#[template(path = "kaart/detail/detail.html")]
 pub(crate) struct DetailView {
     /// Layout.
     pub(crate) layout: Layout,

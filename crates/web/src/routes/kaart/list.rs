@@ -46,7 +46,7 @@ pub(crate) struct ResultView {
 
 /// The list page.
 #[derive(Template)]
-#[template(path = "kaart.html")]
+#[template(path = "kaart/list/kaart.html")]
 pub(crate) struct KaartView {
     /// Layout.
     pub(crate) layout: Layout,

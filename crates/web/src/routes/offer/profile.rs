@@ -33,7 +33,7 @@ pub(crate) struct HistoryLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/profile.html")]
+#[template(path = "offer/profile/profile.html")]
 pub(crate) struct ProfileView {
     pub(crate) layout: AppLayout,
     pub(crate) errors: Vec<(String, String)>,

@@ -26,7 +26,7 @@ pub(crate) struct ProfileLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/profiles.html")]
+#[template(path = "offer/profiles/profiles.html")]
 pub(crate) struct ProfilesView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<ProfileLine>,

@@ -22,7 +22,7 @@ pub(crate) struct SchoolLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/school.html")]
+#[template(path = "offer/school/school.html")]
 pub(crate) struct SchoolView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<SchoolLine>,

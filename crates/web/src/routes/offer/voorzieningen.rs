@@ -27,7 +27,7 @@ pub(crate) struct VoorzieningLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/voorzieningen.html")]
+#[template(path = "offer/voorzieningen/voorzieningen.html")]
 pub(crate) struct VoorzieningenView {
     pub(crate) layout: AppLayout,
     pub(crate) errors: Vec<(String, String)>,

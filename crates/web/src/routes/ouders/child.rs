@@ -27,7 +27,7 @@ pub(crate) struct LogLine {
 }
 
 #[derive(Template)]
-#[template(path = "ouders/child.html")]
+#[template(path = "ouders/child/child.html")]
 pub(crate) struct ChildView {
     pub(crate) layout: AppLayout,
     pub(crate) t: &'static PortalTexts,

@@ -30,7 +30,7 @@ pub(crate) struct ChildCard {
 }
 
 #[derive(Template)]
-#[template(path = "ouders/home.html")]
+#[template(path = "ouders/home/home.html")]
 pub(crate) struct HomeView {
     pub(crate) layout: AppLayout,
     pub(crate) t: &'static PortalTexts,

@@ -82,7 +82,7 @@ pub(crate) struct TimelineLine {
 }
 
 #[derive(Template)]
-#[template(path = "ouders/request.html")]
+#[template(path = "ouders/tracker/tracker.html")]
 pub(crate) struct TrackerView {
     pub(crate) layout: AppLayout,
     pub(crate) t: &'static PortalTexts,

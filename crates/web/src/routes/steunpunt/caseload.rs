@@ -70,7 +70,7 @@ pub(crate) struct CaseLine {
 }
 
 #[derive(Template)]
-#[template(path = "steunpunt/caseload.html")]
+#[template(path = "steunpunt/caseload/caseload.html")]
 pub(crate) struct CaseloadView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<CaseLine>,
@@ -188,7 +188,7 @@ pub(crate) async fn caseload(
 }
 
 #[derive(Template)]
-#[template(path = "steunpunt/case.html")]
+#[template(path = "steunpunt/caseload/case.html")]
 pub(crate) struct CaseView {
     pub(crate) layout: AppLayout,
     pub(crate) c: store::Case,
@@ -599,7 +599,7 @@ pub(crate) async fn add_note(
 }
 
 #[derive(Template)]
-#[template(path = "steunpunt/new_case.html")]
+#[template(path = "steunpunt/caseload/new_case.html")]
 pub(crate) struct NewCaseView {
     pub(crate) layout: AppLayout,
     pub(crate) input: ContactInput,

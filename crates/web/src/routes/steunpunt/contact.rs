@@ -235,7 +235,7 @@ pub(crate) struct ContactInput {
 }
 
 #[derive(Template)]
-#[template(path = "steunpunt/contact.html")]
+#[template(path = "steunpunt/contact/contact.html")]
 pub(crate) struct ContactView {
     pub(crate) layout: crate::views::Layout,
     pub(crate) t: &'static Texts,
@@ -252,7 +252,7 @@ pub(crate) struct ContactView {
 }
 
 #[derive(Template)]
-#[template(path = "steunpunt/sent.html")]
+#[template(path = "steunpunt/contact/sent.html")]
 pub(crate) struct SentView {
     pub(crate) layout: crate::views::Layout,
     pub(crate) t: &'static Texts,

@@ -119,7 +119,7 @@ pub(crate) async fn report(state: &AppState, tenant: i64, q: &PeriodQuery) -> Ap
 }
 
 #[derive(Template)]
-#[template(path = "steunpunt/signalering.html")]
+#[template(path = "steunpunt/signalering/signalering.html")]
 pub(crate) struct SignaleringView {
     pub(crate) layout: AppLayout,
     pub(crate) report: Report,

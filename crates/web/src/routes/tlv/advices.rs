@@ -34,7 +34,7 @@ pub(crate) struct AdviceLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/advices.html")]
+#[template(path = "tlv/advices/advices.html")]
 pub(crate) struct AdvicesView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<AdviceLine>,
@@ -106,7 +106,7 @@ pub(crate) async fn advices(
 }
 
 #[derive(Template)]
-#[template(path = "app/advice.html")]
+#[template(path = "tlv/advices/advice.html")]
 pub(crate) struct AdviceView {
     pub(crate) layout: AppLayout,
     pub(crate) id: i64,

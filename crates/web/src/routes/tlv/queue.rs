@@ -30,7 +30,7 @@ pub(crate) struct QueueLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/queue.html")]
+#[template(path = "tlv/queue/queue.html")]
 pub(crate) struct QueueView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<QueueLine>,

@@ -15,7 +15,7 @@ use passend_domain::tlv::{self};
 use passend_store::casework::{self as cw, DecisionRow, RegisterFilter};
 
 #[derive(Template)]
-#[template(path = "app/school_tlv.html")]
+#[template(path = "tlv/receiving/school_tlv.html")]
 pub(crate) struct SchoolTlvView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<SchoolTlvLine>,

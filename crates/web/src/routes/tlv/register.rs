@@ -30,7 +30,7 @@ pub(crate) struct RegisterLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/register.html")]
+#[template(path = "tlv/register/register.html")]
 pub(crate) struct RegisterView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<RegisterLine>,

@@ -137,7 +137,7 @@ pub(crate) fn terms_of(p: &TermPolicy, a: &Aanmelding) -> Terms {
 }
 
 #[derive(Template)]
-#[template(path = "zorgplicht/aanmelding.html")]
+#[template(path = "zorgplicht/aanmeldingen/aanmelding.html")]
 pub(crate) struct AanmeldingView {
     pub(crate) layout: AppLayout,
     pub(crate) pupil_id: i64,

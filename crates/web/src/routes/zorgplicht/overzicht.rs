@@ -88,7 +88,7 @@ pub(crate) fn thuiszitter_line(t: &ThuiszitterRow) -> ThuiszitterLine {
 }
 
 #[derive(Template)]
-#[template(path = "zorgplicht/school.html")]
+#[template(path = "zorgplicht/overzicht/school.html")]
 pub(crate) struct SchoolView {
     pub(crate) layout: AppLayout,
     pub(crate) aanmeldingen: Vec<AanmeldingLine>,
@@ -186,7 +186,7 @@ pub(crate) struct LateLine {
 }
 
 #[derive(Template)]
-#[template(path = "zorgplicht/swv.html")]
+#[template(path = "zorgplicht/overzicht/swv.html")]
 pub(crate) struct SwvView {
     pub(crate) layout: AppLayout,
     pub(crate) schools: Vec<SchoolCounts>,
@@ -298,7 +298,7 @@ pub(crate) async fn swv_overview(
 }
 
 #[derive(Template)]
-#[template(path = "zorgplicht/swv_thuiszitters.html")]
+#[template(path = "zorgplicht/overzicht/swv_thuiszitters.html")]
 pub(crate) struct SwvThuiszittersView {
     pub(crate) layout: AppLayout,
     pub(crate) lines: Vec<ThuiszitterLine>,

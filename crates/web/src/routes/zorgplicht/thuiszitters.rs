@@ -141,7 +141,7 @@ pub(crate) fn read_thuiszitter(body: &str) -> (ThuiszitterForm, Option<Thuiszitt
 }
 
 #[derive(Template)]
-#[template(path = "zorgplicht/thuiszitter.html")]
+#[template(path = "zorgplicht/thuiszitters/thuiszitter.html")]
 pub(crate) struct ThuiszitterView {
     pub(crate) layout: AppLayout,
     pub(crate) pupil_id: Option<i64>,

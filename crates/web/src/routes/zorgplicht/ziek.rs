@@ -133,7 +133,7 @@ pub(crate) struct EvaluationLine {
 }
 
 #[derive(Template)]
-#[template(path = "zorgplicht/ziek.html")]
+#[template(path = "zorgplicht/ziek/sick.html")]
 pub(crate) struct SickView {
     pub(crate) layout: AppLayout,
     pub(crate) pupil_id: i64,

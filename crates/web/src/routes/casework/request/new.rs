@@ -16,7 +16,7 @@ use passend_domain::tlv::RequestKind;
 use passend_store::casework::{self as cw, Actor, NewRequest};
 
 #[derive(Template)]
-#[template(path = "app/request_new.html")]
+#[template(path = "casework/request/new/new_request.html")]
 pub(crate) struct NewRequestView {
     pub(crate) layout: AppLayout,
     pub(crate) pupil_id: i64,

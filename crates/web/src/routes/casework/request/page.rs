@@ -81,7 +81,7 @@ pub(crate) struct BezwaarLine {
 }
 
 #[derive(Template)]
-#[template(path = "app/request.html")]
+#[template(path = "casework/request/page/request.html")]
 pub(crate) struct RequestView {
     pub(crate) layout: AppLayout,
     pub(crate) id: i64,
