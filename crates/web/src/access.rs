@@ -163,11 +163,12 @@ pub async fn record_read(
     state: &AppState,
     visitor: &Visitor,
     object_type: &str,
-    object_id: &str,
+    object_id: impl std::fmt::Display,
     pupil_id: i64,
     action: &str,
 ) -> AppResult<()> {
-    let mut event = visitor.event(action, object_type, object_id, Outcome::Success, "");
+    let object_id = object_id.to_string();
+    let mut event = visitor.event(action, object_type, &object_id, Outcome::Success, "");
     event.pupil_id = Some(pupil_id);
     passend_store::audit::append(&state.db, &event).await?;
     Ok(())

@@ -19,6 +19,7 @@ pub mod cache;
 pub mod dates;
 pub mod error;
 pub mod exports;
+pub mod extract;
 pub mod files;
 pub mod forms;
 pub mod i18n;

@@ -1,16 +1,15 @@
 //! One's own account: sessions, password, recovery codes.
 
-use crate::AppState;
-use crate::auth::Visitor;
 use crate::dates::when;
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::Field;
 use crate::layout::MessageView;
 use crate::layout::layout;
 use crate::routes::account::*;
 use crate::throttle::{account_key, address_key};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use passend_domain::accounts::token_hash;
@@ -20,11 +19,9 @@ use passend_store::audit::Outcome;
 use serde::Deserialize;
 
 pub(crate) async fn account(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let user = store::user(&state.db, state.tenant_id, p.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -120,11 +117,7 @@ impl NoticeQuery {
     }
 }
 
-pub(crate) async fn password_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
-) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
+pub(crate) async fn password_form(SignedIn { state, visitor, p }: SignedIn) -> AppResult<Response> {
     page(
         new_password_view(
             &state,
@@ -141,11 +134,9 @@ pub(crate) async fn password_form(
 }
 
 pub(crate) async fn change_password(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let user = store::user(&state.db, state.tenant_id, p.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -200,11 +191,9 @@ pub(crate) async fn change_password(
 }
 
 pub(crate) async fn new_recovery_codes(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let user = store::user(&state.db, state.tenant_id, p.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -264,11 +253,9 @@ pub(crate) async fn new_recovery_codes(
 }
 
 pub(crate) async fn end_session(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let event = visitor.event("logout_session", "sessie", &id, Outcome::Success, "");
     if !store::end_session_by_public_id(&state.db, p.user_id, &id, &event).await? {
         let denied = visitor.event("logout_session", "sessie", &id, Outcome::Denied, "not own");
@@ -279,10 +266,8 @@ pub(crate) async fn end_session(
 }
 
 pub(crate) async fn end_other_sessions(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let object = p.user_id.to_string();
     let event = visitor.event(
         "logout_everywhere",

@@ -3,12 +3,12 @@
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Visitor, set_cookie};
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::layout::MessageView;
 use crate::layout::layout;
 use crate::routes::account::*;
 use axum::Form;
-use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -77,11 +77,7 @@ pub(crate) async fn enroll_view(
     })
 }
 
-pub(crate) async fn enroll_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
-) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
+pub(crate) async fn enroll_form(SignedIn { state, visitor, p }: SignedIn) -> AppResult<Response> {
     let user = store::user(&state.db, state.tenant_id, p.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -105,11 +101,9 @@ pub(crate) async fn enroll_form(
 }
 
 pub(crate) async fn enroll(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let user = store::user(&state.db, state.tenant_id, p.user_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Visitor, clear_cookie, landing};
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::layout::layout;
 use crate::routes::account::*;
@@ -189,11 +190,9 @@ pub(crate) struct CodeForm {
 }
 
 pub(crate) async fn code(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let user = store::user(&state.db, state.tenant_id, p.user_id)
         .await?
         .ok_or(AppError::NotFound)?;

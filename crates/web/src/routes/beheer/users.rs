@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::auth::Visitor;
 use crate::dates::when;
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::layout::MessageView;
 use crate::layout::{AppLayout, layout};
@@ -297,11 +298,9 @@ pub(crate) fn check_user_form(
 }
 
 pub(crate) async fn new_user(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let form = UserForm::parse(&body);
     let mut email = Field::of(form.email.trim());
     let mut name = Field::of(form.naam.trim());

@@ -5,6 +5,7 @@ use crate::access::{Relation, actor, record_read, request_for};
 use crate::auth::{Principal, Visitor};
 use crate::dates::{long, long_or, today};
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::files::attachment;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, date_field, form, opts, val};
@@ -15,7 +16,7 @@ use crate::letters::{
 };
 use crate::routes::bezwaar::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::tlv::{self, Category, Placement, RequestKind};
@@ -256,22 +257,12 @@ pub(crate) fn decision_sentence(d: &DecisionRow) -> String {
 }
 
 pub(crate) async fn beslissing_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (b, d, r) = toeleider_bezwaar(&state, &visitor, &p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "bezwaar",
-        &b.id.to_string(),
-        r.pupil_id,
-        "read",
-    )
-    .await?;
+    record_read(&state, &visitor, "bezwaar", b.id, r.pupil_id, "read").await?;
     let mut view = beslissing_view(
         &state,
         &visitor,
@@ -292,12 +283,10 @@ pub(crate) async fn beslissing_page(
 }
 
 pub(crate) async fn take_beslissing(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (b, d, r) = toeleider_bezwaar(&state, &visitor, &p, id).await?;
     if b.outcome.is_some() {
         return Ok(Redirect::to(&format!("/bezwaren/{id}/beslissing")).into_response());
@@ -505,12 +494,10 @@ pub(crate) async fn take_beslissing(
 }
 
 pub(crate) async fn send_beslissing(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let Some(t) = bz::beslissing(&state.db, p.tenant_id, id).await? else {
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", id).await);
     };
@@ -547,11 +534,9 @@ pub(crate) async fn send_beslissing(
 
 /// The beslissing's letter, for the applying school and toeleiding.
 pub(crate) async fn beslissing_letter(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let Some(t) = bz::beslissing(&state.db, p.tenant_id, id).await? else {
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", id).await);
     };
@@ -571,7 +556,7 @@ pub(crate) async fn beslissing_letter(
         &state,
         &visitor,
         "beslissing-op-bezwaar",
-        &id.to_string(),
+        id,
         pupil.id,
         "download",
     )

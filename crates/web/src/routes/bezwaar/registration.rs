@@ -1,15 +1,14 @@
 //! Registering a bezwaar and the LBT's steps.
 
-use crate::AppState;
 use crate::access::{Relation, actor, request_for};
-use crate::auth::Visitor;
 use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::Field;
 use crate::forms::{date_field, form, val};
 use crate::layout::layout;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -17,12 +16,10 @@ use passend_domain::tlv::{self};
 use passend_store::casework::{self as cw};
 
 pub(crate) async fn add_bezwaar(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
         return Err(AppError::NotFound);
     };
@@ -81,12 +78,10 @@ pub(crate) async fn add_bezwaar(
 }
 
 pub(crate) async fn update_bezwaar(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let f = form(&body);
     let request_id = val(&f, "aanvraag")
         .parse::<i64>()

@@ -5,6 +5,7 @@ use crate::access::{actor, record_read};
 use crate::auth::{Principal, Visitor};
 use crate::dates::long;
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::summary;
 use crate::layout::{AppLayout, layout};
 use crate::letters::{how_label, make_bob_letter};
@@ -12,7 +13,7 @@ use crate::notices::request_link;
 use crate::notices::{ParentNews, parent_notices};
 use crate::routes::bezwaar::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -75,32 +76,20 @@ pub(crate) fn send_view(
 }
 
 pub(crate) async fn decision_send_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (d, r) = toeleider_decision(&state, &visitor, &p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "besluit",
-        &d.id.to_string(),
-        r.pupil_id,
-        "read",
-    )
-    .await?;
+    record_read(&state, &visitor, "besluit", d.id, r.pupil_id, "read").await?;
     let view = send_view(&state, &visitor, &d, SendForm::new(), Vec::new());
     Ok(Html(view.render()?).into_response())
 }
 
 pub(crate) async fn send_decision(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (d, r) = toeleider_decision(&state, &visitor, &p, id).await?;
     if d.sent_on.is_some() {
         return Ok(Redirect::to(&format!("/besluiten/{id}/verzending")).into_response());

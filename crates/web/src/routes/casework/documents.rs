@@ -2,14 +2,15 @@
 
 use crate::AppState;
 use crate::access::{Relation, actor, pupil_for, record_read};
-use crate::auth::{Principal, Visitor};
+use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::files::{attachment, read_upload, store_file};
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, once_token, opts, required, text_limit, val};
 use crate::routes::casework::*;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::documents::{DocumentKind, sniff};
@@ -69,12 +70,10 @@ pub(crate) async fn upload_form(
 }
 
 pub(crate) async fn upload(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (pupil, relation) = pupil_for(&state, &visitor, &p, id).await?;
     if !relation.writes() {
         return Err(AppError::NotFound);
@@ -198,11 +197,9 @@ pub(crate) async fn upload(
 }
 
 pub(crate) async fn download(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path((id, version)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let Some(v) = cw::document_version(&state.db, p.tenant_id, id, version).await? else {
         let object = format!("{id}/{version}");
         let event = visitor.event(
@@ -215,10 +212,10 @@ pub(crate) async fn download(
         passend_store::audit::append(&state.db, &event).await?;
         return Err(AppError::NotFound);
     };
-    let (pupil, relation) = pupil_for(&state, &visitor, p, v.pupil_id).await?;
+    let (pupil, relation) = pupil_for(&state, &visitor, &p, v.pupil_id).await?;
     // Each version by its own life cycle: a concept's documents are the school's, an expert
     // sees what their advice was based on, receiving schools get decisions and letters only.
-    let reader = crate::access::reader(&state, p, pupil.id, relation).await?;
+    let reader = crate::access::reader(&state, &p, pupil.id, relation).await?;
     if !crate::access::may_see_version(&state, &reader, &v) {
         let object = format!("{id}/{version}");
         let event = visitor.event(

@@ -1,16 +1,18 @@
 //! A pupil's dossier: guardians, documents, requests, registrations.
 
 use crate::AppState;
-use crate::access::{Relation, pupil_for, record_read};
+use crate::access::Relation;
 use crate::auth::{Principal, Visitor};
 use crate::dates::when;
 use crate::dates::{long, long_or};
 use crate::error::AppResult;
+use crate::extract::SignedIn;
+use crate::extract::read_pupil;
 use crate::files::size_label;
 use crate::layout::{AppLayout, layout};
 use crate::routes::casework::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Response};
 use passend_domain::accounts::valid_email;
 use passend_domain::documents::DocumentKind;
@@ -360,23 +362,12 @@ pub(crate) async fn dossier_view(
 }
 
 pub(crate) async fn dossier(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let (pupil, relation) = pupil_for(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "leerling",
-        &id.to_string(),
-        pupil.id,
-        "read",
-    )
-    .await?;
-    let upload = upload_form(&state, p, pupil.id, relation, "groeidocument", "", "").await?;
+    let (pupil, relation) = read_pupil(&state, &visitor, &p, id, "leerling").await?;
+    let upload = upload_form(&state, &p, pupil.id, relation, "groeidocument", "", "").await?;
     let mut view = dossier_view(&state, &visitor, &pupil, relation, upload).await?;
     view.layout.notice = match q.gedaan.as_str() {
         "aangemaakt" => Some(

@@ -5,10 +5,11 @@ use crate::access::{Relation, actor, pupil_for, request_for};
 use crate::auth::{Principal, Visitor, random_token};
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::{form, val};
 use crate::notices::{ParentNews, parent_notices};
 use crate::portal_texts::{PortalTexts, portal_mail, texts};
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use passend_domain::Lang;
@@ -96,12 +97,10 @@ pub(crate) async fn parent_row(
 }
 
 pub(crate) async fn invite_parent(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path((id, position)): Path<(i64, usize)>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (pupil, g, same) = parent_row(&state, &visitor, &p, id, position, &body).await?;
     if !same {
         return Ok(to_dossier(pupil.id, "ouder-gewijzigd"));
@@ -162,12 +161,10 @@ pub(crate) async fn invite_parent(
 }
 
 pub(crate) async fn revoke_parent(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path((id, position)): Path<(i64, usize)>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (pupil, g, same) = parent_row(&state, &visitor, &p, id, position, &body).await?;
     if !same {
         return Ok(to_dossier(pupil.id, "ouder-gewijzigd"));
@@ -200,12 +197,10 @@ pub(crate) async fn revoke_parent(
 }
 
 pub(crate) async fn share_request(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (r, pupil, relation) = request_for(&state, &visitor, &p, id).await?;
     if relation != Relation::School {
         return Err(crate::access::refused(
@@ -272,12 +267,10 @@ pub(crate) async fn share_request(
 }
 
 pub(crate) async fn share_document(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let f = form(&body);
     let pupil_id: i64 = val(&f, "leerling").parse().unwrap_or(-1);
     let (pupil, relation) = pupil_for(&state, &visitor, &p, pupil_id).await?;

@@ -1,10 +1,12 @@
 //! The pupils of a school: the list, a new pupil, editing one.
 
 use crate::AppState;
-use crate::access::{actor, record_list, record_read, school_pupil};
+use crate::access::{actor, record_list, school_pupil};
 use crate::auth::Visitor;
 use crate::dates::today;
 use crate::error::AppResult;
+use crate::extract::SignedIn;
+use crate::extract::read_school_pupil;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, date_field, form, once_token, opts, required, text_limit, val};
 use crate::layout::{AppLayout, layout};
@@ -44,11 +46,9 @@ pub(crate) struct PupilsQuery {
 }
 
 pub(crate) async fn pupils(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<PupilsQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let needle = q.q.trim().to_lowercase();
     let found: Vec<Pupil> = cw::pupils_for_staff(&state.db, p.tenant_id, p.user_id)
         .await?
@@ -295,11 +295,9 @@ pub(crate) fn read_pupil(
 }
 
 pub(crate) async fn create_pupil(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let f = form(&body);
     let mut view = pupil_form_view(&state, &visitor, &f).await?;
     let Some(pupil) = read_pupil(&mut view, &f) else {
@@ -369,21 +367,10 @@ pub(crate) fn edit_view(
 }
 
 pub(crate) async fn edit_pupil_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let pupil = school_pupil(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "leerling",
-        &id.to_string(),
-        pupil.id,
-        "read",
-    )
-    .await?;
+    let pupil = read_school_pupil(&state, &visitor, &p, id).await?;
     let f = stored_pupil_form(&state, &pupil).await?;
     let view = edit_view(
         pupil_form_view(&state, &visitor, &f).await?,
@@ -395,12 +382,10 @@ pub(crate) async fn edit_pupil_form(
 }
 
 pub(crate) async fn update_pupil(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let pupil = school_pupil(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let mut view = edit_view(

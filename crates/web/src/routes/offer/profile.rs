@@ -4,12 +4,13 @@ use crate::AppState;
 use crate::auth::Visitor;
 use crate::dates::when;
 use crate::error::AppResult;
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::layout::MessageView;
 use crate::layout::{AppLayout, layout};
 use crate::routes::offer::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use passend_domain::accounts::Role;
@@ -162,12 +163,10 @@ pub(crate) async fn profile_view(
 }
 
 pub(crate) async fn profile_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let location = editable_location(&state, &visitor, p, &code).await?;
+    let location = editable_location(&state, &visitor, &p, &code).await?;
     let profile = locations::profile(&state.db, state.tenant_id, location.id).await?;
     let (form, chosen) = match &profile {
         Some(pr) => (
@@ -230,12 +229,10 @@ pub(crate) fn themes_of(body: &str) -> Vec<String> {
 }
 
 pub(crate) async fn save_profile(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(code): Path<String>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let location = editable_location(&state, &visitor, &p, &code).await?;
     let form: ProfileForm = serde_urlencoded_lenient(&body);
     let chosen = themes_of(&body);

@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::layout::{AppLayout, layout};
 use crate::map::title_case;
 use crate::routes::offer::*;
@@ -103,11 +104,9 @@ pub(crate) async fn profiles(
 }
 
 pub(crate) async fn mark_checked(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let code = code.trim().to_ascii_uppercase();
     let Some(location) = locations::location_by_code(&state.db, &code).await? else {
         return Err(AppError::NotFound);

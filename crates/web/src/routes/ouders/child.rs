@@ -219,14 +219,17 @@ pub(crate) async fn child_view(
 }
 
 pub(crate) async fn child_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state,
+        visitor,
+        p,
+        t,
+    }: Parent,
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let (p, t) = parent(&state, &visitor).await?;
     let pupil = child_for(&state, &visitor, &p, id).await?;
-    record_read(&state, &visitor, "leerling", &id.to_string(), id, "read").await?;
+    record_read(&state, &visitor, "leerling", id, id, "read").await?;
     let mut view = child_view(
         &state,
         &visitor,
@@ -277,12 +280,15 @@ pub(crate) async fn school_notices(
 }
 
 pub(crate) async fn parent_upload(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state,
+        visitor,
+        p,
+        t,
+    }: Parent,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let (p, t) = parent(&state, &visitor).await?;
     let pupil = child_for(&state, &visitor, &p, id).await?;
     let up = read_upload(multipart).await?;
     let kind_code = val(&up.fields, "soort");
@@ -401,12 +407,15 @@ pub(crate) struct ConsentInput {
 }
 
 pub(crate) async fn consent(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state,
+        visitor,
+        p,
+        t,
+    }: Parent,
     Path(version_id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let (p, t) = parent(&state, &visitor).await?;
     let f = form(&body);
     let object = version_id.to_string();
     let Some(v) = portal::visible_version(&state.db, p.tenant_id, p.user_id, version_id).await?

@@ -1,14 +1,15 @@
 //! The parent's start page: their children and what needs them, and the language.
 
 use crate::AppState;
-use crate::auth::{Principal, Visitor};
+use crate::auth::Principal;
 use crate::error::AppResult;
+use crate::extract::SignedIn;
 use crate::forms::{form, val};
 use crate::layout::AppLayout;
 use crate::portal_texts::PortalTexts;
 use crate::routes::ouders::*;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::Lang;
 use passend_store::audit::Outcome;
@@ -39,11 +40,14 @@ pub(crate) struct HomeView {
 }
 
 pub(crate) async fn home(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state,
+        visitor,
+        p,
+        t,
+    }: Parent,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let (p, t) = parent(&state, &visitor).await?;
     let children = portal::children_of(&state.db, p.tenant_id, p.user_id).await?;
     let mut cards = Vec::new();
     for c in &children {
@@ -112,11 +116,9 @@ pub(crate) fn notice_text(t: &PortalTexts, done: &str) -> Option<String> {
 }
 
 pub(crate) async fn set_language(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let f = form(&body);
     let lang = Lang::from_code(&val(&f, "taal")).unwrap_or(Lang::Nl);
     let object = p.user_id.to_string();

@@ -74,6 +74,32 @@ pub(crate) async fn parent(
     Ok((p, texts(Lang::from_code(&lang).unwrap_or(Lang::Nl))))
 }
 
+/// A signed-in parent with the portal's texts in their own language: what every portal handler
+/// starts from.
+pub(crate) struct Parent {
+    pub(crate) state: AppState,
+    pub(crate) visitor: Visitor,
+    pub(crate) p: Principal,
+    pub(crate) t: &'static PortalTexts,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Parent {
+    type Rejection = crate::error::AppError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> AppResult<Self> {
+        let visitor = Visitor::from_request_parts(parts, state).await?;
+        let (p, t) = parent(state, &visitor).await?;
+        Ok(Parent {
+            state: state.clone(),
+            visitor,
+            p,
+            t,
+        })
+    }
+}
+
 /// The portal's layout: the parent's menu and name.
 pub(crate) fn portal_layout(
     state: &AppState,

@@ -478,22 +478,17 @@ pub(crate) async fn tracker_view(
 }
 
 pub(crate) async fn tracker(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state,
+        visitor,
+        p,
+        t,
+    }: Parent,
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let (p, t) = parent(&state, &visitor).await?;
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "aanvraag",
-        &id.to_string(),
-        pupil.id,
-        "read",
-    )
-    .await?;
+    record_read(&state, &visitor, "aanvraag", id, pupil.id, "read").await?;
     let mut view = tracker_view(&state, &visitor, &p, t, &r, &pupil).await?;
     view.layout.notice = notice_text(t, &q.gedaan);
     Ok(Html(view.render()?).into_response())
@@ -558,12 +553,15 @@ pub(crate) async fn mark_read(
 }
 
 pub(crate) async fn give_view(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state,
+        visitor,
+        p,
+        t,
+    }: Parent,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let (p, t) = parent(&state, &visitor).await?;
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
     let up = read_upload(multipart).await?;
     let Ok(share) = open_share(&state, &r, val(&up.fields, "deel").parse().ok()).await else {
@@ -672,12 +670,15 @@ pub(crate) async fn give_view(
 }
 
 pub(crate) async fn sign(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state,
+        visitor,
+        p,
+        t,
+    }: Parent,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let (p, t) = parent(&state, &visitor).await?;
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {

@@ -6,6 +6,7 @@ use crate::auth::{Principal, Visitor};
 use crate::dates::when;
 use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, date_field, form, opts, val};
 use crate::layout::{AppLayout, layout};
@@ -95,11 +96,9 @@ pub(crate) struct CaseloadQuery {
 }
 
 pub(crate) async fn caseload(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<CaseloadQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let status = match q.status.as_str() {
         "" => Some("open".to_owned()),
         "alle" => None,
@@ -143,7 +142,7 @@ pub(crate) async fn caseload(
     let shown: Vec<String> = rows.iter().map(|c| c.id.to_string()).collect();
     store::log_read(
         &state.db,
-        &actor(p, &visitor),
+        &actor(&p, &visitor),
         "search",
         "success",
         None,
@@ -400,16 +399,14 @@ pub(crate) struct DoneQuery {
 }
 
 pub(crate) async fn case_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let c = case_for(&state, &visitor, p, id).await?;
+    let c = case_for(&state, &visitor, &p, id).await?;
     store::log_read(
         &state.db,
-        &actor(p, &visitor),
+        &actor(&p, &visitor),
         "read",
         "success",
         Some(c.id),
@@ -429,7 +426,7 @@ pub(crate) async fn case_page(
     let html = render_case(
         &state,
         &visitor,
-        p,
+        &p,
         c,
         CaseForm {
             notice,
@@ -441,12 +438,10 @@ pub(crate) async fn case_page(
 }
 
 pub(crate) async fn update_case(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let c = case_for(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let status = val(&f, "status");
@@ -521,12 +516,10 @@ pub(crate) async fn update_case(
 }
 
 pub(crate) async fn add_note(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let c = case_for(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let kind = if val(&f, "soort") == "contact" {
@@ -677,11 +670,9 @@ pub(crate) async fn new_case_form(
 }
 
 pub(crate) async fn add_case(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let f = form(&body);
     let input = read_contact(&f, &STAFF);
     let channel = Channel::from_code(&val(&f, "kanaal"))

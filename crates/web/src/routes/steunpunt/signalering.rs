@@ -2,12 +2,12 @@
 
 use crate::AppState;
 use crate::access::actor;
-use crate::auth::Visitor;
 use crate::dates::today;
 use crate::error::AppResult;
+use crate::extract::SignedIn;
 use crate::layout::{AppLayout, layout};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, Utc};
 use passend_domain::steunpunt::{Cell, Theme};
@@ -127,15 +127,13 @@ pub(crate) struct SignaleringView {
 }
 
 pub(crate) async fn signalering(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let report = report(&state, p.tenant_id, &q).await?;
     store::log_read(
         &state.db,
-        &actor(p, &visitor),
+        &actor(&p, &visitor),
         "report",
         "success",
         None,
@@ -163,15 +161,13 @@ pub(crate) async fn signalering(
 }
 
 pub(crate) async fn signalering_csv(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let report = report(&state, p.tenant_id, &q).await?;
     store::log_read(
         &state.db,
-        &actor(p, &visitor),
+        &actor(&p, &visitor),
         "export",
         "success",
         None,

@@ -6,6 +6,7 @@ use crate::auth::Visitor;
 use crate::dates::when;
 use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, form, opts, val};
 use crate::layout::{AppLayout, layout};
@@ -48,11 +49,9 @@ pub(crate) struct DoneQuery {
 }
 
 pub(crate) async fn advices(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let mut lines = Vec::new();
     let mut pupils = Vec::new();
     for a in cw::advices_for_expert(&state.db, p.tenant_id, p.user_id).await? {
@@ -229,15 +228,7 @@ pub(crate) async fn advice_form(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (a, r) = own_advice(&state, &visitor, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "aanvraag",
-        &r.id.to_string(),
-        r.pupil_id,
-        "read",
-    )
-    .await?;
+    record_read(&state, &visitor, "aanvraag", r.id, r.pupil_id, "read").await?;
     // Not given yet: the profession of the expert's last advice, if any.
     let p = visitor.signed_in()?;
     let last = match &a.profession {
@@ -264,12 +255,10 @@ pub(crate) async fn advice_form(
 }
 
 pub(crate) async fn give_advice(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (a, r) = own_advice(&state, &visitor, id).await?;
     if a.submitted_at.is_some() {
         return Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response());
@@ -374,12 +363,10 @@ pub(crate) async fn give_advice(
 pub(crate) const SAME_TEXT: &str = "Dit advies is gelijk aan het advies van de andere deskundige. Elke deskundige geeft een eigen, onafhankelijk advies: schrijf uw advies in uw eigen woorden.";
 
 pub(crate) async fn return_advice(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (a, r) = own_advice(&state, &visitor, id).await?;
     if a.submitted_at.is_some() {
         return Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response());

@@ -1,14 +1,13 @@
 //! The intake queue of toeleiding.
 
-use crate::AppState;
 use crate::access::record_list;
-use crate::auth::Visitor;
 use crate::dates::{long_or, today};
 use crate::error::AppResult;
+use crate::extract::SignedIn;
 use crate::forms::{Opt, opts};
 use crate::layout::{AppLayout, layout};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Response};
 use passend_domain::accounts::Role;
 use passend_domain::tlv::{RequestKind, Status};
@@ -60,11 +59,9 @@ pub(crate) struct QueueQuery {
 }
 
 pub(crate) async fn queue(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let filter = QueueFilter {
         status: Status::from_code(&q.status).map(|s| s.code().to_owned()),
         kind_prefix: match q.soort.as_str() {

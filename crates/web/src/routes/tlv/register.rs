@@ -2,14 +2,14 @@
 
 use crate::AppState;
 use crate::access::record_list;
-use crate::auth::Visitor;
 use crate::dates::{long, long_or, today};
 use crate::error::AppResult;
 use crate::exports::csv_response;
+use crate::extract::SignedIn;
 use crate::forms::{Opt, opts};
 use crate::layout::{AppLayout, layout};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Months, NaiveDate};
 use passend_domain::tlv::{self};
@@ -114,11 +114,9 @@ pub(crate) fn register_line(state: &AppState, d: DecisionRow) -> RegisterLine {
 }
 
 pub(crate) async fn register(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<RegisterQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let mut rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
     let total = rows.len();
     rows.truncate(PAGE_ROWS);
@@ -190,11 +188,9 @@ pub(crate) fn iso(d: Option<NaiveDate>) -> String {
 }
 
 pub(crate) async fn register_csv(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<RegisterQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
     record_list(
         &state,

@@ -5,13 +5,15 @@ use crate::access::{actor, record_read, school_pupil};
 use crate::auth::{Principal, Visitor};
 use crate::dates::{long, today};
 use crate::error::AppResult;
+use crate::extract::SignedIn;
+use crate::extract::read_school_pupil;
 use crate::forms::Field;
 use crate::forms::{Opt, date_field, form, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::routes::zorgplicht::*;
 use crate::texts::domain_of;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::zorgplicht::{
@@ -397,21 +399,10 @@ pub(crate) fn read_aanmelding(
 }
 
 pub(crate) async fn new_aanmelding(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let pupil = school_pupil(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "leerling",
-        &id.to_string(),
-        pupil.id,
-        "read",
-    )
-    .await?;
+    let pupil = read_school_pupil(&state, &visitor, &p, id).await?;
     let f = AanmeldingForm {
         first_preference: "ja".to_owned(),
         ..AanmeldingForm::default()
@@ -421,12 +412,10 @@ pub(crate) async fn new_aanmelding(
 }
 
 pub(crate) async fn add_aanmelding(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let pupil = school_pupil(&state, &visitor, &p, id).await?;
     let (f, input) = read_aanmelding(term_policy(&state), &body, None);
     let Some(input) = input else {
@@ -519,34 +508,22 @@ pub(crate) fn done_notice(q: &DoneQuery) -> Option<String> {
 }
 
 pub(crate) async fn aanmelding_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let (a, pupil) = aanmelding_for(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "aanmelding",
-        &id.to_string(),
-        a.pupil_id,
-        "read",
-    )
-    .await?;
+    let (a, pupil) = aanmelding_for(&state, &visitor, &p, id).await?;
+    record_read(&state, &visitor, "aanmelding", id, a.pupil_id, "read").await?;
     let f = AanmeldingForm::of(&a);
     let view = aanmelding_view(&state, &visitor, &pupil, Some(&a), f, done_notice(&q));
     Ok(Html(view.render()?).into_response())
 }
 
 pub(crate) async fn save_aanmelding(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (a, pupil) = aanmelding_for(&state, &visitor, &p, id).await?;
     let (f, input) = read_aanmelding(term_policy(&state), &body, Some(&a));
     let Some(input) = input else {

@@ -6,6 +6,7 @@ use crate::auth::Visitor;
 use crate::dates::{long, long_or, today};
 use crate::error::AppResult;
 use crate::exports::csv_response;
+use crate::extract::SignedIn;
 use crate::files::attachment;
 use crate::forms::Field;
 use crate::forms::date_field;
@@ -108,11 +109,9 @@ pub(crate) struct ListQuery {
 }
 
 pub(crate) async fn school_overview(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let all = q.weergave == "alle";
     let a = store::aanmeldingen(&state.db, p.tenant_id, Some(p.user_id), !all).await?;
     let t = store::thuiszitters(&state.db, p.tenant_id, Some(p.user_id), !all).await?;
@@ -194,11 +193,7 @@ pub(crate) struct SwvView {
     pub(crate) totals: (usize, usize, usize, usize, usize),
 }
 
-pub(crate) async fn swv_overview(
-    State(state): State<AppState>,
-    visitor: Visitor,
-) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
+pub(crate) async fn swv_overview(SignedIn { state, visitor, p }: SignedIn) -> AppResult<Response> {
     let a = store::aanmeldingen(&state.db, p.tenant_id, None, true).await?;
     let t = store::thuiszitters(&state.db, p.tenant_id, None, true).await?;
     let z = store::sick_pupils(&state.db, p.tenant_id, None, true).await?;
@@ -325,11 +320,9 @@ pub(crate) fn peildatum_of(raw: &str) -> Result<NaiveDate, String> {
 }
 
 pub(crate) async fn swv_thuiszitters(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let all = q.weergave == "alle";
     let rows = store::thuiszitters(&state.db, p.tenant_id, None, !all).await?;
     // 100 a page: every row shown is an audit event.

@@ -5,12 +5,14 @@ use crate::access::{actor, record_read, school_pupil};
 use crate::auth::{Principal, Visitor};
 use crate::dates::today;
 use crate::error::AppResult;
+use crate::extract::SignedIn;
+use crate::extract::read_school_pupil;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, date_field, form, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::routes::zorgplicht::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::accounts::Role;
 use passend_domain::thuiszitters::Kind;
@@ -201,21 +203,10 @@ pub(crate) fn thuiszitter_view(
 }
 
 pub(crate) async fn new_thuiszitter(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let pupil = school_pupil(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "leerling",
-        &id.to_string(),
-        pupil.id,
-        "read",
-    )
-    .await?;
+    let pupil = read_school_pupil(&state, &visitor, &p, id).await?;
     let view = thuiszitter_view(
         &state,
         &visitor,
@@ -230,12 +221,10 @@ pub(crate) async fn new_thuiszitter(
 }
 
 pub(crate) async fn add_thuiszitter(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let pupil = school_pupil(&state, &visitor, &p, id).await?;
     let (f, input) = read_thuiszitter(&body);
     let Some(input) = input else {
@@ -277,22 +266,12 @@ pub(crate) async fn thuiszitter_for(
 }
 
 pub(crate) async fn thuiszitter_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let t = thuiszitter_for(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "thuiszitter",
-        &id.to_string(),
-        t.pupil_id,
-        "read",
-    )
-    .await?;
+    let t = thuiszitter_for(&state, &visitor, &p, id).await?;
+    record_read(&state, &visitor, "thuiszitter", id, t.pupil_id, "read").await?;
     let school_staff = p.role == Role::Schoolmedewerker;
     let view = thuiszitter_view(
         &state,
@@ -308,12 +287,10 @@ pub(crate) async fn thuiszitter_page(
 }
 
 pub(crate) async fn save_thuiszitter(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let t = thuiszitter_for(&state, &visitor, &p, id).await?;
     let (f, input) = read_thuiszitter(&body);
     let Some(input) = input else {

@@ -5,12 +5,14 @@ use crate::access::{actor, record_read, school_pupil};
 use crate::auth::{Principal, Visitor};
 use crate::dates::{long, today};
 use crate::error::AppResult;
+use crate::extract::SignedIn;
+use crate::extract::read_school_pupil;
 use crate::forms::{Field, summary};
 use crate::forms::{date_field, form, val};
 use crate::layout::{AppLayout, layout};
 use crate::routes::zorgplicht::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::zorgplicht::{self as zp};
 use passend_store::casework::Pupil;
@@ -209,32 +211,19 @@ pub(crate) async fn sick_view(
 }
 
 pub(crate) async fn new_sick(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let pupil = school_pupil(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "leerling",
-        &id.to_string(),
-        pupil.id,
-        "read",
-    )
-    .await?;
+    let pupil = read_school_pupil(&state, &visitor, &p, id).await?;
     let view = sick_view(&state, &visitor, &pupil, None, SickForm::default(), None).await?;
     Ok(Html(view.render()?).into_response())
 }
 
 pub(crate) async fn add_sick(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let pupil = school_pupil(&state, &visitor, &p, id).await?;
     let (f, input) = read_sick(&body);
     let Some(input) = input else {
@@ -270,22 +259,12 @@ pub(crate) async fn sick_for(
 }
 
 pub(crate) async fn sick_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let (z, pupil) = sick_for(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "zieke-leerling",
-        &id.to_string(),
-        z.pupil_id,
-        "read",
-    )
-    .await?;
+    let (z, pupil) = sick_for(&state, &visitor, &p, id).await?;
+    record_read(&state, &visitor, "zieke-leerling", id, z.pupil_id, "read").await?;
     let view = sick_view(
         &state,
         &visitor,
@@ -299,12 +278,10 @@ pub(crate) async fn sick_page(
 }
 
 pub(crate) async fn save_sick(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (z, pupil) = sick_for(&state, &visitor, &p, id).await?;
     let (f, input) = read_sick(&body);
     let Some(input) = input else {
@@ -316,12 +293,10 @@ pub(crate) async fn save_sick(
 }
 
 pub(crate) async fn plan_evaluation(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (z, pupil) = sick_for(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let mut field = text(&f, "evaluatie", 20);
@@ -351,12 +326,10 @@ pub(crate) async fn plan_evaluation(
 }
 
 pub(crate) async fn hold_evaluation(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path((id, evaluation)): Path<(i64, i64)>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (z, _) = sick_for(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let notes: String = f

@@ -1,10 +1,9 @@
 //! The decision, and its letter.
 
-use crate::AppState;
 use crate::access::{Relation, actor, record_read, request_for};
-use crate::auth::Visitor;
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::files::attachment;
 use crate::forms::{Field, summary};
 use crate::forms::{date_field, form, opts, required, text_limit, val};
@@ -12,19 +11,17 @@ use crate::letters::{letter_bytes, make_letter};
 use crate::notices::{ParentNews, parent_addresses, parent_notices};
 use crate::notices::{contact_phrase, notice, request_link};
 use crate::routes::casework::*;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use passend_domain::tlv::{self, Category, Placement, RequestKind, Status, TransitionProblem};
 use passend_store::audit::Outcome;
 use passend_store::casework::{self as cw, NewDecision, Notice};
 
 pub(crate) async fn decide(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let r = swv_request(&state, &visitor, &p, id).await?;
     let kind = kind_of(&r)?;
     let status = status_of(&r)?;
@@ -255,18 +252,16 @@ pub(crate) async fn decide(
 }
 
 pub(crate) async fn letter(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
     let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
         let object = id.to_string();
         let event = visitor.event("download", "besluit", &object, Outcome::Denied, "not found");
         passend_store::audit::append(&state.db, &event).await?;
         return Err(AppError::NotFound);
     };
-    let (_, pupil, relation) = request_for(&state, &visitor, p, d.request_id).await?;
+    let (_, pupil, relation) = request_for(&state, &visitor, &p, d.request_id).await?;
     if relation == Relation::Expert
         || !RequestKind::from_code(&d.kind).is_some_and(RequestKind::is_tlv)
     {
@@ -284,15 +279,7 @@ pub(crate) async fn letter(
         return Err(AppError::NotFound);
     }
     let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
-    record_read(
-        &state,
-        &visitor,
-        "besluit",
-        &id.to_string(),
-        pupil.id,
-        "download",
-    )
-    .await?;
+    record_read(&state, &visitor, "besluit", id, pupil.id, "download").await?;
     Ok(attachment(
         bytes,
         "application/pdf",

@@ -1,15 +1,14 @@
 //! A new request (a concept) for a pupil.
 
-use crate::AppState;
 use crate::access::{actor, school_pupil};
-use crate::auth::Visitor;
 use crate::error::AppResult;
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, form, once_token, required, text_limit, val};
 use crate::layout::{AppLayout, layout};
 use crate::routes::casework::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use passend_domain::tlv::RequestKind;
@@ -39,12 +38,10 @@ pub(crate) fn kind_options(chosen: &str) -> Vec<Opt> {
 }
 
 pub(crate) async fn new_request_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let pupil = school_pupil(&state, &visitor, p, id).await?;
+    let pupil = school_pupil(&state, &visitor, &p, id).await?;
     Ok(Html(
         NewRequestView {
             layout: layout(&state, &visitor, "Nieuwe aanvraag", ""),
@@ -61,12 +58,10 @@ pub(crate) async fn new_request_form(
 }
 
 pub(crate) async fn create_request(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let pupil = school_pupil(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let kind = RequestKind::from_code(&val(&f, "soort"));

@@ -1,15 +1,17 @@
 //! The request page, as the school, toeleiding, an expert or a receiving school sees it.
 
 use crate::AppState;
-use crate::access::{Relation, record_read, request_for};
+use crate::access::{Relation, request_for};
 use crate::auth::{Principal, Visitor};
 use crate::dates::when;
 use crate::dates::{long, long_or, today};
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
+use crate::extract::read_request;
 use crate::layout::{AppLayout, layout};
 use crate::routes::casework::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
@@ -548,22 +550,11 @@ pub(crate) async fn request_view(
 }
 
 pub(crate) async fn request_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?;
-    let (r, pupil, relation) = request_for(&state, &visitor, p, id).await?;
-    record_read(
-        &state,
-        &visitor,
-        "aanvraag",
-        &id.to_string(),
-        pupil.id,
-        "read",
-    )
-    .await?;
+    let (r, _, relation) = read_request(&state, &visitor, &p, id).await?;
     let mut view =
         request_view(&state, &visitor, &r, relation, None, None, None, Vec::new()).await?;
     view.layout.notice = match q.gedaan.as_str() {

@@ -5,6 +5,7 @@ use crate::access::{Relation, actor, request_for};
 use crate::auth::{Principal, Visitor};
 use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, opts};
 use crate::forms::{date_field, form, required, text_limit, val};
@@ -12,7 +13,7 @@ use crate::notices::{ParentNews, parent_notices};
 use crate::notices::{notice, request_link};
 use crate::routes::casework::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
@@ -162,12 +163,10 @@ pub(crate) async fn save_typed(
 }
 
 pub(crate) async fn save_draft(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (r, relation) = school_request(&state, &visitor, &p, id).await?;
     match save_typed(&state, &visitor, &p, &r, relation, &form(&body)).await? {
         Err(page) => Ok(page),
@@ -176,12 +175,10 @@ pub(crate) async fn save_draft(
 }
 
 pub(crate) async fn submit(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (r, relation) = school_request(&state, &visitor, &p, id).await?;
     // "Opslaan en indienen" sends the form: what was typed is saved first, never lost.
     let f = form(&body);
@@ -258,12 +255,10 @@ pub(crate) async fn submit(
 }
 
 pub(crate) async fn withdraw(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (r, _, relation) = request_for(&state, &visitor, &p, id).await?;
     if !matches!(relation, Relation::School | Relation::Toeleider) {
         return Err(AppError::NotFound);

@@ -8,13 +8,14 @@ use crate::auth::Visitor;
 use crate::dates::when;
 use crate::dates::{long, today};
 use crate::error::AppResult;
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, date_field, form, opts, required, text_limit, val};
 use crate::notices::{ParentNews, parent_notices};
 use crate::notices::{contact_phrase, notice, request_link};
 use crate::routes::casework::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Html;
 use axum::response::Response;
@@ -25,12 +26,10 @@ use passend_domain::tlv::{Category, Placement};
 use passend_store::casework::{self as cw, Change, Notice, Step};
 
 pub(crate) async fn assign(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let r = swv_request(&state, &visitor, &p, id).await?;
     let f = form(&body);
     let toeleiders = cw::staff_of_role(&state.db, p.tenant_id, Role::Toeleider.code()).await?;
@@ -155,12 +154,10 @@ pub(crate) fn meeting_texts(kind: &str) -> (&'static str, &'static str) {
 }
 
 pub(crate) async fn plan_meeting(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let r = swv_request(&state, &visitor, &p, id).await?;
     if status_of(&r)?.is_final() {
         return Ok(see_request(r.id, "gewijzigd"));
@@ -298,12 +295,10 @@ pub(crate) async fn plan_meeting(
 }
 
 pub(crate) async fn suspend(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let r = swv_request(&state, &visitor, &p, id).await?;
     let (Some(received), false) = (r.received_on, status_of(&r)?.is_final()) else {
         return Ok(see_request(r.id, "gewijzigd"));
@@ -384,11 +379,9 @@ pub(crate) async fn suspend(
 /// The school tells toeleiding that the information asked for is there (documents added, or
 /// sent otherwise). The term stands still until the toeleider has looked and resumes it.
 pub(crate) async fn information_sent(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let (r, _) = school_request(&state, &visitor, &p, id).await?;
     if !r.suspended {
         return Ok(see_request(r.id, "gewijzigd"));
@@ -426,12 +419,10 @@ pub(crate) async fn information_sent(
 }
 
 pub(crate) async fn ask_advice(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
     body: String,
 ) -> AppResult<Response> {
-    let p = visitor.signed_in()?.clone();
     let r = swv_request(&state, &visitor, &p, id).await?;
     let kind = kind_of(&r)?;
     if !matches!(
