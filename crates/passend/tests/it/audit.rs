@@ -1,7 +1,7 @@
 //! The audit trail: administrative actions are recorded, the table is append-only for the
 //! application, and `passend audit verify` finds a changed or removed event.
 
-use crate::support::TestApp;
+use crate::support::*;
 use passend_store::Db;
 use passend_store::audit::{Event, append, recent, verify};
 

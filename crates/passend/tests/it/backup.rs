@@ -4,11 +4,8 @@
 //! recorded head (a truncated restore) is found by `passend audit verify`; a damaged archive is
 //! refused before anything is written; missing, damaged and orphaned files are found.
 
-use crate::accounts::{Browser, tenant_id, two_primary_schools};
-use crate::casework::{tiny_pdf, today, user};
-use crate::support::{TestApp, TestDb, config_for};
+use crate::support::*;
 use passend::Config;
-use passend_domain::accounts::Role;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -69,7 +66,7 @@ async fn keep_writing(
             )
             .await;
         assert_eq!(made.status, 303, "{}", made.body);
-        let pupil = crate::casework::id_after(&made.location, "/leerlingen/");
+        let pupil = crate::support::id_after(&made.location, "/leerlingen/");
         let up = b
             .post_file(
                 &format!("/leerlingen/{pupil}/documenten"),
@@ -90,15 +87,8 @@ async fn a_backup_under_load_restores_whole_and_a_truncated_restore_is_found() {
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_id, _) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
-    let cookie = crate::accounts::session_for(
+    let (school_id, _) = school_user(&app, tenant, "ib@school.nl", bo[0].id).await;
+    let cookie = crate::support::session_for(
         &app,
         tenant,
         school_id,
@@ -304,17 +294,10 @@ async fn check_finds_missing_damaged_and_orphaned_files_and_the_sweep_removes_or
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_id, mut school) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
-    let (pupil, _) = crate::casework::concept(
+    let (school_id, mut school) = school_user(&app, tenant, "ib@school.nl", bo[0].id).await;
+    let (pupil, _) = crate::support::concept(
         &db,
-        &crate::casework::as_user(tenant, school_id, "schoolmedewerker"),
+        &crate::support::as_user(tenant, school_id, "schoolmedewerker"),
         bo[0].id,
         "advies",
     )

@@ -3,9 +3,7 @@
 //! 3:41, 6:8), and the beslissing op bezwaar revokes a decision with its own letter that names
 //! beroep at the rechtbank, in the register and in the parents' tracker.
 
-use crate::accounts::{Browser, mail_to, ready_user, tenant_id, two_primary_schools};
-use crate::casework::{as_user, id_after, pdf_text, submitted, today, user};
-use crate::support::TestApp;
+use crate::support::*;
 use passend_domain::accounts::Role;
 use passend_store::casework as cw;
 use passend_store::on_db;
@@ -67,20 +65,13 @@ async fn statutory_terms_run_on_past_weekends_and_the_bezwaar_term_from_the_send
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_id, mut school) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
+    let (school_id, mut school) = school_user(&app, tenant, "ib@school.nl", bo[0].id).await;
     let (toeleider, mut swv) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
     let (e1, _) = user(&app, tenant, "e1@swv.nl", Role::Deskundige, &[]).await;
     let (e2, _) = user(&app, tenant, "e2@swv.nl", Role::Deskundige, &[]).await;
 
     // Zorgplicht: received on Sunday 25 October 2026, due Monday 7 December 2026.
-    let (pupil, _) = crate::casework::concept(
+    let (pupil, _) = crate::support::concept(
         &db,
         &as_user(tenant, school_id, "schoolmedewerker"),
         bo[0].id,
@@ -272,21 +263,14 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_id, mut school) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
+    let (school_id, mut school) = school_user(&app, tenant, "ib@school.nl", bo[0].id).await;
     let (toeleider, mut swv) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
     let (e1, _) = user(&app, tenant, "e1@swv.nl", Role::Deskundige, &[]).await;
     let (e2, _) = user(&app, tenant, "e2@swv.nl", Role::Deskundige, &[]).await;
     let (pupil, request) = submitted(&db, tenant, bo[0].id, school_id, toeleider, "tlv-sbo").await;
     // A parent with gezag follows it in the portal.
     let school_actor = as_user(tenant, school_id, "schoolmedewerker");
-    let rows = crate::portal::set_parents(
+    let rows = crate::support::set_parents(
         &db,
         &school_actor,
         tenant,
@@ -305,10 +289,10 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         false,
     )
     .await;
-    crate::portal::link(&db, &school_actor, pupil, rows[0], parent_id).await;
+    crate::support::link(&db, &school_actor, pupil, rows[0], parent_id).await;
     let mut parent = Browser::with_session(
         &app,
-        &crate::accounts::session_for(
+        &crate::support::session_for(
             &app,
             tenant,
             parent_id,
@@ -702,7 +686,7 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
     assert!(text.contains("is niet toelaatbaar"), "{text}");
     assert!(text.contains("arrangement verder"), "{text}");
     // The parent reads the outcome and beroep now.
-    let beroep = crate::casework::long(passend_domain::tlv::beroep_deadline(today()));
+    let beroep = crate::support::long(passend_domain::tlv::beroep_deadline(today()));
     let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
     assert!(tracker.body.contains(&beroep), "{}", tracker.body);
     assert!(tracker.body.contains("rechtbank"));

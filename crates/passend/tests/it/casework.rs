@@ -5,85 +5,10 @@
 //! the TLV and its DUO data; bezwaar starts the LBT clock. Along the way: who may see what, the
 //! audit trail, the timeline, and mails without pupil data.
 
-use crate::accounts::{Browser, mail_to, ready_user, session_for, tenant_id, two_primary_schools};
-use crate::support::TestApp;
+use crate::support::*;
 use chrono::{Datelike, Days, Utc};
-use passend_domain::accounts::{Role, Stage};
+use passend_domain::accounts::Role;
 use passend_store::audit::Filter;
-
-/// A fully signed-in user at these locations.
-pub(crate) async fn user(
-    app: &TestApp,
-    tenant: i64,
-    email: &str,
-    role: Role,
-    locations: &[i64],
-) -> (i64, Browser) {
-    let (id, _) = ready_user(
-        app,
-        tenant,
-        email,
-        role,
-        locations,
-        "een zin voor de test",
-        role.needs_second_factor(),
-    )
-    .await;
-    let b = Browser::with_session(app, &session_for(app, tenant, id, Stage::Full).await);
-    (id, b)
-}
-
-/// An actor for changes made directly in the store (fixtures).
-pub(crate) fn as_user(
-    tenant: i64,
-    user: i64,
-    role: &'static str,
-) -> passend_store::casework::Actor<'static> {
-    passend_store::casework::Actor {
-        tenant_id: tenant,
-        user_id: user,
-        role,
-        name: "Test",
-        origin: "test",
-        request_id: "-",
-        form_token: "",
-    }
-}
-
-pub(crate) fn today() -> chrono::NaiveDate {
-    passend_domain::time::to_local(Utc::now()).date()
-}
-
-pub(crate) fn id_after(location: &str, prefix: &str) -> i64 {
-    location
-        .strip_prefix(prefix)
-        .and_then(|r| r.split(['?', '/', '#']).next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no id in {location}"))
-}
-
-/// A small real PDF (the letter engine's own output would do too; this one is hand-made).
-pub(crate) fn tiny_pdf(text: &str) -> Vec<u8> {
-    format!("%PDF-1.4\n% {text}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").into_bytes()
-}
-
-pub(crate) fn pdf_text(bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("passend-pdf-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("brief.pdf");
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by scripts/test");
-    let _ = std::fs::remove_dir_all(&dir);
-    // Words hyphenated at a line end come back whole.
-    String::from_utf8_lossy(&out.stdout)
-        .replace("\u{ad}\n", "")
-        .replace('\u{ad}', "")
-}
 
 #[tokio::test]
 async fn a_tlv_so_request_from_school_to_decision_letter() {
@@ -99,30 +24,9 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         .find(|l| matches!(l.school_type.as_str(), "so" | "so-vso"))
         .expect("the shipped Almere data has an SO school");
 
-    let (_, mut school) = user(
-        &app,
-        tenant,
-        "ib@school-a.nl",
-        Role::Schoolmedewerker,
-        &[school_a.id],
-    )
-    .await;
-    let (_, mut elsewhere) = user(
-        &app,
-        tenant,
-        "ib@school-b.nl",
-        Role::Schoolmedewerker,
-        &[school_b.id],
-    )
-    .await;
-    let (_, mut receiving) = user(
-        &app,
-        tenant,
-        "ib@so-school.nl",
-        Role::Schoolmedewerker,
-        &[so.id],
-    )
-    .await;
+    let (_, mut school) = school_user(&app, tenant, "ib@school-a.nl", school_a.id).await;
+    let (_, mut elsewhere) = school_user(&app, tenant, "ib@school-b.nl", school_b.id).await;
+    let (_, mut receiving) = school_user(&app, tenant, "ib@so-school.nl", so.id).await;
     let (toeleider_id, mut swv) =
         user(&app, tenant, "toeleider@swv.nl", Role::Toeleider, &[]).await;
     let (ortho_id, mut ortho) =
@@ -344,7 +248,7 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
 
     // 5. Zienswijze and TLO, then submit.
     let page = school.get(&format!("/aanvragen/{request}")).await;
-    let version = crate::accounts::field_value(&page.body, "versie").unwrap();
+    let version = crate::support::field_value(&page.body, "versie").unwrap();
     let tlo = today().pred_opt().unwrap().format("%Y-%m-%d").to_string();
     let saved = school
         .post(
@@ -424,7 +328,7 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
     assert!(queue.body.contains("Sam Jansen-Testkind"));
     let page = swv.get(&format!("/aanvragen/{request}")).await;
     assert!(
-        page.body.contains(&crate::casework::long(due)),
+        page.body.contains(&crate::support::long(due)),
         "due date shown"
     );
     let taken = swv
@@ -803,13 +707,13 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let bezwaar_until = crate::casework::long(passend_domain::tlv::bezwaar_deadline(today()));
+    let bezwaar_until = crate::support::long(passend_domain::tlv::bezwaar_deadline(today()));
     assert!(
         flat.contains(&bezwaar_until),
         "letter lacks the bezwaar date {bezwaar_until}: {flat}"
     );
     assert!(
-        flat.contains(&format!("Verzonden: {}", crate::casework::long(today()))),
+        flat.contains(&format!("Verzonden: {}", crate::support::long(today()))),
         "{flat}"
     );
     assert!(!flat.contains("Concept"), "{flat}");
@@ -918,7 +822,7 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         )
         .await;
     assert_eq!(registered.status, 303, "{}", registered.body);
-    let lbt = crate::casework::long(passend_domain::tlv::lbt_deadline(today()));
+    let lbt = crate::support::long(passend_domain::tlv::lbt_deadline(today()));
     let page = swv.get(&format!("/aanvragen/{request}")).await;
     assert!(
         page.body.contains(&format!("Naar de LBT uiterlijk {lbt}")),
@@ -1041,11 +945,6 @@ async fn advice_of(db: &passend_store::Db, tenant: i64, request: i64, expert: i6
         .find(|a| a.request_id == request)
         .unwrap()
         .id
-}
-
-/// "maandag 13 april 2026", as the pages write dates.
-pub fn long(d: chrono::NaiveDate) -> String {
-    passend_web::i18n::long_date_with_weekday(passend_web::i18n::ui(passend_domain::Lang::Nl), d)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1441,31 +1340,10 @@ async fn casework_authorization_matrix() {
         .find(|l| matches!(l.school_type.as_str(), "so" | "so-vso"))
         .unwrap();
     let mut visitors: Vec<(Who, Browser)> = vec![(Who::Anonymous, Browser::new(&app))];
-    let (school_a, b) = user(
-        &app,
-        tenant,
-        "a@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
+    let (school_a, b) = school_user(&app, tenant, "a@school.nl", bo[0].id).await;
     visitors.push((Who::SchoolA, b));
-    let (school_b, _) = user(
-        &app,
-        tenant,
-        "b@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[1].id],
-    )
-    .await;
-    let (_, b) = user(
-        &app,
-        tenant,
-        "so@school.nl",
-        Role::Schoolmedewerker,
-        &[so.id],
-    )
-    .await;
+    let (school_b, _) = school_user(&app, tenant, "b@school.nl", bo[1].id).await;
+    let (_, b) = school_user(&app, tenant, "so@school.nl", so.id).await;
     visitors.push((Who::Receiving, b));
     let (toeleider, b) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
     visitors.push((Who::Toeleider, b));
@@ -1481,14 +1359,7 @@ async fn casework_authorization_matrix() {
         let (_, b) = user(&app, tenant, email, role, &[]).await;
         visitors.push((who, b));
     }
-    let (foreign_school, _) = user(
-        &app,
-        other,
-        "a@ander.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
+    let (foreign_school, _) = school_user(&app, other, "a@ander.nl", bo[0].id).await;
     let (foreign_toeleider, b) = user(&app, other, "t@ander.nl", Role::Toeleider, &[]).await;
     visitors.push((Who::OtherTenant, b));
     let (foreign_expert, _) = user(&app, other, "e@ander.nl", Role::Deskundige, &[]).await;
@@ -1798,81 +1669,6 @@ async fn lifecycle_objects(
     ]
 }
 
-/// A new pupil at this location with a concept request of this kind: (pupil, request).
-pub(crate) async fn concept(
-    db: &passend_store::Db,
-    school: &passend_store::casework::Actor<'_>,
-    location: i64,
-    kind: &str,
-) -> (i64, i64) {
-    use passend_store::casework::{self as cw, NewPupil, NewRequest};
-    let pupil = cw::create_pupil(
-        db,
-        school,
-        &NewPupil {
-            location_id: location,
-            given_name: "Test".to_owned(),
-            family_name: format!("Leerling{location}"),
-            birth_date: today().checked_sub_days(Days::new(2900)).unwrap(),
-            groep: "5".to_owned(),
-            onderwijsnummer: None,
-            guardians: vec![],
-        },
-    )
-    .await
-    .unwrap();
-    let request = cw::create_request(
-        db,
-        school,
-        &NewRequest {
-            pupil_id: pupil,
-            location_id: location,
-            kind: kind.to_owned(),
-            question: "Vraag".to_owned(),
-        },
-    )
-    .await
-    .unwrap();
-    (pupil, request)
-}
-
-/// A pupil of school A with a submitted request of this kind, taken by the toeleider; returns
-/// (pupil, request).
-pub(crate) async fn submitted(
-    db: &passend_store::Db,
-    tenant: i64,
-    location: i64,
-    school_user: i64,
-    toeleider: i64,
-    kind: &str,
-) -> (i64, i64) {
-    use passend_store::casework::{self as cw, Step};
-    let school = as_user(tenant, school_user, "schoolmedewerker");
-    let swv = as_user(tenant, toeleider, "toeleider");
-    let (pupil, request) = concept(db, &school, location, kind).await;
-    let due = passend_domain::tlv::TlvPolicy::default().decision_due(today());
-    for (from, to) in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
-        let r = cw::request(db, tenant, request).await.unwrap().unwrap();
-        cw::step(
-            db,
-            &swv,
-            &r,
-            &Step {
-                from,
-                to,
-                what: "stap",
-                action: "update",
-                received: Some((today(), due)),
-                contact_id: Some(toeleider),
-                notices: vec![],
-            },
-        )
-        .await
-        .unwrap();
-    }
-    (pupil, request)
-}
-
 #[tokio::test]
 async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
     let app = TestApp::spawn().await;
@@ -2145,7 +1941,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         .await;
     let arrangement = id_after(&made.location, "/aanvragen/");
     let page = school.get(&format!("/aanvragen/{arrangement}")).await;
-    let version = crate::accounts::field_value(&page.body, "versie").unwrap();
+    let version = crate::support::field_value(&page.body, "versie").unwrap();
     let bad = school
         .post(
             &format!("/aanvragen/{arrangement}"),

@@ -1,6 +1,6 @@
 //! The `passend` binary itself: `migrate`, `healthcheck`, and a clean stop on SIGTERM.
 
-use crate::support::TestDb;
+use crate::support::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

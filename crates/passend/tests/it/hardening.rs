@@ -4,9 +4,7 @@
 //! and idle clients, a retried post that created twice, a stale cookie at sign-in, two experts
 //! with one text, independence per bevoegd gezag.
 
-use crate::accounts::{Browser, field_value, mail_to, ready_user, tenant_id, two_primary_schools};
-use crate::casework::{as_user, id_after, submitted, tiny_pdf, today, user};
-use crate::support::{Backend, TestApp, TestDb, backend, config_for};
+use crate::support::*;
 use passend_domain::accounts::Role;
 use passend_store::casework as cw;
 use passend_store::on_db;
@@ -30,14 +28,7 @@ async fn concept_documents_and_an_experts_access_follow_their_own_life_cycle() {
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_id, mut school) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
+    let (school_id, mut school) = school_user(&app, tenant, "ib@school.nl", bo[0].id).await;
     let (toeleider_id, mut swv) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
     let (expert_id, mut expert) = user(&app, tenant, "e@swv.nl", Role::Deskundige, &[]).await;
     let (pupil, asked) = submitted(&db, tenant, bo[0].id, school_id, toeleider_id, "tlv-sbo").await;
@@ -476,14 +467,7 @@ async fn a_retried_post_creates_one_pupil_and_one_document() {
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (_, mut school) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
+    let (_, mut school) = school_user(&app, tenant, "ib@school.nl", bo[0].id).await;
     let form = school.get("/leerlingen/nieuw").await;
     let once = field_value(&form.body, "_eenmalig").expect("the form carries its token");
     let birth = today() - chrono::Days::new(8 * 365);
@@ -561,14 +545,7 @@ async fn two_experts_with_one_text_and_an_expert_of_the_same_board_are_refused()
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_id, _) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
+    let (school_id, _) = school_user(&app, tenant, "ib@school.nl", bo[0].id).await;
     let (toeleider_id, mut swv) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
     let (ortho_id, mut ortho) = user(&app, tenant, "o@swv.nl", Role::Deskundige, &[]).await;
     let (arts_id, mut arts) = user(&app, tenant, "a@swv.nl", Role::Deskundige, &[]).await;
@@ -813,15 +790,8 @@ async fn a_full_disk_is_reported_and_heals_without_a_restart() {
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_id, mut school) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
-    let (pupil, _) = crate::casework::concept(
+    let (school_id, mut school) = school_user(&app, tenant, "ib@school.nl", bo[0].id).await;
+    let (pupil, _) = crate::support::concept(
         &db,
         &as_user(tenant, school_id, "schoolmedewerker"),
         bo[0].id,
@@ -935,7 +905,7 @@ async fn heal_and_write(app: &TestApp, school_id: i64, pupil: i64, location: i64
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(healthy, "/healthz heals by itself");
-    let token = crate::accounts::session_for(
+    let token = crate::support::session_for(
         app,
         tenant,
         school_id,
@@ -1112,15 +1082,8 @@ async fn school_with_a_pupil(app: &TestApp) -> (passend_store::Db, Browser, i64)
     let db = app.server().db.clone();
     let tenant = tenant_id(app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_id, mut school) = user(
-        app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
-    let (pupil, _) = crate::casework::concept(
+    let (school_id, mut school) = school_user(app, tenant, "ib@school.nl", bo[0].id).await;
+    let (pupil, _) = crate::support::concept(
         &db,
         &as_user(tenant, school_id, "schoolmedewerker"),
         bo[0].id,
@@ -1145,14 +1108,7 @@ async fn uploads_wait_their_turn_and_are_turned_away_when_it_is_too_busy() {
         .unwrap()
         .unwrap()
         .location_id;
-    let (_, mut colleague) = user(
-        &app,
-        tenant,
-        "ib2@school.nl",
-        Role::Schoolmedewerker,
-        &[location],
-    )
-    .await;
+    let (_, mut colleague) = school_user(&app, tenant, "ib2@school.nl", location).await;
     colleague.get(&format!("/leerlingen/{pupil}")).await;
     let addr = app.server().addr;
     // An upload whose body comes in slowly: it holds its place.

@@ -1,7 +1,7 @@
 //! HTTP hygiene: security headers on every response, error pages with a correlation id,
 //! caching and compression, and the health endpoint.
 
-use crate::support::TestApp;
+use crate::support::*;
 
 fn css_href(home: &str) -> String {
     let start = home.find("href=\"/static/passend.").unwrap() + "href=\"".len();

@@ -1,7 +1,7 @@
 //! The voorzieningenkaart: DUO import (Almere extracts, release updates, a national-size file),
 //! the list and its filters without JavaScript, detail pages, and the open data exports.
 
-use crate::support::{TestApp, TestDb, config_for};
+use crate::support::*;
 use passend::import::{ALMERE, import_bytes};
 
 const BO: &[u8] = include_bytes!("../../../../seed/almere/bo_alle_vestigingen_almere.csv");

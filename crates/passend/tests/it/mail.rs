@@ -1,7 +1,7 @@
 //! The e-mail outbox and worker against a real SMTP server on loopback (a small sink in this
 //! file), including the server being down for a while: nothing is lost, at most one duplicate.
 
-use crate::support::{TestDb, config_for};
+use crate::support::*;
 use passend::mail::Mailer;
 use passend_store::outbox::{self, NewMail};
 use std::sync::{Arc, Mutex};

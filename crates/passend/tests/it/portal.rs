@@ -5,12 +5,10 @@
 //! letter and the bezwaar information; who has access and who looked. Then the matrix: another
 //! parent's or another child's data is never visible.
 
-use crate::accounts::{Browser, field_value, link_in, mail_to, tenant_id, two_primary_schools};
-use crate::casework::{as_user, id_after, long, pdf_text, submitted, tiny_pdf, today, user};
-use crate::support::TestApp;
+use crate::support::*;
 use chrono::Days;
 use passend_domain::accounts::Role;
-use passend_store::casework::{self as cw, GuardianInput, NewPupil};
+use passend_store::casework::{self as cw};
 use passend_store::portal;
 
 /// The id in a hidden field of the page.
@@ -25,14 +23,7 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
     let school_a = &bo[0];
-    let (_, mut school) = user(
-        &app,
-        tenant,
-        "ib@school-a.nl",
-        Role::Schoolmedewerker,
-        &[school_a.id],
-    )
-    .await;
+    let (_, mut school) = school_user(&app, tenant, "ib@school-a.nl", school_a.id).await;
     let (toeleider_id, mut swv) =
         user(&app, tenant, "toeleider@swv.nl", Role::Toeleider, &[]).await;
     let (ortho, _) = user(&app, tenant, "ortho@swv.nl", Role::Deskundige, &[]).await;
@@ -700,76 +691,6 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     app.stop().await;
 }
 
-/// Gives a pupil these parent rows (name, e-mail, gezag); returns their ids in order.
-pub(crate) async fn set_parents(
-    db: &passend_store::Db,
-    school: &cw::Actor<'_>,
-    tenant: i64,
-    pupil: i64,
-    given_name: &str,
-    parents: &[(&str, &str, bool)],
-) -> Vec<i64> {
-    let p = cw::pupil(db, tenant, pupil).await.unwrap().unwrap();
-    cw::update_pupil(
-        db,
-        school,
-        pupil,
-        &NewPupil {
-            location_id: p.location_id,
-            given_name: given_name.to_owned(),
-            family_name: "Matrix".to_owned(),
-            birth_date: p.birth_date,
-            groep: p.groep.clone(),
-            onderwijsnummer: None,
-            guardians: parents
-                .iter()
-                .map(|(n, e, gezag)| GuardianInput {
-                    name: (*n).to_owned(),
-                    relation: "ouder".to_owned(),
-                    parental_authority: *gezag,
-                    email: (*e).to_owned(),
-                    phone: String::new(),
-                })
-                .collect(),
-        },
-    )
-    .await
-    .unwrap();
-    cw::guardians(db, pupil)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|g| g.id)
-        .collect()
-}
-
-pub(crate) async fn link(
-    db: &passend_store::Db,
-    school: &cw::Actor<'_>,
-    pupil: i64,
-    guardian: i64,
-    parent: i64,
-) {
-    let key = format!("link-{guardian}-{parent}");
-    portal::link_parent(
-        db,
-        school,
-        pupil,
-        guardian,
-        &portal::ParentAccount::Existing(parent),
-        None,
-        &passend_store::outbox::NewMail {
-            tenant_id: Some(school.tenant_id),
-            idempotency_key: &key,
-            to_address: "x@example.nl",
-            subject: "s",
-            body_text: "b",
-        },
-    )
-    .await
-    .unwrap();
-}
-
 /// What one child's parents can reach: request, concept, shared version, unshared version,
 /// the other parent's upload, the decision.
 struct Child {
@@ -989,22 +910,8 @@ async fn parents_never_see_another_parents_or_another_childs_data() {
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let bo = two_primary_schools(&db).await;
-    let (school_a, _) = user(
-        &app,
-        tenant,
-        "a@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
-    let (school_b, _) = user(
-        &app,
-        tenant,
-        "b@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[1].id],
-    )
-    .await;
+    let (school_a, _) = school_user(&app, tenant, "a@school.nl", bo[0].id).await;
+    let (school_b, _) = school_user(&app, tenant, "b@school.nl", bo[1].id).await;
     let (toeleider, _) = user(&app, tenant, "t@swv.nl", Role::Toeleider, &[]).await;
     // Parents: two of child 1 (one with gezag revoked later), one of child 2, one without a child.
     let (mother1, b_mother1) = user(&app, tenant, "m1@example.nl", Role::Ouder, &[]).await;
@@ -1135,14 +1042,7 @@ async fn parents_never_see_another_parents_or_another_childs_data() {
         ("zonder kind", b_nobody, None),
         ("zonder gezag", b_step1, None),
     ];
-    let (_, b_school) = user(
-        &app,
-        tenant,
-        "c@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[0].id],
-    )
-    .await;
+    let (_, b_school) = school_user(&app, tenant, "c@school.nl", bo[0].id).await;
     let (_, b_swv) = user(&app, tenant, "t2@swv.nl", Role::Toeleider, &[]).await;
     let (_, b_admin) = user(&app, tenant, "beheer@swv.nl", Role::Beheerder, &[]).await;
     let (_, b_adviser) = user(&app, tenant, "osp@swv.nl", Role::Ouderadviseur, &[]).await;
@@ -1215,7 +1115,7 @@ async fn parents_never_see_another_parents_or_another_childs_data() {
     // Staff actions are not for parents, nor for another school.
     let mut m1 = Browser::with_session(
         &app,
-        &crate::accounts::session_for(&app, tenant, mother1, passend_domain::accounts::Stage::Full)
+        &crate::support::session_for(&app, tenant, mother1, passend_domain::accounts::Stage::Full)
             .await,
     );
     m1.get("/ouders").await;
@@ -1234,14 +1134,7 @@ async fn parents_never_see_another_parents_or_another_childs_data() {
         };
         assert_eq!(page.status, 404, "ouder {path}");
     }
-    let (_, mut other_school) = user(
-        &app,
-        tenant,
-        "d@school.nl",
-        Role::Schoolmedewerker,
-        &[bo[1].id],
-    )
-    .await;
+    let (_, mut other_school) = school_user(&app, tenant, "d@school.nl", bo[1].id).await;
     other_school.get("/account").await;
     let page = other_school
         .post(&format!("/leerlingen/{p1}/ouders/1/uitnodigen"), &[])

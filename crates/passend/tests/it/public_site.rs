@@ -1,7 +1,7 @@
 //! The public information site: every page in both languages, the begrippenlijst and its
 //! search without JavaScript, term links, versioned content.
 
-use crate::support::{PAGES, TestApp, path};
+use crate::support::*;
 use passend_domain::Lang;
 use passend_store::content::{PageEdit, edit_page};
 

@@ -5,9 +5,7 @@
 //! case: 20 surfaces are checked for the toeleider, the beheerder, school staff, an expert and a
 //! parent account. The form refuses robots and floods without a captcha.
 
-use crate::accounts::{field_value, mail_to, tenant_id, two_primary_schools};
-use crate::casework::{as_user, user};
-use crate::support::TestApp;
+use crate::support::*;
 use chrono::Datelike;
 use passend_domain::accounts::Role;
 
@@ -117,14 +115,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
     let (_, mut colleague) = user(&app, tenant, "adviseur2@swv.nl", Role::Ouderadviseur, &[]).await;
     let (_, mut toeleider) = user(&app, tenant, "toeleider@swv.nl", Role::Toeleider, &[]).await;
     let (_, mut beheerder) = user(&app, tenant, "beheer@swv.nl", Role::Beheerder, &[]).await;
-    let (_, mut school) = user(
-        &app,
-        tenant,
-        "ib@school.nl",
-        Role::Schoolmedewerker,
-        &[schools[0].id],
-    )
-    .await;
+    let (_, mut school) = school_user(&app, tenant, "ib@school.nl", schools[0].id).await;
     let (_, mut expert) = user(&app, tenant, "arts@swv.nl", Role::Deskundige, &[]).await;
     let (_, mut parent) = user(&app, tenant, "ouder@thuis.nl", Role::Ouder, &[]).await;
 
@@ -267,7 +258,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         .await;
     assert!(found.body.contains(&reference) && !found.body.contains(&en_reference));
     let row = &list.body[..list.body.find(&reference).unwrap()];
-    let case_id = crate::zorgplicht::number_after(
+    let case_id = crate::support::number_after(
         &row[row.rfind("/steunpunt/zaken/").unwrap()..],
         "/steunpunt/zaken/",
     );
@@ -293,7 +284,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("bestaande datum"));
-    let follow = crate::casework::today() + chrono::Days::new(2);
+    let follow = crate::support::today() + chrono::Days::new(2);
     let saved = adviser
         .post(
             &format!("/steunpunt/zaken/{case_id}"),
@@ -413,7 +404,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         .unwrap();
     }
     // Only completed months count: the five move to last month, Petronella's stays in this one.
-    let last_month = crate::casework::today()
+    let last_month = crate::support::today()
         .with_day(1)
         .unwrap()
         .checked_sub_months(chrono::Months::new(1))
@@ -442,7 +433,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         assert!(!row("Mijn kind zit thuis").contains(">1<"));
         assert_hidden("the signalering", &report.body, &reference);
         // The running month is not in it, also when asked for.
-        let this_month = crate::casework::today().with_day(1).unwrap();
+        let this_month = crate::support::today().with_day(1).unwrap();
         let label = passend_web::i18n::month_year(this_month);
         assert!(!report.body.contains(&label), "{label} is still running");
         let asked = b
@@ -629,7 +620,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         .await;
     assert_eq!(made.status, 422);
     assert!(made.body.contains("Een beheerder kan deze rol niet geven"));
-    let (toeleider_id, _) = crate::accounts::ready_user(
+    let (toeleider_id, _) = crate::support::ready_user(
         &app,
         tenant,
         "ander@swv.nl",

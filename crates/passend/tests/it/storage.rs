@@ -1,6 +1,6 @@
 //! Storage: the two schemas match, SQLite runs durable, bad URLs are refused, seeding is idempotent.
 
-use crate::support::{Backend, TestApp, TestDb, backend, config_for};
+use crate::support::*;
 use passend_store::Db;
 use std::collections::BTreeMap;
 

@@ -5,9 +5,7 @@
 //! and XLSX, read back), sick pupils with the OZL referral and evaluation moments, reminders, the
 //! samenwerkingsverband's overview with initials only, and who may see what.
 
-use crate::accounts::{field_value, mail_to, tenant_id, two_primary_schools};
-use crate::casework::{as_user, id_after, today, user};
-use crate::support::TestApp;
+use crate::support::*;
 use chrono::Days;
 use passend_domain::accounts::Role;
 use passend_store::casework::{self as cw, GuardianInput, NewPupil};
@@ -41,17 +39,6 @@ async fn pupil(
     )
     .await
     .unwrap()
-}
-
-/// The number right after the first `prefix` in a page.
-pub(crate) fn number_after(html: &str, prefix: &str) -> i64 {
-    let at = html.find(prefix).unwrap_or_else(|| panic!("no {prefix}")) + prefix.len();
-    html[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
 }
 
 /// The entries of a ZIP written with stored (uncompressed) entries, each CRC checked.
@@ -100,22 +87,8 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
     let db = app.server().db.clone();
     let tenant = tenant_id(&app).await;
     let schools = two_primary_schools(&db).await;
-    let (school_id, mut school) = user(
-        &app,
-        tenant,
-        "ib@school-a.nl",
-        Role::Schoolmedewerker,
-        &[schools[0].id],
-    )
-    .await;
-    let (other_id, mut other) = user(
-        &app,
-        tenant,
-        "ib@school-b.nl",
-        Role::Schoolmedewerker,
-        &[schools[1].id],
-    )
-    .await;
+    let (school_id, mut school) = school_user(&app, tenant, "ib@school-a.nl", schools[0].id).await;
+    let (other_id, mut other) = school_user(&app, tenant, "ib@school-b.nl", schools[1].id).await;
     let (_, mut toeleider) = user(&app, tenant, "toeleider@swv.nl", Role::Toeleider, &[]).await;
     let (_, mut beheerder) = user(&app, tenant, "beheer@swv.nl", Role::Beheerder, &[]).await;
     let (_, mut adviser) = user(&app, tenant, "adviseur@swv.nl", Role::Ouderadviseur, &[]).await;

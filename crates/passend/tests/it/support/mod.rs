@@ -1,5 +1,11 @@
 //! Test support: a fresh database per test on the chosen backend, and the real server on port 0.
 
+mod browser;
+mod fixtures;
+
+pub use browser::*;
+pub use fixtures::*;
+
 use passend::Config;
 use passend::Server;
 use passend::config::{LogFormat, SecretUrl};

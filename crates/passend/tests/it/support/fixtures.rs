@@ -1,0 +1,348 @@
+//! Fixtures: the tenant, users with a session, schools, and helpers that read what the product
+//! made (ids in redirects, PDF text).
+
+use super::{Browser, TestApp};
+use chrono::{Days, Utc};
+use passend_domain::accounts::{Role, Stage, token_hash};
+use passend_domain::totp;
+use passend_store::accounts::{self as store, NewSession, NewUser, ReadyUser};
+use passend_store::audit::Event;
+use passend_store::casework::{self as cw, GuardianInput, NewPupil};
+use passend_store::portal;
+
+pub async fn tenant_id(app: &TestApp) -> i64 {
+    passend_store::tenants::ensure(&app.server().db, "PO2401", "Passend Onderwijs Almere")
+        .await
+        .unwrap()
+        .id
+}
+
+/// An active user with a password (argon2id, as the product makes them) and optionally a second
+/// factor; returns (id, TOTP secret).
+pub async fn ready_user(
+    app: &TestApp,
+    tenant: i64,
+    email: &str,
+    role: Role,
+    locations: &[i64],
+    password: &str,
+    with_totp: bool,
+) -> (i64, Option<String>) {
+    let hash = passend_web::passwords::Passwords::new(1)
+        .unwrap()
+        .hash(password)
+        .await
+        .unwrap();
+    let secret = with_totp.then(|| totp::base32_encode(&rand_bytes()));
+    let event = Event::cli(Some(tenant), "create", "gebruiker", "-", "test");
+    let id = store::ensure_ready_user(
+        &app.server().db,
+        &ReadyUser {
+            user: NewUser {
+                tenant_id: tenant,
+                email,
+                name: "Test Persoon",
+                role,
+                location_ids: locations,
+                created_by: None,
+            },
+            password_hash: &hash,
+            totp_secret: secret.as_deref(),
+        },
+        &event,
+    )
+    .await
+    .unwrap();
+    (id, secret)
+}
+
+pub fn rand_bytes() -> Vec<u8> {
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .chain(uuid::Uuid::new_v4().as_bytes().iter())
+        .take(20)
+        .copied()
+        .collect()
+}
+
+/// A session made directly in the store (fixture for the matrix); returns the cookie token.
+pub async fn session_for(app: &TestApp, tenant: i64, user: i64, stage: Stage) -> String {
+    let token =
+        uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string();
+    let hash = token_hash(&token);
+    let public = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
+    let csrf = uuid::Uuid::new_v4().simple().to_string();
+    let event = Event::cli(Some(tenant), "login", "gebruiker", "-", "test fixture");
+    store::start_session(
+        &app.server().db,
+        tenant,
+        user,
+        stage,
+        &NewSession {
+            id_hash: &hash,
+            public_id: &public,
+            csrf_token: &csrf,
+            user_agent: "test",
+            origin: "127.0.0.1",
+        },
+        &[],
+        &event,
+    )
+    .await
+    .unwrap();
+    token
+}
+
+/// Two open primary schools of the shipped Almere data.
+pub async fn two_primary_schools(
+    db: &passend_store::Db,
+) -> Vec<passend_store::locations::LocationChoice> {
+    passend_store::locations::location_choices(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.school_type == "bo")
+        .take(2)
+        .collect()
+}
+
+/// A fully signed-in user at these locations.
+pub async fn user(
+    app: &TestApp,
+    tenant: i64,
+    email: &str,
+    role: Role,
+    locations: &[i64],
+) -> (i64, Browser) {
+    let (id, _) = ready_user(
+        app,
+        tenant,
+        email,
+        role,
+        locations,
+        "een zin voor de test",
+        role.needs_second_factor(),
+    )
+    .await;
+    let b = Browser::with_session(app, &session_for(app, tenant, id, Stage::Full).await);
+    (id, b)
+}
+
+/// An actor for changes made directly in the store (fixtures).
+pub fn as_user(
+    tenant: i64,
+    user: i64,
+    role: &'static str,
+) -> passend_store::casework::Actor<'static> {
+    passend_store::casework::Actor {
+        tenant_id: tenant,
+        user_id: user,
+        role,
+        name: "Test",
+        origin: "test",
+        request_id: "-",
+        form_token: "",
+    }
+}
+
+pub fn today() -> chrono::NaiveDate {
+    passend_domain::time::to_local(Utc::now()).date()
+}
+
+pub fn id_after(location: &str, prefix: &str) -> i64 {
+    location
+        .strip_prefix(prefix)
+        .and_then(|r| r.split(['?', '/', '#']).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {location}"))
+}
+
+/// A small real PDF (the letter engine's own output would do too; this one is hand-made).
+pub fn tiny_pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").into_bytes()
+}
+
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("passend-pdf-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("brief.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test");
+    let _ = std::fs::remove_dir_all(&dir);
+    // Words hyphenated at a line end come back whole.
+    String::from_utf8_lossy(&out.stdout)
+        .replace("\u{ad}\n", "")
+        .replace('\u{ad}', "")
+}
+
+/// "maandag 13 april 2026", as the pages write dates.
+pub fn long(d: chrono::NaiveDate) -> String {
+    passend_web::i18n::long_date_with_weekday(passend_web::i18n::ui(passend_domain::Lang::Nl), d)
+}
+
+/// A pupil of school A with a submitted request of this kind, taken by the toeleider; returns
+/// (pupil, request).
+pub async fn submitted(
+    db: &passend_store::Db,
+    tenant: i64,
+    location: i64,
+    school_user: i64,
+    toeleider: i64,
+    kind: &str,
+) -> (i64, i64) {
+    use passend_store::casework::{self as cw, Step};
+    let school = as_user(tenant, school_user, "schoolmedewerker");
+    let swv = as_user(tenant, toeleider, "toeleider");
+    let (pupil, request) = concept(db, &school, location, kind).await;
+    let due = passend_domain::tlv::TlvPolicy::default().decision_due(today());
+    for (from, to) in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
+        let r = cw::request(db, tenant, request).await.unwrap().unwrap();
+        cw::step(
+            db,
+            &swv,
+            &r,
+            &Step {
+                from,
+                to,
+                what: "stap",
+                action: "update",
+                received: Some((today(), due)),
+                contact_id: Some(toeleider),
+                notices: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    }
+    (pupil, request)
+}
+
+/// A new pupil at this location with a concept request of this kind: (pupil, request).
+pub async fn concept(
+    db: &passend_store::Db,
+    school: &passend_store::casework::Actor<'_>,
+    location: i64,
+    kind: &str,
+) -> (i64, i64) {
+    use passend_store::casework::{self as cw, NewPupil, NewRequest};
+    let pupil = cw::create_pupil(
+        db,
+        school,
+        &NewPupil {
+            location_id: location,
+            given_name: "Test".to_owned(),
+            family_name: format!("Leerling{location}"),
+            birth_date: today().checked_sub_days(Days::new(2900)).unwrap(),
+            groep: "5".to_owned(),
+            onderwijsnummer: None,
+            guardians: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let request = cw::create_request(
+        db,
+        school,
+        &NewRequest {
+            pupil_id: pupil,
+            location_id: location,
+            kind: kind.to_owned(),
+            question: "Vraag".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    (pupil, request)
+}
+
+pub async fn link(
+    db: &passend_store::Db,
+    school: &cw::Actor<'_>,
+    pupil: i64,
+    guardian: i64,
+    parent: i64,
+) {
+    let key = format!("link-{guardian}-{parent}");
+    portal::link_parent(
+        db,
+        school,
+        pupil,
+        guardian,
+        &portal::ParentAccount::Existing(parent),
+        None,
+        &passend_store::outbox::NewMail {
+            tenant_id: Some(school.tenant_id),
+            idempotency_key: &key,
+            to_address: "x@example.nl",
+            subject: "s",
+            body_text: "b",
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// Gives a pupil these parent rows (name, e-mail, gezag); returns their ids in order.
+pub async fn set_parents(
+    db: &passend_store::Db,
+    school: &cw::Actor<'_>,
+    tenant: i64,
+    pupil: i64,
+    given_name: &str,
+    parents: &[(&str, &str, bool)],
+) -> Vec<i64> {
+    let p = cw::pupil(db, tenant, pupil).await.unwrap().unwrap();
+    cw::update_pupil(
+        db,
+        school,
+        pupil,
+        &NewPupil {
+            location_id: p.location_id,
+            given_name: given_name.to_owned(),
+            family_name: "Matrix".to_owned(),
+            birth_date: p.birth_date,
+            groep: p.groep.clone(),
+            onderwijsnummer: None,
+            guardians: parents
+                .iter()
+                .map(|(n, e, gezag)| GuardianInput {
+                    name: (*n).to_owned(),
+                    relation: "ouder".to_owned(),
+                    parental_authority: *gezag,
+                    email: (*e).to_owned(),
+                    phone: String::new(),
+                })
+                .collect(),
+        },
+    )
+    .await
+    .unwrap();
+    cw::guardians(db, pupil)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.id)
+        .collect()
+}
+
+/// The number right after the first `prefix` in a page.
+pub fn number_after(html: &str, prefix: &str) -> i64 {
+    let at = html.find(prefix).unwrap_or_else(|| panic!("no {prefix}")) + prefix.len();
+    html[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+/// A fully signed-in school staff member at one location.
+pub async fn school_user(app: &TestApp, tenant: i64, email: &str, location: i64) -> (i64, Browser) {
+    user(app, tenant, email, Role::Schoolmedewerker, &[location]).await
+}
