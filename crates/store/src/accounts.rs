@@ -392,11 +392,7 @@ pub async fn user(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<User>>
         user_columns!(),
         " FROM users WHERE tenant_id = $1 AND id = $2"
     );
-    let user = on_db!(db, pool => sqlx::query_as::<_, User>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
+    let user = crate::one_by_ids::<User>(db, sql, &[tenant_id, id]).await?;
     Ok(user)
 }
 
@@ -911,17 +907,12 @@ pub async fn end_session_by_public_id(
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND public_id = $2")
+        crate::update_one_tx!(tx, sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND public_id = $2")
             .bind(user_id)
-            .bind(public_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 1 {
+            .bind(public_id),
+        {
             append_in_tx!(tx, event);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }

@@ -145,6 +145,23 @@ macro_rules! insert_audit_row {
     }};
 }
 
+/// The conditional update with its audit, the one shape every "save if nobody saved since"
+/// takes: runs `$query` (an UPDATE or DELETE with its binds, whose WHERE holds the condition)
+/// in the open transaction `$tx`. When it changed exactly one row, it runs `$then` (the audit
+/// event and whatever else belongs to the change) and commits; otherwise the transaction is
+/// dropped, which rolls it back. Evaluates to whether the change was made.
+#[macro_export]
+macro_rules! update_one_tx {
+    ($tx:ident, $query:expr, $then:block) => {{
+        let n = $query.execute(&mut *$tx).await?.rows_affected();
+        if n == 1 {
+            $then
+            $tx.commit().await?;
+        }
+        n == 1
+    }};
+}
+
 /// Appends an event inside an open transaction `$tx` of either backend; evaluates to the new id.
 /// Takes the chain head first, which serialises concurrent appends on SQLite and PostgreSQL.
 #[macro_export]

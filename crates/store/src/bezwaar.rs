@@ -118,11 +118,7 @@ pub async fn beslissingen(db: &Db, decision_id: i64) -> StoreResult<Vec<Beslissi
         beslissing_select!(),
         " WHERE b.decision_id = $1 ORDER BY b.id"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, BeslissingRow>(sql)
-        .bind(decision_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[decision_id]).await
 }
 
 /// A beslissing op bezwaar of this tenant.
@@ -131,12 +127,7 @@ pub async fn beslissing(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<
         beslissing_select!(),
         " WHERE d.tenant_id = $1 AND b.id = $2"
     );
-    let row = on_db!(db, pool => sqlx::query_as::<_, BeslissingRow>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// The beslissing on a bezwaar, if it was taken.
@@ -149,12 +140,7 @@ pub async fn beslissing_of_bezwaar(
         beslissing_select!(),
         " WHERE d.tenant_id = $1 AND b.bezwaar_id = $2"
     );
-    let row = on_db!(db, pool => sqlx::query_as::<_, BeslissingRow>(sql)
-        .bind(tenant_id)
-        .bind(bezwaar_id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, bezwaar_id]).await
 }
 
 /// What a decision said before a beslissing op bezwaar replaced it.

@@ -372,24 +372,14 @@ pub async fn update_pupil(
 /// A pupil of this tenant.
 pub async fn pupil(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Pupil>> {
     let sql = concat!(pupil_select!(), " WHERE p.tenant_id = $1 AND p.id = $2");
-    let row = on_db!(db, pool => sqlx::query_as::<_, Pupil>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// The pupils at the locations a school staff member works for, by name.
 pub async fn pupils_for_staff(db: &Db, tenant_id: i64, user_id: i64) -> StoreResult<Vec<Pupil>> {
     let sql = concat!(pupil_select!(), " WHERE p.tenant_id = $1 AND p.location_id IN (SELECT location_id FROM user_locations WHERE user_id = $2)
          ORDER BY p.family_name, p.given_name, p.id");
-    let rows = on_db!(db, pool => sqlx::query_as::<_, Pupil>(sql)
-        .bind(tenant_id)
-        .bind(user_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[tenant_id, user_id]).await
 }
 
 /// A pupil's parents and guardians, in order.
@@ -590,12 +580,7 @@ pub async fn create_request(db: &Db, actor: &Actor<'_>, r: &NewRequest) -> Store
 /// A request of this tenant.
 pub async fn request(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Request>> {
     let sql = concat!(request_select!(), " WHERE r.tenant_id = $1 AND r.id = $2");
-    let row = on_db!(db, pool => sqlx::query_as::<_, Request>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// A pupil's requests, newest first.
@@ -608,12 +593,7 @@ pub async fn requests_of_pupil(
         request_select!(),
         " WHERE r.tenant_id = $1 AND r.pupil_id = $2 ORDER BY r.id DESC"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, Request>(sql)
-        .bind(tenant_id)
-        .bind(pupil_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[tenant_id, pupil_id]).await
 }
 
 /// How a guarded change ended.
@@ -635,7 +615,7 @@ pub async fn save_draft(
 ) -> StoreResult<Change> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE support_requests SET question = $1, goals = $2, budget_euros = $3, period_start = $4, period_end = $5,
                zienswijze = $6, zienswijze_text = $7, zienswijze_on = $8, tlo_held_on = $9, tlo_attendees = $10,
                updated_at = $11, version = version + 1
@@ -654,15 +634,10 @@ pub async fn save_draft(
         .bind(Utc::now())
         .bind(actor.tenant_id)
         .bind(request.id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(version),
+        {
             record_tx!(tx, actor, request.id, request.pupil_id, "update", "Concept bijgewerkt", "", &[], false);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(if done { Change::Done } else { Change::Stale })
 }
@@ -697,7 +672,7 @@ pub async fn step(
     let now = Utc::now();
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE support_requests SET status = $1, updated_at = $2, version = version + 1,
                submitted_at = CASE WHEN $3 THEN $2 ELSE submitted_at END,
                received_on = COALESCE($4, received_on), decision_due = COALESCE($5, decision_due),
@@ -712,15 +687,10 @@ pub async fn step(
         .bind(s.contact_id)
         .bind(actor.tenant_id)
         .bind(request.id)
-        .bind(s.from)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(s.from),
+        {
             record_tx!(tx, actor, request.id, request.pupil_id, s.action, s.what, s.to, &s.notices, true);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(if done { Change::Done } else { Change::Stale })
 }
@@ -736,22 +706,17 @@ pub async fn set_contact(
 ) -> StoreResult<Change> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE support_requests SET contact_id = $1, updated_at = $2, version = version + 1
              WHERE tenant_id = $3 AND id = $4 AND status IN ('ingediend', 'in-behandeling', 'advies-gevraagd')",
         )
         .bind(contact_id)
         .bind(Utc::now())
         .bind(actor.tenant_id)
-        .bind(request.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(request.id),
+        {
             record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "contact", notices, true);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(if done { Change::Done } else { Change::Stale })
 }
@@ -1158,11 +1123,7 @@ pub async fn ask_advice(
 /// A request's advices, in the order asked.
 pub async fn advices_of(db: &Db, request_id: i64) -> StoreResult<Vec<AdviceRow>> {
     let sql = concat!(advice_select!(), " WHERE a.request_id = $1 ORDER BY a.id");
-    let rows = on_db!(db, pool => sqlx::query_as::<_, AdviceRow>(sql)
-        .bind(request_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[request_id]).await
 }
 
 /// The advices asked of an expert, open ones first.
@@ -1173,12 +1134,7 @@ pub async fn advices_for_expert(
 ) -> StoreResult<Vec<AdviceRow>> {
     let sql = concat!(advice_select!(), " JOIN support_requests r ON r.id = a.request_id
          WHERE r.tenant_id = $1 AND a.expert_id = $2 ORDER BY (a.submitted_at IS NOT NULL), a.due_on, a.id");
-    let rows = on_db!(db, pool => sqlx::query_as::<_, AdviceRow>(sql)
-        .bind(tenant_id)
-        .bind(expert_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[tenant_id, expert_id]).await
 }
 
 /// One advice of this tenant.
@@ -1187,12 +1143,7 @@ pub async fn advice(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Advi
         advice_select!(),
         " JOIN support_requests r ON r.id = a.request_id WHERE r.tenant_id = $1 AND a.id = $2"
     );
-    let row = on_db!(db, pool => sqlx::query_as::<_, AdviceRow>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// The advices asked of an expert on requests of this pupil, as access needs them: when each was
@@ -1270,7 +1221,7 @@ pub async fn give_advice(
             tx.rollback().await?;
             return Ok(Given::SameText);
         }
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE advices SET profession = $1, conclusion = $2, advice_text = $3, declared_independent = $4, submitted_at = $5
              WHERE id = $6 AND expert_id = $7 AND submitted_at IS NULL",
         )
@@ -1280,15 +1231,10 @@ pub async fn give_advice(
         .bind(true)
         .bind(Utc::now())
         .bind(advice_id)
-        .bind(actor.user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(actor.user_id),
+        {
             record_tx!(tx, actor, request.id, request.pupil_id, "update", "Deskundigenadvies gegeven", "advies", notices, true);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(if done { Given::Done } else { Given::Stale })
 }
@@ -1305,14 +1251,11 @@ pub async fn return_advice(
 ) -> StoreResult<Change> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query("DELETE FROM advices WHERE id = $1 AND expert_id = $2 AND request_id = $3 AND submitted_at IS NULL")
+        crate::update_one_tx!(tx, sqlx::query("DELETE FROM advices WHERE id = $1 AND expert_id = $2 AND request_id = $3 AND submitted_at IS NULL")
             .bind(advice_id)
             .bind(actor.user_id)
-            .bind(request.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 1 {
+            .bind(request.id),
+        {
             sqlx::query(
                 "UPDATE support_requests SET status = 'in-behandeling', updated_at = $1, version = version + 1
                  WHERE id = $2 AND status = 'advies-gevraagd' AND NOT EXISTS (SELECT 1 FROM advices WHERE request_id = $2)",
@@ -1322,9 +1265,7 @@ pub async fn return_advice(
             .execute(&mut *tx)
             .await?;
             record_tx!(tx, actor, request.id, request.pupil_id, "delete", what, "advies", notices, false);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(if done { Change::Done } else { Change::Stale })
 }
@@ -1509,23 +1450,13 @@ pub async fn decision_of(
         decision_select!(),
         " WHERE d.tenant_id = $1 AND d.request_id = $2"
     );
-    let row = on_db!(db, pool => sqlx::query_as::<_, DecisionRow>(sql)
-        .bind(tenant_id)
-        .bind(request_id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, request_id]).await
 }
 
 /// A decision by id.
 pub async fn decision(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<DecisionRow>> {
     let sql = concat!(decision_select!(), " WHERE d.tenant_id = $1 AND d.id = $2");
-    let row = on_db!(db, pool => sqlx::query_as::<_, DecisionRow>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// Filters of the TLV register.
@@ -1756,7 +1687,7 @@ pub async fn update_bezwaar(
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE bezwaren SET lbt_sent_on = COALESCE(lbt_sent_on, $1), lbt_advice = COALESCE(lbt_advice, $2),
                lbt_advice_on = COALESCE(lbt_advice_on, $3), outcome = COALESCE(outcome, $4), outcome_on = COALESCE(outcome_on, $5)
              WHERE id = $6 AND outcome IS NULL AND decision_id IN (SELECT id FROM decisions WHERE request_id = $7)",
@@ -1767,15 +1698,10 @@ pub async fn update_bezwaar(
         .bind(withdrawn_on.map(|_| "ingetrokken"))
         .bind(withdrawn_on)
         .bind(bezwaar_id)
-        .bind(request.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(request.id),
+        {
             record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "bezwaar", &[], false);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }
@@ -1945,13 +1871,7 @@ pub async fn document_version(
         version_select!(),
         " WHERE d.tenant_id = $1 AND v.document_id = $2 AND v.version = $3"
     );
-    let row = on_db!(db, pool => sqlx::query_as::<_, VersionRow>(sql)
-        .bind(tenant_id)
-        .bind(document_id)
-        .bind(version)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, document_id, version]).await
 }
 
 /// Every version of a document, newest first.
@@ -1964,12 +1884,7 @@ pub async fn document_versions(
         version_select!(),
         " WHERE d.tenant_id = $1 AND v.document_id = $2 ORDER BY v.version DESC"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, VersionRow>(sql)
-        .bind(tenant_id)
-        .bind(document_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[tenant_id, document_id]).await
 }
 
 /// A stored file to record.
@@ -2134,13 +2049,10 @@ pub async fn remind_once(
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query("INSERT INTO reminders_sent (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        crate::update_one_tx!(tx, sqlx::query("INSERT INTO reminders_sent (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(key)
-            .bind(Utc::now())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 1 {
+            .bind(Utc::now()),
+        {
             for n in notices {
                 crate::enqueue_in_tx!(
                     tx,
@@ -2153,9 +2065,7 @@ pub async fn remind_once(
                     }
                 );
             }
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }

@@ -44,6 +44,70 @@ macro_rules! on_db {
     };
 }
 
+/// A row type that loads on both backends.
+pub trait AnyRow:
+    Send
+    + Unpin
+    + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
+impl<T> AnyRow for T where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
+/// The one row of a SELECT whose parameters are all ids, bound as `$1`, `$2`, … in order.
+pub(crate) async fn one_by_ids<R: AnyRow>(
+    db: &Db,
+    sql: &'static str,
+    ids: &[i64],
+) -> StoreResult<Option<R>> {
+    Ok(on_db!(db, pool => {
+        let mut q = sqlx::query_as::<_, R>(sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_optional(pool).await
+    })?)
+}
+
+/// The rows of a SELECT whose parameters are all ids, bound as `$1`, `$2`, … in order.
+pub(crate) async fn all_by_ids<R: AnyRow>(
+    db: &Db,
+    sql: &'static str,
+    ids: &[i64],
+) -> StoreResult<Vec<R>> {
+    Ok(on_db!(db, pool => {
+        let mut q = sqlx::query_as::<_, R>(sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?)
+}
+
+/// The rows of a register's list: `$1` the tenant, `$2` a school staff member whose locations
+/// scope it (or none), `$3` whether to show only the open ones.
+pub(crate) async fn scoped_list<R: AnyRow>(
+    db: &Db,
+    sql: &'static str,
+    tenant_id: i64,
+    staff: Option<i64>,
+    open_only: bool,
+) -> StoreResult<Vec<R>> {
+    Ok(on_db!(db, pool => sqlx::query_as::<_, R>(sql)
+        .bind(tenant_id)
+        .bind(staff)
+        .bind(open_only)
+        .fetch_all(pool)
+        .await)?)
+}
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
 

@@ -1105,22 +1105,17 @@ pub async fn mark_profile_checked(
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE location_profiles SET checked_on = $1, checked_by = $2 WHERE tenant_id = $3 AND location_id = $4",
         )
         .bind(on)
         .bind(user_id)
         .bind(tenant_id)
-        .bind(location_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(location_id),
+        {
             crate::append_in_tx!(tx, event);
             sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }

@@ -347,7 +347,7 @@ pub async fn share_request(
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "INSERT INTO request_shares (request_id, request_version, kind, question, goals, budget_euros, period_start, period_end,
                respond_by, shared_by, shared_at)
              SELECT r.id, r.version, r.kind, r.question, r.goals, r.budget_euros, r.period_start, r.period_end, $1, $2, $3
@@ -359,15 +359,10 @@ pub async fn share_request(
         .bind(Utc::now())
         .bind(actor.tenant_id)
         .bind(request.id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(version),
+        {
             record_tx!(tx, actor, request.id, request.pupil_id, "update", what, "gedeeld", notices, true);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }

@@ -588,12 +588,7 @@ pub async fn cases(db: &Db, tenant_id: i64, filter: &CaseFilter) -> StoreResult<
 /// One case of the tenant.
 pub async fn case(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Case>> {
     let sql = concat!(case_select!(), " WHERE c.tenant_id = $1 AND c.id = $2");
-    let row = on_db!(db, pool => sqlx::query_as::<_, Case>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// A note or contact moment.
@@ -693,7 +688,7 @@ pub async fn update_case(
     let closed = (u.status == "afgerond").then_some(now);
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE steunpunt_cases SET status = $1, adviser_id = $2, follow_up_on = $3, category = $4, theme = $5,
                closed_at = CASE WHEN $6 IS NULL THEN NULL ELSE COALESCE(closed_at, $6) END, updated_at = $7, version = version + 1
              WHERE id = $8 AND tenant_id = $9 AND version = $10",
@@ -707,15 +702,10 @@ pub async fn update_case(
         .bind(now)
         .bind(case_id)
         .bind(actor.tenant_id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(version),
+        {
             log_tx!(tx, actor.tenant_id, Some(actor.user_id), actor.name, actor.role, "update", "success", Some(case_id), actor.origin, actor.request_id, &u.status);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }
@@ -809,17 +799,12 @@ pub async fn remind_once(
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query("INSERT INTO reminders_sent (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        crate::update_one_tx!(tx, sqlx::query("INSERT INTO reminders_sent (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(key)
-            .bind(Utc::now())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 1 {
+            .bind(Utc::now()),
+        {
             enqueue_confidential_tx!(tx, tenant_id, mails);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }

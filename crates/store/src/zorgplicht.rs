@@ -170,7 +170,7 @@ pub async fn save_aanmelding(
     let (received, desired) = dates_required(input);
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE aanmeldingen SET received_on = $1, desired_start = $2, support_need = $3, other_registrations = $4,
                first_preference = $5, extension_weeks = $6, extension_told_on = $7, outcome = $8, no_zorgplicht_reason = $9,
                placed_at = $10, decided_on = $11, enrolled_elsewhere_on = $12, notes = $13, updated_at = $14, version = version + 1
@@ -192,17 +192,12 @@ pub async fn save_aanmelding(
         .bind(Utc::now())
         .bind(row.id)
         .bind(actor.tenant_id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(version),
+        {
             let object_id = row.id.to_string();
             let event = actor.event("update", "aanmelding", &object_id, Some(row.pupil_id), "");
             crate::append_in_tx!(tx, &event);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }
@@ -213,12 +208,7 @@ pub async fn aanmelding(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<
         aanmelding_select!(),
         " WHERE a.tenant_id = $1 AND a.id = $2"
     );
-    let row = on_db!(db, pool => sqlx::query_as::<_, AanmeldingRow>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// A pupil's registrations, newest first.
@@ -227,11 +217,7 @@ pub async fn aanmeldingen_of_pupil(db: &Db, pupil_id: i64) -> StoreResult<Vec<Aa
         aanmelding_select!(),
         " WHERE a.pupil_id = $1 ORDER BY a.received_on DESC, a.id DESC"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, AanmeldingRow>(sql)
-        .bind(pupil_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[pupil_id]).await
 }
 
 /// Registrations of the tenant, oldest receipt first: all (`open_only` false) or those without
@@ -249,13 +235,7 @@ pub async fn aanmeldingen(
            AND ($3 = FALSE OR a.decided_on IS NULL)
          ORDER BY a.received_on, a.id"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, AanmeldingRow>(sql)
-        .bind(tenant_id)
-        .bind(staff)
-        .bind(open_only)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::scoped_list(db, sql, tenant_id, staff, open_only).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -387,7 +367,7 @@ pub async fn save_thuiszitter(
     let since = input.since.unwrap_or(row.since);
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE thuiszitters SET kind = $1, since = $2, until = $3, actions = $4, perspective = $5, has_offer = $6,
                leerplicht_contact = $7, leerplicht_informed_on = $8, updated_at = $9, version = version + 1
              WHERE id = $10 AND tenant_id = $11 AND version = $12",
@@ -403,17 +383,12 @@ pub async fn save_thuiszitter(
         .bind(Utc::now())
         .bind(row.id)
         .bind(actor.tenant_id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(version),
+        {
             let object_id = row.id.to_string();
             let event = actor.event("update", "thuiszitter", &object_id, Some(row.pupil_id), "");
             crate::append_in_tx!(tx, &event);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }
@@ -424,12 +399,7 @@ pub async fn thuiszitter(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option
         thuiszitter_select!(),
         " WHERE t.tenant_id = $1 AND t.id = $2"
     );
-    let row = on_db!(db, pool => sqlx::query_as::<_, ThuiszitterRow>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// A pupil's thuiszitter registrations, newest first.
@@ -438,11 +408,7 @@ pub async fn thuiszitters_of_pupil(db: &Db, pupil_id: i64) -> StoreResult<Vec<Th
         thuiszitter_select!(),
         " WHERE t.pupil_id = $1 ORDER BY t.since DESC, t.id DESC"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, ThuiszitterRow>(sql)
-        .bind(pupil_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[pupil_id]).await
 }
 
 /// Thuiszitter registrations of the tenant, longest at home first: all, or only those still
@@ -460,12 +426,8 @@ pub async fn thuiszitters(
            AND ($3 = FALSE OR t.until IS NULL)
          ORDER BY t.since, t.id"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, ThuiszitterRow>(sql)
-        .bind(tenant_id)
-        .bind(staff)
-        .bind(current_only)
-        .fetch_all(pool)
-        .await)?;
+    let rows =
+        crate::scoped_list::<ThuiszitterRow>(db, sql, tenant_id, staff, current_only).await?;
     Ok(rows)
 }
 
@@ -603,7 +565,7 @@ pub async fn save_sick(
     let until = input.expected_until.unwrap_or(row.expected_until);
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE zieke_leerlingen SET since = $1, expected_until = $2, ozl_referred_on = $3, ozl_consulent = $4, plan = $5,
                contacts = $6, ended_on = $7, updated_at = $8, version = version + 1
              WHERE id = $9 AND tenant_id = $10 AND version = $11",
@@ -618,17 +580,12 @@ pub async fn save_sick(
         .bind(Utc::now())
         .bind(row.id)
         .bind(actor.tenant_id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(version),
+        {
             let object_id = row.id.to_string();
             let event = actor.event("update", "zieke-leerling", &object_id, Some(row.pupil_id), "");
             crate::append_in_tx!(tx, &event);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }
@@ -636,12 +593,7 @@ pub async fn save_sick(
 /// One sick pupil's registration.
 pub async fn sick(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<SickRow>> {
     let sql = concat!(sick_select!(), " WHERE z.tenant_id = $1 AND z.id = $2");
-    let row = on_db!(db, pool => sqlx::query_as::<_, SickRow>(sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row)
+    crate::one_by_ids(db, sql, &[tenant_id, id]).await
 }
 
 /// A pupil's sickness registrations, newest first.
@@ -650,11 +602,7 @@ pub async fn sick_of_pupil(db: &Db, pupil_id: i64) -> StoreResult<Vec<SickRow>> 
         sick_select!(),
         " WHERE z.pupil_id = $1 ORDER BY z.since DESC, z.id DESC"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, SickRow>(sql)
-        .bind(pupil_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::all_by_ids(db, sql, &[pupil_id]).await
 }
 
 /// Sick pupils of the tenant (running ones, or all), scoped like the other lists.
@@ -671,13 +619,7 @@ pub async fn sick_pupils(
            AND ($3 = FALSE OR z.ended_on IS NULL)
          ORDER BY z.since, z.id"
     );
-    let rows = on_db!(db, pool => sqlx::query_as::<_, SickRow>(sql)
-        .bind(tenant_id)
-        .bind(staff)
-        .bind(current_only)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows)
+    crate::scoped_list(db, sql, tenant_id, staff, current_only).await
 }
 
 /// The evaluation moments of a plan, by date.
@@ -724,23 +666,18 @@ pub async fn hold_evaluation(
 ) -> StoreResult<bool> {
     let done = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(
+        crate::update_one_tx!(tx, sqlx::query(
             "UPDATE ziekte_evaluaties SET held_on = $1, notes = $2 WHERE id = $3 AND sick_id = $4 AND held_on IS NULL",
         )
         .bind(held_on)
         .bind(notes)
         .bind(evaluation_id)
-        .bind(row.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        .bind(row.id),
+        {
             let object_id = row.id.to_string();
             let event = actor.event("update", "zieke-leerling", &object_id, Some(row.pupil_id), "evaluatie gehouden");
             crate::append_in_tx!(tx, &event);
-            tx.commit().await?;
-        }
-        n == 1
+        })
     });
     Ok(done)
 }
