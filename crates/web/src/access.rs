@@ -275,6 +275,15 @@ pub fn actor<'a>(p: &'a Principal, v: &'a Visitor) -> Actor<'a> {
     }
 }
 
+/// The actor of a change that a form makes once: the form's single-use token goes with the
+/// change, so a retried post is recognised instead of made twice.
+pub fn actor_once<'a>(p: &'a Principal, v: &'a Visitor, once: &'a str) -> Actor<'a> {
+    Actor {
+        form_token: once,
+        ..actor(p, v)
+    }
+}
+
 /// Records a refusal in the audit trail (`why` says which relation was missing) and gives the
 /// error to answer with: "not found", which reveals nothing.
 pub async fn refused(

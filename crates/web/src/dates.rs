@@ -11,7 +11,10 @@ pub fn today() -> NaiveDate {
 /// "maandag 13 april 2026": dates in the work area carry their weekday, so a term that ends in
 /// a weekend shows it.
 pub fn long(d: NaiveDate) -> String {
-    crate::i18n::long_date_with_weekday(crate::i18n::ui(passend_domain::Lang::Nl), d)
+    crate::texts::public::long_date_with_weekday(
+        crate::texts::public::ui(passend_domain::Lang::Nl),
+        d,
+    )
 }
 
 /// A date or a dash.

@@ -65,6 +65,14 @@ pub fn form(body: &str) -> HashMap<String, String> {
     m
 }
 
+/// Every value of a field that repeats (checkboxes), in form order.
+pub fn every(body: &str, name: &str) -> Vec<String> {
+    form_urlencoded::parse(body.as_bytes())
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
 /// A field's value, trimmed ("" when missing).
 pub fn val(f: &HashMap<String, String>, k: &str) -> String {
     f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default()

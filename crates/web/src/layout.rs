@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{CSRF_FIELD, Visitor};
 use crate::cache::LangContent;
 use crate::error::AppResult;
-use crate::i18n::ui;
+use crate::texts::public::ui;
 use crate::views::{Layout, NavItem};
 use askama::Template;
 use passend_domain::Lang;

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::error::ErrorPage;
-use crate::i18n::ui;
+use crate::texts::public::ui;
 use crate::views::{ErrorView, Layout};
 use askama::Template;
 use axum::extract::{Request, State};

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::error::AppResult;
-use crate::portal_texts::{day, portal_mail, texts};
+use crate::texts::portal::{day, portal_mail, texts};
 use chrono::NaiveDate;
 use passend_domain::Lang;
 use passend_store::casework::{self as cw, Notice, Request};

@@ -1,6 +1,6 @@
 //! The page templates (askama, compiled into the binary) and the layout every page shares.
 
-use crate::i18n::Ui;
+use crate::texts::public::Ui;
 use askama::Template;
 
 /// A link in the menu or footer.

@@ -4,8 +4,8 @@
 use crate::AppState;
 use crate::app::Routes;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{fill, long_date, ui};
 use crate::layout::public_page_layout;
+use crate::texts::public::{fill, long_date, ui};
 use crate::views::{GlossaryView, LetterGroup, PageView, TermView};
 use askama::Template;
 use axum::extract::{Path, Query, State};

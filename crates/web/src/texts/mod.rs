@@ -1,4 +1,18 @@
-//! Words several areas' pages share (the state of a zorgplicht term, …), in Dutch.
+//! The one home of interface texts, per audience and language. Page content lives in the
+//! database; these are the words around it. Each audience has one table with its languages side
+//! by side (a struct per language, so a missing translation does not compile):
+//! - [`public`]: the public site and the voorzieningenkaart (Dutch, English);
+//! - [`portal`]: the parents' portal and its mails (Dutch, English);
+//! - [`steunpunt`]: the Oudersteunpunt's contact form and mail (Dutch, English);
+//! - [`staff`]: what the staff pages say after an action (Dutch; English comes with the English
+//!   staff pages, as a second column of the same table).
+//!
+//! Below: words several areas' pages share (the state of a zorgplicht term, …), in Dutch.
+
+pub mod portal;
+pub mod public;
+pub mod staff;
+pub mod steunpunt;
 
 use crate::dates::{long, today};
 use passend_domain::zorgplicht::{Aanmelding, TermPolicy, TermState};

@@ -329,7 +329,7 @@ portal_texts! {
 
 /// A date in the parent's language, with its weekday: "maandag 2 maart 2026", "Monday 2 March 2026".
 pub fn day(t: &PortalTexts, d: NaiveDate) -> String {
-    crate::i18n::long_date_with_weekday(crate::i18n::ui(t.language()), d)
+    crate::texts::public::long_date_with_weekday(crate::texts::public::ui(t.language()), d)
 }
 
 /// A plain-text mail in the parent's language, with the site's greeting.

@@ -16,7 +16,8 @@ pub(crate) use sign_in::*;
 use crate::AppState;
 use crate::app::Routes;
 use crate::auth::{
-    SESSION_COOKIE, Visitor, landing, random_hex, random_token, safe_return, set_cookie, step_path,
+    Principal, SESSION_COOKIE, Visitor, landing, random_hex, random_token, safe_return, set_cookie,
+    step_path,
 };
 use crate::error::{AppError, AppResult};
 use crate::forms::Field;
@@ -300,4 +301,11 @@ pub(crate) async fn after_first_factor(
         Stage::Full => keys.redirect(&safe_return(back)),
         other => keys.redirect(step_path(other)),
     })
+}
+
+/// The signed-in user's own account row ("not found" if it is gone).
+pub(crate) async fn own_user(state: &AppState, p: &Principal) -> AppResult<User> {
+    store::user(&state.db, state.tenant_id, p.user_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }

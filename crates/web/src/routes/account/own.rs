@@ -7,6 +7,7 @@ use crate::forms::Field;
 use crate::layout::MessageView;
 use crate::layout::layout;
 use crate::routes::account::*;
+use crate::texts::staff;
 use crate::throttle::{account_key, address_key};
 use axum::Form;
 use axum::extract::{Path, Query};
@@ -22,9 +23,7 @@ pub(crate) async fn account(
     SignedIn { state, visitor, p }: SignedIn,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let user = store::user(&state.db, state.tenant_id, p.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = own_user(&state, &p).await?;
     let schools = store::user_locations(&state.db, user.id)
         .await?
         .into_iter()
@@ -106,14 +105,7 @@ pub(crate) struct NoticeQuery {
 
 impl NoticeQuery {
     pub(crate) fn notice(&self) -> Option<String> {
-        match self.gedaan.as_str() {
-            "wachtwoord" => {
-                Some("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.".to_owned())
-            }
-            "sessie" => Some("De sessie is beëindigd.".to_owned()),
-            "overal" => Some("U bent op alle andere apparaten uitgelogd.".to_owned()),
-            _ => None,
-        }
+        staff::notice(staff::ACCOUNT, &self.gedaan)
     }
 }
 
@@ -137,9 +129,7 @@ pub(crate) async fn change_password(
     SignedIn { state, visitor, p }: SignedIn,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<Response> {
-    let user = store::user(&state.db, state.tenant_id, p.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = own_user(&state, &p).await?;
     let account = account_key(state.tenant_id, &user.email);
     let address = address_key(&visitor);
     let attempt = match take_attempt(&state, &account, &address).await? {
@@ -194,9 +184,7 @@ pub(crate) async fn new_recovery_codes(
     SignedIn { state, visitor, p }: SignedIn,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<Response> {
-    let user = store::user(&state.db, state.tenant_id, p.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = own_user(&state, &p).await?;
     if user.totp_secret.is_none() {
         return Ok(Redirect::to("/account/tweestapsverificatie").into_response());
     }

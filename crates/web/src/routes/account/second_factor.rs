@@ -78,9 +78,7 @@ pub(crate) async fn enroll_view(
 }
 
 pub(crate) async fn enroll_form(SignedIn { state, visitor, p }: SignedIn) -> AppResult<Response> {
-    let user = store::user(&state.db, state.tenant_id, p.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = own_user(&state, &p).await?;
     if user.totp_secret.is_some() {
         return page(
             MessageView {
@@ -104,9 +102,7 @@ pub(crate) async fn enroll(
     SignedIn { state, visitor, p }: SignedIn,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    let user = store::user(&state.db, state.tenant_id, p.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = own_user(&state, &p).await?;
     let Some(pending) = user.totp_pending.clone() else {
         return Ok(Redirect::to("/account/tweestapsverificatie").into_response());
     };

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Visitor, clear_cookie, landing};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::layout::layout;
@@ -193,9 +193,7 @@ pub(crate) async fn code(
     SignedIn { state, visitor, p }: SignedIn,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    let user = store::user(&state.db, state.tenant_id, p.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = own_user(&state, &p).await?;
     let account = account_key(state.tenant_id, &user.email);
     let address = address_key(&visitor);
     let typed = form.code.trim();

@@ -9,6 +9,7 @@ use crate::forms::{Field, summary};
 use crate::layout::MessageView;
 use crate::layout::{AppLayout, layout};
 use crate::routes::beheer::*;
+use crate::texts::staff;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -87,10 +88,7 @@ pub(crate) async fn users(
         })
         .collect();
     let mut l = layout(&state, &visitor, "Gebruikers", "/beheer/gebruikers");
-    l.notice = match q.gedaan.as_str() {
-        "uitgenodigd" => Some("De uitnodiging is verstuurd.".to_owned()),
-        _ => None,
-    };
+    l.notice = staff::notice(staff::USERS, &q.gedaan);
     Ok(Html(
         UsersView {
             layout: l,
@@ -152,21 +150,17 @@ pub(crate) struct UserForm {
 
 impl UserForm {
     pub(crate) fn parse(body: &str) -> UserForm {
-        let mut f = UserForm::default();
-        for (k, v) in form_urlencoded::parse(body.as_bytes()) {
-            match k.as_ref() {
-                "email" => f.email = v.into_owned(),
-                "naam" => f.naam = v.into_owned(),
-                "rol" => f.rol = v.into_owned(),
-                "school" => {
-                    if let Ok(id) = v.parse() {
-                        f.scholen.push(id);
-                    }
-                }
-                _ => {}
-            }
+        let f = crate::forms::form(body);
+        let v = |name: &str| f.get(name).cloned().unwrap_or_default();
+        UserForm {
+            email: v("email"),
+            naam: v("naam"),
+            rol: v("rol"),
+            scholen: crate::forms::every(body, "school")
+                .iter()
+                .filter_map(|s| s.parse().ok())
+                .collect(),
         }
-        f
     }
 }
 
@@ -465,14 +459,7 @@ pub(crate) async fn user_form(
         None,
     )
     .await?;
-    view.layout.notice = match q.gedaan.as_str() {
-        "opgeslagen" => Some("De wijzigingen zijn opgeslagen.".to_owned()),
-        "geblokkeerd" => Some("Het account is geblokkeerd. Alle sessies van deze gebruiker zijn beëindigd.".to_owned()),
-        "gedeblokkeerd" => Some("Het account is weer actief.".to_owned()),
-        "uitgenodigd" => Some("Er is een nieuwe uitnodiging verstuurd. Eerdere links werken niet meer.".to_owned()),
-        "tweestaps" => Some("De tweestapsverificatie is gewist. De gebruiker stelt die opnieuw in bij de volgende keer inloggen.".to_owned()),
-        _ => None,
-    };
+    view.layout.notice = staff::notice(staff::USER, &q.gedaan);
     Ok(Html(view.render()?).into_response())
 }
 

@@ -15,6 +15,7 @@ use crate::letters::{
     outcome_words,
 };
 use crate::routes::bezwaar::*;
+use crate::texts::staff;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -274,11 +275,7 @@ pub(crate) async fn beslissing_page(
         Vec::new(),
     )
     .await?;
-    view.layout.notice = match q.gedaan.as_str() {
-        "genomen" => Some("De beslissing op bezwaar is genomen en de brief is gemaakt. Leg hieronder vast wanneer de brief is verzonden: dan gaat de beroepstermijn lopen.".to_owned()),
-        "verzonden" => Some("De verzending is vastgelegd.".to_owned()),
-        _ => None,
-    };
+    view.layout.notice = staff::notice(staff::BESLISSING, &q.gedaan);
     Ok(Html(view.render()?).into_response())
 }
 

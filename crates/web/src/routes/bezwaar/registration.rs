@@ -69,10 +69,7 @@ pub(crate) async fn add_bezwaar(
         long(tlv::lbt_deadline(date))
     );
     let once = crate::forms::once_token(&f);
-    let who = cw::Actor {
-        form_token: &once,
-        ..actor(&p, &visitor)
-    };
+    let who = crate::access::actor_once(&p, &visitor, &once);
     cw::add_bezwaar(&state.db, &who, &r, d.id, date, filed_by, &notes, &what).await?;
     Ok(Redirect::to(&format!("/aanvragen/{}?gedaan=bezwaar#bezwaar", r.id)).into_response())
 }

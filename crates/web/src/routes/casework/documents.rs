@@ -1,7 +1,7 @@
 //! A dossier's documents: upload (a new document or version) and download.
 
 use crate::AppState;
-use crate::access::{Relation, actor, pupil_for, record_read};
+use crate::access::{Relation, pupil_for, record_read};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::documents::{DocumentKind, sniff};
 use passend_store::audit::Outcome;
-use passend_store::casework::{self as cw, Actor};
+use passend_store::casework::{self as cw};
 
 /// The upload form's state.
 pub(crate) struct UploadForm {
@@ -170,10 +170,7 @@ pub(crate) async fn upload(
         form.title.value.clone()
     };
     let once = once_token(&up.fields);
-    let who = Actor {
-        form_token: &once,
-        ..actor(&p, &visitor)
-    };
+    let who = crate::access::actor_once(&p, &visitor, &once);
     let stored = cw::add_document_version(
         &state.db,
         &who,

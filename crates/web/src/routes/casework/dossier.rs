@@ -11,6 +11,7 @@ use crate::extract::read_pupil;
 use crate::files::size_label;
 use crate::layout::{AppLayout, layout};
 use crate::routes::casework::*;
+use crate::texts::staff;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Response};
@@ -369,24 +370,6 @@ pub(crate) async fn dossier(
     let (pupil, relation) = read_pupil(&state, &visitor, &p, id, "leerling").await?;
     let upload = upload_form(&state, &p, pupil.id, relation, "groeidocument", "", "").await?;
     let mut view = dossier_view(&state, &visitor, &pupil, relation, upload).await?;
-    view.layout.notice = match q.gedaan.as_str() {
-        "aangemaakt" => Some(
-            "De leerling is toegevoegd. U kunt nu documenten toevoegen en een aanvraag maken."
-                .to_owned(),
-        ),
-        "document" => Some("Het document is opgeslagen.".to_owned()),
-        "gewijzigd" => Some("De gegevens zijn gewijzigd.".to_owned()),
-        "ouder-uitgenodigd" => Some("De ouder heeft een e-mail gekregen en kan nu in het ouderportaal volgen wat er met de aanvragen gebeurt.".to_owned()),
-        "ouder-ingetrokken" => Some("De ouder heeft geen toegang meer tot het ouderportaal voor deze leerling.".to_owned()),
-        "ouder-geen-gezag" => Some("Alleen een ouder met gezag en een geldig e-mailadres kan worden uitgenodigd. Pas de gegevens zo nodig aan.".to_owned()),
-        "ouder-medewerker" => Some("Dit e-mailadres hoort bij een account van een medewerker. Vraag de ouder om een ander e-mailadres en pas de gegevens aan.".to_owned()),
-        "ouder-geblokkeerd" => Some("Het account van deze ouder is geblokkeerd. Vraag de beheerder van het samenwerkingsverband om hulp.".to_owned()),
-        "document-gedeeld" => Some("Het document is gedeeld met de ouders. Zij hebben een e-mail gekregen.".to_owned()),
-        "document-al-gedeeld" => Some("Deze versie was al gedeeld met de ouders.".to_owned()),
-        "document-nieuwe-versie" => Some("Er is intussen een nieuwe versie van dit document. Bekijk die eerst en deel hem dan opnieuw.".to_owned()),
-        "ouder-gewijzigd" => Some("De gegevens van de ouders zijn intussen gewijzigd. Kijk of het om de goede ouder gaat en probeer het opnieuw.".to_owned()),
-        "delen-geen-ouders" => Some("Er is nog geen ouder met toegang tot het ouderportaal. Nodig eerst een ouder uit.".to_owned()),
-        _ => None,
-    };
+    view.layout.notice = staff::notice(staff::DOSSIER, &q.gedaan);
     Ok(Html(view.render()?).into_response())
 }

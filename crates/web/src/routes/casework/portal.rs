@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
 use crate::forms::{form, val};
 use crate::notices::{ParentNews, parent_notices};
-use crate::portal_texts::{PortalTexts, portal_mail, texts};
+use crate::texts::portal::{PortalTexts, portal_mail, texts};
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;

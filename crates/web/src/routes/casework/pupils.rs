@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::accounts::{normalize_email, valid_email};
-use passend_store::casework::{self as cw, Actor, GuardianInput, NewPupil, Pupil};
+use passend_store::casework::{self as cw, GuardianInput, NewPupil, Pupil};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -304,10 +304,7 @@ pub(crate) async fn create_pupil(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
     let once = once_token(&f);
-    let who = Actor {
-        form_token: &once,
-        ..actor(&p, &visitor)
-    };
+    let who = crate::access::actor_once(&p, &visitor, &once);
     let id = cw::create_pupil(&state.db, &who, &pupil).await?;
     Ok(Redirect::to(&format!("/leerlingen/{id}?gedaan=aangemaakt")).into_response())
 }

@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{MapTexts, long_date, map_texts, ui};
 use crate::map::Entry;
 use crate::routes::kaart::*;
+use crate::texts::public::{MapTexts, long_date, map_texts, ui};
 use crate::views::Layout;
 use askama::Template;
 use axum::extract::{Path, State};

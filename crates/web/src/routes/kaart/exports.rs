@@ -152,7 +152,7 @@ pub(crate) async fn hsds(
                 "name": v.name,
                 "description": v.description,
                 "status": "active",
-                "eligibility_description": admission_label(&crate::i18n::MAP_NL, e.admission),
+                "eligibility_description": admission_label(&crate::texts::public::MAP_NL, e.admission),
                 "attributes": e.themes.iter().map(|t| serde_json::json!({ "taxonomy_term_id": t })).collect::<Vec<_>>(),
             }));
             service_at_locations.push(serde_json::json!({ "id": format!("{id}-at"), "service_id": id, "location_id": e.loc.code }));
@@ -165,7 +165,7 @@ pub(crate) async fn hsds(
         let org = serde_json::json!({
             "id": e.loc.brin,
             "name": e.loc.name,
-            "description": kind_label(&crate::i18n::MAP_NL, e.kind),
+            "description": kind_label(&crate::texts::public::MAP_NL, e.kind),
             "website": e.loc.website.as_deref().and_then(website_href),
         });
         match organizations.entry(e.loc.brin.clone()) {
@@ -205,7 +205,7 @@ pub(crate) async fn hsds(
                 "organization_id": e.loc.brin,
                 "name": theme_label(Lang::Nl, th),
                 "status": "active",
-                "eligibility_description": admission_label(&crate::i18n::MAP_NL, e.admission),
+                "eligibility_description": admission_label(&crate::texts::public::MAP_NL, e.admission),
                 "attributes": [{ "taxonomy_term_id": th }],
             }));
             service_at_locations.push(serde_json::json!({ "id": format!("{id}-at"), "service_id": id, "location_id": e.loc.code }));

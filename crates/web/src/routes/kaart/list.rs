@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::error::AppResult;
-use crate::i18n::{MapTexts, fill, map_texts, ui};
 use crate::map::{Hit, KINDS, QueryError};
 use crate::routes::kaart::*;
+use crate::texts::public::{MapTexts, fill, map_texts, ui};
 use crate::views::Layout;
 use askama::Template;
 use axum::extract::{RawQuery, State};

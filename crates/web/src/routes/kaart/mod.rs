@@ -12,8 +12,8 @@ pub(crate) use list::*;
 
 use crate::AppState;
 use crate::app::Routes;
-use crate::i18n::MapTexts;
 use crate::map::{Entry, KINDS, MapQuery};
+use crate::texts::public::MapTexts;
 use axum::extract::{Path, RawQuery, State};
 use passend_domain::Lang;
 use passend_domain::duo::SchoolType;

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::app::Routes;
 use crate::auth::{Principal, Visitor};
 use crate::error::{AppError, AppResult};
-use crate::i18n::map_texts;
+use crate::texts::public::map_texts;
 use axum::extract::Path;
 use chrono::NaiveDate;
 use passend_domain::Lang;

@@ -5,7 +5,7 @@ use crate::auth::Visitor;
 use crate::dates::when;
 use crate::error::AppResult;
 use crate::extract::SignedIn;
-use crate::forms::{Field, summary};
+use crate::forms::{Field, form, summary};
 use crate::layout::MessageView;
 use crate::layout::{AppLayout, layout};
 use crate::routes::offer::*;
@@ -220,22 +220,14 @@ pub(crate) fn count_field(raw: &str, field: &mut Field, label: &str) -> Option<i
     }
 }
 
-/// The repeated `thema` fields of a form body.
-pub(crate) fn themes_of(body: &str) -> Vec<String> {
-    form_urlencoded::parse(body.as_bytes())
-        .filter(|(k, _)| k == "thema")
-        .map(|(_, v)| v.into_owned())
-        .collect()
-}
-
 pub(crate) async fn save_profile(
     SignedIn { state, visitor, p }: SignedIn,
     Path(code): Path<String>,
     body: String,
 ) -> AppResult<Response> {
     let location = editable_location(&state, &visitor, &p, &code).await?;
-    let form: ProfileForm = serde_urlencoded_lenient(&body);
-    let chosen = themes_of(&body);
+    let form = read_profile_form(&body);
+    let chosen = crate::forms::every(&body, "thema");
     let mut description = Field::of(form.omschrijving.trim());
     let mut capacity = Field::of(form.plaatsen.trim());
     let mut waiting = Field::of(form.wachtlijst.trim());
@@ -328,20 +320,16 @@ pub(crate) async fn save_profile(
     Ok(Html(view.render()?).into_response())
 }
 
-/// Reads a URL-encoded body into a form struct, ignoring repeated and unknown fields.
-pub(crate) fn serde_urlencoded_lenient(body: &str) -> ProfileForm {
-    let mut f = ProfileForm::default();
-    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
-        let v = v.into_owned();
-        match k.as_ref() {
-            "niveau" => f.niveau = v,
-            "toelating" => f.toelating = v,
-            "omschrijving" => f.omschrijving = v,
-            "plaatsen" => f.plaatsen = v,
-            "wachtlijst" => f.wachtlijst = v,
-            "contact" => f.contact = v,
-            _ => {}
-        }
+/// Reads the profile form's body (unknown fields are left out).
+pub(crate) fn read_profile_form(body: &str) -> ProfileForm {
+    let f = form(body);
+    let v = |name: &str| f.get(name).cloned().unwrap_or_default();
+    ProfileForm {
+        niveau: v("niveau"),
+        toelating: v("toelating"),
+        omschrijving: v("omschrijving"),
+        plaatsen: v("plaatsen"),
+        wachtlijst: v("wachtlijst"),
+        contact: v("contact"),
     }
-    f
 }

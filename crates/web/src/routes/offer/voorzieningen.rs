@@ -6,6 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::forms::{Field, summary};
 use crate::layout::{AppLayout, layout};
 use crate::routes::offer::*;
+use crate::texts::staff;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -61,23 +62,19 @@ pub(crate) struct VoorzieningForm {
 
 impl VoorzieningForm {
     pub(crate) fn parse(body: &str) -> VoorzieningForm {
-        let mut f = VoorzieningForm::default();
-        for (k, v) in form_urlencoded::parse(body.as_bytes()) {
-            let v = v.into_owned();
-            match k.as_ref() {
-                "naam" => f.naam = v,
-                "locatie" => f.locatie = v,
-                "soort" => f.soort = v,
-                "toelating" => f.toelating = v,
-                "omschrijving" => f.omschrijving = v,
-                "plaatsen" => f.plaatsen = v,
-                "wachtlijst" => f.wachtlijst = v,
-                "contact" => f.contact = v,
-                "thema" => f.themas.push(v),
-                _ => {}
-            }
+        let f = crate::forms::form(body);
+        let v = |name: &str| f.get(name).cloned().unwrap_or_default();
+        VoorzieningForm {
+            naam: v("naam"),
+            locatie: v("locatie"),
+            soort: v("soort"),
+            toelating: v("toelating"),
+            omschrijving: v("omschrijving"),
+            plaatsen: v("plaatsen"),
+            wachtlijst: v("wachtlijst"),
+            contact: v("contact"),
+            themas: crate::forms::every(body, "thema"),
         }
-        f
     }
 }
 
@@ -182,12 +179,7 @@ pub(crate) async fn voorzieningen(
     let fields = std::array::from_fn(|_| Field::default());
     let mut view =
         voorzieningen_view(&state, &visitor, &VoorzieningForm::default(), fields, None).await?;
-    view.layout.notice = match q.gedaan.as_str() {
-        "toegevoegd" => Some("De voorziening is toegevoegd en staat op de kaart.".to_owned()),
-        "verwijderd" => Some("De voorziening is verwijderd van de kaart.".to_owned()),
-        "gewijzigd" => Some("De wijzigingen staan op de kaart.".to_owned()),
-        _ => None,
-    };
+    view.layout.notice = staff::notice(staff::VOORZIENINGEN, &q.gedaan);
     Ok(Html(view.render()?).into_response())
 }
 

@@ -7,8 +7,8 @@ use crate::error::{AppError, AppResult};
 use crate::files::{attachment, read_upload, store_file};
 use crate::forms::{Opt, form, val};
 use crate::layout::AppLayout;
-use crate::portal_texts::{PortalTexts, texts};
 use crate::routes::ouders::*;
+use crate::texts::portal::{PortalTexts, texts};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -19,12 +19,6 @@ use passend_domain::documents::{DocumentKind, sniff};
 use passend_store::audit::Outcome;
 use passend_store::casework::{self as cw, Notice, Pupil};
 use passend_store::portal::{self as portal, Concerns, NewResponse, ResponseKind};
-
-pub(crate) struct LogLine {
-    pub(crate) when: String,
-    pub(crate) who: String,
-    pub(crate) what: String,
-}
 
 #[derive(Template)]
 #[template(path = "ouders/child/child.html")]
@@ -43,7 +37,7 @@ pub(crate) struct ChildView {
     pub(crate) title_error: String,
     pub(crate) file_error: String,
     pub(crate) access: Vec<(String, String)>,
-    pub(crate) log: Vec<LogLine>,
+    pub(crate) log: Vec<TimelineLine>,
     pub(crate) log_more: bool,
 }
 
@@ -170,7 +164,7 @@ pub(crate) async fn child_view(
     log_rows.truncate(usize::try_from(LOG_LIMIT).unwrap_or(200));
     let log = log_rows
         .into_iter()
-        .map(|a| LogLine {
+        .map(|a| TimelineLine {
             when: stamp(t, a.occurred_at),
             who: match a.actor_name {
                 Some(n) => format!("{n} ({})", role_label(t, &a.actor_role)),
@@ -340,10 +334,7 @@ pub(crate) async fn parent_upload(
     )
     .await?;
     let once = crate::forms::once_token(&up.fields);
-    let who = passend_store::casework::Actor {
-        form_token: &once,
-        ..actor(&p, &visitor)
-    };
+    let who = crate::access::actor_once(&p, &visitor, &once);
     let saved = cw::add_document_version(
         &state.db,
         &who,

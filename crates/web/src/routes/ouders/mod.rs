@@ -11,7 +11,7 @@
 //! request as a snapshot with a date for the zienswijze, and share document versions (asking
 //! consent for the handelingsdeel of the OPP).
 //!
-//! Every text parents read is in Dutch and English ([`crate::portal_texts`]); the timeline keeps
+//! Every text parents read is in Dutch and English ([`crate::texts::portal`]); the timeline keeps
 //! the words it was written in.
 
 mod child;
@@ -28,7 +28,7 @@ use crate::auth::{Principal, Visitor};
 use crate::error::{AppError, AppResult};
 use crate::files::size_label;
 use crate::layout::{AppLayout, layout};
-use crate::portal_texts::{PortalTexts, day, texts};
+use crate::texts::portal::{PortalTexts, day, texts};
 use crate::views::NavItem;
 use chrono::{DateTime, Utc};
 use passend_domain::Lang;
@@ -72,6 +72,13 @@ pub(crate) async fn parent(
     let p = visitor.signed_in()?.clone();
     let lang = portal::language(&state.db, p.user_id).await?;
     Ok((p, texts(Lang::from_code(&lang).unwrap_or(Lang::Nl))))
+}
+
+/// One line of what happened, as the portal shows it: when, by whom, what.
+pub(crate) struct TimelineLine {
+    pub(crate) when: String,
+    pub(crate) who: String,
+    pub(crate) what: String,
 }
 
 /// A signed-in parent with the portal's texts in their own language: what every portal handler

@@ -9,8 +9,8 @@ use crate::files::{attachment, read_upload, store_file};
 use crate::forms::{form, val};
 use crate::layout::AppLayout;
 use crate::letters::letter_bytes;
-use crate::portal_texts::{PortalTexts, day};
 use crate::routes::ouders::*;
+use crate::texts::portal::{PortalTexts, day};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -73,12 +73,6 @@ pub(crate) struct BeslissingLines {
     pub(crate) id: i64,
     pub(crate) lines: Vec<String>,
     pub(crate) letter: bool,
-}
-
-pub(crate) struct TimelineLine {
-    pub(crate) when: String,
-    pub(crate) who: String,
-    pub(crate) what: String,
 }
 
 #[derive(Template)]

@@ -12,6 +12,7 @@ use crate::forms::{Opt, date_field, form, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::paging::{Pager, page_number, paginate};
 use crate::routes::steunpunt::*;
+use crate::texts::staff;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -413,16 +414,7 @@ pub(crate) async fn case_page(
         "",
     )
     .await?;
-    let notice = match q.gedaan.as_str() {
-        "opgeslagen" => Some("De zaak is bijgewerkt.".to_owned()),
-        "notitie" => Some("De notitie is toegevoegd.".to_owned()),
-        "nieuw" => Some("De zaak is aangemaakt.".to_owned()),
-        "gewijzigd" => Some(
-            "Iemand anders heeft de zaak intussen gewijzigd. Hieronder staat de nieuwste versie; voer uw wijziging opnieuw in."
-                .to_owned(),
-        ),
-        _ => None,
-    };
+    let notice = staff::notice(staff::CASE, &q.gedaan);
     let html = render_case(
         &state,
         &visitor,
@@ -674,7 +666,7 @@ pub(crate) async fn add_case(
     body: String,
 ) -> AppResult<Response> {
     let f = form(&body);
-    let input = read_contact(&f, &STAFF);
+    let input = read_contact(&f, &crate::texts::steunpunt::STAFF);
     let channel = Channel::from_code(&val(&f, "kanaal"))
         .filter(|c| *c != Channel::Formulier)
         .unwrap_or(Channel::Telefoon);

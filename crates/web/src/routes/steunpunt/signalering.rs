@@ -110,7 +110,10 @@ pub(crate) async fn report(state: &AppState, tenant: i64, q: &PeriodQuery) -> Ap
         })
         .collect();
     Ok(Report {
-        months: months.iter().map(|m| crate::i18n::month_year(*m)).collect(),
+        months: months
+            .iter()
+            .map(|m| crate::texts::public::month_year(*m))
+            .collect(),
         rows,
         from: from.format("%Y-%m").to_string(),
         to: to.format("%Y-%m").to_string(),

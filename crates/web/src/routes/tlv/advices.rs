@@ -11,6 +11,7 @@ use crate::forms::{Field, summary};
 use crate::forms::{Opt, form, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::notices::{notice, request_link};
+use crate::texts::staff;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -86,13 +87,7 @@ pub(crate) async fn advices(
     }
     record_list(&state, &visitor, "search", "advies", pupils).await?;
     let mut layout = layout(&state, &visitor, "Adviezen", "/adviezen");
-    layout.notice = match q.gedaan.as_str() {
-        "gegeven" => Some("Uw advies is opgeslagen. Toeleiding heeft bericht gekregen.".to_owned()),
-        "teruggegeven" => {
-            Some("De adviesvraag is teruggegeven. Toeleiding heeft bericht gekregen.".to_owned())
-        }
-        _ => None,
-    };
+    layout.notice = staff::notice(staff::ADVICES, &q.gedaan);
     Ok(Html(
         AdvicesView {
             layout,

@@ -12,6 +12,7 @@ use crate::forms::{Opt, date_field, form, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::routes::zorgplicht::*;
 use crate::texts::domain_of;
+use crate::texts::staff;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -423,10 +424,7 @@ pub(crate) async fn add_aanmelding(
         return Ok(unprocessable(view.render()?));
     };
     let once = crate::forms::once_token(&form(&body));
-    let who = passend_store::casework::Actor {
-        form_token: &once,
-        ..actor(&p, &visitor)
-    };
+    let who = crate::access::actor_once(&p, &visitor, &once);
     let new_id =
         store::add_aanmelding(&state.db, &who, pupil.id, pupil.location_id, &input).await?;
     Ok(Redirect::to(&format!("/aanmeldingen/{new_id}?gedaan=opgeslagen")).into_response())
@@ -493,18 +491,7 @@ pub(crate) struct DoneQuery {
 }
 
 pub(crate) fn done_notice(q: &DoneQuery) -> Option<String> {
-    match q.gedaan.as_str() {
-        "opgeslagen" => Some("Opgeslagen.".to_owned()),
-        "gewijzigd" => Some(
-            "Iemand anders heeft dit intussen gewijzigd. Hieronder staat de nieuwste versie; voer uw wijziging opnieuw in."
-                .to_owned(),
-        ),
-        "evaluatie" => Some("Het evaluatiemoment is opgeslagen.".to_owned()),
-        "uitkomst-leeg" => Some(
-            "Het evaluatiemoment is niet opgeslagen: schrijf eerst wat eruit kwam.".to_owned(),
-        ),
-        _ => None,
-    }
+    staff::notice(staff::REGISTER, &q.gedaan)
 }
 
 pub(crate) async fn aanmelding_page(

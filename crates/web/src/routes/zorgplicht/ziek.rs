@@ -231,10 +231,7 @@ pub(crate) async fn add_sick(
         return Ok(unprocessable(view.render()?));
     };
     let once = crate::forms::once_token(&form(&body));
-    let who = passend_store::casework::Actor {
-        form_token: &once,
-        ..actor(&p, &visitor)
-    };
+    let who = crate::access::actor_once(&p, &visitor, &once);
     let new_id = store::add_sick(&state.db, &who, pupil.id, pupil.location_id, &input).await?;
     Ok(Redirect::to(&format!("/ziek/{new_id}?gedaan=opgeslagen")).into_response())
 }

@@ -1,6 +1,6 @@
 //! A new request (a concept) for a pupil.
 
-use crate::access::{actor, school_pupil};
+use crate::access::school_pupil;
 use crate::error::AppResult;
 use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
@@ -12,7 +12,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use passend_domain::tlv::RequestKind;
-use passend_store::casework::{self as cw, Actor, NewRequest};
+use passend_store::casework::{self as cw, NewRequest};
 
 #[derive(Template)]
 #[template(path = "casework/request/new/new_request.html")]
@@ -90,10 +90,7 @@ pub(crate) async fn create_request(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
     let once = once_token(&f);
-    let who = Actor {
-        form_token: &once,
-        ..actor(&p, &visitor)
-    };
+    let who = crate::access::actor_once(&p, &visitor, &once);
     let rid = cw::create_request(
         &state.db,
         &who,

@@ -10,6 +10,7 @@ use crate::extract::SignedIn;
 use crate::extract::read_request;
 use crate::layout::{AppLayout, layout};
 use crate::routes::casework::*;
+use crate::texts::staff;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -557,28 +558,7 @@ pub(crate) async fn request_page(
     let (r, _, relation) = read_request(&state, &visitor, &p, id).await?;
     let mut view =
         request_view(&state, &visitor, &r, relation, None, None, None, Vec::new()).await?;
-    view.layout.notice = match q.gedaan.as_str() {
-        "aangemaakt" => Some("De aanvraag is aangemaakt als concept. Vul hem aan en dien hem in als alles compleet is.".to_owned()),
-        "opgeslagen" => Some("De aanvraag is opgeslagen.".to_owned()),
-        "ingediend" => Some("De aanvraag is ingediend bij het samenwerkingsverband.".to_owned()),
-        "ingetrokken" => Some("De aanvraag is ingetrokken.".to_owned()),
-        "toegewezen" => Some("De contactpersoon is vastgelegd.".to_owned()),
-        "overleg" => Some("Het overleg is gepland en de uitnodigingen zijn verstuurd.".to_owned()),
-        "opgeschort" => Some("De beslistermijn staat stil tot de informatie er is.".to_owned()),
-        "hervat" => Some("De beslistermijn loopt weer; de nieuwe uiterste datum staat hieronder.".to_owned()),
-        "adviesvraag" => Some("De adviesvraag is verstuurd naar de deskundige.".to_owned()),
-        "besluit" => Some("Het besluit is genomen en de brief is gemaakt. Leg vast wanneer de brief is verzonden: pas dan begint de bezwaartermijn en zien de ouders de brief in het ouderportaal.".to_owned()),
-        "verzonden" => Some("De verzending van de brief is vastgelegd. De bezwaartermijn loopt vanaf de dag erna.".to_owned()),
-        "document" => Some("Het document is opgeslagen.".to_owned()),
-        "bezwaar" => Some("Het bezwaar is geregistreerd.".to_owned()),
-        "aangevuld" => Some("Toeleiding heeft bericht gekregen dat de informatie er is. Zij laten de beslistermijn weer lopen als de aanvraag compleet is.".to_owned()),
-        "bezwaar-bijgewerkt" => Some("Het bezwaar is bijgewerkt.".to_owned()),
-        "gedeeld" => Some("De aanvraag is gedeeld met de ouders. Zij hebben een e-mail gekregen en zien de aanvraag in het ouderportaal.".to_owned()),
-        "delen-datum" => Some("Kies een datum na vandaag waarvoor de ouders hun mening kunnen geven.".to_owned()),
-        "delen-geen-ouders" => Some("Er is nog geen ouder met toegang tot het ouderportaal. Nodig eerst een ouder uit in het dossier.".to_owned()),
-        "gewijzigd" => Some("Iemand anders heeft de aanvraag intussen gewijzigd. Hieronder ziet u de nieuwste stand; doe uw wijziging zo nodig opnieuw.".to_owned()),
-        _ => None,
-    };
+    view.layout.notice = staff::notice(staff::REQUEST, &q.gedaan);
     Ok(Html(view.render()?).into_response())
 }
 

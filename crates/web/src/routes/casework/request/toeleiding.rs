@@ -179,9 +179,8 @@ pub(crate) async fn plan_meeting(
     swv.meeting_date = Field::of(val(&f, "overleg-datum"));
     swv.meeting_time = Field::of(val(&f, "overleg-tijd"));
     swv.meeting_place = Field::of(val(&f, "overleg-plaats"));
-    let chosen: Vec<String> = form_urlencoded::parse(body.as_bytes())
-        .filter(|(k, _)| k == "aanwezig")
-        .map(|(_, v)| v.into_owned())
+    let chosen: Vec<String> = crate::forms::every(&body, "aanwezig")
+        .into_iter()
         .filter(|v| ATTENDEES.iter().any(|(c, _)| c == v))
         .collect();
     swv.meeting_attendees = attendee_options(&chosen);
