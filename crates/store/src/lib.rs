@@ -61,19 +61,14 @@ impl<T> AnyRow for T where
 {
 }
 
-/// The one row of a SELECT whose parameters are all ids, bound as `$1`, `$2`, … in order.
+/// The row of a SELECT by key whose parameters are all ids, bound as `$1`, `$2`, … in order (a
+/// query by key has at most one row).
 pub(crate) async fn one_by_ids<R: AnyRow>(
     db: &Db,
     sql: &'static str,
     ids: &[i64],
 ) -> StoreResult<Option<R>> {
-    Ok(on_db!(db, pool => {
-        let mut q = sqlx::query_as::<_, R>(sql);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_optional(pool).await
-    })?)
+    Ok(all_by_ids(db, sql, ids).await?.into_iter().next())
 }
 
 /// The rows of a SELECT whose parameters are all ids, bound as `$1`, `$2`, … in order.

@@ -434,7 +434,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         assert_hidden("the signalering", &report.body, &reference);
         // The running month is not in it, also when asked for.
         let this_month = crate::support::today().with_day(1).unwrap();
-        let label = passend_web::i18n::month_year(this_month);
+        let label = passend_web::texts::public::month_year(this_month);
         assert!(!report.body.contains(&label), "{label} is still running");
         let asked = b
             .get(&format!(

@@ -183,7 +183,10 @@ pub fn pdf_text(bytes: &[u8]) -> String {
 
 /// "maandag 13 april 2026", as the pages write dates.
 pub fn long(d: chrono::NaiveDate) -> String {
-    passend_web::i18n::long_date_with_weekday(passend_web::i18n::ui(passend_domain::Lang::Nl), d)
+    passend_web::texts::public::long_date_with_weekday(
+        passend_web::texts::public::ui(passend_domain::Lang::Nl),
+        d,
+    )
 }
 
 /// A pupil of school A with a submitted request of this kind, taken by the toeleider; returns

@@ -17,10 +17,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::Lang;
 use passend_domain::documents::{DocumentKind, sniff};
-use passend_domain::portal::{self as rules, StepState};
-use passend_domain::tlv::{self, RequestKind, Status};
+use passend_domain::portal::{self as rules};
+use passend_domain::tlv::{RequestKind, Status};
 use passend_store::casework::{self as cw, Pupil, Request};
 use passend_store::portal::{self as portal, Concerns, NewResponse, ResponseKind};
+
+mod shape;
 
 pub(crate) struct StepLine {
     pub(crate) label: &'static str,
@@ -146,22 +148,7 @@ pub(crate) async fn tracker_view(
         })
     });
     let waiting_for_view = latest.is_some() && !my_view && rules::may_respond(status);
-    let steps = rules::progress(kind, status)
-        .into_iter()
-        .map(|(s, st)| StepLine {
-            label: step_label(t, s),
-            state: match st {
-                StepState::Done => "done",
-                StepState::Current => "current",
-                StepState::Upcoming => "upcoming",
-            },
-            state_text: match st {
-                StepState::Done => t.state_done,
-                StepState::Current => t.state_current,
-                StepState::Upcoming => t.state_upcoming,
-            },
-        })
-        .collect();
+    let steps = shape::step_lines(t, kind, status);
     let (now_text, mut next_text) = now_and_next(t, kind, status, r.suspended, waiting_for_view);
     if my_view && status == Status::Concept {
         next_text = t.next_concept_given.to_owned();
@@ -191,249 +178,30 @@ pub(crate) async fn tracker_view(
     }
     let mut decision = None;
     if let Some(d) = &decision_row {
-        dates.push((t.date_decided.to_owned(), day(t, d.letter_on)));
-        let mut facts = vec![(
-            t.decision_outcome.to_owned(),
-            if d.granted {
-                t.status_granted
-            } else {
-                t.status_refused
-            }
-            .to_owned(),
-        )];
-        facts.push((t.decision_number.to_owned(), d.beschikkingsnummer.clone()));
-        if d.granted {
-            if let Some(s) = d.start_on {
-                facts.push((t.decision_from.to_owned(), day(t, s)));
-            }
-            facts.push((
-                t.decision_until.to_owned(),
-                d.end_on
-                    .map_or_else(|| t.decision_no_end.to_owned(), |e| day(t, e)),
-            ));
-            if let Some(n) = &d.receiving_name {
-                facts.push((t.decision_school.to_owned(), n.clone()));
-            }
-        }
-        if let Some(sent) = d.sent_on {
-            facts.push((t.letter_sent.to_owned(), day(t, sent)));
-        }
-        let mut bezwaar = Vec::new();
-        let mut beslissingen = Vec::new();
-        if kind.is_tlv() {
+        let (bezwaren, bobs) = if kind.is_tlv() {
             let bobs = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
-            let bezwaren = cw::bezwaren(&state.db, d.id).await?;
-            // How to object is told until the parents objected, or there was a beslissing (then
-            // only beroep is open to them).
-            let explain = bobs.is_empty() && !bezwaren.iter().any(|b| b.filed_by == "ouders");
-            // What happens next is then about the bezwaar, and after its beslissing, beroep.
-            if bezwaren.iter().any(|b| b.outcome.is_none())
-                || bobs.iter().any(|x| x.sent_on.is_none())
-            {
-                next_text = t.next_bezwaar.to_owned();
-            } else if bobs.iter().any(|x| x.sent_on.is_some()) {
-                next_text = t.next_beroep.to_owned();
-            }
-            // The bezwaar term runs from the day the letter was sent (Awb 3:41, 6:8): until
-            // then there is no date to show.
-            match d.sent_on {
-                Some(sent) => {
-                    let until = tlv::bezwaar_deadline(sent);
-                    dates.push((t.date_bezwaar.to_owned(), day(t, until)));
-                    if explain {
-                        let line = if until < tlv::dutch_day(chrono::Utc::now()) {
-                            t.bezwaar_passed
-                        } else {
-                            t.bezwaar_1
-                        };
-                        bezwaar.push(line.replace("{date}", &day(t, until)));
-                    }
-                }
-                None => bezwaar.push(t.letter_not_sent.to_owned()),
-            }
-            if explain {
-                let address = if state.casework.postal_address.is_empty() {
-                    r.contact_email
-                        .clone()
-                        .unwrap_or_else(|| t.bezwaar_address_unknown.to_owned())
-                } else {
-                    state.casework.postal_address.clone()
-                };
-                bezwaar.push(
-                    t.bezwaar_2
-                        .replace("{number}", &d.beschikkingsnummer)
-                        .replace("{address}", &address),
-                );
-                bezwaar.push(t.bezwaar_3.to_owned());
-            }
-            let outcome_words = |o: Option<&str>| match o {
-                Some("gegrond") => t.bezwaar_upheld,
-                Some("ongegrond") => t.bezwaar_rejected,
-                Some("niet-ontvankelijk") => t.bezwaar_inadmissible,
-                Some("ingetrokken") => t.bezwaar_withdrawn,
-                _ => t.bezwaar_open,
-            };
-            let advice_words = |a: &str| match a {
-                "gegrond" => t.advice_upheld,
-                "ongegrond" => t.advice_rejected,
-                _ => t.advice_inadmissible,
-            };
-            for b in bezwaren {
-                // The outcome is told with its letter: until that is sent, only that it was
-                // decided.
-                let unsent = bobs
-                    .iter()
-                    .any(|x| x.bezwaar_id == b.id && x.sent_on.is_none());
-                bezwaar.push(
-                    t.bezwaar_received
-                        .replace("{date}", &day(t, b.received_on))
-                        .replace(
-                            "{outcome}",
-                            if unsent {
-                                t.bezwaar_decided_unsent
-                            } else {
-                                outcome_words(b.outcome.as_deref())
-                            },
-                        ),
-                );
-            }
-            for bob in bobs {
-                let mut lines = Vec::new();
-                if let (Some(a), Some(on)) = (&bob.lbt_advice, bob.lbt_advice_on) {
-                    lines.push(
-                        t.lbt_advice
-                            .replace("{date}", &day(t, on))
-                            .replace("{advice}", advice_words(a)),
-                    );
-                }
-                if bob.sent_on.is_some() {
-                    lines.push(
-                        t.bob_outcome
-                            .replace("{outcome}", outcome_words(Some(&bob.outcome)))
-                            .replace("{date}", &day(t, bob.letter_on)),
-                    );
-                    if bob.revokes {
-                        lines.push(t.bob_revoked.to_owned());
-                    }
-                }
-                match bob.sent_on {
-                    Some(sent) => {
-                        let until = tlv::beroep_deadline(sent);
-                        dates.push((t.date_beroep.to_owned(), day(t, until)));
-                        lines.push(
-                            t.beroep_1
-                                .replace("{court}", &state.casework.rechtbank)
-                                .replace("{date}", &day(t, until)),
-                        );
-                        lines.push(t.beroep_2.to_owned());
-                    }
-                    None => lines.push(t.bob_not_sent.to_owned()),
-                }
-                beslissingen.push(BeslissingLines {
-                    id: bob.id,
-                    lines,
-                    letter: bob.sent_on.is_some(),
-                });
-            }
+            (cw::bezwaren(&state.db, d.id).await?, bobs)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let at = shape::Addresses {
+            postal: &state.casework.postal_address,
+            contact_email: r.contact_email.as_deref(),
+            rechtbank: &state.casework.rechtbank,
+        };
+        let decided = shape::decided(t, d, kind, bezwaren, bobs, &at, today());
+        dates.extend(decided.dates);
+        if let Some(next) = decided.next {
+            next_text = next.to_owned();
         }
-        decision = Some(DecisionLines {
-            id: d.id,
-            facts,
-            letter: kind.is_tlv() && d.sent_on.is_some(),
-            bezwaar,
-            beslissingen,
-        });
+        decision = Some(decided.lines);
     }
     let contact = match (&r.contact_name, &r.contact_email) {
         (Some(n), Some(e)) => t.contact_named.replace("{name}", n).replace("{email}", e),
         _ => t.contact_none.replace("{school}", &r.location_name),
     };
-    let share = latest.map(|s| {
-        let done = responses
-            .iter()
-            .filter(|x| x.request_share_id == Some(s.id))
-            .map(|x| {
-                let who = if x.user_id == p.user_id {
-                    t.you.to_owned()
-                } else {
-                    x.user_name.clone()
-                };
-                let line = match (x.kind.as_str(), x.answer.as_str()) {
-                    ("gelezen", _) => t.resp_read,
-                    ("zienswijze", "eens") => t.resp_agree,
-                    ("zienswijze", _) => t.resp_disagree,
-                    ("ondertekening", _) => t.resp_signed,
-                    _ => t.resp_other,
-                };
-                line.replace("{who}", &who)
-                    .replace("{date}", &stamp(t, x.responded_at))
-            })
-            .collect();
-        let mine = |kind: &str| {
-            responses.iter().rfind(|x| {
-                x.request_share_id == Some(s.id) && x.user_id == p.user_id && x.kind == kind
-            })
-        };
-        let read = mine("gelezen").is_some();
-        let signed = mine("ondertekening").is_some();
-        let my_view = mine("zienswijze").map(|x| {
-            (
-                if x.answer == "eens" {
-                    t.view_agree
-                } else {
-                    t.view_disagree
-                }
-                .to_owned(),
-                x.text.clone(),
-            )
-        });
-        // Something of mine on an earlier version of this request.
-        let new_version = responses.iter().any(|x| {
-            x.user_id == p.user_id
-                && x.request_id == Some(s.request_id)
-                && x.request_share_id.is_some_and(|id| id != s.id)
-        });
-        let deadline_line = if s.respond_by < today() {
-            t.view_deadline_passed
-                .replace("{date}", &day(t, s.respond_by))
-        } else {
-            t.view_deadline.replace("{date}", &day(t, s.respond_by))
-        };
-        ShareView {
-            id: s.id,
-            intro: t
-                .share_intro
-                .replace("{date}", &stamp(t, s.shared_at))
-                .replace("{version}", &s.request_version.to_string()),
-            question: s.question,
-            goals: s.goals,
-            budget: s.budget_euros.map(|b| format!("€ {b}")).unwrap_or_default(),
-            period: match (s.period_start, s.period_end) {
-                (Some(a), Some(b)) => format!("{} – {}", day(t, a), day(t, b)),
-                _ => String::new(),
-            },
-            done,
-            can_respond: rules::may_respond(status),
-            can_read: !read,
-            can_sign: !signed,
-            my_view,
-            new_version,
-            deadline_line,
-        }
-    });
-    let meetings = cw::meetings(&state.db, r.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.attendees.contains("ouders"))
-        .map(|m| {
-            let kind = if m.kind == "tlo" {
-                t.meeting_tlo
-            } else {
-                t.meeting_mdo
-            };
-            format!("{kind}: {}, {}", stamp(t, m.starts_at), m.place)
-        })
-        .collect();
+    let share = latest.map(|s| shape::share_view(t, s, &responses, p.user_id, status, today()));
+    let meetings = shape::meeting_lines(t, cw::meetings(&state.db, r.id).await?);
     let timeline = cw::timeline_for_parents(&state.db, r.id)
         .await?
         .into_iter()

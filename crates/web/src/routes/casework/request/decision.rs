@@ -1,5 +1,6 @@
 //! The decision, and its letter.
 
+use crate::AppState;
 use crate::access::{Relation, actor, record_read, request_for};
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
@@ -13,21 +14,33 @@ use crate::notices::{contact_phrase, notice, request_link};
 use crate::routes::casework::*;
 use axum::extract::Path;
 use axum::response::Response;
+use chrono::NaiveDate;
 use passend_domain::tlv::{self, Category, Placement, RequestKind, Status, TransitionProblem};
 use passend_store::audit::Outcome;
-use passend_store::casework::{self as cw, NewDecision, Notice};
+use passend_store::casework::{self as cw, NewDecision, Notice, Request};
+use std::collections::HashMap;
 
-pub(crate) async fn decide(
-    SignedIn { state, visitor, p }: SignedIn,
-    Path(id): Path<i64>,
-    body: String,
-) -> AppResult<Response> {
-    let r = swv_request(&state, &visitor, &p, id).await?;
-    let kind = kind_of(&r)?;
-    let status = status_of(&r)?;
-    let f = form(&body);
-    let mut swv = swv_forms(&state, &p, &r, kind).await?;
-    let outcome = val(&f, "uitkomst");
+/// What the decision form says, checked.
+pub(crate) struct DecisionRead {
+    /// The outcome; none when not chosen.
+    pub(crate) granted: Option<bool>,
+    /// SBO as asked, or SO with the category chosen (a refusal names the one asked for).
+    pub(crate) placement: Option<Placement>,
+    pub(crate) start: Option<NaiveDate>,
+    pub(crate) end: Option<NaiveDate>,
+    /// The receiving school of a granted TLV.
+    pub(crate) receiving_id: Option<i64>,
+}
+
+/// Reads the decision form: the values go back into `swv` (kept after an error), the messages
+/// to its fields and into the returned list. No queries: the law's check on the advices is the
+/// handler's.
+pub(crate) fn read_decision(
+    kind: RequestKind,
+    f: &HashMap<String, String>,
+    swv: &mut SwvForms,
+) -> (DecisionRead, Vec<(String, String)>) {
+    let outcome = val(f, "uitkomst");
     swv.decision_outcome = if kind.is_tlv() {
         opts(
             [("ja", "Toelaatbaar"), ("nee", "Niet toelaatbaar")],
@@ -36,7 +49,7 @@ pub(crate) async fn decide(
     } else {
         opts([("ja", "Toekennen"), ("nee", "Afwijzen")], &outcome)
     };
-    let category_code = val(&f, "categorie");
+    let category_code = val(f, "categorie");
     swv.decision_category = opts(
         [
             ("laag", "Laag (categorie 1)"),
@@ -45,14 +58,14 @@ pub(crate) async fn decide(
         ],
         &category_code,
     );
-    swv.decision_start = Field::of(val(&f, "start"));
-    swv.decision_end = Field::of(val(&f, "einde"));
-    swv.decision_no_end = val(&f, "geen-einde") == "ja";
-    let receiving = val(&f, "ontvangend");
+    swv.decision_start = Field::of(val(f, "start"));
+    swv.decision_end = Field::of(val(f, "einde"));
+    swv.decision_no_end = val(f, "geen-einde") == "ja";
+    let receiving = val(f, "ontvangend");
     for o in &mut swv.decision_receiving {
         o.selected = o.value == receiving;
     }
-    swv.decision_reasons = Field::of(val(&f, "motivering"));
+    swv.decision_reasons = Field::of(val(f, "motivering"));
     let mut errors = Vec::new();
     let granted = match outcome.as_str() {
         "ja" => Some(true),
@@ -130,6 +143,112 @@ pub(crate) async fn decide(
             "Kies een school uit de lijst.".to_owned(),
         ));
     }
+    (
+        DecisionRead {
+            granted,
+            placement,
+            start,
+            end,
+            receiving_id,
+        },
+        errors,
+    )
+}
+
+/// Who hears of the decision: the applying school's staff, and the parents with gezag, without
+/// any detail in the mail (through the portal when they have an account there).
+async fn decision_notices(state: &AppState, tenant_id: i64, r: &Request) -> AppResult<Vec<Notice>> {
+    // The receiving school hears of a TLV once its letter is sent (it is then made known):
+    // `bezwaar::record_sending`.
+    let mut recipients: Vec<(String, String)> = Vec::new();
+    for (uid, _, email) in request_school_staff(state, tenant_id, r).await? {
+        recipients.push((format!("school-{uid}"), email));
+    }
+    let link = request_link(state, r.id);
+    let parent_text = format!(
+        "Het samenwerkingsverband heeft een besluit genomen over de aanvraag voor uw kind. U krijgt de besluitbrief, met uitleg over bezwaar. Heeft u die over een week nog niet, of heeft u vragen? Neem dan contact op met {}. Het Oudersteunpunt helpt u gratis en onafhankelijk.",
+        contact_phrase(r)
+    );
+    let mut notices: Vec<Notice> = recipients
+        .iter()
+        .map(|(who, email)| {
+            notice(
+                state,
+                format!("besluit-{}-{who}", r.id),
+                email,
+                "Er is een besluit over uw aanvraag",
+                &["Het samenwerkingsverband heeft een besluit genomen over een aanvraag van uw school. De brief staat klaar na het inloggen.", &link],
+            )
+        })
+        .collect();
+    // The parents with gezag hear of it too, without any detail in the mail: through the
+    // portal when they have an account there, else with the general text.
+    notices.extend(
+        parent_notices(
+            state,
+            r.pupil_id,
+            Some(r.id),
+            ParentNews::Decided,
+            &format!("besluit-{}", r.id),
+        )
+        .await?,
+    );
+    let in_portal = parent_addresses(state, r.pupil_id).await?;
+    for g in cw::guardians(&state.db, r.pupil_id).await? {
+        let known = in_portal
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(g.email.trim()));
+        if g.parental_authority && !g.email.is_empty() && !known {
+            notices.push(notice(
+                state,
+                format!("besluit-{}-ouder-{}", r.id, g.id),
+                &g.email,
+                "Bericht van het samenwerkingsverband",
+                &[&parent_text],
+            ));
+        }
+    }
+    Ok(notices)
+}
+
+/// The timeline's words for the decision.
+fn decision_what(
+    to: Status,
+    decided_kind: RequestKind,
+    placement: Option<Placement>,
+    granted: bool,
+) -> String {
+    format!(
+        "Besluit: {}{}",
+        to.label_nl(decided_kind).to_lowercase(),
+        placement
+            .filter(|_| granted)
+            .map(|pl| match pl {
+                Placement::Sbo => " tot het SBO".to_owned(),
+                Placement::So(c) => format!(" tot het SO, categorie {}", c.label_nl()),
+            })
+            .unwrap_or_default()
+    )
+}
+
+pub(crate) async fn decide(
+    SignedIn { state, visitor, p }: SignedIn,
+    Path(id): Path<i64>,
+    body: String,
+) -> AppResult<Response> {
+    let r = swv_request(&state, &visitor, &p, id).await?;
+    let kind = kind_of(&r)?;
+    let status = status_of(&r)?;
+    let f = form(&body);
+    let mut swv = swv_forms(&state, &p, &r, kind).await?;
+    let (read, mut errors) = read_decision(kind, &f, &mut swv);
+    let DecisionRead {
+        granted,
+        placement,
+        start,
+        end,
+        receiving_id,
+    } = read;
     // The law's check on the advices (TLV), through the state machine.
     let to = if granted == Some(true) {
         Status::Toegekend
@@ -152,67 +271,8 @@ pub(crate) async fn decide(
     let granted = granted == Some(true);
     let letter_on = today();
     let decided_kind = placement.map_or(kind, |pl| kind.with_placement(pl));
-    // The receiving school hears of a TLV once its letter is sent (it is then made known):
-    // `bezwaar::record_sending`.
-    let mut recipients: Vec<(String, String)> = Vec::new();
-    for (uid, _, email) in request_school_staff(&state, p.tenant_id, &r).await? {
-        recipients.push((format!("school-{uid}"), email));
-    }
-    let link = request_link(&state, r.id);
-    let parent_text = format!(
-        "Het samenwerkingsverband heeft een besluit genomen over de aanvraag voor uw kind. U krijgt de besluitbrief, met uitleg over bezwaar. Heeft u die over een week nog niet, of heeft u vragen? Neem dan contact op met {}. Het Oudersteunpunt helpt u gratis en onafhankelijk.",
-        contact_phrase(&r)
-    );
-    let mut notices: Vec<Notice> = recipients
-        .iter()
-        .map(|(who, email)| {
-            notice(
-                &state,
-                format!("besluit-{}-{who}", r.id),
-                email,
-                "Er is een besluit over uw aanvraag",
-                &["Het samenwerkingsverband heeft een besluit genomen over een aanvraag van uw school. De brief staat klaar na het inloggen.", &link],
-            )
-        })
-        .collect();
-    // The parents with gezag hear of it too, without any detail in the mail: through the
-    // portal when they have an account there, else with the general text.
-    notices.extend(
-        parent_notices(
-            &state,
-            r.pupil_id,
-            Some(r.id),
-            ParentNews::Decided,
-            &format!("besluit-{}", r.id),
-        )
-        .await?,
-    );
-    let in_portal = parent_addresses(&state, r.pupil_id).await?;
-    for g in cw::guardians(&state.db, r.pupil_id).await? {
-        let known = in_portal
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(g.email.trim()));
-        if g.parental_authority && !g.email.is_empty() && !known {
-            notices.push(notice(
-                &state,
-                format!("besluit-{}-ouder-{}", r.id, g.id),
-                &g.email,
-                "Bericht van het samenwerkingsverband",
-                &[&parent_text],
-            ));
-        }
-    }
-    let what = format!(
-        "Besluit: {}{}",
-        to.label_nl(decided_kind).to_lowercase(),
-        placement
-            .filter(|_| granted)
-            .map(|pl| match pl {
-                Placement::Sbo => " tot het SBO".to_owned(),
-                Placement::So(c) => format!(" tot het SO, categorie {}", c.label_nl()),
-            })
-            .unwrap_or_default()
-    );
+    let notices = decision_notices(&state, p.tenant_id, &r).await?;
+    let what = decision_what(to, decided_kind, placement, granted);
     let decided = cw::decide(
         &state.db,
         &actor(&p, &visitor),
@@ -285,4 +345,59 @@ pub(crate) async fn letter(
         "application/pdf",
         &format!("besluit-{}.pdf", d.beschikkingsnummer),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn read(kind: RequestKind, pairs: &[(&str, &str)]) -> (DecisionRead, Vec<String>) {
+        let (read, errors) = read_decision(kind, &fields(pairs), &mut SwvForms::default());
+        (read, errors.into_iter().map(|(id, _)| id).collect())
+    }
+
+    const SO_MIDDEN: RequestKind = RequestKind::TlvSo(Category::Midden);
+
+    #[test]
+    fn a_refusal_names_the_category_asked_for_and_needs_no_dates() {
+        let (r, errors) = read(SO_MIDDEN, &[("uitkomst", "nee"), ("motivering", "Omdat.")]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(r.granted, Some(false));
+        assert_eq!(r.placement, Some(Placement::So(Category::Midden)));
+        assert_eq!((r.start, r.end), (None, None));
+    }
+
+    #[test]
+    fn a_granted_tlv_needs_a_category_reasons_and_dates_in_order() {
+        let (_, errors) = read(SO_MIDDEN, &[("uitkomst", "ja")]);
+        assert!(errors.contains(&"categorie".to_owned()), "{errors:?}");
+        assert!(errors.contains(&"motivering".to_owned()), "{errors:?}");
+        assert!(errors.contains(&"start".to_owned()), "{errors:?}");
+        let (r, errors) = read(
+            SO_MIDDEN,
+            &[
+                ("uitkomst", "ja"),
+                ("categorie", "hoog"),
+                ("motivering", "Omdat."),
+                ("start", "2027-08-01"),
+                ("einde", "2027-07-31"),
+            ],
+        );
+        assert_eq!(errors, vec!["einde".to_owned()]);
+        assert_eq!(r.placement, Some(Placement::So(Category::Hoog)));
+    }
+
+    #[test]
+    fn no_outcome_is_a_message_and_no_decision() {
+        let (r, errors) = read(RequestKind::Advies, &[("motivering", "Omdat.")]);
+        assert_eq!(r.granted, None);
+        assert_eq!(errors, vec!["uitkomst-ja".to_owned()]);
+    }
 }

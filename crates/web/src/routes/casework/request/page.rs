@@ -22,6 +22,8 @@ use passend_domain::tlv::{
 };
 use passend_store::casework::{self as cw, Request};
 
+mod shape;
+
 pub(crate) struct AdviceLine {
     pub(crate) expert: String,
     pub(crate) profession: String,
@@ -218,165 +220,28 @@ pub(crate) async fn request_view(
     let suspension_rows = cw::suspensions(&state.db, r.id).await?;
     let open_suspension = suspension_rows.iter().find(|s| s.until_on.is_none());
     let swv_side = relation == Relation::Toeleider;
-    let advices_rows = cw::advices_of(&state.db, r.id).await?;
-    let advices = advices_rows
-        .iter()
-        // Toeleiders see every advice; the expert their own; the applying school the given
-        // advices once the decision is taken (they are part of what the decision rests on).
-        .filter(|a| {
-            swv_side
-                || a.expert_id == p.user_id
-                || (relation == Relation::School && status.is_final() && a.submitted_at.is_some())
-        })
-        .map(|a| AdviceLine {
-            expert: a.expert_name.clone(),
-            profession: a
-                .profession
-                .as_deref()
-                .and_then(Profession::from_code)
-                .map(Profession::label_nl)
-                .unwrap_or("–")
-                .to_owned(),
-            due: long(a.due_on),
-            given: a
-                .submitted_at
-                .map(when)
-                .unwrap_or_else(|| "nog niet".to_owned()),
-            conclusion: match a.conclusion.as_deref() {
-                Some("toelaatbaar") => "Toelaatbaar",
-                Some("niet-toelaatbaar") => "Niet toelaatbaar",
-                _ => "–",
-            }
-            .to_owned(),
-            text: a.advice_text.clone(),
-        })
-        .collect();
-    let meeting_rows = cw::meetings(&state.db, r.id).await?;
-    let upcoming_meeting = meeting_rows
-        .iter()
-        .filter(|m| m.starts_at > Utc::now())
-        .map(|m| when(m.starts_at))
-        .next();
-    let meetings = meeting_rows
-        .into_iter()
-        .map(|m| MeetingLine {
-            kind: if m.kind == "tlo" {
-                "Toelaatbaarheidsoverleg (TLO)"
-            } else {
-                "Multidisciplinair overleg (MDO)"
-            },
-            when: when(m.starts_at),
-            place: m.place,
-            purpose: m.purpose,
-            outcomes: m.outcomes,
-            attendees: m.attendees,
-        })
-        .collect();
+    let advices = shape::advice_lines(
+        &cw::advices_of(&state.db, r.id).await?,
+        p.user_id,
+        relation,
+        status,
+    );
+    let (upcoming_meeting, meetings) =
+        shape::meeting_lines(cw::meetings(&state.db, r.id).await?, Utc::now());
     let decision = match cw::decision_of(&state.db, p.tenant_id, r.id).await? {
         Some(d) => {
             let beslissingen = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
-            let bezwaren = cw::bezwaren(&state.db, d.id)
-                .await?
-                .into_iter()
-                .map(|b| BezwaarLine {
-                    id: b.id,
-                    notes: b.notes.clone(),
-                    received: long(b.received_on),
-                    filed_by: crate::letters::filed_by_words(&b.filed_by).to_owned(),
-                    late: !passend_store::bezwaar::in_time(d.sent_on, b.received_on),
-                    lbt_due: long(tlv::lbt_deadline(b.received_on)),
-                    lbt_sent: long_or(b.lbt_sent_on, "nog niet"),
-                    lbt_advice: match (&b.lbt_advice, b.lbt_advice_on) {
-                        (Some(a), Some(on)) => format!("{a} (op {})", long(on)),
-                        _ => "nog niet".to_owned(),
-                    },
-                    has_advice: b.lbt_advice.is_some(),
-                    has_sent: b.lbt_sent_on.is_some(),
-                    outcome: match b.outcome.as_deref() {
-                        Some("gegrond") => "Gegrond",
-                        Some("ongegrond") => "Ongegrond",
-                        Some("niet-ontvankelijk") => "Niet-ontvankelijk",
-                        Some("ingetrokken") => "Ingetrokken",
-                        _ => "Nog geen beslissing",
-                    }
-                    .to_owned(),
-                    open: b.outcome.is_none(),
-                    beslissing: beslissingen
-                        .iter()
-                        .find(|x| x.bezwaar_id == b.id)
-                        .map(|x| match x.sent_on {
-                            Some(s) => format!(
-                                "brief verzonden op {}; beroep mogelijk tot en met {}",
-                                long(s),
-                                long(tlv::beroep_deadline(s))
-                            ),
-                            None if x.revokes => "brief nog niet verzonden; het besluit wordt herroepen op de dag dat de brief wordt verzonden".to_owned(),
-                            None => "brief nog niet verzonden".to_owned(),
-                        }),
-                })
-                .collect();
+            let bezwaren = cw::bezwaren(&state.db, d.id).await?;
             let history = passend_store::bezwaar::history(&state.db, d.id).await?;
-            let revoked = !history.is_empty();
-            // A receiving school sees what holds, not what was before nor why.
-            let replaced = if relation == Relation::Receiving {
-                Vec::new()
-            } else {
-                history
-                    .into_iter()
-                    .map(|h| {
-                        format!(
-                            "Tot {} luidde het besluit: {}{}{}. Na het bezwaar is het vervangen door wat hierboven staat; de motivering hierboven is die van het eerste besluit.",
-                            long(tlv::dutch_day(h.replaced_at)),
-                            if h.granted {
-                                "toelaatbaar"
-                            } else {
-                                "niet toelaatbaar"
-                            },
-                            h.category
-                                .map(|c| format!(", categorie {c}"))
-                                .unwrap_or_default(),
-                            h.receiving_name
-                                .map(|n| format!(", ontvangende school {n}"))
-                                .unwrap_or_default()
-                        )
-                    })
-                    .collect()
-            };
-            Some(DecisionView {
-                id: d.id,
-                outcome: status.label_nl(kind).to_owned(),
-                number: d.beschikkingsnummer.clone(),
-                placement: match (d.placement.as_deref(), d.category.as_deref()) {
-                    (Some("sbo"), _) => "Speciaal basisonderwijs (SBO)".to_owned(),
-                    (Some("so"), Some(c)) => format!("Speciaal onderwijs (SO), categorie {c}"),
-                    _ => "–".to_owned(),
-                },
-                start: long_or(d.start_on, "–"),
-                end: long_or(d.end_on, "geen einddatum"),
-                receiving: d
-                    .receiving_name
-                    .clone()
-                    .unwrap_or_else(|| "nog niet bekend".to_owned()),
-                reasons: if revoked && relation == Relation::Receiving {
-                    String::new()
-                } else {
-                    d.reasons.clone()
-                },
-                letter_on: long(d.letter_on),
-                sent: d.sent_on.map(|s| {
-                    format!(
-                        "{}, {}",
-                        long(s),
-                        crate::letters::how_label(d.sent_how.as_deref().unwrap_or_default())
-                    )
-                }),
-                bezwaar_until: d.sent_on.map(|s| long(tlv::bezwaar_deadline(s))),
-                is_tlv: kind.is_tlv(),
-                granted: d.granted,
-                bezwaar_decided: !beslissingen.is_empty(),
+            Some(shape::decision_view(
+                &d,
+                kind,
+                status,
+                relation,
                 bezwaren,
-                replaced,
-            })
+                &beslissingen,
+                history,
+            ))
         }
         None => None,
     };
@@ -416,57 +281,13 @@ pub(crate) async fn request_view(
         let linked = !passend_store::portal::parents_of(&state.db, r.pupil_id)
             .await?
             .is_empty();
-        let share_rows = passend_store::portal::shares_of(&state.db, r.id).await?;
-        let shares = share_rows
-            .iter()
-            .map(|s| {
-                format!(
-                    "Versie {} gedeeld op {}{}; mening gevraagd vóór {}",
-                    s.request_version,
-                    when(s.shared_at),
-                    s.shared_by_name
-                        .as_ref()
-                        .map(|n| format!(" door {n}"))
-                        .unwrap_or_default(),
-                    long(s.respond_by)
-                )
-            })
-            .collect();
-        let responses = passend_store::portal::responses_of_pupil(&state.db, r.pupil_id)
-            .await?
-            .into_iter()
-            .filter(|x| x.request_id == Some(r.id))
-            .map(|x| {
-                let what = match (x.kind.as_str(), x.answer.as_str()) {
-                    ("gelezen", _) => "heeft de aanvraag gelezen".to_owned(),
-                    ("zienswijze", "eens") => "is het eens met de aanvraag".to_owned(),
-                    ("zienswijze", _) => "is het niet eens met de aanvraag".to_owned(),
-                    ("ondertekening", name) => format!("heeft ondertekend als “{name}”"),
-                    _ => "reageerde".to_owned(),
-                };
-                let mut text = x.text.clone();
-                if let Some(f) = &x.attachment_name {
-                    text = if text.is_empty() {
-                        format!("Met een document: {f}")
-                    } else {
-                        format!("{text}\n(Met een document: {f})")
-                    };
-                }
-                (
-                    format!(
-                        "{} {what} (versie {}, {})",
-                        x.user_name,
-                        x.request_version.unwrap_or_default(),
-                        when(x.responded_at)
-                    ),
-                    text,
-                )
-            })
-            .collect();
-        (linked, shares, responses)
+        let shares = shape::share_lines(&passend_store::portal::shares_of(&state.db, r.id).await?);
+        let responses = passend_store::portal::responses_of_pupil(&state.db, r.pupil_id).await?;
+        (linked, shares, shape::response_lines(responses, r.id))
     } else {
         (false, Vec::new(), Vec::new())
     };
+    let actions = shape::Actions::of(kind, status, relation);
     let received = r.received_on;
     let ceiling = received.map(|d| tlv::awb_ceiling(d, &suspensions_of(&suspension_rows), today()));
     let overdue = !status.is_final() && r.decision_due.is_some_and(|d| d < today());
@@ -504,18 +325,10 @@ pub(crate) async fn request_view(
         meetings,
         decision,
         timeline,
-        can_assign: swv_side
-            && matches!(
-                status,
-                Status::Ingediend | Status::InBehandeling | Status::AdviesGevraagd
-            ),
-        can_ask_advice: swv_side
-            && matches!(status, Status::InBehandeling | Status::AdviesGevraagd),
-        can_decide: swv_side
-            && ((kind.is_tlv() && status == Status::AdviesGevraagd)
-                || (!kind.is_tlv()
-                    && matches!(status, Status::InBehandeling | Status::AdviesGevraagd))),
-        can_withdraw: (relation == Relation::School || swv_side) && !status.is_final(),
+        can_assign: actions.assign,
+        can_ask_advice: actions.ask_advice,
+        can_decide: actions.decide,
+        can_withdraw: actions.withdraw,
         can_write: relation.writes(),
         request_id: Some(r.id),
         documents_hidden: relation == Relation::Receiving,
