@@ -28,6 +28,9 @@ pub mod seed;
 pub mod telemetry;
 pub mod voorzieningen;
 
+#[cfg(test)]
+mod architecture_doc;
+
 pub use config::Config;
 
 /// Opens the database and applies the migrations (one instance at a time).
