@@ -50,13 +50,23 @@ fn row<'a>(doc: &'a str, folder: &str) -> &'a str {
 #[test]
 fn the_folder_map_names_every_module_of_domain_store_and_the_binary() {
     let doc = doc();
-    for folder in ["crates/domain/src/", "crates/store/src/", "crates/passend/src/"] {
+    for folder in [
+        "crates/domain/src/",
+        "crates/store/src/",
+        "crates/passend/src/",
+    ] {
         let named = named_files(row(&doc, folder));
         let files = rust_files(&root().join(folder));
         let unnamed: Vec<_> = files.difference(&named).collect();
         let missing: Vec<_> = named.difference(&files).collect();
-        assert!(unnamed.is_empty(), "{folder}: not in ARCHITECTURE.md: {unnamed:?}");
-        assert!(missing.is_empty(), "{folder}: named but not there: {missing:?}");
+        assert!(
+            unnamed.is_empty(),
+            "{folder}: not in ARCHITECTURE.md: {unnamed:?}"
+        );
+        assert!(
+            missing.is_empty(),
+            "{folder}: named but not there: {missing:?}"
+        );
     }
 }
 
@@ -84,11 +94,16 @@ fn the_web_map_names_every_module_and_only_modules_that_exist() {
                     || (block.contains(&folder) && named.contains(name))
             }
         };
-        assert!(found, "crates/web/src/{f} is not in the web map of ARCHITECTURE.md");
+        assert!(
+            found,
+            "crates/web/src/{f} is not in the web map of ARCHITECTURE.md"
+        );
     }
     for n in &named {
         assert!(
-            files.iter().any(|f| f == n || f.ends_with(&format!("/{n}"))),
+            files
+                .iter()
+                .any(|f| f == n || f.ends_with(&format!("/{n}"))),
             "the web map names {n}, which is not in crates/web/src"
         );
     }

@@ -73,6 +73,27 @@ pub fn every(body: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// A posted form body, read once: its fields (the first value of each, as [`form`] reads them)
+/// and the body as sent (for repeated fields and the confirmation box). The extractor for every
+/// form a handler reads; the body's size is limited like any other.
+pub struct FormBody {
+    /// The first value of each field.
+    pub fields: HashMap<String, String>,
+    /// The body as sent.
+    pub raw: String,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormBody {
+    type Rejection = axum::extract::rejection::StringRejection;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = String::from_request(req, state).await?;
+        Ok(FormBody {
+            fields: form(&raw),
+            raw,
+        })
+    }
+}
+
 /// A field's value, trimmed ("" when missing).
 pub fn val(f: &HashMap<String, String>, k: &str) -> String {
     f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default()

@@ -3,6 +3,7 @@
 //! day once the sending is recorded; the words they share with the pages.
 
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::dates::{long, long_or};
 use crate::error::{AppError, AppResult};
 use passend_domain::tlv::{self, Placement, Profession, RequestKind};
@@ -343,4 +344,33 @@ pub(crate) async fn make_letter(
         .and_then(|d| d.letter_key)
         .ok_or(AppError::NotFound)?;
     Ok(state.casework.files.get(&kept).await?)
+}
+
+/// A decision's letter as a download for this pupil, its reading recorded.
+pub async fn letter_download(
+    state: &AppState,
+    visitor: &Visitor,
+    tenant_id: i64,
+    d: &cw::DecisionRow,
+    pupil_id: i64,
+) -> AppResult<axum::response::Response> {
+    let bytes = letter_bytes(state, tenant_id, d).await?;
+    crate::access::record_read(state, visitor, "besluit", d.id, pupil_id, "download").await?;
+    let name = format!("besluit-{}.pdf", d.beschikkingsnummer);
+    Ok(crate::files::attachment(bytes, "application/pdf", &name))
+}
+
+/// A beslissing op bezwaar's letter as a download for this pupil, its reading recorded.
+pub async fn bob_letter_download(
+    state: &AppState,
+    visitor: &Visitor,
+    tenant_id: i64,
+    bob: &BeslissingRow,
+    pupil_id: i64,
+) -> AppResult<axum::response::Response> {
+    let bytes = bob_letter_bytes(state, tenant_id, bob).await?;
+    let object = "beslissing-op-bezwaar";
+    crate::access::record_read(state, visitor, object, bob.id, pupil_id, "download").await?;
+    let name = format!("beslissing-op-bezwaar-{}.pdf", bob.id);
+    Ok(crate::files::attachment(bytes, "application/pdf", &name))
 }

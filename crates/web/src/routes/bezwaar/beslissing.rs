@@ -6,13 +6,12 @@ use crate::auth::{Principal, Visitor};
 use crate::dates::{long, long_or, today};
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
-use crate::files::attachment;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
-use crate::forms::{Opt, date_field, form, opts, val};
+use crate::forms::{Opt, date_field, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::letters::{
-    bob_letter_bytes, filed_by_words, how_label, make_bob_letter, new_decision_sentence,
-    outcome_words,
+    filed_by_words, how_label, make_bob_letter, new_decision_sentence, outcome_words,
 };
 use crate::routes::bezwaar::*;
 use crate::texts::staff;
@@ -282,7 +281,7 @@ pub(crate) async fn beslissing_page(
 pub(crate) async fn take_beslissing(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (b, d, r) = toeleider_bezwaar(&state, &visitor, &p, id).await?;
     if b.outcome.is_some() {
@@ -290,7 +289,6 @@ pub(crate) async fn take_beslissing(
     }
     let kind = RequestKind::from_code(&r.kind)
         .ok_or_else(|| AppError::Internal("unknown kind".to_owned()))?;
-    let f = form(&body);
     let outcome = val(&f, "uitkomst");
     let mut bf = blank_form(&state, kind, &d).await?;
     bf.outcome = opts(OUTCOMES, &outcome);
@@ -548,19 +546,5 @@ pub(crate) async fn beslissing_letter(
     if !allowed {
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", id).await);
     }
-    let bytes = bob_letter_bytes(&state, p.tenant_id, &t).await?;
-    record_read(
-        &state,
-        &visitor,
-        "beslissing-op-bezwaar",
-        id,
-        pupil.id,
-        "download",
-    )
-    .await?;
-    Ok(attachment(
-        bytes,
-        "application/pdf",
-        &format!("beslissing-op-bezwaar-{id}.pdf"),
-    ))
+    crate::letters::bob_letter_download(&state, &visitor, p.tenant_id, &t, pupil.id).await
 }

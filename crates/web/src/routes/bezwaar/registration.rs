@@ -5,7 +5,8 @@ use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
 use crate::forms::Field;
-use crate::forms::{date_field, form, val};
+use crate::forms::FormBody;
+use crate::forms::{date_field, val};
 use crate::layout::layout;
 use askama::Template;
 use axum::extract::Path;
@@ -18,7 +19,7 @@ use passend_store::casework::{self as cw};
 pub(crate) async fn add_bezwaar(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
         return Err(AppError::NotFound);
@@ -27,7 +28,6 @@ pub(crate) async fn add_bezwaar(
     if relation != Relation::Toeleider {
         return Err(AppError::NotFound);
     }
-    let f = form(&body);
     let mut received = Field::of(val(&f, "ontvangen"));
     let date = date_field(
         &received.value.clone(),
@@ -77,9 +77,8 @@ pub(crate) async fn add_bezwaar(
 pub(crate) async fn update_bezwaar(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
-    let f = form(&body);
     let request_id = val(&f, "aanvraag")
         .parse::<i64>()
         .map_err(|_| AppError::NotFound)?;

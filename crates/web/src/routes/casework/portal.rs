@@ -6,6 +6,7 @@ use crate::auth::{Principal, Visitor, random_token};
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
+use crate::forms::FormBody;
 use crate::forms::{form, val};
 use crate::notices::{ParentNews, parent_notices};
 use crate::texts::portal::{PortalTexts, portal_mail, texts};
@@ -199,7 +200,7 @@ pub(crate) async fn revoke_parent(
 pub(crate) async fn share_request(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (r, pupil, relation) = request_for(&state, &visitor, &p, id).await?;
     if relation != Relation::School {
@@ -212,7 +213,6 @@ pub(crate) async fn share_request(
         )
         .await);
     }
-    let f = form(&body);
     let version: i64 = val(&f, "versie").parse().unwrap_or(-1);
     let default = rules::respond_by(today(), state.casework.zienswijze_days);
     let typed = val(&f, "reageren-voor");
@@ -269,9 +269,8 @@ pub(crate) async fn share_request(
 pub(crate) async fn share_document(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
-    let f = form(&body);
     let pupil_id: i64 = val(&f, "leerling").parse().unwrap_or(-1);
     let (pupil, relation) = pupil_for(&state, &visitor, &p, pupil_id).await?;
     if !relation.writes() {

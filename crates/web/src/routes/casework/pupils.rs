@@ -7,8 +7,9 @@ use crate::dates::today;
 use crate::error::AppResult;
 use crate::extract::SignedIn;
 use crate::extract::read_school_pupil;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
-use crate::forms::{Opt, date_field, form, once_token, opts, required, text_limit, val};
+use crate::forms::{Opt, date_field, once_token, opts, required, text_limit, val};
 use crate::layout::{AppLayout, layout};
 use crate::paging::{Pager, page_number, paginate};
 use askama::Template;
@@ -296,9 +297,8 @@ pub(crate) fn read_pupil(
 
 pub(crate) async fn create_pupil(
     SignedIn { state, visitor, p }: SignedIn,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
-    let f = form(&body);
     let mut view = pupil_form_view(&state, &visitor, &f).await?;
     let Some(pupil) = read_pupil(&mut view, &f) else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
@@ -381,10 +381,9 @@ pub(crate) async fn edit_pupil_form(
 pub(crate) async fn update_pupil(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let pupil = school_pupil(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let mut view = edit_view(
         pupil_form_view(&state, &visitor, &f).await?,
         &state,

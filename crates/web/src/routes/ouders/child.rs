@@ -5,7 +5,8 @@ use crate::access::{actor, record_read};
 use crate::auth::{Principal, Visitor, random_token};
 use crate::error::{AppError, AppResult};
 use crate::files::{attachment, read_upload, store_file};
-use crate::forms::{Opt, form, val};
+use crate::forms::FormBody;
+use crate::forms::{Opt, val};
 use crate::layout::AppLayout;
 use crate::routes::ouders::*;
 use crate::texts::portal::{PortalTexts, texts};
@@ -405,9 +406,8 @@ pub(crate) async fn consent(
         t,
     }: Parent,
     Path(version_id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
-    let f = form(&body);
     let object = version_id.to_string();
     let Some(v) = portal::visible_version(&state.db, p.tenant_id, p.user_id, version_id).await?
     else {

@@ -4,7 +4,8 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::error::AppResult;
 use crate::extract::SignedIn;
-use crate::forms::{form, val};
+use crate::forms::FormBody;
+use crate::forms::val;
 use crate::layout::AppLayout;
 use crate::routes::ouders::*;
 use crate::texts::portal::PortalTexts;
@@ -117,9 +118,8 @@ pub(crate) fn notice_text(t: &PortalTexts, done: &str) -> Option<String> {
 
 pub(crate) async fn set_language(
     SignedIn { state, visitor, p }: SignedIn,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
-    let f = form(&body);
     let lang = Lang::from_code(&val(&f, "taal")).unwrap_or(Lang::Nl);
     let object = p.user_id.to_string();
     let event = visitor.event("update", "gebruiker", &object, Outcome::Success, "taal");

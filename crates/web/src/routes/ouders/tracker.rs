@@ -5,10 +5,10 @@ use crate::access::{actor, record_read};
 use crate::auth::{Principal, Visitor};
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
-use crate::files::{attachment, read_upload, store_file};
-use crate::forms::{form, val};
+use crate::files::{read_upload, store_file};
+use crate::forms::FormBody;
+use crate::forms::val;
 use crate::layout::AppLayout;
-use crate::letters::letter_bytes;
 use crate::routes::ouders::*;
 use crate::texts::portal::{PortalTexts, day};
 use askama::Template;
@@ -280,11 +280,10 @@ pub(crate) async fn mark_read(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (p, _) = parent(&state, &visitor).await?;
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {
         return Ok(to_tracker(id, "verouderd"));
     };
@@ -439,10 +438,9 @@ pub(crate) async fn sign(
         t,
     }: Parent,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {
         return Ok(to_tracker(id, "verouderd"));
     };
@@ -511,13 +509,7 @@ pub(crate) async fn parent_letter(
     if d.sent_on.is_none() {
         return Err(refuse(&state, &visitor, "besluit", &object).await);
     }
-    let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
-    record_read(&state, &visitor, "besluit", &object, pupil.id, "download").await?;
-    Ok(attachment(
-        bytes,
-        "application/pdf",
-        &format!("besluit-{}.pdf", d.beschikkingsnummer),
-    ))
+    crate::letters::letter_download(&state, &visitor, p.tenant_id, &d, pupil.id).await
 }
 
 pub(crate) async fn parent_beslissing_letter(
@@ -532,19 +524,5 @@ pub(crate) async fn parent_beslissing_letter(
         return Err(refuse(&state, &visitor, "beslissing-op-bezwaar", &object).await);
     };
     let (_, pupil) = request_of_parent(&state, &visitor, &p, bob.request_id).await?;
-    let bytes = crate::letters::bob_letter_bytes(&state, p.tenant_id, &bob).await?;
-    record_read(
-        &state,
-        &visitor,
-        "beslissing-op-bezwaar",
-        &object,
-        pupil.id,
-        "download",
-    )
-    .await?;
-    Ok(attachment(
-        bytes,
-        "application/pdf",
-        &format!("beslissing-op-bezwaar-{id}.pdf"),
-    ))
+    crate::letters::bob_letter_download(&state, &visitor, p.tenant_id, &bob, pupil.id).await
 }

@@ -7,8 +7,9 @@ use crate::dates::when;
 use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
-use crate::forms::{Opt, date_field, form, opts, val};
+use crate::forms::{Opt, date_field, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::paging::{Pager, page_number, paginate};
 use crate::routes::steunpunt::*;
@@ -432,10 +433,9 @@ pub(crate) async fn case_page(
 pub(crate) async fn update_case(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let c = case_for(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let status = val(&f, "status");
     let category = val(&f, "categorie");
     let theme = val(&f, "onderwerp");
@@ -510,10 +510,9 @@ pub(crate) async fn update_case(
 pub(crate) async fn add_note(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let c = case_for(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let kind = if val(&f, "soort") == "contact" {
         "contact"
     } else {
@@ -609,19 +608,7 @@ pub(crate) fn new_case_view(
         Theme::ALL.iter().map(|c| (c.code(), c.label_nl())),
         &input.theme,
     ));
-    let mut errors = Vec::new();
-    if !input.category_error.is_empty() {
-        errors.push(("categorie-vraag".to_owned(), input.category_error.clone()));
-    }
-    if !input.theme_error.is_empty() {
-        errors.push(("onderwerp".to_owned(), input.theme_error.clone()));
-    }
-    errors.extend(summary(&[
-        ("naam", &input.name),
-        ("email", &input.email),
-        ("telefoon", &input.phone),
-        ("bericht", &input.message),
-    ]));
+    let errors = input.errors("categorie-vraag");
     NewCaseView {
         layout: layout(
             state,
@@ -663,9 +650,8 @@ pub(crate) async fn new_case_form(
 
 pub(crate) async fn add_case(
     SignedIn { state, visitor, p }: SignedIn,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
-    let f = form(&body);
     let input = read_contact(&f, &crate::texts::steunpunt::STAFF);
     let channel = Channel::from_code(&val(&f, "kanaal"))
         .filter(|c| *c != Channel::Formulier)

@@ -33,6 +33,27 @@ pub(crate) struct ContactInput {
     pub(crate) message: Field,
 }
 
+impl ContactInput {
+    /// The error summary of the form, in form order; `category_field` is the id the category's
+    /// message links to (the first radio button, or the advisers' select).
+    pub(crate) fn errors(&self, category_field: &str) -> Vec<(String, String)> {
+        let mut errors = Vec::new();
+        if !self.category_error.is_empty() {
+            errors.push((category_field.to_owned(), self.category_error.clone()));
+        }
+        if !self.theme_error.is_empty() {
+            errors.push(("onderwerp".to_owned(), self.theme_error.clone()));
+        }
+        errors.extend(summary(&[
+            ("naam", &self.name),
+            ("email", &self.email),
+            ("telefoon", &self.phone),
+            ("bericht", &self.message),
+        ]));
+        errors
+    }
+}
+
 #[derive(Template)]
 #[template(path = "steunpunt/contact/contact.html")]
 pub(crate) struct ContactView {
@@ -163,22 +184,7 @@ pub(crate) async fn render_contact(
         Theme::ALL.iter().map(|c| (c.code(), theme_label(*c))),
         &input.theme,
     ));
-    let mut errors = Vec::new();
-    if !input.category_error.is_empty() {
-        errors.push((
-            format!("categorie-{}", Category::ALL[0].code()),
-            input.category_error.clone(),
-        ));
-    }
-    if !input.theme_error.is_empty() {
-        errors.push(("onderwerp".to_owned(), input.theme_error.clone()));
-    }
-    errors.extend(summary(&[
-        ("naam", &input.name),
-        ("email", &input.email),
-        ("telefoon", &input.phone),
-        ("bericht", &input.message),
-    ]));
+    let errors = input.errors(&format!("categorie-{}", Category::ALL[0].code()));
     let months = state.casework.steunpunt_retention_months.to_string();
     Ok(ContactView {
         layout,

@@ -7,8 +7,9 @@ use crate::dates::when;
 use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
-use crate::forms::{Opt, form, opts, val};
+use crate::forms::{Opt, opts, val};
 use crate::layout::{AppLayout, layout};
 use crate::notices::{notice, request_link};
 use crate::texts::staff;
@@ -252,13 +253,12 @@ pub(crate) async fn advice_form(
 pub(crate) async fn give_advice(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (a, r) = own_advice(&state, &visitor, id).await?;
     if a.submitted_at.is_some() {
         return Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response());
     }
-    let f = form(&body);
     let profession = val(&f, "beroep");
     let conclusion = val(&f, "conclusie");
     let mut text = Field::of(val(&f, "advies"));
@@ -360,13 +360,12 @@ pub(crate) const SAME_TEXT: &str = "Dit advies is gelijk aan het advies van de a
 pub(crate) async fn return_advice(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (a, r) = own_advice(&state, &visitor, id).await?;
     if a.submitted_at.is_some() {
         return Ok(Redirect::to(&format!("/adviezen/{}", a.id)).into_response());
     }
-    let f = form(&body);
     let mut reason = Field::of(val(&f, "reden"));
     if reason.value.is_empty() {
         reason.error = Some(

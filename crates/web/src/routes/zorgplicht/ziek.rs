@@ -7,6 +7,7 @@ use crate::dates::{long, today};
 use crate::error::AppResult;
 use crate::extract::SignedIn;
 use crate::extract::read_school_pupil;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
 use crate::forms::{date_field, form, val};
 use crate::layout::{AppLayout, layout};
@@ -292,10 +293,9 @@ pub(crate) async fn save_sick(
 pub(crate) async fn plan_evaluation(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (z, pupil) = sick_for(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let mut field = text(&f, "evaluatie", 20);
     let date = date_field(
         &field.value.clone(),
@@ -325,10 +325,9 @@ pub(crate) async fn plan_evaluation(
 pub(crate) async fn hold_evaluation(
     SignedIn { state, visitor, p }: SignedIn,
     Path((id, evaluation)): Path<(i64, i64)>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (z, _) = sick_for(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let notes: String = f
         .get("uitkomst")
         .map(|s| s.trim().chars().take(5000).collect())

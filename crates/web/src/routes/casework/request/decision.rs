@@ -1,14 +1,14 @@
 //! The decision, and its letter.
 
 use crate::AppState;
-use crate::access::{Relation, actor, record_read, request_for};
+use crate::access::{Relation, actor, request_for};
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
-use crate::files::attachment;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
-use crate::forms::{date_field, form, opts, required, text_limit, val};
-use crate::letters::{letter_bytes, make_letter};
+use crate::forms::{date_field, opts, required, text_limit, val};
+use crate::letters::make_letter;
 use crate::notices::{ParentNews, parent_addresses, parent_notices};
 use crate::notices::{contact_phrase, notice, request_link};
 use crate::routes::casework::*;
@@ -234,12 +234,11 @@ fn decision_what(
 pub(crate) async fn decide(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let r = swv_request(&state, &visitor, &p, id).await?;
     let kind = kind_of(&r)?;
     let status = status_of(&r)?;
-    let f = form(&body);
     let mut swv = swv_forms(&state, &p, &r, kind).await?;
     let (read, mut errors) = read_decision(kind, &f, &mut swv);
     let DecisionRead {
@@ -338,13 +337,7 @@ pub(crate) async fn letter(
         passend_store::audit::append(&state.db, &event).await?;
         return Err(AppError::NotFound);
     }
-    let bytes = letter_bytes(&state, p.tenant_id, &d).await?;
-    record_read(&state, &visitor, "besluit", id, pupil.id, "download").await?;
-    Ok(attachment(
-        bytes,
-        "application/pdf",
-        &format!("besluit-{}.pdf", d.beschikkingsnummer),
-    ))
+    crate::letters::letter_download(&state, &visitor, p.tenant_id, &d, pupil.id).await
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 use crate::access::school_pupil;
 use crate::error::AppResult;
 use crate::extract::SignedIn;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
-use crate::forms::{Opt, form, once_token, required, text_limit, val};
+use crate::forms::{Opt, once_token, required, text_limit, val};
 use crate::layout::{AppLayout, layout};
 use crate::routes::casework::*;
 use askama::Template;
@@ -60,10 +61,9 @@ pub(crate) async fn new_request_form(
 pub(crate) async fn create_request(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let pupil = school_pupil(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let kind = RequestKind::from_code(&val(&f, "soort"));
     let mut question = Field::of(val(&f, "vraag"));
     required(

@@ -6,6 +6,7 @@ use crate::auth::{Principal, Visitor};
 use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, opts};
 use crate::forms::{date_field, form, required, text_limit, val};
@@ -177,11 +178,10 @@ pub(crate) async fn save_draft(
 pub(crate) async fn submit(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let (r, relation) = school_request(&state, &visitor, &p, id).await?;
     // "Opslaan en indienen" sends the form: what was typed is saved first, never lost.
-    let f = form(&body);
     let r = if f.contains_key("versie") {
         match save_typed(&state, &visitor, &p, &r, relation, &f).await? {
             Err(page) => return Ok(page),

@@ -9,8 +9,9 @@ use crate::dates::when;
 use crate::dates::{long, today};
 use crate::error::AppResult;
 use crate::extract::SignedIn;
+use crate::forms::FormBody;
 use crate::forms::{Field, summary};
-use crate::forms::{Opt, date_field, form, opts, required, text_limit, val};
+use crate::forms::{Opt, date_field, opts, required, text_limit, val};
 use crate::notices::{ParentNews, parent_notices};
 use crate::notices::{contact_phrase, notice, request_link};
 use crate::routes::casework::*;
@@ -28,10 +29,9 @@ use passend_store::casework::{self as cw, Change, Notice, Step};
 pub(crate) async fn assign(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let r = swv_request(&state, &visitor, &p, id).await?;
-    let f = form(&body);
     let toeleiders = cw::staff_of_role(&state.db, p.tenant_id, Role::Toeleider.code()).await?;
     let Some((contact, name, email)) = val(&f, "contact")
         .parse::<i64>()
@@ -156,13 +156,15 @@ pub(crate) fn meeting_texts(kind: &str) -> (&'static str, &'static str) {
 pub(crate) async fn plan_meeting(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody {
+        fields: f,
+        raw: body,
+    }: FormBody,
 ) -> AppResult<Response> {
     let r = swv_request(&state, &visitor, &p, id).await?;
     if status_of(&r)?.is_final() {
         return Ok(see_request(r.id, "gewijzigd"));
     }
-    let f = form(&body);
     let mut swv = swv_forms(&state, &p, &r, kind_of(&r)?).await?;
     let kind = if val(&f, "overleg-soort") == "mdo" {
         "mdo"
@@ -296,13 +298,12 @@ pub(crate) async fn plan_meeting(
 pub(crate) async fn suspend(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let r = swv_request(&state, &visitor, &p, id).await?;
     let (Some(received), false) = (r.received_on, status_of(&r)?.is_final()) else {
         return Ok(see_request(r.id, "gewijzigd"));
     };
-    let f = form(&body);
     let policy = state.casework.policy;
     let new_due = move |rows: &[cw::SuspensionRow]| {
         let s = suspensions_of(rows);
@@ -420,7 +421,7 @@ pub(crate) async fn information_sent(
 pub(crate) async fn ask_advice(
     SignedIn { state, visitor, p }: SignedIn,
     Path(id): Path<i64>,
-    body: String,
+    FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let r = swv_request(&state, &visitor, &p, id).await?;
     let kind = kind_of(&r)?;
@@ -430,7 +431,6 @@ pub(crate) async fn ask_advice(
     ) {
         return Ok(see_request(r.id, "gewijzigd"));
     }
-    let f = form(&body);
     let mut swv = swv_forms(&state, &p, &r, kind).await?;
     let chosen = val(&f, "deskundige");
     for o in &mut swv.experts {
