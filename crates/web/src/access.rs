@@ -149,12 +149,14 @@ pub async fn pupil_for(
     };
     match (pupil, relation) {
         (Some(pu), Some(r)) => Ok((pu, r)),
-        _ => {
-            let id = pupil_id.to_string();
-            let event = visitor.event("read", "leerling", &id, Outcome::Denied, "no relation");
-            passend_store::audit::append(&state.db, &event).await?;
-            Err(AppError::NotFound)
-        }
+        _ => Err(refused(
+            state,
+            visitor,
+            "leerling",
+            &pupil_id.to_string(),
+            "no relation",
+        )
+        .await),
     }
 }
 
@@ -213,11 +215,9 @@ pub async fn request_for(
     request_id: i64,
 ) -> AppResult<(Request, Pupil, Relation)> {
     let request = cw::request(&state.db, p.tenant_id, request_id).await?;
+    let id = request_id.to_string();
     let Some(r) = request else {
-        let id = request_id.to_string();
-        let event = visitor.event("read", "aanvraag", &id, Outcome::Denied, "not found");
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
+        return Err(refused(state, visitor, "aanvraag", &id, "not found").await);
     };
     let (pupil, relation) = pupil_for(state, visitor, p, r.pupil_id).await?;
     // Experts see only the requests they advise on, while their access lasts; receiving
@@ -230,10 +230,7 @@ pub async fn request_for(
         Relation::School => true,
     };
     if !allowed {
-        let id = request_id.to_string();
-        let event = visitor.event("read", "aanvraag", &id, Outcome::Denied, "no relation");
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
+        return Err(refused(state, visitor, "aanvraag", &id, "no relation").await);
     }
     Ok((r, pupil, relation))
 }
@@ -248,16 +245,7 @@ pub(crate) async fn school_pupil(
 ) -> AppResult<Pupil> {
     let (pupil, relation) = pupil_for(state, visitor, p, id).await?;
     if relation != Relation::School {
-        let object_id = id.to_string();
-        let event = visitor.event(
-            "read",
-            "leerling",
-            &object_id,
-            Outcome::Denied,
-            "no relation",
-        );
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
+        return Err(refused(state, visitor, "leerling", &id.to_string(), "no relation").await);
     }
     Ok(pupil)
 }
@@ -293,7 +281,19 @@ pub async fn refused(
     id: &str,
     why: &str,
 ) -> AppError {
-    let event = visitor.event("read", object_type, id, Outcome::Denied, why);
+    refused_to(state, visitor, "read", object_type, id, why).await
+}
+
+/// [`refused`] for another action than reading (a download, …).
+pub async fn refused_to(
+    state: &AppState,
+    visitor: &Visitor,
+    action: &str,
+    object_type: &str,
+    id: &str,
+    why: &str,
+) -> AppError {
+    let event = visitor.event(action, object_type, id, Outcome::Denied, why);
     match passend_store::audit::append(&state.db, &event).await {
         Ok(_) => AppError::NotFound,
         Err(e) => e.into(),

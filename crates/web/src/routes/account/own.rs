@@ -1,7 +1,8 @@
 //! One's own account: sessions, password, recovery codes.
 
+use crate::access::refused_to;
 use crate::dates::when;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::SignedIn;
 use crate::forms::Field;
 use crate::layout::MessageView;
@@ -246,9 +247,8 @@ pub(crate) async fn end_session(
 ) -> AppResult<Response> {
     let event = visitor.event("logout_session", "sessie", &id, Outcome::Success, "");
     if !store::end_session_by_public_id(&state.db, p.user_id, &id, &event).await? {
-        let denied = visitor.event("logout_session", "sessie", &id, Outcome::Denied, "not own");
-        passend_store::audit::append(&state.db, &denied).await?;
-        return Err(AppError::NotFound);
+        let why = "not own";
+        return Err(refused_to(&state, &visitor, "logout_session", "sessie", &id, why).await);
     }
     Ok(Redirect::to("/account?gedaan=sessie").into_response())
 }

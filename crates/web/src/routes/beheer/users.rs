@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::Visitor;
 use crate::dates::when;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::layout::MessageView;
@@ -368,11 +368,7 @@ pub(crate) async fn tenant_user(
     };
     match user {
         Some(u) => Ok(u),
-        None => {
-            let event = visitor.event("read", "gebruiker", id, Outcome::Denied, "not in tenant");
-            audit::append(&state.db, &event).await?;
-            Err(AppError::NotFound)
-        }
+        None => Err(crate::access::refused(state, visitor, "gebruiker", id, "not in tenant").await),
     }
 }
 
@@ -551,16 +547,12 @@ pub(crate) async fn set_disabled(
         );
     }
     if disabled && visitor.signed_in()?.user_id == user.id {
-        let view = MessageView {
-            layout: layout(&state, &visitor, "Niet mogelijk", ""),
-            heading: "U kunt uw eigen account niet blokkeren".to_owned(),
-            paragraphs: vec!["Vraag een andere beheerder om dit te doen.".to_owned()],
-            link: Some((
-                format!("/beheer/gebruikers/{}", user.id),
-                "Terug naar de gebruiker".to_owned(),
-            )),
-        };
-        return Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response());
+        return own_account_refused(
+            &state,
+            &visitor,
+            user.id,
+            "U kunt uw eigen account niet blokkeren",
+        );
     }
     let object = user.id.to_string();
     let event = visitor.event(
@@ -611,19 +603,35 @@ pub(crate) async fn reset_totp(
         );
     }
     if visitor.signed_in()?.user_id == user.id {
-        let view = MessageView {
-            layout: layout(&state, &visitor, "Niet mogelijk", ""),
-            heading: "U kunt uw eigen tweestapsverificatie hier niet wissen".to_owned(),
-            paragraphs: vec!["Vraag een andere beheerder om dit te doen.".to_owned()],
-            link: Some((
-                format!("/beheer/gebruikers/{}", user.id),
-                "Terug naar de gebruiker".to_owned(),
-            )),
-        };
-        return Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response());
+        return own_account_refused(
+            &state,
+            &visitor,
+            user.id,
+            "U kunt uw eigen tweestapsverificatie hier niet wissen",
+        );
     }
     let object = user.id.to_string();
     let event = visitor.event("totp_reset", "gebruiker", &object, Outcome::Success, "");
     store::reset_totp(&state.db, state.tenant_id, user.id, &event).await?;
     Ok(Redirect::to(&format!("/beheer/gebruikers/{}?gedaan=tweestaps", user.id)).into_response())
+}
+
+/// A beheerder's action on their own account that another beheerder must do: 409 with a page
+/// that says so.
+fn own_account_refused(
+    state: &AppState,
+    visitor: &Visitor,
+    user_id: i64,
+    heading: &str,
+) -> AppResult<Response> {
+    let view = MessageView {
+        layout: layout(state, visitor, "Niet mogelijk", ""),
+        heading: heading.to_owned(),
+        paragraphs: vec!["Vraag een andere beheerder om dit te doen.".to_owned()],
+        link: Some((
+            format!("/beheer/gebruikers/{user_id}"),
+            "Terug naar de gebruiker".to_owned(),
+        )),
+    };
+    Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response())
 }

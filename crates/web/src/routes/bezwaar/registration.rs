@@ -1,6 +1,8 @@
 //! Registering a bezwaar and the LBT's steps.
 
+use crate::AppState;
 use crate::access::{Relation, actor, request_for};
+use crate::auth::Visitor;
 use crate::dates::{long, today};
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
@@ -48,16 +50,12 @@ pub(crate) async fn add_bezwaar(
     };
     let notes = val(&f, "notitie").chars().take(2000).collect::<String>();
     let (Some(date), None) = (date, &received.error) else {
-        let view = crate::layout::MessageView {
-            layout: layout(&state, &visitor, "Bezwaar niet geregistreerd", ""),
-            heading: "Het bezwaar is niet geregistreerd".to_owned(),
-            paragraphs: vec![received.message().to_owned()],
-            link: Some((
-                format!("/aanvragen/{}#bezwaar", r.id),
-                "Terug naar de aanvraag".to_owned(),
-            )),
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+        let paragraphs = vec![received.message().to_owned()];
+        let title = (
+            "Bezwaar niet geregistreerd",
+            "Het bezwaar is niet geregistreerd",
+        );
+        return not_taken(&state, &visitor, r.id, title, paragraphs);
     };
     // Late only after the term that runs from the sending (Awb 6:7, 6:8); a bezwaar before the
     // letter was sent is early, not late (Awb 6:10).
@@ -131,16 +129,8 @@ pub(crate) async fn update_bezwaar(
         _ => None,
     };
     if !problems.is_empty() {
-        let view = crate::layout::MessageView {
-            layout: layout(&state, &visitor, "Bezwaar niet bijgewerkt", ""),
-            heading: "Het bezwaar is niet bijgewerkt".to_owned(),
-            paragraphs: problems,
-            link: Some((
-                format!("/aanvragen/{}#bezwaar", r.id),
-                "Terug naar de aanvraag".to_owned(),
-            )),
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+        let title = ("Bezwaar niet bijgewerkt", "Het bezwaar is niet bijgewerkt");
+        return not_taken(&state, &visitor, r.id, title, problems);
     }
     let withdrawn = (val(&f, "ingetrokken") == "ja").then(today);
     if lbt.is_none() && advice.is_none() && withdrawn.is_none() {
@@ -175,4 +165,25 @@ pub(crate) async fn update_bezwaar(
         r.id
     ))
     .into_response())
+}
+
+/// A bezwaar form that could not be taken: 422 with the problems and the way back to the
+/// request. `title` is the page's title and its heading.
+fn not_taken(
+    state: &AppState,
+    visitor: &Visitor,
+    request_id: i64,
+    title: (&str, &str),
+    problems: Vec<String>,
+) -> AppResult<Response> {
+    let view = crate::layout::MessageView {
+        layout: layout(state, visitor, title.0, ""),
+        heading: title.1.to_owned(),
+        paragraphs: problems,
+        link: Some((
+            format!("/aanvragen/{request_id}#bezwaar"),
+            "Terug naar de aanvraag".to_owned(),
+        )),
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response())
 }

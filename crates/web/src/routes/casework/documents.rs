@@ -1,6 +1,7 @@
 //! A dossier's documents: upload (a new document or version) and download.
 
 use crate::AppState;
+use crate::access::refused_to;
 use crate::access::{Relation, pupil_for, record_read};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -14,7 +15,6 @@ use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::documents::{DocumentKind, sniff};
-use passend_store::audit::Outcome;
 use passend_store::casework::{self as cw};
 
 /// The upload form's state.
@@ -199,15 +199,8 @@ pub(crate) async fn download(
 ) -> AppResult<Response> {
     let Some(v) = cw::document_version(&state.db, p.tenant_id, id, version).await? else {
         let object = format!("{id}/{version}");
-        let event = visitor.event(
-            "download",
-            "document",
-            &object,
-            Outcome::Denied,
-            "not found",
-        );
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
+        let why = "not found";
+        return Err(refused_to(&state, &visitor, "download", "document", &object, why).await);
     };
     let (pupil, relation) = pupil_for(&state, &visitor, &p, v.pupil_id).await?;
     // Each version by its own life cycle: a concept's documents are the school's, an expert
@@ -215,15 +208,8 @@ pub(crate) async fn download(
     let reader = crate::access::reader(&state, &p, pupil.id, relation).await?;
     if !crate::access::may_see_version(&state, &reader, &v) {
         let object = format!("{id}/{version}");
-        let event = visitor.event(
-            "download",
-            "document",
-            &object,
-            Outcome::Denied,
-            "life cycle",
-        );
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
+        let why = "life cycle";
+        return Err(refused_to(&state, &visitor, "download", "document", &object, why).await);
     }
     let bytes = state.casework.files.get(&v.storage_key).await?;
     record_read(

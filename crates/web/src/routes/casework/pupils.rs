@@ -70,14 +70,8 @@ pub(crate) async fn pupils(
             school: pu.location_name.clone(),
         })
         .collect();
-    record_list(
-        &state,
-        &visitor,
-        "search",
-        "leerling",
-        lines.iter().map(|l| l.id),
-    )
-    .await?;
+    let pupils = lines.iter().map(|l| l.id);
+    record_list(&state, &visitor, "search", "leerling", pupils).await?;
     Ok(Html(
         PupilsView {
             layout: layout(&state, &visitor, "Leerlingen", "/leerlingen"),

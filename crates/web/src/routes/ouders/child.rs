@@ -8,10 +8,11 @@ use crate::files::{attachment, read_upload, store_file};
 use crate::forms::FormBody;
 use crate::forms::{Opt, val};
 use crate::layout::AppLayout;
+use crate::routes::ouders::Parent;
 use crate::routes::ouders::*;
 use crate::texts::portal::{PortalTexts, texts};
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::Lang;
@@ -357,11 +358,11 @@ pub(crate) async fn parent_upload(
 }
 
 pub(crate) async fn parent_download(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state, visitor, p, ..
+    }: Parent,
     Path(version_id): Path<i64>,
 ) -> AppResult<Response> {
-    let (p, _) = parent(&state, &visitor).await?;
     let object = version_id.to_string();
     let Some(v) = portal::visible_version(&state.db, p.tenant_id, p.user_id, version_id).await?
     else {

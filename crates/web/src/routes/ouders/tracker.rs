@@ -9,10 +9,11 @@ use crate::files::{read_upload, store_file};
 use crate::forms::FormBody;
 use crate::forms::val;
 use crate::layout::AppLayout;
+use crate::routes::ouders::Parent;
 use crate::routes::ouders::*;
 use crate::texts::portal::{PortalTexts, day};
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::Lang;
@@ -276,13 +277,51 @@ pub(crate) fn to_tracker(id: i64, done: &str) -> Response {
     Redirect::to(&format!("/ouders/aanvragen/{id}?gedaan={done}")).into_response()
 }
 
+/// A parent's plain answer to the shared version: read or signed.
+pub(crate) struct Answer<'a> {
+    pub(crate) kind: ResponseKind,
+    pub(crate) answer: &'a str,
+    pub(crate) what: String,
+    pub(crate) done: &'static str,
+}
+
+/// Records the answer and goes back to the tracker: `done` when it was recorded, "verouderd"
+/// when the school moved on meanwhile.
+pub(crate) async fn answer_share(
+    state: &AppState,
+    who: &passend_store::casework::Actor<'_>,
+    r: &Request,
+    pupil_id: i64,
+    share: &passend_store::portal::ShareRow,
+    a: Answer<'_>,
+) -> AppResult<Response> {
+    let response = NewResponse {
+        pupil_id,
+        request_id: Some(r.id),
+        kind: a.kind,
+        concerns: Concerns::Share(share.id),
+        answer: a.answer,
+        text: "",
+        attachment: None,
+        what: &a.what,
+        notices: &[],
+    };
+    let recorded = portal::respond(&state.db, who, &response).await?;
+    let done = if recorded.is_some() {
+        a.done
+    } else {
+        "verouderd"
+    };
+    Ok(to_tracker(r.id, done))
+}
+
 pub(crate) async fn mark_read(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state, visitor, p, ..
+    }: Parent,
     Path(id): Path<i64>,
     FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
-    let (p, _) = parent(&state, &visitor).await?;
     let (r, pupil) = request_of_parent(&state, &visitor, &p, id).await?;
     let Ok(share) = open_share(&state, &r, val(&f, "deel").parse().ok()).await else {
         return Ok(to_tracker(id, "verouderd"));
@@ -291,26 +330,13 @@ pub(crate) async fn mark_read(
         "Ouder heeft de gedeelde aanvraag gelezen (versie {})",
         share.request_version
     );
-    Ok(portal::respond(
-        &state.db,
-        &actor(&p, &visitor),
-        &NewResponse {
-            pupil_id: pupil.id,
-            request_id: Some(r.id),
-            kind: ResponseKind::Gelezen,
-            concerns: Concerns::Share(share.id),
-            answer: "",
-            text: "",
-            attachment: None,
-            what: &what,
-            notices: &[],
-        },
-    )
-    .await?
-    .map_or_else(
-        || to_tracker(id, "verouderd"),
-        |_| to_tracker(id, "gelezen"),
-    ))
+    let answer = Answer {
+        kind: ResponseKind::Gelezen,
+        answer: "",
+        what,
+        done: "gelezen",
+    };
+    answer_share(&state, &actor(&p, &visitor), &r, pupil.id, &share, answer).await
 }
 
 pub(crate) async fn give_view(
@@ -468,34 +494,21 @@ pub(crate) async fn sign(
         "Ouder heeft de aanvraag ondertekend (versie {})",
         share.request_version
     );
-    Ok(portal::respond(
-        &state.db,
-        &actor(&p, &visitor),
-        &NewResponse {
-            pupil_id: pupil.id,
-            request_id: Some(r.id),
-            kind: ResponseKind::Ondertekening,
-            concerns: Concerns::Share(share.id),
-            answer: &typed,
-            text: "",
-            attachment: None,
-            what: &what,
-            notices: &[],
-        },
-    )
-    .await?
-    .map_or_else(
-        || to_tracker(id, "verouderd"),
-        |_| to_tracker(id, "ondertekend"),
-    ))
+    let answer = Answer {
+        kind: ResponseKind::Ondertekening,
+        answer: &typed,
+        what,
+        done: "ondertekend",
+    };
+    answer_share(&state, &actor(&p, &visitor), &r, pupil.id, &share, answer).await
 }
 
 pub(crate) async fn parent_letter(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state, visitor, p, ..
+    }: Parent,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (p, _) = parent(&state, &visitor).await?;
     let object = id.to_string();
     let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
         return Err(refuse(&state, &visitor, "besluit", &object).await);
@@ -513,11 +526,11 @@ pub(crate) async fn parent_letter(
 }
 
 pub(crate) async fn parent_beslissing_letter(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    Parent {
+        state, visitor, p, ..
+    }: Parent,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (p, _) = parent(&state, &visitor).await?;
     let object = id.to_string();
     let found = passend_store::bezwaar::beslissing(&state.db, p.tenant_id, id).await?;
     let Some(bob) = found.filter(|b| b.sent_on.is_some()) else {

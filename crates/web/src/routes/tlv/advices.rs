@@ -1,11 +1,12 @@
 //! Experts' advices: their list, an advice given or handed back.
 
 use crate::AppState;
+use crate::access::refused;
 use crate::access::{actor, record_list, record_read, request_for};
 use crate::auth::Visitor;
 use crate::dates::when;
 use crate::dates::{long, today};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::SignedIn;
 use crate::forms::FormBody;
 use crate::forms::{Field, summary};
@@ -18,7 +19,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::tlv::{self, Profession, RequestKind};
-use passend_store::audit::Outcome;
 use passend_store::casework::{self as cw};
 use serde::Deserialize;
 
@@ -137,10 +137,7 @@ pub(crate) async fn own_advice(
         .await?
         .filter(|a| a.expert_id == p.user_id);
     let Some(a) = a else {
-        let object = id.to_string();
-        let event = visitor.event("read", "advies", &object, Outcome::Denied, "not own");
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
+        return Err(refused(state, visitor, "advies", &id.to_string(), "not own").await);
     };
     let (r, _, _) = request_for(state, visitor, p, a.request_id).await?;
     Ok((a, r))

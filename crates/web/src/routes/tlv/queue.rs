@@ -104,14 +104,8 @@ pub(crate) async fn queue(
         .finish();
     let (rows, pager) =
         crate::paging::paginate(rows, q.pagina.unwrap_or(1), "/swv/aanvragen", &query);
-    record_list(
-        &state,
-        &visitor,
-        "search",
-        "aanvraag",
-        rows.iter().map(|r| r.pupil_id),
-    )
-    .await?;
+    let pupils = rows.iter().map(|r| r.pupil_id);
+    record_list(&state, &visitor, "search", "aanvraag", pupils).await?;
     let mut lines = Vec::new();
     for r in rows {
         let kind = RequestKind::from_code(&r.kind).unwrap_or(RequestKind::Advies);

@@ -57,14 +57,8 @@ pub(crate) async fn school_tlvs(
     visitor: Visitor,
 ) -> AppResult<Response> {
     let rows = school_rows(&state, &visitor).await?;
-    record_list(
-        &state,
-        &visitor,
-        "search",
-        "tlv-ontvangen",
-        rows.iter().map(|d| d.pupil_id),
-    )
-    .await?;
+    let pupils = rows.iter().map(|d| d.pupil_id);
+    record_list(&state, &visitor, "search", "tlv-ontvangen", pupils).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for d in rows {
         let letter = !passend_store::bezwaar::was_replaced(&state.db, d.id).await?;
@@ -102,14 +96,8 @@ pub(crate) async fn school_tlvs_csv(
     visitor: Visitor,
 ) -> AppResult<Response> {
     let rows = school_rows(&state, &visitor).await?;
-    record_list(
-        &state,
-        &visitor,
-        "export",
-        "tlv-duo",
-        rows.iter().map(|d| d.pupil_id),
-    )
-    .await?;
+    let pupils = rows.iter().map(|d| d.pupil_id);
+    record_list(&state, &visitor, "export", "tlv-duo", pupils).await?;
     let swv = state.casework.swv_code.clone();
     let out = rows
         .into_iter()

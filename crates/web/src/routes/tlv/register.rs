@@ -120,14 +120,8 @@ pub(crate) async fn register(
     let mut rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
     let total = rows.len();
     rows.truncate(PAGE_ROWS);
-    record_list(
-        &state,
-        &visitor,
-        "search",
-        "tlv-register",
-        rows.iter().map(|d| d.pupil_id),
-    )
-    .await?;
+    let pupils = rows.iter().map(|d| d.pupil_id);
+    record_list(&state, &visitor, "search", "tlv-register", pupils).await?;
     let lines = rows.into_iter().map(|d| register_line(&state, d)).collect();
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &q.q)
@@ -192,14 +186,8 @@ pub(crate) async fn register_csv(
     Query(q): Query<RegisterQuery>,
 ) -> AppResult<Response> {
     let rows = cw::register(&state.db, p.tenant_id, &register_filter(&state, &q)).await?;
-    record_list(
-        &state,
-        &visitor,
-        "export",
-        "tlv-register",
-        rows.iter().map(|d| d.pupil_id),
-    )
-    .await?;
+    let pupils = rows.iter().map(|d| d.pupil_id);
+    record_list(&state, &visitor, "export", "tlv-register", pupils).await?;
     let out = rows
         .into_iter()
         .map(|d| {

@@ -258,14 +258,8 @@ pub(crate) async fn swv_overview(SignedIn { state, visitor, p }: SignedIn) -> Ap
         schools[i].sick += 1;
     }
     schools.sort_by(|a, b| a.name.cmp(&b.name));
-    record_list(
-        &state,
-        &visitor,
-        "search",
-        "zorgplicht-overzicht",
-        late_pupils,
-    )
-    .await?;
+    let pupils = late_pupils;
+    record_list(&state, &visitor, "search", "zorgplicht-overzicht", pupils).await?;
     let totals = schools.iter().fold((0, 0, 0, 0, 0), |acc, s| {
         (
             acc.0 + s.open,
@@ -331,14 +325,8 @@ pub(crate) async fn swv_thuiszitters(
         .finish();
     let (rows, pager) =
         crate::paging::paginate(rows, q.pagina.unwrap_or(1), "/swv/thuiszitters", &query);
-    record_list(
-        &state,
-        &visitor,
-        "search",
-        "thuiszitters",
-        rows.iter().map(|t| t.pupil_id),
-    )
-    .await?;
+    let pupils = rows.iter().map(|t| t.pupil_id);
+    record_list(&state, &visitor, "search", "thuiszitters", pupils).await?;
     let (peildatum, peildatum_error) = match peildatum_of(&q.peildatum) {
         Ok(d) => (date_value(Some(d)), String::new()),
         Err(e) => (q.peildatum.clone(), e),

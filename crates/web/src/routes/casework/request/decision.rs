@@ -1,6 +1,7 @@
 //! The decision, and its letter.
 
 use crate::AppState;
+use crate::access::refused_to;
 use crate::access::{Relation, actor, request_for};
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
@@ -16,7 +17,6 @@ use axum::extract::Path;
 use axum::response::Response;
 use chrono::NaiveDate;
 use passend_domain::tlv::{self, Category, Placement, RequestKind, Status, TransitionProblem};
-use passend_store::audit::Outcome;
 use passend_store::casework::{self as cw, NewDecision, Notice, Request};
 use std::collections::HashMap;
 
@@ -316,9 +316,15 @@ pub(crate) async fn letter(
 ) -> AppResult<Response> {
     let Some(d) = cw::decision(&state.db, p.tenant_id, id).await? else {
         let object = id.to_string();
-        let event = visitor.event("download", "besluit", &object, Outcome::Denied, "not found");
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
+        return Err(refused_to(
+            &state,
+            &visitor,
+            "download",
+            "besluit",
+            &object,
+            "not found",
+        )
+        .await);
     };
     let (_, pupil, relation) = request_for(&state, &visitor, &p, d.request_id).await?;
     if relation == Relation::Expert
@@ -333,9 +339,7 @@ pub(crate) async fn letter(
         && passend_store::bezwaar::was_replaced(&state.db, d.id).await?
     {
         let object = id.to_string();
-        let event = visitor.event("download", "besluit", &object, Outcome::Denied, "replaced");
-        passend_store::audit::append(&state.db, &event).await?;
-        return Err(AppError::NotFound);
+        return Err(refused_to(&state, &visitor, "download", "besluit", &object, "replaced").await);
     }
     crate::letters::letter_download(&state, &visitor, p.tenant_id, &d, pupil.id).await
 }
