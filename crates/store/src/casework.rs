@@ -450,7 +450,7 @@ pub struct NewRequest {
 }
 
 /// The fields a school fills in while the request is a concept.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct RequestDraft {
     /// Question and reasons.
     pub question: String,
@@ -491,26 +491,9 @@ pub struct Request {
     pub kind: String,
     /// Status code.
     pub status: String,
-    /// Question and reasons.
-    pub question: String,
-    /// Arrangement goals.
-    pub goals: String,
-    /// Arrangement budget.
-    pub budget_euros: Option<i64>,
-    /// Arrangement period.
-    pub period_start: Option<NaiveDate>,
-    /// Arrangement period end.
-    pub period_end: Option<NaiveDate>,
-    /// Zienswijze code.
-    pub zienswijze: Option<String>,
-    /// Zienswijze text.
-    pub zienswijze_text: String,
-    /// Zienswijze date.
-    pub zienswijze_on: Option<NaiveDate>,
-    /// TLO date.
-    pub tlo_held_on: Option<NaiveDate>,
-    /// TLO attendees.
-    pub tlo_attendees: String,
+    /// What the school filled in (the concept's fields).
+    #[sqlx(flatten)]
+    pub draft: RequestDraft,
     /// The SWV contact.
     pub contact_id: Option<i64>,
     /// Their name.

@@ -1982,7 +1982,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(kept.goals, "Sam leest op niveau E4.");
+    assert_eq!(kept.draft.goals, "Sam leest op niveau E4.");
     let up = school
         .post_file(
             &format!("/leerlingen/{}/documenten", r.pupil_id),
@@ -2004,7 +2004,7 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(a.budget_euros, Some(4500));
+    assert_eq!(a.draft.budget_euros, Some(4500));
     swv.get(&format!("/aanvragen/{arrangement}")).await;
     swv.post(
         &format!("/aanvragen/{arrangement}/toewijzen"),

@@ -166,7 +166,7 @@ pub(crate) fn advice_view(
             .unwrap_or_default()
             .to_owned(),
         question: a.question.clone(),
-        request_question: r.question.clone(),
+        request_question: r.draft.question.clone(),
         due: long(a.due_on),
         given: a.submitted_at.is_some(),
         professions: opts(

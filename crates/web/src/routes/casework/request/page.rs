@@ -148,16 +148,16 @@ pub(crate) async fn completeness(
     Ok(Completeness {
         groeidocument: has(DocumentKind::Groeidocument),
         opp: has(DocumentKind::Opp),
-        zienswijze_or_refusal: (r.zienswijze.is_some()
-            && (r.zienswijze.as_deref() == Some("geweigerd")
-                || !r.zienswijze_text.is_empty()
+        zienswijze_or_refusal: (r.draft.zienswijze.is_some()
+            && (r.draft.zienswijze.as_deref() == Some("geweigerd")
+                || !r.draft.zienswijze_text.is_empty()
                 || has(DocumentKind::Zienswijze)))
             || passend_store::portal::zienswijze_given(&state.db, r.id).await?,
-        tlo_recorded: r.tlo_held_on.is_some() && !r.tlo_attendees.trim().is_empty(),
-        arrangement_plan: !r.goals.trim().is_empty()
-            && r.budget_euros.is_some()
-            && r.period_start.is_some()
-            && r.period_end.is_some(),
+        tlo_recorded: r.draft.tlo_held_on.is_some() && !r.draft.tlo_attendees.trim().is_empty(),
+        arrangement_plan: !r.draft.goals.trim().is_empty()
+            && r.draft.budget_euros.is_some()
+            && r.draft.period_start.is_some()
+            && r.draft.period_end.is_some(),
     })
 }
 
@@ -334,11 +334,11 @@ pub(crate) async fn request_view(
         documents_hidden: relation == Relation::Receiving,
         receiving: relation == Relation::Receiving,
         upcoming_meeting,
-        period: match (r.period_start, r.period_end) {
+        period: match (r.draft.period_start, r.draft.period_end) {
             (Some(a), Some(b)) => format!("{} tot en met {}", long(a), long(b)),
             _ => "–".to_owned(),
         },
-        zienswijze_label: match r.zienswijze.as_deref() {
+        zienswijze_label: match r.draft.zienswijze.as_deref() {
             Some("eens") => "De ouders zijn het eens met de aanvraag",
             Some("oneens") => "De ouders zijn het niet eens met de aanvraag",
             Some("geweigerd") => "De ouders wilden geen zienswijze geven",
@@ -348,9 +348,9 @@ pub(crate) async fn request_view(
             _ => "Niet gegeven",
         }
         .to_owned(),
-        zienswijze_on: long_or(r.zienswijze_on, ""),
-        tlo: match r.tlo_held_on {
-            Some(d) => format!("{}; aanwezig: {}", long(d), r.tlo_attendees),
+        zienswijze_on: long_or(r.draft.zienswijze_on, ""),
+        tlo: match r.draft.tlo_held_on {
+            Some(d) => format!("{}; aanwezig: {}", long(d), r.draft.tlo_attendees),
             None => "–".to_owned(),
         },
         parents_linked,

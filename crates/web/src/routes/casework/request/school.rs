@@ -316,16 +316,21 @@ pub(crate) fn draft_from(r: &Request) -> DraftForm {
             .unwrap_or_default()
     };
     DraftForm {
-        question: Field::of(r.question.clone()),
-        goals: Field::of(r.goals.clone()),
-        budget: Field::of(r.budget_euros.map(|b| b.to_string()).unwrap_or_default()),
-        period_start: Field::of(dm(r.period_start)),
-        period_end: Field::of(dm(r.period_end)),
-        zienswijze: zienswijze_opts(r.zienswijze.as_deref().unwrap_or_default()),
-        zienswijze_text: Field::of(r.zienswijze_text.clone()),
-        zienswijze_on: Field::of(dm(r.zienswijze_on)),
-        tlo_held_on: Field::of(dm(r.tlo_held_on)),
-        tlo_attendees: Field::of(r.tlo_attendees.clone()),
+        question: Field::of(r.draft.question.clone()),
+        goals: Field::of(r.draft.goals.clone()),
+        budget: Field::of(
+            r.draft
+                .budget_euros
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+        ),
+        period_start: Field::of(dm(r.draft.period_start)),
+        period_end: Field::of(dm(r.draft.period_end)),
+        zienswijze: zienswijze_opts(r.draft.zienswijze.as_deref().unwrap_or_default()),
+        zienswijze_text: Field::of(r.draft.zienswijze_text.clone()),
+        zienswijze_on: Field::of(dm(r.draft.zienswijze_on)),
+        tlo_held_on: Field::of(dm(r.draft.tlo_held_on)),
+        tlo_attendees: Field::of(r.draft.tlo_attendees.clone()),
         version: r.version,
     }
 }
