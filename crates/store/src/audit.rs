@@ -162,6 +162,17 @@ macro_rules! update_one_tx {
     }};
 }
 
+/// Records `$action` on an object of a pupil inside the open transaction `$tx`: the actor's audit
+/// event, with the object's id as text.
+#[macro_export]
+macro_rules! audit_tx {
+    ($tx:ident, $actor:expr, $action:expr, $object_type:expr, $object_id:expr, $pupil_id:expr, $detail:expr) => {{
+        let object_id = $object_id.to_string();
+        let event = $actor.event($action, $object_type, &object_id, Some($pupil_id), $detail);
+        $crate::append_in_tx!($tx, &event)
+    }};
+}
+
 /// Appends an event inside an open transaction `$tx` of either backend; evaluates to the new id.
 /// Takes the chain head first, which serialises concurrent appends on SQLite and PostgreSQL.
 #[macro_export]

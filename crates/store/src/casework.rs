@@ -361,9 +361,7 @@ pub async fn update_pupil(
             .bind(i64::try_from(p.guardians.len()).unwrap_or(0))
             .execute(&mut *tx)
             .await?;
-        let object_id = pupil_id.to_string();
-        let event = actor.event("update", "leerling", &object_id, Some(pupil_id), "");
-        crate::append_in_tx!(tx, &event);
+        crate::audit_tx!(tx, actor, "update", "leerling", pupil_id, pupil_id, "");
         tx.commit().await?;
     });
     Ok(())
@@ -1959,9 +1957,7 @@ pub async fn add_document_version(
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                let object_id = format!("{document_id}/{version}");
-                let event = actor.event("create", "document", &object_id, Some(pupil_id), kind);
-                crate::append_in_tx!(tx, &event);
+                crate::audit_tx!(tx, actor, "create", "document", format!("{document_id}/{version}"), pupil_id, kind);
                 enqueue_notices_tx!(tx, actor.tenant_id, notices);
                 // The line goes on the timeline of the request the document belongs to (a new
                 // version keeps its document's request, whatever page it was sent from).

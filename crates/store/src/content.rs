@@ -142,51 +142,69 @@ fn decide(latest: &Option<Latest>, hash: &str) -> Option<SeedOutcome> {
     }
 }
 
+/// The shape both seeds share ([`seed_page`], [`seed_term`]): compare with the latest version
+/// first, without a write transaction (a start with nothing changed writes nothing, so it does
+/// not empty every instance's page cache, and works on a full disk); then, in one transaction,
+/// take the owner row (page or term) or make it, run `$write` with `$owner` and `$version` set,
+/// raise the content data version and commit. Evaluates to the outcome.
+macro_rules! seed_tx {
+    ($db:expr, $latest:expr, $insert_owner:literal, ($tenant:expr, $lang:expr, $key:expr), $hash:expr,
+     |$tx:ident, $owner:ident, $version:ident, $now:ident| $write:block) => {{
+        let latest = on_db!($db, pool => sqlx::query_as::<_, Latest>($latest)
+            .bind($tenant)
+            .bind($lang)
+            .bind($key)
+            .fetch_optional(pool)
+            .await)?;
+        if let Some(o @ (SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) = decide(&latest, $hash) {
+            return Ok(o);
+        }
+        let $now = Utc::now();
+        let outcome = on_db!($db, pool => {
+            let mut $tx = pool.begin_write().await?;
+            let latest = sqlx::query_as::<_, Latest>($latest)
+                .bind($tenant)
+                .bind($lang)
+                .bind($key)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            let outcome = decide(&latest, $hash);
+            let owner = match (&latest, outcome) {
+                (_, Some(SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) => None,
+                (Some(l), _) => Some((l.owner_id, l.version_no.unwrap_or(0) + 1)),
+                (None, _) => {
+                    let id: i64 = sqlx::query_scalar($insert_owner)
+                        .bind($tenant)
+                        .bind($lang)
+                        .bind($key)
+                        .bind($now)
+                        .fetch_one(&mut *$tx)
+                        .await?;
+                    Some((id, 1))
+                }
+            };
+            if let Some(($owner, $version)) = owner {
+                $write
+                sqlx::query(BUMP_CONTENT).execute(&mut *$tx).await?;
+                $tx.commit().await?;
+            } else {
+                $tx.rollback().await?;
+            }
+            outcome.unwrap_or(SeedOutcome::Created)
+        });
+        Ok(outcome)
+    }};
+}
+
 /// Seeds one page: creates it, or adds a version when the seed changed and no person edited it.
 pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreResult<SeedOutcome> {
-    // Compare first, without a write transaction: a start with nothing changed writes nothing
-    // (and so does not empty every instance's page cache, and works on a full disk).
-    let latest = on_db!(db, pool => sqlx::query_as::<_, Latest>(LATEST_PAGE_VERSION)
-        .bind(tenant_id)
-        .bind(seed.lang.code())
-        .bind(seed.slug)
-        .fetch_optional(pool)
-        .await)?;
-    if let Some(o @ (SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) =
-        decide(&latest, seed.source_hash)
-    {
-        return Ok(o);
-    }
-    let now = Utc::now();
-    let outcome = on_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let latest = sqlx::query_as::<_, Latest>(
-            LATEST_PAGE_VERSION,
-        )
-        .bind(tenant_id)
-        .bind(seed.lang.code())
-        .bind(seed.slug)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let outcome = decide(&latest, seed.source_hash);
-        let (page_id, next_version) = match (&latest, outcome) {
-            (_, Some(SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) => (None, 0),
-            (Some(l), _) => (Some(l.owner_id), l.version_no.unwrap_or(0) + 1),
-            (None, _) => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO content_pages (tenant_id, lang, slug, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(tenant_id)
-                .bind(seed.lang.code())
-                .bind(seed.slug)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                (Some(id), 1)
-            }
-        };
-        let wrote = page_id.is_some();
-        if let Some(page_id) = page_id {
+    seed_tx!(
+        db,
+        LATEST_PAGE_VERSION,
+        "INSERT INTO content_pages (tenant_id, lang, slug, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        (tenant_id, seed.lang.code(), seed.slug),
+        seed.source_hash,
+        |tx, page_id, next_version, now| {
             sqlx::query(
                 "INSERT INTO content_page_versions
                  (page_id, version_no, title, summary, nav_order, nav_label, no_link_terms, body_md, author_kind, source_hash, created_at)
@@ -205,58 +223,18 @@ pub async fn seed_page(db: &Db, tenant_id: i64, seed: &PageSeed<'_>) -> StoreRes
             .execute(&mut *tx)
             .await?;
         }
-        if wrote {
-            sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
-            tx.commit().await?;
-        } else {
-            tx.rollback().await?;
-        }
-        outcome.unwrap_or(SeedOutcome::Created)
-    });
-    Ok(outcome)
+    )
 }
 
 /// Seeds one begrippenlijst term, with the same rules as [`seed_page`].
 pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreResult<SeedOutcome> {
-    let latest = on_db!(db, pool => sqlx::query_as::<_, Latest>(LATEST_TERM_VERSION)
-        .bind(tenant_id)
-        .bind(seed.lang.code())
-        .bind(seed.key)
-        .fetch_optional(pool)
-        .await)?;
-    if let Some(o @ (SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) =
-        decide(&latest, seed.source_hash)
-    {
-        return Ok(o);
-    }
-    let now = Utc::now();
-    let outcome = on_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let latest = sqlx::query_as::<_, Latest>(LATEST_TERM_VERSION)
-        .bind(tenant_id)
-        .bind(seed.lang.code())
-        .bind(seed.key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let outcome = decide(&latest, seed.source_hash);
-        let (term_id, next_version) = match (&latest, outcome) {
-            (_, Some(SeedOutcome::Unchanged | SeedOutcome::KeptEdit)) => (None, 0),
-            (Some(l), _) => (Some(l.owner_id), l.version_no.unwrap_or(0) + 1),
-            (None, _) => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO glossary_terms (tenant_id, lang, term_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(tenant_id)
-                .bind(seed.lang.code())
-                .bind(seed.key)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                (Some(id), 1)
-            }
-        };
-        let wrote = term_id.is_some();
-        if let Some(term_id) = term_id {
+    seed_tx!(
+        db,
+        LATEST_TERM_VERSION,
+        "INSERT INTO glossary_terms (tenant_id, lang, term_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        (tenant_id, seed.lang.code(), seed.key),
+        seed.source_hash,
+        |tx, term_id, next_version, now| {
             sqlx::query(
                 "INSERT INTO glossary_term_versions
                  (term_id, version_no, term, expansion, aliases, definition_md, author_kind, source_hash, created_at)
@@ -273,15 +251,7 @@ pub async fn seed_term(db: &Db, tenant_id: i64, seed: &TermSeed<'_>) -> StoreRes
             .execute(&mut *tx)
             .await?;
         }
-        if wrote {
-            sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
-            tx.commit().await?;
-        } else {
-            tx.rollback().await?;
-        }
-        outcome.unwrap_or(SeedOutcome::Created)
-    });
-    Ok(outcome)
+    )
 }
 
 /// The current version of a page, or `None` when it does not exist.

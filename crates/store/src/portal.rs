@@ -157,9 +157,7 @@ pub async fn link_parent(
             Err(e) => return Err(e.into()),
         }
         crate::enqueue_in_tx!(tx, mail);
-        let object_id = user_id.to_string();
-        let event = actor.event("create", "ouderportaal", &object_id, Some(pupil_id), "toegang");
-        crate::append_in_tx!(tx, &event);
+        crate::audit_tx!(tx, actor, "create", "ouderportaal", user_id, pupil_id, "toegang");
         tx.commit().await?;
         user_id
     });
@@ -187,9 +185,7 @@ pub async fn revoke_link(
         .await?
         .rows_affected();
         if n > 0 {
-            let object_id = guardian_id.to_string();
-            let event = actor.event("delete", "ouderportaal", &object_id, Some(pupil_id), "toegang");
-            crate::append_in_tx!(tx, &event);
+            crate::audit_tx!(tx, actor, "delete", "ouderportaal", guardian_id, pupil_id, "toegang");
             enqueue_notices_tx!(tx, actor.tenant_id, notices);
             tx.commit().await?;
         }
@@ -442,9 +438,7 @@ pub async fn share_document(
                             record_tx!(tx, actor, r, pupil_id, "update", &what, "document gedeeld", notices, true);
                         }
                         None => {
-                            let object_id = format!("{document_id}/{version}");
-                            let event = actor.event("update", "document", &object_id, Some(pupil_id), "gedeeld met ouders");
-                            crate::append_in_tx!(tx, &event);
+                            crate::audit_tx!(tx, actor, "update", "document", format!("{document_id}/{version}"), pupil_id, "gedeeld met ouders");
                             enqueue_notices_tx!(tx, actor.tenant_id, notices);
                         }
                     }
@@ -634,9 +628,7 @@ pub async fn respond(db: &Db, actor: &Actor<'_>, r: &NewResponse<'_>) -> StoreRe
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-                let object_id = format!("{document_id}/1");
-                let event = actor.event("create", "document", &object_id, Some(r.pupil_id), kind);
-                crate::append_in_tx!(tx, &event);
+                crate::audit_tx!(tx, actor, "create", "document", format!("{document_id}/1"), r.pupil_id, kind);
                 Some(version_id)
             }
         };
@@ -662,9 +654,7 @@ pub async fn respond(db: &Db, actor: &Actor<'_>, r: &NewResponse<'_>) -> StoreRe
                 record_tx!(tx, actor, request_id, r.pupil_id, "create", r.what, r.kind.code(), r.notices, true);
             }
             None => {
-                let object_id = id.to_string();
-                let event = actor.event("create", "ouderreactie", &object_id, Some(r.pupil_id), r.kind.code());
-                crate::append_in_tx!(tx, &event);
+                crate::audit_tx!(tx, actor, "create", "ouderreactie", id, r.pupil_id, r.kind.code());
                 enqueue_notices_tx!(tx, actor.tenant_id, r.notices);
             }
         }

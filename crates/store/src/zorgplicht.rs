@@ -89,6 +89,25 @@ pub struct AanmeldingRow {
     pub version: i64,
 }
 
+/// The reads by key every register has, one SQL text each from the register's select: one
+/// registration of the tenant by id, and a pupil's registrations, newest first.
+macro_rules! register_reads {
+    ($row:ty, $select:ident, $alias:literal, $newest:literal,
+     $(#[$one_doc:meta])* fn $one:ident; $(#[$pupil_doc:meta])* fn $of_pupil:ident;) => {
+        $(#[$one_doc])*
+        pub async fn $one(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<$row>> {
+            let sql = concat!($select!(), " WHERE ", $alias, ".tenant_id = $1 AND ", $alias, ".id = $2");
+            crate::one_by_ids(db, sql, &[tenant_id, id]).await
+        }
+
+        $(#[$pupil_doc])*
+        pub async fn $of_pupil(db: &Db, pupil_id: i64) -> StoreResult<Vec<$row>> {
+            let sql = concat!($select!(), " WHERE ", $alias, ".pupil_id = $1 ORDER BY ", $newest);
+            crate::all_by_ids(db, sql, &[pupil_id]).await
+        }
+    };
+}
+
 macro_rules! aanmelding_select {
     () => {
         "SELECT a.id, a.pupil_id, p.given_name, p.family_name, p.birth_date, a.location_id, l.name AS location_name,
@@ -194,30 +213,18 @@ pub async fn save_aanmelding(
         .bind(actor.tenant_id)
         .bind(version),
         {
-            let object_id = row.id.to_string();
-            let event = actor.event("update", "aanmelding", &object_id, Some(row.pupil_id), "");
-            crate::append_in_tx!(tx, &event);
+            crate::audit_tx!(tx, actor, "update", "aanmelding", row.id, row.pupil_id, "");
         })
     });
     Ok(done)
 }
 
-/// One registration of the tenant.
-pub async fn aanmelding(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<AanmeldingRow>> {
-    let sql = concat!(
-        aanmelding_select!(),
-        " WHERE a.tenant_id = $1 AND a.id = $2"
-    );
-    crate::one_by_ids(db, sql, &[tenant_id, id]).await
-}
-
-/// A pupil's registrations, newest first.
-pub async fn aanmeldingen_of_pupil(db: &Db, pupil_id: i64) -> StoreResult<Vec<AanmeldingRow>> {
-    let sql = concat!(
-        aanmelding_select!(),
-        " WHERE a.pupil_id = $1 ORDER BY a.received_on DESC, a.id DESC"
-    );
-    crate::all_by_ids(db, sql, &[pupil_id]).await
+register_reads! {
+    AanmeldingRow, aanmelding_select, "a", "a.received_on DESC, a.id DESC",
+    /// One registration of the tenant.
+    fn aanmelding;
+    /// A pupil's registrations, newest first.
+    fn aanmeldingen_of_pupil;
 }
 
 /// Registrations of the tenant, oldest receipt first: all (`open_only` false) or those without
@@ -385,30 +392,18 @@ pub async fn save_thuiszitter(
         .bind(actor.tenant_id)
         .bind(version),
         {
-            let object_id = row.id.to_string();
-            let event = actor.event("update", "thuiszitter", &object_id, Some(row.pupil_id), "");
-            crate::append_in_tx!(tx, &event);
+            crate::audit_tx!(tx, actor, "update", "thuiszitter", row.id, row.pupil_id, "");
         })
     });
     Ok(done)
 }
 
-/// One thuiszitter registration of the tenant.
-pub async fn thuiszitter(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<ThuiszitterRow>> {
-    let sql = concat!(
-        thuiszitter_select!(),
-        " WHERE t.tenant_id = $1 AND t.id = $2"
-    );
-    crate::one_by_ids(db, sql, &[tenant_id, id]).await
-}
-
-/// A pupil's thuiszitter registrations, newest first.
-pub async fn thuiszitters_of_pupil(db: &Db, pupil_id: i64) -> StoreResult<Vec<ThuiszitterRow>> {
-    let sql = concat!(
-        thuiszitter_select!(),
-        " WHERE t.pupil_id = $1 ORDER BY t.since DESC, t.id DESC"
-    );
-    crate::all_by_ids(db, sql, &[pupil_id]).await
+register_reads! {
+    ThuiszitterRow, thuiszitter_select, "t", "t.since DESC, t.id DESC",
+    /// One thuiszitter registration of the tenant.
+    fn thuiszitter;
+    /// A pupil's thuiszitter registrations, newest first.
+    fn thuiszitters_of_pupil;
 }
 
 /// Thuiszitter registrations of the tenant, longest at home first: all, or only those still
@@ -582,27 +577,18 @@ pub async fn save_sick(
         .bind(actor.tenant_id)
         .bind(version),
         {
-            let object_id = row.id.to_string();
-            let event = actor.event("update", "zieke-leerling", &object_id, Some(row.pupil_id), "");
-            crate::append_in_tx!(tx, &event);
+            crate::audit_tx!(tx, actor, "update", "zieke-leerling", row.id, row.pupil_id, "");
         })
     });
     Ok(done)
 }
 
-/// One sick pupil's registration.
-pub async fn sick(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<SickRow>> {
-    let sql = concat!(sick_select!(), " WHERE z.tenant_id = $1 AND z.id = $2");
-    crate::one_by_ids(db, sql, &[tenant_id, id]).await
-}
-
-/// A pupil's sickness registrations, newest first.
-pub async fn sick_of_pupil(db: &Db, pupil_id: i64) -> StoreResult<Vec<SickRow>> {
-    let sql = concat!(
-        sick_select!(),
-        " WHERE z.pupil_id = $1 ORDER BY z.since DESC, z.id DESC"
-    );
-    crate::all_by_ids(db, sql, &[pupil_id]).await
+register_reads! {
+    SickRow, sick_select, "z", "z.since DESC, z.id DESC",
+    /// One sick pupil's registration.
+    fn sick;
+    /// A pupil's sickness registrations, newest first.
+    fn sick_of_pupil;
 }
 
 /// Sick pupils of the tenant (running ones, or all), scoped like the other lists.
@@ -647,9 +633,7 @@ pub async fn add_evaluation(
             .bind(planned_on)
             .execute(&mut *tx)
             .await?;
-        let object_id = row.id.to_string();
-        let event = actor.event("update", "zieke-leerling", &object_id, Some(row.pupil_id), "evaluatie gepland");
-        crate::append_in_tx!(tx, &event);
+        crate::audit_tx!(tx, actor, "update", "zieke-leerling", row.id, row.pupil_id, "evaluatie gepland");
         tx.commit().await?;
     });
     Ok(())
@@ -674,9 +658,7 @@ pub async fn hold_evaluation(
         .bind(evaluation_id)
         .bind(row.id),
         {
-            let object_id = row.id.to_string();
-            let event = actor.event("update", "zieke-leerling", &object_id, Some(row.pupil_id), "evaluatie gehouden");
-            crate::append_in_tx!(tx, &event);
+            crate::audit_tx!(tx, actor, "update", "zieke-leerling", row.id, row.pupil_id, "evaluatie gehouden");
         })
     });
     Ok(done)
