@@ -322,15 +322,8 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         .unwrap()
         .unwrap();
     assert!(!d.granted);
-    swv.get(&format!("/besluiten/{}/verzending", d.id)).await;
+    send_letter_today(&mut swv, d.id, "portaal").await;
     let today_text = today().format("%Y-%m-%d").to_string();
-    let sent = swv
-        .post(
-            &format!("/besluiten/{}/verzending", d.id),
-            &[("verzonden-op", &today_text), ("wijze", "portaal")],
-        )
-        .await;
-    assert_eq!(sent.status, 303, "{}", sent.body);
     mail_to(&app, "moeder@example.nl", "Er is een besluitbrief").await;
 
     // The parents object; toeleiding registers it and sends it to the LBT.

@@ -690,16 +690,7 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         refused.body.contains(&format!("value=\"{future}\"")),
         "the input is kept"
     );
-    let sent = swv
-        .post_pairs(
-            &format!("/besluiten/{}/verzending", decision.id),
-            &[
-                ("verzonden-op", today().format("%Y-%m-%d").to_string()),
-                ("wijze", "post".to_owned()),
-            ],
-        )
-        .await;
-    assert_eq!(sent.status, 303, "{}", sent.body);
+    send_letter_today(&mut swv, decision.id, "post").await;
     let (_, _, _, pdf) = school
         .get_file(&format!("/besluiten/{}/brief.pdf", decision.id))
         .await;

@@ -576,17 +576,7 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
         404
     );
     // Toeleiding sends it through the portal: the parent hears of it, the term starts.
-    swv.get(&format!("/besluiten/{}/verzending", d.id)).await;
-    let sent = swv
-        .post_pairs(
-            &format!("/besluiten/{}/verzending", d.id),
-            &[
-                ("verzonden-op", today().format("%Y-%m-%d").to_string()),
-                ("wijze", "portaal".to_owned()),
-            ],
-        )
-        .await;
-    assert_eq!(sent.status, 303, "{}", sent.body);
+    send_letter_today(&mut swv, d.id, "portaal").await;
     let mail = mail_to(&app, "fatima@example.nl", "Er is een besluitbrief").await;
     assert!(mail.contains(&format!("/ouders/aanvragen/{request}")));
     let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;

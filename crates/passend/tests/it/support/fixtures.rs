@@ -349,3 +349,15 @@ pub fn number_after(html: &str, prefix: &str) -> i64 {
 pub async fn school_user(app: &TestApp, tenant: i64, email: &str, location: i64) -> (i64, Browser) {
     user(app, tenant, email, Role::Schoolmedewerker, &[location]).await
 }
+
+/// Toeleiding records that a decision's letter was sent today, `how` ("post", "portaal", …), as
+/// on the sending page; the bezwaar term runs from it.
+pub async fn send_letter_today(swv: &mut Browser, decision_id: i64, how: &str) {
+    let path = format!("/besluiten/{decision_id}/verzending");
+    swv.get(&path).await;
+    let today_text = today().format("%Y-%m-%d").to_string();
+    let sent = swv
+        .post(&path, &[("verzonden-op", &today_text), ("wijze", how)])
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+}

@@ -4,7 +4,6 @@ use crate::AppState;
 use crate::auth::{Visitor, landing};
 use crate::error::AppResult;
 use crate::forms::{Field, summary};
-use crate::layout::MessageView;
 use crate::layout::layout;
 use crate::links::send_link_later;
 use crate::routes::account::*;
@@ -110,16 +109,15 @@ pub(crate) fn check_email_field(raw: &str) -> (String, Field) {
 }
 
 pub(crate) fn sent_view(state: &AppState, visitor: &Visitor, what: &str) -> AppResult<Response> {
-    page(
-        MessageView {
-            layout: layout(state, visitor, "Kijk in uw e-mail", ""),
-            heading: "Kijk in uw e-mail".to_owned(),
-            paragraphs: vec![
+    message(
+        state,
+        visitor,
+        ("Kijk in uw e-mail", "Kijk in uw e-mail"),
+        vec![
                 format!("Als dit e-mailadres bij ons bekend is, ontvangt u binnen een paar minuten een e-mail met {what}."),
                 "Geen e-mail gekregen? Kijk ook in de map met ongewenste e-mail. Of vraag de school of het samenwerkingsverband om hulp.".to_owned(),
             ],
-            link: Some(("/inloggen".to_owned(), "Terug naar inloggen".to_owned())),
-        },
+        ("/inloggen", "Terug naar inloggen"),
         StatusCode::OK,
     )
 }
@@ -163,15 +161,14 @@ pub(crate) fn expired_link(
     href: &str,
     label: &str,
 ) -> AppResult<Response> {
-    page(
-        MessageView {
-            layout: layout(state, visitor, "Deze link werkt niet meer", ""),
-            heading: "Deze link werkt niet meer".to_owned(),
-            paragraphs: vec![
+    message(
+        state,
+        visitor,
+        ("Deze link werkt niet meer", "Deze link werkt niet meer"),
+        vec![
                 "De link is al gebruikt of verlopen. Een link werkt maar één keer en maar een beperkte tijd.".to_owned(),
             ],
-            link: Some((href.to_owned(), label.to_owned())),
-        },
+        (href, label),
         StatusCode::GONE,
     )
 }

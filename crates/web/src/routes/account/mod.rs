@@ -309,3 +309,24 @@ pub(crate) async fn own_user(state: &AppState, p: &Principal) -> AppResult<User>
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// A message page of the account area, answered with `status`: a title (also the heading
+/// unless `heading` differs), its paragraphs and one link on.
+pub(crate) fn message(
+    state: &AppState,
+    visitor: &Visitor,
+    (title, heading): (&str, &str),
+    paragraphs: Vec<String>,
+    (href, label): (&str, &str),
+    status: StatusCode,
+) -> AppResult<Response> {
+    page(
+        MessageView {
+            layout: layout(state, visitor, title, ""),
+            heading: heading.to_owned(),
+            paragraphs,
+            link: Some((href.to_owned(), label.to_owned())),
+        },
+        status,
+    )
+}

@@ -5,7 +5,6 @@ use crate::dates::when;
 use crate::error::AppResult;
 use crate::extract::SignedIn;
 use crate::forms::Field;
-use crate::layout::MessageView;
 use crate::layout::layout;
 use crate::routes::account::*;
 use crate::texts::staff;
@@ -205,15 +204,15 @@ pub(crate) async fn new_recovery_codes(
         store::forget_attempt(&state.db, &attempt).await?;
     } else {
         record_failure(&state, &visitor, Some(&user), "recovery_codes").await?;
-        return page(
-            MessageView {
-                layout: layout(&state, &visitor, "Geen nieuwe herstelcodes", ""),
-                heading: "Geen nieuwe herstelcodes gemaakt".to_owned(),
-                paragraphs: vec![
-                    "Het wachtwoord klopt niet. Uw herstelcodes zijn niet veranderd.".to_owned(),
-                ],
-                link: Some(("/account".to_owned(), "Terug naar mijn account".to_owned())),
-            },
+        return message(
+            &state,
+            &visitor,
+            (
+                "Geen nieuwe herstelcodes",
+                "Geen nieuwe herstelcodes gemaakt",
+            ),
+            vec!["Het wachtwoord klopt niet. Uw herstelcodes zijn niet veranderd.".to_owned()],
+            ("/account", "Terug naar mijn account"),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
