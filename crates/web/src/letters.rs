@@ -102,7 +102,7 @@ pub(crate) async fn make_bob_letter(state: &AppState, tenant: i64, id: i64) -> A
         .map(Placement::education_nl)
         .unwrap_or("speciaal onderwijs")
         .to_owned();
-    let (signed_by, signed_role) = state.casework.signatory.clone();
+    let (signed_by, signed_role) = signature(state, t.decided_by_name.as_deref());
     let letter = passend_pdf::BezwaarLetter {
         swv: state.site_name.clone(),
         swv_address: state.casework.postal_address.clone(),
@@ -148,25 +148,11 @@ pub(crate) async fn make_bob_letter(state: &AppState, tenant: i64, id: i64) -> A
             .then(|| format!("{} is {}.", d.pupil_name, new_decision_sentence(&t))),
         reasons: t.reasons.clone(),
         rechtbank: state.casework.rechtbank.clone(),
-        contact: match (&r.contact_name, &r.contact_email) {
-            (Some(n), Some(e)) => format!("{n}, {e}"),
-            _ => state.site_name.clone(),
-        },
-        signed_by: if signed_by.is_empty() {
-            t.decided_by_name.clone().unwrap_or_default()
-        } else {
-            signed_by
-        },
-        signed_role: if signed_role.is_empty() {
-            "Toeleiding".to_owned()
-        } else {
-            signed_role
-        },
+        contact: contact_line(state, &r),
+        signed_by,
+        signed_role,
     };
-    let bytes = tokio::task::spawn_blocking(move || passend_pdf::bezwaar_letter(&letter))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = typeset(move || passend_pdf::bezwaar_letter(&letter)).await?;
     let key = passend_store::files::Files::new_key(
         "brieven",
         if t.sent_on.is_some() {
@@ -270,7 +256,7 @@ pub(crate) async fn make_letter(
         .as_deref()
         .and_then(|t| Placement::from_codes(t, d.category.as_deref()))
         .or_else(|| RequestKind::from_code(&r.kind).and_then(RequestKind::placement));
-    let (signed_by, signed_role) = state.casework.signatory.clone();
+    let (signed_by, signed_role) = signature(state, d.decided_by_name.as_deref());
     let letter = passend_pdf::DecisionLetter {
         swv: state.site_name.clone(),
         // Without a configured postal address, bezwaar goes to the named contact by e-mail.
@@ -302,25 +288,11 @@ pub(crate) async fn make_letter(
         reasons: d.reasons.clone(),
         experts: professions_text(&professions),
         sent: d.sent_on.map(|s| (long(s), long(tlv::bezwaar_deadline(s)))),
-        contact: match (&r.contact_name, &r.contact_email) {
-            (Some(n), Some(e)) => format!("{n}, {e}"),
-            _ => state.site_name.clone(),
-        },
-        signed_by: if signed_by.is_empty() {
-            d.decided_by_name.clone().unwrap_or_default()
-        } else {
-            signed_by
-        },
-        signed_role: if signed_role.is_empty() {
-            "Toeleiding".to_owned()
-        } else {
-            signed_role
-        },
+        contact: contact_line(state, &r),
+        signed_by,
+        signed_role,
     };
-    let bytes = tokio::task::spawn_blocking(move || passend_pdf::decision_letter(&letter))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = typeset(move || passend_pdf::decision_letter(&letter)).await?;
     let sent = d.sent_on.is_some();
     let key = passend_store::files::Files::new_key(
         "brieven",
@@ -373,4 +345,39 @@ pub async fn bob_letter_download(
     crate::access::record_read(state, visitor, object, bob.id, pupil_id, "download").await?;
     let name = format!("beslissing-op-bezwaar-{}.pdf", bob.id);
     Ok(crate::files::attachment(bytes, "application/pdf", &name))
+}
+
+/// Whom the letter names to contact: the request's contact person, else the samenwerkingsverband.
+fn contact_line(state: &AppState, r: &cw::Request) -> String {
+    match (&r.contact_name, &r.contact_email) {
+        (Some(n), Some(e)) => format!("{n}, {e}"),
+        _ => state.site_name.clone(),
+    }
+}
+
+/// Who signs a letter: the configured signatory, else the one who decided; the configured role,
+/// else "Toeleiding".
+fn signature(state: &AppState, decided_by: Option<&str>) -> (String, String) {
+    let (by, role) = &state.casework.signatory;
+    let by = if by.is_empty() {
+        decided_by.unwrap_or_default().to_owned()
+    } else {
+        by.clone()
+    };
+    let role = if role.is_empty() {
+        "Toeleiding".to_owned()
+    } else {
+        role.clone()
+    };
+    (by, role)
+}
+
+/// Typesets a letter on a blocking thread (typst holds the CPU).
+async fn typeset(
+    make: impl FnOnce() -> Result<Vec<u8>, passend_pdf::PdfError> + Send + 'static,
+) -> AppResult<Vec<u8>> {
+    tokio::task::spawn_blocking(make)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
 }

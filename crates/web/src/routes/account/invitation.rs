@@ -54,15 +54,7 @@ pub(crate) async fn invitation_form(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let Some(user) = store::token_user(
-        &state.db,
-        state.tenant_id,
-        &token_hash(&token),
-        TokenPurpose::Invitation,
-        Utc::now(),
-    )
-    .await?
-    else {
+    let Some(user) = link_user(&state, &token, TokenPurpose::Invitation).await? else {
         return expired_link(&state, &visitor, "/inloggen", "Naar inloggen");
     };
     page(
@@ -198,15 +190,7 @@ pub(crate) async fn reset_form(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let Some(user) = store::token_user(
-        &state.db,
-        state.tenant_id,
-        &token_hash(&token),
-        TokenPurpose::PasswordReset,
-        Utc::now(),
-    )
-    .await?
-    else {
+    let Some(user) = link_user(&state, &token, TokenPurpose::PasswordReset).await? else {
         return expired_link(
             &state,
             &visitor,

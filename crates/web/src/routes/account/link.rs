@@ -11,7 +11,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::Utc;
 use passend_domain::accounts::{TokenPurpose, normalize_email, token_hash, valid_email};
 use passend_store::accounts::{self as store, TokenUse};
 use passend_store::audit::Outcome;
@@ -127,14 +126,7 @@ pub(crate) async fn link_confirm_form(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let user = store::token_user(
-        &state.db,
-        state.tenant_id,
-        &token_hash(&token),
-        TokenPurpose::SignInLink,
-        Utc::now(),
-    )
-    .await?;
+    let user = link_user(&state, &token, TokenPurpose::SignInLink).await?;
     if user.is_none() {
         return expired_link(
             &state,

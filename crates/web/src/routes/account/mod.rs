@@ -330,3 +330,13 @@ pub(crate) fn message(
         status,
     )
 }
+
+/// The user a single-use link of this purpose belongs to, while it is valid.
+pub(crate) async fn link_user(
+    state: &AppState,
+    token: &str,
+    purpose: passend_domain::accounts::TokenPurpose,
+) -> AppResult<Option<User>> {
+    let hash = passend_domain::accounts::token_hash(token);
+    Ok(store::token_user(&state.db, state.tenant_id, &hash, purpose, Utc::now()).await?)
+}

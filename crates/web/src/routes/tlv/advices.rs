@@ -316,19 +316,14 @@ pub(crate) async fn give_advice(
         view.errors = errors;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     }
-    let mut notices = Vec::new();
-    if let Some(email) = &r.contact_email {
-        notices.push(notice(
-            &state,
-            format!("advies-gegeven-{}", a.id),
-            email,
-            "Een deskundigenadvies is gegeven",
-            &[
-                "Een deskundige heeft een advies gegeven over een aanvraag waarvan u contactpersoon bent.",
-                &request_link(&state, r.id),
-            ],
-        ));
-    }
+    let key = format!("advies-gegeven-{}", a.id);
+    let notices = contact_notice(
+        &state,
+        &r,
+        key,
+        "Een deskundigenadvies is gegeven",
+        "Een deskundige heeft een advies gegeven over een aanvraag waarvan u contactpersoon bent.",
+    );
     let change = cw::give_advice(
         &state.db,
         &actor(&p, &visitor),
@@ -378,19 +373,14 @@ pub(crate) async fn return_advice(
         view.return_reason = reason;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     }
-    let mut notices = Vec::new();
-    if let Some(email) = &r.contact_email {
-        notices.push(notice(
-            &state,
-            format!("advies-terug-{}", a.id),
-            email,
-            "Een adviesvraag is teruggegeven",
-            &[
-                "Een deskundige heeft een adviesvraag teruggegeven. Vraag een andere deskundige om advies.",
-                &request_link(&state, r.id),
-            ],
-        ));
-    }
+    let key = format!("advies-terug-{}", a.id);
+    let notices = contact_notice(
+        &state,
+        &r,
+        key,
+        "Een adviesvraag is teruggegeven",
+        "Een deskundige heeft een adviesvraag teruggegeven. Vraag een andere deskundige om advies.",
+    );
     cw::return_advice(
         &state.db,
         &actor(&p, &visitor),
@@ -401,4 +391,20 @@ pub(crate) async fn return_advice(
     )
     .await?;
     Ok(Redirect::to("/adviezen?gedaan=teruggegeven").into_response())
+}
+
+/// The request's contact person hears of what the expert did (a neutral mail with a link), if
+/// the request has one.
+fn contact_notice(
+    state: &AppState,
+    r: &cw::Request,
+    key: String,
+    subject: &str,
+    line: &str,
+) -> Vec<cw::Notice> {
+    let link = request_link(state, r.id);
+    r.contact_email
+        .iter()
+        .map(|email| notice(state, key.clone(), email, subject, &[line, &link]))
+        .collect()
 }
