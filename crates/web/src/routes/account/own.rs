@@ -109,20 +109,31 @@ impl NoticeQuery {
     }
 }
 
+/// The form to change one's own password, with what was typed and its messages.
+fn change_form(
+    state: &AppState,
+    visitor: &Visitor,
+    email: String,
+    fields: (Option<Field>, Field, Field),
+    status: StatusCode,
+) -> AppResult<Response> {
+    let intro = "Vul uw huidige wachtwoord in en kies een nieuw wachtwoord van minstens 8 tekens. Na het opslaan bent u op andere apparaten uitgelogd.";
+    let view = new_password_view(
+        state,
+        visitor,
+        "Wachtwoord wijzigen",
+        intro.to_owned(),
+        "/account/wachtwoord".to_owned(),
+        email,
+        fields,
+        "Wachtwoord opslaan",
+    );
+    page(view, status)
+}
+
 pub(crate) async fn password_form(SignedIn { state, visitor, p }: SignedIn) -> AppResult<Response> {
-    page(
-        new_password_view(
-            &state,
-            &visitor,
-            "Wachtwoord wijzigen",
-            "Vul uw huidige wachtwoord in en kies een nieuw wachtwoord van minstens 8 tekens. Na het opslaan bent u op andere apparaten uitgelogd.".to_owned(),
-            "/account/wachtwoord".to_owned(),
-            p.email.clone(),
-            (Some(Field::default()), Field::default(), Field::default()),
-            "Wachtwoord opslaan",
-        ),
-        StatusCode::OK,
-    )
+    let empty = (Some(Field::default()), Field::default(), Field::default());
+    change_form(&state, &visitor, p.email.clone(), empty, StatusCode::OK)
 }
 
 pub(crate) async fn change_password(
@@ -153,19 +164,9 @@ pub(crate) async fn change_password(
         record_failure(&state, &visitor, Some(&user), "password_change").await?;
     }
     if !current_ok || !new_ok {
-        return page(
-            new_password_view(
-                &state,
-                &visitor,
-                "Wachtwoord wijzigen",
-                "Vul uw huidige wachtwoord in en kies een nieuw wachtwoord van minstens 8 tekens. Na het opslaan bent u op andere apparaten uitgelogd.".to_owned(),
-                "/account/wachtwoord".to_owned(),
-                user.email.clone(),
-                (Some(current), password, repeat),
-                "Wachtwoord opslaan",
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        let fields = (Some(current), password, repeat);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return change_form(&state, &visitor, user.email.clone(), fields, status);
     }
     let hash = state.auth.passwords.hash(&raw).await?;
     let object = user.id.to_string();

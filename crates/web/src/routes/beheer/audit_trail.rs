@@ -115,6 +115,15 @@ pub(crate) struct AuditQuery {
 }
 
 impl AuditQuery {
+    /// The query string's fields, repeated ones kept.
+    pub(crate) fn of(raw: Option<String>) -> AuditQuery {
+        AuditQuery {
+            pairs: form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        }
+    }
+
     pub(crate) fn get(&self, k: &str) -> String {
         self.pairs
             .iter()
@@ -199,11 +208,7 @@ pub(crate) async fn audit_view(
     visitor: Visitor,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    let q = AuditQuery {
-        pairs: form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect(),
-    };
+    let q = AuditQuery::of(raw);
     let (
         mut filter,
         [
@@ -323,11 +328,7 @@ pub(crate) async fn audit_csv(
     visitor: Visitor,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    let q = AuditQuery {
-        pairs: form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect(),
-    };
+    let q = AuditQuery::of(raw);
     let (filter, fields) = audit_filter(&q);
     let unreadable = fields.iter().any(Field::has_error)
         || matches!((filter.from, filter.until), (Some(f), Some(u)) if f >= u);

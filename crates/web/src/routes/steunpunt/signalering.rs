@@ -134,15 +134,8 @@ pub(crate) async fn signalering(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let report = report(&state, p.tenant_id, &q).await?;
-    store::log_read(
-        &state.db,
-        &actor(&p, &visitor),
-        "report",
-        "success",
-        None,
-        "signalering",
-    )
-    .await?;
+    let who = actor(&p, &visitor);
+    store::log_read(&state.db, &who, "report", "success", None, "signalering").await?;
     let csv_href = format!(
         "/steunpunt/signalering.csv?van={}&tot={}",
         report.from, report.to
@@ -168,15 +161,8 @@ pub(crate) async fn signalering_csv(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let report = report(&state, p.tenant_id, &q).await?;
-    store::log_read(
-        &state.db,
-        &actor(&p, &visitor),
-        "export",
-        "success",
-        None,
-        "signalering",
-    )
-    .await?;
+    let who = actor(&p, &visitor);
+    store::log_read(&state.db, &who, "export", "success", None, "signalering").await?;
     let mut header = vec!["Onderwerp".to_owned()];
     header.extend(report.months.iter().cloned());
     let rows: Vec<Vec<String>> = report
