@@ -79,21 +79,13 @@ async fn statutory_terms_run_on_past_weekends_and_the_bezwaar_term_from_the_send
     )
     .await;
     school.get(&format!("/leerlingen/{pupil}/aanmelding")).await;
-    let added = school
-        .post(
-            &format!("/leerlingen/{pupil}/aanmelding"),
-            &[
-                ("ontvangen", "2026-10-25"),
-                ("start", "2027-08-23"),
-                ("ondersteuning", "Hulp bij taal"),
-                ("andere", "Geen"),
-                ("voorkeur", "ja"),
-            ],
-        )
-        .await;
-    assert_eq!(added.status, 303, "{}", added.body);
-    let aanmelding = id_after(&added.location, "/aanmeldingen/");
-    let page = school.get(&format!("/aanmeldingen/{aanmelding}")).await;
+    let (aanmelding, page) = add_aanmelding(
+        &mut school,
+        pupil,
+        ("2026-10-25", "2027-08-23"),
+        "Hulp bij taal",
+    )
+    .await;
     assert!(
         page.body.contains("maandag 7 december 2026"),
         "{}",

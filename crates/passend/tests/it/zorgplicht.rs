@@ -136,21 +136,13 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
     assert!(bad.body.contains("kan niet in de toekomst liggen"));
     assert!(bad.body.contains("Kies of deze school de eerste voorkeur"));
     assert!(bad.body.contains("Hulp bij rekenen"));
-    let added = school
-        .post(
-            &format!("/leerlingen/{jan}/aanmelding"),
-            &[
-                ("ontvangen", "2026-03-02"),
-                ("start", "2026-08-24"),
-                ("ondersteuning", "Hulp bij rekenen"),
-                ("andere", "Geen"),
-                ("voorkeur", "ja"),
-            ],
-        )
-        .await;
-    assert_eq!(added.status, 303, "{}", added.body);
-    let aanmelding = id_after(&added.location, "/aanmeldingen/");
-    let page = school.get(&format!("/aanmeldingen/{aanmelding}")).await;
+    let (aanmelding, page) = add_aanmelding(
+        &mut school,
+        jan,
+        ("2026-03-02", "2026-08-24"),
+        "Hulp bij rekenen",
+    )
+    .await;
     assert!(
         page.body.contains("uiterlijk maandag 13 april 2026"),
         "the 6 weeks"

@@ -1,7 +1,7 @@
 //! Fixtures: the tenant, users with a session, schools, and helpers that read what the product
 //! made (ids in redirects, PDF text).
 
-use super::{Browser, TestApp};
+use super::{Browser, Page, TestApp};
 use chrono::{Days, Utc};
 use passend_domain::accounts::{Role, Stage, token_hash};
 use passend_domain::totp;
@@ -360,4 +360,31 @@ pub async fn send_letter_today(swv: &mut Browser, decision_id: i64, how: &str) {
         .post(&path, &[("verzonden-op", &today_text), ("wijze", how)])
         .await;
     assert_eq!(sent.status, 303, "{}", sent.body);
+}
+
+/// The school registers an aanmelding of a pupil (received on, desired start, the support asked
+/// for; other registrations "Geen", this school the first preference) and opens it: its id and
+/// its page.
+pub async fn add_aanmelding(
+    school: &mut Browser,
+    pupil: i64,
+    (received, start): (&str, &str),
+    support: &str,
+) -> (i64, Page) {
+    let added = school
+        .post(
+            &format!("/leerlingen/{pupil}/aanmelding"),
+            &[
+                ("ontvangen", received),
+                ("start", start),
+                ("ondersteuning", support),
+                ("andere", "Geen"),
+                ("voorkeur", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let id = id_after(&added.location, "/aanmeldingen/");
+    let page = school.get(&format!("/aanmeldingen/{id}")).await;
+    (id, page)
 }
