@@ -40,17 +40,16 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// The pupil with the visitor's relation to them, and the read of `object_type` recorded
-/// (action "read"); a visitor without a relation gets "not found", recorded as refused.
+/// The pupil with the visitor's relation to them, and the read recorded; a visitor without a
+/// relation gets "not found", recorded as refused.
 pub async fn read_pupil(
     state: &AppState,
     visitor: &Visitor,
     p: &Principal,
     id: i64,
-    object_type: &str,
 ) -> AppResult<(Pupil, Relation)> {
     let (pupil, relation) = pupil_for(state, visitor, p, id).await?;
-    record_read(state, visitor, object_type, id, pupil.id, "read").await?;
+    record_read(state, visitor, "leerling", id, pupil.id, "read").await?;
     Ok((pupil, relation))
 }
 

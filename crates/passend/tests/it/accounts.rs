@@ -360,33 +360,12 @@ async fn parents_sign_in_with_a_link_and_links_work_once() {
     app.stop().await;
 }
 
-/// A fully signed-in user of a role (fixture): their id and a browser with their session.
-pub(crate) async fn signed_in(
-    app: &TestApp,
-    tenant: i64,
-    email: &str,
-    role: Role,
-) -> (i64, Browser) {
-    let (id, _) = ready_user(
-        app,
-        tenant,
-        email,
-        role,
-        &[],
-        "een zin voor de test",
-        role.needs_second_factor(),
-    )
-    .await;
-    let browser = Browser::with_session(app, &session_for(app, tenant, id, Stage::Full).await);
-    (id, browser)
-}
-
 #[tokio::test]
 async fn forms_need_the_token_and_disabling_ends_sessions() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    let (admin, mut a) = signed_in(&app, tenant, "admin@example.nl", Role::Beheerder).await;
-    let (staff, mut t) = signed_in(&app, tenant, "staff@example.nl", Role::Toeleider).await;
+    let (admin, mut a) = user(&app, tenant, "admin@example.nl", Role::Beheerder, &[]).await;
+    let (staff, mut t) = user(&app, tenant, "staff@example.nl", Role::Toeleider, &[]).await;
     assert_eq!(t.get("/account").await.status, 200);
     a.get("/beheer/gebruikers").await;
     // Without the token, with a wrong one, or from another site: refused, nothing changes.
@@ -1078,8 +1057,8 @@ async fn wrong_codes_are_limited_per_user_and_a_password_does_not_reset_them() {
 async fn a_new_role_needs_a_new_sign_in_and_demo_accounts_need_demo_mode() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    let (_, mut a) = signed_in(&app, tenant, "admin@example.nl", Role::Beheerder).await;
-    let (parent, mut o) = signed_in(&app, tenant, "ouder2@example.nl", Role::Ouder).await;
+    let (_, mut a) = user(&app, tenant, "admin@example.nl", Role::Beheerder, &[]).await;
+    let (parent, mut o) = user(&app, tenant, "ouder2@example.nl", Role::Ouder, &[]).await;
     assert_eq!(o.get("/account").await.status, 200);
     a.get(&format!("/beheer/gebruikers/{parent}")).await;
     let saved = a
@@ -1128,7 +1107,7 @@ async fn schools_keep_their_profile_and_the_swv_checks_it_and_manages_voorzienin
     )
     .await;
     let mut s = Browser::with_session(&app, &session_for(&app, tenant, ib, Stage::Full).await);
-    let (_, mut t) = signed_in(&app, tenant, "tl@example.nl", Role::Toeleider).await;
+    let (_, mut t) = user(&app, tenant, "tl@example.nl", Role::Toeleider, &[]).await;
 
     let mine = s.get("/school").await;
     assert!(
@@ -1278,8 +1257,8 @@ async fn schools_keep_their_profile_and_the_swv_checks_it_and_manages_voorzienin
 async fn two_editors_of_one_page_do_not_overwrite_each_other() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    let (_, mut a) = signed_in(&app, tenant, "a@example.nl", Role::Beheerder).await;
-    let (_, mut b) = signed_in(&app, tenant, "b@example.nl", Role::Beheerder).await;
+    let (_, mut a) = user(&app, tenant, "a@example.nl", Role::Beheerder, &[]).await;
+    let (_, mut b) = user(&app, tenant, "b@example.nl", Role::Beheerder, &[]).await;
     let path = "/beheer/paginas/nl/privacy";
     let form_a = a.get(path).await;
     let base = field_value(&form_a.body, "versie").unwrap();

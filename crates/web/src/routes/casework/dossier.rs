@@ -367,7 +367,7 @@ pub(crate) async fn dossier(
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let (pupil, relation) = read_pupil(&state, &visitor, &p, id, "leerling").await?;
+    let (pupil, relation) = read_pupil(&state, &visitor, &p, id).await?;
     let upload = upload_form(&state, &p, pupil.id, relation, "groeidocument", "", "").await?;
     let mut view = dossier_view(&state, &visitor, &pupil, relation, upload).await?;
     view.layout.notice = staff::notice(staff::DOSSIER, &q.gedaan);

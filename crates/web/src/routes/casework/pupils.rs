@@ -171,7 +171,7 @@ pub(crate) async fn new_pupil_form(
 }
 
 /// Checks the pupil form: the pupil to store, or `None` with the messages in the view.
-pub(crate) fn read_pupil(
+pub(crate) fn read_pupil_form(
     view: &mut PupilFormView,
     f: &HashMap<String, String>,
 ) -> Option<NewPupil> {
@@ -294,7 +294,7 @@ pub(crate) async fn create_pupil(
     FormBody { fields: f, .. }: FormBody,
 ) -> AppResult<Response> {
     let mut view = pupil_form_view(&state, &visitor, &f).await?;
-    let Some(pupil) = read_pupil(&mut view, &f) else {
+    let Some(pupil) = read_pupil_form(&mut view, &f) else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
     let once = once_token(&f);
@@ -384,7 +384,7 @@ pub(crate) async fn update_pupil(
         &visitor,
         &pupil,
     );
-    let Some(changed) = read_pupil(&mut view, &f) else {
+    let Some(changed) = read_pupil_form(&mut view, &f) else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
     cw::update_pupil(&state.db, &actor(&p, &visitor), pupil.id, &changed).await?;
