@@ -18,7 +18,7 @@ use crate::{BeginWrite, Db, StoreResult, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A beslissing op bezwaar to store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewBeslissing {
     /// `gegrond`, `ongegrond` or `niet-ontvankelijk`.
     pub outcome: String,

@@ -183,6 +183,11 @@ pub struct Visitor {
 }
 
 impl Visitor {
+    /// A successful action on a user account, `object` its id as text.
+    pub fn on_user<'a>(&'a self, action: &'a str, object: &'a str, detail: &'a str) -> Event<'a> {
+        self.event(action, "gebruiker", object, Outcome::Success, detail)
+    }
+
     /// An audit event by this visitor.
     pub fn event<'a>(
         &'a self,

@@ -78,15 +78,10 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
                     items.push(("/steunpunt/signalering", "Signalering"));
                 }
             }
-            let nav = items
-                .into_iter()
-                .map(|(href, label)| NavItem {
-                    href: href.to_owned(),
-                    label: label.to_owned(),
-                    current: href == current,
-                })
-                .collect();
-            (nav, Some(format!("{} ({})", p.name, p.role.label_nl())))
+            (
+                nav_items(&items, current),
+                Some(format!("{} ({})", p.name, p.role.label_nl())),
+            )
         }
         Some(p) => (Vec::new(), Some(p.name.clone())),
         None => (Vec::new(), None),
@@ -146,6 +141,18 @@ pub struct MessageView {
     pub paragraphs: Vec<String>,
     /// (href, label).
     pub link: Option<(String, String)>,
+}
+
+/// A menu of (href, label) links, the one for `current` marked.
+pub fn nav_items(items: &[(&str, &str)], current: &str) -> Vec<NavItem> {
+    items
+        .iter()
+        .map(|&(href, label)| NavItem {
+            href: href.to_owned(),
+            label: label.to_owned(),
+            current: href == current,
+        })
+        .collect()
 }
 
 /// The main menu and the footer links for a language; `current` marks the page shown.

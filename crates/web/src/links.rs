@@ -8,7 +8,6 @@ use crate::notices::mail_text;
 use chrono::Utc;
 use passend_domain::accounts::{Role, TokenPurpose, token_hash};
 use passend_store::accounts::{self as store, NewToken, User};
-use passend_store::audit::Outcome;
 use passend_store::outbox::NewMail;
 
 /// Writes a single-use link for a user with its mail (no pupil data, a neutral text).
@@ -62,13 +61,7 @@ pub(crate) async fn send_link(
     );
     let key = format!("{}-{}", purpose.code(), &hash[..24]);
     let object = user.id.to_string();
-    let mut event = visitor.event(
-        action,
-        "gebruiker",
-        &object,
-        Outcome::Success,
-        purpose.code(),
-    );
+    let mut event = visitor.on_user(action, &object, purpose.code());
     event.tenant_id = Some(state.tenant_id);
     store::issue_token(
         &state.db,

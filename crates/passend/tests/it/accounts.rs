@@ -226,16 +226,7 @@ async fn invitation_password_second_factor_sign_in_and_out() {
 async fn twenty_wrong_passwords_get_429_with_retry_after() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    ready_user(
-        &app,
-        tenant,
-        "ouder@example.nl",
-        Role::Ouder,
-        &[],
-        "de juiste zin hier",
-        false,
-    )
-    .await;
+    ready_parent(&app, tenant, "ouder@example.nl", "de juiste zin hier").await;
     let mut b = Browser::new(&app);
     b.get("/inloggen").await;
     let mut statuses = Vec::new();
@@ -291,16 +282,7 @@ async fn twenty_wrong_passwords_get_429_with_retry_after() {
 async fn parents_sign_in_with_a_link_and_links_work_once() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    ready_user(
-        &app,
-        tenant,
-        "moeder@example.nl",
-        Role::Ouder,
-        &[],
-        "een lange zin voor mij",
-        false,
-    )
-    .await;
+    ready_parent(&app, tenant, "moeder@example.nl", "een lange zin voor mij").await;
     let mut b = Browser::new(&app);
     b.get("/inloggen/link").await;
     let sent = b

@@ -271,16 +271,7 @@ async fn a_beslissing_op_bezwaar_revokes_the_decision_with_its_own_letter() {
         &[("Moeder Bezwaar", "moeder@example.nl", true)],
     )
     .await;
-    let (parent_id, _) = ready_user(
-        &app,
-        tenant,
-        "moeder@example.nl",
-        Role::Ouder,
-        &[],
-        "een zin voor de test",
-        false,
-    )
-    .await;
+    let parent_id = ready_parent(&app, tenant, "moeder@example.nl", "een zin voor de test").await;
     crate::support::link(&db, &school_actor, pupil, rows[0], parent_id).await;
     let mut parent = Browser::with_session(
         &app,

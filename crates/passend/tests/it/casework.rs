@@ -1186,30 +1186,12 @@ async fn objects(
         .unwrap();
         out.advice = Some(cw::advices_of(db, request).await.unwrap()[0].id);
     }
-    let from = r().await.status;
-    let (decision, _) = cw::decide(
-        db,
-        &swv,
-        &r().await,
-        &from,
-        &NewDecision {
-            granted: true,
-            placement: Some("so".to_owned()),
-            category: Some("laag".to_owned()),
-            start_on: Some(today()),
-            end_on: None,
-            receiving_location_id: receiving,
-            reasons: "Motivering".to_owned(),
-            letter_on: today(),
-            status: "toegekend".to_owned(),
-            swv_code: format!("PO{tenant:04}"),
-        },
-        "Besluit",
-        &[],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let new = NewDecision {
+        receiving_location_id: receiving,
+        swv_code: format!("PO{tenant:04}"),
+        ..granted("so", Some("laag"))
+    };
+    let decision = decide_in_store(db, &swv, request, None, &new).await;
     out.decision = Some(decision);
     // Sent: only a decision made known reaches the receiving school.
     assert!(
@@ -1536,30 +1518,14 @@ async fn lifecycle_objects(
     let advice_d = ask(request_d).await;
     give(request_d, advice_d).await;
     advice_given_ago(db, advice_d, 1).await;
-    let r = cw::request(db, tenant, request_d).await.unwrap().unwrap();
-    let (decision_d, _) = cw::decide(
-        db,
-        &swv,
-        &r,
-        &r.status,
-        &cw::NewDecision {
-            granted: false,
-            placement: None,
-            category: None,
-            start_on: None,
-            end_on: None,
-            receiving_location_id: None,
-            reasons: "Motivering".to_owned(),
-            letter_on: today(),
-            status: "afgewezen".to_owned(),
-            swv_code: "PO2401".to_owned(),
-        },
-        "Besluit",
-        &[],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let refusal = cw::NewDecision {
+        granted: false,
+        placement: None,
+        start_on: None,
+        status: "afgewezen".to_owned(),
+        ..granted("sbo", None)
+    };
+    let decision_d = decide_in_store(db, &swv, request_d, None, &refusal).await;
     let doc_d = fixture_document(db, &school, pupil_d, Some(request_d), "Later").await;
     [
         Objects {
@@ -1999,33 +1965,11 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
     let (_, r6) = submitted(&db, tenant, bo[0].id, school_a, toeleider, "tlv-sbo").await;
     give(r6, 0, "orthopedagoog").await;
     give(r6, 1, "arts").await;
-    let r = passend_store::casework::request(&db, tenant, r6)
-        .await
-        .unwrap()
-        .unwrap();
-    passend_store::casework::decide(
-        &db,
-        &swv_actor,
-        &r,
-        "advies-gevraagd",
-        &passend_store::casework::NewDecision {
-            granted: true,
-            placement: Some("sbo".to_owned()),
-            category: None,
-            start_on: Some(today()),
-            end_on: Some(today() + Days::new(60)),
-            receiving_location_id: None,
-            reasons: "M".to_owned(),
-            letter_on: today(),
-            status: "toegekend".to_owned(),
-            swv_code: "PO2401".to_owned(),
-        },
-        "Besluit",
-        &[],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let new = passend_store::casework::NewDecision {
+        end_on: Some(today() + Days::new(60)),
+        ..granted("sbo", None)
+    };
+    decide_in_store(&db, &swv_actor, r6, Some("advies-gevraagd"), &new).await;
     assert!(
         passend::reminders::run_once(&db, &settings, today())
             .await

@@ -312,16 +312,7 @@ async fn sign_in_attempt(app_base: String, email: &'static str, password: &'stat
 async fn a_burst_of_wrong_passwords_is_counted_before_it_is_checked() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    ready_user(
-        &app,
-        tenant,
-        "doelwit@example.nl",
-        Role::Ouder,
-        &[],
-        "het goede wachtwoord",
-        false,
-    )
-    .await;
+    ready_parent(&app, tenant, "doelwit@example.nl", "het goede wachtwoord").await;
     // 40 wrong passwords at once, with the right one in the middle of the burst.
     let mut tasks = Vec::new();
     for n in 0..41 {
@@ -429,16 +420,7 @@ async fn a_burst_of_wrong_passwords_is_counted_before_it_is_checked() {
 async fn signing_in_from_a_tab_with_a_stale_cookie_works_the_first_time() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    ready_user(
-        &app,
-        tenant,
-        "ouder@example.nl",
-        Role::Ouder,
-        &[],
-        "een zin voor de test",
-        false,
-    )
-    .await;
+    ready_parent(&app, tenant, "ouder@example.nl", "een zin voor de test").await;
     // A session cookie the server no longer knows (expired, or ended elsewhere).
     let mut b = Browser::with_session(&app, &"ab".repeat(32));
     b.get("/inloggen").await;
@@ -1231,16 +1213,7 @@ async fn a_slow_twenty_megabyte_upload_at_one_megabit_arrives() {
 async fn mail_files_are_written_whole() {
     let app = TestApp::spawn().await;
     let tenant = tenant_id(&app).await;
-    ready_user(
-        &app,
-        tenant,
-        "m@example.nl",
-        Role::Ouder,
-        &[],
-        "een zin voor de test",
-        false,
-    )
-    .await;
+    ready_parent(&app, tenant, "m@example.nl", "een zin voor de test").await;
     let mut b = Browser::new(&app);
     b.get("/inloggen/link").await;
     b.post("/inloggen/link", &[("email", "m@example.nl")]).await;

@@ -795,30 +795,9 @@ async fn child_objects(
             .await
             .unwrap())
     };
-    let r = cw::request(&db, tenant, request).await.unwrap().unwrap();
-    cw::decide(
-        &db,
-        &as_user(tenant, toeleider, "toeleider"),
-        &r,
-        "in-behandeling",
-        &cw::NewDecision {
-            granted: true,
-            placement: Some("sbo".to_owned()),
-            category: None,
-            start_on: Some(today()),
-            end_on: None,
-            receiving_location_id: None,
-            reasons: "Motivering".to_owned(),
-            letter_on: today(),
-            status: "toegekend".to_owned(),
-            swv_code: "PO2401".to_owned(),
-        },
-        "Besluit",
-        &[],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let swv = as_user(tenant, toeleider, "toeleider");
+    let sbo = granted("sbo", None);
+    decide_in_store(&db, &swv, request, Some("in-behandeling"), &sbo).await;
     let decision = cw::decision_of(&db, tenant, request)
         .await
         .unwrap()
@@ -859,13 +838,8 @@ async fn child_objects(
             reasons: "Het besluit blijft staan.".to_owned(),
             deviation: String::new(),
             revokes: false,
-            granted: None,
-            placement: None,
-            category: None,
-            start_on: None,
-            end_on: None,
-            receiving_location_id: None,
             letter_on: today(),
+            ..Default::default()
         },
         "beslissing op bezwaar",
         &[],

@@ -56,6 +56,13 @@ pub async fn ready_user(
     (id, secret)
 }
 
+/// A parent's account with a password and no second factor; returns its id.
+pub async fn ready_parent(app: &TestApp, tenant: i64, email: &str, password: &str) -> i64 {
+    ready_user(app, tenant, email, Role::Ouder, &[], password, false)
+        .await
+        .0
+}
+
 pub fn rand_bytes() -> Vec<u8> {
     uuid::Uuid::new_v4()
         .as_bytes()
@@ -348,6 +355,44 @@ pub fn number_after(html: &str, prefix: &str) -> i64 {
 /// A fully signed-in school staff member at one location.
 pub async fn school_user(app: &TestApp, tenant: i64, email: &str, location: i64) -> (i64, Browser) {
     user(app, tenant, email, Role::Schoolmedewerker, &[location]).await
+}
+
+/// A decision that grants a TLV for `placement` ("sbo", or "so" with a category) from today,
+/// without an end date, its letter dated today.
+pub fn granted(placement: &str, category: Option<&str>) -> cw::NewDecision {
+    cw::NewDecision {
+        granted: true,
+        placement: Some(placement.to_owned()),
+        category: category.map(str::to_owned),
+        start_on: Some(today()),
+        end_on: None,
+        receiving_location_id: None,
+        reasons: "Motivering".to_owned(),
+        letter_on: today(),
+        status: "toegekend".to_owned(),
+        swv_code: "PO2401".to_owned(),
+    }
+}
+
+/// Toeleiding decides a request in the store (from its status `from`, or the one it has), with
+/// the letter "Besluit" and no attachments; returns the decision's id.
+pub async fn decide_in_store(
+    db: &passend_store::Db,
+    actor: &cw::Actor<'_>,
+    request: i64,
+    from: Option<&str>,
+    new: &cw::NewDecision,
+) -> i64 {
+    let r = cw::request(db, actor.tenant_id, request)
+        .await
+        .unwrap()
+        .unwrap();
+    let from = from.unwrap_or(&r.status).to_owned();
+    let (decision, _) = cw::decide(db, actor, &r, &from, new, "Besluit", &[])
+        .await
+        .unwrap()
+        .unwrap();
+    decision
 }
 
 /// Toeleiding records that a decision's letter was sent today, `how` ("post", "portaal", …), as

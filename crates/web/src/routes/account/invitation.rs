@@ -1,7 +1,7 @@
 //! An invitation or a password reset: setting a password with a single-use link.
 
 use crate::AppState;
-use crate::auth::{Visitor, landing};
+use crate::auth::Visitor;
 use crate::error::AppResult;
 use crate::forms::{Field, summary};
 use crate::layout::layout;
@@ -14,7 +14,6 @@ use axum::response::Response;
 use chrono::Utc;
 use passend_domain::accounts::{Role, TokenPurpose, token_hash};
 use passend_store::accounts::{self as store, TokenUse, User};
-use passend_store::audit::Outcome;
 use serde::Deserialize;
 
 #[allow(clippy::too_many_arguments)]
@@ -156,31 +155,22 @@ pub(crate) async fn set_password_with_token(
         );
     }
     let new_hash = state.auth.passwords.hash(&raw).await?;
-    let keys = SessionKeys::new()?;
     let action_code = match purpose {
         TokenPurpose::Invitation => "invitation_accept",
         _ => "password_reset",
     };
     let object = user.id.to_string();
-    let mut event = visitor.event(action_code, "gebruiker", &object, Outcome::Success, "");
-    event.tenant_id = Some(state.tenant_id);
-    if let Some(old) = &visitor.principal {
-        store::end_session(&state.db, &old.session_hash, None).await?;
-    }
-    match store::use_token(
-        &state.db,
-        state.tenant_id,
-        &hash,
-        purpose,
-        &TokenUse::SetPassword(&new_hash, &account_key(state.tenant_id, &user.email)),
-        &keys.row(&visitor),
-        &event,
+    let event = visitor.on_user(action_code, &object, "");
+    let usage = TokenUse::SetPassword(&new_hash, &account_key(state.tenant_id, &user.email));
+    spend_link(
+        &state,
+        &visitor,
+        (&hash, purpose),
+        &usage,
+        event,
+        (back_href, back_label),
     )
-    .await?
-    {
-        Some((u, stage)) => Ok(keys.redirect(landing(u.role(), stage))),
-        None => expired_link(&state, &visitor, back_href, back_label),
-    }
+    .await
 }
 
 pub(crate) const RESET_INTRO: &str = "Kies een nieuw wachtwoord van minstens 8 tekens. Een zin van een paar woorden is sterk en goed te onthouden. Na het opslaan bent u op andere apparaten uitgelogd.";

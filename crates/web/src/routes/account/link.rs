@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use passend_domain::accounts::{TokenPurpose, normalize_email, token_hash, valid_email};
 use passend_store::accounts::{self as store, TokenUse};
-use passend_store::audit::Outcome;
+use passend_store::audit::Event;
 use serde::Deserialize;
 
 /// A form that asks for an e-mail address and sends a link: the parents' sign-in link and the
@@ -170,37 +170,48 @@ pub(crate) async fn link_confirm(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
+    let event = visitor.on_user("login_link", "-", "sign_in_link");
+    spend_link(
+        &state,
+        &visitor,
+        (&token_hash(&token), TokenPurpose::SignInLink),
+        &TokenUse::SignIn,
+        event,
+        ("/inloggen/link", "Vraag een nieuwe link aan"),
+    )
+    .await
+}
+
+/// Spends a single-use link (its hash and purpose) for `usage`: the visitor's old session ends,
+/// a new one starts on the link's account with `event` recorded, and the visitor lands where the
+/// account's stage leads; a link already used or expired shows "Deze link werkt niet meer" with
+/// the way `back`.
+pub(crate) async fn spend_link(
+    state: &AppState,
+    visitor: &Visitor,
+    (hash, purpose): (&str, TokenPurpose),
+    usage: &TokenUse<'_>,
+    mut event: Event<'_>,
+    (back_href, back_label): (&str, &str),
+) -> AppResult<Response> {
     let keys = SessionKeys::new()?;
-    let event = visitor.event(
-        "login_link",
-        "gebruiker",
-        "-",
-        Outcome::Success,
-        "sign_in_link",
-    );
-    let mut event = event;
     event.tenant_id = Some(state.tenant_id);
     if let Some(old) = &visitor.principal {
         store::end_session(&state.db, &old.session_hash, None).await?;
     }
-    match store::use_token(
+    let spent = store::use_token(
         &state.db,
         state.tenant_id,
-        &token_hash(&token),
-        TokenPurpose::SignInLink,
-        &TokenUse::SignIn,
-        &keys.row(&visitor),
+        hash,
+        purpose,
+        usage,
+        &keys.row(visitor),
         &event,
     )
-    .await?
-    {
+    .await?;
+    match spent {
         Some((u, stage)) => Ok(keys.redirect(landing(u.role(), stage))),
-        None => expired_link(
-            &state,
-            &visitor,
-            "/inloggen/link",
-            "Vraag een nieuwe link aan",
-        ),
+        None => expired_link(state, visitor, back_href, back_label),
     }
 }
 

@@ -269,15 +269,13 @@ pub(crate) async fn after_first_factor(
     let stage = stage_after_first_factor(role, user.totp_secret.is_some());
     let keys = SessionKeys::new()?;
     let object = user.id.to_string();
-    let mut event = visitor.event(
+    let mut event = visitor.on_user(
         if stage == Stage::Full {
             "login"
         } else {
             "login_first_factor"
         },
-        "gebruiker",
         &object,
-        Outcome::Success,
         what,
     );
     event.tenant_id = Some(state.tenant_id);

@@ -13,8 +13,6 @@ use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use passend_domain::accounts::token_hash;
-use passend_domain::totp;
 use passend_store::accounts::{self as store};
 use passend_store::audit::Outcome;
 use serde::Deserialize;
@@ -170,13 +168,7 @@ pub(crate) async fn change_password(
     }
     let hash = state.auth.passwords.hash(&raw).await?;
     let object = user.id.to_string();
-    let event = visitor.event(
-        "password_change",
-        "gebruiker",
-        &object,
-        Outcome::Success,
-        "",
-    );
+    let event = visitor.on_user("password_change", &object, "");
     store::set_password(&state.db, user.id, &hash, &p.session_hash, &event).await?;
     Ok(Redirect::to("/account?gedaan=wachtwoord").into_response())
 }
@@ -217,19 +209,9 @@ pub(crate) async fn new_recovery_codes(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let codes = new_codes()?;
-    let hashes: Vec<String> = codes
-        .iter()
-        .map(|c| token_hash(&totp::normalize_recovery_code(c)))
-        .collect();
+    let (codes, hashes) = new_codes()?;
     let object = user.id.to_string();
-    let event = visitor.event(
-        "recovery_codes_renew",
-        "gebruiker",
-        &object,
-        Outcome::Success,
-        "",
-    );
+    let event = visitor.on_user("recovery_codes_renew", &object, "");
     store::replace_recovery_codes(&state.db, user.id, &hashes, &event).await?;
     page(
         RecoveryView {
@@ -257,13 +239,7 @@ pub(crate) async fn end_other_sessions(
     SignedIn { state, visitor, p }: SignedIn,
 ) -> AppResult<Response> {
     let object = p.user_id.to_string();
-    let event = visitor.event(
-        "logout_everywhere",
-        "gebruiker",
-        &object,
-        Outcome::Success,
-        "",
-    );
+    let event = visitor.on_user("logout_everywhere", &object, "");
     store::end_other_sessions(&state.db, p.user_id, &p.session_hash, &event).await?;
     Ok(Redirect::to("/account?gedaan=overal").into_response())
 }

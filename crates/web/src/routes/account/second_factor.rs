@@ -15,7 +15,6 @@ use chrono::Utc;
 use passend_domain::accounts::{Stage, token_hash};
 use passend_domain::totp;
 use passend_store::accounts::{self as store, User};
-use passend_store::audit::Outcome;
 
 pub(crate) fn qr_svg(uri: &str) -> String {
     match qrcode::QrCode::with_error_correction_level(uri.as_bytes(), qrcode::EcLevel::M) {
@@ -120,14 +119,10 @@ pub(crate) async fn enroll(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let codes = new_codes()?;
-    let hashes: Vec<String> = codes
-        .iter()
-        .map(|c| token_hash(&totp::normalize_recovery_code(c)))
-        .collect();
+    let (codes, hashes) = new_codes()?;
     let keys = SessionKeys::new()?;
     let object = user.id.to_string();
-    let event = visitor.event("totp_enroll", "gebruiker", &object, Outcome::Success, "");
+    let event = visitor.on_user("totp_enroll", &object, "");
     let ok = store::confirm_totp(
         &state.db,
         user.id,
@@ -161,14 +156,20 @@ pub(crate) async fn enroll(
     Ok(r)
 }
 
-pub(crate) fn new_codes() -> AppResult<Vec<String>> {
-    (0..totp::RECOVERY_CODES)
+/// A fresh set of recovery codes, to show once, and their hashes, to keep.
+pub(crate) fn new_codes() -> AppResult<(Vec<String>, Vec<String>)> {
+    let codes = (0..totp::RECOVERY_CODES)
         .map(|_| {
             let mut b = [0u8; 10];
             getrandom::fill(&mut b).map_err(|e| AppError::Internal(format!("random: {e}")))?;
             Ok(totp::recovery_code(&b))
         })
-        .collect()
+        .collect::<AppResult<Vec<String>>>()?;
+    let hashes = codes
+        .iter()
+        .map(|c| token_hash(&totp::normalize_recovery_code(c)))
+        .collect();
+    Ok((codes, hashes))
 }
 
 #[derive(Template)]

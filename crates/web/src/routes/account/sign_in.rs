@@ -16,7 +16,6 @@ use chrono::Utc;
 use passend_domain::accounts::{Stage, normalize_email, token_hash, valid_email};
 use passend_domain::totp;
 use passend_store::accounts::{self as store, SecondFactor};
-use passend_store::audit::Outcome;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -248,7 +247,7 @@ pub(crate) async fn code(
             } else {
                 "totp"
             };
-            let event = visitor.event("login", "gebruiker", &object, Outcome::Success, detail);
+            let event = visitor.on_user("login", &object, detail);
             let ok = store::complete_second_factor(
                 &state.db,
                 user.id,
@@ -294,7 +293,7 @@ pub(crate) async fn code(
 pub(crate) async fn logout(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let p = visitor.signed_in()?;
     let object = p.user_id.to_string();
-    let event = visitor.event("logout", "gebruiker", &object, Outcome::Success, "");
+    let event = visitor.on_user("logout", &object, "");
     store::end_session(&state.db, &p.session_hash, Some(&event)).await?;
     let mut r = Redirect::to("/inloggen?uitgelogd=1").into_response();
     r.headers_mut()

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::accounts::{Role, TokenPurpose, normalize_email, valid_email};
 use passend_store::accounts::{self as store, AccountError, NewUser};
-use passend_store::audit::{self, Filter, Outcome};
+use passend_store::audit::{self, Filter};
 use passend_store::locations::{self, LocationChoice};
 use serde::Deserialize;
 
@@ -70,7 +70,7 @@ pub(crate) async fn users(
         (!search.is_empty()).then_some(search.as_str()),
     )
     .await?;
-    let event = visitor.event("search", "gebruiker", "-", Outcome::Success, "");
+    let event = visitor.on_user("search", "-", "");
     audit::append(&state.db, &event).await?;
     let lines = rows
         .into_iter()
@@ -323,7 +323,7 @@ pub(crate) async fn new_user(
         return rerender(email, name, role_error, locations_error);
     };
     let address = normalize_email(&form.email);
-    let event = visitor.event("invite", "gebruiker", "-", Outcome::Success, role.code());
+    let event = visitor.on_user("invite", "-", role.code());
     let result = crate::links::invite(
         &state.db,
         &state.site_name,
@@ -433,7 +433,7 @@ pub(crate) async fn user_form(
 ) -> AppResult<Response> {
     let user = tenant_user(&state, &visitor, &id).await?;
     let object = user.id.to_string();
-    let event = visitor.event("read", "gebruiker", &object, Outcome::Success, "");
+    let event = visitor.on_user("read", &object, "");
     audit::append(&state.db, &event).await?;
     let form = UserForm {
         email: user.email.clone(),
@@ -492,13 +492,7 @@ pub(crate) async fn update_user(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     };
     let object = user.id.to_string();
-    let event = visitor.event(
-        "update",
-        "gebruiker",
-        &object,
-        Outcome::Success,
-        role.code(),
-    );
+    let event = visitor.on_user("update", &object, role.code());
     match store::update_user(
         &state.db,
         state.tenant_id,
@@ -555,13 +549,7 @@ pub(crate) async fn set_disabled(
         );
     }
     let object = user.id.to_string();
-    let event = visitor.event(
-        if disabled { "disable" } else { "enable" },
-        "gebruiker",
-        &object,
-        Outcome::Success,
-        "",
-    );
+    let event = visitor.on_user(if disabled { "disable" } else { "enable" }, &object, "");
     store::set_disabled(&state.db, state.tenant_id, user.id, disabled, &event).await?;
     let done = if disabled {
         "geblokkeerd"
@@ -611,7 +599,7 @@ pub(crate) async fn reset_totp(
         );
     }
     let object = user.id.to_string();
-    let event = visitor.event("totp_reset", "gebruiker", &object, Outcome::Success, "");
+    let event = visitor.on_user("totp_reset", &object, "");
     store::reset_totp(&state.db, state.tenant_id, user.id, &event).await?;
     Ok(Redirect::to(&format!("/beheer/gebruikers/{}?gedaan=tweestaps", user.id)).into_response())
 }

@@ -354,13 +354,8 @@ pub(crate) async fn take_beslissing(
             String::new()
         },
         revokes: outcome == "gegrond",
-        granted: None,
-        placement: None,
-        category: None,
-        start_on: None,
-        end_on: None,
-        receiving_location_id: None,
         letter_on: today(),
+        ..NewBeslissing::default()
     };
     if new.revokes {
         let granted = match granted_code.as_str() {

@@ -13,7 +13,6 @@ use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::Lang;
-use passend_store::audit::Outcome;
 use passend_store::portal::{self as portal};
 use serde::Deserialize;
 
@@ -122,7 +121,7 @@ pub(crate) async fn set_language(
 ) -> AppResult<Response> {
     let lang = Lang::from_code(&val(&f, "taal")).unwrap_or(Lang::Nl);
     let object = p.user_id.to_string();
-    let event = visitor.event("update", "gebruiker", &object, Outcome::Success, "taal");
+    let event = visitor.on_user("update", &object, "taal");
     portal::set_language(&state.db, &event, p.user_id, lang.code()).await?;
     // Back to the page the switch was on (only portal pages).
     let back = val(&f, "terug");

@@ -27,9 +27,8 @@ use crate::app::Routes;
 use crate::auth::{Principal, Visitor};
 use crate::error::{AppError, AppResult};
 use crate::files::size_label;
-use crate::layout::{AppLayout, layout};
+use crate::layout::{AppLayout, layout, nav_items};
 use crate::texts::portal::{PortalTexts, day, texts};
-use crate::views::NavItem;
 use chrono::{DateTime, Utc};
 use passend_domain::Lang;
 use passend_domain::documents::DocumentKind;
@@ -116,14 +115,10 @@ pub(crate) fn portal_layout(
     current: &str,
 ) -> AppLayout {
     let mut l = layout(state, visitor, title, current);
-    l.nav = [("/ouders", t.nav_children), ("/account", t.nav_account)]
-        .into_iter()
-        .map(|(href, label)| NavItem {
-            href: href.to_owned(),
-            label: label.to_owned(),
-            current: href == current,
-        })
-        .collect();
+    l.nav = nav_items(
+        &[("/ouders", t.nav_children), ("/account", t.nav_account)],
+        current,
+    );
     l.user = visitor.principal.as_ref().map(|p| p.name.clone());
     l
 }
