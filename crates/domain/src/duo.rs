@@ -25,20 +25,87 @@ pub enum Encoding {
 }
 
 /// Decodes DUO bytes: a BOM means UTF-8; valid UTF-8 is UTF-8; anything else is Windows-1252.
+/// What does not fit is left to [`decode_checked`].
 pub fn decode(bytes: &[u8]) -> (String, Encoding) {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return (
-            String::from_utf8_lossy(rest).into_owned(),
-            Encoding::Utf8Bom,
-        );
+    let (text, encoding, _) = decode_checked(bytes);
+    (text, encoding)
+}
+
+/// The bytes Windows-1252 leaves without a character.
+const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
+/// Decodes DUO bytes with one encoding for the whole file, and lists (by line) what does not fit
+/// it: a file with a BOM is UTF-8 and every line must be; a file without one is UTF-8 when it all
+/// is, else the encoding of most of its lines with other characters than ASCII, and the lines in
+/// the other encoding are errors (a mixed file); in Windows-1252 the five bytes that have no
+/// character are errors.
+pub fn decode_checked(bytes: &[u8]) -> (String, Encoding, Vec<Warning>) {
+    let (body, bom) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    if let Ok(s) = std::str::from_utf8(body) {
+        let encoding = if bom {
+            Encoding::Utf8Bom
+        } else {
+            Encoding::Utf8
+        };
+        return (s.to_owned(), encoding, Vec::new());
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_owned(), Encoding::Utf8),
-        Err(_) => (
-            bytes.iter().map(|b| windows_1252(*b)).collect(),
-            Encoding::Windows1252,
-        ),
+    let (mut utf8_lines, mut other_lines) = (Vec::new(), Vec::new());
+    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+        if line.is_ascii() {
+            continue;
+        }
+        if std::str::from_utf8(line).is_ok() {
+            utf8_lines.push(i + 1);
+        } else {
+            other_lines.push(i + 1);
+        }
     }
+    let error = |line: usize, message: &str| Warning {
+        line,
+        message: message.to_owned(),
+    };
+    if bom || utf8_lines.len() >= other_lines.len() {
+        let message = if bom {
+            "tekens die geen UTF-8 zijn, in een bestand dat met het UTF-8-kenmerk (BOM) begint"
+        } else {
+            "tekens die geen UTF-8 zijn, terwijl de andere regels UTF-8 zijn (gemengde tekencodering)"
+        };
+        let errors = other_lines.into_iter().map(|l| error(l, message)).collect();
+        let encoding = if bom {
+            Encoding::Utf8Bom
+        } else {
+            Encoding::Utf8
+        };
+        return (String::from_utf8_lossy(body).into_owned(), encoding, errors);
+    }
+    let mut errors: Vec<Warning> = utf8_lines
+        .into_iter()
+        .map(|l| {
+            error(
+                l,
+                "tekens in UTF-8, terwijl de andere regels Windows-1252 zijn (gemengde tekencodering)",
+            )
+        })
+        .collect();
+    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+        if let Some(b) = line.iter().find(|b| UNDEFINED_1252.contains(b)) {
+            errors.push(error(
+                i + 1,
+                &format!(
+                    "byte 0x{b:02X} heeft in Windows-1252 geen teken: het bestand is beschadigd"
+                ),
+            ));
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    (
+        body.iter().map(|b| windows_1252(*b)).collect(),
+        Encoding::Windows1252,
+        errors,
+    )
 }
 
 /// One byte of Windows-1252 as a char. 0x80–0x9F hold the typographic characters; the rest
@@ -241,7 +308,7 @@ pub struct Vestiging {
     pub denominatie: String,
     /// Phone number, digits only.
     pub phone: Option<String>,
-    /// Website as given.
+    /// Website as given, without trailing dots.
     pub website: Option<String>,
     /// Clusters (SO/VSO only).
     pub clusters: BTreeSet<u8>,
@@ -346,6 +413,14 @@ pub struct Parsed {
     pub rows_read: usize,
     /// Rows left out by the gemeente filter.
     pub rows_filtered: usize,
+    /// What makes the file unfit to apply, with line numbers: rows with another number of fields
+    /// than the header (a file cut off), bytes that fit no encoding, a vestigingscode twice.
+    pub errors: Vec<Warning>,
+    /// Valid vestigingscodes of rows that were skipped (a bad postcode, no name): these locations
+    /// are still in DUO's file and must not be closed.
+    pub skipped_codes: Vec<String>,
+    /// The gemeente code the filter found (it may have been given by name).
+    pub gemeente_code: Option<String>,
 }
 
 /// Why a file could not be read at all.
@@ -359,6 +434,155 @@ pub enum DuoError {
     /// The file is empty.
     #[error("het bestand is leeg")]
     Empty,
+    /// No row lies in the gemeente asked for.
+    #[error(
+        "gemeente '{0}' komt niet voor in dit bestand: geef de gemeentecode (bijvoorbeeld 0034) of de naam zoals DUO die schrijft (bijvoorbeeld Almere)"
+    )]
+    UnknownGemeente(String),
+}
+
+/// The rows a gemeente filter keeps: by code (`34`, `0034`) or by name (`Almere`,
+/// `'s-Gravenhage`: compared on letters and digits only, as DUO strips punctuation).
+enum GemeenteFilter {
+    Code(String),
+    Name(String),
+}
+
+fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+impl GemeenteFilter {
+    fn of(given: &str) -> GemeenteFilter {
+        let g = given.trim();
+        if !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()) {
+            GemeenteFilter::Code(gemeente_code(g))
+        } else {
+            GemeenteFilter::Name(name_key(g))
+        }
+    }
+
+    fn keeps(&self, code: &str, name: &str) -> bool {
+        match self {
+            GemeenteFilter::Code(c) => c == code,
+            GemeenteFilter::Name(n) => *n == name_key(name),
+        }
+    }
+}
+
+/// What reading the rows of a file found, besides the rows themselves.
+#[derive(Default)]
+struct Scan {
+    warnings: Vec<Warning>,
+    errors: Vec<Warning>,
+    rows_read: usize,
+    rows_filtered: usize,
+    rows_matched: usize,
+    first_line: std::collections::HashMap<String, usize>,
+    skipped_codes: Vec<String>,
+    gemeente_code: Option<String>,
+}
+
+impl Scan {
+    /// A record and its line, or `None` when it could not be read (an error: a file cut off
+    /// mid-row has a last row with fewer fields than the header).
+    fn record(
+        &mut self,
+        i: usize,
+        record: Result<csv::StringRecord, csv::Error>,
+    ) -> Option<(usize, csv::StringRecord)> {
+        self.rows_read += 1;
+        let fallback = i + 2;
+        match record {
+            Ok(r) => {
+                let line = r.position().map_or(fallback, |p| line_of(p.line()));
+                Some((line, r))
+            }
+            Err(e) => {
+                let line = e.position().map_or(fallback, |p| line_of(p.line()));
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!(
+                        "{len} velden, terwijl de kopregel er {expected_len} heeft: de regel is afgebroken of kapot"
+                    ),
+                    _ => format!("regel niet te lezen: {e}"),
+                };
+                self.errors.push(Warning { line, message });
+                None
+            }
+        }
+    }
+
+    /// Whether a row of gemeente (code, name) passes the filter; the code of the first one that
+    /// does is remembered.
+    fn in_gemeente(&mut self, filter: Option<&GemeenteFilter>, code: &str, name: &str) -> bool {
+        if filter.is_some_and(|f| !f.keeps(code, name)) {
+            self.rows_filtered += 1;
+            return false;
+        }
+        self.rows_matched += 1;
+        if filter.is_some() && self.gemeente_code.is_none() {
+            self.gemeente_code = Some(code.to_owned());
+        }
+        true
+    }
+
+    /// Whether `code` appears here for the first time; a second row with it is an error.
+    fn first(&mut self, code: &str, line: usize) -> bool {
+        if let Some(first) = self.first_line.get(code) {
+            self.errors.push(Warning {
+                line,
+                message: format!("vestigingscode {code} staat ook op regel {first}"),
+            });
+            return false;
+        }
+        self.first_line.insert(code.to_owned(), line);
+        true
+    }
+
+    /// A row left out, with why.
+    fn skip(&mut self, line: usize, code: Option<&str>, message: String) {
+        if let Some(code) = code {
+            self.skipped_codes.push(code.to_owned());
+        }
+        self.warnings.push(Warning { line, message });
+    }
+
+    fn parsed(
+        self,
+        kind: FileKind,
+        data: DuoData,
+        encoding: Encoding,
+        given: Option<&str>,
+    ) -> Result<Parsed, DuoError> {
+        if let Some(g) = given
+            && self.rows_matched == 0
+            && self.rows_filtered > 0
+        {
+            return Err(DuoError::UnknownGemeente(g.trim().to_owned()));
+        }
+        Ok(Parsed {
+            kind,
+            data,
+            warnings: self.warnings,
+            encoding,
+            rows_read: self.rows_read,
+            rows_filtered: self.rows_filtered,
+            errors: self.errors,
+            skipped_codes: self.skipped_codes,
+            gemeente_code: self.gemeente_code,
+        })
+    }
+}
+
+/// A line number in the file (1 = the header) from the CSV reader's position, which counts the
+/// line breaks before a record.
+fn line_of(line: u64) -> usize {
+    usize::try_from(line).map_or(usize::MAX, |l| l.saturating_add(1))
 }
 
 /// Normalises a gemeente code to 4 digits: `34` → `0034`.
@@ -415,14 +639,16 @@ fn field(value: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Parses a DUO file. With `gemeente` (e.g. `0034`) only rows whose *location* lies in that
-/// gemeente are kept (never filtered on the BRIN: a board can have schools in other gemeenten).
+/// Parses a DUO file. With `gemeente` (a code such as `0034`, or a name such as `Almere`) only
+/// rows whose *location* lies in that gemeente are kept (never filtered on the BRIN: a board can
+/// have schools in other gemeenten); a gemeente that no row has is refused. What makes the file
+/// unfit to apply is in [`Parsed::errors`]; rows that are only skipped are warnings.
 pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
-    let (text, encoding) = decode(bytes);
-    let gemeente = gemeente.map(gemeente_code);
+    let (text, encoding, decode_errors) = decode_checked(bytes);
+    let filter = gemeente.map(GemeenteFilter::of);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
-        .flexible(true)
+        .flexible(false)
         .has_headers(true)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
@@ -432,9 +658,10 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
         _ => return Err(DuoError::Empty),
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let mut warnings = Vec::new();
-    let mut rows_read = 0;
-    let mut rows_filtered = 0;
+    let mut scan = Scan {
+        errors: decode_errors,
+        ..Scan::default()
+    };
 
     if let (Some(c_brin), Some(c_code), Some(c_name), Some(c_gem)) = (
         col("INSTELLINGSCODE"),
@@ -446,68 +673,57 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
         let get = |r: &csv::StringRecord, c: Option<usize>| field(c.and_then(|c| r.get(c)));
         let mut out = Vec::new();
         for (i, record) in reader.records().enumerate() {
-            let line = i + 2;
-            rows_read += 1;
-            let r = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    warnings.push(Warning {
-                        line,
-                        message: format!("regel niet te lezen: {e}"),
-                    });
-                    continue;
-                }
+            let Some((line, r)) = scan.record(i, record) else {
+                continue;
             };
             let gem = gemeente_code(&get(&r, Some(c_gem)).unwrap_or_default());
-            if gemeente.as_ref().is_some_and(|g| *g != gem) {
-                rows_filtered += 1;
+            let gem_name = get(&r, col("GEMEENTENAAM")).unwrap_or_default();
+            if !scan.in_gemeente(filter.as_ref(), &gem, &gem_name) {
                 continue;
             }
             let brin = get(&r, Some(c_brin)).unwrap_or_default();
             let code = vestigingscode(&brin, &get(&r, Some(c_code)).unwrap_or_default());
             if !valid_code(&code) {
-                warnings.push(Warning {
-                    line,
-                    message: format!("ongeldige vestigingscode '{code}'; rij overgeslagen"),
-                });
+                let message = format!("ongeldige vestigingscode '{code}'; rij overgeslagen");
+                scan.skip(line, None, message);
+                continue;
+            }
+            if !scan.first(&code, line) {
                 continue;
             }
             let Some(name) = get(&r, Some(c_name)) else {
-                warnings.push(Warning {
+                scan.skip(
                     line,
-                    message: format!("{code}: geen naam; rij overgeslagen"),
-                });
+                    Some(&code),
+                    format!("{code}: geen naam; rij overgeslagen"),
+                );
                 continue;
             };
             let school_type = match c_type {
                 None => SchoolType::Bo,
-                Some(c) => {
-                    match r.get(c).and_then(SchoolType::from_duo) {
-                        Some(t) => t,
-                        None => {
-                            warnings.push(Warning {
-                            line,
-                            message: format!("{code}: onbekende SOORT PRIMAIR ONDERWIJS '{}'; rij overgeslagen", r.get(c).unwrap_or_default()),
-                        });
-                            continue;
-                        }
+                Some(c) => match r.get(c).and_then(SchoolType::from_duo) {
+                    Some(t) => t,
+                    None => {
+                        let raw = r.get(c).unwrap_or_default();
+                        let message = format!(
+                            "{code}: onbekende SOORT PRIMAIR ONDERWIJS '{raw}'; rij overgeslagen"
+                        );
+                        scan.skip(line, Some(&code), message);
+                        continue;
                     }
-                }
+                },
             };
             let raw_postcode = get(&r, col("POSTCODE")).unwrap_or_default();
             let Some(pc) = postcode(&raw_postcode) else {
-                warnings.push(Warning {
-                    line,
-                    message: format!(
-                        "{code}: ongeldige postcode '{raw_postcode}'; rij overgeslagen"
-                    ),
-                });
+                let message =
+                    format!("{code}: ongeldige postcode '{raw_postcode}'; rij overgeslagen");
+                scan.skip(line, Some(&code), message);
                 continue;
             };
             let house_number_raw = get(&r, col("HUISNUMMER-TOEVOEGING")).unwrap_or_default();
             let house_number = HouseNumber::parse(&house_number_raw);
             if house_number.is_none() {
-                warnings.push(Warning {
+                scan.warnings.push(Warning {
                     line,
                     message: format!("{code}: huisnummer '{house_number_raw}' niet te lezen"),
                 });
@@ -526,11 +742,11 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
                 postcode: pc,
                 place: get(&r, col("PLAATSNAAM")).unwrap_or_default(),
                 gemeente_code: gem,
-                gemeente_name: get(&r, col("GEMEENTENAAM")).unwrap_or_default(),
+                gemeente_name: gem_name,
                 denominatie: get(&r, col("DENOMINATIE")).unwrap_or_default(),
                 phone: get(&r, col("TELEFOONNUMMER"))
                     .map(|p| p.chars().filter(char::is_ascii_digit).collect()),
-                website: get(&r, col("INTERNETADRES")),
+                website: get(&r, col("INTERNETADRES")).and_then(|w| website(&w)),
                 clusters: get(&r, col("CLUSTER"))
                     .map(|c| parse_clusters(&c))
                     .unwrap_or_default(),
@@ -544,14 +760,7 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
         } else {
             FileKind::BoVestigingen
         };
-        return Ok(Parsed {
-            kind,
-            data: DuoData::Vestigingen(out),
-            warnings,
-            encoding,
-            rows_read,
-            rows_filtered,
-        });
+        return scan.parsed(kind, DuoData::Vestigingen(out), encoding, gemeente);
     }
 
     if let (Some(c_brin), Some(c_code), Some(c_gem)) = (
@@ -568,23 +777,15 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
                     .map(|y| (i, y))
             })
             .collect();
+        let c_gem_name = col("GEMEENTENAAM_VESTIGING");
         let mut out = Vec::new();
         for (i, record) in reader.records().enumerate() {
-            let line = i + 2;
-            rows_read += 1;
-            let r = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    warnings.push(Warning {
-                        line,
-                        message: format!("regel niet te lezen: {e}"),
-                    });
-                    continue;
-                }
+            let Some((line, r)) = scan.record(i, record) else {
+                continue;
             };
             let gem = gemeente_code(r.get(c_gem).unwrap_or_default());
-            if gemeente.as_ref().is_some_and(|g| *g != gem) {
-                rows_filtered += 1;
+            let gem_name = c_gem_name.and_then(|c| r.get(c)).unwrap_or_default();
+            if !scan.in_gemeente(filter.as_ref(), &gem, gem_name) {
                 continue;
             }
             let code = vestigingscode(
@@ -592,10 +793,11 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
                 r.get(c_code).unwrap_or_default(),
             );
             if !valid_code(&code) {
-                warnings.push(Warning {
-                    line,
-                    message: format!("ongeldige vestigingscode '{code}'; rij overgeslagen"),
-                });
+                let message = format!("ongeldige vestigingscode '{code}'; rij overgeslagen");
+                scan.skip(line, None, message);
+                continue;
+            }
+            if !scan.first(&code, line) {
                 continue;
             }
             let mut counts = Vec::new();
@@ -606,7 +808,7 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
                     "<5" => counts.push((*year, Count::FewerThanFive)),
                     n => match n.parse::<u32>() {
                         Ok(n) => counts.push((*year, Count::Exact(n))),
-                        Err(_) => warnings.push(Warning {
+                        Err(_) => scan.warnings.push(Warning {
                             line,
                             message: format!("{code}: aantal '{n}' in {year} niet te lezen"),
                         }),
@@ -624,16 +826,65 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
                 code,
             });
         }
-        return Ok(Parsed {
-            kind: FileKind::Leerlingen,
-            data: DuoData::Leerlingen(out),
-            warnings,
+        return scan.parsed(
+            FileKind::Leerlingen,
+            DuoData::Leerlingen(out),
             encoding,
-            rows_read,
-            rows_filtered,
-        });
+            gemeente,
+        );
     }
     Err(DuoError::UnknownHeader)
+}
+
+/// A website as DUO gives it, without the dots and spaces around it (`www.eduvier.nl.`);
+/// `None` when nothing is left.
+pub fn website(raw: &str) -> Option<String> {
+    let w = raw.trim().trim_end_matches('.').trim();
+    (!w.is_empty()).then(|| w.to_owned())
+}
+
+/// How many locations one release may close before an import refuses it, unless told to allow
+/// it: `max_percent` of the open locations in its scope, and always `ALWAYS_MAY_CLOSE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CloseLimit {
+    /// The share of the locations in scope (default 10).
+    pub max_percent: u8,
+    /// Allow any number (`--sta-sluiten-toe`).
+    pub allow_all: bool,
+}
+
+impl Default for CloseLimit {
+    fn default() -> Self {
+        CloseLimit {
+            max_percent: 10,
+            allow_all: false,
+        }
+    }
+}
+
+/// A release may always close this many locations, however small its scope.
+pub const ALWAYS_MAY_CLOSE: usize = 2;
+
+impl CloseLimit {
+    /// Why a release of `rows` rows that would close `closing` of the `in_scope` open locations
+    /// is refused; `None` when it may be applied. A file with only its header is always refused.
+    pub fn refusal(&self, rows: usize, in_scope: usize, closing: usize) -> Option<String> {
+        if self.allow_all {
+            return None;
+        }
+        if rows == 0 {
+            return Some(format!(
+                "het bestand heeft alleen een kopregel; ingelezen zou het alle {in_scope} locaties in dit bestand sluiten"
+            ));
+        }
+        let limit = (in_scope * usize::from(self.max_percent) / 100).max(ALWAYS_MAY_CLOSE);
+        (closing > limit).then(|| {
+            format!(
+                "dit bestand zou {closing} van de {in_scope} open locaties sluiten, meer dan {}% (ten hoogste {limit}); is het bestand compleet?",
+                self.max_percent
+            )
+        })
+    }
 }
 
 #[cfg(test)]
@@ -745,6 +996,124 @@ mod tests {
             vec![(2023, Count::FewerThanFive), (2025, Count::Exact(12))]
         );
         assert_eq!(rows[0].school_type, Some(SchoolType::Bo));
+    }
+
+    fn bo_row(code: &str, gemeente: &str) -> String {
+        format!(
+            "Flevoland;1;{};{code};School {code};Straat;1;1312 AA;ALMERE;{gemeente};ALMERE;Openbaar; ;www.school.nl.\r\n",
+            &code[..4]
+        )
+    }
+
+    #[test]
+    fn a_file_is_one_encoding_and_says_where_it_is_not() {
+        let (_, e, errors) = decode_checked("Coöperatie\nDe Eik\n".as_bytes());
+        assert_eq!((e, errors.len()), (Encoding::Utf8, 0));
+        // Mostly UTF-8 with one stray Windows-1252 byte on line 3.
+        let mut mixed = "Coöperatie\nDe Eik\nHindoe".as_bytes().to_vec();
+        mixed.extend_from_slice(b"\xefstisch\nCr\xc3\xa8che\n");
+        let (text, e, errors) = decode_checked(&mixed);
+        assert_eq!(e, Encoding::Utf8);
+        assert!(
+            text.contains("Crèche"),
+            "the UTF-8 lines are read as UTF-8: {text}"
+        );
+        assert_eq!(errors.iter().map(|w| w.line).collect::<Vec<_>>(), vec![3]);
+        assert!(errors[0].message.contains("gemengde tekencodering"));
+        // Mostly Windows-1252 with one UTF-8 line.
+        let (_, e, errors) = decode_checked(b"Hindoe\xefstisch\nZo\xebn\nCr\xc3\xa8che\n");
+        assert_eq!(e, Encoding::Windows1252);
+        assert_eq!(errors.iter().map(|w| w.line).collect::<Vec<_>>(), vec![3]);
+        // A byte Windows-1252 has no character for.
+        let (_, e, errors) = decode_checked(b"Hindoe\xefstisch\nKapot \x81\n");
+        assert_eq!(e, Encoding::Windows1252);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].message.contains("0x81"), "{}", errors[0].message);
+        // A BOM promises UTF-8 for the whole file.
+        let (_, e, errors) = decode_checked(b"\xef\xbb\xbfA\nB\xe9\n");
+        assert_eq!((e, errors.len(), errors[0].line), (Encoding::Utf8Bom, 1, 2));
+    }
+
+    #[test]
+    fn rows_cut_off_and_codes_twice_are_errors_with_their_line() {
+        let mut file = format!("{BO_HEADER}\r\n{}", bo_row("14QC00", "0034"));
+        file.push_str(&bo_row("14QC01", "0034"));
+        file.push_str(&bo_row("14QC00", "0034"));
+        file.push_str("Flevoland;1;14QC;14QC02;Afgebroken;Stra");
+        let p = parse(file.as_bytes(), None).unwrap();
+        let errors: Vec<(usize, bool)> = p
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.line,
+                    e.message.contains("regel 2") || e.message.contains("velden"),
+                )
+            })
+            .collect();
+        assert_eq!(errors, vec![(4, true), (5, true)], "{:?}", p.errors);
+        let DuoData::Vestigingen(v) = p.data else {
+            panic!()
+        };
+        assert_eq!(v.len(), 2);
+        assert_eq!(
+            v[0].website.as_deref(),
+            Some("www.school.nl"),
+            "no trailing dot"
+        );
+    }
+
+    #[test]
+    fn a_gemeente_is_a_code_or_a_name_and_an_unknown_one_is_refused() {
+        let file = format!(
+            "{BO_HEADER}\r\n{}{}",
+            bo_row("14QC00", "0034"),
+            bo_row("23FD00", "0995").replace(";ALMERE;0995;ALMERE;", ";LELYSTAD;0995;LELYSTAD;")
+        );
+        let by_name = parse(file.as_bytes(), Some("Almere")).unwrap();
+        assert_eq!(
+            (by_name.rows_filtered, by_name.gemeente_code.as_deref()),
+            (1, Some("0034"))
+        );
+        let by_code = parse(file.as_bytes(), Some("995")).unwrap();
+        assert_eq!(by_code.gemeente_code.as_deref(), Some("0995"));
+        assert_eq!(
+            parse(file.as_bytes(), Some("Amsterdam")),
+            Err(DuoError::UnknownGemeente("Amsterdam".to_owned()))
+        );
+        assert!(matches!(
+            parse(file.as_bytes(), Some("0363")),
+            Err(DuoError::UnknownGemeente(_))
+        ));
+    }
+
+    #[test]
+    fn a_release_may_close_a_few_locations_but_not_many() {
+        let limit = CloseLimit::default();
+        assert_eq!(limit.refusal(6100, 6122, 22), None);
+        assert!(limit.refusal(4968, 6122, 1154).is_some());
+        assert!(
+            limit
+                .refusal(0, 6122, 6122)
+                .unwrap()
+                .contains("alleen een kopregel")
+        );
+        assert!(
+            limit.refusal(0, 0, 0).is_some(),
+            "header-only, even in an empty database"
+        );
+        assert_eq!(
+            limit.refusal(9, 11, 2),
+            None,
+            "a small scope may always close two"
+        );
+        assert!(limit.refusal(8, 11, 3).is_some());
+        let allowed = CloseLimit {
+            allow_all: true,
+            ..limit
+        };
+        assert_eq!(allowed.refusal(0, 6122, 6122), None);
     }
 
     #[test]

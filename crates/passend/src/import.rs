@@ -3,7 +3,7 @@
 //! On a first start with an empty database the Almere files shipped in `seed/almere/` load.
 
 use anyhow::Context;
-use passend_domain::duo::{self, DuoData, Encoding, Warning};
+use passend_domain::duo::{self, CloseLimit, DuoData, Encoding, Warning};
 use passend_domain::geo::{self, GeoData};
 use passend_store::Db;
 use passend_store::locations::{self, ImportMeta, LocationChanges};
@@ -65,25 +65,69 @@ fn encoding_name(e: Encoding) -> &'static str {
     }
 }
 
-/// Imports one file's bytes. Address files go before counts and coordinates only in the sense
-/// that every step can run in any order: coordinates are recomputed after each.
+/// How a file is imported.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions<'a> {
+    /// Keep only the locations in this gemeente: a code (`0034`) or a name (`Almere`).
+    pub gemeente: Option<&'a str>,
+    /// How many locations a release may close before it is refused.
+    pub limit: CloseLimit,
+    /// Recorded in the audit trail: `cli`, `eerste start`.
+    pub origin: &'a str,
+}
+
+/// Imports one file's bytes from the command line with the default limit on closing. Address
+/// files go before counts and coordinates only in the sense that every step can run in any
+/// order: coordinates are recomputed after each.
 pub async fn import_bytes(
     db: &Db,
     file: &str,
     bytes: &[u8],
     gemeente: Option<&str>,
 ) -> anyhow::Result<FileReport> {
-    import_from(db, file, bytes, gemeente, "cli").await
+    let options = ImportOptions {
+        gemeente,
+        limit: CloseLimit::default(),
+        origin: "cli",
+    };
+    import_with(db, file, bytes, &options).await
 }
 
-/// [`import_bytes`], recording `origin` (`cli`, `eerste start`) in the audit trail.
-pub async fn import_from(
+/// Lines of what makes a file unfit, in Dutch: the first 20 and how many more.
+fn listed(problems: &[Warning]) -> String {
+    let mut out = String::new();
+    for w in problems.iter().take(20) {
+        let _ = write!(out, "\n  regel {}: {}", w.line, w.message);
+    }
+    if problems.len() > 20 {
+        let _ = write!(out, "\n  … en nog {} fouten", problems.len() - 20);
+    }
+    out
+}
+
+/// The gemeente whose locations a release lists completely: the one the rows were found in, or
+/// the code given when the file had no rows; a name that no row had cannot be resolved.
+fn scope_gemeente(given: Option<&str>, found: Option<String>) -> anyhow::Result<Option<String>> {
+    match (given, found) {
+        (None, _) => Ok(None),
+        (Some(_), Some(code)) => Ok(Some(code)),
+        (Some(g), None) if !g.trim().is_empty() && g.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(Some(duo::gemeente_code(g)))
+        }
+        (Some(g), None) => Err(duo::DuoError::UnknownGemeente(g.trim().to_owned()).into()),
+    }
+}
+
+/// Imports one file's bytes. A file with errors (rows cut off, bytes that fit no encoding, a
+/// vestigingscode twice) changes nothing, and neither does a release that would close more
+/// locations than `options.limit` allows: both are refused with the reason.
+pub async fn import_with(
     db: &Db,
     file: &str,
     bytes: &[u8],
-    gemeente: Option<&str>,
-    origin: &str,
+    options: &ImportOptions<'_>,
 ) -> anyhow::Result<FileReport> {
+    let origin = options.origin;
     if let Some((data, warnings, rows)) = geo::parse(bytes) {
         let (kind, kept) = match &data {
             GeoData::Locations(l) => ("edugis", l.len()),
@@ -114,57 +158,69 @@ pub async fn import_from(
             warnings,
         });
     }
-    let parsed = duo::parse(bytes, gemeente).with_context(|| format!("{file}: niet te lezen"))?;
+    let parsed =
+        duo::parse(bytes, options.gemeente).with_context(|| format!("{file}: niet te lezen"))?;
+    if !parsed.errors.is_empty() {
+        anyhow::bail!(
+            "{file}: {} fouten, het bestand is niet ingelezen en er is niets veranderd:{}",
+            parsed.errors.len(),
+            listed(&parsed.errors)
+        );
+    }
+    let gemeente = scope_gemeente(options.gemeente, parsed.gemeente_code.clone())?;
+    let gemeente = gemeente.as_deref();
     let encoding = encoding_name(parsed.encoding);
-    match &parsed.data {
+    let kind = parsed.kind.code();
+    let rows_kept = match &parsed.data {
+        DuoData::Vestigingen(rows) => rows.len(),
+        DuoData::Leerlingen(rows) => rows.len(),
+    };
+    let meta = ImportMeta {
+        file_name: file,
+        kind,
+        encoding,
+        gemeente_code: gemeente,
+        rows_read: parsed.rows_read,
+        rows_kept,
+        rows_filtered: parsed.rows_filtered,
+        warnings: parsed.warnings.len(),
+        origin,
+    };
+    let changes = match &parsed.data {
         DuoData::Vestigingen(rows) => {
-            let (kind, scope) = (parsed.kind.code(), parsed.kind.scope());
-            let meta = ImportMeta {
-                file_name: file,
-                kind,
-                encoding,
-                gemeente_code: gemeente,
-                rows_read: parsed.rows_read,
-                rows_kept: rows.len(),
-                rows_filtered: parsed.rows_filtered,
-                warnings: parsed.warnings.len(),
-                origin,
-            };
-            let changes = locations::import_vestigingen(db, &meta, rows, scope, gemeente).await?;
-            Ok(FileReport {
-                file: file.to_owned(),
-                kind,
-                rows_read: parsed.rows_read,
-                rows_kept: rows.len(),
-                rows_filtered: parsed.rows_filtered,
-                changes: Some(changes),
-                warnings: parsed.warnings,
-            })
+            let scope = (parsed.kind.scope(), gemeente);
+            let listed_codes: std::collections::HashSet<&str> = rows
+                .iter()
+                .map(|v| v.code.as_str())
+                .chain(parsed.skipped_codes.iter().map(String::as_str))
+                .collect();
+            let open = locations::open_codes_in_scope(db, scope).await?;
+            let closing = open
+                .iter()
+                .filter(|c| !listed_codes.contains(c.as_str()))
+                .count();
+            if let Some(why) = options.limit.refusal(rows.len(), open.len(), closing) {
+                anyhow::bail!(
+                    "{file}: geweigerd, er is niets veranderd: {why}. Wie zeker weet dat het klopt, leest het in met --sta-sluiten-toe."
+                );
+            }
+            let keep = &parsed.skipped_codes;
+            Some(locations::import_vestigingen(db, &meta, rows, scope, keep).await?)
         }
         DuoData::Leerlingen(rows) => {
-            let meta = ImportMeta {
-                file_name: file,
-                kind: "leerlingen",
-                encoding,
-                gemeente_code: gemeente,
-                rows_read: parsed.rows_read,
-                rows_kept: rows.len(),
-                rows_filtered: parsed.rows_filtered,
-                warnings: parsed.warnings.len(),
-                origin,
-            };
             locations::import_pupil_counts(db, &meta, rows).await?;
-            Ok(FileReport {
-                file: file.to_owned(),
-                kind: "leerlingen",
-                rows_read: parsed.rows_read,
-                rows_kept: rows.len(),
-                rows_filtered: parsed.rows_filtered,
-                changes: None,
-                warnings: parsed.warnings,
-            })
+            None
         }
-    }
+    };
+    Ok(FileReport {
+        file: file.to_owned(),
+        kind,
+        rows_read: parsed.rows_read,
+        rows_kept,
+        rows_filtered: parsed.rows_filtered,
+        changes,
+        warnings: parsed.warnings,
+    })
 }
 
 /// Loads the shipped Almere data on a first start. Each shipped file that was never imported is
@@ -182,7 +238,12 @@ pub async fn load_shipped(db: &Db) -> anyhow::Result<Vec<FileReport>> {
     let mut reports = Vec::new();
     for (file, bytes) in SHIPPED {
         if !imported.contains(*file) {
-            reports.push(import_from(db, file, bytes, Some(ALMERE), "eerste start").await?);
+            let options = ImportOptions {
+                gemeente: Some(ALMERE),
+                limit: CloseLimit::default(),
+                origin: "eerste start",
+            };
+            reports.push(import_with(db, file, bytes, &options).await?);
         }
     }
     Ok(reports)
@@ -194,7 +255,13 @@ pub async fn run_cli(
     db: &Db,
     files: &[std::path::PathBuf],
     gemeente: Option<&str>,
+    limit: CloseLimit,
 ) -> anyhow::Result<(String, bool)> {
+    let options = ImportOptions {
+        gemeente,
+        limit,
+        origin: "cli",
+    };
     let mut report = String::new();
     let mut all_ok = true;
     let total = files.len();
@@ -205,7 +272,7 @@ pub async fn run_cli(
             .unwrap_or_default();
         progress(n, total, &name);
         let result = match std::fs::read(path) {
-            Ok(bytes) => import_bytes(db, &name, &bytes, gemeente).await,
+            Ok(bytes) => import_with(db, &name, &bytes, &options).await,
             Err(e) => Err(anyhow::anyhow!(
                 "{}: kan het bestand niet lezen: {e}",
                 path.display()

@@ -81,9 +81,17 @@ enum ImportWhat {
     /// DUO files exactly as DUO publishes them (bo and sbo/so/vso locations, pupil counts),
     /// and the geo files (EduGIS BAG points, PC4 centroids); the kind is read from the header.
     Duo {
-        /// Keep only locations in this gemeente (the location's gemeente, e.g. 0034 for Almere).
+        /// Keep only locations in this gemeente (the location's gemeente): its code, e.g. 0034,
+        /// or its name, e.g. Almere. A gemeente that no row has is refused.
         #[arg(long)]
         gemeente: Option<String>,
+        /// Refuse a release of locations that would close more than this share (percent) of the
+        /// open locations it covers (always allowed: 2).
+        #[arg(long = "max-sluiten", value_name = "PROCENT", default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=100))]
+        max_close: u8,
+        /// Apply a release however many locations it closes (also a file with only its header).
+        #[arg(long = "sta-sluiten-toe")]
+        allow_closing: bool,
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -250,12 +258,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import {
-            what: ImportWhat::Duo { gemeente, files },
+            what:
+                ImportWhat::Duo {
+                    gemeente,
+                    max_close,
+                    allow_closing,
+                    files,
+                },
         } => {
             telemetry::init(config.log_format);
             let db = open_database(&config).await?;
+            let limit = passend_domain::duo::CloseLimit {
+                max_percent: max_close,
+                allow_all: allow_closing,
+            };
             let (mut report, ok) =
-                passend::import::run_cli(&db, &files, gemeente.as_deref()).await?;
+                passend::import::run_cli(&db, &files, gemeente.as_deref(), limit).await?;
             if let Some(url) = &config.pdok_url {
                 let pdok = passend::pdok::Pdok::new(url)?;
                 let (found, missed) = passend::pdok::geocode_missing(&db, &pdok).await?;

@@ -164,12 +164,15 @@ fn i(n: usize) -> i64 {
 
 /// Applies an address file. `scope` is the set of school types the file covers; with
 /// `gemeente` only that gemeente's locations can be closed by this file.
+///
+/// `keep_open` are codes of rows the file has but that were skipped (a bad postcode): they are
+/// not closed.
 pub async fn import_vestigingen(
     db: &Db,
     meta: &ImportMeta<'_>,
     rows: &[Vestiging],
-    scope: &[SchoolType],
-    gemeente: Option<&str>,
+    (scope, gemeente): (&[SchoolType], Option<&str>),
+    keep_open: &[String],
 ) -> StoreResult<LocationChanges> {
     let now = Utc::now();
     let changes = on_db!(db, pool => {
@@ -206,7 +209,7 @@ pub async fn import_vestigingen(
                     .await?
             };
         }
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = keep_open.iter().map(String::as_str).collect();
         for v in rows {
             if !seen.insert(v.code.as_str()) {
                 continue;
@@ -283,10 +286,8 @@ pub async fn import_vestigingen(
                 }
             }
         }
-        let scope_codes: Vec<&str> = scope.iter().map(|t| t.code()).collect();
         for old in &existing {
-            let in_scope = scope_codes.contains(&old.school_type.as_str())
-                && gemeente.is_none_or(|g| g == old.gemeente_code)
+            let in_scope = in_release_scope(scope, gemeente, &old.school_type, &old.gemeente_code)
                 && old.status == "open";
             if in_scope && !seen.contains(old.code.as_str()) {
                 sqlx::query("UPDATE locations SET status = 'closed', closed_at = $2, last_import_id = $3, updated_at = $2 WHERE id = $1")
@@ -311,6 +312,35 @@ pub async fn import_vestigingen(
         c
     });
     Ok(changes)
+}
+
+/// Whether a location of this type and gemeente is one a release of `scope` (in `gemeente`, or
+/// everywhere) lists completely, so that its absence means it closed.
+fn in_release_scope(
+    scope: &[SchoolType],
+    gemeente: Option<&str>,
+    school_type: &str,
+    gemeente_code: &str,
+) -> bool {
+    scope.iter().any(|t| t.code() == school_type) && gemeente.is_none_or(|g| g == gemeente_code)
+}
+
+/// The codes of the open locations a release of `scope` (in `gemeente`, or everywhere) lists
+/// completely: those it would close if it left them out.
+pub async fn open_codes_in_scope(
+    db: &Db,
+    (scope, gemeente): (&[SchoolType], Option<&str>),
+) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String, String, String)> = on_db!(db, pool => {
+        sqlx::query_as("SELECT code, school_type, gemeente_code FROM locations WHERE status = 'open'")
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter(|(_, t, g)| in_release_scope(scope, gemeente, t, g))
+        .map(|(code, _, _)| code)
+        .collect())
 }
 
 macro_rules! record_import {

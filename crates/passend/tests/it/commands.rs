@@ -155,7 +155,7 @@ async fn import_and_voorziening_commands_report_in_dutch() {
     let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seed/almere");
     let mut broken = std::fs::read(seed.join("bo_alle_vestigingen_almere.csv")).unwrap();
     broken.extend_from_slice(
-        b"Flevoland;1;XX;kapot;Kapot;Straat;1;1312 AA;ALMERE;0034;ALMERE;Openbaar; ; \r\n",
+        b"Flevoland;1;XX;kapot;Kapot;Straat;1;1312 AA;ALMERE;0034;ALMERE;Openbaar; ; ;Postbus;1;1000 AA;PLAATS;01;A;01;A;01;A;01;A;01;A;01;A;Noord\r\n",
     );
     let file = dir.join("02.-alle-schoolvestigingen-basisonderwijs.csv");
     std::fs::write(&file, &broken).unwrap();
@@ -260,11 +260,24 @@ async fn an_import_killed_midway_leaves_nothing_half_written() {
         .arg(&file)
         .env("DATABASE_URL", &db.url)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Kill it while it works (SIGKILL: no chance to clean up).
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The progress bar shows "0/1" when the database is open and the file is being read; kill it
+    // a moment later, while it writes (SIGKILL: no chance to clean up).
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("0/1") {
+        let n = std::io::Read::read(&mut stderr, &mut buf).unwrap();
+        assert!(
+            n > 0,
+            "the import started: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
     let _ = Command::new("kill")
         .args(["-KILL", &child.id().to_string()])
         .status();

@@ -13,6 +13,7 @@ mod casework;
 mod commands;
 mod hardening;
 mod http_hygiene;
+mod import;
 mod kaart;
 mod mail;
 mod portal;
