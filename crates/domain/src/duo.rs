@@ -836,6 +836,46 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
     Err(DuoError::UnknownHeader)
 }
 
+/// Words in a place name that stay lower case after its first word (`Capelle aan den IJssel`,
+/// `Bergen op Zoom`, `Alteveer gem Noordenveld`).
+const PLACE_PARTICLES: &[&str] = &[
+    "aan", "a/d", "bij", "de", "den", "der", "en", "gem", "het", "in", "onder", "op", "over",
+    "ten", "ter", "van", "voor",
+];
+
+/// A place name as DUO writes it (upper case, BAG style) the way Dutch writes it: each word and
+/// each part of a hyphenated word capitalised, `IJ` as one letter (`IJmuiden`), the particles
+/// after the first word in lower case, and `'s-` kept small (`'s-Gravenhage`).
+pub fn place_name(upper: &str) -> String {
+    fn part(p: &str) -> String {
+        let lower = p.to_lowercase();
+        if let Some(rest) = lower.strip_prefix("ij") {
+            return format!("IJ{rest}");
+        }
+        let mut c = lower.chars();
+        match c.next() {
+            Some(f) => f.to_uppercase().chain(c).collect(),
+            None => String::new(),
+        }
+    }
+    upper
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if i > 0 && PLACE_PARTICLES.contains(&lower.as_str()) {
+                return lower;
+            }
+            if let Some(rest) = lower.strip_prefix("'s-") {
+                return format!("'s-{}", place_name(rest));
+            }
+            w.split('-').map(part).collect::<Vec<_>>().join("-")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A website as DUO gives it, without the dots and spaces around it (`www.eduvier.nl.`);
 /// `None` when nothing is left.
 pub fn website(raw: &str) -> Option<String> {
@@ -1114,6 +1154,29 @@ mod tests {
             ..limit
         };
         assert_eq!(allowed.refusal(0, 6122, 6122), None);
+    }
+
+    #[test]
+    fn place_names_as_dutch_writes_them() {
+        for (duo, dutch) in [
+            ("ALMERE", "Almere"),
+            ("'S-GRAVENHAGE", "'s-Gravenhage"),
+            ("'S-HERTOGENBOSCH", "'s-Hertogenbosch"),
+            ("CAPELLE AAN DEN IJSSEL", "Capelle aan den IJssel"),
+            ("IJMUIDEN", "IJmuiden"),
+            ("BERGEN OP ZOOM", "Bergen op Zoom"),
+            ("DEN HAAG", "Den Haag"),
+            ("DE BILT", "De Bilt"),
+            ("OUD-BEIJERLAND", "Oud-Beijerland"),
+            ("SINT-OEDENRODE", "Sint-Oedenrode"),
+            ("ALTEVEER GEM NOORDENVELD", "Alteveer gem Noordenveld"),
+            ("WIJK BIJ DUURSTEDE", "Wijk bij Duurstede"),
+            ("KOOG AAN DE ZAAN", "Koog aan de Zaan"),
+            ("NIEUW-VENNEP", "Nieuw-Vennep"),
+            ("ZUIDWOLDE DR", "Zuidwolde Dr"),
+        ] {
+            assert_eq!(place_name(duo), dutch);
+        }
     }
 
     #[test]

@@ -288,6 +288,102 @@ pub fn derived_admission(school_type: SchoolType, clusters: &BTreeSet<u8>) -> Ad
     }
 }
 
+/// One of DUO's old WEC categories in plain words (Dutch, English): who the education is for.
+fn category_words(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "ZMLK" => (
+            "kinderen die zeer moeilijk leren",
+            "children with severe learning difficulties",
+        ),
+        "LG" => (
+            "kinderen met een lichamelijke beperking",
+            "children with a physical disability",
+        ),
+        "MG" | "MGF" | "MGA" | "MGB" => (
+            "kinderen met een meervoudige beperking",
+            "children with multiple disabilities",
+        ),
+        "LZ/S" => (
+            "kinderen die langdurig lichamelijk ziek zijn",
+            "children with a long-term physical illness",
+        ),
+        "LZ/P" => (
+            "kinderen met langdurige psychiatrische problemen",
+            "children with long-term psychiatric needs",
+        ),
+        "ZMOK" => (
+            "kinderen met ernstige gedragsproblemen",
+            "children with severe behavioural needs",
+        ),
+        "PI" => (
+            "kinderen in een instelling voor kinderpsychiatrie",
+            "children in a child psychiatry institution",
+        ),
+        "DOVN" | "DOBLN" => ("kinderen die doof zijn", "deaf children"),
+        "SH" => ("kinderen die slechthorend zijn", "hard-of-hearing children"),
+        "ESM" => (
+            "kinderen met een ernstige taal- of spraakstoornis",
+            "children with a severe language or speech disorder",
+        ),
+        _ => return None,
+    })
+}
+
+/// A level of DUO's `ONDERWIJS` field in plain words (Dutch, English).
+fn level_words(level: &str) -> Option<(&'static str, &'static str)> {
+    Some(match level {
+        "SBAO" => ("Speciaal basisonderwijs", "Special primary education (SBO)"),
+        "SO" => (
+            "Speciaal onderwijs (basisschoolleeftijd)",
+            "Special education (primary school age)",
+        ),
+        "VSO" => (
+            "Voortgezet speciaal onderwijs (12 tot 20 jaar)",
+            "Secondary special education (12 to 20)",
+        ),
+        "RP-SO" => (
+            "Speciaal onderwijs aan kinderen die in een instelling wonen of behandeld worden",
+            "Special education for children who live or are treated in an institution",
+        ),
+        "RP-VSO" => (
+            "Voortgezet speciaal onderwijs aan jongeren die in een instelling wonen of behandeld worden",
+            "Secondary special education for young people who live or are treated in an institution",
+        ),
+        _ => return None,
+    })
+}
+
+/// DUO's `ONDERWIJS` field in plain words, one line per part (`SO ZMOK` → "Speciaal onderwijs
+/// (basisschoolleeftijd) voor kinderen met ernstige gedragsproblemen"); a code without words
+/// stays as DUO writes it.
+pub fn onderwijs_in_words(onderwijs: &[Onderwijs], english: bool) -> Vec<String> {
+    let pick = |(nl, en): (&'static str, &'static str)| if english { en } else { nl };
+    onderwijs
+        .iter()
+        .map(|o| {
+            let level = level_words(&o.level).map_or(o.level.as_str(), pick);
+            let who: Vec<&str> = o
+                .categories
+                .iter()
+                .map(|c| category_words(c).map_or(c.as_str(), pick))
+                .collect();
+            if who.is_empty() {
+                level.to_owned()
+            } else {
+                let joined = match who.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        let and = if english { "and" } else { "en" };
+                        format!("{} {and} {last}", rest.join(", "))
+                    }
+                    _ => who.join(""),
+                };
+                let prep = if english { "for" } else { "voor" };
+                format!("{level} {prep} {joined}")
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,5 +451,28 @@ mod tests {
         );
         assert_eq!(Admission::from_code("tlv"), Some(Admission::Tlv));
         assert_eq!(Level::from_code(Level::Extra.code()), Some(Level::Extra));
+    }
+
+    #[test]
+    fn duo_codes_in_plain_words() {
+        let o = crate::duo::parse_onderwijs("SO ZMOK + VSO ZMOK + RP-VSO ZMOK");
+        let words = onderwijs_in_words(&o, false);
+        assert_eq!(
+            words[0],
+            "Speciaal onderwijs (basisschoolleeftijd) voor kinderen met ernstige gedragsproblemen"
+        );
+        assert!(
+            words[2]
+                .starts_with("Voortgezet speciaal onderwijs aan jongeren die in een instelling")
+        );
+        let two = crate::duo::parse_onderwijs("SO LZ/P,ZMOK");
+        assert_eq!(
+            onderwijs_in_words(&two, true),
+            [
+                "Special education (primary school age) for children with long-term psychiatric needs and children with severe behavioural needs"
+            ]
+        );
+        let unknown = crate::duo::parse_onderwijs("XX QQ");
+        assert_eq!(onderwijs_in_words(&unknown, false), ["XX voor QQ"]);
     }
 }

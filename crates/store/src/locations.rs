@@ -579,6 +579,25 @@ pub struct LocationEvent {
     pub created_at: DateTime<Utc>,
 }
 
+/// The names locations had before a release renamed them: (location id, former name), oldest
+/// first.
+pub async fn former_names(db: &Db) -> StoreResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String)> = on_db!(db, pool => {
+        sqlx::query_as("SELECT location_id, detail FROM location_events WHERE kind = 'renamed' ORDER BY id")
+            .fetch_all(pool)
+            .await?
+    });
+    // The detail is written by `import_vestigingen` as "old → new".
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, detail)| {
+            detail
+                .split_once(" → ")
+                .map(|(old, _)| (id, old.to_owned()))
+        })
+        .collect())
+}
+
 /// The history of a location, newest first.
 pub async fn location_events(db: &Db, location_id: i64) -> StoreResult<Vec<LocationEvent>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, LocationEvent>(

@@ -36,8 +36,10 @@ pub struct Entry {
     pub approximate: bool,
     /// Folded name and address, for the text search.
     search_text: String,
-    /// Place in title case (`ALMERE` → `Almere`).
+    /// Place as Dutch writes it (`ALMERE` → `Almere`).
     pub place: String,
+    /// Names the location had before (a search for one still finds it).
+    pub former_names: Vec<String>,
     /// Set when this entry is a voorziening hosted at the location.
     pub voorziening: Option<Voorziening>,
     /// The profile the SWV or the school set; it replaces the derived themes and admission.
@@ -47,7 +49,11 @@ pub struct Entry {
 impl Entry {
     /// `pupil_type` is the kind of school in the pupil-count file, which tells SO from VSO where
     /// the address file says `(V)SO` for every location of a school.
-    fn new(loc: Location, pupil_type: Option<SchoolType>) -> Option<Entry> {
+    fn new(
+        loc: Location,
+        pupil_type: Option<SchoolType>,
+        former_names: Vec<String>,
+    ) -> Option<Entry> {
         let kind = match (SchoolType::from_code(&loc.school_type)?, pupil_type) {
             (SchoolType::SoVso, Some(t @ (SchoolType::So | SchoolType::Vso))) => t,
             (kind, _) => kind,
@@ -63,7 +69,7 @@ impl Entry {
             .zip(loc.lon)
             .and_then(|(lat, lon)| Point::in_netherlands(lat, lon));
         let approximate = loc.coord_source.as_deref() == Some("pc4");
-        let place = title_case(&loc.place);
+        let place = passend_domain::duo::place_name(&loc.place);
         let number = passend_domain::duo::HouseNumber::parse(&loc.house_number_raw)
             .map(|h| h.display())
             .unwrap_or_default();
@@ -75,8 +81,9 @@ impl Entry {
             SchoolType::SoVso => "so vso speciaal onderwijs voortgezet",
         };
         let search_text = fold(&format!(
-            "{} {} {number} {} {} {} {} {} {kind_words}",
+            "{} {} {} {number} {} {} {} {} {} {kind_words}",
             loc.name,
+            former_names.join(" "),
             loc.street,
             loc.postcode,
             loc.postcode.replace(' ', ""),
@@ -94,6 +101,7 @@ impl Entry {
             approximate,
             search_text,
             place,
+            former_names,
             voorziening: None,
             profile: None,
         })
@@ -153,14 +161,21 @@ impl Entry {
         }
     }
 
+    /// The house number as people write it (`113-B` → `113B`).
+    pub fn house_number(&self) -> String {
+        passend_domain::duo::HouseNumber::parse(&self.loc.house_number_raw)
+            .map(|h| h.display())
+            .unwrap_or_else(|| self.loc.house_number_raw.clone())
+    }
+
     /// Street, number, postcode and place as people write them.
     pub fn address(&self) -> String {
-        let number = passend_domain::duo::HouseNumber::parse(&self.loc.house_number_raw)
-            .map(|h| h.display())
-            .unwrap_or_else(|| self.loc.house_number_raw.clone());
         format!(
             "{} {}, {} {}",
-            self.loc.street, number, self.loc.postcode, self.place
+            self.loc.street,
+            self.house_number(),
+            self.loc.postcode,
+            self.place
         )
     }
 
@@ -168,24 +183,6 @@ impl Entry {
     pub fn is_open(&self) -> bool {
         self.loc.status == "open"
     }
-}
-
-/// `ALMERE` → `Almere`, `'S-GRAVENHAGE` → `'s-Gravenhage`.
-pub fn title_case(upper: &str) -> String {
-    if let Some(rest) = upper.strip_prefix("'S-") {
-        return format!("'s-{}", title_case(rest));
-    }
-    upper
-        .split(' ')
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The whole index.
@@ -445,12 +442,17 @@ impl MapCache {
             .into_iter()
             .map(|p| (p.location_id, p))
             .collect();
+        let mut former: HashMap<i64, Vec<String>> = HashMap::new();
+        for (id, name) in locations::former_names(db).await? {
+            former.entry(id).or_default().push(name);
+        }
         let mut entries: Vec<Entry> = rows
             .into_iter()
             .filter_map(|l| {
                 let t = pupil_types.get(&l.code).copied();
                 let profile = profiles.remove(&l.id);
-                Entry::new(l, t).map(|e| match profile {
+                let was = former.remove(&l.id).unwrap_or_default();
+                Entry::new(l, t, was).map(|e| match profile {
                     Some(p) => e.with_profile(p),
                     None => e,
                 })
@@ -489,20 +491,5 @@ impl MapCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner) =
             Some((Arc::clone(&index), Instant::now()));
         Ok(index)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn places_in_title_case() {
-        assert_eq!(title_case("ALMERE"), "Almere");
-        assert_eq!(title_case("'S-GRAVENHAGE"), "'s-Gravenhage");
-        assert_eq!(
-            title_case("ALTEVEER GEM NOORDENVELD"),
-            "Alteveer Gem Noordenveld"
-        );
     }
 }

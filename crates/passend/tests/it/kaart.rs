@@ -212,9 +212,24 @@ async fn detail_pages_show_address_profile_and_pupils() {
         "Aventurijn is found by its profile"
     );
 
+    // De Bongerd has no phone or website of its own in DUO's file: its school's main location's.
+    assert!(bongerd.contains("href=\"tel:0365491919\""), "{bongerd}");
+    assert!(bongerd.contains("href=\"https://www.almere-speciaal.nl\""));
+    assert!(bongerd.contains("(van de hoofdlocatie Olivijn)"));
+
     let (_, so) = app.text("/kaart/23HU01").await;
     assert!(so.contains("Gedrag") && so.contains("toelaatbaarheidsverklaring (TLV)"));
-    assert!(so.contains("SO ZMOK + VSO ZMOK + RP-VSO ZMOK (cluster 4)"));
+    // DUO's codes in plain words; the codes themselves only folded away, for professionals.
+    assert!(so.contains(
+        "Speciaal onderwijs (basisschoolleeftijd) voor kinderen met ernstige gedragsproblemen"
+    ));
+    let codes = so
+        .find("SO ZMOK + VSO ZMOK + RP-VSO ZMOK (cluster 4)")
+        .unwrap();
+    let fold = so
+        .find("<summary>DUO-codes (voor professionals)</summary>")
+        .unwrap();
+    assert!(fold < codes, "the codes are inside the fold");
     let (_, en) = app.text("/en/kaart/23HU01").await;
     assert!(en.contains("Behaviour") && en.contains("<html lang=\"en\""));
 
@@ -345,6 +360,59 @@ async fn releases_update_without_losing_anything() {
         .unwrap();
     assert_eq!((r.renamed, r.new, r.closed), (1, 0, 0));
     pool.close().await;
+}
+
+#[tokio::test]
+async fn a_former_name_still_finds_the_school_and_exports_use_each_location_s_own_data() {
+    let app = TestApp::spawn().await;
+    let renamed: Vec<u8> = BO
+        .split(|b| *b == b'\n')
+        .map(|line| {
+            String::from_utf8_lossy(line)
+                .replace("Renaissanceschool Almere", "Kindcentrum De Horizon")
+                .into_bytes()
+        })
+        .collect::<Vec<_>>()
+        .join(&b'\n');
+    let r = import_bytes(&app.server().db, "hernoemd.csv", &renamed, Some(ALMERE))
+        .await
+        .unwrap();
+    assert_eq!(r.changes.unwrap().renamed, 1);
+    let (_, new_name) = app.text("/kaart?q=horizon&soort=bo").await;
+    assert_eq!(list_codes(&new_name), ["32LV00"]);
+    let (_, old_name) = app.text("/kaart?q=renaissanceschool").await;
+    assert_eq!(
+        list_codes(&old_name),
+        ["32LV00"],
+        "the former name finds it"
+    );
+    let (_, page) = app.text("/kaart/32LV00").await;
+    assert!(page.contains("Eerder heette deze school: Renaissanceschool Almere."));
+
+    let (_, json) = app.text("/kaart.json?soort=bo").await;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let location = |code: &str| {
+        v["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"] == code)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        location("16YS01")["url"],
+        "https://www.flevoschool.asg-almere.nl",
+        "a location keeps its own website"
+    );
+    assert_eq!(
+        location("14QC00")["addresses"][0]["address_1"],
+        "Randstad 22 113B",
+        "the house number as the page writes it"
+    );
+    let (_, csv) = app.text("/kaart.csv?soort=bo").await;
+    assert!(csv.contains(";Randstad 22;113B;1316 BW;Almere;"), "{csv}");
+    app.stop().await;
 }
 
 #[tokio::test]

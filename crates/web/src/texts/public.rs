@@ -395,6 +395,14 @@ pub struct MapTexts {
     pub profile: &'static str,
     /// Detail: derived from DUO.
     pub derived: &'static str,
+    /// Detail: heading above DUO's registration in plain words.
+    pub duo_heading: &'static str,
+    /// Detail: the summary of the fold with DUO's codes.
+    pub duo_codes: &'static str,
+    /// Detail: after a phone or website that is the main location's.
+    pub contact_from: &'static str,
+    /// Detail: the names the school had before.
+    pub former_names: &'static str,
     /// Detail: profile not filled in, explained.
     pub not_filled_in_long: &'static str,
     /// Detail: data date.
@@ -463,7 +471,7 @@ pub static MAP_NL: MapTexts = MapTexts {
     results_one: "1 locatie",
     results_none: "Geen locaties gevonden. Probeer minder filters. De meeste basisscholen hebben hun ondersteuningsprofiel nog niet ingevuld; vraag het de school of het Oudersteunpunt.",
     results_none_radius: "Geen locaties gevonden binnen deze afstand. Kies een grotere afstand of minder filters.",
-    cluster_hint: "Cluster 2: taal, spraak en horen. Cluster 3: lichamelijke of verstandelijke beperking, langdurig ziek. Cluster 4: gedrag en psychiatrie.",
+    cluster_hint: "Het cluster is hoe DUO een school voor speciaal onderwijs indeelt. Cluster 2: horen, taal en spraak. Cluster 3: een lichamelijke of verstandelijke beperking, of langdurig ziek. Cluster 4: ernstige gedrags- of psychiatrische problemen. Een school kan ook kinderen buiten haar cluster helpen. Zoekt u op wat uw kind nodig heeft? Kies dan bij Ondersteuning, niet bij Cluster.",
     no_max: "Geen maximum",
     to_results: "Direct naar de resultaten",
     legend: "De kaart toont alle gevonden locaties; de lijst eronder toont er 25 per pagina. Blauwe punten zijn basisscholen, bruine punten speciaal (basis)onderwijs en voorzieningen. Een cirkel met een getal bundelt locaties die dicht bij elkaar liggen.",
@@ -510,7 +518,11 @@ pub static MAP_NL: MapTexts = MapTexts {
     website: "Website",
     admission: "Hoe komt uw kind hier op school?",
     profile: "Ondersteuningsprofiel",
-    derived: "Afgeleid uit de gegevens die DUO over deze school publiceert; de school heeft dit nog niet gecontroleerd. DUO-codes",
+    derived: "Afgeleid uit wat DUO over deze school registreert (zie hieronder); de school heeft dit nog niet gecontroleerd.",
+    duo_heading: "Wat DUO over deze school registreert",
+    duo_codes: "DUO-codes (voor professionals)",
+    contact_from: "van de hoofdlocatie",
+    former_names: "Eerder heette deze school",
     not_filled_in_long: "Deze school heeft haar ondersteuningsprofiel nog niet ingevuld op deze website. In de schoolgids leest u welke ondersteuning de school biedt. U kunt het ook aan de school vragen.",
     data_date: "Gegevens van DUO ingelezen op",
     stale: "Let op: deze gegevens zijn ouder dan 12 maanden.",
@@ -561,7 +573,7 @@ pub static MAP_EN: MapTexts = MapTexts {
     results_one: "1 location",
     results_none: "No locations found. Try fewer filters. Most primary schools have not filled in their support profile yet; ask the school or the Oudersteunpunt.",
     results_none_radius: "No locations found within this distance. Choose a larger distance or fewer filters.",
-    cluster_hint: "Cluster 2: language, speech and hearing. Cluster 3: physical or intellectual disability, long-term illness. Cluster 4: behaviour and psychiatric needs.",
+    cluster_hint: "The cluster is how DUO groups a special school. Cluster 2: hearing, language and speech. Cluster 3: a physical or intellectual disability, or a long-term illness. Cluster 4: severe behavioural or psychiatric needs. A school can also help children outside its cluster. Looking for what your child needs? Choose under Support, not under Cluster.",
     no_max: "No maximum",
     to_results: "Skip to the results",
     legend: "The map shows every location found; the list below shows 25 per page. Blue points are primary schools, brown points special (primary) education and provisions. A circle with a number groups locations close together.",
@@ -608,7 +620,11 @@ pub static MAP_EN: MapTexts = MapTexts {
     website: "Website",
     admission: "How does your child get a place here?",
     profile: "Support profile",
-    derived: "Derived from the data DUO publishes about this school; the school has not checked this yet. DUO codes",
+    derived: "Derived from what DUO registers about this school (see below); the school has not checked this yet.",
+    duo_heading: "What DUO registers about this school",
+    duo_codes: "DUO codes (for professionals)",
+    contact_from: "of the main location",
+    former_names: "Former name",
     not_filled_in_long: "This school has not yet filled in its support profile on this website. The school guide (schoolgids) describes the support the school offers. You can also ask the school.",
     data_date: "DUO data read on",
     stale: "Please note: this data is more than 12 months old.",

@@ -30,7 +30,7 @@ pub(crate) async fn account(
                 "{} ({}, {})",
                 l.name,
                 l.code,
-                crate::map::title_case(&l.place)
+                passend_domain::duo::place_name(&l.place)
             )
         })
         .collect();

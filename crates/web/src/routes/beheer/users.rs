@@ -171,7 +171,7 @@ pub(crate) fn location_checks(all: &[LocationChoice], chosen: &[i64]) -> Vec<Loc
             label: format!(
                 "{} ({}, {})",
                 l.name,
-                crate::map::title_case(&l.place),
+                passend_domain::duo::place_name(&l.place),
                 l.code
             ),
             checked: chosen.contains(&l.id),

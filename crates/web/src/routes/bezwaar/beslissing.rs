@@ -107,7 +107,7 @@ pub(crate) async fn receiving_options(
             out.push(Opt {
                 selected: l.id.to_string() == chosen,
                 value: l.id.to_string(),
-                label: format!("{} ({})", l.name, crate::map::title_case(&l.place)),
+                label: format!("{} ({})", l.name, passend_domain::duo::place_name(&l.place)),
             });
         }
     }

@@ -10,7 +10,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use passend_domain::Lang;
-use passend_domain::support::Admission;
+use passend_domain::duo::parse_onderwijs;
+use passend_domain::support::{Admission, onderwijs_in_words};
 
 /// A year of pupil counts.
 #[derive(Debug, Clone)]
@@ -93,8 +94,16 @@ pub(crate) struct DetailView {
     pub(crate) approximate: bool,
     /// Phone for display and tel: link.
     pub(crate) phone: Option<(String, String)>,
+    /// The main location's name, when the phone is its (this location has none of its own).
+    pub(crate) phone_from: Option<String>,
     /// Website link and label.
     pub(crate) website: Option<(String, String)>,
+    /// The main location's name, when the website is its.
+    pub(crate) website_from: Option<String>,
+    /// DUO's registration in plain words.
+    pub(crate) duo_words: Vec<String>,
+    /// Names the school had before.
+    pub(crate) former_names: Vec<String>,
     /// Admission text.
     pub(crate) admission: &'static str,
     /// Link to the TLV page when a TLV is needed.
@@ -147,6 +156,22 @@ pub(crate) fn website_href(raw: &str) -> Option<String> {
     }
 }
 
+/// A contact field of `entry`, or else of its school's `main` location with that location's name.
+fn own_or_main<'a>(
+    entry: &'a Entry,
+    main: Option<&'a Entry>,
+    field: fn(&'a Entry) -> Option<&'a str>,
+) -> (Option<&'a str>, Option<String>) {
+    let filled = |e: &'a Entry| field(e).filter(|v| !v.trim().is_empty());
+    match (filled(entry), main) {
+        (Some(v), _) => (Some(v), None),
+        (None, Some(m)) if m.loc.code != entry.loc.code => {
+            (filled(m), filled(m).map(|_| m.loc.name.clone()))
+        }
+        _ => (None, None),
+    }
+}
+
 pub(crate) async fn detail(
     State(state): State<AppState>,
     lang: Lang,
@@ -172,6 +197,10 @@ pub(crate) async fn detail(
         );
     }
     let ui_texts = ui(lang);
+    // A location without a phone or website of its own shows its school's main location's.
+    let main = index.by_code(&format!("{}00", entry.loc.brin));
+    let (phone, phone_from) = own_or_main(entry, main, |e| e.loc.phone.as_deref());
+    let (website, website_from) = own_or_main(entry, main, |e| e.loc.website.as_deref());
     let view = DetailView {
         layout: map_layout(
             &state,
@@ -199,25 +228,18 @@ pub(crate) async fn detail(
         tlv_href: (entry.admission == Admission::Tlv)
             .then(|| lang.page_path("toelaatbaarheidsverklaring")),
         approximate: entry.approximate,
-        phone: entry
-            .loc
-            .phone
-            .as_ref()
-            .filter(|p| !p.is_empty())
-            .map(|p| (phone_display(p), p.clone())),
-        website: entry
-            .loc
-            .website
-            .as_deref()
-            .and_then(website_href)
-            .map(|href| {
-                (
-                    href.clone(),
-                    href.trim_start_matches("https://")
-                        .trim_start_matches("http://")
-                        .to_owned(),
-                )
-            }),
+        phone: phone.map(|p| (phone_display(p), p.to_owned())),
+        phone_from,
+        website: website.and_then(website_href).map(|href| {
+            let shown = href
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .to_owned();
+            (href, shown)
+        }),
+        website_from,
+        duo_words: onderwijs_in_words(&parse_onderwijs(&entry.loc.onderwijs), lang == Lang::En),
+        former_names: entry.former_names.clone(),
         admission: admission_label(t, entry.admission),
         themes: entry
             .themes

@@ -5,11 +5,11 @@ use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::extract::SignedIn;
 use crate::layout::{AppLayout, layout};
-use crate::map::title_case;
 use crate::routes::offer::*;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use passend_domain::duo::place_name;
 use passend_store::audit::Outcome;
 use passend_store::locations::{self};
 use serde::Deserialize;
@@ -58,7 +58,7 @@ pub(crate) async fn profiles(
         lines.push(ProfileLine {
             code: l.code,
             name: l.name,
-            place: title_case(&l.place),
+            place: place_name(&l.place),
             school_type: l.school_type.to_uppercase(),
             filled_in: p.is_some(),
             set_by: match p.map(|p| p.set_by.as_str()) {

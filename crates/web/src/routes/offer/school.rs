@@ -4,11 +4,11 @@ use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::AppResult;
 use crate::layout::{AppLayout, layout};
-use crate::map::title_case;
 use crate::routes::offer::*;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
+use passend_domain::duo::place_name;
 use passend_store::accounts as users;
 use passend_store::locations::{self};
 
@@ -37,7 +37,7 @@ pub(crate) async fn school(State(state): State<AppState>, visitor: Visitor) -> A
         lines.push(SchoolLine {
             code: l.code,
             name: l.name,
-            place: title_case(&l.place),
+            place: place_name(&l.place),
             filled_in: profile.is_some(),
             verified: date(verified),
             stale: stale(verified),

@@ -596,7 +596,7 @@ pub(crate) async fn swv_forms(
         if fits {
             receiving.push(Opt {
                 value: l.id.to_string(),
-                label: format!("{} ({})", l.name, crate::map::title_case(&l.place)),
+                label: format!("{} ({})", l.name, passend_domain::duo::place_name(&l.place)),
                 selected: false,
             });
         }
