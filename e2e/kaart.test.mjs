@@ -61,6 +61,9 @@ test('filters work by keyboard alone and the back button restores the search', a
   assert.equal(await page.inputValue('#straal'), '3');
   await tabTo(() => document.activeElement.id === 'soort-sbo');
   await page.keyboard.press('Space');
+  // The other filters are folded away; Enter on the fold opens it.
+  await tabTo(() => document.activeElement.tagName === 'SUMMARY');
+  await page.keyboard.press('Enter');
   await tabTo(() => document.activeElement.id === 'thema-gedrag');
   await page.keyboard.press('Space');
   await tabTo(() => document.activeElement.id === 'denominatie');
@@ -105,3 +108,43 @@ test('"gebruik mijn locatie" sorts by distance from where the visitor is', async
   assert.match(await page.locator('.passend-result__meta').first().textContent(), /Afstand: \d/);
   await context.close();
 });
+
+test('a parent finds De Bongerd from the home page, at 1280 and at 375 px', async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 667 }]) {
+    const { context, page, problems } = await newPage({ viewport });
+    await page.goto(site.server.url + '/');
+    await page.fill('#zoek-postcode', '1315');
+    await page.selectOption('#zoek-soort', 'so');
+    await page.click('.passend-find button[type="submit"]');
+    await page.waitForURL(/\/kaart\?postcode=1315&soort=so/);
+    await mapReady(page);
+    await page.click('.passend-more-filters summary');
+    await page.check('#thema-gedrag');
+    await page.click('#kaart-zoeken button[type="submit"]');
+    await page.waitForURL(/thema=gedrag/);
+    await mapReady(page);
+    const names = await page.locator('.passend-result__name').allTextContents();
+    assert.ok(names.some((n) => n.includes('De Bongerd')), `De Bongerd is found for gedrag: ${names.join(' | ')}`);
+    assert.ok(await page.locator('.passend-marker--origin').count() > 0, 'a marker for the postcode');
+    assert.deepEqual(await axeViolations(page), [], `axe with the map running at ${viewport.width} px`);
+    await page.locator('.passend-result__name a', { hasText: 'De Bongerd' }).click();
+    await page.waitForURL(/\/kaart\/30EF03/);
+    assert.ok(await page.locator('a[href="tel:0365491919"]').isVisible(), 'a phone number');
+    assert.ok(await page.locator('a[href="https://www.almere-speciaal.nl"]').isVisible(), 'a website');
+    assert.deepEqual(problems, [], 'no console errors, CSP violations or third-party requests');
+    await context.close();
+  }
+});
+
+test('after a search the results start on the first screen at 375 px', async () => {
+  const { context, page } = await newPage({ viewport: { width: 375, height: 667 } });
+  await page.goto(site.server.url + '/kaart?postcode=1315&soort=so&thema=gedrag');
+  await mapReady(page);
+  const top = await page.evaluate(() => {
+    const first = document.querySelector('.passend-result');
+    return first.getBoundingClientRect().top + window.scrollY;
+  });
+  assert.ok(top < 667, `the first result starts at ${top} px`);
+  await context.close();
+});
+

@@ -7,7 +7,8 @@ import { axeViolations, useSite } from './browser.mjs';
 const SLUGS = [
   'home', 'samenwerkingsverband', 'samenwerken', 'toelaatbaarheidsverklaring', 'zorgplicht',
   'zieke-leerlingen', 'rol-van-ouders', 'oudersteunpunt', 'meer-informatie', 'toegankelijkheid',
-  'privacy', 'begrippen',
+  'privacy', 'begrippen', 'wat-kan-ik-doen', 'wat-kan-ik-doen?stap=zorg', 'wat-kan-ik-doen?huidige=zorg',
+  'wat-kan-ik-doen?stap=meer',
 ];
 const path = (lang, slug) => `${lang === 'en' ? '/en' : ''}/${slug === 'home' ? '' : slug}`;
 
@@ -119,3 +120,24 @@ test('the axe check itself sees a planted violation (so the checks above can fai
   assert.ok(violations.some((v) => v.startsWith('image-alt')), JSON.stringify(violations));
   await context.close();
 });
+
+test('"wat kan ik doen?" by keyboard alone, without JavaScript', async () => {
+  const { context, page } = await newPage({ javaScriptEnabled: false });
+  await page.goto(site.server.url + '/');
+  await page.click('a[href="/wat-kan-ik-doen"]');
+  await page.check('#antwoord-0');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/stap=zorg/);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(/huidige=zorg/);
+  assert.match(await page.locator('.passend-error-summary').textContent(), /Kies een antwoord/);
+  await page.check('#antwoord-1');
+  await page.click('button[type="submit"]');
+  await page.waitForURL(/stap=plan/);
+  await page.check('#antwoord-1');
+  await page.click('button[type="submit"]');
+  await page.waitForURL(/stap=meer/);
+  assert.ok(await page.locator('main a[href="/toelaatbaarheidsverklaring"]').isVisible(), 'ends on the page that explains the next step');
+  await context.close();
+});
+

@@ -1,4 +1,4 @@
-/* Passend voorzieningenkaart: the map on top of the list (progressive enhancement).
+/* Passend voorzieningenkaart: the map beside the list (progressive enhancement).
    The list works without this script; the map shows the same search through /kaart.geojson. */
 (function () {
   'use strict';
@@ -45,7 +45,7 @@
 
   el.hidden = false;
   // Markers and clusters are for pointing devices; keyboard and screen-reader users have the
-  // list above, which holds exactly the same places with the same links.
+  // list, which holds exactly the same places with the same links.
   L.Marker.prototype.options.keyboard = false;
   var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
   L.control.zoom({ zoomInTitle: el.getAttribute('data-zoom-in'), zoomOutTitle: el.getAttribute('data-zoom-out') }).addTo(map);
@@ -90,6 +90,19 @@
       group.addLayer(layer);
       map.addLayer(group);
       var bounds = layer.getBounds();
+      // The postcode (or location) searched from, as its own marker.
+      var lat = parseFloat(el.getAttribute('data-origin-lat'));
+      var lon = parseFloat(el.getAttribute('data-origin-lon'));
+      if (!isNaN(lat) && !isNaN(lon)) {
+        var label = el.getAttribute('data-origin-label') || '';
+        L.marker([lat, lon], {
+          title: label,
+          alt: label,
+          zIndexOffset: 1000,
+          icon: L.divIcon({ className: 'passend-marker passend-marker--origin', iconSize: [20, 20] })
+        }).addTo(map);
+        bounds.extend([lat, lon]);
+      }
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
       el.setAttribute('data-features', String(data.features.length));
     })

@@ -166,10 +166,19 @@ pub fn menus(links: &[PageLink], lang: Lang, current: &str) -> (Vec<NavItem>, Ve
     nav.sort_by_key(|l| (l.nav_order, l.slug.clone()));
     let mut footer: Vec<&PageLink> = links.iter().filter(|l| l.nav_order.is_none()).collect();
     footer.sort_by(|a, b| a.title.cmp(&b.title));
-    (
-        nav.into_iter().map(item).collect(),
-        footer.into_iter().map(item).collect(),
-    )
+    // The voorzieningenkaart is no content page, but parents look for it first: in the menu after
+    // the home page, and first in the footer.
+    let map = NavItem {
+        href: format!("{}/kaart", lang.prefix()),
+        label: ui(lang).map_nav.to_owned(),
+        current: current == "kaart",
+    };
+    let mut nav: Vec<NavItem> = nav.into_iter().map(item).collect();
+    nav.insert(nav.len().min(1), map.clone());
+    let footer = std::iter::once(map)
+        .chain(footer.into_iter().map(item))
+        .collect();
+    (nav, footer)
 }
 
 /// The public layout for a page that is not a content page (the Oudersteunpunt's form): the

@@ -101,6 +101,8 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/en/home", Access::Public),
     ("GET", "/begrippen", Access::Public),
     ("GET", "/en/begrippen", Access::Public),
+    ("GET", "/wat-kan-ik-doen", Access::Public),
+    ("GET", "/en/wat-kan-ik-doen", Access::Public),
     ("GET", "/{slug}", Access::Public),
     ("GET", "/en/{slug}", Access::Public),
     // Voorzieningenkaart.

@@ -49,8 +49,12 @@ pub struct Layout {
 pub struct PageView<'a> {
     /// Layout.
     pub layout: Layout,
-    /// Whether to show the summary as a lead paragraph (home page).
+    /// Whether to show the summary as a lead paragraph and the search for schools (home page).
     pub show_lead: bool,
+    /// Where the search for schools goes (`/kaart`, `/en/kaart`).
+    pub map_href: String,
+    /// The guide "Wat kan ik doen?".
+    pub guide_href: String,
     /// Rendered, safe body.
     pub body_html: &'a str,
     /// The day the current version was made, in long form.

@@ -29,8 +29,80 @@ async fn every_public_page_answers_in_dutch_and_english() {
                 "{p}: language switch to the same page"
             );
             assert!(!body.contains("<script"), "{p}: no scripts on public pages");
+            let map = if lang == "nl" { "/kaart" } else { "/en/kaart" };
+            let map_link = format!("<a class=\"utrecht-nav-list__link\" href=\"{map}\">");
+            assert!(body.contains(&map_link), "{p}: the map in the menu");
+            let in_footer = format!("<li><a class=\"utrecht-link\" href=\"{map}\">");
+            assert!(body.contains(&in_footer), "{p}: and in the footer");
         }
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_home_page_finds_schools_by_postcode_and_the_guide_leads_to_a_next_step() {
+    let app = TestApp::spawn().await;
+    let (_, home) = app.text("/").await;
+    let form = home.find("action=\"/kaart#resultaten-kop\"").unwrap();
+    let postcode = home.find("name=\"postcode\"").unwrap();
+    let content = home.find("Wat is zorgplicht?").unwrap();
+    assert!(
+        form < postcode && postcode < content,
+        "the search comes before the text"
+    );
+    assert!(home.contains("<option value=\"so\">Speciaal onderwijs (so)</option>"));
+    assert!(home.contains("href=\"/wat-kan-ik-doen\""));
+    let (_, en) = app.text("/en/").await;
+    assert!(
+        en.contains("action=\"/en/kaart#resultaten-kop\"")
+            && en.contains("href=\"/en/wat-kan-ik-doen\"")
+    );
+    // What the home page's form sends.
+    let (status, found) = app.text("/kaart?postcode=1315&soort=so").await;
+    assert_eq!(status, 200);
+    let results = found.find("id=\"resultaten-kop\"").unwrap();
+    let filters = found.find("id=\"kaart-zoeken\"").unwrap();
+    assert!(results < filters, "after a search the results come first");
+    assert!(found.contains("href=\"#kaart-zoeken\">Zoekopdracht aanpassen</a>"));
+    assert!(
+        found.contains("data-origin-lat=\"52."),
+        "the postcode's marker"
+    );
+    assert!(found.contains("<details class=\"passend-details passend-more-filters\">"));
+    let (_, fresh) = app.text("/kaart").await;
+    assert!(
+        fresh.find("id=\"kaart-zoeken\"").unwrap() < fresh.find("id=\"resultaten-kop\"").unwrap(),
+        "before any search the form comes first"
+    );
+
+    // The guide: one question at a time, in the address only.
+    let (_, start) = app.text("/wat-kan-ik-doen").await;
+    assert!(start.contains("Waar gaat uw vraag over?"));
+    assert!(start.contains("name=\"stap\" value=\"zorg\""));
+    let (_, next) = app.text("/wat-kan-ik-doen?huidige=start&stap=zorg").await;
+    assert!(next.contains("Hebt u al met de leerkracht of de intern begeleider gepraat?"));
+    let (status, again) = app.text("/wat-kan-ik-doen?huidige=zorg").await;
+    assert_eq!(status, 200);
+    assert!(again.contains("Kies een antwoord.") && again.contains("aria-invalid=\"true\""));
+    assert!(
+        again.contains("Hebt u al met de leerkracht"),
+        "the same question again"
+    );
+    let (_, end) = app.text("/wat-kan-ik-doen?huidige=start&stap=school").await;
+    assert!(end.contains("Meld uw kind schriftelijk aan"));
+    assert!(end.contains("href=\"/kaart\">Scholen en voorzieningen zoeken</a>"));
+    assert!(end.contains("href=\"/zorgplicht\">Wat is zorgplicht?</a>"));
+    assert!(end.contains("Uw antwoorden worden nergens bewaard."));
+    assert!(!end.contains("<script"));
+    let (_, en_end) = app.text("/en/wat-kan-ik-doen?stap=bezwaar").await;
+    assert!(en_end.contains("within 6 weeks") && en_end.contains("href=\"/en/oudersteunpunt\""));
+    assert!(en_end.contains("href=\"/wat-kan-ik-doen?stap=bezwaar\" lang=\"nl\""));
+    let (status, odd) = app.text("/wat-kan-ik-doen?stap=%3Cscript%3E").await;
+    assert_eq!(status, 200);
+    assert!(
+        odd.contains("Waar gaat uw vraag over?"),
+        "an unknown step starts over"
+    );
     app.stop().await;
 }
 

@@ -4,7 +4,8 @@
 use crate::AppState;
 use crate::app::Routes;
 use crate::error::{AppError, AppResult};
-use crate::layout::public_page_layout;
+use crate::layout::{public_layout, public_page_layout};
+use crate::texts::guide::{GuideTexts, Step, guide};
 use crate::texts::public::{fill, long_date, ui};
 use crate::views::{GlossaryView, LetterGroup, PageView, TermView};
 use askama::Template;
@@ -40,6 +41,14 @@ pub fn router() -> Routes {
             "/en/begrippen",
             |s: State<AppState>, q: Query<GlossaryQuery>| glossary(s, Lang::En, q),
         )
+        .get(
+            "/wat-kan-ik-doen",
+            |s: State<AppState>, q: Query<GuideQuery>| guide_page(s, Lang::Nl, q),
+        )
+        .get(
+            "/en/wat-kan-ik-doen",
+            |s: State<AppState>, q: Query<GuideQuery>| guide_page(s, Lang::En, q),
+        )
         .get("/{slug}", |s: State<AppState>, Path(slug): Path<String>| {
             page(s, Lang::Nl, slug)
         })
@@ -62,6 +71,8 @@ async fn page(State(state): State<AppState>, lang: Lang, slug: String) -> AppRes
     let view = PageView {
         layout: public_page_layout(&state, &content, lang, &slug, &page.title, &page.summary),
         show_lead: slug == "home",
+        map_href: format!("{}/kaart", lang.prefix()),
+        guide_href: format!("{}/wat-kan-ik-doen", lang.prefix()),
         body_html: &page.html,
         changed_on: long_date(ui(lang), page.changed_on),
     };
@@ -151,4 +162,83 @@ async fn glossary(
         groups,
     };
     Ok(Html(view.render()?))
+}
+
+/// Where a parent is in "Wat kan ik doen?": the answer chosen (`stap`) and the question it
+/// answered (`huidige`), so that a question sent without an answer is asked again.
+#[derive(Debug, Deserialize)]
+pub struct GuideQuery {
+    stap: Option<String>,
+    huidige: Option<String>,
+}
+
+/// "Wat kan ik doen?": one question at a time, or the advice it leads to. Only the address
+/// carries the answers; nothing is stored.
+async fn guide_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(q): Query<GuideQuery>,
+) -> AppResult<Html<String>> {
+    let g = guide(lang);
+    let find = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|id| g.steps.iter().find(|s| s.id == id))
+    };
+    let (step, missing) = match (find(&q.stap), find(&q.huidige)) {
+        (Some(step), _) => (step, false),
+        (None, Some(current)) if !current.answers.is_empty() => (current, true),
+        _ => (&g.steps[0], false),
+    };
+    let action = format!("{}/wat-kan-ik-doen", lang.prefix());
+    let here = if step.id == "start" {
+        "/wat-kan-ik-doen".to_owned()
+    } else {
+        format!("/wat-kan-ik-doen?stap={}", step.id)
+    };
+    let alternate = format!("{}{here}", lang.other().prefix());
+    let layout = public_layout(
+        &state,
+        lang,
+        "wat-kan-ik-doen",
+        g.title,
+        g.intro,
+        &alternate,
+    )
+    .await?;
+    let links = step
+        .links
+        .iter()
+        .map(|&(page, label)| {
+            let href = match page {
+                "kaart" => format!("{}/kaart", lang.prefix()),
+                p if p.starts_with('/') => p.to_owned(),
+                slug => lang.page_path(slug),
+            };
+            (href, label)
+        })
+        .collect();
+    let view = GuideView {
+        layout,
+        t: g,
+        step,
+        missing,
+        links,
+        action,
+    };
+    Ok(Html(view.render()?))
+}
+
+/// The page of "Wat kan ik doen?".
+#[derive(Template)]
+#[template(path = "views/guide.html")]
+struct GuideView {
+    layout: crate::views::Layout,
+    t: &'static GuideTexts,
+    step: &'static Step,
+    /// The question was sent without an answer.
+    missing: bool,
+    /// (href, label) to read on.
+    links: Vec<(String, &'static str)>,
+    /// The page's own address (start again; where the answers go).
+    action: String,
 }

@@ -2,6 +2,7 @@
 //! database; these are the words around it. Each audience has one table with its languages side
 //! by side (a struct per language, so a missing translation does not compile):
 //! - [`public`]: the public site and the voorzieningenkaart (Dutch, English);
+//! - [`guide`]: the questions of "Wat kan ik doen?" and where they lead (Dutch, English);
 //! - [`portal`]: the parents' portal and its mails (Dutch, English);
 //! - [`steunpunt`]: the Oudersteunpunt's contact form and mail (Dutch, English);
 //! - [`staff`]: what the staff pages say after an action (Dutch; English comes with the English
@@ -9,6 +10,7 @@
 //!
 //! Below: words several areas' pages share (the state of a zorgplicht term, …), in Dutch.
 
+pub mod guide;
 pub mod portal;
 pub mod public;
 pub mod staff;

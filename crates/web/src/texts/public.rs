@@ -93,6 +93,26 @@ pub struct Ui {
     pub to_home: &'static str,
     /// Error page: link to contact.
     pub to_contact: &'static str,
+    /// Main menu and footer: the voorzieningenkaart.
+    pub map_nav: &'static str,
+    /// Home: heading of the search for schools.
+    pub find_heading: &'static str,
+    /// Home: what the search does.
+    pub find_intro: &'static str,
+    /// Home: the postcode field.
+    pub find_postcode: &'static str,
+    /// Home: hint under the postcode field.
+    pub find_postcode_hint: &'static str,
+    /// Home: the kind of school field.
+    pub find_kind: &'static str,
+    /// Home: every kind of school.
+    pub find_any_kind: &'static str,
+    /// Home: the kinds of school (bo, sbo, so).
+    pub find_kinds: [&'static str; 3],
+    /// Home: the search button.
+    pub find_button: &'static str,
+    /// Home: the link to the guide.
+    pub find_guide: &'static str,
 }
 
 /// Dutch, the first language.
@@ -161,6 +181,20 @@ pub static NL: Ui = Ui {
     reference: "Wilt u dit melden? Noem dan dit kenmerk:",
     to_home: "Naar de homepagina",
     to_contact: "Contact met het Oudersteunpunt",
+    map_nav: "Scholen zoeken",
+    find_heading: "Scholen en voorzieningen zoeken",
+    find_intro: "Zoek een school of voorziening dicht bij huis, en zie welke hulp elke school geeft.",
+    find_postcode: "Uw postcode",
+    find_postcode_hint: "Bijvoorbeeld 1315 AB, of alleen de 4 cijfers.",
+    find_kind: "Soort school",
+    find_any_kind: "Alle scholen",
+    find_kinds: [
+        "Basisschool",
+        "Speciaal basisonderwijs (sbo)",
+        "Speciaal onderwijs (so)",
+    ],
+    find_button: "Zoeken",
+    find_guide: "Weet u niet waar u moet beginnen? Beantwoord een paar vragen",
 };
 
 /// English, the second language.
@@ -229,6 +263,20 @@ pub static EN: Ui = Ui {
     reference: "Want to report this? Please mention this reference:",
     to_home: "Go to the home page",
     to_contact: "Contact the Oudersteunpunt",
+    map_nav: "Find a school",
+    find_heading: "Find schools and support",
+    find_intro: "Find a school or a special provision close to home, and see what help each school offers.",
+    find_postcode: "Your postcode",
+    find_postcode_hint: "For example 1315 AB, or just the 4 digits.",
+    find_kind: "Kind of school",
+    find_any_kind: "All schools",
+    find_kinds: [
+        "Primary school",
+        "Special primary education (sbo)",
+        "Special education (so)",
+    ],
+    find_button: "Search",
+    find_guide: "Not sure where to start? Answer a few questions",
 };
 
 /// The texts of a language.
@@ -329,6 +377,14 @@ pub struct MapTexts {
     pub to_results: &'static str,
     /// Map legend.
     pub legend: &'static str,
+    /// Legend: the markers (basisschool, special education and voorzieningen, your postcode).
+    pub legend_items: [&'static str; 3],
+    /// Above the results: the way to the form.
+    pub change_search: &'static str,
+    /// The fold with the other filters.
+    pub more_filters: &'static str,
+    /// After it: how many are chosen ("{n}").
+    pub more_chosen: &'static str,
     /// Heading for codes and denominatie on a detail page.
     pub facts_heading: &'static str,
     /// Link to the TLV page.
@@ -474,7 +530,15 @@ pub static MAP_NL: MapTexts = MapTexts {
     cluster_hint: "Het cluster is hoe DUO een school voor speciaal onderwijs indeelt. Cluster 2: horen, taal en spraak. Cluster 3: een lichamelijke of verstandelijke beperking, of langdurig ziek. Cluster 4: ernstige gedrags- of psychiatrische problemen. Een school kan ook kinderen buiten haar cluster helpen. Zoekt u op wat uw kind nodig heeft? Kies dan bij Ondersteuning, niet bij Cluster.",
     no_max: "Geen maximum",
     to_results: "Direct naar de resultaten",
-    legend: "De kaart toont alle gevonden locaties; de lijst eronder toont er 25 per pagina. Blauwe punten zijn basisscholen, bruine punten speciaal (basis)onderwijs en voorzieningen. Een cirkel met een getal bundelt locaties die dicht bij elkaar liggen.",
+    legend: "De kaart toont alle gevonden locaties; de lijst toont er 25 per pagina. Een cirkel met een getal bundelt locaties die dicht bij elkaar liggen: klik erop om in te zoomen.",
+    legend_items: [
+        "Basisschool",
+        "Speciaal (basis)onderwijs of voorziening",
+        "Uw postcode of locatie",
+    ],
+    change_search: "Zoekopdracht aanpassen",
+    more_filters: "Meer filters: ondersteuning, cluster en richting",
+    more_chosen: "{n} gekozen",
     facts_heading: "Gegevens",
     tlv_more: "Lees meer over de toelaatbaarheidsverklaring",
     location_failed: "Uw locatie is niet bekend. Vul uw postcode in.",
@@ -576,7 +640,15 @@ pub static MAP_EN: MapTexts = MapTexts {
     cluster_hint: "The cluster is how DUO groups a special school. Cluster 2: hearing, language and speech. Cluster 3: a physical or intellectual disability, or a long-term illness. Cluster 4: severe behavioural or psychiatric needs. A school can also help children outside its cluster. Looking for what your child needs? Choose under Support, not under Cluster.",
     no_max: "No maximum",
     to_results: "Skip to the results",
-    legend: "The map shows every location found; the list below shows 25 per page. Blue points are primary schools, brown points special (primary) education and provisions. A circle with a number groups locations close together.",
+    legend: "The map shows every location found; the list shows 25 per page. A circle with a number groups locations close together: click it to zoom in.",
+    legend_items: [
+        "Primary school",
+        "Special (primary) education or provision",
+        "Your postcode or location",
+    ],
+    change_search: "Change your search",
+    more_filters: "More filters: support, cluster and denomination",
+    more_chosen: "{n} chosen",
     facts_heading: "Details",
     tlv_more: "More about the toelaatbaarheidsverklaring (TLV)",
     location_failed: "Your location is not known. Please enter your postcode.",

@@ -72,6 +72,12 @@ pub(crate) struct KaartView {
     pub(crate) radii: Vec<Choice>,
     /// Origin from the visitor's location, kept in hidden fields.
     pub(crate) origin: Option<(String, String)>,
+    /// A search was made: the results come first, the form after them.
+    pub(crate) searched: bool,
+    /// How many of the folded filters (support, cluster, denominatie) are chosen.
+    pub(crate) more_chosen: usize,
+    /// The point searched from (a postcode's centre, or the visitor's location), for its marker.
+    pub(crate) origin_point: Option<(String, String)>,
     /// "12 locaties".
     pub(crate) count_line: String,
     /// Whether results are sorted by distance.
@@ -235,6 +241,11 @@ pub(crate) async fn list(
                 n => fill(t.results_many, n, ""),
             },
             by_distance: origin.is_some(),
+            searched: raw.as_deref().is_some_and(|r| !r.trim().is_empty()),
+            more_chosen: query.themes.len()
+                + query.clusters.len()
+                + usize::from(!query.denominatie.is_empty()),
+            origin_point: origin.map(|o| (format!("{:.5}", o.lat), format!("{:.5}", o.lon))),
             results: shown,
             page_line: (pages > 1).then(|| {
                 t.page_of
