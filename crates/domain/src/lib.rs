@@ -22,6 +22,7 @@ pub mod access;
 pub mod accounts;
 pub mod atw;
 pub mod audit;
+pub mod contact;
 pub mod content;
 pub mod documents;
 pub mod duo;

@@ -162,6 +162,22 @@ impl Server {
                 "DEMO MODE: demo accounts for every role are active"
             );
         }
+        let (_, contact) = passend_store::contact::current(&db, tenant.id).await?;
+        let mut missing: Vec<&str> = contact
+            .missing()
+            .into_iter()
+            .map(passend_domain::contact::ContactField::label)
+            .collect();
+        if !config.postal_address.trim().is_empty() {
+            missing
+                .retain(|m| *m != passend_domain::contact::ContactField::SwvPostalAddress.label());
+        }
+        if !missing.is_empty() {
+            tracing::warn!(
+                missing = %missing.join("; "),
+                "parents cannot reach everyone yet: fill in the contact details at /beheer/contact"
+            );
+        }
         lock.release().await?;
         let mailer = mail::Mailer::from_config(db.clone(), config)?;
         let (mail_stop, mail_stopped) = oneshot::channel::<()>();

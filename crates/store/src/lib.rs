@@ -22,6 +22,7 @@ pub mod audit;
 #[macro_use]
 pub mod casework;
 pub mod bezwaar;
+pub mod contact;
 pub mod content;
 pub mod files;
 pub mod locations;

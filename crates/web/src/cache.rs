@@ -7,6 +7,7 @@
 //! database, and a page is rendered from Markdown only once per version.
 
 use passend_domain::Lang;
+use passend_domain::contact::ContactDetails;
 use passend_domain::content::split_list;
 use passend_domain::glossary::Glossary;
 use passend_domain::markdown::{RenderOptions, render};
@@ -41,6 +42,9 @@ pub struct LangContent {
     pub definitions: HashMap<String, String>,
     /// Every page with its menu data.
     pub links: Vec<PageLink>,
+    /// How to reach the samenwerkingsverband and the Oudersteunpunt (saved with the content
+    /// stamp, so a change shows within the check interval).
+    pub contact: ContactDetails,
     pages: Mutex<HashMap<String, Arc<RenderedPage>>>,
 }
 
@@ -139,6 +143,7 @@ impl ContentCache {
         }
         let terms = content::glossary_terms(db, tenant_id, lang).await?;
         let links = content::page_links(db, tenant_id, lang).await?;
+        let (_, contact) = passend_store::contact::current(db, tenant_id).await?;
         let glossary = Glossary::new(terms);
         let glossary_path = LangContent::glossary_path(lang);
         let definitions = glossary
@@ -162,6 +167,7 @@ impl ContentCache {
             glossary,
             definitions,
             links,
+            contact,
             pages: Mutex::new(HashMap::new()),
         });
         self.langs

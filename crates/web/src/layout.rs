@@ -10,6 +10,7 @@ use crate::views::{Layout, NavItem};
 use askama::Template;
 use passend_domain::Lang;
 use passend_domain::accounts::Role;
+use passend_domain::contact::{ContactDetails, dial};
 use passend_store::content::PageLink;
 
 /// The layout of the signed-in area and the sign-in pages.
@@ -181,6 +182,53 @@ pub fn menus(links: &[PageLink], lang: Lang, current: &str) -> (Vec<NavItem>, Ve
     (nav, footer)
 }
 
+/// How the footer of a public page says to reach a person.
+#[derive(Debug, Clone, Default)]
+pub struct FooterContact {
+    /// The SWV's bezoekadres and hours, a line each.
+    pub swv_lines: Vec<String>,
+    /// The SWV's phone (as written, to dial).
+    pub swv_phone: Option<(String, String)>,
+    /// The SWV's e-mail.
+    pub swv_email: Option<String>,
+    /// Neither phone nor e-mail is known: the footer says how to reach the SWV instead.
+    pub swv_unknown: bool,
+    /// The Oudersteunpunt's phone (as written, to dial).
+    pub steunpunt_phone: Option<(String, String)>,
+    /// The Oudersteunpunt's e-mail.
+    pub steunpunt_email: Option<String>,
+    /// When the Oudersteunpunt is reachable, or the configured text when no details are saved.
+    pub steunpunt_note: Option<String>,
+}
+
+/// The footer's contact lines from the saved details; before any are saved, the Oudersteunpunt's
+/// configured text (`PASSEND_STEUNPUNT_CONTACT`).
+pub fn footer_contact(state: &AppState, c: &ContactDetails) -> FooterContact {
+    let some = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let phone = |v: &str| some(v).map(|p| (p.clone(), dial(&p)));
+    let swv_phone = phone(&c.swv_phone);
+    let swv_email = some(&c.swv_email);
+    let steunpunt_phone = phone(&c.steunpunt_phone);
+    let steunpunt_email = some(&c.steunpunt_email);
+    let steunpunt_note = some(&c.steunpunt_hours).or_else(|| {
+        (steunpunt_phone.is_none() && steunpunt_email.is_none())
+            .then(|| some(&state.casework.steunpunt_contact))
+            .flatten()
+    });
+    FooterContact {
+        swv_lines: [&c.swv_address, &c.swv_hours]
+            .into_iter()
+            .filter_map(|v| some(v))
+            .collect(),
+        swv_unknown: swv_phone.is_none() && swv_email.is_none(),
+        swv_phone,
+        swv_email,
+        steunpunt_phone,
+        steunpunt_email,
+        steunpunt_note,
+    }
+}
+
 /// The public layout for a page that is not a content page (the Oudersteunpunt's form): the
 /// menus of the language, with `slug` marked, and `alternate` as the other language's address.
 pub async fn public_layout(
@@ -221,5 +269,6 @@ pub fn public_page_layout(
         nav,
         footer,
         contact_href: lang.page_path("oudersteunpunt"),
+        reach: Some(footer_contact(state, &content.contact)),
     }
 }

@@ -105,7 +105,7 @@ pub(crate) async fn make_bob_letter(state: &AppState, tenant: i64, id: i64) -> A
     let (signed_by, signed_role) = signature(state, t.decided_by_name.as_deref());
     let letter = passend_pdf::BezwaarLetter {
         swv: state.site_name.clone(),
-        swv_address: state.casework.postal_address.clone(),
+        swv_address: postal_address(state).await?,
         date: long(t.letter_on),
         sent: t.sent_on.map(|s| (long(s), long(tlv::beroep_deadline(s)))),
         beschikkingsnummer: d.beschikkingsnummer.clone(),
@@ -257,16 +257,17 @@ pub(crate) async fn make_letter(
         .and_then(|t| Placement::from_codes(t, d.category.as_deref()))
         .or_else(|| RequestKind::from_code(&r.kind).and_then(RequestKind::placement));
     let (signed_by, signed_role) = signature(state, d.decided_by_name.as_deref());
+    let postal = postal_address(state).await?;
     let letter = passend_pdf::DecisionLetter {
         swv: state.site_name.clone(),
         // Without a configured postal address, bezwaar goes to the named contact by e-mail.
-        swv_address: if state.casework.postal_address.trim().is_empty() {
+        swv_address: if postal.trim().is_empty() {
             r.contact_email
                 .as_ref()
                 .map(|e| format!("per e-mail: {e}"))
                 .unwrap_or_default()
         } else {
-            state.casework.postal_address.clone()
+            postal
         },
         date: long(d.letter_on),
         beschikkingsnummer: d.beschikkingsnummer.clone(),
@@ -348,6 +349,21 @@ pub async fn bob_letter_download(
 }
 
 /// Whom the letter names to contact: the request's contact person, else the samenwerkingsverband.
+/// The samenwerkingsverband's postal address, where letters say bezwaar goes: the one a
+/// beheerder saved, else `PASSEND_POSTADRES`.
+pub(crate) async fn postal_address(state: &AppState) -> AppResult<String> {
+    let content = state
+        .cache
+        .get(&state.db, state.tenant_id, passend_domain::Lang::Nl)
+        .await?;
+    let saved = content.contact.swv_postal_address.trim();
+    Ok(if saved.is_empty() {
+        state.casework.postal_address.clone()
+    } else {
+        saved.to_owned()
+    })
+}
+
 fn contact_line(state: &AppState, r: &cw::Request) -> String {
     match (&r.contact_name, &r.contact_email) {
         (Some(n), Some(e)) => format!("{n}, {e}"),

@@ -159,6 +159,7 @@ async fn error_page(
         nav,
         footer: Vec::new(),
         contact_href: lang.page_path("oudersteunpunt"),
+        reach: None,
     };
     let view = ErrorView {
         layout,

@@ -412,6 +412,8 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/beheer/e-mail", Access::Roles(BEHEER)),
     ("POST", "/beheer/e-mail/{id}/opnieuw", Access::Roles(BEHEER)),
     ("GET", "/beheer/paginas", Access::Roles(BEHEER)),
+    ("GET", "/beheer/contact", Access::Roles(BEHEER)),
+    ("POST", "/beheer/contact", Access::Roles(BEHEER)),
     (
         "GET",
         "/beheer/paginas/{lang}/{slug}",

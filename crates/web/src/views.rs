@@ -41,6 +41,8 @@ pub struct Layout {
     pub footer: Vec<NavItem>,
     /// Path of the contact page.
     pub contact_href: String,
+    /// How to reach a person, for the footer (none on error pages).
+    pub reach: Option<crate::layout::FooterContact>,
 }
 
 /// A content page.

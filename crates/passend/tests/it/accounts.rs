@@ -519,6 +519,8 @@ const ROUTES: &[(&str, &str, Need, Obj)] = &[
     ("GET", "/beheer/e-mail", Need::Only(ADMIN), Obj::None),
     ("POST", "/beheer/e-mail/{id}/opnieuw", Need::Only(ADMIN), Obj::Mail),
     ("GET", "/beheer/paginas", Need::Only(ADMIN), Obj::None),
+    ("GET", "/beheer/contact", Need::Only(ADMIN), Obj::None),
+    ("POST", "/beheer/contact", Need::Only(ADMIN), Obj::None),
     ("GET", "/beheer/paginas/{lang}/{slug}", Need::Only(ADMIN), Obj::Page),
     ("POST", "/beheer/paginas/{lang}/{slug}", Need::Only(ADMIN), Obj::Page),
     ("POST", "/uitloggen", Need::AnySession, Obj::None),

@@ -3,6 +3,7 @@
 
 use crate::support::*;
 use passend_domain::Lang;
+use passend_domain::accounts::Role;
 use passend_store::content::{PageEdit, edit_page};
 
 #[tokio::test]
@@ -350,5 +351,132 @@ async fn old_and_odd_paths_are_handled() {
     ] {
         assert_eq!(app.get(odd).await.status(), 404, "{odd}");
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_beheerder_keeps_the_contact_details_and_parents_see_them_everywhere() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    // As shipped: the footer says how to reach the SWV instead of showing nothing, and the
+    // Oudersteunpunt's configured text stands in.
+    let (_, before) = app.text("/zorgplicht").await;
+    assert!(
+        before.contains("Vraag het aan de school van uw kind"),
+        "the fallback"
+    );
+    assert!(before.contains("036 000 00 00 of steunpunt@swv.test"));
+    let (_, mut admin) = user(&app, tenant, "beheer@example.nl", Role::Beheerder, &[]).await;
+    let start = admin.get("/beheer").await;
+    assert!(start.body.contains("Nog te doen") && start.body.contains("href=\"/beheer/contact\""));
+    let form = admin.get("/beheer/contact").await;
+    assert_eq!(form.status, 200);
+    let base = field_value(&form.body, "versie").unwrap();
+    assert_eq!(base, "0");
+    let details = |phone: &str, version: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("versie", version.to_owned()),
+            ("bezoekadres", "Stationsstraat 1, 1311 AA Almere".to_owned()),
+            ("postadres", "Postbus 99, 1300 AB Almere".to_owned()),
+            ("telefoon", phone.to_owned()),
+            ("e-mail", "info@swv-almere.test".to_owned()),
+            (
+                "bereikbaar",
+                "maandag tot en met vrijdag, 9.00 tot 17.00 uur".to_owned(),
+            ),
+            ("oudersteunpunt-telefoon", "036 765 43 21".to_owned()),
+            ("oudersteunpunt-e-mail", "ouders@swv-almere.test".to_owned()),
+            (
+                "oudersteunpunt-bereikbaar",
+                "dinsdag en donderdag, 9.00 tot 12.00 uur".to_owned(),
+            ),
+        ]
+    };
+    // A wrong phone number: a message at the field, and what was typed stays.
+    let wrong = admin
+        .post_pairs("/beheer/contact", &details("12345", &base))
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(
+        wrong
+            .body
+            .contains("Vul een telefoonnummer van 10 cijfers in")
+    );
+    assert_eq!(
+        field_value(&wrong.body, "telefoon").as_deref(),
+        Some("12345")
+    );
+    assert_eq!(
+        field_value(&wrong.body, "postadres").as_deref(),
+        Some("Postbus 99, 1300 AB Almere")
+    );
+    let saved = admin
+        .post_pairs("/beheer/contact", &details("036 123 45 67", &base))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    // A second editor who started from the same version does not overwrite it.
+    let stale = admin
+        .post_pairs("/beheer/contact", &details("036 999 99 99", &base))
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(
+        stale
+            .body
+            .contains("Iemand anders heeft de contactgegevens intussen opgeslagen")
+    );
+    assert_eq!(
+        field_value(&stale.body, "telefoon").as_deref(),
+        Some("036 999 99 99")
+    );
+    let page = admin.get("/beheer/contact?gedaan=opgeslagen").await;
+    assert!(page.body.contains("De contactgegevens zijn opgeslagen"));
+    assert!(
+        page.body.contains("Postadres (voor brieven en bezwaar)"),
+        "the history says what changed"
+    );
+    assert!(!admin.get("/beheer").await.body.contains("Nog te doen"));
+
+    for path in [
+        "/",
+        "/zorgplicht",
+        "/kaart",
+        "/kaart/30EF03",
+        "/en/begrippen",
+    ] {
+        let (_, body) = app.text(path).await;
+        assert!(
+            body.contains("href=\"tel:0361234567\">036 123 45 67</a>"),
+            "{path}"
+        );
+        assert!(
+            body.contains("href=\"mailto:info@swv-almere.test\""),
+            "{path}"
+        );
+        assert!(body.contains("Stationsstraat 1, 1311 AA Almere"), "{path}");
+        assert!(
+            body.contains("href=\"tel:0367654321\""),
+            "{path}: the Oudersteunpunt"
+        );
+        assert!(
+            !body.contains("Vraag het aan de school van uw kind"),
+            "{path}"
+        );
+    }
+    let (_, contact_form) = app.text("/oudersteunpunt/contact").await;
+    assert!(contact_form.contains(
+        "U kunt het Oudersteunpunt ook zelf bereiken: 036 765 43 21 of ouders@swv-almere.test (dinsdag en donderdag, 9.00 tot 12.00 uur)."
+    ));
+    let audit = passend_store::audit::search(
+        &app.server().db,
+        tenant,
+        &passend_store::audit::Filter {
+            object_type: Some("contactgegevens".to_owned()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1, "the save is in the audit trail");
     app.stop().await;
 }

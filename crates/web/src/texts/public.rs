@@ -113,6 +113,16 @@ pub struct Ui {
     pub find_button: &'static str,
     /// Home: the link to the guide.
     pub find_guide: &'static str,
+    /// Footer: heading of the contact details.
+    pub footer_contact: &'static str,
+    /// Footer: before a phone number.
+    pub phone_label: &'static str,
+    /// Footer: before an e-mail address.
+    pub email_label: &'static str,
+    /// Footer: when the SWV's phone and e-mail are not known.
+    pub contact_fallback: &'static str,
+    /// Footer: the Oudersteunpunt's name.
+    pub steunpunt_name: &'static str,
 }
 
 /// Dutch, the first language.
@@ -195,6 +205,11 @@ pub static NL: Ui = Ui {
     ],
     find_button: "Zoeken",
     find_guide: "Weet u niet waar u moet beginnen? Beantwoord een paar vragen",
+    footer_contact: "Contact",
+    phone_label: "Telefoon",
+    email_label: "E-mail",
+    contact_fallback: "Wilt u het samenwerkingsverband spreken? Vraag het aan de school van uw kind. Of stel uw vraag aan het Oudersteunpunt; dat brengt u in contact.",
+    steunpunt_name: "Oudersteunpunt",
 };
 
 /// English, the second language.
@@ -277,6 +292,11 @@ pub static EN: Ui = Ui {
     ],
     find_button: "Search",
     find_guide: "Not sure where to start? Answer a few questions",
+    footer_contact: "Contact",
+    phone_label: "Phone",
+    email_label: "E-mail",
+    contact_fallback: "Would you like to talk to the samenwerkingsverband? Ask your child's school. Or ask the Oudersteunpunt, which will put you in touch.",
+    steunpunt_name: "Oudersteunpunt",
 };
 
 /// The texts of a language.

@@ -3,11 +3,13 @@
 //! factor (the policy table requires a full session).
 
 mod audit_trail;
+mod contact;
 mod mail;
 mod pages;
 mod users;
 
 pub(crate) use audit_trail::*;
+pub(crate) use contact::*;
 pub(crate) use mail::*;
 pub(crate) use pages::*;
 pub(crate) use users::*;
@@ -45,6 +47,8 @@ pub(crate) fn router() -> Routes {
         .get("/beheer/e-mail", mail)
         .post("/beheer/e-mail/{id}/opnieuw", mail_retry)
         .get("/beheer/paginas", pages)
+        .get("/beheer/contact", contact)
+        .post("/beheer/contact", save_contact)
         .get("/beheer/paginas/{lang}/{slug}", page_form)
         .post("/beheer/paginas/{lang}/{slug}", save_page)
 }
@@ -66,12 +70,20 @@ pub(crate) struct IndexView {
     pub(crate) invited: usize,
     pub(crate) mail: (i64, i64, i64, i64),
     pub(crate) audit_ok: Option<bool>,
+    /// What parents need and is still empty in the contact details.
+    pub(crate) contact_missing: Vec<&'static str>,
 }
 
 pub(crate) async fn index(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let all = store::users(&state.db, state.tenant_id, None, None, None).await?;
     let invited = all.iter().filter(|u| u.status == "invited").count();
     let mail = outbox::tenant_counts(&state.db, state.tenant_id).await?;
+    let (_, contact) = passend_store::contact::current(&state.db, state.tenant_id).await?;
+    let contact_missing = contact
+        .missing()
+        .into_iter()
+        .map(passend_domain::contact::ContactField::label)
+        .collect();
     Ok(Html(
         IndexView {
             layout: layout(&state, &visitor, "Beheer", "/beheer"),
@@ -79,6 +91,7 @@ pub(crate) async fn index(State(state): State<AppState>, visitor: Visitor) -> Ap
             invited,
             mail,
             audit_ok: None,
+            contact_missing,
         }
         .render()?,
     )

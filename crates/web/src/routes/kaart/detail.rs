@@ -205,7 +205,7 @@ pub(crate) async fn detail(
         layout: map_layout(
             &state,
             lang,
-            &content.links,
+            &content,
             &entry.loc.name,
             &format!("/kaart/{code}"),
         ),

@@ -109,11 +109,11 @@ pub(crate) struct KaartView {
 pub(crate) fn map_layout(
     state: &AppState,
     lang: Lang,
-    links: &[passend_store::content::PageLink],
+    content: &crate::cache::LangContent,
     title: &str,
     path: &str,
 ) -> Layout {
-    let (nav, footer) = crate::layout::menus(links, lang, "kaart");
+    let (nav, footer) = crate::layout::menus(&content.links, lang, "kaart");
     Layout {
         lang_code: lang.code(),
         ui: ui(lang),
@@ -127,6 +127,7 @@ pub(crate) fn map_layout(
         nav,
         footer,
         contact_href: lang.page_path("oudersteunpunt"),
+        reach: Some(crate::layout::footer_contact(state, &content.contact)),
     }
 }
 
@@ -180,7 +181,7 @@ pub(crate) async fn list(
             }
         };
         let view = KaartView {
-            layout: map_layout(&state, lang, &content.links, t.title, "/kaart"),
+            layout: map_layout(&state, lang, &content, t.title, "/kaart"),
             t,
             action: base.clone(),
             q: query.q.clone(),

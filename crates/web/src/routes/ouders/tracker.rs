@@ -185,8 +185,9 @@ pub(crate) async fn tracker_view(
         } else {
             (Vec::new(), Vec::new())
         };
+        let postal = crate::letters::postal_address(state).await?;
         let at = shape::Addresses {
-            postal: &state.casework.postal_address,
+            postal: &postal,
             contact_email: r.contact_email.as_deref(),
             rechtbank: &state.casework.rechtbank,
         };

@@ -83,15 +83,29 @@ pub(crate) struct SentView {
     pub(crate) reach: String,
 }
 
-/// "U kunt het Oudersteunpunt ook zelf bereiken: …", when the contact is configured.
-pub(crate) fn reach_line(state: &AppState, t: &Texts) -> String {
-    let contact = state.casework.steunpunt_contact.trim();
-    if contact.is_empty() {
+/// "U kunt het Oudersteunpunt ook zelf bereiken: …" with the phone, e-mail and hours a beheerder
+/// saved (or, before that, `PASSEND_STEUNPUNT_CONTACT`); empty when nothing is known.
+pub(crate) async fn reach_line(state: &AppState, lang: Lang, t: &Texts) -> AppResult<String> {
+    let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
+    let c = crate::layout::footer_contact(state, &content.contact);
+    let or = if lang == Lang::En { " or " } else { " of " };
+    let ways: Vec<String> = c
+        .steunpunt_phone
+        .map(|(shown, _)| shown)
+        .into_iter()
+        .chain(c.steunpunt_email)
+        .collect();
+    let contact = match (ways.join(or), c.steunpunt_note) {
+        (ways, Some(note)) if ways.is_empty() => note,
+        (ways, Some(note)) => format!("{ways} ({})", note.trim_end_matches('.')),
+        (ways, None) => ways,
+    };
+    Ok(if contact.trim().is_empty() {
         String::new()
     } else {
         t.reach_us
-            .replace("{contact}", contact.trim_end_matches('.'))
-    }
+            .replace("{contact}", contact.trim().trim_end_matches('.'))
+    })
 }
 
 pub(crate) fn contact_path(lang: Lang) -> String {
@@ -202,7 +216,7 @@ pub(crate) async fn render_contact(
             .map(|p| p.replace("{months}", &months))
             .collect(),
         back_href: lang.page_path("oudersteunpunt"),
-        reach: reach_line(state, t),
+        reach: reach_line(state, lang, t).await?,
     }
     .render()?)
 }
@@ -311,7 +325,7 @@ pub(crate) fn references() -> AppResult<Vec<String>> {
 /// The mail to the parent (their language, no content) and the notices to the advisers.
 pub(crate) fn submission_mails(
     state: &AppState,
-    lang: Lang,
+    (lang, reach): (Lang, &str),
     email: &str,
     advisers: &[(i64, String, String)],
     id: i64,
@@ -326,9 +340,8 @@ pub(crate) fn submission_mails(
             body.push_str(&l.replace("{reference}", reference).replace("{days}", &days));
             body.push_str("\n\n");
         }
-        let reach = reach_line(state, t);
         if !reach.is_empty() {
-            body.push_str(&reach);
+            body.push_str(reach);
             body.push_str("\n\n");
         }
         body.push_str(&format!("{} {}\n", t.mail_closing, state.site_name));
@@ -410,6 +423,7 @@ pub(crate) async fn send_contact(
     }
     let advisers = store::advisers(&state.db, state.tenant_id).await?;
     let case = new_case(&input, Channel::Formulier, lang);
+    let reach = reach_line(&state, lang, t).await?;
     let content = passend_domain::text::stable_hash(&[
         &case.category,
         &case.theme,
@@ -444,7 +458,7 @@ pub(crate) async fn send_contact(
         |id, reference, to_parent, to_advisers| {
             submission_mails(
                 &state,
-                lang,
+                (lang, &reach),
                 if to_parent { &email } else { "" },
                 if to_advisers { &advisers } else { &[] },
                 id,
@@ -490,7 +504,7 @@ pub(crate) async fn send_contact(
         ),
         mailed: !email.is_empty(),
         back_href: lang.page_path("oudersteunpunt"),
-        reach: reach_line(&state, t),
+        reach: reach_line(&state, lang, t).await?,
     }
     .render()?;
     Ok(private(StatusCode::OK, html))
