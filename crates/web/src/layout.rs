@@ -269,6 +269,7 @@ pub fn public_page_layout(
         nav,
         footer,
         contact_href: lang.page_path("oudersteunpunt"),
+        base_url: state.base_url.clone(),
         reach: Some(footer_contact(state, &content.contact)),
     }
 }

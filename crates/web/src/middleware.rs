@@ -160,6 +160,7 @@ async fn error_page(
         footer: Vec::new(),
         contact_href: lang.page_path("oudersteunpunt"),
         reach: None,
+        base_url: state.base_url.clone(),
     };
     let view = ErrorView {
         layout,

@@ -43,6 +43,31 @@ pub struct Layout {
     pub contact_href: String,
     /// How to reach a person, for the footer (none on error pages).
     pub reach: Option<crate::layout::FooterContact>,
+    /// The site's address (`PASSEND_BASE_URL`), for the absolute `hreflang` links.
+    pub base_url: String,
+}
+
+impl Layout {
+    /// This page's own path, from the other language's (`alternate`): `/en/x` ↔ `/x`, `/en/` ↔ `/`.
+    pub fn own_path(&self, alternate: &str) -> String {
+        if self.lang_code == "en" {
+            format!("/en{alternate}")
+        } else {
+            match alternate.strip_prefix("/en") {
+                Some("") | Some("/") | None => "/".to_owned(),
+                Some(rest) => rest.to_owned(),
+            }
+        }
+    }
+
+    /// The Dutch page's path (the `x-default` of the pair).
+    pub fn dutch_path(&self, alternate: &str) -> String {
+        if self.lang_code == "en" {
+            alternate.to_owned()
+        } else {
+            self.own_path(alternate)
+        }
+    }
 }
 
 /// A content page.

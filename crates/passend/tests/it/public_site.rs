@@ -30,6 +30,16 @@ async fn every_public_page_answers_in_dutch_and_english() {
                 "{p}: language switch to the same page"
             );
             assert!(!body.contains("<script"), "{p}: no scripts on public pages");
+            // hreflang pairs are absolute and name the page itself too.
+            for (code, to) in [(lang, p.as_str()), (other, path(other, slug).as_str())] {
+                let link = format!("hreflang=\"{code}\" href=\"{}{to}\"", app.config.base_url);
+                assert!(body.contains(&link), "{p}: {link}");
+            }
+            assert!(body.contains(&format!(
+                "hreflang=\"x-default\" href=\"{}{}\"",
+                app.config.base_url,
+                path("nl", slug)
+            )));
             let map = if lang == "nl" { "/kaart" } else { "/en/kaart" };
             let map_link = format!("<a class=\"utrecht-nav-list__link\" href=\"{map}\">");
             assert!(body.contains(&map_link), "{p}: the map in the menu");

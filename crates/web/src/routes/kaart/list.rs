@@ -127,6 +127,7 @@ pub(crate) fn map_layout(
         nav,
         footer,
         contact_href: lang.page_path("oudersteunpunt"),
+        base_url: state.base_url.clone(),
         reach: Some(crate::layout::footer_contact(state, &content.contact)),
     }
 }
