@@ -17,6 +17,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+/// The most bytes of public responses kept per language and content version.
+const RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 /// A page ready to show.
 #[derive(Debug)]
 pub struct RenderedPage {
@@ -45,6 +48,8 @@ pub struct LangContent {
     /// How to reach the samenwerkingsverband and the Oudersteunpunt (saved with the content
     /// stamp, so a change shows within the check interval).
     pub contact: ContactDetails,
+    /// Public responses made from this content, encoded, by path and query.
+    pub responses: crate::encoded::ResponseCache,
     pages: Mutex<HashMap<String, Arc<RenderedPage>>>,
 }
 
@@ -168,6 +173,7 @@ impl ContentCache {
             definitions,
             links,
             contact,
+            responses: crate::encoded::ResponseCache::new(RESPONSE_BYTES),
             pages: Mutex::new(HashMap::new()),
         });
         self.langs

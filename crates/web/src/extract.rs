@@ -1,7 +1,8 @@
 //! Extractors for the part every handler behind a sign-in repeats: the app state, the visitor
 //! and the signed-in principal ([`SignedIn`]), and on top of it "this pupil or this request,
 //! allowed for this visitor, the read recorded" ([`read_pupil`], [`read_school_pupil`],
-//! [`read_request`]). A handler then states only what is particular to it.
+//! [`read_request`]). A handler then states only what is particular to it. [`SiteLang`] reads a
+//! public page's language from its address.
 //!
 //! The role-level check stays in `policy.rs` (a route not in the table answers 404 before any
 //! handler runs); the object-level relations stay in `access.rs`; this module only puts them
@@ -37,6 +38,23 @@ impl FromRequestParts<AppState> for SignedIn {
             visitor,
             p,
         })
+    }
+}
+
+/// The language of a public page, from its address: `/en` and everything below it is English,
+/// the rest Dutch. One handler then serves both `/kaart` and `/en/kaart`.
+pub struct SiteLang(pub passend_domain::Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for SiteLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path();
+        let english = path == "/en" || path.starts_with("/en/");
+        Ok(SiteLang(if english {
+            passend_domain::Lang::En
+        } else {
+            passend_domain::Lang::Nl
+        }))
     }
 }
 

@@ -17,6 +17,7 @@ pub mod assets;
 pub mod auth;
 pub mod cache;
 pub mod dates;
+pub mod encoded;
 pub mod error;
 pub mod exports;
 pub mod extract;

@@ -3,6 +3,7 @@
 //! the content). Filtering and sorting run in memory, and each distinct search's response is
 //! kept with the index, so a repeated search over a national data set costs no work at all.
 
+use crate::encoded::{Encoded, Ready, ResponseCache};
 use axum::body::Bytes;
 use chrono::NaiveDate;
 use passend_domain::content::split_list;
@@ -13,7 +14,7 @@ use passend_domain::text::fold;
 use passend_store::locations::{self, Location, Profile, Voorziening};
 use passend_store::{Db, StoreResult};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 /// A location ready for searching and showing.
@@ -197,9 +198,8 @@ pub struct MapIndex {
     pub denominaties: Vec<String>,
     /// The date of the latest address import.
     pub data_date: Option<NaiveDate>,
-    /// Rendered responses of searches on this index, by key, and their total size
-    /// (see [`MapIndex::response`]).
-    responses: Mutex<(HashMap<String, Bytes>, usize)>,
+    /// Responses made from this index, by key (see [`MapIndex::response`]).
+    responses: ResponseCache,
 }
 
 /// The most bytes of responses kept per index; when full, all are dropped at once.
@@ -318,41 +318,33 @@ impl MapIndex {
         hits
     }
 
-    /// A response for `key`, made by `render` the first time and kept with this index (so it is
-    /// dropped when the data changes). Searches with free-form input (a typed name, a visitor's
-    /// coordinates) are not kept: there are too many of them to be worth it. At most
+    /// A response for `key`, made by `render` the first time and kept with this index, encoded
+    /// (so it is dropped when the data changes). Searches with free-form input (a typed name, a
+    /// visitor's coordinates) are not kept: there are too many of them to be worth it. At most
     /// [`MAX_RESPONSE_BYTES`] are kept; when full, all are dropped at once.
     pub fn response<E>(
         &self,
         key: &str,
         cacheable: bool,
         render: impl FnOnce() -> Result<String, E>,
-    ) -> Result<Bytes, E> {
+    ) -> Result<Ready, E> {
         if !cacheable {
-            return render().map(Bytes::from);
+            return render().map(|b| Ready::Once(Bytes::from(b)));
         }
-        let hit = self
-            .responses
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .0
-            .get(key)
-            .cloned();
-        if let Some(hit) = hit {
-            return Ok(hit);
+        if let Some(hit) = self.responses.get(key) {
+            return Ok(Ready::Kept(hit));
         }
-        let body = Bytes::from(render()?);
-        let mut map = self
-            .responses
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.1 + body.len() > MAX_RESPONSE_BYTES {
-            map.0.clear();
-            map.1 = 0;
-        }
-        map.1 += body.len();
-        map.0.insert(key.to_owned(), body.clone());
-        Ok(body)
+        Ok(Ready::Kept(self.responses.keep(key, render()?)))
+    }
+
+    /// The response kept for `key`, when there is one (for responses made by async code).
+    pub fn kept(&self, key: &str) -> Option<Encoded> {
+        self.responses.get(key)
+    }
+
+    /// Keeps `body` for `key` with this index.
+    pub fn keep(&self, key: &str, body: String) -> Encoded {
+        self.responses.keep(key, body)
     }
 
     /// The location with this vestigingscode.
@@ -483,7 +475,7 @@ impl MapCache {
             pc4,
             denominaties: denominaties.into_iter().collect(),
             data_date,
-            responses: Mutex::new((HashMap::new(), 0)),
+            responses: ResponseCache::new(MAX_RESPONSE_BYTES),
         });
         *self
             .index

@@ -187,3 +187,75 @@ async fn responses_are_compressed() {
     }
     app.stop().await;
 }
+
+/// The body of a response, decoded as its `Content-Encoding` says.
+async fn decoded(r: reqwest::Response) -> (String, Vec<u8>) {
+    use std::io::Read as _;
+    let encoding = r
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let raw = r.bytes().await.unwrap().to_vec();
+    let mut plain = Vec::new();
+    match encoding.as_str() {
+        "br" => brotli::BrotliDecompress(&mut raw.as_slice(), &mut plain).unwrap(),
+        "gzip" => {
+            flate2::read::GzDecoder::new(raw.as_slice())
+                .read_to_end(&mut plain)
+                .unwrap();
+        }
+        _ => plain.clone_from(&raw),
+    }
+    (String::from_utf8(plain).unwrap(), raw)
+}
+
+#[tokio::test]
+async fn public_responses_are_kept_ready_in_every_encoding() {
+    let app = TestApp::spawn().await;
+    let get = |path: &str, enc: &str| {
+        app.client
+            .get(format!("{}{path}", app.base))
+            .header("accept-encoding", enc)
+            .send()
+    };
+    for path in [
+        "/",
+        "/begrippen",
+        "/kaart/30EF03",
+        "/kaart?soort=so",
+        "/kaart.json",
+        "/kaart.csv?soort=sbo",
+        "/wat-kan-ik-doen?stap=zorg",
+        "/kaart?q=montessori",
+    ] {
+        let (_, plain) = app.text(path).await;
+        let mut first_raw = Vec::new();
+        for enc in ["br", "gzip", "br"] {
+            let r = get(path, enc).await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            assert_eq!(r.headers()["content-encoding"], enc, "{path}");
+            assert!(
+                r.headers()["vary"]
+                    .to_str()
+                    .unwrap()
+                    .contains("accept-encoding"),
+                "{path}"
+            );
+            let (text, raw) = decoded(r).await;
+            assert_eq!(text, plain, "{path} ({enc}) is the same page");
+            if enc == "br" && first_raw.is_empty() {
+                first_raw = raw;
+            } else if enc == "br" && !path.contains("q=") {
+                assert_eq!(raw, first_raw, "{path}: the same kept bytes");
+            }
+        }
+        let identity = get(path, "identity").await.unwrap();
+        assert!(
+            identity.headers().get("content-encoding").is_none(),
+            "{path}"
+        );
+        assert_eq!(identity.text().await.unwrap(), plain);
+    }
+    app.stop().await;
+}

@@ -4,14 +4,15 @@
 use crate::AppState;
 use crate::app::Routes;
 use crate::error::{AppError, AppResult};
+use crate::extract::SiteLang;
 use crate::layout::{public_layout, public_page_layout};
 use crate::texts::guide::{GuideTexts, Step, guide};
 use crate::texts::public::{fill, long_date, ui};
 use crate::views::{GlossaryView, LetterGroup, PageView, TermView};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Redirect};
-use passend_domain::Lang;
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::content::valid_slug;
 use passend_domain::glossary::{Glossary, Term};
 use serde::Deserialize;
@@ -24,46 +25,41 @@ pub const MAX_QUERY_CHARS: usize = 100;
 /// The public routes.
 pub fn router() -> Routes {
     Routes::new()
-        .get("/", |s: State<AppState>| {
-            page(s, Lang::Nl, "home".to_owned())
-        })
-        .get("/en/", |s: State<AppState>| {
-            page(s, Lang::En, "home".to_owned())
-        })
+        .get("/", home)
+        .get("/en/", home)
         .get("/en", || async { Redirect::permanent("/en/") })
         .get("/home", || async { Redirect::permanent("/") })
         .get("/en/home", || async { Redirect::permanent("/en/") })
-        .get(
-            "/begrippen",
-            |s: State<AppState>, q: Query<GlossaryQuery>| glossary(s, Lang::Nl, q),
-        )
-        .get(
-            "/en/begrippen",
-            |s: State<AppState>, q: Query<GlossaryQuery>| glossary(s, Lang::En, q),
-        )
-        .get(
-            "/wat-kan-ik-doen",
-            |s: State<AppState>, q: Query<GuideQuery>| guide_page(s, Lang::Nl, q),
-        )
-        .get(
-            "/en/wat-kan-ik-doen",
-            |s: State<AppState>, q: Query<GuideQuery>| guide_page(s, Lang::En, q),
-        )
-        .get("/{slug}", |s: State<AppState>, Path(slug): Path<String>| {
-            page(s, Lang::Nl, slug)
-        })
-        .get(
-            "/en/{slug}",
-            |s: State<AppState>, Path(slug): Path<String>| page(s, Lang::En, slug),
-        )
+        .get("/begrippen", glossary)
+        .get("/en/begrippen", glossary)
+        .get("/wat-kan-ik-doen", guide_page)
+        .get("/en/wat-kan-ik-doen", guide_page)
+        .get("/{slug}", page)
+        .get("/en/{slug}", page)
 }
 
-/// A content page.
-async fn page(State(state): State<AppState>, lang: Lang, slug: String) -> AppResult<Html<String>> {
+/// The home page.
+async fn home(state: State<AppState>, lang: SiteLang, headers: HeaderMap) -> AppResult<Response> {
+    page(state, lang, Path("home".to_owned()), headers).await
+}
+
+/// The content type of every page.
+const HTML: &str = "text/html; charset=utf-8";
+
+/// A content page, made once per content version and kept encoded.
+async fn page(
+    State(state): State<AppState>,
+    SiteLang(lang): SiteLang,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     if !valid_slug(&slug) {
         return Err(AppError::NotFound);
     }
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
+    if let Some(kept) = content.responses.get(&slug) {
+        return Ok(kept.respond(&headers, HTML));
+    }
     let page = content
         .page(&state.db, state.tenant_id, lang, &slug)
         .await?
@@ -76,7 +72,8 @@ async fn page(State(state): State<AppState>, lang: Lang, slug: String) -> AppRes
         body_html: &page.html,
         changed_on: long_date(ui(lang), page.changed_on),
     };
-    Ok(Html(view.render()?))
+    let html = view.render()?;
+    Ok(content.responses.keep(&slug, html).respond(&headers, HTML))
 }
 
 /// The query of the begrippenlijst search.
@@ -89,11 +86,17 @@ pub struct GlossaryQuery {
 /// The begrippenlijst with its search (server-side, so it works without JavaScript).
 async fn glossary(
     State(state): State<AppState>,
-    lang: Lang,
+    SiteLang(lang): SiteLang,
     Query(params): Query<GlossaryQuery>,
-) -> AppResult<Html<String>> {
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let t = ui(lang);
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
+    // The whole list is kept; a search is made for its request only.
+    let whole = params.q.as_deref().is_none_or(|q| q.trim().is_empty());
+    if whole && let Some(kept) = content.responses.get(GLOSSARY_SLUG) {
+        return Ok(kept.respond(&headers, HTML));
+    }
     let intro = content
         .page(&state.db, state.tenant_id, lang, GLOSSARY_SLUG)
         .await?;
@@ -161,7 +164,15 @@ async fn glossary(
         letters: Glossary::letters(&all),
         groups,
     };
-    Ok(Html(view.render()?))
+    let html = view.render()?;
+    Ok(if whole {
+        content
+            .responses
+            .keep(GLOSSARY_SLUG, html)
+            .respond(&headers, HTML)
+    } else {
+        Html(html).into_response()
+    })
 }
 
 /// Where a parent is in "Wat kan ik doen?": the answer chosen (`stap`) and the question it
@@ -176,9 +187,10 @@ pub struct GuideQuery {
 /// carries the answers; nothing is stored.
 async fn guide_page(
     State(state): State<AppState>,
-    lang: Lang,
+    SiteLang(lang): SiteLang,
     Query(q): Query<GuideQuery>,
-) -> AppResult<Html<String>> {
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let g = guide(lang);
     let find = |id: &Option<String>| {
         id.as_deref()
@@ -189,6 +201,12 @@ async fn guide_page(
         (None, Some(current)) if !current.answers.is_empty() => (current, true),
         _ => (&g.steps[0], false),
     };
+    // Twelve steps, each with or without the message: all kept per content version.
+    let key = format!("wat-kan-ik-doen|{}|{missing}", step.id);
+    let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
+    if let Some(kept) = content.responses.get(&key) {
+        return Ok(kept.respond(&headers, HTML));
+    }
     let action = format!("{}/wat-kan-ik-doen", lang.prefix());
     let here = if step.id == "start" {
         "/wat-kan-ik-doen".to_owned()
@@ -225,7 +243,8 @@ async fn guide_page(
         links,
         action,
     };
-    Ok(Html(view.render()?))
+    let html = view.render()?;
+    Ok(content.responses.keep(&key, html).respond(&headers, HTML))
 }
 
 /// The page of "Wat kan ik doen?".

@@ -2,13 +2,17 @@
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::extract::SiteLang;
 use crate::map::Entry;
 use crate::routes::kaart::*;
 use crate::texts::public::{MapTexts, long_date, map_texts, ui};
 use crate::views::Layout;
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
+
+const HTML: &str = "text/html; charset=utf-8";
 use passend_domain::Lang;
 use passend_domain::duo::parse_onderwijs;
 use passend_domain::support::{Admission, onderwijs_in_words};
@@ -174,8 +178,9 @@ fn own_or_main<'a>(
 
 pub(crate) async fn detail(
     State(state): State<AppState>,
-    lang: Lang,
+    SiteLang(lang): SiteLang,
     Path(code): Path<String>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let t = map_texts(lang);
     let code = code.to_ascii_uppercase();
@@ -185,6 +190,11 @@ pub(crate) async fn detail(
     let index = state.map_cache.get(&state.db, state.tenant_id).await?;
     let entry: &Entry = index.by_code(&code).ok_or(AppError::NotFound)?;
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
+    // Kept with the index (a new import or profile makes a new one) per content version.
+    let key = format!("detail|{}|{code}|{}", lang.code(), content.stamp());
+    if let Some(kept) = index.kept(&key) {
+        return Ok(map_response(&state, kept.respond(&headers, HTML)));
+    }
     let counts = passend_store::locations::pupil_counts(&state.db, &code).await?;
     let events = passend_store::locations::location_events(&state.db, entry.loc.id).await?;
     let today = chrono::Utc::now().date_naive();
@@ -343,9 +353,6 @@ pub(crate) async fn detail(
             ),
         ],
     };
-    Ok(map_response(
-        &state,
-        "text/html; charset=utf-8",
-        view.render()?.into(),
-    ))
+    let page = index.keep(&key, view.render()?);
+    Ok(map_response(&state, page.respond(&headers, HTML)))
 }

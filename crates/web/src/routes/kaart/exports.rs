@@ -6,8 +6,8 @@ use crate::exports::csv_cell;
 use crate::map::{MapIndex, MapQuery};
 use crate::routes::kaart::*;
 use axum::extract::{RawQuery, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use passend_domain::Lang;
 use passend_domain::geo::Point;
 use passend_domain::support::THEMES;
@@ -26,6 +26,7 @@ pub(crate) async fn search_for_export(
 pub(crate) async fn geojson(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let (index, query, origin) = search_for_export(&state, raw.as_deref()).await?;
     let key = format!("geojson|{}", query_string(&query));
@@ -55,7 +56,7 @@ pub(crate) async fn geojson(
             .collect();
         Ok(serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string())
     })?;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+    Ok(body.respond(&headers, "application/geo+json"))
 }
 
 pub(crate) fn round6(v: f64) -> f64 {
@@ -66,8 +67,24 @@ pub(crate) fn round6(v: f64) -> f64 {
 pub(crate) async fn csv_export(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let (index, query, origin) = search_for_export(&state, raw.as_deref()).await?;
+    let key = format!("csv|{}", query_string(&query));
+    let cacheable = query.q.is_empty() && query.origin.is_none();
+    let body = index.response(&key, cacheable, || -> AppResult<String> {
+        Ok(csv_body(&index, &query, origin))
+    })?;
+    let mut r = body.respond(&headers, "text/csv; charset=utf-8");
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"voorzieningenkaart.csv\""),
+    );
+    Ok(r)
+}
+
+/// The CSV of a search: `;`, UTF-8 with BOM, for Dutch spreadsheets.
+fn csv_body(index: &MapIndex, query: &MapQuery, origin: Option<Point>) -> String {
     let mut out = String::from("\u{feff}");
     let header_row = [
         "vestigingscode",
@@ -89,7 +106,7 @@ pub(crate) async fn csv_export(
     ];
     out.push_str(&header_row.join(";"));
     out.push_str("\r\n");
-    for h in index.search(&query, origin) {
+    for h in index.search(query, origin) {
         let e = h.entry;
         let row = [
             e.loc.code.clone(),
@@ -116,17 +133,7 @@ pub(crate) async fn csv_export(
         out.push_str(&cells.join(";"));
         out.push_str("\r\n");
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"voorzieningenkaart.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    out
 }
 
 /// `GET /kaart.json`: the search shaped after Open Referral HSDS 3.0 (organizations, locations,
@@ -134,9 +141,20 @@ pub(crate) async fn csv_export(
 pub(crate) async fn hsds(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let (index, query, origin) = search_for_export(&state, raw.as_deref()).await?;
-    let hits = index.search(&query, origin);
+    let key = format!("hsds|{}", query_string(&query));
+    let cacheable = query.q.is_empty() && query.origin.is_none();
+    let body = index.response(&key, cacheable, || -> AppResult<String> {
+        Ok(hsds_body(&index, &query, origin))
+    })?;
+    Ok(body.respond(&headers, "application/json"))
+}
+
+/// A search as Open Referral HSDS 3.0 JSON.
+fn hsds_body(index: &MapIndex, query: &MapQuery, origin: Option<Point>) -> String {
+    let hits = index.search(query, origin);
     let mut organizations = std::collections::BTreeMap::new();
     let mut locations = Vec::new();
     let mut services = Vec::new();
@@ -219,9 +237,5 @@ pub(crate) async fn hsds(
         "service_at_locations": service_at_locations,
         "taxonomy_terms": THEMES.iter().map(|t| serde_json::json!({ "id": t.id, "name": t.nl, "taxonomy": "passend-ondersteuning" })).collect::<Vec<_>>(),
     });
-    Ok((
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response())
+    body.to_string()
 }

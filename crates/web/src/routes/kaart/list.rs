@@ -2,14 +2,15 @@
 
 use crate::AppState;
 use crate::error::AppResult;
+use crate::extract::SiteLang;
 use crate::map::{Hit, KINDS, QueryError};
 use crate::routes::kaart::*;
 use crate::texts::public::{MapTexts, fill, map_texts, ui};
 use crate::views::Layout;
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
 use passend_domain::Lang;
 use passend_domain::duo::SchoolType;
 use passend_domain::support::THEMES;
@@ -134,8 +135,9 @@ pub(crate) fn map_layout(
 
 pub(crate) async fn list(
     State(state): State<AppState>,
-    lang: Lang,
+    SiteLang(lang): SiteLang,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let t = map_texts(lang);
     let index = state.map_cache.get(&state.db, state.tenant_id).await?;
@@ -266,16 +268,14 @@ pub(crate) async fn list(
         };
         Ok(view.render()?)
     })?;
-    Ok(map_response(&state, "text/html; charset=utf-8", html))
+    Ok(map_response(
+        &state,
+        html.respond(&headers, "text/html; charset=utf-8"),
+    ))
 }
 
 /// A map page with the map's CSP.
-pub(crate) fn map_response(
-    state: &AppState,
-    content_type: &'static str,
-    body: axum::body::Bytes,
-) -> Response {
-    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+pub(crate) fn map_response(state: &AppState, mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, state.map.csp.clone());

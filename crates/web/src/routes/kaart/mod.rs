@@ -10,11 +10,9 @@ pub(crate) use detail::*;
 pub(crate) use exports::*;
 pub(crate) use list::*;
 
-use crate::AppState;
 use crate::app::Routes;
 use crate::map::{Entry, KINDS, MapQuery};
 use crate::texts::public::MapTexts;
-use axum::extract::{Path, RawQuery, State};
 use passend_domain::Lang;
 use passend_domain::duo::SchoolType;
 use passend_domain::geo::Point;
@@ -29,18 +27,10 @@ pub(crate) const RADII: &[u32] = &[1, 2, 3, 5, 10, 25];
 /// The map routes.
 pub(crate) fn router() -> Routes {
     Routes::new()
-        .get("/kaart", |s: State<AppState>, q: RawQuery| {
-            list(s, Lang::Nl, q)
-        })
-        .get("/en/kaart", |s: State<AppState>, q: RawQuery| {
-            list(s, Lang::En, q)
-        })
-        .get("/kaart/{code}", |s: State<AppState>, p: Path<String>| {
-            detail(s, Lang::Nl, p)
-        })
-        .get("/en/kaart/{code}", |s: State<AppState>, p: Path<String>| {
-            detail(s, Lang::En, p)
-        })
+        .get("/kaart", list)
+        .get("/en/kaart", list)
+        .get("/kaart/{code}", detail)
+        .get("/en/kaart/{code}", detail)
         .get("/kaart.geojson", geojson)
         .get("/kaart.csv", csv_export)
         .get("/kaart.json", hsds)
