@@ -188,13 +188,14 @@ pub(crate) async fn detail(
         return Err(AppError::NotFound);
     }
     let index = state.map_cache.get(&state.db, state.tenant_id).await?;
-    let entry: &Entry = index.by_code(&code).ok_or(AppError::NotFound)?;
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
-    // Kept with the index (a new import or profile makes a new one) per content version.
+    // Kept with the index (a new import or profile makes a new one) per content version; only
+    // a page that exists is ever kept.
     let key = format!("detail|{}|{code}|{}", lang.code(), content.stamp());
     if let Some(kept) = index.kept(&key) {
         return Ok(map_response(&state, kept.respond(&headers, HTML)));
     }
+    let entry: &Entry = index.by_code(&code).ok_or(AppError::NotFound)?;
     let counts = passend_store::locations::pupil_counts(&state.db, &code).await?;
     let events = passend_store::locations::location_events(&state.db, entry.loc.id).await?;
     let today = chrono::Utc::now().date_naive();

@@ -1,6 +1,7 @@
 //! The voorzieningen (arrangements, special places) the SWV offers.
 
 use crate::AppState;
+use crate::extract::SignedIn;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::forms::{Field, summary};
@@ -172,8 +173,7 @@ pub(crate) async fn voorzieningen_view(
 }
 
 pub(crate) async fn voorzieningen(
-    State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { state, visitor, .. }: SignedIn,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
     let fields = std::array::from_fn(|_| Field::default());
