@@ -484,6 +484,10 @@ struct Scan {
     first_line: std::collections::HashMap<String, usize>,
     skipped_codes: Vec<String>,
     gemeente_code: Option<String>,
+    /// Byte offsets of the line breaks in the decoded text.
+    breaks: Vec<usize>,
+    /// The last line, when the file stops in the middle of it.
+    cut_at: Option<usize>,
 }
 
 impl Scan {
@@ -496,13 +500,14 @@ impl Scan {
     ) -> Option<(usize, csv::StringRecord)> {
         self.rows_read += 1;
         let fallback = i + 2;
+        let breaks = &self.breaks;
         match record {
             Ok(r) => {
-                let line = r.position().map_or(fallback, |p| line_of(p.line()));
+                let line = r.position().map_or(fallback, |p| line_at(breaks, p.byte()));
                 Some((line, r))
             }
             Err(e) => {
-                let line = e.position().map_or(fallback, |p| line_of(p.line()));
+                let line = e.position().map_or(fallback, |p| line_at(breaks, p.byte()));
                 let message = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -553,7 +558,7 @@ impl Scan {
     }
 
     fn parsed(
-        self,
+        mut self,
         kind: FileKind,
         data: DuoData,
         encoding: Encoding,
@@ -565,6 +570,15 @@ impl Scan {
         {
             return Err(DuoError::UnknownGemeente(g.trim().to_owned()));
         }
+        if let Some(line) = self.cut_at {
+            self.errors.push(Warning {
+                line,
+                message:
+                    "het bestand houdt midden in een regel op: het is waarschijnlijk afgebroken"
+                        .to_owned(),
+            });
+        }
+        self.errors.sort_by_key(|e| e.line);
         Ok(Parsed {
             kind,
             data,
@@ -579,10 +593,13 @@ impl Scan {
     }
 }
 
-/// A line number in the file (1 = the header) from the CSV reader's position, which counts the
-/// line breaks before a record.
-fn line_of(line: u64) -> usize {
-    usize::try_from(line).map_or(usize::MAX, |l| l.saturating_add(1))
+/// The line (1 = the header) a record starting at a byte offset of the decoded text is on, from
+/// the offsets of its line breaks. On CRLF files the reader places a record's start on the `\n`
+/// that ends the line before it, so a break at the offset itself counts (the reader's own line
+/// count lags behind there).
+fn line_at(breaks: &[usize], byte: u64) -> usize {
+    let byte = usize::try_from(byte).unwrap_or(usize::MAX);
+    breaks.partition_point(|&b| b <= byte) + 1
 }
 
 /// Normalises a gemeente code to 4 digits: `34` → `0034`.
@@ -660,8 +677,19 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
     let col = |name: &str| headers.iter().position(|h| h == name);
     let mut scan = Scan {
         errors: decode_errors,
+        breaks: text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i)
+            .collect(),
         ..Scan::default()
     };
+    // DUO's files end with a line break: a file that stops in the middle of a line was cut off,
+    // even when its last row happens to have all its fields.
+    if !text.is_empty() && !text.ends_with('\n') {
+        scan.cut_at = Some(scan.breaks.len() + 1);
+    }
 
     if let (Some(c_brin), Some(c_code), Some(c_name), Some(c_gem)) = (
         col("INSTELLINGSCODE"),
@@ -1092,7 +1120,17 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(errors, vec![(4, true), (5, true)], "{:?}", p.errors);
+        assert_eq!(
+            errors,
+            vec![(4, true), (5, true), (5, false)],
+            "{:?}",
+            p.errors
+        );
+        assert!(p.errors[2].message.contains("midden in een regel"));
+        // The same lines in a file with LF line ends.
+        let lf = parse(file.replace("\r\n", "\n").as_bytes(), None).unwrap();
+        let lines: Vec<usize> = lf.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4, 5, 5]);
         let DuoData::Vestigingen(v) = p.data else {
             panic!()
         };

@@ -341,14 +341,6 @@ fn level_words(level: &str) -> Option<(&'static str, &'static str)> {
             "Voortgezet speciaal onderwijs (12 tot 20 jaar)",
             "Secondary special education (12 to 20)",
         ),
-        "RP-SO" => (
-            "Speciaal onderwijs aan kinderen die in een instelling wonen of behandeld worden",
-            "Special education for children who live or are treated in an institution",
-        ),
-        "RP-VSO" => (
-            "Voortgezet speciaal onderwijs aan jongeren die in een instelling wonen of behandeld worden",
-            "Secondary special education for young people who live or are treated in an institution",
-        ),
         _ => return None,
     })
 }
@@ -361,14 +353,26 @@ pub fn onderwijs_in_words(onderwijs: &[Onderwijs], english: bool) -> Vec<String>
     onderwijs
         .iter()
         .map(|o| {
-            let level = level_words(&o.level).map_or(o.level.as_str(), pick);
+            // `RP-` is the same education given in an institution where the child lives or is
+            // treated (residentiële plaatsing).
+            let (code, place) = match o.level.strip_prefix("RP-") {
+                Some(code) => (
+                    code,
+                    pick((
+                        ", in een instelling waar het kind woont of behandeld wordt",
+                        ", in an institution where the child lives or is treated",
+                    )),
+                ),
+                None => (o.level.as_str(), ""),
+            };
+            let level = level_words(code).map_or(o.level.as_str(), pick);
             let who: Vec<&str> = o
                 .categories
                 .iter()
                 .map(|c| category_words(c).map_or(c.as_str(), pick))
                 .collect();
             if who.is_empty() {
-                level.to_owned()
+                format!("{level}{place}")
             } else {
                 let joined = match who.split_last() {
                     Some((last, rest)) if !rest.is_empty() => {
@@ -378,7 +382,7 @@ pub fn onderwijs_in_words(onderwijs: &[Onderwijs], english: bool) -> Vec<String>
                     _ => who.join(""),
                 };
                 let prep = if english { "for" } else { "voor" };
-                format!("{level} {prep} {joined}")
+                format!("{level} {prep} {joined}{place}")
             }
         })
         .collect()
@@ -461,9 +465,9 @@ mod tests {
             words[0],
             "Speciaal onderwijs (basisschoolleeftijd) voor kinderen met ernstige gedragsproblemen"
         );
-        assert!(
-            words[2]
-                .starts_with("Voortgezet speciaal onderwijs aan jongeren die in een instelling")
+        assert_eq!(
+            words[2],
+            "Voortgezet speciaal onderwijs (12 tot 20 jaar) voor kinderen met ernstige gedragsproblemen, in een instelling waar het kind woont of behandeld wordt"
         );
         let two = crate::duo::parse_onderwijs("SO LZ/P,ZMOK");
         assert_eq!(

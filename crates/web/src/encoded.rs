@@ -110,7 +110,10 @@ impl ResponseCache {
             kept.1 = 0;
         }
         kept.1 += e.size();
-        kept.0.insert(key.to_owned(), e.clone());
+        if let Some(old) = kept.0.insert(key.to_owned(), e.clone()) {
+            // Two requests made the same response at once: count it once.
+            kept.1 = kept.1.saturating_sub(old.size());
+        }
         e
     }
 }

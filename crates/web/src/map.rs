@@ -266,6 +266,16 @@ impl MapIndex {
             .ok_or(QueryError::UnknownPostcode)
     }
 
+    /// Whether a search's response is worth keeping: no free text (a typed name, a visitor's
+    /// coordinates, a full postcode, an unknown denomination), so the kept responses stay few.
+    pub fn keeps(&self, query: &MapQuery) -> bool {
+        let postcode = query.postcode.trim();
+        query.q.is_empty()
+            && query.origin.is_none()
+            && (postcode.is_empty() || (postcode.len() == 4 && self.pc4.contains_key(postcode)))
+            && (query.denominatie.is_empty() || self.denominaties.contains(&query.denominatie))
+    }
+
     /// Runs a search: every open location that passes the filters, by distance when there is
     /// an origin, else by name.
     pub fn search(&self, query: &MapQuery, origin: Option<Point>) -> Vec<Hit<'_>> {

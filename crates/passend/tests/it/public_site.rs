@@ -80,6 +80,12 @@ async fn the_home_page_finds_schools_by_postcode_and_the_guide_leads_to_a_next_s
         "the postcode's marker"
     );
     assert!(found.contains("<details class=\"passend-details passend-more-filters\">"));
+    let (_, empty_form) = app.text("/kaart?postcode=&soort=").await;
+    assert!(
+        empty_form.find("id=\"kaart-zoeken\"").unwrap()
+            < empty_form.find("id=\"resultaten-kop\"").unwrap(),
+        "an empty form sent is no search"
+    );
     let (_, fresh) = app.text("/kaart").await;
     assert!(
         fresh.find("id=\"kaart-zoeken\"").unwrap() < fresh.find("id=\"resultaten-kop\"").unwrap(),
@@ -437,6 +443,15 @@ async fn a_beheerder_keeps_the_contact_details_and_parents_see_them_everywhere()
     assert_eq!(
         field_value(&stale.body, "telefoon").as_deref(),
         Some("036 999 99 99")
+    );
+    // A mistake keeps the version the editor started from, so the next save still conflicts.
+    let mistake = admin
+        .post_pairs("/beheer/contact", &details("1", &base))
+        .await;
+    assert_eq!(mistake.status, 422);
+    assert_eq!(
+        field_value(&mistake.body, "versie").as_deref(),
+        Some(base.as_str())
     );
     let page = admin.get("/beheer/contact?gedaan=opgeslagen").await;
     assert!(page.body.contains("De contactgegevens zijn opgeslagen"));

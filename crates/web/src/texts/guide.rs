@@ -175,7 +175,7 @@ pub static GUIDE_NL: GuideTexts = GuideTexts {
             "thuis",
             &[
                 "Neem zo snel mogelijk contact op met de school. De school moet samen met u zoeken naar onderwijs dat bij uw kind past.",
-                "Ook de leerplichtambtenaar van de gemeente kan helpen. Lukt het niet samen met de school? Dan kunnen de onderwijsconsulenten gratis bemiddelen.",
+                "Ook de leerplichtambtenaar kan helpen. Dat is de persoon bij de gemeente die erop let dat kinderen naar school gaan. Lukt het niet samen met de school? Dan kunnen de onderwijsconsulenten helpen. Zij praten gratis met u en de school, en zoeken samen een oplossing.",
             ],
             &[("zorgplicht", "Wat is zorgplicht?"), OUDERSTEUNPUNT_NL],
         ),
@@ -183,7 +183,7 @@ pub static GUIDE_NL: GuideTexts = GuideTexts {
             "ziek",
             &[
                 "Vertel de school dat uw kind ziek is en hoe lang het waarschijnlijk duurt. De school blijft verantwoordelijk voor het onderwijs van uw kind, ook als het thuis of in het ziekenhuis is.",
-                "De school kan hulp vragen aan een consulent onderwijs aan zieke leerlingen.",
+                "De school kan hulp vragen aan een consulent onderwijs aan zieke leerlingen. Dat is een deskundige die scholen helpt om zieke kinderen les te blijven geven.",
             ],
             &[("zieke-leerlingen", "Onderwijs aan zieke leerlingen")],
         ),

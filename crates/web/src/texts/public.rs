@@ -602,7 +602,7 @@ pub static MAP_NL: MapTexts = MapTexts {
     website: "Website",
     admission: "Hoe komt uw kind hier op school?",
     profile: "Ondersteuningsprofiel",
-    derived: "Afgeleid uit wat DUO over deze school registreert (zie hieronder); de school heeft dit nog niet gecontroleerd.",
+    derived: "Dit komt uit de gegevens van DUO (zie hieronder). De school heeft het nog niet gecontroleerd.",
     duo_heading: "Wat DUO over deze school registreert",
     duo_codes: "DUO-codes (voor professionals)",
     contact_from: "van de hoofdlocatie",

@@ -160,7 +160,10 @@ pub(crate) async fn save_contact(
     let base: i64 = val(&f, "versie").parse().unwrap_or(-1);
     let problems = details.problems();
     if !problems.is_empty() {
-        let view = contact_view(&state, &visitor, Some((&details, &problems)), None).await?;
+        let mut view = contact_view(&state, &visitor, Some((&details, &problems)), None).await?;
+        // The form keeps the version the editor started from, so that the save after the
+        // correction still notices someone else's save in between.
+        view.version = base;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
     }
     let (_, current) = store::current(&state.db, state.tenant_id).await?;

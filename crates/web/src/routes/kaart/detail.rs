@@ -191,7 +191,13 @@ pub(crate) async fn detail(
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
     // Kept with the index (a new import or profile makes a new one) per content version; only
     // a page that exists is ever kept.
-    let key = format!("detail|{}|{code}|{}", lang.code(), content.stamp());
+    // Today is part of the key: the page warns about data older than a year.
+    let key = format!(
+        "detail|{}|{code}|{}|{}",
+        lang.code(),
+        content.stamp(),
+        chrono::Utc::now().date_naive()
+    );
     if let Some(kept) = index.kept(&key) {
         return Ok(map_response(&state, kept.respond(&headers, HTML)));
     }

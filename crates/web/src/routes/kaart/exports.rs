@@ -30,7 +30,7 @@ pub(crate) async fn geojson(
 ) -> AppResult<Response> {
     let (index, query, origin) = search_for_export(&state, raw.as_deref()).await?;
     let key = format!("geojson|{}", query_string(&query));
-    let cacheable = query.q.is_empty() && query.origin.is_none();
+    let cacheable = index.keeps(&query);
     let body = index.response(&key, cacheable, || -> AppResult<String> {
         let features: Vec<serde_json::Value> = index
             .search(&query, origin)
@@ -71,7 +71,7 @@ pub(crate) async fn csv_export(
 ) -> AppResult<Response> {
     let (index, query, origin) = search_for_export(&state, raw.as_deref()).await?;
     let key = format!("csv|{}", query_string(&query));
-    let cacheable = query.q.is_empty() && query.origin.is_none();
+    let cacheable = index.keeps(&query);
     let body = index.response(&key, cacheable, || -> AppResult<String> {
         Ok(csv_body(&index, &query, origin))
     })?;
@@ -145,7 +145,7 @@ pub(crate) async fn hsds(
 ) -> AppResult<Response> {
     let (index, query, origin) = search_for_export(&state, raw.as_deref()).await?;
     let key = format!("hsds|{}", query_string(&query));
-    let cacheable = query.q.is_empty() && query.origin.is_none();
+    let cacheable = index.keeps(&query);
     let body = index.response(&key, cacheable, || -> AppResult<String> {
         Ok(hsds_body(&index, &query, origin))
     })?;

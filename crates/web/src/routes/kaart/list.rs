@@ -150,7 +150,7 @@ pub(crate) async fn list(
         query_string(&query),
         query.page
     );
-    let cacheable = query.q.is_empty() && query.origin.is_none();
+    let cacheable = index.keeps(&query);
     let html = index.response(&key, cacheable, || -> AppResult<String> {
         let (origin, postcode_error) = match index.origin(&query) {
             Ok(o) => (o, None),
@@ -245,7 +245,9 @@ pub(crate) async fn list(
                 n => fill(t.results_many, n, ""),
             },
             by_distance: origin.is_some(),
-            searched: raw.as_deref().is_some_and(|r| !r.trim().is_empty()),
+            // From the search as read (the cache key), not the raw address: `?postcode=&soort=`
+            // is no search.
+            searched: !qs.is_empty() || query.page > 1,
             more_chosen: query.themes.len()
                 + query.clusters.len()
                 + usize::from(!query.denominatie.is_empty()),

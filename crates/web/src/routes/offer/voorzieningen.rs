@@ -1,9 +1,9 @@
 //! The voorzieningen (arrangements, special places) the SWV offers.
 
 use crate::AppState;
-use crate::extract::SignedIn;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
+use crate::extract::SignedIn;
 use crate::forms::{Field, summary};
 use crate::layout::{AppLayout, layout};
 use crate::routes::offer::*;
