@@ -133,11 +133,13 @@ impl ContactDetails {
     }
 
     /// What a parent needs and is still empty: a postal address for bezwaar, a phone or an
-    /// e-mail and the hours of both the SWV and the Oudersteunpunt.
-    pub fn missing(&self) -> Vec<ContactField> {
+    /// e-mail and the hours of both the SWV and the Oudersteunpunt. `configured_postal` is the
+    /// postal address from the server's settings (`PASSEND_POSTADRES`), which stands in for one
+    /// nobody saved yet.
+    pub fn missing(&self, configured_postal: &str) -> Vec<ContactField> {
         let empty = |f: ContactField| self.get(f).trim().is_empty();
         let mut out = Vec::new();
-        if empty(ContactField::SwvPostalAddress) {
+        if empty(ContactField::SwvPostalAddress) && configured_postal.trim().is_empty() {
             out.push(ContactField::SwvPostalAddress);
         }
         for (phone, email, hours) in [
@@ -231,12 +233,13 @@ mod tests {
         assert_eq!(dial("036 123 45 67"), "0361234567");
 
         let mut c = ContactDetails::default();
-        assert_eq!(c.missing().len(), 5);
+        assert_eq!(c.missing("").len(), 5);
+        assert_eq!(c.missing("Postbus 1, 1300 AA Almere").len(), 4);
         c.swv_postal_address = "Postbus 10000, 1300 AA Almere".to_owned();
         c.swv_email = "info@swv.nl".to_owned();
         c.swv_hours = "maandag tot en met vrijdag, 9.00 tot 17.00 uur".to_owned();
         c.steunpunt_phone = "036 000 00 00".to_owned();
-        assert_eq!(c.missing(), [ContactField::SteunpuntHours]);
+        assert_eq!(c.missing(""), [ContactField::SteunpuntHours]);
         c.steunpunt_email = "geen adres".to_owned();
         assert_eq!(
             c.problems(),

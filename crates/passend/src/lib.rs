@@ -118,6 +118,7 @@ impl Server {
             https: config.https(),
             cache: Arc::new(passend_web::cache::ContentCache::new(config.cache_check)),
             map_cache: Arc::new(passend_web::map::MapCache::new(config.cache_check)),
+            front: Arc::new(passend_web::front::Front::new()),
             map: passend_web::MapSettings::new(
                 config.map_tiles.clone(),
                 config.map_attribution.clone(),
@@ -164,12 +165,9 @@ impl Server {
             );
         }
         let (_, contact) = passend_store::contact::current(&db, tenant.id).await?;
-        // `PASSEND_POSTADRES` stands in for a postal address nobody saved yet.
-        let configured_postal = !config.postal_address.trim().is_empty();
         let missing: Vec<&str> = contact
-            .missing()
+            .missing(&config.postal_address)
             .into_iter()
-            .filter(|f| !(configured_postal && *f == ContactField::SwvPostalAddress))
             .map(ContactField::label)
             .collect();
         if !missing.is_empty() {

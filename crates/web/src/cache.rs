@@ -38,6 +38,7 @@ pub struct RenderedPage {
 /// Everything of one language, for one content stamp.
 #[derive(Debug)]
 pub struct LangContent {
+    lang: Lang,
     stamp: i64,
     /// The begrippenlijst.
     pub glossary: Glossary,
@@ -57,6 +58,11 @@ impl LangContent {
     /// The content stamp this was built for (part of the keys of cached responses).
     pub fn stamp(&self) -> i64 {
         self.stamp
+    }
+
+    /// The language.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// The path of the begrippenlijst in a language.
@@ -123,6 +129,17 @@ impl ContentCache {
         }
     }
 
+    /// The stamp of a language's content when the database was asked within the check interval,
+    /// without asking it again: what the front needs to know that a kept response is current.
+    pub fn fresh_stamp(&self, lang: Lang) -> Option<i64> {
+        self.langs
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&lang)
+            .filter(|(_, at)| at.elapsed() < self.interval)
+            .map(|(c, _)| c.stamp)
+    }
+
     /// The current content of a language.
     pub async fn get(&self, db: &Db, tenant_id: i64, lang: Lang) -> StoreResult<Arc<LangContent>> {
         let cached = self
@@ -168,6 +185,7 @@ impl ContentCache {
             })
             .collect();
         let fresh = Arc::new(LangContent {
+            lang,
             stamp,
             glossary,
             definitions,

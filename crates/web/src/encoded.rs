@@ -6,7 +6,57 @@
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use passend_domain::Lang;
 use std::io::Write as _;
+
+/// What a kept response was made from. The front ([`crate::front`]) serves it again only while
+/// each of these is still current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Made {
+    /// The site content of a language (menus, footer, pages), by its stamp.
+    pub content: Option<(Lang, i64)>,
+    /// The voorzieningenkaart's index, by its stamp.
+    pub map: Option<i64>,
+    /// The day the response is for (a school page warns about data older than a year).
+    pub day: Option<NaiveDate>,
+}
+
+impl Made {
+    /// Made from a language's site content.
+    pub fn content(content: &crate::cache::LangContent) -> Made {
+        Made {
+            content: Some((content.lang(), content.stamp())),
+            ..Made::default()
+        }
+    }
+
+    /// Made (also) from the map's index.
+    pub fn map(self, index: &crate::map::MapIndex) -> Made {
+        Made {
+            map: Some(index.stamp()),
+            ..self
+        }
+    }
+
+    /// Made for one day.
+    pub fn on(self, day: NaiveDate) -> Made {
+        Made {
+            day: Some(day),
+            ..self
+        }
+    }
+}
+
+/// A response extension: this response's body, kept in every encoding, and what it was made
+/// from. The front takes it to answer the same request again without the handler.
+#[derive(Debug, Clone)]
+pub struct KeptBody {
+    /// The body.
+    pub body: Encoded,
+    /// What it was made from.
+    pub made: Made,
+}
 
 /// One body in three encodings.
 #[derive(Debug, Clone)]
@@ -54,20 +104,39 @@ impl Encoded {
     }
 
     /// The response for a request with these headers: brotli when the browser takes it, else
-    /// gzip, else the body as it is; `Vary: Accept-Encoding` always.
-    pub fn respond(&self, request: &HeaderMap, content_type: &'static str) -> Response {
-        let (body, encoding) = match preferred(request) {
-            Some("br") => (self.br.clone(), Some("br")),
-            Some("gzip") => (self.gzip.clone(), Some("gzip")),
-            _ => (self.identity.clone(), None),
-        };
-        let mut r = ([(header::CONTENT_TYPE, content_type)], body).into_response();
-        let h = r.headers_mut();
-        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        if let Some(e) = encoding {
-            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
-        }
+    /// gzip, else the body as it is; `Vary: Accept-Encoding` always. `made` says what the body
+    /// was made from, so that the front can answer the same request again.
+    pub fn respond(&self, request: &HeaderMap, content_type: &'static str, made: Made) -> Response {
+        let mut r = (
+            [(header::CONTENT_TYPE, content_type)],
+            self.body_for(request),
+        )
+            .into_response();
+        r.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        r.extensions_mut().insert(KeptBody {
+            body: self.clone(),
+            made,
+        });
         r
+    }
+
+    /// The body a request with these headers gets, with its `Content-Encoding`, when it has one.
+    pub fn body_for(
+        &self,
+        request: &HeaderMap,
+    ) -> (Option<[(header::HeaderName, HeaderValue); 1]>, Bytes) {
+        match preferred(request) {
+            Some(e @ "br") => (
+                Some([(header::CONTENT_ENCODING, HeaderValue::from_static(e))]),
+                self.br.clone(),
+            ),
+            Some(e @ "gzip") => (
+                Some([(header::CONTENT_ENCODING, HeaderValue::from_static(e))]),
+                self.gzip.clone(),
+            ),
+            _ => (None, self.identity.clone()),
+        }
     }
 }
 
@@ -129,10 +198,10 @@ pub enum Ready {
 }
 
 impl Ready {
-    /// The response for a request with these headers.
-    pub fn respond(&self, request: &HeaderMap, content_type: &'static str) -> Response {
+    /// The response for a request with these headers (`made`: see [`Encoded::respond`]).
+    pub fn respond(&self, request: &HeaderMap, content_type: &'static str, made: Made) -> Response {
         match self {
-            Ready::Kept(e) => e.respond(request, content_type),
+            Ready::Kept(e) => e.respond(request, content_type, made),
             Ready::Once(b) => ([(header::CONTENT_TYPE, content_type)], b.clone()).into_response(),
         }
     }
@@ -198,10 +267,14 @@ mod tests {
         brotli::BrotliDecompress(&mut e.br.as_ref(), &mut unbrotlied).unwrap();
         assert_eq!(unbrotlied, page.as_bytes());
         assert!(e.br.len() < page.len() / 10);
-        let r = e.respond(&asking("gzip"), "text/html; charset=utf-8");
+        let r = e.respond(&asking("gzip"), "text/html; charset=utf-8", Made::default());
         assert_eq!(r.headers()[header::CONTENT_ENCODING], "gzip");
         assert_eq!(r.headers()[header::VARY], "accept-encoding");
-        let plain = e.respond(&HeaderMap::new(), "text/html; charset=utf-8");
+        let plain = e.respond(
+            &HeaderMap::new(),
+            "text/html; charset=utf-8",
+            Made::default(),
+        );
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
     }
 }

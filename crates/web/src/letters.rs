@@ -148,7 +148,7 @@ pub(crate) async fn make_bob_letter(state: &AppState, tenant: i64, id: i64) -> A
             .then(|| format!("{} is {}.", d.pupil_name, new_decision_sentence(&t))),
         reasons: t.reasons.clone(),
         rechtbank: state.casework.rechtbank.clone(),
-        contact: contact_line(state, &r),
+        contact: contact_line(state, &r).await?,
         signed_by,
         signed_role,
     };
@@ -289,7 +289,7 @@ pub(crate) async fn make_letter(
         reasons: d.reasons.clone(),
         experts: professions_text(&professions),
         sent: d.sent_on.map(|s| (long(s), long(tlv::bezwaar_deadline(s)))),
-        contact: contact_line(state, &r),
+        contact: contact_line(state, &r).await?,
         signed_by,
         signed_role,
     };
@@ -348,7 +348,6 @@ pub async fn bob_letter_download(
     Ok(crate::files::attachment(bytes, "application/pdf", &name))
 }
 
-/// Whom the letter names to contact: the request's contact person, else the samenwerkingsverband.
 /// The samenwerkingsverband's postal address, where letters say bezwaar goes: the one a
 /// beheerder saved, else `PASSEND_POSTADRES`.
 pub(crate) async fn postal_address(state: &AppState) -> AppResult<String> {
@@ -364,11 +363,22 @@ pub(crate) async fn postal_address(state: &AppState) -> AppResult<String> {
     })
 }
 
-fn contact_line(state: &AppState, r: &cw::Request) -> String {
-    match (&r.contact_name, &r.contact_email) {
-        (Some(n), Some(e)) => format!("{n}, {e}"),
-        _ => state.site_name.clone(),
+/// Whom the letter names to contact: the request's contact person, else the samenwerkingsverband
+/// with the phone number and e-mail address a beheerder saved.
+async fn contact_line(state: &AppState, r: &cw::Request) -> AppResult<String> {
+    if let (Some(n), Some(e)) = (&r.contact_name, &r.contact_email) {
+        return Ok(format!("{n}, {e}"));
     }
+    let content = state
+        .cache
+        .get(&state.db, state.tenant_id, passend_domain::Lang::Nl)
+        .await?;
+    let c = &content.contact;
+    let reach = [c.swv_phone.trim(), c.swv_email.trim()];
+    Ok(std::iter::once(state.site_name.as_str())
+        .chain(reach.into_iter().filter(|v| !v.is_empty()))
+        .collect::<Vec<_>>()
+        .join(", "))
 }
 
 /// Who signs a letter: the configured signatory, else the one who decided; the configured role,

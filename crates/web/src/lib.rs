@@ -1,6 +1,7 @@
 //! The HTTP layer of Passend: one axum router, built from routes grouped by area.
 //!
-//! Path of a request: compression → [`middleware::context`] (correlation id, tracing span,
+//! Path of a request: [`front`] (a public response kept from an earlier request is answered
+//! here) → compression → [`middleware::context`] (correlation id, tracing span,
 //! security headers, `Server-Timing`, error pages) → panic catcher → timeout → the area's
 //! handler → [`cache`] / `passend_store` → askama template ([`views`]).
 
@@ -23,6 +24,7 @@ pub mod exports;
 pub mod extract;
 pub mod files;
 pub mod forms;
+pub mod front;
 pub mod layout;
 pub mod letters;
 pub mod links;
@@ -36,6 +38,7 @@ pub mod routes;
 pub mod serve;
 pub mod texts;
 pub mod throttle;
+pub mod tiles;
 pub mod views;
 pub mod xlsx;
 
@@ -54,6 +57,8 @@ pub struct AppState {
     pub cache: Arc<cache::ContentCache>,
     /// The map's in-memory index.
     pub map_cache: Arc<map::MapCache>,
+    /// Public responses answered again without their handler.
+    pub front: Arc<front::Front>,
     /// Map settings.
     pub map: MapSettings,
     /// The public base URL without a trailing slash (for links in e-mails).
@@ -130,28 +135,32 @@ pub fn routes() -> app::Routes {
 /// Settings of the voorzieningenkaart.
 #[derive(Clone, Debug)]
 pub struct MapSettings {
-    /// Tile URL template with `{z}`, `{x}`, `{y}` (default: PDOK BRT-Achtergrondkaart).
+    /// The tile URL template the browser loads (`{z}`, `{x}`, `{y}`): this site's tile proxy
+    /// for a tile server elsewhere, or a path on this site as configured.
     pub tiles: String,
     /// Attribution shown on the map.
     pub attribution: String,
-    /// The CSP of map pages: the site's, with the tile server's origin added to `img-src`.
+    /// The CSP of map pages: the site's own (tiles come from this site).
     pub csp: axum::http::HeaderValue,
+    /// The tile server behind [`tiles::PROXY_TEMPLATE`].
+    pub proxy: Arc<tiles::TileProxy>,
 }
 
 impl MapSettings {
-    /// Settings for a tile server; its origin is allowed for images on map pages only.
+    /// Settings for a tile server (`PASSEND_MAP_TILES`, default PDOK BRT-Achtergrondkaart):
+    /// one elsewhere is reached through this site's tile proxy.
     pub fn new(tiles: String, attribution: String) -> MapSettings {
-        let origin = middleware::origin_of(&tiles).unwrap_or_default();
-        let csp = middleware::CSP.replace(
-            "img-src 'self' data:",
-            &format!("img-src 'self' data: {origin}"),
-        );
-        let csp = axum::http::HeaderValue::from_str(&csp)
-            .unwrap_or_else(|_| axum::http::HeaderValue::from_static(middleware::CSP));
+        let proxy = Arc::new(tiles::TileProxy::new(&tiles));
+        let browser = if tiles::proxied(&tiles) {
+            tiles::PROXY_TEMPLATE.to_owned()
+        } else {
+            tiles
+        };
         MapSettings {
-            tiles,
+            tiles: browser,
             attribution,
-            csp,
+            csp: axum::http::HeaderValue::from_static(middleware::CSP),
+            proxy,
         }
     }
 }
@@ -180,6 +189,10 @@ pub fn router(state: AppState) -> Router {
             middleware::context,
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            front::serve,
+        ))
         .with_state(state)
 }
 

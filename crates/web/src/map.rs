@@ -357,6 +357,11 @@ impl MapIndex {
         self.responses.keep(key, body)
     }
 
+    /// The stamp of the data this index was built from.
+    pub fn stamp(&self) -> i64 {
+        self.stamp
+    }
+
     /// The location with this vestigingscode.
     pub fn by_code(&self, code: &str) -> Option<&Entry> {
         self.entries
@@ -391,6 +396,17 @@ impl MapCache {
             interval,
             rebuild: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// The index's stamp when the database was asked within the check interval, without asking
+    /// it again (see [`crate::cache::ContentCache::fresh_stamp`]).
+    pub fn fresh_stamp(&self) -> Option<i64> {
+        self.index
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|(_, at)| at.elapsed() < self.interval)
+            .map(|(i, _)| i.stamp)
     }
 
     /// The current index, rebuilt when an import or a voorziening changed the data.

@@ -17,21 +17,6 @@ use tracing::Instrument;
 /// The Content Security Policy: only our own origin, no inline code, no framing.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'";
 
-/// The origin (`https://host[:port]`) of an absolute URL, for a CSP source; `None` for a
-/// relative URL (then `'self'` covers it) or anything odd.
-pub fn origin_of(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("https://")
-        .map(|r| ("https://", r))
-        .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)))?;
-    let host = rest.1.split(['/', '?', '#']).next()?;
-    let ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    ok.then(|| format!("{}{host}", rest.0))
-}
-
 /// Adds the request context to every request and response.
 pub async fn context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();

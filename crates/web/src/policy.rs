@@ -113,6 +113,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/kaart.geojson", Access::Public),
     ("GET", "/kaart.csv", Access::Public),
     ("GET", "/kaart.json", Access::Public),
+    ("GET", "/kaart/tegels/{z}/{x}/{y}", Access::Public),
     // System.
     ("GET", "/healthz", Access::Public),
     ("GET", "/static/{file}", Access::Public),

@@ -639,3 +639,121 @@ async fn an_interrupted_first_start_finishes_next_time_and_a_moved_school_loses_
     );
     app.stop().await;
 }
+
+/// A tile server on loopback: answers `/{z}/{x}/{y}.png` with `body` and `content_type`
+/// (a 500 for y = 1351), and counts what it was asked.
+async fn tile_server(
+    body: &'static [u8],
+    content_type: &'static str,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let asked = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let app = axum::Router::new().route(
+        "/{z}/{x}/{y}",
+        axum::routing::get(
+            move |axum::extract::Path((_z, _x, y)): axum::extract::Path<(u8, u32, String)>| {
+                let counter = counter.clone();
+                async move {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    if y == "1351.png" {
+                        return (
+                            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                            [("content-type", "text/plain")],
+                            &b"kapot"[..],
+                        );
+                    }
+                    (
+                        axum::http::StatusCode::OK,
+                        [("content-type", content_type)],
+                        body,
+                    )
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/{{z}}/{{x}}/{{y}}.png"), asked)
+}
+
+#[tokio::test]
+async fn map_tiles_come_through_the_site_and_a_failing_tile_server_costs_no_error() {
+    use std::sync::atomic::Ordering;
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n tegel";
+    let (upstream, asked) = tile_server(PNG, "image/png").await;
+    let app = TestApp::spawn_with(|c| c.map_tiles = upstream).await;
+
+    // The browser asks this site only: the page names the proxy, the CSP allows no other origin.
+    let page = app.get("/kaart?soort=so").await;
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("img-src 'self' data:;"), "{csp}");
+    assert!(!csp.contains("127.0.0.1"), "{csp}");
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("data-tiles=\"/kaart/tegels/{z}/{x}/{y}\"")
+    );
+
+    let tile = app.get("/kaart/tegels/12/2100/1350").await;
+    assert_eq!(tile.status(), 200);
+    assert_eq!(tile.headers()["content-type"], "image/png");
+    assert_eq!(tile.headers()["cache-control"], "public, max-age=86400");
+    assert_eq!(tile.bytes().await.unwrap().as_ref(), PNG);
+    let again = app.get("/kaart/tegels/12/2100/1350").await;
+    assert_eq!(again.bytes().await.unwrap().as_ref(), PNG);
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "a tile is fetched once and kept"
+    );
+
+    for missing in [
+        "/kaart/tegels/20/0/0",
+        "/kaart/tegels/1/2/0",
+        "/kaart/tegels/12/x/1",
+        "/kaart/tegels/12/-1/1",
+    ] {
+        assert_eq!(app.get(missing).await.status(), 404, "{missing}");
+    }
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "a tile that cannot exist is not asked for"
+    );
+
+    // The tile server fails: 204 (no error in the visitor's console), not kept by the browser,
+    // and for a while the tile server is not asked again.
+    let failed = app.get("/kaart/tegels/12/2100/1351").await;
+    assert_eq!(failed.status(), 204);
+    assert_eq!(failed.headers()["cache-control"], "no-store");
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
+    assert_eq!(app.get("/kaart/tegels/12/2100/1352").await.status(), 204);
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        2,
+        "a failing tile server gets a rest"
+    );
+    assert_eq!(
+        app.get("/kaart/tegels/12/2100/1350").await.status(),
+        200,
+        "kept tiles still come"
+    );
+    app.stop().await;
+
+    // Something that is not an image, and a tile server that cannot be reached: 204 as well.
+    let (html, _) = tile_server(b"<html>login</html>", "text/html").await;
+    let app = TestApp::spawn_with(|c| c.map_tiles = html).await;
+    assert_eq!(app.get("/kaart/tegels/12/2100/1350").await.status(), 204);
+    app.stop().await;
+    let app =
+        TestApp::spawn_with(|c| c.map_tiles = "http://127.0.0.1:1/{z}/{x}/{y}.png".to_owned())
+            .await;
+    assert_eq!(app.get("/kaart/tegels/12/2100/1350").await.status(), 204);
+    app.stop().await;
+}

@@ -259,6 +259,39 @@ async fn terms_link_once_per_page_to_an_existing_definition() {
     app.stop().await;
 }
 
+/// An edit of a page's title and text, made from its first version.
+fn page_edit<'a>(title: &'a str, body_md: &'a str) -> PageEdit<'a> {
+    PageEdit {
+        title,
+        summary: "Kort",
+        nav_order: None,
+        nav_label: None,
+        no_link_terms: "",
+        body_md,
+        author_id: None,
+        base_version: Some(1),
+    }
+}
+
+/// Saves an edit of a Dutch page straight in the database, as the command line or another
+/// instance would.
+async fn save_page(
+    app: &TestApp,
+    slug: &str,
+    edit: &PageEdit<'_>,
+) -> passend_store::content::EditOutcome {
+    let tenant =
+        passend_store::tenants::ensure(&app.server().db, "PO2401", "Passend Onderwijs Almere")
+            .await
+            .unwrap();
+    let object = format!("nl/{slug}");
+    let event =
+        passend_store::audit::Event::cli(Some(tenant.id), "update", "pagina", &object, "test");
+    edit_page(&app.server().db, tenant.id, Lang::Nl, slug, edit, &event)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn an_edit_shows_at_once_and_raw_html_never_passes() {
     let app = TestApp::spawn().await;
@@ -269,39 +302,13 @@ async fn an_edit_shows_at_once_and_raw_html_never_passes() {
     let (_, before) = app.text("/privacy").await;
     assert!(before.contains("Laatst bijgewerkt op "));
     assert!(!before.contains("Privacy bij Passend"));
-    let edit = PageEdit {
-        title: "Privacy bij Passend",
-        summary: "Kort",
-        nav_order: None,
-        nav_label: None,
-        no_link_terms: "",
-        body_md: "Tekst met <script>alert(1)</script> en <img src=x onerror=alert(2)> en **vet**.\n\n[klik](javascript:alert(3))",
-        author_id: None,
-        base_version: Some(1),
-    };
-    let event =
-        passend_store::audit::Event::cli(Some(tenant.id), "update", "pagina", "nl/privacy", "test");
-    let version = edit_page(
-        &app.server().db,
-        tenant.id,
-        Lang::Nl,
-        "privacy",
-        &edit,
-        &event,
-    )
-    .await
-    .unwrap();
+    let edit = page_edit(
+        "Privacy bij Passend",
+        "Tekst met <script>alert(1)</script> en <img src=x onerror=alert(2)> en **vet**.\n\n[klik](javascript:alert(3))",
+    );
+    let version = save_page(&app, "privacy", &edit).await;
     assert_eq!(version, passend_store::content::EditOutcome::Saved(2));
-    let stale = edit_page(
-        &app.server().db,
-        tenant.id,
-        Lang::Nl,
-        "privacy",
-        &edit,
-        &event,
-    )
-    .await
-    .unwrap();
+    let stale = save_page(&app, "privacy", &edit).await;
     assert_eq!(
         stale,
         passend_store::content::EditOutcome::Stale(2),
@@ -319,16 +326,7 @@ async fn an_edit_shows_at_once_and_raw_html_never_passes() {
     assert!(
         after.contains("<strong class=\"utrecht-emphasis utrecht-emphasis--strong\">vet</strong>")
     );
-    let missing = edit_page(
-        &app.server().db,
-        tenant.id,
-        Lang::Nl,
-        "bestaat-niet",
-        &edit,
-        &event,
-    )
-    .await
-    .unwrap();
+    let missing = save_page(&app, "bestaat-niet", &edit).await;
     assert_eq!(missing, passend_store::content::EditOutcome::Missing);
 
     // A restart seeds again, but a person's edit wins over the files.
@@ -385,6 +383,15 @@ async fn a_beheerder_keeps_the_contact_details_and_parents_see_them_everywhere()
     let (_, mut admin) = user(&app, tenant, "beheer@example.nl", Role::Beheerder, &[]).await;
     let start = admin.get("/beheer").await;
     assert!(start.body.contains("Nog te doen") && start.body.contains("href=\"/beheer/contact\""));
+    assert!(
+        start
+            .body
+            .contains("Telefoonnummer van het samenwerkingsverband")
+    );
+    assert!(
+        !start.body.contains("Postadres (voor brieven en bezwaar)"),
+        "PASSEND_POSTADRES stands in for a postal address nobody saved yet"
+    );
     let form = admin.get("/beheer/contact").await;
     assert_eq!(form.status, 200);
     let base = field_value(&form.body, "versie").unwrap();
@@ -503,5 +510,149 @@ async fn a_beheerder_keeps_the_contact_details_and_parents_see_them_everywhere()
     .await
     .unwrap();
     assert_eq!(audit.len(), 1, "the save is in the audit trail");
+    app.stop().await;
+}
+
+/// What the front answered: the headers that belong to the body (not the request id, the
+/// timing or the date) and the body itself.
+async fn answer(
+    app: &TestApp,
+    path: &str,
+    encoding: &str,
+) -> (bool, Vec<(String, String)>, Vec<u8>) {
+    let r = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .header("accept-encoding", encoding)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    let timing = r.headers()["server-timing"].to_str().unwrap().to_owned();
+    assert!(r.headers().contains_key("x-request-id"), "{path}");
+    let mut headers: Vec<(String, String)> = r
+        .headers()
+        .iter()
+        .filter(|(n, _)| !["x-request-id", "server-timing", "date"].contains(&n.as_str()))
+        .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+        .collect();
+    headers.sort();
+    (
+        timing.starts_with("kept"),
+        headers,
+        r.bytes().await.unwrap().to_vec(),
+    )
+}
+
+#[tokio::test]
+async fn the_front_answers_kept_pages_again_with_the_same_headers_until_the_data_changes() {
+    // As in production, the caches ask the database at most once per interval.
+    let interval = std::time::Duration::from_secs(3);
+    let app = TestApp::spawn_with(|c| c.cache_check = interval).await;
+    let kept = [
+        "/",
+        "/en/begrippen",
+        "/privacy",
+        "/wat-kan-ik-doen?huidige=start&stap=zorg",
+        "/kaart/30EF03",
+        "/kaart?postcode=1315&soort=so",
+        "/kaart.geojson?soort=so",
+        "/kaart.csv?soort=sbo",
+    ];
+    let without_encoding = |headers: &[(String, String)]| -> Vec<(String, String)> {
+        headers
+            .iter()
+            .filter(|(n, _)| n != "content-encoding" && n != "content-length")
+            .cloned()
+            .collect()
+    };
+    for path in kept {
+        let (first_from_front, full_headers, full_body) = answer(&app, path, "br").await;
+        assert!(
+            !first_from_front,
+            "{path}: the first answer takes the whole way"
+        );
+        for needed in [
+            "content-security-policy",
+            "x-frame-options",
+            "x-content-type-options",
+            "referrer-policy",
+            "vary",
+        ] {
+            assert!(
+                full_headers.iter().any(|(n, _)| n == needed),
+                "{path}: {needed}"
+            );
+        }
+        for encoding in ["br", "gzip", "identity"] {
+            let (from_front, headers, body) = answer(&app, path, encoding).await;
+            assert!(from_front, "{path} ({encoding}) is answered by the front");
+            assert_eq!(
+                without_encoding(&headers),
+                without_encoding(&full_headers),
+                "{path} ({encoding}): the headers of the whole way"
+            );
+            let sent = headers.iter().find(|(n, _)| n == "content-encoding");
+            match encoding {
+                "identity" => assert!(sent.is_none(), "{path}"),
+                e => assert_eq!(sent.map(|(_, v)| v.as_str()), Some(e), "{path}"),
+            }
+            if encoding == "br" {
+                assert_eq!(body, full_body, "{path}: the same bytes");
+            }
+        }
+    }
+    // The CSV keeps its file name.
+    let (_, csv_headers, _) = answer(&app, "/kaart.csv?soort=sbo", "br").await;
+    assert!(
+        csv_headers
+            .iter()
+            .any(|(n, v)| n == "content-disposition" && v.contains("voorzieningenkaart.csv"))
+    );
+
+    // Never from the front: what a visitor typed, a search of the begrippenlijst, a HEAD.
+    for path in [
+        "/kaart?q=bongerd",
+        "/begrippen?q=tlv",
+        "/kaart?postcode=1315AB",
+    ] {
+        answer(&app, path, "br").await;
+        assert!(
+            !answer(&app, path, "br").await.0,
+            "{path} is made for each request"
+        );
+    }
+    let head = app
+        .client
+        .head(format!("{}/privacy", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !head.headers()["server-timing"]
+            .to_str()
+            .unwrap()
+            .starts_with("kept")
+    );
+
+    // An edit in the database (as another instance would make it) shows once the interval has
+    // passed, and the new page is kept in its turn.
+    let edited = page_edit("Privacy, opnieuw geschreven", "Nieuwe tekst.");
+    save_page(&app, "privacy", &edited).await;
+    tokio::time::sleep(interval + std::time::Duration::from_millis(200)).await;
+    let (from_front, _, body) = answer(&app, "/privacy", "identity").await;
+    assert!(!from_front, "a stale answer is not given again");
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("Privacy, opnieuw geschreven")
+    );
+    let (from_front, _, body) = answer(&app, "/privacy", "identity").await;
+    assert!(from_front);
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("Privacy, opnieuw geschreven")
+    );
     app.stop().await;
 }

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::app::Routes;
+use crate::encoded::Made;
 use crate::error::{AppError, AppResult};
 use crate::extract::SiteLang;
 use crate::layout::{public_layout, public_page_layout};
@@ -58,7 +59,7 @@ async fn page(
     }
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
     if let Some(kept) = content.responses.get(&slug) {
-        return Ok(kept.respond(&headers, HTML));
+        return Ok(kept.respond(&headers, HTML, Made::content(&content)));
     }
     let page = content
         .page(&state.db, state.tenant_id, lang, &slug)
@@ -73,7 +74,10 @@ async fn page(
         changed_on: long_date(ui(lang), page.changed_on),
     };
     let html = view.render()?;
-    Ok(content.responses.keep(&slug, html).respond(&headers, HTML))
+    Ok(content
+        .responses
+        .keep(&slug, html)
+        .respond(&headers, HTML, Made::content(&content)))
 }
 
 /// The query of the begrippenlijst search.
@@ -95,7 +99,7 @@ async fn glossary(
     // The whole list is kept; a search is made for its request only.
     let whole = params.q.as_deref().is_none_or(|q| q.trim().is_empty());
     if whole && let Some(kept) = content.responses.get(GLOSSARY_SLUG) {
-        return Ok(kept.respond(&headers, HTML));
+        return Ok(kept.respond(&headers, HTML, Made::content(&content)));
     }
     let intro = content
         .page(&state.db, state.tenant_id, lang, GLOSSARY_SLUG)
@@ -169,7 +173,7 @@ async fn glossary(
         content
             .responses
             .keep(GLOSSARY_SLUG, html)
-            .respond(&headers, HTML)
+            .respond(&headers, HTML, Made::content(&content))
     } else {
         Html(html).into_response()
     })
@@ -205,7 +209,7 @@ async fn guide_page(
     let key = format!("wat-kan-ik-doen|{}|{missing}", step.id);
     let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
     if let Some(kept) = content.responses.get(&key) {
-        return Ok(kept.respond(&headers, HTML));
+        return Ok(kept.respond(&headers, HTML, Made::content(&content)));
     }
     let action = format!("{}/wat-kan-ik-doen", lang.prefix());
     let here = if step.id == "start" {
@@ -244,7 +248,10 @@ async fn guide_page(
         action,
     };
     let html = view.render()?;
-    Ok(content.responses.keep(&key, html).respond(&headers, HTML))
+    Ok(content
+        .responses
+        .keep(&key, html)
+        .respond(&headers, HTML, Made::content(&content)))
 }
 
 /// The page of "Wat kan ik doen?".

@@ -411,6 +411,8 @@ pub struct MapTexts {
     pub tlv_more: &'static str,
     /// Geolocation refused or unavailable.
     pub location_failed: &'static str,
+    /// The map's background cannot be loaded; the list stays.
+    pub map_unavailable: &'static str,
     /// Level: basisondersteuning.
     pub level_basis: &'static str,
     /// Level: extra ondersteuning.
@@ -562,6 +564,7 @@ pub static MAP_NL: MapTexts = MapTexts {
     facts_heading: "Gegevens",
     tlv_more: "Lees meer over de toelaatbaarheidsverklaring",
     location_failed: "Uw locatie is niet bekend. Vul uw postcode in.",
+    map_unavailable: "De kaart kan nu niet worden getoond. Alle resultaten staan in de lijst.",
     level_basis: "Basisondersteuning",
     level_extra: "Extra ondersteuning",
     set_by_swv: "Het samenwerkingsverband heeft dit profiel ingevuld.",
@@ -672,6 +675,7 @@ pub static MAP_EN: MapTexts = MapTexts {
     facts_heading: "Details",
     tlv_more: "More about the toelaatbaarheidsverklaring (TLV)",
     location_failed: "Your location is not known. Please enter your postcode.",
+    map_unavailable: "The map cannot be shown right now. All results are in the list.",
     level_basis: "Basic support (basisondersteuning)",
     level_extra: "Extra support (extra ondersteuning)",
     set_by_swv: "This profile was set by the samenwerkingsverband.",

@@ -129,7 +129,7 @@ async fn contact_view(
         swv,
         steunpunt,
         missing: current
-            .missing()
+            .missing(&state.casework.postal_address)
             .into_iter()
             .map(ContactField::label)
             .collect(),

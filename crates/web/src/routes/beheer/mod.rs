@@ -80,7 +80,7 @@ pub(crate) async fn index(State(state): State<AppState>, visitor: Visitor) -> Ap
     let mail = outbox::tenant_counts(&state.db, state.tenant_id).await?;
     let (_, contact) = passend_store::contact::current(&state.db, state.tenant_id).await?;
     let contact_missing = contact
-        .missing()
+        .missing(&state.casework.postal_address)
         .into_iter()
         .map(passend_domain::contact::ContactField::label)
         .collect();

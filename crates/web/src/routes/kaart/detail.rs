@@ -1,6 +1,7 @@
 //! A location's page: its voorzieningen, profile and pupil counts.
 
 use crate::AppState;
+use crate::encoded::Made;
 use crate::error::{AppError, AppResult};
 use crate::extract::SiteLang;
 use crate::map::Entry;
@@ -192,19 +193,15 @@ pub(crate) async fn detail(
     // Kept with the index (a new import or profile makes a new one) per content version; only
     // a page that exists is ever kept.
     // Today is part of the key: the page warns about data older than a year.
-    let key = format!(
-        "detail|{}|{code}|{}|{}",
-        lang.code(),
-        content.stamp(),
-        chrono::Utc::now().date_naive()
-    );
+    let today = chrono::Utc::now().date_naive();
+    let made = Made::content(&content).map(&index).on(today);
+    let key = format!("detail|{}|{code}|{}|{today}", lang.code(), content.stamp());
     if let Some(kept) = index.kept(&key) {
-        return Ok(map_response(&state, kept.respond(&headers, HTML)));
+        return Ok(map_response(&state, kept.respond(&headers, HTML, made)));
     }
     let entry: &Entry = index.by_code(&code).ok_or(AppError::NotFound)?;
     let counts = passend_store::locations::pupil_counts(&state.db, &code).await?;
     let events = passend_store::locations::location_events(&state.db, entry.loc.id).await?;
-    let today = chrono::Utc::now().date_naive();
     let derived = entry.profile.is_none() && !entry.themes.is_empty();
     let mut duo_codes = entry.loc.onderwijs.clone();
     if !entry.loc.clusters.is_empty() {
@@ -361,5 +358,5 @@ pub(crate) async fn detail(
         ],
     };
     let page = index.keep(&key, view.render()?);
-    Ok(map_response(&state, page.respond(&headers, HTML)))
+    Ok(map_response(&state, page.respond(&headers, HTML, made)))
 }

@@ -1,6 +1,7 @@
 //! Open data: GeoJSON, CSV and HSDS of the search.
 
 use crate::AppState;
+use crate::encoded::Made;
 use crate::error::AppResult;
 use crate::exports::csv_cell;
 use crate::map::{MapIndex, MapQuery};
@@ -56,7 +57,11 @@ pub(crate) async fn geojson(
             .collect();
         Ok(serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string())
     })?;
-    Ok(body.respond(&headers, "application/geo+json"))
+    Ok(body.respond(
+        &headers,
+        "application/geo+json",
+        Made::default().map(&index),
+    ))
 }
 
 pub(crate) fn round6(v: f64) -> f64 {
@@ -75,7 +80,11 @@ pub(crate) async fn csv_export(
     let body = index.response(&key, cacheable, || -> AppResult<String> {
         Ok(csv_body(&index, &query, origin))
     })?;
-    let mut r = body.respond(&headers, "text/csv; charset=utf-8");
+    let mut r = body.respond(
+        &headers,
+        "text/csv; charset=utf-8",
+        Made::default().map(&index),
+    );
     r.headers_mut().insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"voorzieningenkaart.csv\""),
@@ -149,7 +158,7 @@ pub(crate) async fn hsds(
     let body = index.response(&key, cacheable, || -> AppResult<String> {
         Ok(hsds_body(&index, &query, origin))
     })?;
-    Ok(body.respond(&headers, "application/json"))
+    Ok(body.respond(&headers, "application/json", Made::default().map(&index)))
 }
 
 /// A search as Open Referral HSDS 3.0 JSON.

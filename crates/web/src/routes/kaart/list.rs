@@ -1,6 +1,7 @@
 //! The map and list page: the search, the results, the map data.
 
 use crate::AppState;
+use crate::encoded::Made;
 use crate::error::AppResult;
 use crate::extract::SiteLang;
 use crate::map::{Hit, KINDS, QueryError};
@@ -272,7 +273,11 @@ pub(crate) async fn list(
     })?;
     Ok(map_response(
         &state,
-        html.respond(&headers, "text/html; charset=utf-8"),
+        html.respond(
+            &headers,
+            "text/html; charset=utf-8",
+            Made::content(&content).map(&index),
+        ),
     ))
 }
 

@@ -34,6 +34,15 @@ pub(crate) fn router() -> Routes {
         .get("/kaart.geojson", geojson)
         .get("/kaart.csv", csv_export)
         .get("/kaart.json", hsds)
+        .get(crate::tiles::PROXY_TEMPLATE, tile)
+}
+
+/// `GET /kaart/tegels/{z}/{x}/{y}`: a background tile of the map, through this site.
+async fn tile(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    axum::extract::Path((z, x, y)): axum::extract::Path<(String, String, String)>,
+) -> axum::response::Response {
+    state.map.proxy.answer(&z, &x, &y).await
 }
 
 /// Reads the search from the query string. Unknown values are ignored; the postcode is kept as
