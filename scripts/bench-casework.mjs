@@ -58,7 +58,7 @@ class Client {
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 const pdf = Buffer.from('%PDF-1.4\n% bench\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
-const server = await startServer(['--demo']);
+const server = await startServer(['--demo'], { PASSEND_SERVER_TIMING: '1' });
 try {
   const school = new Client(server.url);
   const swv = new Client(server.url);

@@ -134,6 +134,10 @@ pub struct Config {
     /// `PASSEND_TRUST_PROXY=1`: take the client address from `X-Forwarded-For` (only behind a
     /// reverse proxy that sets it).
     pub trust_proxy: bool,
+    /// `PASSEND_SERVER_TIMING=1`: every response says how long the server took
+    /// (`Server-Timing`), for the benchmarks. Off by default: the time tells a visitor whether
+    /// a search was asked before (a kept answer is faster).
+    pub server_timing: bool,
     /// `PASSEND_HASH_CONCURRENCY`: password hashes at once (each 19 MiB; default: the cores).
     pub hash_concurrency: usize,
     /// `PASSEND_DOCUMENTS_DIR`: the folder for uploaded documents and decision letters
@@ -220,6 +224,7 @@ struct FileConfig {
     mail_from: Option<String>,
     demo: Option<bool>,
     trust_proxy: Option<bool>,
+    server_timing: Option<bool>,
     hash_concurrency: Option<usize>,
     documents_dir: Option<String>,
     postal_address: Option<String>,
@@ -542,6 +547,7 @@ impl Config {
             tlv_policy,
             demo: flag("PASSEND_DEMO", file.demo)?,
             trust_proxy,
+            server_timing: flag("PASSEND_SERVER_TIMING", file.server_timing)?,
             hash_concurrency,
             smtp_url: env("PASSEND_SMTP_URL")
                 .or(file.smtp_url)

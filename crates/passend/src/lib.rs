@@ -116,6 +116,7 @@ impl Server {
             tenant_id: tenant.id,
             site_name: tenant.name.clone(),
             https: config.https(),
+            server_timing: config.server_timing,
             cache: Arc::new(passend_web::cache::ContentCache::new(config.cache_check)),
             map_cache: Arc::new(passend_web::map::MapCache::new(config.cache_check)),
             front: Arc::new(passend_web::front::Front::new()),

@@ -77,8 +77,6 @@
       var note = document.getElementById('kaart-niet-beschikbaar');
       if (note) note.hidden = false;
       el.setAttribute('data-tiles', 'failed');
-      // After Leaflet has finished with this tile.
-      setTimeout(function () { map.remove(); }, 0);
     });
     tiles.addTo(map);
     map.setView([52.37, 5.21], 12);

@@ -13,8 +13,12 @@
 //! What a kept answer skips: the request log line (like a static file server without an access
 //! log; these responses carry no personal data), the policy check (public routes), the
 //! deadline and the compression layer (the body is already encoded). It keeps every header the
-//! full path gave (the CSP, `X-Frame-Options`, HSTS, …) and gets its own `X-Request-Id` and a
-//! `Server-Timing` that says `kept`.
+//! full path gave (the CSP, `X-Frame-Options`, HSTS, …) and gets its own `X-Request-Id` (and,
+//! with `PASSEND_SERVER_TIMING`, a `Server-Timing` that says `kept`).
+//!
+//! The front holds at most [`MAX_BYTES`] (addresses, bodies in their three encodings and
+//! headers, counted even where a cache behind it holds the same body) and addresses of at most
+//! [`MAX_TARGET`] bytes; an answer found stale is dropped at once.
 
 use crate::AppState;
 use crate::encoded::{KeptBody, Made};
@@ -27,9 +31,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-/// The most addresses kept; when full, all are dropped at once (a visitor who varies the query
-/// string endlessly only empties the front; the bodies stay kept by the caches behind it).
-const MAX_ENTRIES: usize = 8192;
+/// The most bytes kept; when full, all are dropped at once (a visitor who varies the query string
+/// endlessly only empties the front; the bodies stay kept by the caches behind it).
+const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// The longest address kept (every search the forms make is far shorter).
+const MAX_TARGET: usize = 1024;
 
 /// The headers of a response that belong to its request, not to its body.
 const PER_REQUEST: [HeaderName; 4] = [
@@ -46,10 +52,25 @@ struct Entry {
     headers: HeaderMap,
 }
 
-/// Kept answers by request address (path and query).
+impl Entry {
+    /// The bytes it holds, with its address.
+    fn size(&self, target: &str) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len())
+            .sum();
+        target.len() + self.kept.body.size() + headers
+    }
+}
+
+/// Answers by address, and the bytes they hold.
+type Entries = (HashMap<Box<str>, Arc<Entry>>, usize);
+
+/// Kept answers by request address (path and query), and the bytes they hold.
 #[derive(Debug, Default)]
 pub struct Front {
-    entries: RwLock<HashMap<Box<str>, Arc<Entry>>>,
+    entries: RwLock<Entries>,
 }
 
 impl Front {
@@ -62,19 +83,41 @@ impl Front {
         self.entries
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .0
             .get(target)
             .cloned()
     }
 
-    fn keep(&self, target: String, entry: Entry) {
-        let mut entries = self
-            .entries
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries> {
+        self.entries
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(target.as_str()) {
-            entries.clear();
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn keep(&self, target: String, entry: Entry) {
+        let size = entry.size(&target);
+        if size > MAX_BYTES {
+            return;
         }
-        entries.insert(target.into_boxed_str(), Arc::new(entry));
+        let mut entries = self.write();
+        if let Some(old) = entries.0.remove(target.as_str()) {
+            entries.1 = entries.1.saturating_sub(old.size(&target));
+        }
+        if entries.1 + size > MAX_BYTES {
+            entries.0.clear();
+            entries.1 = 0;
+        }
+        entries.1 += size;
+        entries.0.insert(target.into_boxed_str(), Arc::new(entry));
+    }
+
+    /// Drops the answer for `target` when it is still `stale` (not one kept since).
+    fn drop_stale(&self, target: &str, stale: &Arc<Entry>) {
+        let mut entries = self.write();
+        if entries.0.get(target).is_some_and(|e| Arc::ptr_eq(e, stale)) {
+            entries.0.remove(target);
+            entries.1 = entries.1.saturating_sub(stale.size(target));
+        }
     }
 }
 
@@ -99,16 +142,24 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    if let Some(entry) = state.front.find(target)
-        && current(&state, &entry.kept.made)
-    {
-        return answer(&entry, request.headers(), started);
+    if let Some(entry) = state.front.find(target) {
+        if current(&state, &entry.kept.made) {
+            return answer(
+                &entry,
+                request.headers(),
+                state.server_timing.then_some(started),
+            );
+        }
+        state.front.drop_stale(target, &entry);
     }
     let target = target.to_owned();
     let mut response = next.run(request).await;
     if let Some(kept) = response.extensions_mut().remove::<KeptBody>()
         && response.status() == StatusCode::OK
         && !response.headers().contains_key(header::SET_COOKIE)
+        && target.len() <= MAX_TARGET
+        // Made from nothing that could change: nothing would ever tell the front it is stale.
+        && (kept.made.content.is_some() || kept.made.map.is_some())
     {
         let mut headers = response.headers().clone();
         for name in &PER_REQUEST {
@@ -119,7 +170,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
-fn answer(entry: &Entry, request: &HeaderMap, started: Instant) -> Response {
+fn answer(entry: &Entry, request: &HeaderMap, started: Option<Instant>) -> Response {
     let (encoding, body) = entry.kept.body.body_for(request);
     let mut response = Response::new(Body::from(body));
     let h = response.headers_mut();
@@ -130,13 +181,15 @@ fn answer(entry: &Entry, request: &HeaderMap, started: Instant) -> Response {
     if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::now_v7().simple().to_string()) {
         h.insert(HeaderName::from_static("x-request-id"), v);
     }
-    let micros = started.elapsed().as_micros();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "kept, app;dur={}.{:03}",
-        micros / 1000,
-        micros % 1000
-    )) {
-        h.insert(HeaderName::from_static("server-timing"), v);
+    if let Some(started) = started {
+        let micros = started.elapsed().as_micros();
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "kept, app;dur={}.{:03}",
+            micros / 1000,
+            micros % 1000
+        )) {
+            h.insert(HeaderName::from_static("server-timing"), v);
+        }
     }
     response
 }

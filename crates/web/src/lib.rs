@@ -53,6 +53,8 @@ pub struct AppState {
     pub site_name: String,
     /// Whether the public base URL is https (then HSTS is sent).
     pub https: bool,
+    /// Whether responses carry `Server-Timing` (`PASSEND_SERVER_TIMING`, for benchmarks).
+    pub server_timing: bool,
     /// Rendered content.
     pub cache: Arc<cache::ContentCache>,
     /// The map's in-memory index.

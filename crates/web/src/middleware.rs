@@ -200,9 +200,12 @@ fn add_headers(response: &mut Response, state: &AppState, id: &str, started: Ins
     if let Ok(v) = HeaderValue::from_str(id) {
         h.insert(HeaderName::from_static("x-request-id"), v);
     }
-    let micros = started.elapsed().as_micros();
-    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={}.{:03}", micros / 1000, micros % 1000))
-    {
-        h.insert(HeaderName::from_static("server-timing"), v);
+    if state.server_timing {
+        let micros = started.elapsed().as_micros();
+        if let Ok(v) =
+            HeaderValue::from_str(&format!("app;dur={}.{:03}", micros / 1000, micros % 1000))
+        {
+            h.insert(HeaderName::from_static("server-timing"), v);
+        }
     }
 }

@@ -641,7 +641,7 @@ async fn an_interrupted_first_start_finishes_next_time_and_a_moved_school_loses_
 }
 
 /// A tile server on loopback: answers `/{z}/{x}/{y}.png` with `body` and `content_type`
-/// (a 500 for y = 1351), and counts what it was asked.
+/// (a 500 for y = 1351, a 404 for y = 1353), and counts what it was asked.
 async fn tile_server(
     body: &'static [u8],
     content_type: &'static str,
@@ -661,6 +661,13 @@ async fn tile_server(
                             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                             [("content-type", "text/plain")],
                             &b"kapot"[..],
+                        );
+                    }
+                    if y == "1353.png" {
+                        return (
+                            axum::http::StatusCode::NOT_FOUND,
+                            [("content-type", "text/plain")],
+                            &b"geen tegel"[..],
                         );
                     }
                     (
@@ -726,17 +733,29 @@ async fn map_tiles_come_through_the_site_and_a_failing_tile_server_costs_no_erro
         1,
         "a tile that cannot exist is not asked for"
     );
+    // Paris at zoom 12: outside the Netherlands, not fetched (and no error for the browser).
+    assert_eq!(app.get("/kaart/tegels/12/2074/1409").await.status(), 204);
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "only tiles over the Netherlands are fetched"
+    );
+
+    // One tile the tile server does not have: 204 for that tile, the others still come.
+    assert_eq!(app.get("/kaart/tegels/12/2100/1353").await.status(), 204);
+    assert_eq!(app.get("/kaart/tegels/12/2100/1354").await.status(), 200);
+    assert_eq!(asked.load(Ordering::SeqCst), 3);
 
     // The tile server fails: 204 (no error in the visitor's console), not kept by the browser,
     // and for a while the tile server is not asked again.
     let failed = app.get("/kaart/tegels/12/2100/1351").await;
     assert_eq!(failed.status(), 204);
     assert_eq!(failed.headers()["cache-control"], "no-store");
-    assert_eq!(asked.load(Ordering::SeqCst), 2);
+    assert_eq!(asked.load(Ordering::SeqCst), 4);
     assert_eq!(app.get("/kaart/tegels/12/2100/1352").await.status(), 204);
     assert_eq!(
         asked.load(Ordering::SeqCst),
-        2,
+        4,
         "a failing tile server gets a rest"
     );
     assert_eq!(

@@ -655,4 +655,20 @@ async fn the_front_answers_kept_pages_again_with_the_same_headers_until_the_data
             .contains("Privacy, opnieuw geschreven")
     );
     app.stop().await;
+
+    // As shipped (no PASSEND_SERVER_TIMING), no answer says how long it took: that would tell a
+    // visitor whether someone asked the same search before.
+    let app = TestApp::spawn_with(|c| {
+        c.cache_check = interval;
+        c.server_timing = false;
+    })
+    .await;
+    for _ in 0..2 {
+        for path in ["/", "/kaart?postcode=1315&soort=so", "/kaart?q=bongerd"] {
+            let r = app.get(path).await;
+            assert_eq!(r.status(), 200);
+            assert!(r.headers().get("server-timing").is_none(), "{path}");
+        }
+    }
+    app.stop().await;
 }

@@ -149,6 +149,7 @@ pub fn config_for(db: &TestDb) -> Config {
         mail_from: "Passend <noreply@passend.test>".to_owned(),
         demo: false,
         trust_proxy: false,
+        server_timing: true,
         hash_concurrency: 2,
         documents_dir: std::env::temp_dir()
             .join(format!("passend-docs-{}", uuid::Uuid::new_v4().simple())),
