@@ -61,6 +61,10 @@ test('a parent asks the Oudersteunpunt; only the ouderadviseurs can find the que
     await page.getByRole('button', { name: 'Verstuur' }).click();
     await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
     await page.getByText('Kies waarvoor u contact opneemt.').first().waitFor();
+    assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('passend-error-summary')),
+      'the error summary takes focus');
+    assert.ok(!(await page.textContent('main')).includes('erg snel verstuurd'),
+      'the timing check is not shown on top of the field messages');
     await check(page, null, 'the contact form with messages');
     await page.getByLabel('Ik wil hulp bij een procedure').check();
     await page.getByLabel('Waar gaat het over? (verplicht)').selectOption('thuiszitten');
@@ -110,6 +114,8 @@ test('a parent asks the Oudersteunpunt; only the ouderadviseurs can find the que
     await page.goto(site.server.url + '/steunpunt/nieuw');
     await page.getByRole('button', { name: 'Zaak toevoegen' }).click();
     await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
+    assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('passend-error-summary')),
+      'the error summary takes focus (staff form)');
     await check(page, null, 'a new case with messages');
   });
 

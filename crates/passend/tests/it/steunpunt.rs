@@ -152,6 +152,14 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
     assert!(body.contains("erg snel verstuurd"), "{body}");
     assert!(body.contains("Bartholomeus"), "the message is kept");
     assert_eq!(case_count(&db).await, 0);
+    // Sent fast and incomplete (a person who clicks Verstuur at once): the field messages only,
+    // no word on the timing on top of them.
+    let (status, body, _) =
+        post_form(&app, "/oudersteunpunt/contact", &contact_fields(&token, "")).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Controleer het formulier"), "{body}");
+    assert!(!body.contains("erg snel verstuurd"), "{body}");
+    assert_eq!(case_count(&db).await, 0);
 
     // Missing fields: a message at each, the rest kept.
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;

@@ -408,6 +408,9 @@ pub(crate) async fn send_contact(
     } else {
         match checked {
             Ok(()) => None,
+            // With messages at the fields the form goes back anyway; "sent very fast" on top
+            // of them would only confuse (a person who sends an empty form is quick too).
+            Err(TokenProblem::TooFast) if has_errors(&input) => None,
             Err(TokenProblem::TooFast) => Some(t.e_fast),
             Err(TokenProblem::Expired | TokenProblem::Invalid) => Some(t.e_expired),
         }
