@@ -612,6 +612,25 @@ async fn zorgplicht_terms_thuiszitters_and_sick_pupils_through_http() {
         "the late registration by its initials"
     );
     assert!(swv.body.contains("Tijdelijk inschrijven vanaf"));
+    // Eva's six weeks end within a week: counted and listed before they pass.
+    let totals: Vec<&str> = swv
+        .body
+        .split("scope=\"row\">Totaal</th>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .split("<td class=\"utrecht-table__cell\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        totals[..4],
+        ["2", "1", "0", "1"],
+        "open, ending within two weeks, passed, temporary enrolment"
+    );
+    assert!(swv.body.contains("Open, beslis uiterlijk"), "{}", swv.body);
     let other_mail = mail_to(&app, "ib@school-b.nl", "tien weken zonder besluit").await;
     assert!(!other_mail.contains("Tom"));
     for name in ["Jan", "Vries", "Eva", "Berg", "Tom Bakker"] {

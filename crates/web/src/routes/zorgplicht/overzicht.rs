@@ -170,6 +170,7 @@ pub(crate) async fn school_overview(
 pub(crate) struct SchoolCounts {
     pub(crate) name: String,
     pub(crate) open: usize,
+    pub(crate) soon: usize,
     pub(crate) late: usize,
     pub(crate) temporary: usize,
     pub(crate) thuiszitters: usize,
@@ -190,8 +191,11 @@ pub(crate) struct SwvView {
     pub(crate) layout: AppLayout,
     pub(crate) schools: Vec<SchoolCounts>,
     pub(crate) late: Vec<LateLine>,
-    pub(crate) totals: (usize, usize, usize, usize, usize),
+    pub(crate) totals: [usize; 6],
 }
+
+/// A decision term that ends within this many days is counted as ending soon.
+const SOON_DAYS: i64 = 14;
 
 pub(crate) async fn swv_overview(SignedIn { state, visitor, p }: SignedIn) -> AppResult<Response> {
     let a = store::aanmeldingen(&state.db, p.tenant_id, None, true).await?;
@@ -205,6 +209,7 @@ pub(crate) async fn swv_overview(SignedIn { state, visitor, p }: SignedIn) -> Ap
             schools.push(SchoolCounts {
                 name: name.to_owned(),
                 open: 0,
+                soon: 0,
                 late: 0,
                 temporary: 0,
                 thuiszitters: 0,
@@ -232,15 +237,19 @@ pub(crate) async fn swv_overview(SignedIn { state, visitor, p }: SignedIn) -> Ap
         let d = domain_of(x);
         schools[i].open += 1;
         let st = d.state(&policy, today());
+        let soon = matches!(st, TermState::Open { due } if (due - today()).num_days() <= SOON_DAYS);
         match st {
+            TermState::Open { .. } if soon => schools[i].soon += 1,
             TermState::Overdue { .. } => schools[i].late += 1,
             TermState::TemporaryEnrolment { .. } => schools[i].temporary += 1,
             _ => {}
         }
-        if matches!(
-            st,
-            TermState::Overdue { .. } | TermState::TemporaryEnrolment { .. }
-        ) {
+        if soon
+            || matches!(
+                st,
+                TermState::Overdue { .. } | TermState::TemporaryEnrolment { .. }
+            )
+        {
             late_pupils.push(x.pupil_id);
             late.push(LateLine {
                 initials: tz::initials(&x.given_name, &x.family_name),
@@ -260,14 +269,15 @@ pub(crate) async fn swv_overview(SignedIn { state, visitor, p }: SignedIn) -> Ap
     schools.sort_by(|a, b| a.name.cmp(&b.name));
     let pupils = late_pupils;
     record_list(&state, &visitor, "search", "zorgplicht-overzicht", pupils).await?;
-    let totals = schools.iter().fold((0, 0, 0, 0, 0), |acc, s| {
-        (
-            acc.0 + s.open,
-            acc.1 + s.late,
-            acc.2 + s.temporary,
-            acc.3 + s.thuiszitters,
-            acc.4 + s.sick,
-        )
+    let totals = schools.iter().fold([0; 6], |t, s| {
+        [
+            t[0] + s.open,
+            t[1] + s.soon,
+            t[2] + s.late,
+            t[3] + s.temporary,
+            t[4] + s.thuiszitters,
+            t[5] + s.sick,
+        ]
     });
     Ok(Html(
         SwvView {
