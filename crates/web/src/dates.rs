@@ -26,3 +26,25 @@ pub fn long_or(d: Option<NaiveDate>, none: &str) -> String {
 pub fn when(t: chrono::DateTime<Utc>) -> String {
     passend_domain::time::format_local(t)
 }
+
+/// A meeting's moment as an invitation says it, in Dutch local time: "maandag 14 december
+/// 2026, 14.30 uur".
+pub fn meeting_when(t: chrono::DateTime<Utc>) -> String {
+    let local = passend_domain::time::to_local(t);
+    format!("{}, {} uur", long(local.date()), local.format("%H.%M"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_meeting_is_said_with_its_weekday_and_the_dutch_time() {
+        // 13:30 UTC in winter is 14:30 in the Netherlands.
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-14T13:30:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(
+            super::meeting_when(at),
+            "maandag 14 december 2026, 14.30 uur"
+        );
+    }
+}

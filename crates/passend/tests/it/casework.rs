@@ -383,8 +383,13 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         planned.body
     );
     let invite = mail_to(&app, "ouder@example.nl", "Mogelijke uitkomsten").await;
+    // The weekday and the time in words, as people say them.
+    let weekday = passend_web::texts::public::ui(passend_domain::Lang::Nl).weekdays
+        [(today() + Days::new(7)).weekday().num_days_from_monday() as usize];
     assert!(
-        invite.contains("14:30") && invite.contains("Wie zijn er bij"),
+        invite.contains(&format!("Wanneer: {weekday} "))
+            && invite.contains(", 14.30 uur")
+            && invite.contains("Wie zijn er bij"),
         "{invite}"
     );
     assert!(

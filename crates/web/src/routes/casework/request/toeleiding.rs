@@ -5,7 +5,7 @@ use crate::access::Relation;
 use crate::access::actor;
 use crate::auth::Principal;
 use crate::auth::Visitor;
-use crate::dates::when;
+use crate::dates::meeting_when;
 use crate::dates::{long, today};
 use crate::error::AppResult;
 use crate::extract::SignedIn;
@@ -232,7 +232,7 @@ pub(crate) async fn plan_meeting(
         .collect::<Vec<_>>()
         .join(", ");
     let details = [
-        format!("Wanneer: {}", when(starts)),
+        format!("Wanneer: {}", meeting_when(starts)),
         format!("Waar: {}", swv.meeting_place.value),
         format!("Wie zijn er bij: {attendees}"),
         format!("Doel: {purpose}"),
@@ -288,7 +288,7 @@ pub(crate) async fn plan_meeting(
         purpose,
         outcomes,
         &attendees,
-        &format!("Overleg gepland: {label} op {}", when(starts)),
+        &format!("Overleg gepland: {label} op {}", meeting_when(starts)),
         &notices,
     )
     .await?;
