@@ -13,6 +13,7 @@
 //! server that fails (no connection, a timeout, 5xx, 429, not an image) is left alone for
 //! [`DOWN_FOR`]. Tiles are kept for a day.
 
+use crate::cache::lock;
 use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -300,10 +301,6 @@ fn unavailable() -> Response {
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
     )
         .into_response()
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]
