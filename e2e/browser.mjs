@@ -68,8 +68,8 @@ export async function signInDemo(page, site, who) {
     await page.getByLabel('Code', { exact: true }).fill(code);
     await page.getByRole('button', { name: 'Verder' }).click();
   }
-  // Staff land on their account page, parents on their portal, ouderadviseurs on their caseload.
-  await page.getByRole('heading', { name: /^(Mijn account|Mijn kinderen|Oudersteunpunt)$/ }).waitFor();
+  // Staff land on their start page "Vandaag", parents on their portal.
+  await page.getByRole('heading', { name: /^(Vandaag|Mijn kinderen)$/ }).waitFor();
 }
 
 // Zero axe violations at 1280 and 320 px, and nothing scrolls sideways at 320 px. With a path,

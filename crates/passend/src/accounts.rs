@@ -170,6 +170,8 @@ async fn ensure_demo_dossier(db: &Db, tenant_id: i64, location_id: i64) -> anyho
             to_address: &parent.email,
             subject: "Ouderportaal (demo)",
             body_text: "In de demo-omgeving heeft u toegang tot de gegevens van een verzonnen kind.",
+            attachment: None,
+            combine: None,
         },
     )
     .await

@@ -128,6 +128,9 @@ pub struct Config {
     pub mail_dir: std::path::PathBuf,
     /// `PASSEND_MAIL_FROM`: the sender, e.g. `Passend Onderwijs Almere <noreply@example.nl>`.
     pub mail_from: String,
+    /// `PASSEND_MAIL_COMBINE_MINUTES`: casework notices to one person within this window go out
+    /// as one mail (default 10; 0 sends each at once).
+    pub mail_combine: std::time::Duration,
     /// `PASSEND_DEMO=1` (or `passend serve --demo`): demo accounts for every role and a banner
     /// on every page of the signed-in area. Never on by default.
     pub demo: bool,
@@ -222,6 +225,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_dir: Option<String>,
     mail_from: Option<String>,
+    mail_combine_minutes: Option<u64>,
     demo: Option<bool>,
     trust_proxy: Option<bool>,
     server_timing: Option<bool>,
@@ -304,6 +308,12 @@ impl Config {
                 format!("PASSEND_CACHE_CHECK_MS '{v}' moet een aantal milliseconden zijn")
             })?,
             None => file.cache_check_ms.unwrap_or(1000),
+        };
+        let mail_combine_minutes = match env("PASSEND_MAIL_COMBINE_MINUTES") {
+            Some(v) => v.parse::<u64>().ok().filter(|m| *m <= 24 * 60).with_context(|| {
+                format!("PASSEND_MAIL_COMBINE_MINUTES '{v}' moet een aantal minuten zijn (0 tot 1440)")
+            })?,
+            None => file.mail_combine_minutes.unwrap_or(10),
         };
         let pdok_url = env("PASSEND_PDOK_URL")
             .or(file.pdok_url)
@@ -559,6 +569,7 @@ impl Config {
             mail_from: env("PASSEND_MAIL_FROM")
                 .or(file.mail_from)
                 .unwrap_or_else(|| format!("Passend <noreply@{host}>")),
+            mail_combine: std::time::Duration::from_secs(mail_combine_minutes * 60),
             pdok_url,
             cache_check: std::time::Duration::from_millis(cache_check_ms),
             database_url: SecretUrl::new(database_url),

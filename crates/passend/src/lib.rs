@@ -153,6 +153,11 @@ impl Server {
                 bob_decision_weeks: config.bob_decision_weeks,
                 rechtbank: config.rechtbank.clone(),
                 zorgplicht_terms: config.zorgplicht_terms.clone(),
+                mail_address: config
+                    .mail_from
+                    .parse::<lettre::message::Mailbox>()
+                    .map(|m| m.email.to_string())
+                    .unwrap_or_else(|_| config.mail_from.clone()),
             }),
             http: config.http,
             health: Arc::new(tokio::sync::Mutex::new(None)),

@@ -5,8 +5,8 @@
 use crate::config::{Config, SecretUrl};
 use anyhow::Context;
 use chrono::Utc;
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use passend_store::Db;
 use passend_store::outbox::{self, Mail};
@@ -45,6 +45,8 @@ pub struct Mailer {
     pub max_attempts: i64,
     /// How long a claimed mail is reserved for one send.
     pub lease: Duration,
+    /// Notices to one person within this window go out as one mail.
+    pub combine: Duration,
     /// Wakes the worker when a mail is queued.
     pub wake: Arc<Notify>,
     /// Set when the worker must stop after the mail it is sending.
@@ -80,6 +82,7 @@ impl Mailer {
             // 30 s doubling up to an hour, then hourly: about two and a half days of outage.
             max_attempts: 60,
             lease: Duration::from_secs(120),
+            combine: config.mail_combine,
             wake: Arc::new(Notify::new()),
             stopping: Arc::new(AtomicBool::new(false)),
         })
@@ -99,10 +102,28 @@ impl Mailer {
                 "<{}@{}>",
                 mail.idempotency_key,
                 self.from.email.domain()
-            )))
+            )));
+        let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body_text.clone())
-            .map_err(|e| SendError::Permanent(e.to_string()))?;
+            .body(mail.body_text.clone());
+        let message = match (
+            &mail.attachment_name,
+            &mail.attachment_type,
+            &mail.attachment_body,
+        ) {
+            (Some(name), Some(kind), Some(body)) => {
+                let kind =
+                    ContentType::parse(kind).map_err(|e| SendError::Permanent(e.to_string()))?;
+                // A calendar client reads the invitation from the attachment; the text says it too.
+                message.multipart(
+                    MultiPart::mixed()
+                        .singlepart(text)
+                        .singlepart(Attachment::new(name.clone()).body(body.clone(), kind)),
+                )
+            }
+            _ => message.singlepart(text),
+        }
+        .map_err(|e| SendError::Permanent(e.to_string()))?;
         match &self.transport {
             Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| {
                 if e.is_permanent() {
@@ -132,8 +153,14 @@ impl Mailer {
         let mut sent = 0;
         let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(2));
         let started = Utc::now();
+        let window = chrono::Duration::from_std(self.combine)
+            .ok()
+            .filter(|w| !w.is_zero());
         while !self.stopping.load(Ordering::Relaxed) {
-            let Some(mail) = outbox::claim(&self.db, started, Utc::now(), lease).await? else {
+            let now = Utc::now();
+            let Some(mail) =
+                outbox::claim(&self.db, started, now, lease, window.map(|w| now - w)).await?
+            else {
                 break;
             };
             match self.send(&mail).await {

@@ -69,6 +69,8 @@ fn notices_to(
             to: to.clone(),
             subject: subject.to_owned(),
             body: body(s, lines),
+            attachment: None,
+            combine: None,
         })
         .collect()
 }
@@ -143,6 +145,8 @@ pub async fn run_once(db: &Db, s: &ReminderSettings, today: NaiveDate) -> anyhow
                 to: to.clone(),
                 subject: "Een toelaatbaarheidsverklaring loopt af".to_owned(),
                 body: body(s, &[&text, link]),
+                attachment: None,
+                combine: None,
             })
             .collect();
         if cw::remind_once(db, tenant, &key, &notices).await? {
@@ -240,6 +244,8 @@ async fn zorgplicht_reminders(
                 to,
                 subject: subject.to_owned(),
                 body: body(s, &[text, &link]),
+                attachment: None,
+                combine: None,
             })
             .collect();
         if cw::remind_once(db, tenant, &key, &notices).await? {
@@ -267,6 +273,8 @@ async fn zorgplicht_reminders(
                         &link,
                     ],
                 ),
+                    attachment: None,
+                    combine: None,
             })
             .collect();
         if cw::remind_once(db, tenant, &key, &notices).await? {
@@ -314,6 +322,8 @@ async fn steunpunt_reminders(
                         &link,
                     ],
                 ),
+                attachment: None,
+                combine: None,
             })
             .collect();
         if sp::remind_once(db, tenant, &key, &mails).await? {

@@ -69,6 +69,31 @@ pub struct Notice {
     pub subject: String,
     /// Body.
     pub body: String,
+    /// A file sent with it (a meeting's calendar file).
+    pub attachment: Option<crate::outbox::Attachment>,
+    /// How it combines with other notices to the same person; `None`: it goes alone.
+    pub combine: Option<crate::outbox::Combine>,
+}
+
+/// The reason a meeting to come is cancelled when the request is decided.
+pub const MEETING_CANCELLED_BY_DECISION: &str = "Er is een besluit genomen over de aanvraag.";
+/// The reason a meeting to come is cancelled when the request ends otherwise (withdrawn).
+pub const MEETING_CANCELLED_BY_WITHDRAWAL: &str = "De aanvraag is ingetrokken.";
+
+/// Cancels a request's meetings still to come, inside an open transaction (a decision or a
+/// withdrawal ends the procedure they were for).
+macro_rules! cancel_meetings_tx {
+    ($tx:expr, $request_id:expr, $now:expr, $reason:expr) => {{
+        sqlx::query(
+            "UPDATE meetings SET cancelled_at = $1, change_reason = $2, sequence = sequence + 1
+             WHERE request_id = $3 AND cancelled_at IS NULL AND starts_at > $1",
+        )
+        .bind($now)
+        .bind($reason)
+        .bind($request_id)
+        .execute(&mut *$tx)
+        .await?;
+    }};
 }
 
 /// Writes the notification mails of a change inside its open transaction.
@@ -84,6 +109,8 @@ macro_rules! enqueue_notices_tx {
                     to_address: &n.to,
                     subject: &n.subject,
                     body_text: &n.body,
+                    attachment: n.attachment.as_ref(),
+                    combine: n.combine.as_ref(),
                 }
             );
         }
@@ -670,6 +697,9 @@ pub async fn step(
         .bind(request.id)
         .bind(s.from),
         {
+            if passend_domain::tlv::Status::from_code(s.to).is_some_and(|x| x.is_final()) {
+                cancel_meetings_tx!(tx, request.id, now, MEETING_CANCELLED_BY_WITHDRAWAL);
+            }
             record_tx!(tx, actor, request.id, request.pupil_id, s.action, s.what, s.to, &s.notices, true);
         })
     });
@@ -948,6 +978,17 @@ pub struct Meeting {
     pub outcomes: String,
     /// Who attends.
     pub attendees: String,
+    /// Changes so far (a move or the cancellation); the calendar file's SEQUENCE.
+    pub sequence: i64,
+    /// When it was cancelled.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Why it was moved or cancelled, as told to everyone invited.
+    pub change_reason: String,
+    /// The calendar files' UID: the same for the invitation, a move and the cancellation.
+    pub uid: String,
+    /// Who was invited: one `key address` per line (`school-3`, `ouder-5`), to tell them of a
+    /// move or cancellation.
+    pub recipients: String,
 }
 
 /// Plans a meeting and sends the invitations.
@@ -962,14 +1003,16 @@ pub async fn plan_meeting(
     purpose: &str,
     outcomes: &str,
     attendees: &str,
+    uid: &str,
+    recipients: &str,
     what: &str,
     notices: &[Notice],
 ) -> StoreResult<i64> {
     let id = on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO meetings (request_id, kind, starts_at, place, purpose, outcomes, attendees, planned_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO meetings (request_id, kind, starts_at, place, purpose, outcomes, attendees, planned_by, created_at, recipients, uid)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(request.id)
         .bind(kind)
@@ -980,6 +1023,8 @@ pub async fn plan_meeting(
         .bind(attendees)
         .bind(actor.user_id)
         .bind(Utc::now())
+        .bind(recipients)
+        .bind(uid)
         .fetch_one(&mut *tx)
         .await?;
         record_tx!(tx, actor, request.id, request.pupil_id, "create", what, kind, notices, false);
@@ -989,10 +1034,63 @@ pub async fn plan_meeting(
     Ok(id)
 }
 
+/// What changes about a planned meeting.
+#[derive(Debug, Clone)]
+pub enum MeetingChange<'a> {
+    /// A new moment and place.
+    Move {
+        /// When.
+        starts_at: DateTime<Utc>,
+        /// Where.
+        place: &'a str,
+    },
+    /// It does not take place.
+    Cancel,
+}
+
+/// Moves or cancels a meeting that is still planned and was not changed since it was read
+/// (`sequence`), with the reason told to everyone invited.
+#[allow(clippy::too_many_arguments)]
+pub async fn change_meeting(
+    db: &Db,
+    actor: &Actor<'_>,
+    request: &Request,
+    meeting: &Meeting,
+    change: &MeetingChange<'_>,
+    reason: &str,
+    what: &str,
+    notices: &[Notice],
+) -> StoreResult<Change> {
+    let now = Utc::now();
+    let (starts_at, place, cancelled) = match change {
+        MeetingChange::Move { starts_at, place } => (*starts_at, *place, None),
+        MeetingChange::Cancel => (meeting.starts_at, meeting.place.as_str(), Some(now)),
+    };
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        crate::update_one_tx!(tx, sqlx::query(
+            "UPDATE meetings SET starts_at = $1, place = $2, cancelled_at = $3, change_reason = $4, sequence = sequence + 1
+             WHERE id = $5 AND request_id = $6 AND cancelled_at IS NULL AND sequence = $7",
+        )
+        .bind(starts_at)
+        .bind(place)
+        .bind(cancelled)
+        .bind(reason)
+        .bind(meeting.id)
+        .bind(request.id)
+        .bind(meeting.sequence),
+        {
+            record_tx!(tx, actor, request.id, request.pupil_id, "update", what, &meeting.kind, notices, false);
+        })
+    });
+    Ok(if done { Change::Done } else { Change::Stale })
+}
+
 /// A request's meetings, by time.
 pub async fn meetings(db: &Db, request_id: i64) -> StoreResult<Vec<Meeting>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, Meeting>(
-        "SELECT id, kind, starts_at, place, purpose, outcomes, attendees FROM meetings WHERE request_id = $1 ORDER BY starts_at, id",
+        "SELECT id, kind, starts_at, place, purpose, outcomes, attendees, sequence, cancelled_at, change_reason, uid, recipients
+         FROM meetings WHERE request_id = $1 ORDER BY starts_at, id",
     )
     .bind(request_id)
     .fetch_all(pool)
@@ -1411,6 +1509,7 @@ pub async fn decide(
             .fetch_one(&mut *tx)
             .await?;
             let what = format!("{what} (beschikkingsnummer {number})");
+            cancel_meetings_tx!(tx, request.id, now, MEETING_CANCELLED_BY_DECISION);
             record_tx!(tx, actor, request.id, request.pupil_id, "create", &what, &number, notices, true);
             tx.commit().await?;
             Some((id, number))
@@ -2041,6 +2140,8 @@ pub async fn remind_once(
                         to_address: &n.to,
                         subject: &n.subject,
                         body_text: &n.body,
+                        attachment: n.attachment.as_ref(),
+                        combine: n.combine.as_ref(),
                     }
                 );
             }

@@ -31,6 +31,7 @@ pub mod outbox;
 pub mod portal;
 pub mod steunpunt;
 pub mod tenants;
+pub mod today;
 pub mod zorgplicht;
 
 /// Runs the same code on whichever pool the [`Db`] holds. The body is compiled once per backend,

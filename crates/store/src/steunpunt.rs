@@ -585,6 +585,15 @@ pub async fn cases(db: &Db, tenant_id: i64, filter: &CaseFilter) -> StoreResult<
         .collect())
 }
 
+/// Every open case of the tenant (all but `afgerond`), newest first.
+pub async fn open_cases(db: &Db, tenant_id: i64) -> StoreResult<Vec<Case>> {
+    let filter = CaseFilter {
+        status: Some("open".to_owned()),
+        ..CaseFilter::default()
+    };
+    cases(db, tenant_id, &filter).await
+}
+
 /// One case of the tenant.
 pub async fn case(db: &Db, tenant_id: i64, id: i64) -> StoreResult<Option<Case>> {
     let sql = concat!(case_select!(), " WHERE c.tenant_id = $1 AND c.id = $2");

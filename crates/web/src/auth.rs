@@ -417,12 +417,12 @@ fn tokens_match(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-/// Where a user goes once a sign-in step is done: parents to their portal, staff to their
-/// account page (the step still to finish, if any).
+/// Where a user goes once a sign-in step is done: parents to their portal, staff to their start
+/// page "Vandaag" (or the step still to finish, if any).
 pub fn landing(role: Option<Role>, stage: Stage) -> &'static str {
     match (role, stage) {
         (Some(Role::Ouder), Stage::Full) => "/ouders",
-        (Some(Role::Ouderadviseur), Stage::Full) => "/steunpunt",
+        (Some(_), Stage::Full) => "/vandaag",
         _ => step_path(stage),
     }
 }

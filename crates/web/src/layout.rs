@@ -47,6 +47,9 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
     let (nav, user) = match &visitor.principal {
         Some(p) if p.stage == passend_domain::accounts::Stage::Full => {
             let mut items: Vec<(&str, &str)> = vec![("/account", "Mijn account")];
+            if p.role != Role::Ouder {
+                items.insert(0, ("/vandaag", "Vandaag"));
+            }
             match p.role {
                 Role::Schoolmedewerker => {
                     items.push(("/leerlingen", "Leerlingen"));
@@ -56,8 +59,8 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
                 }
                 Role::Deskundige => items.push(("/adviezen", "Adviezen")),
                 Role::Ouderadviseur => {
-                    items.insert(0, ("/steunpunt", "Oudersteunpunt"));
-                    items.insert(1, ("/steunpunt/signalering", "Signalering"));
+                    items.insert(1, ("/steunpunt", "Oudersteunpunt"));
+                    items.insert(2, ("/steunpunt/signalering", "Signalering"));
                 }
                 Role::Ouder => items.insert(0, ("/ouders", "Mijn kinderen")),
                 Role::Toeleider => {

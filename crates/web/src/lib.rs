@@ -17,6 +17,7 @@ pub mod app;
 pub mod assets;
 pub mod auth;
 pub mod cache;
+pub mod calendar;
 pub mod dates;
 pub mod encoded;
 pub mod error;
@@ -109,6 +110,8 @@ pub struct CaseworkSettings {
     pub rechtbank: String,
     /// How zorgplicht terms are counted (pause periods).
     pub zorgplicht_terms: passend_domain::zorgplicht::TermPolicy,
+    /// The sender's address (`PASSEND_MAIL_FROM`), the organiser in calendar files.
+    pub mail_address: String,
 }
 
 /// The e-mail domain of demo accounts (reserved, never deliverable: RFC 2606).
@@ -128,6 +131,7 @@ pub fn routes() -> app::Routes {
         .merge(routes::casework::router())
         .merge(routes::ouders::router())
         .merge(routes::tlv::router())
+        .merge(routes::vandaag::router())
         .merge(routes::bezwaar::router())
         .merge(routes::zorgplicht::router())
         .merge(routes::steunpunt::router())

@@ -79,6 +79,8 @@ pub(crate) async fn send_link(
             to_address: &user.email,
             subject: &subject,
             body_text: &body,
+            attachment: None,
+            combine: None,
         },
         &event,
     )
@@ -120,6 +122,8 @@ pub async fn invite(
             to_address: user.email,
             subject: &subject,
             body_text: &text,
+            attachment: None,
+            combine: None,
         },
         event,
     )

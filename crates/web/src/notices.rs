@@ -7,17 +7,28 @@ use crate::texts::portal::{day, portal_mail, texts};
 use chrono::NaiveDate;
 use passend_domain::Lang;
 use passend_store::casework::{self as cw, Notice, Request};
+use passend_store::outbox::Combine;
 use passend_store::portal;
 
-/// A neutral notification: no pupil data, a link to sign in and look.
+/// A neutral notification: no pupil data, a link to sign in and look. Notices to one person
+/// within the window (`PASSEND_MAIL_COMBINE_MINUTES`) go out as one mail.
 pub fn notice(state: &AppState, key: String, to: &str, subject: &str, lines: &[&str]) -> Notice {
     Notice {
         key,
         to: to.to_owned(),
         subject: subject.to_owned(),
         body: mail_text(&state.site_name, lines),
+        attachment: None,
+        combine: Some(Combine {
+            part: format!("{subject}\n\n{}", lines.join("\n\n")),
+            frame: mail_text(&state.site_name, &[STAFF_COMBINED, "{parts}"]),
+            subject: format!("Nieuws van {}", state.site_name),
+        }),
     }
 }
+
+/// The opening of a mail that holds several notices for staff.
+const STAFF_COMBINED: &str = "Er is nieuws over meer dan één onderwerp. Hieronder leest u alles.";
 
 /// The line with the link to a request, for notices.
 pub fn request_link(state: &AppState, id: i64) -> String {
@@ -138,6 +149,16 @@ pub async fn parent_notices(
                 t,
                 &[first, &specific, &link_line, t.mail_help],
             ),
+            attachment: None,
+            combine: Some(Combine {
+                part: format!("{specific}\n{link_line}"),
+                frame: portal_mail(
+                    &state.site_name,
+                    t,
+                    &[t.mail_combined, "{parts}", t.mail_help],
+                ),
+                subject: t.mail_subject_combined.to_owned(),
+            }),
         });
     }
     Ok(out)

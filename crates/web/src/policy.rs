@@ -65,6 +65,14 @@ pub const PARENTS: &[Role] = &[Role::Ouder];
 /// Ouderadviseurs: the Oudersteunpunt's confidential caseload. Nobody else, not even a
 /// beheerder.
 pub const ADVISERS: &[Role] = &[Role::Ouderadviseur];
+/// Every staff role: the start page ("Vandaag"). Parents start on their portal.
+pub const STAFF: &[Role] = &[
+    Role::Schoolmedewerker,
+    Role::Toeleider,
+    Role::Deskundige,
+    Role::Ouderadviseur,
+    Role::Beheerder,
+];
 /// The anonymised signalering: ouderadviseurs, and beheerders for the board.
 pub const SIGNALERING: &[Role] = &[Role::Ouderadviseur, Role::Beheerder];
 
@@ -206,7 +214,13 @@ pub const POLICY: &[(&str, &str, Access)] = &[
         "/aanvragen/{id}/toewijzen",
         Access::Roles(TOELEIDING),
     ),
+    ("GET", "/vandaag", Access::Roles(STAFF)),
     ("POST", "/aanvragen/{id}/overleg", Access::Roles(TOELEIDING)),
+    (
+        "POST",
+        "/aanvragen/{id}/overleg/{meeting}",
+        Access::Roles(TOELEIDING),
+    ),
     (
         "POST",
         "/aanvragen/{id}/opschorten",

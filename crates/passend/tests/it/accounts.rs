@@ -151,7 +151,7 @@ async fn invitation_password_second_factor_sign_in_and_out() {
     let done = c
         .post("/inloggen/code", &[("code", &recovery[0].to_uppercase())])
         .await;
-    assert_eq!(done.location, "/account");
+    assert_eq!(done.location, "/vandaag");
     assert_eq!(c.get("/beheer").await.status, 200);
     // The same recovery code does not work twice.
     let mut d = Browser::new(&app);
@@ -173,7 +173,7 @@ async fn invitation_password_second_factor_sign_in_and_out() {
     );
     // "Log out everywhere else" ends c's session but not d's own.
     let keep = d.post("/inloggen/code", &[("code", &recovery[1])]).await;
-    assert_eq!(keep.location, "/account");
+    assert_eq!(keep.location, "/vandaag");
     d.get("/account").await;
     d.post("/account/overal-uitloggen", &[]).await;
     assert_eq!(c.get("/account").await.guard, "sign-in");
@@ -465,6 +465,13 @@ const SWV: &[Role] = &[Role::Toeleider, Role::Beheerder];
 const EDITORS: &[Role] = &[Role::Schoolmedewerker, Role::Toeleider, Role::Beheerder];
 const ADMIN: &[Role] = &[Role::Beheerder];
 const SCHOOL: &[Role] = &[Role::Schoolmedewerker];
+const STAFF: &[Role] = &[
+    Role::Schoolmedewerker,
+    Role::Toeleider,
+    Role::Deskundige,
+    Role::Ouderadviseur,
+    Role::Beheerder,
+];
 
 #[rustfmt::skip]
 const ROUTES: &[(&str, &str, Need, Obj)] = &[
@@ -489,6 +496,7 @@ const ROUTES: &[(&str, &str, Need, Obj)] = &[
     ("GET", "/account/tweestapsverificatie", Need::Enroll, Obj::None),
     ("POST", "/account/tweestapsverificatie", Need::Enroll, Obj::None),
     ("GET", "/account", Need::SignedIn, Obj::None),
+    ("GET", "/vandaag", Need::Only(STAFF), Obj::None),
     ("GET", "/account/wachtwoord", Need::SignedIn, Obj::None),
     ("POST", "/account/wachtwoord", Need::SignedIn, Obj::None),
     ("POST", "/account/herstelcodes", Need::SignedIn, Obj::None),
@@ -655,6 +663,8 @@ async fn authorization_matrix() {
                 to_address: "x@example.nl",
                 subject: "s",
                 body_text: "b",
+                attachment: None,
+                combine: None,
             },
         )
         .await
@@ -966,7 +976,7 @@ async fn a_password_reset_ends_sessions_and_keeps_the_second_factor() {
     let code = totp_now(secret.as_deref().unwrap());
     assert_eq!(
         b.post("/inloggen/code", &[("code", &code)]).await.location,
-        "/account"
+        "/vandaag"
     );
     // The link worked once.
     let mut again = Browser::new(&app);

@@ -84,6 +84,8 @@ fn mail<'a>(key: &'a str, to: &'a str) -> NewMail<'a> {
         to_address: to,
         subject: "Er is een nieuwe stap",
         body_text: "Er is een nieuwe stap in de aanvraag voor uw kind. Log in om die te bekijken: https://passend.test/inloggen",
+        attachment: None,
+        combine: None,
     }
 }
 
@@ -155,7 +157,7 @@ async fn mails_wait_while_the_server_is_down_and_go_once_it_is_back() {
         .await
         .unwrap();
     let now = chrono::Utc::now();
-    let claimed = outbox::claim(&db, now, now, chrono::Duration::zero())
+    let claimed = outbox::claim(&db, now, now, chrono::Duration::zero(), None)
         .await
         .unwrap()
         .unwrap();

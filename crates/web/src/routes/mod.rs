@@ -17,6 +17,7 @@
 //!   caseload and the anonymised signalering.
 //! - [`tlv`]: expert advices, the intake queue, the TLV register with its expiry list and CSV,
 //!   and the DUO data for receiving schools.
+//! - [`vandaag`]: the start page per role after signing in, with what needs the person now.
 //! - [`bezwaar`]: sending a decision's letter (the bezwaar term runs from it), registering a
 //!   bezwaar and the LBT's steps, the beslissing op bezwaar with its own letter and the beroep
 //!   clause.
@@ -39,6 +40,7 @@ pub mod public;
 pub mod steunpunt;
 pub mod system;
 pub mod tlv;
+pub mod vandaag;
 pub mod zorgplicht;
 
 #[cfg(test)]

@@ -169,6 +169,8 @@ portal_texts! {
     meetings_title: "Gesprekken", "Meetings";
     meeting_tlo: "Toelaatbaarheidsoverleg (gesprek over de TLV)", "Admission meeting (about the TLV)";
     meeting_mdo: "Gesprek met school, ouders en deskundigen", "Meeting of school, parents and experts";
+    meeting_moved: "Dit gesprek is verzet. Reden:", "This meeting was moved. Reason:";
+    meeting_cancelled: "Dit gesprek gaat niet door. Reden:", "This meeting will not take place. Reason:";
 
     decision_title: "Het besluit", "The decision";
     decision_outcome: "Uitkomst", "Outcome";
@@ -304,6 +306,8 @@ portal_texts! {
     mail_new_document: "Er is een nieuw document voor u in het ouderportaal. Log in om het te bekijken.", "There is a new document for you in the parents' portal. Please sign in to see it.";
     mail_new_step: "Er is een nieuwe stap in de aanvraag voor uw kind. Log in om die te bekijken.", "There is a new step in the request for your child. Please sign in to see it.";
     mail_link: "Inloggen en bekijken:", "Sign in and look:";
+    mail_subject_combined: "Nieuws in het ouderportaal", "News in the parents' portal";
+    mail_combined: "Er is nieuws voor u in het ouderportaal. Hieronder leest u alles. Log in om het te bekijken.", "There is news for you in the parents' portal. You can read all of it below. Please sign in to see it.";
     mail_help: "Heeft u vragen? Het Oudersteunpunt helpt u gratis en onafhankelijk.", "Do you have questions? The Oudersteunpunt helps you free of charge and independently.";
     news_shared: "De school vraagt uw mening over een aanvraag. Geef uw mening graag vóór {date}.", "The school asks for your view on a request. Please give it before {date}.";
     news_submitted: "De school heeft de aanvraag ingediend bij het samenwerkingsverband.", "The school has submitted the request to the samenwerkingsverband.";

@@ -206,31 +206,39 @@ pub async fn submitted(
     toeleider: i64,
     kind: &str,
 ) -> (i64, i64) {
-    use passend_store::casework::{self as cw, Step};
     let school = as_user(tenant, school_user, "schoolmedewerker");
     let swv = as_user(tenant, toeleider, "toeleider");
     let (pupil, request) = concept(db, &school, location, kind).await;
-    let due = passend_domain::tlv::TlvPolicy::default().decision_due(today());
-    for (from, to) in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
-        let r = cw::request(db, tenant, request).await.unwrap().unwrap();
-        cw::step(
-            db,
-            &swv,
-            &r,
-            &Step {
-                from,
-                to,
-                what: "stap",
-                action: "update",
-                received: Some((today(), due)),
-                contact_id: Some(toeleider),
-                notices: vec![],
-            },
-        )
-        .await
-        .unwrap();
+    for stage in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
+        step_request(db, &swv, request, stage, Some(toeleider)).await;
     }
     (pupil, request)
+}
+
+/// Moves a request one status on (`from`, `to`), as toeleiding would: received today, with its
+/// decision term, and this contact person.
+pub async fn step_request(
+    db: &passend_store::Db,
+    actor: &cw::Actor<'_>,
+    request: i64,
+    (from, to): (&str, &str),
+    contact: Option<i64>,
+) {
+    let r = cw::request(db, actor.tenant_id, request)
+        .await
+        .unwrap()
+        .unwrap();
+    let due = passend_domain::tlv::TlvPolicy::default().decision_due(today());
+    let step = cw::Step {
+        from,
+        to,
+        what: "stap",
+        action: "update",
+        received: Some((today(), due)),
+        contact_id: contact,
+        notices: vec![],
+    };
+    cw::step(db, actor, &r, &step).await.unwrap();
 }
 
 /// A new pupil at this location with a concept request of this kind: (pupil, request).
@@ -240,14 +248,33 @@ pub async fn concept(
     location: i64,
     kind: &str,
 ) -> (i64, i64) {
+    concept_of(
+        db,
+        school,
+        location,
+        kind,
+        ("Test", &format!("Leerling{location}")),
+    )
+    .await
+}
+
+/// A new pupil with this (given, family) name at this location, with a concept request of this
+/// kind: (pupil, request).
+pub async fn concept_of(
+    db: &passend_store::Db,
+    school: &passend_store::casework::Actor<'_>,
+    location: i64,
+    kind: &str,
+    (given, family): (&str, &str),
+) -> (i64, i64) {
     use passend_store::casework::{self as cw, NewPupil, NewRequest};
     let pupil = cw::create_pupil(
         db,
         school,
         &NewPupil {
             location_id: location,
-            given_name: "Test".to_owned(),
-            family_name: format!("Leerling{location}"),
+            given_name: given.to_owned(),
+            family_name: family.to_owned(),
             birth_date: today().checked_sub_days(Days::new(2900)).unwrap(),
             groep: "5".to_owned(),
             onderwijsnummer: None,
@@ -271,6 +298,60 @@ pub async fn concept(
     (pupil, request)
 }
 
+/// The people around a followed request (see [`followed_request`]), each signed in.
+pub struct Followed {
+    pub school: Browser,
+    pub swv: Browser,
+    pub ouder: Browser,
+    pub request: i64,
+}
+
+/// An intern begeleider at the first primary school (`ib@a.nl`), a toeleider (`toe@swv.nl`)
+/// and a parent with a portal account, around an arrangement request in treatment.
+pub async fn followed(app: &TestApp) -> Followed {
+    let db = app.server().db.clone();
+    let tenant = tenant_id(app).await;
+    let location = two_primary_schools(&db).await[0].id;
+    let (school_id, school) = school_user(app, tenant, "ib@a.nl", location).await;
+    let (toeleider, swv) = user(app, tenant, "toe@swv.nl", Role::Toeleider, &[]).await;
+    let people = (school_id, toeleider);
+    let (_, request, parent) = followed_request(app, tenant, location, people, "arrangement").await;
+    let ouder = Browser::with_session(app, &session_for(app, tenant, parent, Stage::Full).await);
+    Followed {
+        school,
+        swv,
+        ouder,
+        request,
+    }
+}
+
+/// A submitted request taken by the toeleider (as [`submitted`]) whose pupil "Mila" has one
+/// parent with gezag, `een@example.nl`, with a portal account linked: (pupil, request, the
+/// parent's user id).
+pub async fn followed_request(
+    app: &TestApp,
+    tenant: i64,
+    location: i64,
+    (school_user, toeleider): (i64, i64),
+    kind: &str,
+) -> (i64, i64, i64) {
+    let db = &app.server().db;
+    let school = as_user(tenant, school_user, "schoolmedewerker");
+    let (pupil, request) = submitted(db, tenant, location, school_user, toeleider, kind).await;
+    let guardians = set_parents(
+        db,
+        &school,
+        tenant,
+        pupil,
+        "Mila",
+        &[("Ouder Een", "een@example.nl", true)],
+    )
+    .await;
+    let parent = ready_parent(app, tenant, "een@example.nl", "een zin voor de test").await;
+    link(db, &school, pupil, guardians[0], parent).await;
+    (pupil, request, parent)
+}
+
 pub async fn link(
     db: &passend_store::Db,
     school: &cw::Actor<'_>,
@@ -292,6 +373,8 @@ pub async fn link(
             to_address: "x@example.nl",
             subject: "s",
             body_text: "b",
+            attachment: None,
+            combine: None,
         },
     )
     .await

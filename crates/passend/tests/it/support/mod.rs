@@ -147,6 +147,7 @@ pub fn config_for(db: &TestDb) -> Config {
         mail_dir: std::env::temp_dir()
             .join(format!("passend-mail-{}", uuid::Uuid::new_v4().simple())),
         mail_from: "Passend <noreply@passend.test>".to_owned(),
+        mail_combine: std::time::Duration::ZERO,
         demo: false,
         trust_proxy: false,
         server_timing: true,

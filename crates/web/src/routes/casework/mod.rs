@@ -50,6 +50,7 @@ pub(crate) fn router() -> Routes {
         .post("/aanvragen/{id}/intrekken", withdraw)
         .post("/aanvragen/{id}/toewijzen", assign)
         .post("/aanvragen/{id}/overleg", plan_meeting)
+        .post("/aanvragen/{id}/overleg/{meeting}", change_meeting)
         .post("/aanvragen/{id}/opschorten", suspend)
         .post("/aanvragen/{id}/aangevuld", information_sent)
         .post("/aanvragen/{id}/adviesvraag", ask_advice)

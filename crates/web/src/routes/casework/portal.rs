@@ -150,6 +150,8 @@ pub(crate) async fn invite_parent(
             to_address: &email,
             subject: &subject,
             body_text: &body,
+            attachment: None,
+            combine: None,
         },
     )
     .await;
@@ -191,6 +193,8 @@ pub(crate) async fn revoke_parent(
             to: l.email.clone(),
             subject: t.revoked_subject.to_owned(),
             body: portal_mail(&state.site_name, t, &[&line]),
+            attachment: None,
+            combine: None,
         });
     }
     portal::revoke_link(&state.db, &actor(&p, &visitor), pupil.id, g.id, &notices).await?;

@@ -120,15 +120,7 @@ pub(crate) async fn caseload(
     )
     .await?;
     let t = today();
-    let open = store::cases(
-        &state.db,
-        p.tenant_id,
-        &CaseFilter {
-            status: Some("open".to_owned()),
-            ..CaseFilter::default()
-        },
-    )
-    .await?;
+    let open = store::open_cases(&state.db, p.tenant_id).await?;
     let new_count = open.iter().filter(|c| c.status == "nieuw").count();
     let due_count = open
         .iter()

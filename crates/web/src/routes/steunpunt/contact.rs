@@ -350,6 +350,8 @@ pub(crate) fn submission_mails(
             to: email.to_owned(),
             subject: format!("{} ({reference})", t.mail_subject),
             body,
+            attachment: None,
+            combine: None,
         });
     }
     for (uid, _, address) in advisers {
@@ -367,6 +369,8 @@ pub(crate) fn submission_mails(
                     ),
                 ],
             ),
+            attachment: None,
+            combine: None,
         });
     }
     mails

@@ -270,7 +270,8 @@ pub(crate) async fn decide(
     let granted = granted == Some(true);
     let letter_on = today();
     let decided_kind = placement.map_or(kind, |pl| kind.with_placement(pl));
-    let notices = decision_notices(&state, p.tenant_id, &r).await?;
+    let mut notices = decision_notices(&state, p.tenant_id, &r).await?;
+    notices.extend(cancellations(&state, &r, cw::MEETING_CANCELLED_BY_DECISION).await?);
     let what = decision_what(to, decided_kind, placement, granted);
     let decided = cw::decide(
         &state.db,

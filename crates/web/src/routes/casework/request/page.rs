@@ -34,6 +34,14 @@ pub(crate) struct AdviceLine {
 }
 
 pub(crate) struct MeetingLine {
+    pub(crate) id: i64,
+    pub(crate) sequence: i64,
+    /// Cancelled (with when and why), or moved (why).
+    pub(crate) cancelled: Option<String>,
+    pub(crate) moved: Option<String>,
+    /// Still to come and not cancelled: it can be moved or cancelled.
+    pub(crate) to_come: bool,
+    pub(crate) form: MeetingChangeForm,
     pub(crate) kind: &'static str,
     pub(crate) when: String,
     pub(crate) place: String,
@@ -226,8 +234,13 @@ pub(crate) async fn request_view(
         relation,
         status,
     );
-    let (upcoming_meeting, meetings) =
+    let (upcoming_meeting, mut meetings) =
         shape::meeting_lines(cw::meetings(&state.db, r.id).await?, Utc::now());
+    if let Some(typed) = swv.as_ref().and_then(|s| s.meeting_change.clone()) {
+        for m in meetings.iter_mut().filter(|m| m.id == typed.meeting_id) {
+            m.form = typed.clone();
+        }
+    }
     let decision = match cw::decision_of(&state.db, p.tenant_id, r.id).await? {
         Some(d) => {
             let beslissingen = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;

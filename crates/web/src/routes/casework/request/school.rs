@@ -270,6 +270,15 @@ pub(crate) async fn withdraw(
     if !status.next(kind_of(&r)?).contains(&Status::Ingetrokken) {
         return Ok(see_request(r.id, "gewijzigd"));
     }
+    let mut notices = parent_notices(
+        &state,
+        r.pupil_id,
+        Some(r.id),
+        ParentNews::Withdrawn,
+        &format!("ingetrokken-{}", r.id),
+    )
+    .await?;
+    notices.extend(cancellations(&state, &r, cw::MEETING_CANCELLED_BY_WITHDRAWAL).await?);
     let change = cw::step(
         &state.db,
         &actor(&p, &visitor),
@@ -279,14 +288,7 @@ pub(crate) async fn withdraw(
             to: Status::Ingetrokken.code(),
             what: "Aanvraag ingetrokken",
             action: "update",
-            notices: parent_notices(
-                &state,
-                r.pupil_id,
-                Some(r.id),
-                ParentNews::Withdrawn,
-                &format!("ingetrokken-{}", r.id),
-            )
-            .await?,
+            notices,
             ..Step::default()
         },
     )

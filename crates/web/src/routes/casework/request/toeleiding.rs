@@ -5,7 +5,6 @@ use crate::access::Relation;
 use crate::access::actor;
 use crate::auth::Principal;
 use crate::auth::Visitor;
-use crate::dates::meeting_when;
 use crate::dates::{long, today};
 use crate::error::AppResult;
 use crate::extract::SignedIn;
@@ -13,18 +12,18 @@ use crate::forms::FormBody;
 use crate::forms::{Field, summary};
 use crate::forms::{Opt, date_field, opts, required, text_limit, val};
 use crate::notices::{ParentNews, parent_notices};
-use crate::notices::{contact_phrase, notice, request_link};
+use crate::notices::{notice, request_link};
 use crate::routes::casework::*;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Html;
 use axum::response::Response;
-use chrono::{NaiveDateTime, NaiveTime, Utc};
+use chrono::Utc;
 use passend_domain::accounts::Role;
 use passend_domain::tlv::{self, Status};
 use passend_domain::tlv::{Category, Placement};
-use passend_store::casework::{self as cw, Change, Notice, Step};
+use passend_store::casework::{self as cw, Change, Step};
 
 pub(crate) async fn assign(
     SignedIn { state, visitor, p }: SignedIn,
@@ -112,187 +111,6 @@ pub(crate) async fn assign(
         Change::Stale
     };
     Ok(after(r.id, change, "toegewezen"))
-}
-
-/// Who may attend a meeting: roles, never names, so the invitation holds no personal data.
-pub(crate) const ATTENDEES: [(&str, &str); 9] = [
-    ("ouders", "de ouders"),
-    ("leerling", "de leerling (als dat past)"),
-    ("ib", "de intern begeleider"),
-    ("leerkracht", "de leerkracht"),
-    ("directeur", "de directeur van de school"),
-    ("toeleider", "een toeleider van het samenwerkingsverband"),
-    ("deskundige", "een orthopedagoog of psycholoog"),
-    ("jeugdhulp", "jeugdhulp of het wijkteam"),
-    ("ontvangend", "iemand van de mogelijke nieuwe school"),
-];
-
-pub(crate) fn attendee_options(chosen: &[String]) -> Vec<Opt> {
-    ATTENDEES
-        .iter()
-        .map(|(v, l)| Opt {
-            value: (*v).to_owned(),
-            label: (*l).to_owned(),
-            selected: chosen.iter().any(|c| c == v),
-        })
-        .collect()
-}
-
-/// The purpose and the possible outcomes of a meeting, in the same words for everyone.
-pub(crate) fn meeting_texts(kind: &str) -> (&'static str, &'static str) {
-    if kind == "tlo" {
-        (
-            "Samen bespreken of een toelaatbaarheidsverklaring (TLV) de beste weg is, en wat de leerling nodig heeft.",
-            "Een aanvraag voor een TLV voor het speciaal (basis)onderwijs; extra ondersteuning op de eigen school (een arrangement); of een andere school die kan bieden wat nodig is.",
-        )
-    } else {
-        (
-            "Samen bespreken wat de leerling nodig heeft en welke ondersteuning de school kan bieden.",
-            "Een arrangement op de eigen school; advies aan de school; verder onderzoek; of een toelaatbaarheidsoverleg.",
-        )
-    }
-}
-
-pub(crate) async fn plan_meeting(
-    SignedIn { state, visitor, p }: SignedIn,
-    Path(id): Path<i64>,
-    FormBody {
-        fields: f,
-        raw: body,
-    }: FormBody,
-) -> AppResult<Response> {
-    let r = swv_request(&state, &visitor, &p, id).await?;
-    if status_of(&r)?.is_final() {
-        return Ok(see_request(r.id, "gewijzigd"));
-    }
-    let mut swv = swv_forms(&state, &p, &r, kind_of(&r)?).await?;
-    let kind = if val(&f, "overleg-soort") == "mdo" {
-        "mdo"
-    } else {
-        "tlo"
-    };
-    swv.meeting_kind = opts(
-        [
-            ("tlo", "Toelaatbaarheidsoverleg (TLO)"),
-            ("mdo", "Multidisciplinair overleg (MDO)"),
-        ],
-        kind,
-    );
-    swv.meeting_date = Field::of(val(&f, "overleg-datum"));
-    swv.meeting_time = Field::of(val(&f, "overleg-tijd"));
-    swv.meeting_place = Field::of(val(&f, "overleg-plaats"));
-    let chosen: Vec<String> = crate::forms::every(&body, "aanwezig")
-        .into_iter()
-        .filter(|v| ATTENDEES.iter().any(|(c, _)| c == v))
-        .collect();
-    swv.meeting_attendees = attendee_options(&chosen);
-    let date = date_field(
-        &swv.meeting_date.value.clone(),
-        &mut swv.meeting_date,
-        true,
-        "de datum",
-    );
-    if date.is_some_and(|d| d < today()) {
-        swv.meeting_date.error =
-            Some("Deze datum is al voorbij. Kies een datum vanaf vandaag.".to_owned());
-    }
-    let time = NaiveTime::parse_from_str(&swv.meeting_time.value.replace('.', ":"), "%H:%M").ok();
-    if time.is_none() {
-        swv.meeting_time.error = Some("Vul een tijd in, bijvoorbeeld 14:30.".to_owned());
-    }
-    required(
-        &mut swv.meeting_place,
-        "Vul in waar het overleg is (of dat het online is).",
-    );
-    text_limit(&mut swv.meeting_place, 300, "de plaats");
-    let mut errors = summary(&[
-        ("overleg-datum", &swv.meeting_date),
-        ("overleg-tijd", &swv.meeting_time),
-        ("overleg-plaats", &swv.meeting_place),
-    ]);
-    if chosen.is_empty() {
-        let m = "Kies wie er bij zijn.".to_owned();
-        swv.meeting_attendees_error = Some(m.clone());
-        errors.push(("aanwezig-ouders".to_owned(), m));
-    }
-    let (Some(date), Some(time), true) = (date, time, errors.is_empty()) else {
-        return rerender_swv(&state, &visitor, &r, swv, errors).await;
-    };
-    let starts = passend_domain::time::from_local(NaiveDateTime::new(date, time));
-    let label = if kind == "tlo" {
-        "toelaatbaarheidsoverleg (TLO)"
-    } else {
-        "multidisciplinair overleg (MDO)"
-    };
-    let (purpose, outcomes) = meeting_texts(kind);
-    let attendees = ATTENDEES
-        .iter()
-        .filter(|(c, _)| chosen.iter().any(|x| x == c))
-        .map(|(_, l)| *l)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let details = [
-        format!("Wanneer: {}", meeting_when(starts)),
-        format!("Waar: {}", swv.meeting_place.value),
-        format!("Wie zijn er bij: {attendees}"),
-        format!("Doel: {purpose}"),
-        format!("Mogelijke uitkomsten: {outcomes}"),
-    ];
-    let mut recipients: Vec<(String, String)> = Vec::new();
-    for (uid, _, email) in request_school_staff(&state, p.tenant_id, &r).await? {
-        recipients.push((format!("school-{uid}"), email));
-    }
-    if chosen.iter().any(|c| c == "ouders") {
-        for g in cw::guardians(&state.db, r.pupil_id).await? {
-            if g.parental_authority && !g.email.is_empty() {
-                recipients.push((format!("ouder-{}", g.id), g.email));
-            }
-        }
-    }
-    let stamp = Utc::now().timestamp_micros();
-    let school_intro = format!("U bent uitgenodigd voor een {label} over een leerling.");
-    let parent_intro = format!("U bent uitgenodigd voor een {label} over uw kind.");
-    let school_link = request_link(&state, r.id);
-    let parent_contact = format!(
-        "Heeft u vragen, of kunt u niet? Neem dan contact op met {}, of met de school. Het Oudersteunpunt helpt u gratis en onafhankelijk.",
-        contact_phrase(&r)
-    );
-    let notices: Vec<Notice> = recipients
-        .iter()
-        .map(|(who, email)| {
-            let school = who.starts_with("school");
-            let mut lines: Vec<&str> = vec![if school { &school_intro } else { &parent_intro }];
-            lines.extend(details.iter().map(String::as_str));
-            lines.push(if school {
-                &school_link
-            } else {
-                &parent_contact
-            });
-            // A neutral subject: the mail queue shows it next to the address.
-            notice(
-                &state,
-                format!("overleg-{}-{stamp}-{who}", r.id),
-                email,
-                "Uitnodiging voor een overleg",
-                &lines,
-            )
-        })
-        .collect();
-    cw::plan_meeting(
-        &state.db,
-        &actor(&p, &visitor),
-        &r,
-        kind,
-        starts,
-        &swv.meeting_place.value,
-        purpose,
-        outcomes,
-        &attendees,
-        &format!("Overleg gepland: {label} op {}", meeting_when(starts)),
-        &notices,
-    )
-    .await?;
-    Ok(see_request(r.id, "overleg"))
 }
 
 pub(crate) async fn suspend(
@@ -550,6 +368,8 @@ pub(crate) struct SwvForms {
     pub(crate) decision_receiving: Vec<Opt>,
     pub(crate) decision_reasons: Field,
     pub(crate) decision_blocked: Option<String>,
+    /// A meeting's move-or-cancel form after an error.
+    pub(crate) meeting_change: Option<MeetingChangeForm>,
 }
 
 pub(crate) async fn swv_forms(

@@ -308,7 +308,8 @@ pub(crate) fn share_view(
     }
 }
 
-/// The meetings the parents are asked to.
+/// The meetings the parents are asked to, with the moment in words and what changed: a moved
+/// meeting says so, a cancelled one stays listed as not taking place.
 pub(crate) fn meeting_lines(t: &'static PortalTexts, meetings: Vec<Meeting>) -> Vec<String> {
     meetings
         .into_iter()
@@ -319,7 +320,20 @@ pub(crate) fn meeting_lines(t: &'static PortalTexts, meetings: Vec<Meeting>) -> 
             } else {
                 t.meeting_mdo
             };
-            format!("{kind}: {}, {}", stamp(t, m.starts_at), m.place)
+            let local = passend_domain::time::to_local(m.starts_at);
+            let clock = if t.language() == passend_domain::Lang::Nl {
+                local.format("%H.%M uur").to_string()
+            } else {
+                local.format("%H:%M").to_string()
+            };
+            let line = format!("{kind}: {}, {clock}, {}", day(t, local.date()), m.place);
+            if m.cancelled_at.is_some() {
+                format!("{line}. {} {}", t.meeting_cancelled, m.change_reason)
+            } else if m.sequence > 0 {
+                format!("{line}. {} {}", t.meeting_moved, m.change_reason)
+            } else {
+                line
+            }
         })
         .collect()
 }
@@ -339,6 +353,11 @@ mod tests {
             purpose: String::new(),
             outcomes: String::new(),
             attendees: attendees.to_owned(),
+            sequence: 0,
+            cancelled_at: None,
+            change_reason: String::new(),
+            uid: String::new(),
+            recipients: String::new(),
         }
     }
 
@@ -350,7 +369,38 @@ mod tests {
         );
         assert_eq!(lines.len(), 1);
         assert!(lines[0].starts_with(NL.meeting_tlo), "{}", lines[0]);
-        assert!(lines[0].ends_with(", De Schakel"), "{}", lines[0]);
+        assert!(
+            lines[0].ends_with(": maandag 7 december 2026, 10.00 uur, De Schakel"),
+            "{}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn a_moved_or_cancelled_meeting_says_so_with_its_reason() {
+        let mut moved = meeting("tlo", "de ouders");
+        moved.sequence = 1;
+        moved.change_reason = "De school is dicht.".to_owned();
+        let mut cancelled = moved.clone();
+        cancelled.sequence = 2;
+        cancelled.cancelled_at = Some(Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap());
+        cancelled.change_reason = "Er is een besluit genomen over de aanvraag.".to_owned();
+        let lines = meeting_lines(&NL, vec![moved, cancelled]);
+        assert!(
+            lines[0].ends_with(&format!("{} De school is dicht.", NL.meeting_moved)),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].ends_with(&format!(
+                "{} Er is een besluit genomen over de aanvraag.",
+                NL.meeting_cancelled
+            )),
+            "{}",
+            lines[1]
+        );
+        let en = meeting_lines(&crate::texts::portal::EN, vec![meeting("mdo", "de ouders")]);
+        assert!(en[0].contains("Monday 7 December 2026, 10:00"), "{}", en[0]);
     }
 
     #[test]

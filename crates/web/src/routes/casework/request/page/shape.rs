@@ -3,7 +3,8 @@
 
 use super::{AdviceLine, BezwaarLine, DecisionView, MeetingLine};
 use crate::access::Relation;
-use crate::dates::{long, long_or, when};
+use crate::dates::{long, long_or, meeting_when, when};
+use crate::routes::casework::request::{MeetingChangeForm, meeting_label};
 use chrono::{DateTime, Utc};
 use passend_domain::tlv::{self, Profession, RequestKind, Status};
 use passend_store::bezwaar::{BeslissingRow, HistoryRow};
@@ -74,24 +75,29 @@ pub(crate) fn advice_lines(
         .collect()
 }
 
-/// The next meeting (if one is planned after `now`) and every meeting.
+/// The next meeting (if one is planned after `now` and not cancelled) and every meeting.
 pub(crate) fn meeting_lines(
     rows: Vec<Meeting>,
     now: DateTime<Utc>,
 ) -> (Option<String>, Vec<MeetingLine>) {
     let upcoming = rows
         .iter()
-        .find(|m| m.starts_at > now)
-        .map(|m| when(m.starts_at));
+        .find(|m| m.starts_at > now && m.cancelled_at.is_none())
+        .map(|m| meeting_when(m.starts_at));
     let lines = rows
         .into_iter()
         .map(|m| MeetingLine {
-            kind: if m.kind == "tlo" {
-                "Toelaatbaarheidsoverleg (TLO)"
-            } else {
-                "Multidisciplinair overleg (MDO)"
-            },
-            when: when(m.starts_at),
+            id: m.id,
+            sequence: m.sequence,
+            cancelled: m
+                .cancelled_at
+                .map(|at| format!("Afgezegd op {}. Reden: {}", when(at), m.change_reason)),
+            moved: (m.cancelled_at.is_none() && m.sequence > 0)
+                .then(|| format!("Verzet. Reden: {}", m.change_reason)),
+            to_come: m.cancelled_at.is_none() && m.starts_at > now,
+            form: MeetingChangeForm::of(&m),
+            kind: meeting_label(&m.kind).1,
+            when: meeting_when(m.starts_at),
             place: m.place,
             purpose: m.purpose,
             outcomes: m.outcomes,
