@@ -79,7 +79,8 @@ test('invitation → password → second factor → sign in → sign out; the ol
   while (stepNow() <= enrolledStep) await new Promise((r) => setTimeout(r, 500));
   await page.getByLabel('Code', { exact: true }).fill(totp(secret, stepNow()));
   await page.getByRole('button', { name: 'Verder' }).click();
-  await page.getByRole('heading', { name: 'Mijn account' }).waitFor();
+  // Staff land on their start page.
+  await page.getByRole('heading', { name: 'Vandaag' }).waitFor();
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === '__Host-passend-sessie');
   assert.ok(session && session.httpOnly && session.secure && session.sameSite === 'Lax');

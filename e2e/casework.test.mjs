@@ -45,7 +45,7 @@ test('a TLV SO request from school to decision letter', async () => {
     await page.getByLabel('Voornaam').fill(given);
     await page.getByLabel('Achternaam').fill(family);
     await page.getByLabel('Geboortedatum').fill(isoDay(-8 * 365));
-    await page.getByLabel('Groep', { exact: true }).fill('4');
+    await page.getByLabel(/^Groep \(verplicht\)$/).fill('4');
     await page.getByLabel('Naam', { exact: true }).first().fill('Nadia Testouder');
     await page.getByLabel('E-mailadres', { exact: true }).first().fill('nadia@example.nl');
     await page.getByRole('button', { name: 'Leerling toevoegen' }).click();
@@ -96,7 +96,7 @@ test('a TLV SO request from school to decision letter', async () => {
     await check(page, null, 'a request in behandeling (toeleider)');
     // The decision form is not there yet; advice is asked of two experts.
     for (const expert of ['Dirk Deskundige', 'Anna Arts']) {
-      await page.getByLabel('Deskundige', { exact: true }).selectOption({ label: expert });
+      await page.getByLabel(/^Deskundige \(verplicht\)$/).selectOption({ label: expert });
       await page.getByLabel('Uw vraag aan de deskundige').fill('Is Noor toelaatbaar tot het SO, en in welke categorie?');
       await page.getByRole('button', { name: 'Advies vragen' }).click();
       await page.getByText('De adviesvraag is verstuurd naar de deskundige.').waitFor();
@@ -196,7 +196,7 @@ test('a TLV SO request from school to decision letter', async () => {
     await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
     await check(page, null, 'the beslissing op bezwaar form with messages');
     await page.getByLabel(/^Ongegrond/).check();
-    await page.getByLabel('Motivering', { exact: true }).fill('Wij volgen het advies van de LBT: het besluit blijft staan, omdat de adviezen eensluidend waren.');
+    await page.getByLabel(/^Motivering \(verplicht\)$/).fill('Wij volgen het advies van de LBT: het besluit blijft staan, omdat de adviezen eensluidend waren.');
     await page.getByRole('button', { name: 'Beslissing nemen' }).click();
     await page.getByText('De beslissing op bezwaar is genomen').waitFor();
     const href = await page.getByRole('link', { name: 'Bekijk het concept van de brief (PDF)' }).getAttribute('href');

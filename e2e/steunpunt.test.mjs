@@ -89,9 +89,11 @@ test('a parent asks the Oudersteunpunt; only the ouderadviseurs can find the que
     assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
   }
 
-  // The ouderadviseur lands on the caseload and finds the question.
+  // The ouderadviseur lands on Vandaag, where the new question waits; the caseload has it too.
   await as('ouderadviseur', async (page) => {
-    assert.ok(page.url().endsWith('/steunpunt'), page.url());
+    assert.ok(page.url().endsWith('/vandaag'), page.url());
+    await page.getByRole('region', { name: /Nieuwe vragen/ }).getByRole('link', { name: reference }).waitFor();
+    await page.goto(site.server.url + '/steunpunt');
     await check(page, null, 'the caseload');
     await page.getByRole('link', { name: reference }).click();
     await page.getByRole('heading', { name: `Zaak ${reference}` }).waitFor();

@@ -271,6 +271,96 @@ async fn ensure_demo_dossier(db: &Db, tenant_id: i64, location_id: i64) -> anyho
         },
     )
     .await?;
+    ensure_demo_treatment(db, &actor, location_id, birth, today).await
+}
+
+/// A second made-up pupil with a TLV request the demo toeleider is treating: its decision term
+/// ends within a week and an advice is asked of the demo expert, so the start pages of toeleider
+/// and expert show work at once.
+async fn ensure_demo_treatment(
+    db: &Db,
+    school: &passend_store::casework::Actor<'_>,
+    location_id: i64,
+    birth: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use passend_store::casework::{self as cw, Actor, NewPupil, NewRequest, Step};
+    let tenant_id = school.tenant_id;
+    let (Some(toeleider), Some(expert)) = (
+        store::user_by_email(db, tenant_id, &demo_email("toeleider")).await?,
+        store::user_by_email(db, tenant_id, &demo_email("deskundige")).await?,
+    ) else {
+        return Ok(());
+    };
+    let pupil = cw::create_pupil(
+        db,
+        school,
+        &NewPupil {
+            location_id,
+            given_name: "Lotte".to_owned(),
+            family_name: "Voorbeeld".to_owned(),
+            birth_date: birth
+                .checked_add_days(chrono::Days::new(200))
+                .unwrap_or(birth),
+            groep: "4".to_owned(),
+            onderwijsnummer: None,
+            guardians: Vec::new(),
+        },
+    )
+    .await?;
+    let request = cw::create_request(
+        db,
+        school,
+        &NewRequest {
+            pupil_id: pupil,
+            location_id,
+            kind: "tlv-sbo".to_owned(),
+            question: "Lotte heeft meer structuur en een kleinere groep nodig dan de school kan bieden (demo).".to_owned(),
+        },
+    )
+    .await?;
+    let swv = Actor {
+        user_id: toeleider.id,
+        role: Role::Toeleider.code(),
+        name: &toeleider.name,
+        ..*school
+    };
+    // Received 37 days ago: the six weeks end within a week.
+    let received = today
+        .checked_sub_days(chrono::Days::new(37))
+        .unwrap_or(today);
+    let due = passend_domain::tlv::TlvPolicy::default().decision_due(received);
+    for (from, to) in [("concept", "ingediend"), ("ingediend", "in-behandeling")] {
+        if let Some(r) = cw::request(db, tenant_id, request).await? {
+            let step = Step {
+                from,
+                to,
+                what: "Demo: ingediend en in behandeling genomen",
+                action: "update",
+                received: Some((received, due)),
+                contact_id: Some(toeleider.id),
+                notices: Vec::new(),
+            };
+            cw::step(db, &swv, &r, &step).await?;
+        }
+    }
+    if let Some(r) = cw::request(db, tenant_id, request).await? {
+        let due_on = today
+            .checked_add_days(chrono::Days::new(4))
+            .unwrap_or(today);
+        let question = "Is Lotte toelaatbaar tot het speciaal basisonderwijs? (demo)";
+        cw::ask_advice(
+            db,
+            &swv,
+            &r,
+            expert.id,
+            due_on,
+            question,
+            "Advies gevraagd (demo)",
+            &[],
+        )
+        .await?;
+    }
     Ok(())
 }
 

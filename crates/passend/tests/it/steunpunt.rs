@@ -94,6 +94,30 @@ fn assert_hidden(what: &str, body: &str, reference: &str) {
     }
 }
 
+/// A question an ouderadviseur took by phone from "Ouder {n}" about `theme`: its id.
+async fn phoned_case(db: &passend_store::Db, tenant: i64, adviser: i64, theme: &str, n: u8) -> i64 {
+    passend_store::steunpunt::add_case(
+        db,
+        &as_user(tenant, adviser, "ouderadviseur"),
+        &passend_store::steunpunt::NewCase {
+            channel: "telefoon".into(),
+            category: "vraag".into(),
+            theme: theme.into(),
+            name: format!("Ouder {n}"),
+            phone: "0612345678".into(),
+            message: "Vraag".into(),
+            language: "nl".into(),
+            ..Default::default()
+        },
+        &[passend_domain::steunpunt::reference([
+            n, 1, 2, 3, 4, 5, 6, 7,
+        ])],
+    )
+    .await
+    .unwrap()
+    .unwrap()
+}
+
 async fn case_count(db: &passend_store::Db) -> i64 {
     passend_store::on_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM steunpunt_cases")
         .fetch_one(pool).await).unwrap()
@@ -391,25 +415,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
 
     // The signalering: counts per theme and month; below five hidden.
     for n in 0..5 {
-        passend_store::steunpunt::add_case(
-            &db,
-            &as_user(tenant, adviser_id, "ouderadviseur"),
-            &passend_store::steunpunt::NewCase {
-                channel: "telefoon".into(),
-                category: "vraag".into(),
-                theme: "ziekte".into(),
-                name: format!("Ouder {n}"),
-                phone: "0612345678".into(),
-                message: "Vraag".into(),
-                language: "nl".into(),
-                ..Default::default()
-            },
-            &[passend_domain::steunpunt::reference([
-                n, 1, 2, 3, 4, 5, 6, 7,
-            ])],
-        )
-        .await
-        .unwrap();
+        phoned_case(&db, tenant, adviser_id, "ziekte", n).await;
     }
     // Only completed months count: the five move to last month, Petronella's stays in this one.
     let last_month = crate::support::today()
@@ -442,7 +448,7 @@ async fn a_parents_question_reaches_the_ouderadviseurs_and_nobody_else() {
         assert_hidden("the signalering", &report.body, &reference);
         // The running month is not in it, also when asked for.
         let this_month = crate::support::today().with_day(1).unwrap();
-        let label = passend_web::texts::public::month_year(this_month);
+        let label = passend_web::texts::public::month_short(this_month);
         assert!(!report.body.contains(&label), "{label} is still running");
         let asked = b
             .get(&format!(
@@ -846,4 +852,86 @@ async fn the_contact_form_refuses_robots_and_floods_without_a_captcha() {
     let v = passend_store::steunpunt::verify_log(&db).await.unwrap();
     assert_eq!(v.problem.map(|p| p.0), Some(3));
     assert_eq!(v.checked, 2);
+}
+
+#[tokio::test]
+async fn the_signalering_per_quarter_and_year_never_gives_a_hidden_count_away() {
+    let app = TestApp::spawn().await;
+    let db = app.server().db.clone();
+    let tenant = tenant_id(&app).await;
+    let (adviser, mut b) = user(&app, tenant, "adviseur@osp.nl", Role::Ouderadviseur, &[]).await;
+    // "Extra ondersteuning": January 5, February 1, March 6; April 5, May 1, June 2 (2025).
+    let mut n = 0u8;
+    for (month, count) in [(1, 5), (2, 1), (3, 6), (4, 5), (5, 1), (6, 2)] {
+        for _ in 0..count {
+            n += 1;
+            let id = phoned_case(&db, tenant, adviser, "ondersteuning", n).await;
+            let day = chrono::NaiveDate::from_ymd_opt(2025, month, 10).unwrap();
+            passend_store::on_db!(&db, pool => sqlx::query("UPDATE steunpunt_cases SET received_at = $1 WHERE id = $2")
+                .bind(passend_domain::time::start_of_day(day)).bind(id).execute(pool).await.map(|_| ())).unwrap();
+        }
+    }
+    let row = |body: &str, theme: &str| -> Vec<String> {
+        let at = body.find(theme).unwrap();
+        let end = body[at..].find("</tr>").unwrap();
+        body[at..at + end]
+            .split("<td class=\"utrecht-table__cell\">")
+            .skip(1)
+            .map(|c| {
+                c.split('<')
+                    .next()
+                    .unwrap()
+                    .replace("&lt;", "<")
+                    .replace("&#60;", "<")
+            })
+            .collect()
+    };
+    let theme = "Extra ondersteuning op school";
+    // Per month: the counts of five or more, the rest hidden; the total rounded.
+    let months = b
+        .get("/steunpunt/signalering?van=2025-01&tot=2025-06")
+        .await;
+    assert_eq!(
+        row(&months.body, theme),
+        ["5", "< 5", "6", "5", "< 5", "< 5", "ca. 20"]
+    );
+    // Per quarter: 12 in the first quarter would give February's 1 away (12 - 5 - 6), so it is
+    // hidden; the second quarter holds two hidden months and is rounded.
+    let quarters = b
+        .get("/steunpunt/signalering?van=2025-01&tot=2025-06&per=kwartaal")
+        .await;
+    assert_eq!(quarters.status, 200);
+    assert!(
+        quarters.body.contains(">K1 2025<") && quarters.body.contains(">K2 2025<"),
+        "{}",
+        quarters.body
+    );
+    assert_eq!(row(&quarters.body, theme), ["< 5", "ca. 10", "ca. 20"]);
+    // Per year: the part of 2025 asked for is named, and rounded.
+    let year = b
+        .get("/steunpunt/signalering?van=2025-01&tot=2025-06&per=jaar")
+        .await;
+    assert!(
+        year.body.contains("2025 (jan 2025 t/m jun 2025)"),
+        "{}",
+        year.body
+    );
+    assert_eq!(row(&year.body, theme), ["ca. 20", "ca. 20"]);
+    // No view shows the exact 12 of the first quarter, or a 1 or a 2.
+    for page in [&months.body, &quarters.body, &year.body] {
+        let cells = row(page, theme);
+        assert!(
+            !cells.iter().any(|c| c == "12" || c == "1" || c == "2"),
+            "{cells:?}"
+        );
+    }
+    let (status, _, _, csv) = b
+        .get_file("/steunpunt/signalering.csv?van=2025-01&tot=2025-06&per=kwartaal")
+        .await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.contains("\"K1 2025\"") && csv.contains("\"ca. 10\""),
+        "{csv}"
+    );
 }

@@ -346,6 +346,19 @@ pub fn month_year(date: chrono::NaiveDate) -> String {
     format!("{} {}", month, date.year())
 }
 
+/// A month in a table's column head: "nov 2026".
+pub fn month_short(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const SHORT: [&str; 12] = [
+        "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+    ];
+    let month = SHORT
+        .get(date.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{month} {}", date.year())
+}
+
 /// Texts of the voorzieningenkaart.
 #[derive(Debug)]
 pub struct MapTexts {
