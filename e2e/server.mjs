@@ -8,8 +8,9 @@ export async function startServer(extraArgs = [], extraEnv = {}) {
   if (!bin) throw new Error('PASSEND_BIN is not set (scripts/test sets it)');
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set (scripts/test sets it)');
   const child = spawn(bin, ['serve', ...extraArgs], {
-    // Map tiles come from the server itself in tests: the machine has no internet.
-    env: { ...process.env, PASSEND_ADDR: '127.0.0.1:0', RUST_LOG: 'warn', PASSEND_MAP_TILES: '/static/favicon.svg?{z}/{x}/{y}', ...extraEnv },
+    // Map tiles come from the server itself in tests: the machine has no internet. Notices go
+    // out at once (the journeys read them); combining them is tested in tests/it/today.rs.
+    env: { ...process.env, PASSEND_ADDR: '127.0.0.1:0', RUST_LOG: 'warn', PASSEND_MAP_TILES: '/static/favicon.svg?{z}/{x}/{y}', PASSEND_MAIL_COMBINE_MINUTES: '0', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });

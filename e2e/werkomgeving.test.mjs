@@ -12,7 +12,7 @@ const check = (page, path, what) => checkPage(page, site, path, what);
 
 const PAGES = {
   beheerder: ['/account', '/account/wachtwoord', '/account/tweestapsverificatie', '/beheer', '/beheer/gebruikers',
-    '/beheer/gebruikers/nieuw', '/beheer/audit', '/beheer/e-mail', '/beheer/paginas', '/beheer/paginas/nl/privacy', '/beheer/contact',
+    '/beheer/gebruikers/nieuw', '/beheer/audit', '/beheer/e-mail', '/beheer/paginas', '/beheer/paginas/nl/privacy', '/beheer/paginas/nl/privacy/versies/1', '/beheer/contact',
     '/swv/profielen', '/swv/voorzieningen', '/steunpunt/signalering'],
   toeleider: ['/account', '/swv/aanvragen', '/swv/aanvragen?termijn=verlopen', '/swv/tlv', '/swv/tlv?weergave=aflopend',
     '/swv/profielen', '/swv/profielen?toon=leeg', '/swv/voorzieningen', '/swv/zorgplicht', '/swv/thuiszitters',
@@ -39,6 +39,16 @@ for (const [who, paths] of Object.entries(PAGES)) {
       await check(page, null, 'profile form with messages');
     }
     if (who === 'beheerder') {
+      // A page's preview, then its comparison with the first version after a save.
+      await page.goto(site.server.url + '/beheer/paginas/nl/privacy');
+      await page.getByLabel('Tekst').fill('## Uw gegevens\n\nHet samenwerkingsverband bewaart ze veilig.');
+      await page.getByRole('button', { name: 'Voorbeeld bekijken' }).click();
+      await page.getByRole('heading', { name: 'Voorbeeld: zo ziet de pagina eruit' }).waitFor();
+      await check(page, null, 'a page preview');
+      await page.getByRole('button', { name: 'Opslaan en publiceren' }).click();
+      await page.goto(site.server.url + '/beheer/paginas/nl/privacy/versies/1');
+      await page.getByRole('button', { name: /terugzetten en publiceren/ }).waitFor();
+      await check(page, null, 'a comparison of versions');
       await page.goto(site.server.url + '/beheer/gebruikers/nieuw');
       await page.getByRole('button', { name: 'Uitnodiging versturen' }).click();
       await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();

@@ -65,8 +65,77 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// One line of a comparison of two texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiffLine<'a> {
+    /// In both.
+    Same(&'a str),
+    /// Only in the old text.
+    Removed(&'a str),
+    /// Only in the new text.
+    Added(&'a str),
+}
+
+/// The lines of `old` and `new` compared (longest common subsequence of lines): what stayed, what
+/// went and what came, in reading order. Texts longer than 2,000 lines are compared as a whole.
+pub fn line_diff<'a>(old: &'a str, new: &'a str) -> Vec<DiffLine<'a>> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    if a.len() > 2000 || b.len() > 2000 {
+        let mut out: Vec<DiffLine<'a>> = a.into_iter().map(DiffLine::Removed).collect();
+        out.extend(b.into_iter().map(DiffLine::Added));
+        return out;
+    }
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u16; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            out.push(DiffLine::Same(a[i]));
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            out.push(DiffLine::Removed(a[i]));
+            i += 1;
+        } else {
+            out.push(DiffLine::Added(b[j]));
+            j += 1;
+        }
+    }
+    out.extend(a[i..].iter().map(|l| DiffLine::Removed(l)));
+    out.extend(b[j..].iter().map(|l| DiffLine::Added(l)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_line_diff_shows_what_went_and_what_came_in_order() {
+        use super::DiffLine::*;
+        let d = super::line_diff("kop\noud\nzelfde\n", "kop\nnieuw\nzelfde\nerbij");
+        assert_eq!(
+            d,
+            vec![
+                Same("kop"),
+                Removed("oud"),
+                Added("nieuw"),
+                Same("zelfde"),
+                Added("erbij")
+            ]
+        );
+        assert!(super::line_diff("", "").is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -270,6 +270,28 @@ pub async fn page(db: &Db, tenant_id: i64, lang: Lang, slug: &str) -> StoreResul
     Ok(page)
 }
 
+/// One version of a page, by its number.
+pub async fn page_version(
+    db: &Db,
+    tenant_id: i64,
+    lang: Lang,
+    slug: &str,
+    version_no: i64,
+) -> StoreResult<Option<Page>> {
+    let page = on_db!(db, pool => sqlx::query_as::<_, Page>(
+        "SELECT v.id AS version_id, v.version_no, v.title, v.summary, v.nav_order, v.nav_label, v.no_link_terms, v.body_md, v.created_at
+         FROM content_pages p JOIN content_page_versions v ON v.page_id = p.id
+         WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3 AND v.version_no = $4",
+    )
+    .bind(tenant_id)
+    .bind(lang.code())
+    .bind(slug)
+    .bind(version_no)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(page)
+}
+
 /// Every page of a language with its current title and menu place, by slug.
 pub async fn page_links(db: &Db, tenant_id: i64, lang: Lang) -> StoreResult<Vec<PageLink>> {
     let links = on_db!(db, pool => sqlx::query_as::<_, PageLink>(

@@ -70,6 +70,24 @@ impl LangContent {
         format!("{}/begrippen", lang.prefix())
     }
 
+    /// A page's Markdown as the public site shows it, with its term links: for the page itself
+    /// and for a beheerder's preview of a text not saved yet.
+    pub fn render_body(&self, slug: &str, body_md: &str, no_link_terms: &str) -> String {
+        let glossary_path = Self::glossary_path(self.lang);
+        // The begrippenlijst's own introduction does not link to itself.
+        let glossary = (slug != "begrippen").then_some(&self.glossary);
+        let no_link = split_list(no_link_terms);
+        render(
+            body_md,
+            &RenderOptions {
+                glossary,
+                glossary_path: &glossary_path,
+                no_link: &no_link,
+                term_lang: (self.lang == Lang::En).then_some("nl"),
+            },
+        )
+    }
+
     /// A rendered page, from the cache or the database.
     pub async fn page(
         &self,
@@ -84,19 +102,7 @@ impl LangContent {
         let Some(page) = content::page(db, tenant_id, lang, slug).await? else {
             return Ok(None);
         };
-        let glossary_path = Self::glossary_path(lang);
-        // The begrippenlijst's own introduction does not link to itself.
-        let glossary = (slug != "begrippen").then_some(&self.glossary);
-        let no_link = split_list(&page.no_link_terms);
-        let html = render(
-            &page.body_md,
-            &RenderOptions {
-                glossary,
-                glossary_path: &glossary_path,
-                no_link: &no_link,
-                term_lang: (lang == Lang::En).then_some("nl"),
-            },
-        );
+        let html = self.render_body(slug, &page.body_md, &page.no_link_terms);
         let rendered = Arc::new(RenderedPage {
             title: page.title,
             summary: page.summary,

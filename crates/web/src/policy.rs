@@ -439,6 +439,16 @@ pub const POLICY: &[(&str, &str, Access)] = &[
         "/beheer/paginas/{lang}/{slug}",
         Access::Roles(BEHEER),
     ),
+    (
+        "GET",
+        "/beheer/paginas/{lang}/{slug}/versies/{number}",
+        Access::Roles(BEHEER),
+    ),
+    (
+        "POST",
+        "/beheer/paginas/{lang}/{slug}/versies/{number}/terugzetten",
+        Access::Roles(BEHEER),
+    ),
 ];
 
 /// The access rule of a route, if it has one. `HEAD` follows `GET`.

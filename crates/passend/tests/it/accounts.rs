@@ -531,6 +531,8 @@ const ROUTES: &[(&str, &str, Need, Obj)] = &[
     ("POST", "/beheer/contact", Need::Only(ADMIN), Obj::None),
     ("GET", "/beheer/paginas/{lang}/{slug}", Need::Only(ADMIN), Obj::Page),
     ("POST", "/beheer/paginas/{lang}/{slug}", Need::Only(ADMIN), Obj::Page),
+    ("GET", "/beheer/paginas/{lang}/{slug}/versies/1", Need::Only(ADMIN), Obj::Page),
+    ("POST", "/beheer/paginas/{lang}/{slug}/versies/1/terugzetten", Need::Only(ADMIN), Obj::Page),
     ("POST", "/uitloggen", Need::AnySession, Obj::None),
 ];
 
@@ -1296,5 +1298,87 @@ async fn two_editors_of_one_page_do_not_overwrite_each_other() {
     );
     let (_, public) = app.text("/privacy").await;
     assert!(public.contains("Privacy (B)") && !public.contains("Privacy (A)"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_page_is_previewed_compared_and_restored_and_the_public_page_follows() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let (_, mut b) = user(&app, tenant, "b@example.nl", Role::Beheerder, &[]).await;
+    let path = "/beheer/paginas/nl/privacy";
+    let form = b.get(path).await;
+    let first = field_value(&form.body, "versie").unwrap();
+    let (_, before) = app.text("/privacy").await;
+    let fields = |action: &str, text: &str, version: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("versie", version.to_owned()),
+            ("titel", "Privacy".to_owned()),
+            (
+                "samenvatting",
+                "Hoe Passend met gegevens omgaat.".to_owned(),
+            ),
+            ("tekst", text.to_owned()),
+            ("actie", action.to_owned()),
+        ]
+    };
+    // A preview shows the text as the website would (Markdown rendered, a term linked), and
+    // saves nothing.
+    let text = "## Nieuwe kop\n\nHet **samenwerkingsverband** bewaart gegevens veilig.";
+    let preview = b.post_pairs(path, &fields("voorbeeld", text, &first)).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("Voorbeeld: zo ziet de pagina eruit"));
+    assert!(preview.body.contains("Nieuwe kop</h2>"), "{}", preview.body);
+    assert!(preview.body.contains("<strong>"), "{}", preview.body);
+    assert!(
+        preview.body.contains("href=\"/begrippen#"),
+        "terms are linked in the preview"
+    );
+    let (_, public) = app.text("/privacy").await;
+    assert_eq!(public, before, "a preview publishes nothing");
+    // Published: the public page follows.
+    let saved = b
+        .post_pairs(path, &fields("publiceren", text, &first))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, public) = app.text("/privacy").await;
+    assert!(public.contains("Nieuwe kop"));
+    // The old version compared with the new one: what went and what came.
+    let compare = b.get(&format!("{path}/versies/{first}")).await;
+    assert_eq!(compare.status, 200);
+    assert!(
+        compare.body.contains("nieuw:</span> ## Nieuwe kop"),
+        "{}",
+        compare.body
+    );
+    assert!(compare.body.contains("weg:</span>"), "{}", compare.body);
+    let current = field_value(&compare.body, "huidig").unwrap();
+    // Restored: a new version with the old text; the public page follows again.
+    let restore = format!("{path}/versies/{first}/terugzetten");
+    let restored = b.post(&restore, &[("huidig", &current)]).await;
+    assert_eq!(restored.status, 303, "{}", restored.body);
+    assert!(restored.location.ends_with("gedaan=teruggezet"));
+    let (_, public) = app.text("/privacy").await;
+    assert!(!public.contains("Nieuwe kop"));
+    let page = b.get(&restored.location).await;
+    assert!(page.body.contains("De oude versie is teruggezet"));
+    let newest: i64 = field_value(&page.body, "versie").unwrap().parse().unwrap();
+    assert_eq!(
+        newest,
+        first.parse::<i64>().unwrap() + 2,
+        "history keeps every version"
+    );
+    // A restore from a stale comparison changes nothing.
+    let stale = b.post(&restore, &[("huidig", &current)]).await;
+    assert!(
+        stale.location.contains("gewijzigd=ja"),
+        "{}",
+        stale.location
+    );
+    let page = b.get(path).await;
+    assert_eq!(
+        field_value(&page.body, "versie").unwrap(),
+        newest.to_string()
+    );
     app.stop().await;
 }

@@ -51,6 +51,14 @@ pub(crate) fn router() -> Routes {
         .post("/beheer/contact", save_contact)
         .get("/beheer/paginas/{lang}/{slug}", page_form)
         .post("/beheer/paginas/{lang}/{slug}", save_page)
+        .get(
+            "/beheer/paginas/{lang}/{slug}/versies/{number}",
+            compare_page,
+        )
+        .post(
+            "/beheer/paginas/{lang}/{slug}/versies/{number}/terugzetten",
+            restore_page,
+        )
 }
 
 pub(crate) fn status_label(s: &str) -> &'static str {

@@ -89,6 +89,10 @@ pub(crate) struct PageFormView {
     pub(crate) base_version: i64,
     /// Someone else saved in the meantime.
     pub(crate) conflict: Option<String>,
+    /// The text as the website would show it, when a preview was asked for.
+    pub(crate) preview: Option<String>,
+    /// The address of this page in beheer.
+    pub(crate) base_href: String,
 }
 
 pub(crate) fn page_lang(lang: &str, slug: &str) -> AppResult<Lang> {
@@ -139,6 +143,8 @@ pub(crate) async fn page_view(
     });
     Ok(PageFormView {
         conflict: None,
+        preview: None,
+        base_href: format!("/beheer/paginas/{}/{slug}", lang.code()),
         base_version,
         layout: layout(
             state,
@@ -184,9 +190,13 @@ pub(crate) async fn page_form(
         None,
     )
     .await?;
-    if q.gedaan == "opgeslagen" {
-        view.layout.notice = Some("De pagina is opgeslagen en staat nu op de website.".to_owned());
-    }
+    view.layout.notice = match q.gedaan.as_str() {
+        "opgeslagen" => Some("De pagina is opgeslagen en staat nu op de website.".to_owned()),
+        "teruggezet" => Some(
+            "De oude versie is teruggezet als nieuwe versie en staat nu op de website.".to_owned(),
+        ),
+        _ => None,
+    };
     Ok(Html(view.render()?).into_response())
 }
 
@@ -200,6 +210,9 @@ pub(crate) struct PageForm {
     pub(crate) samenvatting: String,
     #[serde(default)]
     pub(crate) tekst: String,
+    /// `voorbeeld` shows the text as the website would, without saving.
+    #[serde(default)]
+    pub(crate) actie: String,
 }
 
 pub(crate) async fn save_page(
@@ -232,17 +245,24 @@ pub(crate) async fn save_page(
     } else if body.value.len() > 100_000 {
         body.error = Some("De tekst is te lang: hooguit 100.000 tekens.".to_owned());
     }
-    if title.has_error() || summary_f.has_error() || body.has_error() {
-        let view = page_view(
-            &state,
-            &visitor,
-            lang,
-            &slug,
-            [title, summary_f, body],
-            form.versie,
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
+    // A preview (and a form with messages) shows the form again, nothing saved.
+    let preview = if form.actie == "voorbeeld" {
+        let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
+        Some(content.render_body(&slug, &body.value, &page.no_link_terms))
+    } else {
+        None
+    };
+    let invalid = title.has_error() || summary_f.has_error() || body.has_error();
+    if preview.is_some() || invalid {
+        let fields = [title, summary_f, body];
+        let mut view = page_view(&state, &visitor, lang, &slug, fields, form.versie).await?;
+        view.preview = preview;
+        let status = if invalid {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        return Ok((status, Html(view.render()?)).into_response());
     }
     let p = visitor.signed_in()?;
     let object = format!("{}/{slug}", lang.code());
@@ -289,5 +309,136 @@ pub(crate) async fn save_page(
         "/beheer/paginas/{}/{slug}?gedaan=opgeslagen",
         lang.code()
     ))
+    .into_response())
+}
+
+/// A line of a comparison, for the template.
+pub(crate) struct CompareLine {
+    pub(crate) kind: &'static str,
+    pub(crate) text: String,
+}
+
+#[derive(Template)]
+#[template(path = "beheer/pages/compare.html")]
+pub(crate) struct CompareView {
+    pub(crate) layout: AppLayout,
+    pub(crate) back: String,
+    pub(crate) restore: String,
+    pub(crate) old_number: i64,
+    pub(crate) new_number: i64,
+    pub(crate) old_title: String,
+    pub(crate) new_title: String,
+    pub(crate) lines: Vec<CompareLine>,
+    pub(crate) changed: usize,
+    pub(crate) current: bool,
+}
+
+/// An old version against the current one: the lines that went, came and stayed.
+pub(crate) async fn compare_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((lang, slug, number)): Path<(String, String, i64)>,
+) -> AppResult<Response> {
+    let lang = page_lang(&lang, &slug)?;
+    let current = content::page(&state.db, state.tenant_id, lang, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let old = content::page_version(&state.db, state.tenant_id, lang, &slug, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let diff = passend_domain::text::line_diff(&old.body_md, &current.body_md);
+    let changed = diff
+        .iter()
+        .filter(|d| !matches!(d, passend_domain::text::DiffLine::Same(_)))
+        .count();
+    let lines = diff
+        .into_iter()
+        .map(|d| match d {
+            passend_domain::text::DiffLine::Same(t) => CompareLine {
+                kind: "same",
+                text: t.to_owned(),
+            },
+            passend_domain::text::DiffLine::Removed(t) => CompareLine {
+                kind: "removed",
+                text: t.to_owned(),
+            },
+            passend_domain::text::DiffLine::Added(t) => CompareLine {
+                kind: "added",
+                text: t.to_owned(),
+            },
+        })
+        .collect();
+    let base = format!("/beheer/paginas/{}/{slug}", lang.code());
+    Ok(Html(
+        CompareView {
+            layout: layout(
+                &state,
+                &visitor,
+                &format!("Versie {number} vergelijken"),
+                "/beheer/paginas",
+            ),
+            restore: format!("{base}/versies/{number}/terugzetten"),
+            back: base,
+            old_number: old.version_no,
+            new_number: current.version_no,
+            old_title: old.title,
+            new_title: current.title,
+            lines,
+            changed,
+            current: old.version_no == current.version_no,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct RestoreForm {
+    /// The version that was current when the comparison was opened.
+    #[serde(default)]
+    pub(crate) huidig: Option<i64>,
+}
+
+/// Puts an old version back as a new version (the history keeps everything), if nobody saved
+/// since the comparison was opened.
+pub(crate) async fn restore_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((lang, slug, number)): Path<(String, String, i64)>,
+    axum::Form(form): axum::Form<RestoreForm>,
+) -> AppResult<Response> {
+    let lang = page_lang(&lang, &slug)?;
+    let old = content::page_version(&state.db, state.tenant_id, lang, &slug, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = visitor.signed_in()?;
+    let object = format!("{}/{slug}", lang.code());
+    let detail = format!("versie {number} teruggezet");
+    let event = visitor.event("update", "pagina", &object, Outcome::Success, &detail);
+    let outcome = content::edit_page(
+        &state.db,
+        state.tenant_id,
+        lang,
+        &slug,
+        &PageEdit {
+            title: &old.title,
+            summary: &old.summary,
+            nav_order: old.nav_order,
+            nav_label: old.nav_label.as_deref(),
+            no_link_terms: &old.no_link_terms,
+            body_md: &old.body_md,
+            author_id: Some(p.user_id),
+            base_version: form.huidig,
+        },
+        &event,
+    )
+    .await?;
+    let base = format!("/beheer/paginas/{}/{slug}", lang.code());
+    Ok(match outcome {
+        EditOutcome::Saved(_) => Redirect::to(&format!("{base}?gedaan=teruggezet")),
+        EditOutcome::Missing => return Err(AppError::NotFound),
+        // Someone saved since: compare again with what is current now.
+        EditOutcome::Stale(_) => Redirect::to(&format!("{base}/versies/{number}?gewijzigd=ja")),
+    }
     .into_response())
 }
