@@ -12,7 +12,7 @@ const check = (page, path, what) => checkPage(page, site, path, what);
 
 const PAGES = {
   beheerder: ['/account', '/account/wachtwoord', '/account/tweestapsverificatie', '/beheer', '/beheer/gebruikers',
-    '/beheer/gebruikers/nieuw', '/beheer/audit', '/beheer/e-mail', '/beheer/paginas', '/beheer/paginas/nl/privacy', '/beheer/paginas/nl/privacy/versies/1', '/beheer/contact',
+    '/beheer/gebruikers/nieuw', '/beheer/audit', '/beheer/e-mail', '/beheer/paginas', '/beheer/paginas/nl/privacy', '/beheer/paginas/nl/privacy/versies/1', '/beheer/begrippen', '/beheer/begrippen/nl/zorgplicht', '/beheer/begrippen/nl/nieuw', '/beheer/contact',
     '/swv/profielen', '/swv/voorzieningen', '/steunpunt/signalering'],
   toeleider: ['/account', '/swv/aanvragen', '/swv/aanvragen?termijn=verlopen', '/swv/tlv', '/swv/tlv?weergave=aflopend',
     '/swv/profielen', '/swv/profielen?toon=leeg', '/swv/voorzieningen', '/swv/zorgplicht', '/swv/thuiszitters',

@@ -322,7 +322,7 @@ pub async fn glossary_terms(db: &Db, tenant_id: i64, lang: Lang) -> StoreResult<
     let rows = on_db!(db, pool => sqlx::query_as::<_, TermRow>(
         "SELECT t.term_key, v.term, v.expansion, v.aliases, v.definition_md
          FROM glossary_terms t JOIN glossary_term_versions v ON v.term_id = t.id
-         WHERE t.tenant_id = $1 AND t.lang = $2
+         WHERE t.tenant_id = $1 AND t.lang = $2 AND v.retired = FALSE
            AND v.version_no = (SELECT MAX(v2.version_no) FROM glossary_term_versions v2 WHERE v2.term_id = t.id)",
     )
     .bind(tenant_id)
@@ -519,4 +519,177 @@ pub async fn page_versions(
     .fetch_all(pool)
     .await)?;
     Ok(rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The begrippenlijst edited by a beheerder
+
+/// A version of a term.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TermVersion {
+    /// Key (anchor).
+    pub term_key: String,
+    /// Version number.
+    pub version_no: i64,
+    /// The term.
+    pub term: String,
+    /// The full form of an abbreviation.
+    pub expansion: Option<String>,
+    /// Other forms, comma-separated.
+    pub aliases: String,
+    /// The definition in Markdown.
+    pub definition_md: String,
+    /// This version retires the term.
+    pub retired: bool,
+    /// `seed` or `user`.
+    pub author_kind: String,
+    /// The editor's name, for a person's edit.
+    pub author_name: Option<String>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+macro_rules! term_version_select {
+    () => {
+        "SELECT t.term_key, v.version_no, v.term, v.expansion, v.aliases, v.definition_md, v.retired, v.author_kind,
+           u.name AS author_name, v.created_at
+         FROM glossary_terms t JOIN glossary_term_versions v ON v.term_id = t.id
+         LEFT JOIN users u ON u.id = v.author_id"
+    };
+}
+
+/// A term in the beheer list: its language and current version.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TermSummary {
+    /// `nl` or `en`.
+    pub lang: String,
+    /// The current version.
+    #[sqlx(flatten)]
+    pub current: TermVersion,
+}
+
+/// The current version of every term of a tenant in both languages (retired ones too), by
+/// language and term.
+pub async fn term_summaries(db: &Db, tenant_id: i64) -> StoreResult<Vec<TermSummary>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, TermSummary>(
+        "SELECT t.lang, t.term_key, v.version_no, v.term, v.expansion, v.aliases, v.definition_md, v.retired,
+           v.author_kind, u.name AS author_name, v.created_at
+         FROM glossary_terms t JOIN glossary_term_versions v ON v.term_id = t.id
+         LEFT JOIN users u ON u.id = v.author_id
+         WHERE t.tenant_id = $1
+           AND v.version_no = (SELECT MAX(v2.version_no) FROM glossary_term_versions v2 WHERE v2.term_id = t.id)
+         ORDER BY t.lang DESC, LOWER(v.term)")
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// A term's history, newest first.
+pub async fn term_versions(
+    db: &Db,
+    tenant_id: i64,
+    lang: Lang,
+    key: &str,
+) -> StoreResult<Vec<TermVersion>> {
+    let rows = on_db!(db, pool => sqlx::query_as::<_, TermVersion>(concat!(term_version_select!(),
+        " WHERE t.tenant_id = $1 AND t.lang = $2 AND t.term_key = $3 ORDER BY v.version_no DESC"))
+    .bind(tenant_id)
+    .bind(lang.code())
+    .bind(key)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// What a beheerder saves of a term.
+#[derive(Debug, Clone)]
+pub struct TermEdit<'a> {
+    /// The term.
+    pub term: &'a str,
+    /// The full form of an abbreviation.
+    pub expansion: Option<&'a str>,
+    /// Other forms, comma-separated.
+    pub aliases: &'a str,
+    /// The definition in Markdown.
+    pub definition_md: &'a str,
+    /// Retire the term.
+    pub retired: bool,
+    /// Who.
+    pub author_id: Option<i64>,
+    /// The version the editor started from (`None`: a new term).
+    pub base_version: Option<i64>,
+}
+
+/// Saves a term as a new version, or makes a new term (`base_version` `None`; refused as
+/// [`EditOutcome::Stale`] when the key exists), with its audit event; the content version rises,
+/// so the begrippenlijst and every page's term links follow.
+pub async fn edit_term(
+    db: &Db,
+    tenant_id: i64,
+    lang: Lang,
+    key: &str,
+    edit: &TermEdit<'_>,
+    event: &crate::audit::Event<'_>,
+) -> StoreResult<EditOutcome> {
+    let now = Utc::now();
+    let outcome = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let latest = sqlx::query_as::<_, Latest>(LATEST_TERM_VERSION)
+            .bind(tenant_id)
+            .bind(lang.code())
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let target = match (&latest, edit.base_version) {
+            (None, Some(_)) => None,
+            (None, None) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO glossary_terms (tenant_id, lang, term_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(tenant_id)
+                .bind(lang.code())
+                .bind(key)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                Some(Ok((id, 1)))
+            }
+            (Some(l), Some(b)) if Some(b) == l.version_no => Some(Ok((l.owner_id, b + 1))),
+            (Some(l), _) => Some(Err(l.version_no.unwrap_or(0))),
+        };
+        match target {
+            None => EditOutcome::Missing,
+            Some(Err(current)) => EditOutcome::Stale(current),
+            Some(Ok((term_id, next))) => {
+                let inserted = sqlx::query(
+                    "INSERT INTO glossary_term_versions
+                     (term_id, version_no, term, expansion, aliases, definition_md, author_kind, source_hash, created_at, author_id, retired)
+                     VALUES ($1, $2, $3, $4, $5, $6, 'user', NULL, $7, $8, $9)",
+                )
+                .bind(term_id)
+                .bind(next)
+                .bind(edit.term)
+                .bind(edit.expansion)
+                .bind(edit.aliases)
+                .bind(edit.definition_md)
+                .bind(now)
+                .bind(edit.author_id)
+                .bind(edit.retired)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Err(sqlx::Error::Database(d)) if d.is_unique_violation() => EditOutcome::Stale(next),
+                    Err(e) => return Err(e.into()),
+                    Ok(_) => {
+                        sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
+                        crate::append_in_tx!(tx, event);
+                        tx.commit().await?;
+                        EditOutcome::Saved(next)
+                    }
+                }
+            }
+        }
+    });
+    Ok(outcome)
 }

@@ -77,6 +77,7 @@ pub fn layout(state: &AppState, visitor: &Visitor, title: &str, current: &str) -
                     items.push(("/swv/profielen", "Profielen"));
                     items.push(("/swv/voorzieningen", "Voorzieningen"));
                     items.push(("/beheer/paginas", "Pagina's"));
+                    items.push(("/beheer/begrippen", "Begrippen"));
                     items.push(("/beheer/audit", "Logboek"));
                     items.push(("/beheer/e-mail", "E-mail"));
                     items.push(("/steunpunt/signalering", "Signalering"));

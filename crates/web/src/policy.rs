@@ -449,6 +449,37 @@ pub const POLICY: &[(&str, &str, Access)] = &[
         "/beheer/paginas/{lang}/{slug}/versies/{number}/terugzetten",
         Access::Roles(BEHEER),
     ),
+    ("GET", "/beheer/begrippen", Access::Roles(BEHEER)),
+    (
+        "GET",
+        "/beheer/begrippen/{lang}/nieuw",
+        Access::Roles(BEHEER),
+    ),
+    (
+        "POST",
+        "/beheer/begrippen/{lang}/nieuw",
+        Access::Roles(BEHEER),
+    ),
+    (
+        "GET",
+        "/beheer/begrippen/{lang}/{key}",
+        Access::Roles(BEHEER),
+    ),
+    (
+        "POST",
+        "/beheer/begrippen/{lang}/{key}",
+        Access::Roles(BEHEER),
+    ),
+    (
+        "GET",
+        "/beheer/begrippen/{lang}/{key}/versies/{number}",
+        Access::Roles(BEHEER),
+    ),
+    (
+        "POST",
+        "/beheer/begrippen/{lang}/{key}/versies/{number}/terugzetten",
+        Access::Roles(BEHEER),
+    ),
 ];
 
 /// The access rule of a route, if it has one. `HEAD` follows `GET`.

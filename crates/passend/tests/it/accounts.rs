@@ -533,6 +533,13 @@ const ROUTES: &[(&str, &str, Need, Obj)] = &[
     ("POST", "/beheer/paginas/{lang}/{slug}", Need::Only(ADMIN), Obj::Page),
     ("GET", "/beheer/paginas/{lang}/{slug}/versies/1", Need::Only(ADMIN), Obj::Page),
     ("POST", "/beheer/paginas/{lang}/{slug}/versies/1/terugzetten", Need::Only(ADMIN), Obj::Page),
+    ("GET", "/beheer/begrippen", Need::Only(ADMIN), Obj::None),
+    ("GET", "/beheer/begrippen/nl/nieuw", Need::Only(ADMIN), Obj::None),
+    ("POST", "/beheer/begrippen/nl/nieuw", Need::Only(ADMIN), Obj::None),
+    ("GET", "/beheer/begrippen/nl/zorgplicht", Need::Only(ADMIN), Obj::None),
+    ("POST", "/beheer/begrippen/nl/zorgplicht", Need::Only(ADMIN), Obj::None),
+    ("GET", "/beheer/begrippen/nl/zorgplicht/versies/1", Need::Only(ADMIN), Obj::None),
+    ("POST", "/beheer/begrippen/nl/zorgplicht/versies/1/terugzetten", Need::Only(ADMIN), Obj::None),
     ("POST", "/uitloggen", Need::AnySession, Obj::None),
 ];
 

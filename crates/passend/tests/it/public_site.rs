@@ -672,3 +672,118 @@ async fn the_front_answers_kept_pages_again_with_the_same_headers_until_the_data
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_begrip_is_previewed_changed_retired_and_restored_and_every_page_follows() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let (_, mut b) = user(
+        &app,
+        tenant,
+        "b@example.nl",
+        passend_domain::accounts::Role::Beheerder,
+        &[],
+    )
+    .await;
+    let list = b.get("/beheer/begrippen").await;
+    assert!(
+        list.body
+            .contains("href=\"/beheer/begrippen/nl/zorgplicht\"")
+    );
+    let path = "/beheer/begrippen/nl/zorgplicht";
+    let form = b.get(path).await;
+    let first = field_value(&form.body, "versie").unwrap();
+    let term = field_value(&form.body, "begrip").unwrap();
+    let fields = |action: &str, text: &str, version: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("versie", version.to_owned()),
+            ("begrip", term.clone()),
+            ("voluit", String::new()),
+            ("ook", String::new()),
+            ("uitleg", text.to_owned()),
+            ("actie", action.to_owned()),
+        ]
+    };
+    let text = "De school moet **een plek die echt past** zoeken. Dat heet zorgplicht.";
+    // A preview renders the definition and saves nothing.
+    let preview = b.post_pairs(path, &fields("voorbeeld", text, &first)).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview.body.contains(">een plek die echt past</strong>"),
+        "{}",
+        preview.body
+    );
+    let (_, glossary) = app.text("/begrippen").await;
+    assert!(!glossary.contains("een plek die echt past"));
+    // A definition without words is refused at the field, the input kept.
+    let refused = b.post_pairs(path, &fields("publiceren", "", &first)).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("Leg het begrip uit in gewone taal."));
+    // Published: the begrippenlijst follows.
+    let saved = b
+        .post_pairs(path, &fields("publiceren", text, &first))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, glossary) = app.text("/begrippen").await;
+    assert!(
+        glossary.contains("een plek die echt past"),
+        "the list follows"
+    );
+    // Retired: gone from the list, and no page links to it any more.
+    let second = (first.parse::<i64>().unwrap() + 1).to_string();
+    let retired = b
+        .post_pairs(path, &fields("intrekken", text, &second))
+        .await;
+    assert_eq!(retired.status, 303, "{}", retired.body);
+    assert!(retired.location.ends_with("gedaan=ingetrokken"));
+    let (_, home) = app.text("/").await;
+    assert!(
+        !home.contains("href=\"/begrippen#zorgplicht\""),
+        "the term links follow"
+    );
+    let (_, glossary) = app.text("/begrippen").await;
+    assert!(!glossary.contains("id=\"zorgplicht\""));
+    // Compared with the first version and restored: back in the list and linked again.
+    let compare = b.get(&format!("{path}/versies/{first}")).await;
+    assert_eq!(compare.status, 200);
+    assert!(compare.body.contains("weg:</span>") && compare.body.contains("nieuw:</span>"));
+    let current = field_value(&compare.body, "huidig").unwrap();
+    let restored = b
+        .post(
+            &format!("{path}/versies/{first}/terugzetten"),
+            &[("huidig", &current)],
+        )
+        .await;
+    assert_eq!(restored.status, 303, "{}", restored.body);
+    let (_, home) = app.text("/").await;
+    assert!(home.contains("href=\"/begrippen#zorgplicht\""));
+    let (_, glossary) = app.text("/begrippen").await;
+    assert!(glossary.contains("id=\"zorgplicht\"") && !glossary.contains("een plek die echt past"));
+    // A new term, and one with a taken address refused at the field.
+    let new = |key: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("sleutel", key.to_owned()),
+            ("begrip", "Groeidocument".to_owned()),
+            ("voluit", String::new()),
+            ("ook", "groeidocumenten".to_owned()),
+            (
+                "uitleg",
+                "Een document waarin de school beschrijft hoe uw kind groeit.".to_owned(),
+            ),
+            ("actie", "publiceren".to_owned()),
+        ]
+    };
+    b.get("/beheer/begrippen/nl/nieuw").await;
+    let taken = b
+        .post_pairs("/beheer/begrippen/nl/nieuw", &new("zorgplicht"))
+        .await;
+    assert_eq!(taken.status, 409);
+    assert!(taken.body.contains("Er is al een begrip met deze naam"));
+    let made = b
+        .post_pairs("/beheer/begrippen/nl/nieuw", &new("groeidocument-test"))
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let (_, glossary) = app.text("/begrippen").await;
+    assert!(glossary.contains("id=\"groeidocument-test\""));
+    app.stop().await;
+}

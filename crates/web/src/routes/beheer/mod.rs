@@ -1,17 +1,19 @@
 //! Beheer: users, invitations, roles and school scoping; the audit trail viewer; the e-mail
-//! queue; the content pages with their history. Beheerders only, and only after their second
+//! queue; the content pages and the begrippenlijst with their history. Beheerders only, and only after their second
 //! factor (the policy table requires a full session).
 
 mod audit_trail;
 mod contact;
 mod mail;
 mod pages;
+mod terms;
 mod users;
 
 pub(crate) use audit_trail::*;
 pub(crate) use contact::*;
 pub(crate) use mail::*;
 pub(crate) use pages::*;
+pub(crate) use terms::*;
 pub(crate) use users::*;
 
 use crate::AppState;
@@ -59,6 +61,154 @@ pub(crate) fn router() -> Routes {
             "/beheer/paginas/{lang}/{slug}/versies/{number}/terugzetten",
             restore_page,
         )
+        .get("/beheer/begrippen", terms)
+        .get("/beheer/begrippen/{lang}/nieuw", new_term_form)
+        .post("/beheer/begrippen/{lang}/nieuw", add_term)
+        .get("/beheer/begrippen/{lang}/{key}", term_form)
+        .post("/beheer/begrippen/{lang}/{key}", save_term)
+        .get(
+            "/beheer/begrippen/{lang}/{key}/versies/{number}",
+            compare_term,
+        )
+        .post(
+            "/beheer/begrippen/{lang}/{key}/versies/{number}/terugzetten",
+            restore_term,
+        )
+}
+
+/// A version in the history of a page or a term.
+pub(crate) struct VersionLine {
+    pub(crate) number: i64,
+    pub(crate) title: String,
+    pub(crate) by: String,
+    pub(crate) at: String,
+    pub(crate) body: String,
+    pub(crate) retired: bool,
+}
+
+impl VersionLine {
+    /// A version made by `author` (a person's name), or shipped with Passend (`kind` `seed`).
+    pub(crate) fn of(
+        (number, title, body): (i64, String, String),
+        (author, kind): (Option<String>, &str),
+        at: chrono::DateTime<chrono::Utc>,
+        retired: bool,
+    ) -> VersionLine {
+        let by = author.unwrap_or_else(|| {
+            if kind == "seed" {
+                "meegeleverde tekst".to_owned()
+            } else {
+                "onbekend".to_owned()
+            }
+        });
+        VersionLine {
+            number,
+            title,
+            by,
+            at: crate::dates::when(at),
+            body,
+            retired,
+        }
+    }
+}
+
+/// The language's name in beheer.
+pub(crate) fn lang_label(lang: passend_domain::Lang) -> &'static str {
+    if lang == passend_domain::Lang::En {
+        "Engels"
+    } else {
+        "Nederlands"
+    }
+}
+
+/// Where a restore leads: the object with its notice, or (someone saved since) the comparison
+/// again with what is current now.
+pub(crate) fn after_restore(
+    outcome: passend_store::content::EditOutcome,
+    base: &str,
+    number: i64,
+) -> AppResult<Response> {
+    use passend_store::content::EditOutcome;
+    Ok(match outcome {
+        EditOutcome::Saved(_) => {
+            axum::response::Redirect::to(&format!("{base}?gedaan=teruggezet")).into_response()
+        }
+        EditOutcome::Missing => return Err(crate::error::AppError::NotFound),
+        EditOutcome::Stale(_) => {
+            axum::response::Redirect::to(&format!("{base}/versies/{number}?gewijzigd=ja"))
+                .into_response()
+        }
+    })
+}
+
+/// A line of a comparison, for the template.
+pub(crate) struct CompareLine {
+    pub(crate) kind: &'static str,
+    pub(crate) text: String,
+}
+
+/// An old version of a page or a term against the current one, with the form to restore it.
+#[derive(Template)]
+#[template(path = "beheer/pages/compare.html")]
+pub(crate) struct CompareView {
+    pub(crate) layout: AppLayout,
+    pub(crate) back: String,
+    pub(crate) restore: String,
+    pub(crate) old_number: i64,
+    pub(crate) new_number: i64,
+    pub(crate) old_title: String,
+    pub(crate) new_title: String,
+    pub(crate) lines: Vec<CompareLine>,
+    pub(crate) changed: usize,
+    pub(crate) current: bool,
+}
+
+impl CompareView {
+    /// Compares (number, title, text) of an old version with the current one; `base` is the
+    /// object's beheer address.
+    pub(crate) fn of(
+        layout: AppLayout,
+        base: String,
+        old: (i64, &str, &str),
+        new: (i64, &str, &str),
+    ) -> CompareView {
+        use passend_domain::text::{DiffLine, line_diff};
+        let mut changed = 0;
+        let lines = line_diff(old.2, new.2)
+            .into_iter()
+            .map(|d| {
+                let (kind, text) = match d {
+                    DiffLine::Same(t) => ("same", t),
+                    DiffLine::Removed(t) => ("removed", t),
+                    DiffLine::Added(t) => ("added", t),
+                };
+                changed += usize::from(kind != "same");
+                CompareLine {
+                    kind,
+                    text: text.to_owned(),
+                }
+            })
+            .collect();
+        CompareView {
+            layout,
+            restore: format!("{base}/versies/{}/terugzetten", old.0),
+            back: base,
+            old_number: old.0,
+            new_number: new.0,
+            old_title: old.1.to_owned(),
+            new_title: new.1.to_owned(),
+            lines,
+            changed,
+            current: old.0 == new.0,
+        }
+    }
+}
+
+/// The restore form: the version that was current when the comparison was opened.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct RestoreForm {
+    #[serde(default)]
+    pub(crate) huidig: Option<i64>,
 }
 
 pub(crate) fn status_label(s: &str) -> &'static str {

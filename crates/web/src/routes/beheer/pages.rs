@@ -65,14 +65,6 @@ pub(crate) async fn pages(State(state): State<AppState>, visitor: Visitor) -> Ap
     .into_response())
 }
 
-pub(crate) struct VersionLine {
-    pub(crate) number: i64,
-    pub(crate) title: String,
-    pub(crate) by: String,
-    pub(crate) at: String,
-    pub(crate) body: String,
-}
-
 #[derive(Template)]
 #[template(path = "beheer/pages/page_form.html")]
 pub(crate) struct PageFormView {
@@ -115,18 +107,13 @@ pub(crate) async fn page_view(
     let versions: Vec<VersionLine> = content::page_versions(&state.db, state.tenant_id, lang, slug)
         .await?
         .into_iter()
-        .map(|v| VersionLine {
-            number: v.version_no,
-            title: v.title,
-            by: v.author_name.unwrap_or_else(|| {
-                if v.author_kind == "seed" {
-                    "meegeleverde tekst".to_owned()
-                } else {
-                    "onbekend".to_owned()
-                }
-            }),
-            at: when(v.created_at),
-            body: v.body_md,
+        .map(|v| {
+            VersionLine::of(
+                (v.version_no, v.title, v.body_md),
+                (v.author_name, &v.author_kind),
+                v.created_at,
+                false,
+            )
         })
         .collect();
     let [title, summary_f, body] = fields;
@@ -155,11 +142,7 @@ pub(crate) async fn page_view(
         errors,
         action: format!("/beheer/paginas/{}/{slug}", lang.code()),
         public_href: lang.page_path(slug),
-        lang_label: if lang == Lang::En {
-            "Engels"
-        } else {
-            "Nederlands"
-        },
+        lang_label: lang_label(lang),
         title,
         summary: summary_f,
         body,
@@ -312,27 +295,6 @@ pub(crate) async fn save_page(
     .into_response())
 }
 
-/// A line of a comparison, for the template.
-pub(crate) struct CompareLine {
-    pub(crate) kind: &'static str,
-    pub(crate) text: String,
-}
-
-#[derive(Template)]
-#[template(path = "beheer/pages/compare.html")]
-pub(crate) struct CompareView {
-    pub(crate) layout: AppLayout,
-    pub(crate) back: String,
-    pub(crate) restore: String,
-    pub(crate) old_number: i64,
-    pub(crate) new_number: i64,
-    pub(crate) old_title: String,
-    pub(crate) new_title: String,
-    pub(crate) lines: Vec<CompareLine>,
-    pub(crate) changed: usize,
-    pub(crate) current: bool,
-}
-
 /// An old version against the current one: the lines that went, came and stayed.
 pub(crate) async fn compare_page(
     State(state): State<AppState>,
@@ -346,57 +308,19 @@ pub(crate) async fn compare_page(
     let old = content::page_version(&state.db, state.tenant_id, lang, &slug, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    let diff = passend_domain::text::line_diff(&old.body_md, &current.body_md);
-    let changed = diff
-        .iter()
-        .filter(|d| !matches!(d, passend_domain::text::DiffLine::Same(_)))
-        .count();
-    let lines = diff
-        .into_iter()
-        .map(|d| match d {
-            passend_domain::text::DiffLine::Same(t) => CompareLine {
-                kind: "same",
-                text: t.to_owned(),
-            },
-            passend_domain::text::DiffLine::Removed(t) => CompareLine {
-                kind: "removed",
-                text: t.to_owned(),
-            },
-            passend_domain::text::DiffLine::Added(t) => CompareLine {
-                kind: "added",
-                text: t.to_owned(),
-            },
-        })
-        .collect();
     let base = format!("/beheer/paginas/{}/{slug}", lang.code());
-    Ok(Html(
-        CompareView {
-            layout: layout(
-                &state,
-                &visitor,
-                &format!("Versie {number} vergelijken"),
-                "/beheer/paginas",
-            ),
-            restore: format!("{base}/versies/{number}/terugzetten"),
-            back: base,
-            old_number: old.version_no,
-            new_number: current.version_no,
-            old_title: old.title,
-            new_title: current.title,
-            lines,
-            changed,
-            current: old.version_no == current.version_no,
-        }
-        .render()?,
-    )
-    .into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct RestoreForm {
-    /// The version that was current when the comparison was opened.
-    #[serde(default)]
-    pub(crate) huidig: Option<i64>,
+    let view = CompareView::of(
+        layout(
+            &state,
+            &visitor,
+            &format!("Versie {number} vergelijken"),
+            "/beheer/paginas",
+        ),
+        base,
+        (old.version_no, &old.title, &old.body_md),
+        (current.version_no, &current.title, &current.body_md),
+    );
+    Ok(Html(view.render()?).into_response())
 }
 
 /// Puts an old version back as a new version (the history keeps everything), if nobody saved
@@ -433,12 +357,9 @@ pub(crate) async fn restore_page(
         &event,
     )
     .await?;
-    let base = format!("/beheer/paginas/{}/{slug}", lang.code());
-    Ok(match outcome {
-        EditOutcome::Saved(_) => Redirect::to(&format!("{base}?gedaan=teruggezet")),
-        EditOutcome::Missing => return Err(AppError::NotFound),
-        // Someone saved since: compare again with what is current now.
-        EditOutcome::Stale(_) => Redirect::to(&format!("{base}/versies/{number}?gewijzigd=ja")),
-    }
-    .into_response())
+    after_restore(
+        outcome,
+        &format!("/beheer/paginas/{}/{slug}", lang.code()),
+        number,
+    )
 }
