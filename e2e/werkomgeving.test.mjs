@@ -49,6 +49,18 @@ for (const [who, paths] of Object.entries(PAGES)) {
       await page.goto(site.server.url + '/beheer/paginas/nl/privacy/versies/1');
       await page.getByRole('button', { name: /terugzetten en publiceren/ }).waitFor();
       await check(page, null, 'a comparison of versions');
+      // The invite form's school search narrows the list without JavaScript.
+      await page.goto(site.server.url + '/beheer/gebruikers/nieuw');
+      const before = await page.locator('input[name="school"]').count();
+      await page.getByLabel('Zoek een school').fill('Almere Haven');
+      await page.getByRole('button', { name: 'Scholen zoeken' }).click();
+      await page.getByText(/van de \d+ scholen bij "Almere Haven"/).waitFor();
+      assert.ok((await page.locator('input[name="school"]').count()) < before, 'the search narrows the list');
+      await check(page, null, 'invitation form after a school search');
+      // The audit viewer fits 1280 px.
+      await page.goto(site.server.url + '/beheer/audit');
+      const fits = await page.locator('.passend-table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth);
+      assert.ok(fits, 'the audit viewer is cut off at 1280 px');
       await page.goto(site.server.url + '/beheer/gebruikers/nieuw');
       await page.getByRole('button', { name: 'Uitnodiging versturen' }).click();
       await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
@@ -84,6 +96,14 @@ for (const [who, paths] of Object.entries(PAGES)) {
       await page.locator('a[href^="/steunpunt/zaken/"]').first().click();
       await page.getByRole('heading', { name: /^Zaak OSP-/ }).waitFor();
       await check(page, null, 'the demo case');
+      // The signalering fits 1280 px in every view: twelve months and a total need no sideways
+      // scrolling; quarters and years neither.
+      for (const per of ['maand', 'kwartaal', 'jaar']) {
+        await page.goto(`${site.server.url}/steunpunt/signalering?per=${per}`);
+        const fit = await page.locator('.passend-table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth);
+        assert.ok(fit, `the signalering per ${per} is cut off at 1280 px`);
+        await check(page, null, `the signalering per ${per}`);
+      }
     }
     if (who === 'toeleider') {
       await page.goto(site.server.url + '/swv/voorzieningen');

@@ -1389,3 +1389,60 @@ async fn a_page_is_previewed_compared_and_restored_and_the_public_page_follows()
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_invite_forms_school_search_narrows_the_list_and_keeps_what_was_ticked() {
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let db = app.server().db.clone();
+    let bo = two_primary_schools(&db).await;
+    let (_, mut b) = user(&app, tenant, "b@example.nl", Role::Beheerder, &[]).await;
+    let all = b.get("/beheer/gebruikers/nieuw").await;
+    let total = all.body.matches("name=\"school\"").count();
+    assert!(total > 20, "{total}");
+    let ticked = bo[0].id.to_string();
+    let search = |q: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("email", "ib@nieuw.nl".to_owned()),
+            ("naam", "Iris Begeleider".to_owned()),
+            ("rol", "schoolmedewerker".to_owned()),
+            ("school", ticked.clone()),
+            ("school-zoek", q.to_owned()),
+            ("actie", "scholen-zoeken".to_owned()),
+        ]
+    };
+    // A search by the other school's name: that school and the ticked one, nothing else; the
+    // typed fields stay, nobody is invited.
+    let found = b
+        .post_pairs("/beheer/gebruikers/nieuw", &search(&bo[1].name))
+        .await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    let shown = found.body.matches("name=\"school\"").count();
+    assert!(shown >= 2 && shown < total, "{shown} of {total}");
+    assert!(found.body.contains(&format!("id=\"school-{}\"", bo[1].id)));
+    assert!(
+        found.body.contains(&format!(
+            "id=\"school-{ticked}\" name=\"school\" value=\"{ticked}\" checked"
+        )),
+        "the ticked school stays ticked"
+    );
+    assert!(found.body.contains("value=\"Iris Begeleider\""));
+    assert!(found.body.contains(&format!("van de {total} scholen")));
+    let invited: i64 = passend_store::on_db!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE email = 'ib@nieuw.nl'")
+        .fetch_one(pool).await).unwrap();
+    assert_eq!(invited, 0, "a search invites nobody");
+    let none = b
+        .post_pairs("/beheer/gebruikers/nieuw", &search("zzzz-geen-school"))
+        .await;
+    assert_eq!(
+        none.body.matches("name=\"school\"").count(),
+        1,
+        "no match: only the ticked school stays"
+    );
+    // Sending the form invites with the ticked school.
+    let mut send = search("");
+    send.retain(|(k, _)| *k != "actie");
+    let sent = b.post_pairs("/beheer/gebruikers/nieuw", &send).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    app.stop().await;
+}

@@ -276,7 +276,11 @@ pub(crate) async fn audit_view(
             actor: e.actor_id.map(name_of).unwrap_or_else(|| "-".to_owned()),
             role: e.actor_role,
             action: action_label(&e.action).to_owned(),
-            object: format!("{} {}", e.object_type, e.object_id),
+            // An account is named; pupils stay numbers (beheerders see no pupil data).
+            object: match (e.object_type.as_str(), e.object_id.parse::<i64>()) {
+                ("gebruiker", Ok(id)) => format!("gebruiker {}", name_of(id)),
+                _ => format!("{} {}", e.object_type, e.object_id),
+            },
             pupil: e.pupil_id.map(|p| p.to_string()).unwrap_or_default(),
             outcome: outcome_label(&e.outcome),
             origin: e.origin,

@@ -131,6 +131,9 @@ pub(crate) struct UserFormView {
     pub(crate) role_error: Option<String>,
     pub(crate) locations: Vec<LocationCheck>,
     pub(crate) locations_error: Option<String>,
+    /// The school search as typed, and how many of all schools it shows.
+    pub(crate) school_search: Field,
+    pub(crate) locations_total: usize,
     // Existing users only.
     pub(crate) id: i64,
     pub(crate) status: &'static str,
@@ -146,6 +149,10 @@ pub(crate) struct UserForm {
     pub(crate) naam: String,
     pub(crate) rol: String,
     pub(crate) scholen: Vec<i64>,
+    /// The school search (`school-zoek`).
+    pub(crate) search: String,
+    /// The form was sent to search schools, not to save.
+    pub(crate) searching: bool,
 }
 
 impl UserForm {
@@ -160,12 +167,28 @@ impl UserForm {
                 .iter()
                 .filter_map(|s| s.parse().ok())
                 .collect(),
+            search: v("school-zoek").trim().chars().take(100).collect(),
+            searching: v("actie") == "scholen-zoeken",
         }
     }
 }
 
-pub(crate) fn location_checks(all: &[LocationChoice], chosen: &[i64]) -> Vec<LocationCheck> {
+/// The schools to tick: all of them, or those a search finds (name, place or vestigingscode);
+/// the ticked ones always stay, so a search never drops a choice.
+pub(crate) fn location_checks(
+    all: &[LocationChoice],
+    chosen: &[i64],
+    search: &str,
+) -> Vec<LocationCheck> {
+    let needle = passend_domain::text::fold(search);
     all.iter()
+        .filter(|l| {
+            needle.is_empty()
+                || chosen.contains(&l.id)
+                || [&l.name, &l.place, &l.code]
+                    .iter()
+                    .any(|f| passend_domain::text::fold(f).contains(&needle))
+        })
         .map(|l| LocationCheck {
             id: l.id,
             label: format!(
@@ -213,8 +236,10 @@ pub(crate) fn user_form_view(
             .map(|r| (r.code(), r.label_nl(), form.rol == r.code()))
             .collect(),
         role_error,
-        locations: location_checks(all_locations, &form.scholen),
+        locations: location_checks(all_locations, &form.scholen, &form.search),
         locations_error,
+        school_search: Field::of(form.search.clone()),
+        locations_total: all_locations.len(),
         id: 0,
         status: "",
         disabled: false,
@@ -301,6 +326,22 @@ pub(crate) async fn new_user(
     let (role, role_error, locations_error) =
         check_user_form(&form, &mut email, &mut name, true, None);
     let all = locations::location_choices(&state.db).await?;
+    if form.searching {
+        // Only the school list narrows; nothing is checked or saved yet.
+        let view = user_form_view(
+            &state,
+            &visitor,
+            "Gebruiker uitnodigen",
+            "/beheer/gebruikers/nieuw".to_owned(),
+            &form,
+            Field::of(form.email.trim()),
+            Field::of(form.naam.trim()),
+            None,
+            None,
+            &all,
+        );
+        return Ok(Html(view.render()?).into_response());
+    }
     let invalid =
         email.has_error() || name.has_error() || role_error.is_some() || locations_error.is_some();
     let rerender =
@@ -444,6 +485,7 @@ pub(crate) async fn user_form(
             .iter()
             .map(|l| l.id)
             .collect(),
+        ..UserForm::default()
     };
     let mut view = existing_user_view(
         &state,
@@ -467,6 +509,11 @@ pub(crate) async fn update_user(
 ) -> AppResult<Response> {
     let user = tenant_user(&state, &visitor, &id).await?;
     let form = UserForm::parse(&body);
+    if form.searching {
+        let name = Field::of(form.naam.trim());
+        let view = existing_user_view(&state, &visitor, &user, &form, name, None, None).await?;
+        return Ok(Html(view.render()?).into_response());
+    }
     let mut email = Field::default();
     let mut name = Field::of(form.naam.trim());
     let (role, role_error, locations_error) =
