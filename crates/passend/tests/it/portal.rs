@@ -185,6 +185,40 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
     ] {
         assert!(tracker.body.contains(text), "{text}: {}", tracker.body);
     }
+    // One ordered path: read, view (with its date), sign; nothing done yet.
+    let path = |body: &str| -> Vec<String> {
+        let at = body.find("class=\"passend-path\"").unwrap();
+        let end = body[at..].find("</ol>").unwrap();
+        body[at..at + end]
+            .split("<li")
+            .skip(1)
+            .map(|li| {
+                li.split("<strong>")
+                    .nth(1)
+                    .unwrap()
+                    .split('<')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(path(&tracker.body), ["nog te doen"; 3]);
+    let order = [
+        "href=\"#gelezen-kop\"",
+        "href=\"#zienswijze-kop\"",
+        "href=\"#tekenen-kop\"",
+    ]
+    .map(|a| tracker.body.find(a).unwrap());
+    assert!(
+        order[0] < order[1] && order[1] < order[2],
+        "read, view, sign in that order"
+    );
+    assert!(
+        tracker
+            .body
+            .contains(&format!("Geef uw mening vóór {}", long(due)))
+    );
     let share = hidden(&tracker.body, "deel");
     let read = parent
         .post(
@@ -193,6 +227,11 @@ async fn a_parent_follows_the_request_from_invitation_to_the_letter() {
         )
         .await;
     assert_eq!(read.status, 303);
+    let tracker = parent.get(&format!("/ouders/aanvragen/{request}")).await;
+    assert_eq!(
+        path(&tracker.body),
+        ["gedaan", "nog te doen", "nog te doen"]
+    );
     // A zienswijze without an answer is refused at the field, with the words kept.
     let bad = parent
         .post_file(

@@ -147,6 +147,14 @@ portal_texts! {
     next_concept_given: "De school stuurt uw mening mee met de aanvraag en dient de aanvraag in bij het samenwerkingsverband. U krijgt dan bericht.", "The school sends your view along with the request and submits it to the samenwerkingsverband. You will then be told.";
     consent_card: "De school vraagt uw toestemming voor een document.", "The school asks your consent for a document.";
     read_title: "Gelezen", "Read";
+    path_title: "Wat de school u vraagt, stap voor stap", "What the school asks of you, step by step";
+    path_done: "gedaan", "done";
+    path_todo: "nog te doen", "to do";
+    path_read: "Laat weten dat u de aanvraag heeft gelezen. Niet verplicht, wel fijn voor de school.", "Let the school know you have read the request. Not required, but helpful for the school.";
+    path_view: "Geef uw mening vóór {date}. Dit is het belangrijkste: de school moet uw mening bij de aanvraag voegen. Bent u het niet eens? Zeg dat dan ook.", "Give your view before {date}. This is the most important step: the school must add your view to the request. If you disagree, say so too.";
+    path_sign: "Onderteken de aanvraag als u die heeft gezien. Niet verplicht; uw handtekening betekent niet dat u het ermee eens bent.", "Sign the request once you have seen it. Not required; your signature does not mean that you agree.";
+    path_consent: "Geef antwoord op de vraag om toestemming voor een document (onderaan bij Documenten). Ja of nee: allebei mag.", "Answer the request for consent for a document (below, under Documents). Yes or no: both are fine.";
+    path_consent_title: "Toestemming", "Consent";
     read_explain: "Laat de school weten dat u de aanvraag heeft gelezen. Dat betekent nog niet dat u het ermee eens bent.", "Let the school know that you have read the request. This does not mean that you agree with it.";
     read_button: "Ik heb de aanvraag gelezen", "I have read the request";
     view_title: "Uw mening (zienswijze)", "Your view (zienswijze)";

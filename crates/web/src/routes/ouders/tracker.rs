@@ -45,6 +45,19 @@ pub(crate) struct ShareView {
     pub(crate) my_view: Option<(String, String)>,
     pub(crate) new_version: bool,
     pub(crate) deadline_line: String,
+    /// The parent's path through the shared request, in order, with what is asked and by when.
+    pub(crate) steps: Vec<PathStep>,
+}
+
+/// One step of the parent's path: read, give your view, sign, consent (where asked).
+#[derive(Debug, Clone)]
+pub(crate) struct PathStep {
+    pub(crate) title: &'static str,
+    pub(crate) done: bool,
+    /// Whether it is asked, and by when.
+    pub(crate) note: String,
+    /// Where on the page the step is.
+    pub(crate) anchor: &'static str,
 }
 
 #[derive(Default)]
@@ -101,6 +114,8 @@ pub(crate) struct TrackerView {
     pub(crate) meetings: Vec<String>,
     pub(crate) decision: Option<DecisionLines>,
     pub(crate) documents: Vec<ParentDocLine>,
+    /// A document waits for this parent's consent.
+    pub(crate) consent_open: bool,
     pub(crate) timeline: Vec<TimelineLine>,
 }
 
@@ -213,6 +228,7 @@ pub(crate) async fn tracker_view(
             what: l.what,
         })
         .collect();
+    let documents = parent_doc_lines(state, p, t, pupil.id, &responses).await?;
     Ok(TrackerView {
         layout: portal_layout(state, visitor, t, &kind_label(t, kind), ""),
         t,
@@ -236,7 +252,8 @@ pub(crate) async fn tracker_view(
         },
         meetings,
         decision,
-        documents: parent_doc_lines(state, p, t, pupil.id, &responses).await?,
+        consent_open: documents.iter().any(|d| d.can_consent),
+        documents,
         timeline,
     })
 }

@@ -2,7 +2,7 @@
 //! queries and no audit here (today's date comes in as a value), so the rules of what a parent
 //! is told are unit-tested below.
 
-use super::{BeslissingLines, DecisionLines, ShareView, StepLine};
+use super::{BeslissingLines, DecisionLines, PathStep, ShareView, StepLine};
 use crate::routes::ouders::stamp;
 use crate::texts::portal::{PortalTexts, day};
 use chrono::NaiveDate;
@@ -285,6 +285,27 @@ pub(crate) fn share_view(
     } else {
         t.view_deadline
     };
+    let by = day(t, s.respond_by);
+    let steps = vec![
+        PathStep {
+            title: t.read_title,
+            done: mine("gelezen").is_some(),
+            note: t.path_read.to_owned(),
+            anchor: "gelezen-kop",
+        },
+        PathStep {
+            title: t.view_title,
+            done: my_view.is_some(),
+            note: t.path_view.replace("{date}", &by),
+            anchor: "zienswijze-kop",
+        },
+        PathStep {
+            title: t.sign_title,
+            done: mine("ondertekening").is_some(),
+            note: t.path_sign.to_owned(),
+            anchor: "tekenen-kop",
+        },
+    ];
     ShareView {
         id: s.id,
         intro: t
@@ -304,7 +325,8 @@ pub(crate) fn share_view(
         can_sign: mine("ondertekening").is_none(),
         my_view,
         new_version,
-        deadline_line: deadline.replace("{date}", &day(t, s.respond_by)),
+        deadline_line: deadline.replace("{date}", &by),
+        steps,
     }
 }
 
