@@ -50,6 +50,13 @@ export function useSite(serverArgs = [], serverEnv = {}) {
 }
 
 // Demo accounts (the server runs with --demo): sign in, with the demo code for staff.
+// A day in the Netherlands as YYYY-MM-DD, `offsetDays` from today. The server counts Dutch days;
+// between 23:00 and 01:00 UTC the UTC date is another day.
+export function dutchDay(offsetDays = 0) {
+  const at = new Date(Date.now() + offsetDays * 86400000);
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' }).format(at);
+}
+
 export const DEMO_PASSWORD = 'demo passend almere';
 
 export async function signInDemo(page, site, who) {

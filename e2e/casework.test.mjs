@@ -11,15 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPage, signInDemo, useSite } from './browser.mjs';
+import { checkPage, dutchDay, signInDemo, useSite } from './browser.mjs';
 
 const site = useSite(['--demo']);
 const check = (page, path, what) => checkPage(page, site, path, what);
 
-function isoDay(offsetDays) {
-  const d = new Date(Date.now() + offsetDays * 86400000);
-  return d.toISOString().slice(0, 10);
-}
+const isoDay = (offsetDays) => dutchDay(offsetDays);
 
 async function as(who, body) {
   const { context, page, problems } = await site.newPage({ viewport: { width: 1280, height: 900 } });

@@ -12,16 +12,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPage, signInDemo, useSite } from './browser.mjs';
+import { checkPage, dutchDay, signInDemo, useSite } from './browser.mjs';
 
 const mailDir = mkdtempSync(join(tmpdir(), 'passend-portaal-mail-'));
 const site = useSite(['--demo'], { PASSEND_MAIL_DIR: mailDir });
 const check = (page, path, what) => checkPage(page, site, path, what);
 
-function isoDay(offsetDays) {
-  const d = new Date(Date.now() + offsetDays * 86400000);
-  return d.toISOString().slice(0, 10);
-}
+const isoDay = (offsetDays) => dutchDay(offsetDays);
 
 const pdf = (text) => Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPage, signInDemo, useSite } from './browser.mjs';
+import { checkPage, dutchDay, signInDemo, useSite } from './browser.mjs';
 
 const mailDir = mkdtempSync(join(tmpdir(), 'passend-steunpunt-mail-'));
 const site = useSite(['--demo'], { PASSEND_MAIL_DIR: mailDir });
@@ -162,7 +162,7 @@ test('a school works through an aanmelding, a thuiszitter and a sick pupil', asy
     await page.getByLabel('Verlengd met').selectOption('2');
     const received = await page.getByLabel('Schriftelijke aanmelding ontvangen op').inputValue();
     const late = new Date(Date.parse(received) + 50 * 86400000).toISOString().slice(0, 10);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = dutchDay();
     await page.getByLabel('Ouders schriftelijk geïnformeerd op').fill(late);
     await page.getByRole('button', { name: 'Opslaan' }).click();
     await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();

@@ -4,7 +4,7 @@
 // ending this week, the expert an advice request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPage, signInDemo, useSite } from './browser.mjs';
+import { checkPage, dutchDay, signInDemo, useSite } from './browser.mjs';
 
 const site = useSite(['--demo']);
 const check = (page, path, what) => checkPage(page, site, path, what);
@@ -52,7 +52,7 @@ test('each role lands on Vandaag and follows a line to the act', async () => {
     await page.getByRole('heading', { name: 'Behandeling' }).waitFor();
     await check(page, null, 'the request whose term ends');
     // A meeting planned, then a move without a reason: the message at the field, the form open.
-    const inAWeek = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+    const inAWeek = dutchDay(7);
     await page.getByLabel(/^Datum \(verplicht\)$/).fill(inAWeek);
     await page.getByLabel(/^Tijd \(verplicht\)$/).fill('14:30');
     await page.getByLabel('De ouders').check();
