@@ -171,20 +171,25 @@ pub async fn claim(
                 .bind(&subject)
                 .fetch_all(&mut *tx)
                 .await?;
-                if !others.is_empty() {
-                    for (id, _) in &others {
-                        sqlx::query(
-                            "UPDATE email_outbox SET status = 'sent', merged_into = $1, sent_at = $2, locked_until = NULL
-                             WHERE id = $3",
-                        )
-                        .bind(m.id)
-                        .bind(now)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                // Only what is still pending (or already ours) joins: another worker that took a
+                // notice in the meantime sends it itself.
+                let mut parts = vec![part];
+                for (id, p) in others {
+                    let taken = sqlx::query(
+                        "UPDATE email_outbox SET status = 'sent', merged_into = $1, sent_at = $2, locked_until = NULL
+                         WHERE id = $3 AND (status = 'pending' OR merged_into = $1)",
+                    )
+                    .bind(m.id)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if taken == 1 {
+                        parts.push(p);
                     }
-                    let mut parts = vec![part];
-                    parts.extend(others.into_iter().map(|(_, p)| p));
+                }
+                if parts.len() > 1 {
                     m.body_text = combined(&frame, &parts);
                     m.subject = subject;
                     sqlx::query("UPDATE email_outbox SET body_text = $1, subject = $2 WHERE id = $3")
