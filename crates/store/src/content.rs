@@ -388,6 +388,25 @@ pub enum EditOutcome {
     Stale(i64),
 }
 
+/// Ends a person's edit of a page or term inside its open transaction `$tx`: after the new
+/// version row was inserted (`$inserted`, as version `$next`), raise the content version, write
+/// the audit event and commit; the version number already taken (two saves at the same moment on
+/// PostgreSQL) makes the edit stale. Evaluates to the [`EditOutcome`].
+macro_rules! finish_edit {
+    ($tx:ident, $inserted:expr, $next:expr, $event:expr) => {
+        match $inserted {
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => EditOutcome::Stale($next),
+            Err(e) => return Err(e.into()),
+            Ok(_) => {
+                sqlx::query(BUMP_CONTENT).execute(&mut *$tx).await?;
+                crate::append_in_tx!($tx, $event);
+                $tx.commit().await?;
+                EditOutcome::Saved($next)
+            }
+        }
+    };
+}
+
 /// Saves a person's edit of an existing page as a new version, with its audit event. From then
 /// on the seed files no longer change this page.
 pub async fn edit_page(
@@ -433,17 +452,7 @@ pub async fn edit_page(
                 .bind(edit.author_id)
                 .execute(&mut *tx)
                 .await;
-                match inserted {
-                    // Two saves at the same moment on PostgreSQL: the second finds the number taken.
-                    Err(sqlx::Error::Database(d)) if d.is_unique_violation() => EditOutcome::Stale(next),
-                    Err(e) => return Err(e.into()),
-                    Ok(_) => {
-                        sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
-                        crate::append_in_tx!(tx, event);
-                        tx.commit().await?;
-                        EditOutcome::Saved(next)
-                    }
-                }
+                finish_edit!(tx, inserted, next, event)
             }
         }
     });
@@ -678,16 +687,7 @@ pub async fn edit_term(
                 .bind(edit.retired)
                 .execute(&mut *tx)
                 .await;
-                match inserted {
-                    Err(sqlx::Error::Database(d)) if d.is_unique_violation() => EditOutcome::Stale(next),
-                    Err(e) => return Err(e.into()),
-                    Ok(_) => {
-                        sqlx::query(BUMP_CONTENT).execute(&mut *tx).await?;
-                        crate::append_in_tx!(tx, event);
-                        tx.commit().await?;
-                        EditOutcome::Saved(next)
-                    }
-                }
+                finish_edit!(tx, inserted, next, event)
             }
         }
     });
