@@ -45,7 +45,17 @@ for (const [who, paths] of Object.entries(PAGES)) {
       await page.getByRole('button', { name: 'Voorbeeld bekijken' }).click();
       await page.getByRole('heading', { name: 'Voorbeeld: zo ziet de pagina eruit' }).waitFor();
       await check(page, null, 'a page preview');
+      // Saved as a concept: the form says so, and the concept compares with the website.
+      await page.getByRole('button', { name: 'Opslaan als concept' }).click();
+      await page.getByText('Het concept is opgeslagen.').waitFor();
+      await page.getByText('U bewerkt een concept').waitFor();
+      await check(page, null, 'a page with a concept');
+      await page.getByRole('link', { name: 'Concept vergelijken met de website' }).click();
+      await page.getByRole('heading', { name: /Het concept vergelijken met de website/ }).waitFor();
+      await check(page, null, 'a concept compared with the website');
+      await page.goto(site.server.url + '/beheer/paginas/nl/privacy');
       await page.getByRole('button', { name: 'Opslaan en publiceren' }).click();
+      await page.getByText('De pagina is opgeslagen en staat nu op de website.').waitFor();
       await page.goto(site.server.url + '/beheer/paginas/nl/privacy/versies/1');
       await page.getByRole('button', { name: /terugzetten en publiceren/ }).waitFor();
       await check(page, null, 'a comparison of versions');

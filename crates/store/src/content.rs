@@ -375,6 +375,10 @@ pub struct PageEdit<'a> {
     /// The version the editor started from; when another version was saved since, the edit is
     /// refused as stale instead of silently replacing it. `None` skips the check.
     pub base_version: Option<i64>,
+    /// Publishing from the page form: the page's concept as the editor saw it (its revision, 0
+    /// for none). The concept is removed with the publication; one saved since refuses the edit.
+    /// `None` (a restore, a command) leaves the concept as it is.
+    pub draft_revision: Option<i64>,
 }
 
 /// What [`edit_page`] did.
@@ -386,6 +390,8 @@ pub enum EditOutcome {
     Missing,
     /// Someone saved another version in the meantime; this is the current one.
     Stale(i64),
+    /// Someone saved the page's concept since the editor opened it.
+    DraftChanged,
 }
 
 /// Ends a person's edit of a page or term inside its open transaction `$tx`: after the new
@@ -433,7 +439,20 @@ pub async fn edit_page(
             Some(l) if edit.base_version.is_some_and(|b| Some(b) != l.version_no) => {
                 EditOutcome::Stale(l.version_no.unwrap_or(0))
             }
-            Some(l) => {
+            Some(l) => 'edit: {
+                if let Some(expected) = edit.draft_revision {
+                    let current: Option<i64> = sqlx::query_scalar(DRAFT_REVISION)
+                        .bind(l.owner_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if current.unwrap_or(0) != expected {
+                        break 'edit EditOutcome::DraftChanged;
+                    }
+                    sqlx::query("DELETE FROM content_page_drafts WHERE page_id = $1")
+                        .bind(l.owner_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let next = l.version_no.unwrap_or(0) + 1;
                 let inserted = sqlx::query(
                     "INSERT INTO content_page_versions
@@ -459,6 +478,185 @@ pub async fn edit_page(
     Ok(version)
 }
 
+/// The revision of a page's concept, by the page's id.
+const DRAFT_REVISION: &str = "SELECT revision FROM content_page_drafts WHERE page_id = $1";
+
+/// A beheerder's concept of a page: saved, not on the website.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PageDraft {
+    /// Rises with every save of the concept.
+    pub revision: i64,
+    /// The published version the concept started from.
+    pub base_version: i64,
+    pub title: String,
+    pub summary: String,
+    pub body_md: String,
+    /// Who saved it last.
+    pub author_name: Option<String>,
+    pub saved_at: DateTime<Utc>,
+}
+
+/// The page's concept, if one was saved.
+pub async fn page_draft(
+    db: &Db,
+    tenant_id: i64,
+    lang: Lang,
+    slug: &str,
+) -> StoreResult<Option<PageDraft>> {
+    let row = on_db!(db, pool => sqlx::query_as::<_, PageDraft>(
+        "SELECT d.revision, d.base_version, d.title, d.summary, d.body_md, u.name AS author_name, d.saved_at
+         FROM content_pages p JOIN content_page_drafts d ON d.page_id = p.id
+         LEFT JOIN users u ON u.id = d.author_id
+         WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3",
+    )
+    .bind(tenant_id)
+    .bind(lang.code())
+    .bind(slug)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row)
+}
+
+/// A concept to save: the text, who saves it, the version it builds on, and the concept's
+/// revision the editor saw (0: there was none).
+#[derive(Debug, Clone)]
+pub struct DraftSave<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub body_md: &'a str,
+    pub author_id: i64,
+    pub base_version: i64,
+    pub revision: i64,
+}
+
+/// What saving or discarding a concept did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftOutcome {
+    /// Saved as this revision (0 after a discard).
+    Done(i64),
+    /// There is no such page.
+    Missing,
+    /// Someone saved or discarded the concept since the editor saw it.
+    Stale,
+}
+
+/// The page's id, by tenant, language and slug.
+const PAGE_ID: &str =
+    "SELECT id FROM content_pages WHERE tenant_id = $1 AND lang = $2 AND slug = $3";
+
+/// Saves a page's concept (not published), with its audit event, if nobody saved or discarded
+/// it since the editor saw revision `save.revision`.
+pub async fn save_page_draft(
+    db: &Db,
+    tenant_id: i64,
+    lang: Lang,
+    slug: &str,
+    save: &DraftSave<'_>,
+    event: &crate::audit::Event<'_>,
+) -> StoreResult<DraftOutcome> {
+    let now = Utc::now();
+    let outcome = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let page: Option<i64> = sqlx::query_scalar(PAGE_ID)
+            .bind(tenant_id)
+            .bind(lang.code())
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match page {
+            None => DraftOutcome::Missing,
+            Some(page_id) => {
+                let written = if save.revision == 0 {
+                    // Only where none exists (the key refuses a second one made at the same time).
+                    sqlx::query(
+                        "INSERT INTO content_page_drafts
+                         (page_id, revision, base_version, title, summary, body_md, author_id, saved_at)
+                         VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(page_id)
+                    .bind(save.base_version)
+                    .bind(save.title)
+                    .bind(save.summary)
+                    .bind(save.body_md)
+                    .bind(save.author_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                } else {
+                    sqlx::query(
+                        "UPDATE content_page_drafts
+                         SET revision = revision + 1, base_version = $3, title = $4, summary = $5,
+                             body_md = $6, author_id = $7, saved_at = $8
+                         WHERE page_id = $1 AND revision = $2",
+                    )
+                    .bind(page_id)
+                    .bind(save.revision)
+                    .bind(save.base_version)
+                    .bind(save.title)
+                    .bind(save.summary)
+                    .bind(save.body_md)
+                    .bind(save.author_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                };
+                match written {
+                    Err(sqlx::Error::Database(d)) if d.is_unique_violation() => DraftOutcome::Stale,
+                    Err(e) => return Err(e.into()),
+                    Ok(r) if r.rows_affected() == 0 => DraftOutcome::Stale,
+                    Ok(_) => {
+                        crate::append_in_tx!(tx, event);
+                        tx.commit().await?;
+                        DraftOutcome::Done(save.revision + 1)
+                    }
+                }
+            }
+        }
+    });
+    Ok(outcome)
+}
+
+/// Throws a page's concept away (the website keeps its version), with its audit event, if it is
+/// still the revision the editor saw.
+pub async fn discard_page_draft(
+    db: &Db,
+    tenant_id: i64,
+    lang: Lang,
+    slug: &str,
+    revision: i64,
+    event: &crate::audit::Event<'_>,
+) -> StoreResult<DraftOutcome> {
+    let outcome = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let page: Option<i64> = sqlx::query_scalar(PAGE_ID)
+            .bind(tenant_id)
+            .bind(lang.code())
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match page {
+            None => DraftOutcome::Missing,
+            Some(page_id) => {
+                let gone = sqlx::query(
+                    "DELETE FROM content_page_drafts WHERE page_id = $1 AND revision = $2",
+                )
+                .bind(page_id)
+                .bind(revision)
+                .execute(&mut *tx)
+                .await?;
+                if gone.rows_affected() == 0 {
+                    DraftOutcome::Stale
+                } else {
+                    crate::append_in_tx!(tx, event);
+                    tx.commit().await?;
+                    DraftOutcome::Done(0)
+                }
+            }
+        }
+    });
+    Ok(outcome)
+}
+
 /// A page in the beheer list.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PageSummary {
@@ -474,13 +672,16 @@ pub struct PageSummary {
     pub author_kind: String,
     /// When the current version was made.
     pub created_at: DateTime<Utc>,
+    /// When a concept was saved, if there is one.
+    pub draft_saved_at: Option<DateTime<Utc>>,
 }
 
 /// Every page of a tenant in both languages with its current version, by language and slug.
 pub async fn page_summaries(db: &Db, tenant_id: i64) -> StoreResult<Vec<PageSummary>> {
     let rows = on_db!(db, pool => sqlx::query_as::<_, PageSummary>(
-        "SELECT p.lang, p.slug, v.title, v.version_no, v.author_kind, v.created_at
+        "SELECT p.lang, p.slug, v.title, v.version_no, v.author_kind, v.created_at, d.saved_at AS draft_saved_at
          FROM content_pages p JOIN content_page_versions v ON v.page_id = p.id
+         LEFT JOIN content_page_drafts d ON d.page_id = p.id
          WHERE p.tenant_id = $1
            AND v.version_no = (SELECT MAX(v2.version_no) FROM content_page_versions v2 WHERE v2.page_id = p.id)
          ORDER BY p.lang DESC, p.slug",

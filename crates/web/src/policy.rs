@@ -441,6 +441,16 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
+        "/beheer/paginas/{lang}/{slug}/concept",
+        Access::Roles(BEHEER),
+    ),
+    (
+        "POST",
+        "/beheer/paginas/{lang}/{slug}/concept/weggooien",
+        Access::Roles(BEHEER),
+    ),
+    (
+        "GET",
         "/beheer/paginas/{lang}/{slug}/versies/{number}",
         Access::Roles(BEHEER),
     ),

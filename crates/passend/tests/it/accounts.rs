@@ -531,6 +531,8 @@ const ROUTES: &[(&str, &str, Need, Obj)] = &[
     ("POST", "/beheer/contact", Need::Only(ADMIN), Obj::None),
     ("GET", "/beheer/paginas/{lang}/{slug}", Need::Only(ADMIN), Obj::Page),
     ("POST", "/beheer/paginas/{lang}/{slug}", Need::Only(ADMIN), Obj::Page),
+    ("GET", "/beheer/paginas/{lang}/{slug}/concept", Need::Only(ADMIN), Obj::Page),
+    ("POST", "/beheer/paginas/{lang}/{slug}/concept/weggooien", Need::Only(ADMIN), Obj::Page),
     ("GET", "/beheer/paginas/{lang}/{slug}/versies/1", Need::Only(ADMIN), Obj::Page),
     ("POST", "/beheer/paginas/{lang}/{slug}/versies/1/terugzetten", Need::Only(ADMIN), Obj::Page),
     ("GET", "/beheer/begrippen", Need::Only(ADMIN), Obj::None),
@@ -1386,6 +1388,126 @@ async fn a_page_is_previewed_compared_and_restored_and_the_public_page_follows()
     assert_eq!(
         field_value(&page.body, "versie").unwrap(),
         newest.to_string()
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_page_concept_is_kept_off_the_website_until_published_and_never_overwritten_unknowingly()
+{
+    let app = TestApp::spawn().await;
+    let tenant = tenant_id(&app).await;
+    let (_, mut a) = user(&app, tenant, "a@example.nl", Role::Beheerder, &[]).await;
+    let (_, mut b) = user(&app, tenant, "b@example.nl", Role::Beheerder, &[]).await;
+    let path = "/beheer/paginas/nl/privacy";
+    let (_, before) = app.text("/privacy").await;
+    let form = a.get(path).await;
+    let version = field_value(&form.body, "versie").unwrap();
+    assert_eq!(field_value(&form.body, "concept").unwrap(), "0");
+    // B opens the form too, before A saves anything.
+    b.get(path).await;
+    let fields = |action: &str, text: &str, concept: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("versie", version.clone()),
+            ("concept", concept.to_owned()),
+            ("titel", "Privacy".to_owned()),
+            (
+                "samenvatting",
+                "Hoe Passend met gegevens omgaat.".to_owned(),
+            ),
+            ("tekst", text.to_owned()),
+            ("actie", action.to_owned()),
+        ]
+    };
+    // A saves a concept: the website does not change; the list and the form say there is one.
+    let draft_a = "## Concept van A\n\nNog niet klaar.";
+    let saved = a.post_pairs(path, &fields("concept", draft_a, "0")).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert!(saved.location.ends_with("gedaan=concept"));
+    let (_, public) = app.text("/privacy").await;
+    assert_eq!(public, before, "a concept publishes nothing");
+    assert!(a.get("/beheer/paginas").await.body.contains("Concept van "));
+    let form = a.get(path).await;
+    assert!(form.body.contains("U bewerkt een concept"), "{}", form.body);
+    assert!(
+        form.body.contains("Concept van A"),
+        "the form opens on the concept"
+    );
+    assert_eq!(field_value(&form.body, "concept").unwrap(), "1");
+    // B, still on the form without the concept, saves a concept of their own: refused, B's text
+    // kept, A's concept untouched.
+    let draft_b = "## Concept van B";
+    let refused = b.post_pairs(path, &fields("concept", draft_b, "0")).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Iemand anders heeft het concept van deze pagina intussen opgeslagen")
+    );
+    assert!(refused.body.contains("Concept van B"), "B's text is kept");
+    assert!(a.get(path).await.body.contains("Concept van A"));
+    // The concept compared with the website: what publishing would change.
+    let compare = b.get(&format!("{path}/concept")).await;
+    assert_eq!(compare.status, 200);
+    assert!(
+        compare.body.contains("nieuw:</span> ## Concept van A"),
+        "{}",
+        compare.body
+    );
+    assert!(
+        !compare.body.contains("terugzetten"),
+        "a concept is not restored"
+    );
+    // B goes on with A's concept and publishes it: the website follows, the concept is gone.
+    let published = b
+        .post_pairs(path, &fields("publiceren", "## Concept van A, af", "1"))
+        .await;
+    assert_eq!(published.status, 303, "{}", published.body);
+    let (_, public) = app.text("/privacy").await;
+    assert!(public.contains("Concept van A, af"));
+    let form = a.get(path).await;
+    assert!(!form.body.contains("U bewerkt een concept"));
+    assert_eq!(field_value(&form.body, "concept").unwrap(), "0");
+    // A new concept thrown away: the website keeps its version; a second throw-away finds
+    // nothing to throw and says so.
+    let version = field_value(&form.body, "versie").unwrap();
+    let fields = |action: &str, text: &str, concept: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("versie", version.clone()),
+            ("concept", concept.to_owned()),
+            ("titel", "Privacy".to_owned()),
+            ("samenvatting", "Kort.".to_owned()),
+            ("tekst", text.to_owned()),
+            ("actie", action.to_owned()),
+        ]
+    };
+    let saved = a
+        .post_pairs(path, &fields("concept", "Weg ermee", "0"))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let discard = format!("{path}/concept/weggooien");
+    let gone = a.post(&discard, &[("concept", "1")]).await;
+    assert_eq!(gone.status, 303, "{}", gone.body);
+    assert!(gone.location.ends_with("gedaan=weggegooid"));
+    let (_, public) = app.text("/privacy").await;
+    assert!(public.contains("Concept van A, af") && !public.contains("Weg ermee"));
+    assert_eq!(a.post(&discard, &[("concept", "1")]).await.status, 409);
+    // Every save and throw-away of a concept is in the audit trail.
+    let events = passend_store::audit::search(
+        &app.server().db,
+        tenant,
+        &passend_store::audit::Filter {
+            object_type: Some("pagina-concept".to_owned()),
+            ..Default::default()
+        },
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["delete", "update", "update"],
+        "newest first"
     );
     app.stop().await;
 }

@@ -270,6 +270,7 @@ fn page_edit<'a>(title: &'a str, body_md: &'a str) -> PageEdit<'a> {
         body_md,
         author_id: None,
         base_version: Some(1),
+        draft_revision: None,
     }
 }
 

@@ -53,6 +53,11 @@ pub(crate) fn router() -> Routes {
         .post("/beheer/contact", save_contact)
         .get("/beheer/paginas/{lang}/{slug}", page_form)
         .post("/beheer/paginas/{lang}/{slug}", save_page)
+        .get("/beheer/paginas/{lang}/{slug}/concept", compare_page_draft)
+        .post(
+            "/beheer/paginas/{lang}/{slug}/concept/weggooien",
+            discard_page_draft,
+        )
         .get(
             "/beheer/paginas/{lang}/{slug}/versies/{number}",
             compare_page,
@@ -134,7 +139,7 @@ pub(crate) fn after_restore(
             axum::response::Redirect::to(&format!("{base}?gedaan=teruggezet")).into_response()
         }
         EditOutcome::Missing => return Err(crate::error::AppError::NotFound),
-        EditOutcome::Stale(_) => {
+        EditOutcome::Stale(_) | EditOutcome::DraftChanged => {
             axum::response::Redirect::to(&format!("{base}/versies/{number}?gewijzigd=ja"))
                 .into_response()
         }
@@ -161,6 +166,8 @@ pub(crate) struct CompareView {
     pub(crate) lines: Vec<CompareLine>,
     pub(crate) changed: usize,
     pub(crate) current: bool,
+    /// A page's concept against the website: no restore, other words.
+    pub(crate) draft: bool,
 }
 
 impl CompareView {
@@ -200,7 +207,21 @@ impl CompareView {
             lines,
             changed,
             current: old.0 == new.0,
+            draft: false,
         }
+    }
+
+    /// Compares the website's version (number, title, text) with a concept (title, text).
+    pub(crate) fn of_draft(
+        layout: AppLayout,
+        base: String,
+        published: (i64, &str, &str),
+        draft: (&str, &str),
+    ) -> CompareView {
+        let mut view = CompareView::of(layout, base, published, (0, draft.0, draft.1));
+        view.current = false;
+        view.draft = true;
+        view
     }
 }
 

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use passend_domain::Lang;
 use passend_domain::content::valid_slug;
 use passend_store::audit::Outcome;
-use passend_store::content::{self, EditOutcome, PageEdit};
+use passend_store::content::{self, DraftOutcome, DraftSave, EditOutcome, PageEdit};
 use serde::Deserialize;
 
 pub(crate) struct PageLine {
@@ -25,6 +25,8 @@ pub(crate) struct PageLine {
     pub(crate) version: i64,
     pub(crate) edited: bool,
     pub(crate) changed: String,
+    /// When a concept (not yet on the website) was saved.
+    pub(crate) draft: Option<String>,
 }
 
 #[derive(Template)]
@@ -52,6 +54,7 @@ pub(crate) async fn pages(State(state): State<AppState>, visitor: Visitor) -> Ap
                 version: p.version_no,
                 edited: p.author_kind == "user",
                 changed: when(p.created_at),
+                draft: p.draft_saved_at.map(when),
             }
         })
         .collect();
@@ -85,7 +88,14 @@ pub(crate) struct PageFormView {
     pub(crate) preview: Option<String>,
     /// The address of this page in beheer.
     pub(crate) base_href: String,
+    /// The concept's revision the form was opened on (0: there was none).
+    pub(crate) draft_revision: i64,
+    /// Who saved the concept and when, while there is one.
+    pub(crate) draft: Option<String>,
 }
+
+/// The conflict message when someone else saved or threw away the concept meanwhile.
+const DRAFT_CHANGED: &str = "Iemand anders heeft het concept van deze pagina intussen opgeslagen of weggegooid. Uw tekst staat hieronder nog en is niet opgeslagen. Bekijk het concept van de ander via “Concept vergelijken”, pas uw tekst zo nodig aan en sla opnieuw op.";
 
 pub(crate) fn page_lang(lang: &str, slug: &str) -> AppResult<Lang> {
     match Lang::from_code(lang) {
@@ -128,7 +138,16 @@ pub(crate) async fn page_view(
             .map(|v: &VersionLine| v.number)
             .unwrap_or(0)
     });
+    let draft = content::page_draft(&state.db, state.tenant_id, lang, slug).await?;
     Ok(PageFormView {
+        draft_revision: draft.as_ref().map_or(0, |d| d.revision),
+        draft: draft.map(|d| {
+            format!(
+                "{}, {}",
+                d.author_name.unwrap_or_else(|| "onbekend".to_owned()),
+                when(d.saved_at)
+            )
+        }),
         conflict: None,
         preview: None,
         base_href: format!("/beheer/paginas/{}/{slug}", lang.code()),
@@ -150,6 +169,30 @@ pub(crate) async fn page_view(
     })
 }
 
+/// The text the editor goes on with: the saved concept if there is one (the website keeps its
+/// version meanwhile), else the published page.
+async fn editing(
+    state: &AppState,
+    lang: Lang,
+    slug: &str,
+    page: content::Page,
+) -> AppResult<[Field; 3]> {
+    Ok(
+        match content::page_draft(&state.db, state.tenant_id, lang, slug).await? {
+            Some(d) => [
+                Field::of(d.title),
+                Field::of(d.summary),
+                Field::of(d.body_md),
+            ],
+            None => [
+                Field::of(page.title),
+                Field::of(page.summary),
+                Field::of(page.body_md),
+            ],
+        },
+    )
+}
+
 pub(crate) async fn page_form(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -160,21 +203,16 @@ pub(crate) async fn page_form(
     let page = content::page(&state.db, state.tenant_id, lang, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut view = page_view(
-        &state,
-        &visitor,
-        lang,
-        &slug,
-        [
-            Field::of(page.title),
-            Field::of(page.summary),
-            Field::of(page.body_md),
-        ],
-        None,
-    )
-    .await?;
+    let fields = editing(&state, lang, &slug, page).await?;
+    let mut view = page_view(&state, &visitor, lang, &slug, fields, None).await?;
     view.layout.notice = match q.gedaan.as_str() {
         "opgeslagen" => Some("De pagina is opgeslagen en staat nu op de website.".to_owned()),
+        "concept" => Some(
+            "Het concept is opgeslagen. De website toont nog de gepubliceerde versie.".to_owned(),
+        ),
+        "weggegooid" => {
+            Some("Het concept is weggegooid. Hieronder staat de versie van de website.".to_owned())
+        }
         "teruggezet" => Some(
             "De oude versie is teruggezet als nieuwe versie en staat nu op de website.".to_owned(),
         ),
@@ -193,9 +231,13 @@ pub(crate) struct PageForm {
     pub(crate) samenvatting: String,
     #[serde(default)]
     pub(crate) tekst: String,
-    /// `voorbeeld` shows the text as the website would, without saving.
+    /// `voorbeeld` shows the text as the website would, without saving; `concept` saves it
+    /// without publishing; anything else publishes.
     #[serde(default)]
     pub(crate) actie: String,
+    /// The concept's revision the form was opened on (0: none).
+    #[serde(default)]
+    pub(crate) concept: Option<i64>,
 }
 
 pub(crate) async fn save_page(
@@ -249,6 +291,37 @@ pub(crate) async fn save_page(
     }
     let p = visitor.signed_in()?;
     let object = format!("{}/{slug}", lang.code());
+    let draft_revision = form.concept.unwrap_or(0);
+    if form.actie == "concept" {
+        let event = visitor.event("update", "pagina-concept", &object, Outcome::Success, "");
+        let saved = content::save_page_draft(
+            &state.db,
+            state.tenant_id,
+            lang,
+            &slug,
+            &DraftSave {
+                title: &title.value,
+                summary: &summary_f.value,
+                body_md: &body.value,
+                author_id: p.user_id,
+                base_version: form.versie.unwrap_or(page.version_no),
+                revision: draft_revision,
+            },
+            &event,
+        )
+        .await?;
+        return match saved {
+            DraftOutcome::Done(_) => Ok(Redirect::to(&format!(
+                "/beheer/paginas/{}/{slug}?gedaan=concept",
+                lang.code()
+            ))
+            .into_response()),
+            DraftOutcome::Missing => Err(AppError::NotFound),
+            DraftOutcome::Stale => {
+                draft_conflict(&state, &visitor, lang, &slug, [title, summary_f, body]).await
+            }
+        };
+    }
     let event = visitor.event("update", "pagina", &object, Outcome::Success, "");
     let outcome = content::edit_page(
         &state.db,
@@ -264,6 +337,7 @@ pub(crate) async fn save_page(
             body_md: &body.value,
             author_id: Some(p.user_id),
             base_version: Some(form.versie.unwrap_or(page.version_no)),
+            draft_revision: Some(draft_revision),
         },
         &event,
     )
@@ -271,6 +345,9 @@ pub(crate) async fn save_page(
     match outcome {
         EditOutcome::Saved(_) => {}
         EditOutcome::Missing => return Err(AppError::NotFound),
+        EditOutcome::DraftChanged => {
+            return draft_conflict(&state, &visitor, lang, &slug, [title, summary_f, body]).await;
+        }
         EditOutcome::Stale(current) => {
             // Keep what this editor typed; the next save builds on the newest version.
             let mut view = page_view(
@@ -293,6 +370,89 @@ pub(crate) async fn save_page(
         lang.code()
     ))
     .into_response())
+}
+
+/// The form again with this editor's text and the conflict said, on the concept as it is now.
+async fn draft_conflict(
+    state: &AppState,
+    visitor: &Visitor,
+    lang: Lang,
+    slug: &str,
+    fields: [Field; 3],
+) -> AppResult<Response> {
+    let mut view = page_view(state, visitor, lang, slug, fields, None).await?;
+    view.conflict = Some(DRAFT_CHANGED.to_owned());
+    Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response())
+}
+
+/// The concept's revision, as the discard form sends it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct DiscardForm {
+    #[serde(default)]
+    pub(crate) concept: i64,
+}
+
+/// Throws the concept away; the website keeps its version.
+pub(crate) async fn discard_page_draft(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((lang, slug)): Path<(String, String)>,
+    axum::Form(form): axum::Form<DiscardForm>,
+) -> AppResult<Response> {
+    let lang = page_lang(&lang, &slug)?;
+    let object = format!("{}/{slug}", lang.code());
+    let event = visitor.event("delete", "pagina-concept", &object, Outcome::Success, "");
+    let base = format!("/beheer/paginas/{}/{slug}", lang.code());
+    match content::discard_page_draft(
+        &state.db,
+        state.tenant_id,
+        lang,
+        &slug,
+        form.concept,
+        &event,
+    )
+    .await?
+    {
+        DraftOutcome::Done(_) => {
+            Ok(Redirect::to(&format!("{base}?gedaan=weggegooid")).into_response())
+        }
+        DraftOutcome::Missing => Err(AppError::NotFound),
+        // Saved again (or thrown away) by someone else: show the page with what is there now.
+        DraftOutcome::Stale => {
+            let page = content::page(&state.db, state.tenant_id, lang, &slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let fields = editing(&state, lang, &slug, page).await?;
+            let mut view = page_view(&state, &visitor, lang, &slug, fields, None).await?;
+            view.conflict = Some("Het concept is niet weggegooid: iemand anders heeft het intussen opgeslagen of weggegooid. Hieronder staat wat er nu is.".to_owned());
+            Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response())
+        }
+    }
+}
+
+/// The concept against the website's version: what publishing it would change.
+pub(crate) async fn compare_page_draft(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((lang, slug)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let lang = page_lang(&lang, &slug)?;
+    let current = content::page(&state.db, state.tenant_id, lang, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(draft) = content::page_draft(&state.db, state.tenant_id, lang, &slug).await? else {
+        return Ok(
+            Redirect::to(&format!("/beheer/paginas/{}/{slug}", lang.code())).into_response(),
+        );
+    };
+    let base = format!("/beheer/paginas/{}/{slug}", lang.code());
+    let view = CompareView::of_draft(
+        layout(&state, &visitor, "Concept vergelijken", "/beheer/paginas"),
+        base,
+        (current.version_no, &current.title, &current.body_md),
+        (&draft.title, &draft.body_md),
+    );
+    Ok(Html(view.render()?).into_response())
 }
 
 /// An old version against the current one: the lines that went, came and stayed.
@@ -353,6 +513,7 @@ pub(crate) async fn restore_page(
             body_md: &old.body_md,
             author_id: Some(p.user_id),
             base_version: form.huidig,
+            draft_revision: None,
         },
         &event,
     )

@@ -320,7 +320,8 @@ async fn save(
             let done = if retired { "ingetrokken" } else { "opgeslagen" };
             Ok(Redirect::to(&format!("{base}?gedaan={done}")).into_response())
         }
-        EditOutcome::Missing => Err(AppError::NotFound),
+        // Terms have no concept; a missing term is the only other way out.
+        EditOutcome::Missing | EditOutcome::DraftChanged => Err(AppError::NotFound),
         EditOutcome::Stale(current) => {
             let message = if key.is_none() {
                 f.key.error = Some(

@@ -1,0 +1,13 @@
+-- A beheerder's concept of a page (issue 17): saved, not on the website. One per page, shared by
+-- the beheerders; `revision` rises with every save, so two editors never overwrite each other's
+-- concept unknowingly. Publishing the page removes its concept in the same transaction.
+CREATE TABLE content_page_drafts (
+    page_id      INTEGER PRIMARY KEY REFERENCES content_pages(id),
+    revision     INTEGER NOT NULL,
+    base_version INTEGER NOT NULL,
+    title        TEXT NOT NULL,
+    summary      TEXT NOT NULL,
+    body_md      TEXT NOT NULL,
+    author_id    INTEGER REFERENCES users(id),
+    saved_at     TEXT NOT NULL
+);
