@@ -98,13 +98,11 @@ test('a TLV SO request from school to decision letter', async () => {
       await page.getByRole('button', { name: 'Advies vragen' }).click();
       await page.getByText('De adviesvraag is verstuurd naar de deskundige.').waitFor();
     }
-    // A decision without the advices is refused with the law's reason.
-    await page.getByLabel('Toelaatbaar', { exact: true }).check();
-    await page.getByLabel('Motivering').fill('Noor heeft het SO nodig.');
-    await page.getByRole('button', { name: 'Besluit nemen' }).click();
-    await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
-    await page.getByRole('link', { name: 'Er zijn twee deskundigenadviezen nodig.' }).waitFor();
-    await check(page, null, 'the decision form with messages');
+    // The page says plainly what a decision still waits for, and offers no decision form yet.
+    await page.getByRole('heading', { name: 'Nu nodig: Wacht op de deskundigenadviezen' }).waitFor();
+    await page.getByText('Nog geen besluit mogelijk: Er zijn twee deskundigenadviezen nodig.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Besluit nemen' }).count(), 0);
+    await check(page, null, 'a request waiting for the advices (toeleider)');
   });
 
   for (const [who, profession] of [['deskundige', 'orthopedagoog'], ['arts', 'arts']]) {
@@ -131,6 +129,11 @@ test('a TLV SO request from school to decision letter', async () => {
   let number = '';
   await as('toeleider', async (page) => {
     await page.goto(requestUrl);
+    // The advices are in: the decision is what is needed now. Sent empty, it says what is missing.
+    await page.getByRole('heading', { name: 'Nu nodig: Neem het besluit' }).waitFor();
+    await page.getByRole('button', { name: 'Besluit nemen' }).click();
+    await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();
+    await check(page, null, 'the decision form with messages');
     await page.getByLabel('Toelaatbaar', { exact: true }).check();
     await page.getByLabel('Bekostigingscategorie (alleen SO)').selectOption('midden');
     await page.getByLabel('Motivering').fill('Noor heeft een kleine groep, structuur en zorg nodig; het SO kan dat bieden.');

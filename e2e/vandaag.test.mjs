@@ -49,9 +49,11 @@ test('each role lands on Vandaag and follows a line to the act', async () => {
     const terms = section(page, 'Beslistermijn binnen een week');
     await terms.getByText(/Beslis uiterlijk/).waitFor();
     await terms.getByRole('link', { name: 'Lotte Voorbeeld' }).first().click();
-    await page.getByRole('heading', { name: 'Behandeling' }).waitFor();
+    await page.getByRole('heading', { name: /^Nu nodig: / }).waitFor();
     await check(page, null, 'the request whose term ends');
-    // A meeting planned, then a move without a reason: the message at the field, the form open.
+    // A meeting planned (under "Andere acties"), then a move without a reason: the message at
+    // the field, the form open.
+    await page.locator('summary', { hasText: 'Overleg plannen' }).click();
     const inAWeek = dutchDay(7);
     await page.getByLabel(/^Datum \(verplicht\)$/).fill(inAWeek);
     await page.getByLabel(/^Tijd \(verplicht\)$/).fill('14:30');

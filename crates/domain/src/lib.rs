@@ -16,6 +16,8 @@
 //! - [`zorgplicht`]: the terms of a written registration, and when a sick pupil needs the OZL
 //!   consulent.
 //! - [`thuiszitters`]: kinds of thuiszitters and the Inspectie's anonymised quarterly report.
+//! - [`procedure`]: a request as steps for the staff who carry it: what is needed next and
+//!   which forms fit that moment.
 //! - [`steunpunt`]: the Oudersteunpunt's categories, themes, form token and suppressed counts.
 
 pub mod access;
@@ -31,6 +33,7 @@ pub mod glossary;
 pub mod lang;
 pub mod markdown;
 pub mod portal;
+pub mod procedure;
 pub mod steunpunt;
 pub mod support;
 pub mod text;

@@ -295,6 +295,15 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         submitted.body
     );
     let due = passend_domain::tlv::TlvPolicy::default().decision_due(today());
+    // The school's page says the samenwerkingsverband is at work and offers no form of its own
+    // but withdrawing (behind "Andere acties").
+    let page = school.get(&format!("/aanvragen/{request}")).await;
+    assert_eq!(
+        next_title(&page.body),
+        "Het samenwerkingsverband is aan zet"
+    );
+    assert_eq!(now_forms(&page.body, request), Vec::<String>::new());
+    assert_eq!(forms_of(&page.body, request), ["intrekken"]);
     let mail = mail_to(&app, "toeleider@swv.nl", "Nieuwe aanvraag").await;
     assert!(!mail.contains("Jansen"), "no pupil data in mail: {mail}");
 
@@ -331,6 +340,22 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         page.body.contains(&crate::support::long(due)),
         "due date shown"
     );
+    // The school sees on the dossier who at the samenwerkingsverband opened it, by name.
+    let dossier = school.get(&format!("/leerlingen/{pupil}")).await;
+    assert!(
+        dossier
+            .body
+            .contains("<td class=\"utrecht-table__cell\">Test Persoon (samenwerkingsverband)</td><td class=\"utrecht-table__cell\">bekeken: aanvraag</td>"),
+        "{}",
+        dossier.body
+    );
+    // The request as steps: taking it is what is needed now; no advice or decision yet.
+    assert_eq!(next_title(&page.body), "Neem de aanvraag in behandeling");
+    assert_eq!(now_forms(&page.body, request), ["toewijzen"]);
+    assert_eq!(
+        forms_of(&page.body, request),
+        ["toewijzen", "overleg", "opschorten", "intrekken"]
+    );
     let taken = swv
         .post(
             &format!("/aanvragen/{request}/toewijzen"),
@@ -362,6 +387,18 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("Vul een tijd in"));
+    // The form with its message opens under "Andere acties", the input kept.
+    assert!(
+        bad.body
+            .contains("<details class=\"passend-details\" open><summary>Overleg plannen"),
+        "{}",
+        bad.body
+    );
+    // After taking it, asking the experts is what is needed now.
+    let page = swv.get(&format!("/aanvragen/{request}")).await;
+    assert_eq!(next_title(&page.body), "Vraag advies aan deskundigen");
+    assert_eq!(now_forms(&page.body, request), ["adviesvraag"]);
+    assert!(!forms_of(&page.body, request).contains(&"besluit".to_owned()));
     let planned = swv
         .post(
             &format!("/aanvragen/{request}/overleg"),
@@ -444,7 +481,19 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         .await;
     assert!(again.body.contains("al advies gevraagd"), "{}", again.body);
 
-    // 10. No decision without two valid advices.
+    // 10. No decision without two valid advices: the page says plainly what is missing and
+    // offers no decision form; a decision posted anyway is refused, its input kept.
+    let page = swv.get(&format!("/aanvragen/{request}")).await;
+    assert_eq!(next_title(&page.body), "Wacht op de deskundigenadviezen");
+    assert!(
+        page.body.contains(
+            "2 gevraagd, 0 gegeven. Nog geen besluit mogelijk: Er zijn twee deskundigenadviezen nodig."
+        ),
+        "{}",
+        page.body
+    );
+    assert_eq!(now_forms(&page.body, request), Vec::<String>::new());
+    assert!(!forms_of(&page.body, request).contains(&"besluit".to_owned()));
     let decide_form = |start: &str| {
         vec![
             ("uitkomst", "ja".to_owned()),
@@ -479,6 +528,11 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
             .contains("Er zijn twee deskundigenadviezen nodig."),
         "{}",
         refused.body
+    );
+    assert!(
+        forms_of(&refused.body, request).contains(&"besluit".to_owned())
+            && refused.body.contains("het SO kan dat bieden."),
+        "the refused decision keeps its form and input"
     );
 
     // 11. The experts see only their own question, and give their advice.
@@ -583,7 +637,19 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
             .contains("Medisch gezien")
     );
 
-    // 12. The decision: toelaatbaar, SO midden, to the SO school.
+    // 12. The advices allow it: the decision is what is needed now, its form below the advices.
+    let page = swv.get(&format!("/aanvragen/{request}")).await;
+    assert_eq!(next_title(&page.body), "Neem het besluit");
+    let advices_at = page.body.find(">Deskundigenadviezen</h2>").unwrap();
+    let form_at = page
+        .body
+        .find(&format!("action=\"/aanvragen/{request}/besluit\""))
+        .unwrap();
+    assert!(
+        advices_at < form_at,
+        "the decision form follows the advices"
+    );
+    // The decision: toelaatbaar, SO midden, to the SO school.
     let decided = swv
         .post_pairs(&format!("/aanvragen/{request}/besluit"), &form)
         .await;
@@ -664,6 +730,16 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
     );
     let page = swv.get(&format!("/aanvragen/{request}")).await;
     assert!(page.body.contains("nog niet verzonden"), "{}", page.body);
+    // A decided request keeps no form of its finished steps; what is left is the letter.
+    assert_eq!(
+        next_title(&page.body),
+        "Leg de verzending van de brief vast"
+    );
+    assert!(
+        forms_of(&page.body, request).is_empty(),
+        "{:?}",
+        forms_of(&page.body, request)
+    );
     assert!(
         page.body
             .contains("de termijn begint als de brief is verzonden")
@@ -923,6 +999,33 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
         );
     }
     app.stop().await;
+}
+
+/// The title of the request page's "Nu nodig" part.
+fn next_title(body: &str) -> String {
+    let marker = "id=\"nu-kop\">Nu nodig: ";
+    let start = body.find(marker).expect("a next step") + marker.len();
+    body[start..][..body[start..].find("</h2>").unwrap()].to_owned()
+}
+
+/// What the request's forms do (the last part of their action), in page order.
+fn forms_of(body: &str, request: i64) -> Vec<String> {
+    let prefix = format!("<form method=\"post\" action=\"/aanvragen/{request}/");
+    body.match_indices(&prefix)
+        .map(|(at, _)| {
+            let rest = &body[at + prefix.len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+/// The forms in the "Nu nodig" part: what the moment asks.
+fn now_forms(body: &str, request: i64) -> Vec<String> {
+    let Some(start) = body.find("id=\"nu\">") else {
+        return Vec::new();
+    };
+    let part = &body[start..];
+    forms_of(&part[..part.find("</section>").unwrap()], request)
 }
 
 async fn arts_id(db: &passend_store::Db, tenant: i64) -> i64 {
@@ -1778,12 +1881,28 @@ async fn decisions_follow_the_law_terms_stand_still_and_reminders_go_once() {
         format!("/aanvragen/{r5}?gedaan=opgeschort")
     );
     mail_to(&app, "ib@a.nl", "Er is informatie nodig").await;
-    assert!(
-        school
-            .get(&format!("/aanvragen/{r5}"))
-            .await
-            .body
-            .contains("Het verslag van het TLO ontbreekt.")
+    // Each side's page puts what the stand-still asks first: the school adds the information
+    // and says so; toeleiding lets the term run again once it is there.
+    let page = school.get(&format!("/aanvragen/{r5}")).await;
+    assert!(page.body.contains("Het verslag van het TLO ontbreekt."));
+    assert_eq!(
+        next_title(&page.body),
+        "Het samenwerkingsverband vraagt informatie"
+    );
+    assert_eq!(now_forms(&page.body, r5), ["aangevuld"]);
+    let page = swv.get(&format!("/aanvragen/{r5}")).await;
+    assert_eq!(
+        next_title(&page.body),
+        "Wacht op de informatie van de school"
+    );
+    assert_eq!(now_forms(&page.body, r5), ["opschorten"]);
+    assert_eq!(
+        forms_of(&page.body, r5)
+            .iter()
+            .filter(|f| *f == "opschorten")
+            .count(),
+        1,
+        "no second stand-still offered"
     );
     // The school says the information is there; toeleiding hears of it.
     let sent = school

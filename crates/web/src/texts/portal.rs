@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use passend_domain::Lang;
+use passend_domain::accounts::Role;
 
 macro_rules! portal_texts {
     ($($name:ident: $nl:expr, $en:expr;)*) => {
@@ -29,6 +30,52 @@ impl PortalTexts {
         } else {
             Lang::Nl
         }
+    }
+
+    /// The name of a role in a child's log.
+    pub fn role(&self, code: &str) -> &'static str {
+        let t = self;
+        match Role::from_code(code) {
+            Some(Role::Ouder) => t.role_parent,
+            Some(Role::Schoolmedewerker) => t.role_school,
+            Some(Role::Toeleider) => t.role_toeleider,
+            Some(Role::Deskundige) => t.role_expert,
+            Some(Role::Beheerder) => t.role_admin,
+            Some(Role::Ouderadviseur) => t.role_adviser,
+            None => t.role_system,
+        }
+    }
+
+    /// What someone did with a child's data, in a child's log.
+    pub fn action(&self, action: &str, object_type: &str, role: &str) -> String {
+        let t = self;
+        match (action, object_type, role) {
+            ("create", "ouderportaal", _) => return t.act_portal_given.to_owned(),
+            ("delete", "ouderportaal", _) => return t.act_portal_ended.to_owned(),
+            ("create", "aanvraag" | "ouderreactie", "ouder") => {
+                return t.act_parent_response.to_owned();
+            }
+            _ => {}
+        }
+        let what = match object_type {
+            "leerling" => t.obj_pupil,
+            "aanvraag" => t.obj_request,
+            "document" => t.obj_document,
+            "besluit" => t.obj_decision,
+            "advies" => t.obj_advice,
+            "ouderportaal" => t.obj_portal,
+            "ouderreactie" => t.obj_response,
+            _ => t.obj_other,
+        };
+        let verb = match action {
+            "read" | "search" => t.act_read,
+            "download" | "export" => t.act_download,
+            "create" => t.act_create,
+            "update" => t.act_update,
+            "delete" => t.act_delete,
+            _ => t.act_other,
+        };
+        format!("{verb}: {what}")
     }
 }
 

@@ -73,7 +73,15 @@ pub(crate) struct DossierView {
     pub(crate) request_id: Option<i64>,
     pub(crate) documents_hidden: bool,
     pub(crate) registers: Vec<RegisterRef>,
+    /// Who else read or changed this pupil's data (when, who in which role, what), for those
+    /// who carry the dossier: the pupil's school and toeleiding.
+    pub(crate) log: Vec<(String, String, String)>,
+    /// The log goes on beyond the lines shown.
+    pub(crate) log_more: bool,
 }
+
+/// The lines of a dossier's log shown at most.
+const DOSSIER_LOG_LIMIT: i64 = 100;
 
 /// A registration under the school's zorgplicht, as the dossier lists it.
 pub(crate) struct RegisterRef {
@@ -334,7 +342,39 @@ pub(crate) async fn dossier_view(
             due: long_or(r.decision_due, "–"),
         });
     }
+    let (log, log_more) = if relation.writes() {
+        let t = crate::texts::portal::texts(passend_domain::Lang::Nl);
+        let mut rows = passend_store::portal::access_log(
+            &state.db,
+            p.tenant_id,
+            pupil.id,
+            p.user_id,
+            DOSSIER_LOG_LIMIT + 1,
+        )
+        .await?;
+        let more = rows.len() > DOSSIER_LOG_LIMIT as usize;
+        rows.truncate(DOSSIER_LOG_LIMIT as usize);
+        let lines = rows
+            .into_iter()
+            .map(|a| {
+                let role = t.role(&a.actor_role);
+                (
+                    when(a.occurred_at),
+                    match a.actor_name {
+                        Some(n) => format!("{n} ({role})"),
+                        None => role.to_owned(),
+                    },
+                    t.action(&a.action, &a.object_type, &a.actor_role),
+                )
+            })
+            .collect();
+        (lines, more)
+    } else {
+        (Vec::new(), false)
+    };
     Ok(DossierView {
+        log,
+        log_more,
         layout: layout(state, visitor, &pupil.full_name(), ""),
         id: pupil.id,
         name: pupil.full_name(),

@@ -45,48 +45,6 @@ pub(crate) struct ChildView {
 
 pub(crate) const LOG_LIMIT: i64 = 200;
 
-pub(crate) fn role_label(t: &PortalTexts, code: &str) -> &'static str {
-    match Role::from_code(code) {
-        Some(Role::Ouder) => t.role_parent,
-        Some(Role::Schoolmedewerker) => t.role_school,
-        Some(Role::Toeleider) => t.role_toeleider,
-        Some(Role::Deskundige) => t.role_expert,
-        Some(Role::Beheerder) => t.role_admin,
-        Some(Role::Ouderadviseur) => t.role_adviser,
-        None => t.role_system,
-    }
-}
-
-pub(crate) fn action_label(t: &PortalTexts, action: &str, object_type: &str, role: &str) -> String {
-    match (action, object_type, role) {
-        ("create", "ouderportaal", _) => return t.act_portal_given.to_owned(),
-        ("delete", "ouderportaal", _) => return t.act_portal_ended.to_owned(),
-        ("create", "aanvraag" | "ouderreactie", "ouder") => {
-            return t.act_parent_response.to_owned();
-        }
-        _ => {}
-    }
-    let what = match object_type {
-        "leerling" => t.obj_pupil,
-        "aanvraag" => t.obj_request,
-        "document" => t.obj_document,
-        "besluit" => t.obj_decision,
-        "advies" => t.obj_advice,
-        "ouderportaal" => t.obj_portal,
-        "ouderreactie" => t.obj_response,
-        _ => t.obj_other,
-    };
-    let verb = match action {
-        "read" | "search" => t.act_read,
-        "download" | "export" => t.act_download,
-        "create" => t.act_create,
-        "update" => t.act_update,
-        "delete" => t.act_delete,
-        _ => t.act_other,
-    };
-    format!("{verb}: {what}")
-}
-
 /// Who can see a child's data now: per group, the names.
 pub(crate) async fn access_list(
     state: &AppState,
@@ -169,10 +127,10 @@ pub(crate) async fn child_view(
         .map(|a| TimelineLine {
             when: stamp(t, a.occurred_at),
             who: match a.actor_name {
-                Some(n) => format!("{n} ({})", role_label(t, &a.actor_role)),
-                None => role_label(t, &a.actor_role).to_owned(),
+                Some(n) => format!("{n} ({})", t.role(&a.actor_role)),
+                None => t.role(&a.actor_role).to_owned(),
             },
-            what: action_label(t, &a.action, &a.object_type, &a.actor_role),
+            what: t.action(&a.action, &a.object_type, &a.actor_role),
         })
         .collect();
     let mut errors = Vec::new();

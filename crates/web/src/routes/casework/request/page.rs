@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use passend_domain::documents::DocumentKind;
+use passend_domain::procedure::{Facts, Forms};
 use passend_domain::tlv::{
     self, Advice, Completeness, Placement, Profession, RequestKind, Status, Suspension,
 };
@@ -116,7 +117,6 @@ pub(crate) struct RequestView {
     pub(crate) relation_swv: bool,
     pub(crate) concept: bool,
     pub(crate) open: bool,
-    pub(crate) missing: Vec<&'static str>,
     pub(crate) draft: DraftForm,
     pub(crate) swv: SwvForms,
     pub(crate) errors: Vec<(String, String)>,
@@ -126,10 +126,13 @@ pub(crate) struct RequestView {
     pub(crate) meetings: Vec<MeetingLine>,
     pub(crate) decision: Option<DecisionView>,
     pub(crate) timeline: Vec<TimelineView>,
-    pub(crate) can_assign: bool,
-    pub(crate) can_ask_advice: bool,
-    pub(crate) can_decide: bool,
-    pub(crate) can_withdraw: bool,
+    /// The procedure's steps and what is needed next (school and toeleiding only).
+    pub(crate) steps: Vec<shape::StaffStep>,
+    pub(crate) next: Option<shape::NextLine>,
+    /// The forms of this moment, and those behind "Andere acties" (open after a failed submit).
+    pub(crate) now: Forms,
+    pub(crate) more: Forms,
+    pub(crate) more_open: Forms,
     pub(crate) can_write: bool,
     pub(crate) request_id: Option<i64>,
     pub(crate) documents_hidden: bool,
@@ -241,13 +244,14 @@ pub(crate) async fn request_view(
             m.form = typed.clone();
         }
     }
-    let decision = match cw::decision_of(&state.db, p.tenant_id, r.id).await? {
+    let decision_row = cw::decision_of(&state.db, p.tenant_id, r.id).await?;
+    let decision = match &decision_row {
         Some(d) => {
             let beslissingen = passend_store::bezwaar::beslissingen(&state.db, d.id).await?;
             let bezwaren = cw::bezwaren(&state.db, d.id).await?;
             let history = passend_store::bezwaar::history(&state.db, d.id).await?;
             Some(shape::decision_view(
-                &d,
+                d,
                 kind,
                 status,
                 relation,
@@ -300,10 +304,57 @@ pub(crate) async fn request_view(
     } else {
         (false, Vec::new(), Vec::new())
     };
-    let actions = shape::Actions::of(kind, status, relation);
     let received = r.received_on;
     let ceiling = received.map(|d| tlv::awb_ceiling(d, &suspensions_of(&suspension_rows), today()));
     let overdue = !status.is_final() && r.decision_due.is_some_and(|d| d < today());
+    let missing = tlv::missing_for(kind, &complete);
+    let advice_rows = cw::advices_of(&state.db, r.id).await?;
+    let facts = Facts {
+        kind,
+        status,
+        suspended: open_suspension.is_some(),
+        complete: missing.is_empty(),
+        received: received.is_some(),
+        advices_asked: advice_rows.len(),
+        advices_given: advice_rows
+            .iter()
+            .filter(|a| a.submitted_at.is_some())
+            .count(),
+        advice_problem: tlv::check_advices(&given).err(),
+        letter_sent: decision.as_ref().is_some_and(|d| d.sent.is_some()),
+        open_bezwaar: decision
+            .as_ref()
+            .is_some_and(|d| d.bezwaren.iter().any(|b| b.open)),
+    };
+    let plan = shape::plan_for(relation, &facts);
+    let (steps, next, (now, more, more_open)) = match plan {
+        Some(plan) => {
+            let outcome = status.label_nl(kind);
+            let situation = shape::Situation {
+                facts: &facts,
+                contact: r.contact_name.as_deref(),
+                received,
+                due: r.decision_due,
+                suspended_reason: open_suspension.map(|s| s.reason.as_str()),
+                missing: &missing,
+                parents_to_ask: parents_linked && shares.is_empty(),
+                decision: decision_row.as_ref().map(|d| {
+                    (
+                        outcome,
+                        d.letter_on,
+                        d.id,
+                        d.sent_on.map(tlv::bezwaar_deadline),
+                    )
+                }),
+            };
+            (
+                shape::staff_steps(&situation),
+                Some(shape::next_line(plan.next, &situation, r.id)),
+                shape::with_errors(plan, &errors),
+            )
+        }
+        None => (Vec::new(), None, Default::default()),
+    };
     Ok(RequestView {
         layout: layout(state, visitor, &format!("Aanvraag {}", r.id), ""),
         id: r.id,
@@ -328,7 +379,6 @@ pub(crate) async fn request_view(
         relation_swv: swv_side,
         concept: status == Status::Concept,
         open: !status.is_final(),
-        missing: tlv::missing_for(kind, &complete),
         draft: draft.unwrap_or_else(|| draft_from(r)),
         swv,
         errors,
@@ -338,10 +388,11 @@ pub(crate) async fn request_view(
         meetings,
         decision,
         timeline,
-        can_assign: actions.assign,
-        can_ask_advice: actions.ask_advice,
-        can_decide: actions.decide,
-        can_withdraw: actions.withdraw,
+        steps,
+        next,
+        now,
+        more,
+        more_open,
         can_write: relation.writes(),
         request_id: Some(r.id),
         documents_hidden: relation == Relation::Receiving,

@@ -5,39 +5,302 @@ use super::{AdviceLine, BezwaarLine, DecisionView, MeetingLine};
 use crate::access::Relation;
 use crate::dates::{long, long_or, meeting_when, when};
 use crate::routes::casework::request::{MeetingChangeForm, meeting_label};
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
+use passend_domain::portal::{self, Step, StepState};
+use passend_domain::procedure::{self, Facts, Forms, Next, Plan, Side};
 use passend_domain::tlv::{self, Profession, RequestKind, Status};
 use passend_store::bezwaar::{BeslissingRow, HistoryRow};
 use passend_store::casework::{AdviceRow, BezwaarRow, DecisionRow, Meeting};
 use passend_store::portal::{ResponseRow, ShareRow};
 
-/// What the viewer may do on the request page, by the request's kind and status and the
-/// viewer's relation to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Actions {
-    pub(crate) assign: bool,
-    pub(crate) ask_advice: bool,
-    pub(crate) decide: bool,
-    pub(crate) withdraw: bool,
+/// One step of the request's procedure as staff see it, with what it came to or waits for.
+pub(crate) struct StaffStep {
+    pub(crate) label: &'static str,
+    pub(crate) state: &'static str,
+    pub(crate) state_text: &'static str,
+    pub(crate) detail: String,
 }
 
-impl Actions {
-    pub(crate) fn of(kind: RequestKind, status: Status, relation: Relation) -> Actions {
-        let swv = relation == Relation::Toeleider;
-        let treating = matches!(status, Status::InBehandeling | Status::AdviesGevraagd);
-        Actions {
-            assign: swv && (treating || status == Status::Ingediend),
-            ask_advice: swv && treating,
-            // A TLV is decided on the experts' advices; other requests while being treated.
-            decide: swv
-                && if kind.is_tlv() {
-                    status == Status::AdviesGevraagd
-                } else {
-                    treating
-                },
-            withdraw: (relation == Relation::School || swv) && !status.is_final(),
-        }
+/// What is needed next, said plainly, with a link to the place to act when that is elsewhere.
+pub(crate) struct NextLine {
+    pub(crate) title: &'static str,
+    pub(crate) text: String,
+    pub(crate) link: Option<(String, &'static str)>,
+}
+
+/// What the page knows that the steps and the next line name.
+pub(crate) struct Situation<'a> {
+    pub(crate) facts: &'a Facts,
+    pub(crate) contact: Option<&'a str>,
+    pub(crate) received: Option<NaiveDate>,
+    pub(crate) due: Option<NaiveDate>,
+    pub(crate) suspended_reason: Option<&'a str>,
+    pub(crate) missing: &'a [&'static str],
+    /// Parents with portal access who were not yet asked their view on a concept.
+    pub(crate) parents_to_ask: bool,
+    /// The decision: its outcome, its date, its id and the last day of bezwaar (once sent).
+    pub(crate) decision: Option<(&'a str, NaiveDate, i64, Option<NaiveDate>)>,
+}
+
+fn staff_step_label(s: Step, kind: RequestKind) -> &'static str {
+    match s {
+        Step::Preparation => "Aanvraag opstellen (school, met de ouders)",
+        Step::Submitted => "Ingediend: wacht op een contactpersoon",
+        Step::InTreatment => "In behandeling bij toeleiding",
+        Step::Advice => "Twee deskundigenadviezen",
+        Step::Decision if kind.is_tlv() => "Besluit over de toelaatbaarheid",
+        Step::Decision => "Besluit",
     }
+}
+
+/// The request's steps, each done, current or to come, with what it came to or waits for.
+pub(crate) fn staff_steps(s: &Situation<'_>) -> Vec<StaffStep> {
+    let f = s.facts;
+    portal::progress(f.kind, f.status)
+        .into_iter()
+        .map(|(step, state)| {
+            let done = state == StepState::Done;
+            let detail = match step {
+                Step::Preparation if done => {
+                    format!("Compleet ontvangen op {}.", long_or(s.received, "–"))
+                }
+                Step::Preparation if s.missing.is_empty() => {
+                    "Compleet: klaar om in te dienen.".to_owned()
+                }
+                Step::Preparation if s.missing.len() == 1 => "Nog 1 onderdeel nodig.".to_owned(),
+                Step::Preparation => format!("Nog {} onderdelen nodig.", s.missing.len()),
+                Step::Submitted => match s.contact {
+                    Some(c) => format!("Contactpersoon: {c}."),
+                    None => "Nog geen contactpersoon.".to_owned(),
+                },
+                Step::InTreatment if done => String::new(),
+                Step::InTreatment => match s.suspended_reason {
+                    Some(r) => format!("De beslistermijn staat stil; gevraagd: {r}"),
+                    None => format!("Besluit uiterlijk {}.", long_or(s.due, "–")),
+                },
+                Step::Advice => advice_count(f),
+                Step::Decision => match s.decision {
+                    Some((outcome, on, _, _)) => format!("{outcome}, op {}.", long(on)),
+                    None => match (&f.advice_problem, f.kind.is_tlv()) {
+                        (Some(p), true) if f.status != Status::Concept => format!(
+                            "Uiterlijk {}. Nog niet mogelijk: {}",
+                            long_or(s.due, "–"),
+                            p.message_nl()
+                        ),
+                        _ => format!("Uiterlijk {}.", long_or(s.due, "–")),
+                    },
+                },
+            };
+            StaffStep {
+                label: staff_step_label(step, f.kind),
+                state: match state {
+                    StepState::Done => "done",
+                    StepState::Current => "current",
+                    StepState::Upcoming => "upcoming",
+                },
+                state_text: match state {
+                    StepState::Done => "klaar",
+                    StepState::Current => "nu",
+                    StepState::Upcoming => "nog niet",
+                },
+                detail,
+            }
+        })
+        .collect()
+}
+
+fn advice_count(f: &Facts) -> String {
+    match (f.advices_asked, f.advices_given) {
+        (0, _) => "Nog niet gevraagd.".to_owned(),
+        (1, 0) => "1 gevraagd, nog niet gegeven.".to_owned(),
+        (asked, given) => format!("{asked} gevraagd, {given} gegeven."),
+    }
+}
+
+fn ask_parents(s: &Situation<'_>) -> &'static str {
+    if s.parents_to_ask {
+        " Deel de aanvraag met de ouders (onder “De ouders”), zodat zij hun mening geven in het ouderportaal."
+    } else {
+        ""
+    }
+}
+
+/// What is needed next, and from whom, in plain words.
+pub(crate) fn next_line(next: Next, s: &Situation<'_>, request_id: i64) -> NextLine {
+    let f = s.facts;
+    let due = long_or(s.due, "–");
+    let line = |title, text: String| NextLine {
+        title,
+        text,
+        link: None,
+    };
+    match next {
+        Next::Complete => line(
+            "Maak de aanvraag compleet",
+            format!("Nog nodig: {}.{}", s.missing.join("; "), ask_parents(s)),
+        ),
+        Next::Submit => line(
+            "Dien de aanvraag in",
+            format!(
+                "Alles wat nodig is, is er. Controleer de aanvraag en dien hem in met de knop onder het formulier.{}",
+                ask_parents(s)
+            ),
+        ),
+        Next::ProvideInformation => line(
+            "Het samenwerkingsverband vraagt informatie",
+            format!(
+                "Gevraagd: {} Voeg de documenten toe bij “Documenten van de leerling” en laat daarna weten dat de informatie er is. Tot dan staat de beslistermijn stil.",
+                s.suspended_reason.unwrap_or("–")
+            ),
+        ),
+        Next::WithSwv => line(
+            "Het samenwerkingsverband is aan zet",
+            match f.status {
+                Status::Ingediend => format!(
+                    "De aanvraag is ontvangen. Toeleiding kiest een contactpersoon. U hoeft nu niets te doen. Besluit uiterlijk {due}."
+                ),
+                Status::AdviesGevraagd => format!(
+                    "Twee deskundigen geven advies. U hoeft nu niets te doen; u krijgt bericht als er iets nodig is. Besluit uiterlijk {due}."
+                ),
+                _ => format!(
+                    "{} behandelt de aanvraag. U hoeft nu niets te doen; u krijgt bericht als er iets nodig is. Besluit uiterlijk {due}.",
+                    s.contact.unwrap_or("Toeleiding")
+                ),
+            },
+        ),
+        Next::Assign => line(
+            "Neem de aanvraag in behandeling",
+            format!(
+                "Kies de contactpersoon bij toeleiding; school en ouders zien die naam. Besluit uiterlijk {due}."
+            ),
+        ),
+        Next::AwaitInformation => line(
+            "Wacht op de informatie van de school",
+            format!(
+                "U vroeg: {} De beslistermijn staat stil. Is de informatie er, laat de termijn dan doorlopen.",
+                s.suspended_reason.unwrap_or("–")
+            ),
+        ),
+        Next::AskAdvice => line(
+            "Vraag advies aan deskundigen",
+            match &f.advice_problem {
+                Some(p) if f.advices_asked > 0 => format!(
+                    "{} {} Nog geen besluit mogelijk: {}",
+                    "Voor een TLV zijn twee adviezen nodig van twee verschillende, onafhankelijke deskundigen.",
+                    advice_count(f),
+                    p.message_nl()
+                ),
+                _ => "Voor een TLV zijn twee adviezen nodig van twee verschillende, onafhankelijke deskundigen: één orthopedagoog of psycholoog, en één andere deskundige.".to_owned(),
+            },
+        ),
+        Next::AwaitAdvices => line(
+            "Wacht op de deskundigenadviezen",
+            format!(
+                "{} Nog geen besluit mogelijk: {} Besluit uiterlijk {due}.",
+                advice_count(f),
+                f.advice_problem
+                    .as_ref()
+                    .map(|p| p.message_nl())
+                    .unwrap_or_default()
+            ),
+        ),
+        Next::Decide => line(
+            "Neem het besluit",
+            format!(
+                "{}Besluit uiterlijk {due}.",
+                if f.kind.is_tlv() {
+                    "De adviezen zijn er. "
+                } else {
+                    "Een deskundigenadvies is hier niet verplicht. "
+                }
+            ),
+        ),
+        Next::SendLetter => NextLine {
+            title: "Leg de verzending van de brief vast",
+            text: "De bezwaartermijn van zes weken begint de dag nadat de brief is verzonden of uitgereikt.".to_owned(),
+            link: s
+                .decision
+                .map(|(_, _, id, _)| (format!("/besluiten/{id}/verzending"), "Verzending vastleggen")),
+        },
+        Next::Bezwaar => NextLine {
+            title: "Er is bezwaar gemaakt",
+            text: "Leg het bezwaar voor aan de LBT, leg haar advies vast en beslis op het bezwaar.".to_owned(),
+            link: Some((format!("/aanvragen/{request_id}#bezwaar"), "Naar het bezwaar")),
+        },
+        Next::Decided => line(
+            "Er is besloten",
+            match s.decision {
+                Some((outcome, on, _, Some(until))) if f.kind.is_tlv() => format!(
+                    "{outcome}, op {}. Bezwaar is mogelijk tot en met {}.",
+                    long(on),
+                    long(until)
+                ),
+                Some((outcome, on, _, _)) => format!("{outcome}, op {}.", long(on)),
+                None => String::new(),
+            },
+        ),
+        Next::Withdrawn => line(
+            "De aanvraag is ingetrokken",
+            "Er is niets meer te doen.".to_owned(),
+        ),
+    }
+}
+
+/// The forms a failed submit came from, by the fields its messages name: they stay on the page
+/// with the input kept, even where the moment would not offer them.
+pub(crate) fn forms_with_errors(errors: &[(String, String)]) -> Forms {
+    let has = |ids: &[&str]| errors.iter().any(|(id, _)| ids.contains(&id.as_str()));
+    Forms {
+        assign: has(&["contact"]),
+        ask_advice: has(&["deskundige", "advies-datum", "advies-vraag"]),
+        decide: has(&[
+            "besluit",
+            "uitkomst",
+            "categorie",
+            "start",
+            "einde",
+            "ontvangend",
+            "motivering",
+        ]),
+        meeting: errors
+            .iter()
+            .any(|(id, _)| id.starts_with("overleg-") || id == "aanwezig"),
+        ask_information: has(&["reden"]),
+        ..Forms::default()
+    }
+}
+
+/// The plan with the forms of a failed submit kept on the page: a form of this moment stays
+/// where it is, the decision form shows in its place, any other shows and opens under "Andere
+/// acties". Returns the forms now, the forms under "Andere acties", and which of those are open.
+pub(crate) fn with_errors(plan: Plan, errors: &[(String, String)]) -> (Forms, Forms, Forms) {
+    let failed = forms_with_errors(errors);
+    let (mut now, mut more) = (plan.now, plan.more);
+    now.decide |= failed.decide;
+    let open = Forms {
+        assign: failed.assign && !now.assign,
+        ask_advice: failed.ask_advice && !now.ask_advice,
+        meeting: failed.meeting && !now.meeting,
+        ask_information: failed.ask_information && !now.ask_information,
+        ..Forms::default()
+    };
+    more.assign |= open.assign;
+    more.ask_advice |= open.ask_advice;
+    more.meeting |= open.meeting;
+    more.ask_information |= open.ask_information;
+    (now, more, open)
+}
+
+/// The plan of the page for this viewer: the applying school and toeleiding carry the request;
+/// an expert and a receiving school read it and are offered no form of the procedure.
+pub(crate) fn plan_for(relation: Relation, facts: &Facts) -> Option<Plan> {
+    let side = match relation {
+        Relation::School => Side::School,
+        Relation::Toeleider => Side::Toeleiding,
+        Relation::Expert | Relation::Receiving => return None,
+    };
+    Some(procedure::plan(side, facts))
 }
 
 /// The advices this viewer sees: toeleiders every advice, an expert their own, the applying
@@ -270,30 +533,76 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    #[test]
-    fn who_may_do_what_follows_the_request_life_cycle() {
-        let tlv = RequestKind::TlvSo(passend_domain::tlv::Category::Laag);
-        let advice = RequestKind::Advies;
-        let t = Relation::Toeleider;
-        // A TLV is decided only once the advices were asked.
-        assert!(!Actions::of(tlv, Status::InBehandeling, t).decide);
-        assert!(Actions::of(tlv, Status::AdviesGevraagd, t).decide);
-        assert!(Actions::of(advice, Status::InBehandeling, t).decide);
-        // Only toeleiding assigns, asks advice and decides.
-        for r in [Relation::School, Relation::Expert, Relation::Receiving] {
-            let a = Actions::of(tlv, Status::AdviesGevraagd, r);
-            assert!(!a.assign && !a.ask_advice && !a.decide, "{r:?}");
+    fn facts(status: Status) -> Facts {
+        Facts {
+            kind: RequestKind::TlvSo(passend_domain::tlv::Category::Laag),
+            status,
+            suspended: false,
+            complete: true,
+            received: true,
+            advices_asked: 2,
+            advices_given: 1,
+            advice_problem: Some(passend_domain::tlv::AdviceProblem::TooFew),
+            letter_sent: false,
+            open_bezwaar: false,
         }
-        assert!(Actions::of(tlv, Status::Ingediend, t).assign);
-        assert!(!Actions::of(tlv, Status::Ingediend, t).ask_advice);
-        // The school and toeleiding withdraw an open request; nobody a decided one.
-        assert!(Actions::of(tlv, Status::Concept, Relation::School).withdraw);
-        assert!(!Actions::of(tlv, Status::Concept, Relation::Expert).withdraw);
+    }
+
+    #[test]
+    fn only_the_school_and_toeleiding_are_offered_forms() {
+        let f = facts(Status::AdviesGevraagd);
+        for r in [Relation::Expert, Relation::Receiving] {
+            assert!(plan_for(r, &f).is_none(), "{r:?}");
+        }
+        let school = plan_for(Relation::School, &f).unwrap();
+        assert!(!school.now.decide && !school.more.decide && !school.more.assign);
+        let swv = plan_for(Relation::Toeleider, &f).unwrap();
+        assert_eq!(swv.next, Next::AwaitAdvices);
+    }
+
+    #[test]
+    fn what_is_missing_before_a_decision_is_said_plainly() {
+        let f = facts(Status::AdviesGevraagd);
+        let s = Situation {
+            facts: &f,
+            contact: Some("Tineke Toeleider"),
+            received: None,
+            due: chrono::NaiveDate::from_ymd_opt(2026, 12, 18),
+            suspended_reason: None,
+            missing: &[],
+            parents_to_ask: false,
+            decision: None,
+        };
+        let next = next_line(Next::AwaitAdvices, &s, 7);
         assert_eq!(
-            Actions::of(tlv, Status::Toegekend, t),
-            Actions::default(),
-            "a decided request offers nothing"
+            next.text,
+            "2 gevraagd, 1 gegeven. Nog geen besluit mogelijk: Er zijn twee deskundigenadviezen nodig. Besluit uiterlijk vrijdag 18 december 2026."
         );
+        let steps = staff_steps(&s);
+        let decision = steps.last().unwrap();
+        assert_eq!(decision.state, "upcoming");
+        assert!(
+            decision.detail.contains("Nog niet mogelijk: Er zijn twee"),
+            "{}",
+            decision.detail
+        );
+        assert_eq!(steps.iter().filter(|x| x.state == "current").count(), 1);
+    }
+
+    #[test]
+    fn a_failed_form_stays_on_the_page_with_its_input() {
+        let f = facts(Status::AdviesGevraagd);
+        let plan = plan_for(Relation::Toeleider, &f).unwrap();
+        assert!(!plan.now.decide);
+        // A decision tried too early: its form shows, with the message, in its place.
+        let (now, _, open) = with_errors(plan, &[("besluit".to_owned(), "x".to_owned())]);
+        assert!(now.decide);
+        assert_eq!(open, Forms::default());
+        // A meeting form with a message opens under "Andere acties".
+        let (_, more, open) = with_errors(plan, &[("overleg-datum".to_owned(), "x".to_owned())]);
+        assert!(more.meeting && open.meeting && !open.assign);
+        let (_, _, open) = with_errors(plan, &[]);
+        assert_eq!(open, Forms::default());
     }
 
     #[test]
