@@ -143,8 +143,8 @@ test('a TLV SO request from school to decision letter', async () => {
     assert.match(number, /^PO2401-\d{4}-\d{5}$/);
     await page.getByText('de termijn begint als de brief is verzonden').waitFor();
     await check(page, null, 'a decided request (toeleider)');
-    // The letter is sent: recorded with the day and the way; the bezwaar term starts.
-    await page.getByRole('link', { name: 'verzending vastleggen' }).click();
+    // The letter is sent: recorded with the day and the way (the 'Nu nodig' part leads there); the bezwaar term starts.
+    await page.getByRole('link', { name: 'Verzending vastleggen', exact: true }).click();
     await check(page, null, 'the sending form');
     await page.getByRole('button', { name: 'Verzending vastleggen' }).click();
     await page.getByRole('heading', { name: 'Controleer het formulier' }).waitFor();

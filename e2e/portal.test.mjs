@@ -225,7 +225,7 @@ test('a parent follows the request from invitation to the decision letter', asyn
   // Toeleiding sends the letter through the portal: from now on the bezwaar term runs.
   await as('toeleider', async (p) => {
     await p.goto(site.server.url + requestUrl);
-    await p.getByRole('link', { name: 'verzending vastleggen' }).click();
+    await p.getByRole('link', { name: 'Verzending vastleggen', exact: true }).click();
     await p.getByLabel('in het ouderportaal (de ouders krijgen bericht)').check();
     await p.getByRole('button', { name: 'Verzending vastleggen' }).click();
     await p.getByText('De verzending van de brief is vastgelegd.').waitFor();
