@@ -46,7 +46,7 @@ pub(crate) struct Situation<'a> {
 fn staff_step_label(s: Step, kind: RequestKind) -> &'static str {
     match s {
         Step::Preparation => "Aanvraag opstellen (school, met de ouders)",
-        Step::Submitted => "Ingediend: wacht op een contactpersoon",
+        Step::Submitted => "Ingediend bij het samenwerkingsverband",
         Step::InTreatment => "In behandeling bij toeleiding",
         Step::Advice => "Twee deskundigenadviezen",
         Step::Decision if kind.is_tlv() => "Besluit over de toelaatbaarheid",
@@ -62,6 +62,9 @@ pub(crate) fn staff_steps(s: &Situation<'_>) -> Vec<StaffStep> {
         .map(|(step, state)| {
             let done = state == StepState::Done;
             let detail = match step {
+                // A step still to come says nothing yet, except when the decision is due.
+                Step::Decision if state == StepState::Upcoming && s.due.is_none() => String::new(),
+                _ if state == StepState::Upcoming && step != Step::Decision => String::new(),
                 Step::Preparation if done => {
                     format!("Compleet ontvangen op {}.", long_or(s.received, "–"))
                 }
@@ -72,7 +75,7 @@ pub(crate) fn staff_steps(s: &Situation<'_>) -> Vec<StaffStep> {
                 Step::Preparation => format!("Nog {} onderdelen nodig.", s.missing.len()),
                 Step::Submitted => match s.contact {
                     Some(c) => format!("Contactpersoon: {c}."),
-                    None => "Nog geen contactpersoon.".to_owned(),
+                    None => "Wacht op een contactpersoon bij toeleiding.".to_owned(),
                 },
                 Step::InTreatment if done => String::new(),
                 Step::InTreatment => match s.suspended_reason {
@@ -136,24 +139,27 @@ pub(crate) fn next_line(next: Next, s: &Situation<'_>, request_id: i64) -> NextL
         link: None,
     };
     match next {
-        Next::Complete => line(
-            "Maak de aanvraag compleet",
-            format!("Nog nodig: {}.{}", s.missing.join("; "), ask_parents(s)),
-        ),
-        Next::Submit => line(
-            "Dien de aanvraag in",
-            format!(
+        Next::Complete => NextLine {
+            title: "Maak de aanvraag compleet",
+            text: format!("Nog nodig: {}.{}", s.missing.join("; "), ask_parents(s)),
+            link: Some(("#concept-kop".to_owned(), "Naar het formulier")),
+        },
+        Next::Submit => NextLine {
+            title: "Dien de aanvraag in",
+            text: format!(
                 "Alles wat nodig is, is er. Controleer de aanvraag en dien hem in met de knop onder het formulier.{}",
                 ask_parents(s)
             ),
-        ),
-        Next::ProvideInformation => line(
-            "Het samenwerkingsverband vraagt informatie",
-            format!(
+            link: Some(("#concept-kop".to_owned(), "Naar het formulier")),
+        },
+        Next::ProvideInformation => NextLine {
+            title: "Het samenwerkingsverband vraagt informatie",
+            text: format!(
                 "Gevraagd: {} Voeg de documenten toe bij “Documenten van de leerling” en laat daarna weten dat de informatie er is. Tot dan staat de beslistermijn stil.",
                 s.suspended_reason.unwrap_or("–")
             ),
-        ),
+            link: Some(("#upload-kop".to_owned(), "Naar “Document toevoegen”")),
+        },
         Next::WithSwv => line(
             "Het samenwerkingsverband is aan zet",
             match f.status {
@@ -186,12 +192,11 @@ pub(crate) fn next_line(next: Next, s: &Situation<'_>, request_id: i64) -> NextL
             "Vraag advies aan deskundigen",
             match &f.advice_problem {
                 Some(p) if f.advices_asked > 0 => format!(
-                    "{} {} Nog geen besluit mogelijk: {}",
-                    "Voor een TLV zijn twee adviezen nodig van twee verschillende, onafhankelijke deskundigen.",
+                    "{} Nog geen besluit mogelijk: {}",
                     advice_count(f),
                     p.message_nl()
                 ),
-                _ => "Voor een TLV zijn twee adviezen nodig van twee verschillende, onafhankelijke deskundigen: één orthopedagoog of psycholoog, en één andere deskundige.".to_owned(),
+                _ => "Vraag twee deskundigen om advies; zonder hun adviezen is er geen besluit mogelijk.".to_owned(),
             },
         ),
         Next::AwaitAdvices => line(
