@@ -107,6 +107,7 @@ impl Browser {
         if let Some(t) = field_value(&body, "_csrf") {
             self.csrf = t;
         }
+        assert_summary_links_land(&body);
         Page {
             status,
             location,
@@ -232,6 +233,24 @@ pub struct Page {
     pub guard: String,
     pub retry_after: Option<u64>,
     pub body: String,
+}
+
+/// Every link in a form's error summary leads to an element of the page (a field, or the part
+/// that says what is missing): checked on every page a test reads.
+pub fn assert_summary_links_land(html: &str) {
+    let Some(start) = html.find("class=\"passend-error-summary\"") else {
+        return;
+    };
+    let summary = &html[start..];
+    let summary = &summary[..summary.find("</div>").unwrap_or(summary.len())];
+    for (at, _) in summary.match_indices("href=\"#") {
+        let rest = &summary[at + 7..];
+        let id = &rest[..rest.find('"').unwrap()];
+        assert!(
+            html.contains(&format!(" id=\"{id}\"")),
+            "the error summary links to #{id}, which is not on the page:\n{html}"
+        );
+    }
 }
 
 /// The `value` of the first input named `name`.

@@ -82,7 +82,7 @@ impl AanmeldingForm {
         }
         push(&mut e, "verlenging-gemeld", &self.ext_told);
         if !self.outcome_error.is_empty() {
-            e.push(("uitkomst-open".to_owned(), self.outcome_error.clone()));
+            e.push(("uitkomst-toegelaten".to_owned(), self.outcome_error.clone()));
         }
         push(&mut e, "andere-school", &self.placed_at);
         push(&mut e, "besluitdatum", &self.decided);

@@ -134,6 +134,11 @@ pub(crate) async fn save_typed(
     relation: Relation,
     f: &HashMap<String, String>,
 ) -> AppResult<Result<Change, Response>> {
+    // Only a concept is edited: a request submitted meanwhile (another tab, a colleague) is
+    // not judged against a form the page no longer shows.
+    if status_of(r)? != Status::Concept {
+        return Ok(Ok(Change::Stale));
+    }
     let (draft_form, draft, errors) = read_draft(f, kind_of(r)?);
     let Some(draft) = draft else {
         let view = request_view(
@@ -202,7 +207,7 @@ pub(crate) async fn submit(
     if !missing.is_empty() {
         let errors = missing
             .iter()
-            .map(|m| ("compleet".to_owned(), format!("Nog nodig: {m}.")))
+            .map(|m| ("nu".to_owned(), format!("Nog nodig: {m}.")))
             .collect();
         let view = request_view(&state, &visitor, &r, relation, None, None, None, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(view.render()?)).into_response());
