@@ -1,9 +1,11 @@
--- A beheerder's concept of a page (issue 17): saved, not on the website. One per page, shared by
--- the beheerders; `revision` rises with every save, so two editors never overwrite each other's
--- concept unknowingly. Publishing the page removes its concept in the same transaction.
+-- A beheerder's concept of a page (issue 17): saved, not on the website. One row per page, shared
+-- by the beheerders. `revision` rises with every change of the row and never restarts, so an
+-- editor's form that saw an older revision is refused instead of overwriting a newer concept;
+-- `present` is false once the concept was published or thrown away.
 CREATE TABLE content_page_drafts (
     page_id      BIGINT PRIMARY KEY REFERENCES content_pages(id),
     revision     BIGINT NOT NULL,
+    present      BOOLEAN NOT NULL,
     base_version BIGINT NOT NULL,
     title        TEXT NOT NULL,
     summary      TEXT NOT NULL,

@@ -375,8 +375,8 @@ pub struct PageEdit<'a> {
     /// The version the editor started from; when another version was saved since, the edit is
     /// refused as stale instead of silently replacing it. `None` skips the check.
     pub base_version: Option<i64>,
-    /// Publishing from the page form: the page's concept as the editor saw it (its revision, 0
-    /// for none). The concept is removed with the publication; one saved since refuses the edit.
+    /// Publishing from the page form: the page's concept row as the editor saw it (its revision,
+    /// 0 for none). The concept ends with the publication; a change of it since refuses the edit.
     /// `None` (a restore, a command) leaves the concept as it is.
     pub draft_revision: Option<i64>,
 }
@@ -441,17 +441,23 @@ pub async fn edit_page(
             }
             Some(l) => 'edit: {
                 if let Some(expected) = edit.draft_revision {
-                    let current: Option<i64> = sqlx::query_scalar(DRAFT_REVISION)
+                    // Ends the concept the editor saw, only if it is still that revision (the
+                    // conditional update is atomic on both databases). No row at all is what an
+                    // editor who saw none expects; a concept made meanwhile stays a concept.
+                    let ended = sqlx::query(END_DRAFT)
                         .bind(l.owner_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if current.unwrap_or(0) != expected {
-                        break 'edit EditOutcome::DraftChanged;
-                    }
-                    sqlx::query("DELETE FROM content_page_drafts WHERE page_id = $1")
-                        .bind(l.owner_id)
+                        .bind(expected)
                         .execute(&mut *tx)
                         .await?;
+                    if ended.rows_affected() == 0 {
+                        let current: Option<i64> = sqlx::query_scalar(DRAFT_REVISION)
+                            .bind(l.owner_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if current.is_some() || expected != 0 {
+                            break 'edit EditOutcome::DraftChanged;
+                        }
+                    }
                 }
                 let next = l.version_no.unwrap_or(0) + 1;
                 let inserted = sqlx::query(
@@ -478,14 +484,21 @@ pub async fn edit_page(
     Ok(version)
 }
 
-/// The revision of a page's concept, by the page's id.
+/// The revision of a page's concept row, by the page's id.
 const DRAFT_REVISION: &str = "SELECT revision FROM content_page_drafts WHERE page_id = $1";
 
-/// A beheerder's concept of a page: saved, not on the website.
+/// Ends a page's concept (published or thrown away) if its row is still at revision `$2`.
+const END_DRAFT: &str = "UPDATE content_page_drafts SET present = FALSE, revision = revision + 1
+     WHERE page_id = $1 AND revision = $2";
+
+/// A beheerder's concept of a page: saved, not on the website. The row stays after the concept
+/// ended (`present` false) so that its revision never restarts.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PageDraft {
-    /// Rises with every save of the concept.
+    /// Rises with every change of the row; never restarts.
     pub revision: i64,
+    /// There is a concept now (not yet published or thrown away).
+    pub present: bool,
     /// The published version the concept started from.
     pub base_version: i64,
     pub title: String,
@@ -496,7 +509,7 @@ pub struct PageDraft {
     pub saved_at: DateTime<Utc>,
 }
 
-/// The page's concept, if one was saved.
+/// The page's concept row, if a concept was ever saved (see `present`).
 pub async fn page_draft(
     db: &Db,
     tenant_id: i64,
@@ -504,7 +517,7 @@ pub async fn page_draft(
     slug: &str,
 ) -> StoreResult<Option<PageDraft>> {
     let row = on_db!(db, pool => sqlx::query_as::<_, PageDraft>(
-        "SELECT d.revision, d.base_version, d.title, d.summary, d.body_md, u.name AS author_name, d.saved_at
+        "SELECT d.revision, d.present, d.base_version, d.title, d.summary, d.body_md, u.name AS author_name, d.saved_at
          FROM content_pages p JOIN content_page_drafts d ON d.page_id = p.id
          LEFT JOIN users u ON u.id = d.author_id
          WHERE p.tenant_id = $1 AND p.lang = $2 AND p.slug = $3",
@@ -517,7 +530,7 @@ pub async fn page_draft(
     Ok(row)
 }
 
-/// A concept to save: the text, who saves it, the version it builds on, and the concept's
+/// A concept to save: the text, who saves it, the version it builds on, and the concept row's
 /// revision the editor saw (0: there was none).
 #[derive(Debug, Clone)]
 pub struct DraftSave<'a> {
@@ -532,7 +545,7 @@ pub struct DraftSave<'a> {
 /// What saving or discarding a concept did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DraftOutcome {
-    /// Saved as this revision (0 after a discard).
+    /// Done; the row is at this revision now.
     Done(i64),
     /// There is no such page.
     Missing,
@@ -570,8 +583,8 @@ pub async fn save_page_draft(
                     // Only where none exists (the key refuses a second one made at the same time).
                     sqlx::query(
                         "INSERT INTO content_page_drafts
-                         (page_id, revision, base_version, title, summary, body_md, author_id, saved_at)
-                         VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
+                         (page_id, revision, present, base_version, title, summary, body_md, author_id, saved_at)
+                         VALUES ($1, 1, TRUE, $2, $3, $4, $5, $6, $7)",
                     )
                     .bind(page_id)
                     .bind(save.base_version)
@@ -585,8 +598,8 @@ pub async fn save_page_draft(
                 } else {
                     sqlx::query(
                         "UPDATE content_page_drafts
-                         SET revision = revision + 1, base_version = $3, title = $4, summary = $5,
-                             body_md = $6, author_id = $7, saved_at = $8
+                         SET revision = revision + 1, present = TRUE, base_version = $3, title = $4,
+                             summary = $5, body_md = $6, author_id = $7, saved_at = $8
                          WHERE page_id = $1 AND revision = $2",
                     )
                     .bind(page_id)
@@ -616,8 +629,8 @@ pub async fn save_page_draft(
     Ok(outcome)
 }
 
-/// Throws a page's concept away (the website keeps its version), with its audit event, if it is
-/// still the revision the editor saw.
+/// Throws a page's concept away (the website keeps its version), with its audit event, if the
+/// row is still at the revision the editor saw.
 pub async fn discard_page_draft(
     db: &Db,
     tenant_id: i64,
@@ -638,7 +651,8 @@ pub async fn discard_page_draft(
             None => DraftOutcome::Missing,
             Some(page_id) => {
                 let gone = sqlx::query(
-                    "DELETE FROM content_page_drafts WHERE page_id = $1 AND revision = $2",
+                    "UPDATE content_page_drafts SET present = FALSE, revision = revision + 1
+                     WHERE page_id = $1 AND revision = $2 AND present = TRUE",
                 )
                 .bind(page_id)
                 .bind(revision)
@@ -649,7 +663,7 @@ pub async fn discard_page_draft(
                 } else {
                     crate::append_in_tx!(tx, event);
                     tx.commit().await?;
-                    DraftOutcome::Done(0)
+                    DraftOutcome::Done(revision + 1)
                 }
             }
         }
@@ -681,7 +695,7 @@ pub async fn page_summaries(db: &Db, tenant_id: i64) -> StoreResult<Vec<PageSumm
     let rows = on_db!(db, pool => sqlx::query_as::<_, PageSummary>(
         "SELECT p.lang, p.slug, v.title, v.version_no, v.author_kind, v.created_at, d.saved_at AS draft_saved_at
          FROM content_pages p JOIN content_page_versions v ON v.page_id = p.id
-         LEFT JOIN content_page_drafts d ON d.page_id = p.id
+         LEFT JOIN content_page_drafts d ON d.page_id = p.id AND d.present = TRUE
          WHERE p.tenant_id = $1
            AND v.version_no = (SELECT MAX(v2.version_no) FROM content_page_versions v2 WHERE v2.page_id = p.id)
          ORDER BY p.lang DESC, p.slug",

@@ -1467,9 +1467,8 @@ async fn a_page_concept_is_kept_off_the_website_until_published_and_never_overwr
     assert!(public.contains("Concept van A, af"));
     let form = a.get(path).await;
     assert!(!form.body.contains("U bewerkt een concept"));
-    assert_eq!(field_value(&form.body, "concept").unwrap(), "0");
-    // A new concept thrown away: the website keeps its version; a second throw-away finds
-    // nothing to throw and says so.
+    // The concept's row keeps counting: a form from before can never match a later concept.
+    assert_eq!(field_value(&form.body, "concept").unwrap(), "2");
     let version = field_value(&form.body, "versie").unwrap();
     let fields = |action: &str, text: &str, concept: &str| -> Vec<(&'static str, String)> {
         vec![
@@ -1481,17 +1480,77 @@ async fn a_page_concept_is_kept_off_the_website_until_published_and_never_overwr
             ("actie", action.to_owned()),
         ]
     };
-    let saved = a
-        .post_pairs(path, &fields("concept", "Weg ermee", "0"))
-        .await;
+    // A saves a concept (revision 3) and B throws it away (4); C saves a new one (5). A's form
+    // (which saw 3) is refused, not written over C's concept.
+    let saved = a.post_pairs(path, &fields("concept", "Van A", "2")).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let discard = format!("{path}/concept/weggooien");
-    let gone = a.post(&discard, &[("concept", "1")]).await;
+    let gone = b.post(&discard, &[("concept", "3")]).await;
     assert_eq!(gone.status, 303, "{}", gone.body);
     assert!(gone.location.ends_with("gedaan=weggegooid"));
+    assert_eq!(
+        b.post(&discard, &[("concept", "3")]).await.status,
+        409,
+        "thrown away once"
+    );
+    let (_, mut c) = user(&app, tenant, "c@example.nl", Role::Beheerder, &[]).await;
+    c.get(path).await;
+    let saved = c.post_pairs(path, &fields("concept", "Van C", "4")).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let refused = a
+        .post_pairs(path, &fields("concept", "Van A, weer", "3"))
+        .await;
+    assert_eq!(refused.status, 409);
+    let refused = a
+        .post_pairs(path, &fields("publiceren", "Van A, weer", "3"))
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(
+        a.get(path).await.body.contains("Van C"),
+        "C's concept stays"
+    );
+    // A preview keeps what the form saw: after B saves C's concept again (6), A previews on 5
+    // and then publishes: refused, because A never saw B's text.
+    let saved = b
+        .post_pairs(path, &fields("concept", "Van C, door B", "5"))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let preview = a.post_pairs(path, &fields("voorbeeld", "Van A", "5")).await;
+    assert_eq!(preview.status, 200);
+    assert_eq!(field_value(&preview.body, "concept").unwrap(), "5");
+    let refused = a
+        .post_pairs(path, &fields("publiceren", "Van A", "5"))
+        .await;
+    assert_eq!(refused.status, 409);
     let (_, public) = app.text("/privacy").await;
-    assert!(public.contains("Concept van A, af") && !public.contains("Weg ermee"));
-    assert_eq!(a.post(&discard, &[("concept", "1")]).await.status, 409);
+    assert!(public.contains("Concept van A, af") && !public.contains("Van A<"));
+    // A concept made on an older version than the website's: its form builds on that version,
+    // so publishing it is refused as stale instead of undoing the newer version.
+    let restore = b.get(&format!("{path}/versies/1")).await;
+    let current = field_value(&restore.body, "huidig").unwrap();
+    let restored = b
+        .post(
+            &format!("{path}/versies/1/terugzetten"),
+            &[("huidig", &current)],
+        )
+        .await;
+    assert_eq!(restored.status, 303, "{}", restored.body);
+    let form = a.get(path).await;
+    assert!(
+        form.body
+            .contains("daarna is er een nieuwere versie gepubliceerd")
+    );
+    assert_eq!(field_value(&form.body, "versie").unwrap(), version);
+    let concept = field_value(&form.body, "concept").unwrap();
+    let stale = a
+        .post_pairs(path, &fields("publiceren", "Van C, door B", &concept))
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(
+        stale
+            .body
+            .contains("Iemand anders heeft deze pagina intussen opgeslagen")
+    );
     // Every save and throw-away of a concept is in the audit trail.
     let events = passend_store::audit::search(
         &app.server().db,
@@ -1506,8 +1565,8 @@ async fn a_page_concept_is_kept_off_the_website_until_published_and_never_overwr
     .unwrap();
     assert_eq!(
         events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
-        ["delete", "update", "update"],
-        "newest first"
+        ["update", "update", "delete", "update", "update"],
+        "newest first: B, C, B's throw-away, A, A's first"
     );
     app.stop().await;
 }

@@ -92,6 +92,8 @@ pub(crate) struct PageFormView {
     pub(crate) draft_revision: i64,
     /// Who saved the concept and when, while there is one.
     pub(crate) draft: Option<String>,
+    /// The version the website shows.
+    pub(crate) current_version: i64,
 }
 
 /// The conflict message when someone else saved or threw away the concept meanwhile.
@@ -104,15 +106,23 @@ pub(crate) fn page_lang(lang: &str, slug: &str) -> AppResult<Lang> {
     }
 }
 
-/// The page form. `base` is the version the editor started from (kept through a form message, so
-/// a save after correcting still notices someone else's save); `None` starts from the newest.
+/// What the editor's form saw, kept through a preview or a form message so that a save after it
+/// still notices someone else's save: the published version the text builds on, and the concept
+/// row's revision. `None` takes what is there now (a concept builds on its own version).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Seen {
+    pub(crate) version: Option<i64>,
+    pub(crate) concept: Option<i64>,
+}
+
+/// The page form.
 pub(crate) async fn page_view(
     state: &AppState,
     visitor: &Visitor,
     lang: Lang,
     slug: &str,
     fields: [Field; 3],
-    base: Option<i64>,
+    seen: Seen,
 ) -> AppResult<PageFormView> {
     let versions: Vec<VersionLine> = content::page_versions(&state.db, state.tenant_id, lang, slug)
         .await?
@@ -132,22 +142,29 @@ pub(crate) async fn page_view(
         ("samenvatting", &summary_f),
         ("tekst", &body),
     ]);
-    let base_version = base.unwrap_or_else(|| {
-        versions
-            .first()
-            .map(|v: &VersionLine| v.number)
-            .unwrap_or(0)
-    });
-    let draft = content::page_draft(&state.db, state.tenant_id, lang, slug).await?;
+    let current_version = versions
+        .first()
+        .map(|v: &VersionLine| v.number)
+        .unwrap_or(0);
+    let row = content::page_draft(&state.db, state.tenant_id, lang, slug).await?;
+    let draft = row.as_ref().filter(|d| d.present);
+    // Publishing a concept made on an older version is refused as stale, not silently undoing
+    // what was published since.
+    let base_version = seen
+        .version
+        .unwrap_or_else(|| draft.map_or(current_version, |d| d.base_version));
     Ok(PageFormView {
-        draft_revision: draft.as_ref().map_or(0, |d| d.revision),
+        draft_revision: seen
+            .concept
+            .unwrap_or_else(|| row.as_ref().map_or(0, |d| d.revision)),
         draft: draft.map(|d| {
             format!(
                 "{}, {}",
-                d.author_name.unwrap_or_else(|| "onbekend".to_owned()),
+                d.author_name.as_deref().unwrap_or("onbekend"),
                 when(d.saved_at)
             )
         }),
+        current_version,
         conflict: None,
         preview: None,
         base_href: format!("/beheer/paginas/{}/{slug}", lang.code()),
@@ -178,7 +195,10 @@ async fn editing(
     page: content::Page,
 ) -> AppResult<[Field; 3]> {
     Ok(
-        match content::page_draft(&state.db, state.tenant_id, lang, slug).await? {
+        match content::page_draft(&state.db, state.tenant_id, lang, slug)
+            .await?
+            .filter(|d| d.present)
+        {
             Some(d) => [
                 Field::of(d.title),
                 Field::of(d.summary),
@@ -204,7 +224,7 @@ pub(crate) async fn page_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let fields = editing(&state, lang, &slug, page).await?;
-    let mut view = page_view(&state, &visitor, lang, &slug, fields, None).await?;
+    let mut view = page_view(&state, &visitor, lang, &slug, fields, Seen::default()).await?;
     view.layout.notice = match q.gedaan.as_str() {
         "opgeslagen" => Some("De pagina is opgeslagen en staat nu op de website.".to_owned()),
         "concept" => Some(
@@ -280,7 +300,11 @@ pub(crate) async fn save_page(
     let invalid = title.has_error() || summary_f.has_error() || body.has_error();
     if preview.is_some() || invalid {
         let fields = [title, summary_f, body];
-        let mut view = page_view(&state, &visitor, lang, &slug, fields, form.versie).await?;
+        let seen = Seen {
+            version: form.versie,
+            concept: form.concept,
+        };
+        let mut view = page_view(&state, &visitor, lang, &slug, fields, seen).await?;
         view.preview = preview;
         let status = if invalid {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -318,7 +342,8 @@ pub(crate) async fn save_page(
             .into_response()),
             DraftOutcome::Missing => Err(AppError::NotFound),
             DraftOutcome::Stale => {
-                draft_conflict(&state, &visitor, lang, &slug, [title, summary_f, body]).await
+                let fields = [title, summary_f, body];
+                draft_conflict(&state, &visitor, lang, &slug, fields, form.versie).await
             }
         };
     }
@@ -346,19 +371,17 @@ pub(crate) async fn save_page(
         EditOutcome::Saved(_) => {}
         EditOutcome::Missing => return Err(AppError::NotFound),
         EditOutcome::DraftChanged => {
-            return draft_conflict(&state, &visitor, lang, &slug, [title, summary_f, body]).await;
+            let fields = [title, summary_f, body];
+            return draft_conflict(&state, &visitor, lang, &slug, fields, form.versie).await;
         }
         EditOutcome::Stale(current) => {
             // Keep what this editor typed; the next save builds on the newest version.
-            let mut view = page_view(
-                &state,
-                &visitor,
-                lang,
-                &slug,
-                [title, summary_f, body],
-                None,
-            )
-            .await?;
+            let seen = Seen {
+                version: Some(current),
+                concept: form.concept,
+            };
+            let fields = [title, summary_f, body];
+            let mut view = page_view(&state, &visitor, lang, &slug, fields, seen).await?;
             view.conflict = Some(format!(
                 "Iemand anders heeft deze pagina intussen opgeslagen (versie {current}). Uw tekst staat hieronder nog. Kijk bij Versies wat er veranderd is, pas uw tekst zo nodig aan en sla opnieuw op."
             ));
@@ -372,15 +395,21 @@ pub(crate) async fn save_page(
     .into_response())
 }
 
-/// The form again with this editor's text and the conflict said, on the concept as it is now.
+/// The form again with this editor's text and the conflict said, on the concept as it is now
+/// (a next save replaces it knowingly), still on the version the editor's text builds on.
 async fn draft_conflict(
     state: &AppState,
     visitor: &Visitor,
     lang: Lang,
     slug: &str,
     fields: [Field; 3],
+    version: Option<i64>,
 ) -> AppResult<Response> {
-    let mut view = page_view(state, visitor, lang, slug, fields, None).await?;
+    let seen = Seen {
+        version,
+        concept: None,
+    };
+    let mut view = page_view(state, visitor, lang, slug, fields, seen).await?;
     view.conflict = Some(DRAFT_CHANGED.to_owned());
     Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response())
 }
@@ -423,7 +452,8 @@ pub(crate) async fn discard_page_draft(
                 .await?
                 .ok_or(AppError::NotFound)?;
             let fields = editing(&state, lang, &slug, page).await?;
-            let mut view = page_view(&state, &visitor, lang, &slug, fields, None).await?;
+            let mut view =
+                page_view(&state, &visitor, lang, &slug, fields, Seen::default()).await?;
             view.conflict = Some("Het concept is niet weggegooid: iemand anders heeft het intussen opgeslagen of weggegooid. Hieronder staat wat er nu is.".to_owned());
             Ok((StatusCode::CONFLICT, Html(view.render()?)).into_response())
         }
@@ -440,7 +470,8 @@ pub(crate) async fn compare_page_draft(
     let current = content::page(&state.db, state.tenant_id, lang, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let Some(draft) = content::page_draft(&state.db, state.tenant_id, lang, &slug).await? else {
+    let draft = content::page_draft(&state.db, state.tenant_id, lang, &slug).await?;
+    let Some(draft) = draft.filter(|d| d.present) else {
         return Ok(
             Redirect::to(&format!("/beheer/paginas/{}/{slug}", lang.code())).into_response(),
         );
