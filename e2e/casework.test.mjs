@@ -100,7 +100,7 @@ test('a TLV SO request from school to decision letter', async () => {
     }
     // The page says plainly what a decision still waits for, and offers no decision form yet.
     await page.getByRole('heading', { name: 'Nu nodig: Wacht op de deskundigenadviezen' }).waitFor();
-    await page.getByText('Nog geen besluit mogelijk: Er zijn twee deskundigenadviezen nodig.').waitFor();
+    await page.getByText('Nog geen besluit mogelijk: er zijn twee deskundigenadviezen nodig.').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Besluit nemen' }).count(), 0);
     await check(page, null, 'a request waiting for the advices (toeleider)');
   });

@@ -56,6 +56,9 @@ pub enum Next {
     AskAdvice,
     /// Enough experts were asked; their advices are still to come.
     AwaitAdvices,
+    /// A given advice does not count (not independent, not separate): no decision can rest on
+    /// the advices as they are, and asking more does not change that.
+    AdviceInvalid,
     /// Toeleiding decides.
     Decide,
     /// A TLV was decided; the sending of its letter is to be recorded.
@@ -106,7 +109,7 @@ pub fn next(side: Side, f: &Facts) -> Next {
     match (f.status, side) {
         (Status::Ingetrokken, _) => Next::Withdrawn,
         (Status::Toegekend | Status::Afgewezen, _) => {
-            if f.open_bezwaar {
+            if f.open_bezwaar && side == Side::Toeleiding {
                 Next::Bezwaar
             } else if f.kind.is_tlv() && !f.letter_sent && side == Side::Toeleiding {
                 Next::SendLetter
@@ -123,6 +126,11 @@ pub fn next(side: Side, f: &Facts) -> Next {
         (_, Side::Toeleiding) if !f.kind.is_tlv() => Next::Decide,
         (_, Side::Toeleiding) => match f.advice_problem {
             None if f.status == Status::AdviesGevraagd => Next::Decide,
+            Some(
+                AdviceProblem::NotSeparate(_)
+                | AdviceProblem::NotDeclaredIndependent(_)
+                | AdviceProblem::NotIndependent(_),
+            ) => Next::AdviceInvalid,
             // Not enough experts asked, or every asked one answered and it does not suffice.
             _ if f.advices_asked < ADVICES_NEEDED || f.advices_given >= f.advices_asked => {
                 Next::AskAdvice
@@ -236,6 +244,11 @@ mod tests {
         f.advices_given = 2;
         f.advice_problem = Some(AdviceProblem::NoFirstExpert);
         assert_eq!(next(Side::Toeleiding, &f), Next::AskAdvice);
+        // A given advice that does not count cannot be outweighed by asking more.
+        f.advice_problem = Some(AdviceProblem::NotIndependent(7));
+        let p = plan(Side::Toeleiding, &f);
+        assert_eq!(p.next, Next::AdviceInvalid);
+        assert!(!p.now.decide && !p.more.decide && p.more.withdraw);
         // The advices allow a decision: the decision form is what the page offers first.
         f.advice_problem = None;
         let p = plan(Side::Toeleiding, &f);
@@ -272,6 +285,8 @@ mod tests {
         assert_eq!(next(Side::School, &f), Next::Decided);
         f.open_bezwaar = true;
         assert_eq!(next(Side::Toeleiding, &f), Next::Bezwaar);
+        // The bezwaar is toeleiding's to handle; the school is not asked to do anything.
+        assert_eq!(next(Side::School, &f), Next::Decided);
         let f = facts(TLV, Status::Ingetrokken);
         let p = plan(Side::School, &f);
         assert_eq!(p.next, Next::Withdrawn);

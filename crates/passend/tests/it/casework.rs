@@ -487,7 +487,7 @@ async fn a_tlv_so_request_from_school_to_decision_letter() {
     assert_eq!(next_title(&page.body), "Wacht op de deskundigenadviezen");
     assert!(
         page.body.contains(
-            "2 gevraagd, 0 gegeven. Nog geen besluit mogelijk: Er zijn twee deskundigenadviezen nodig."
+            "2 gevraagd, 0 gegeven. Nog geen besluit mogelijk: er zijn twee deskundigenadviezen nodig."
         ),
         "{}",
         page.body

@@ -289,7 +289,7 @@ pub(crate) async fn request_view(
     {
         swv.decision_blocked = Some(format!(
             "{} Er zijn nu {} gegeven.",
-            problem.message_nl(),
+            shape::lower_first(&problem.message_nl()),
             given.len()
         ));
     }
@@ -338,6 +338,7 @@ pub(crate) async fn request_view(
                 suspended_reason: open_suspension.map(|s| s.reason.as_str()),
                 missing: &missing,
                 parents_to_ask: parents_linked && shares.is_empty(),
+                swv: swv_side,
                 decision: decision_row.as_ref().map(|d| {
                     (
                         outcome,

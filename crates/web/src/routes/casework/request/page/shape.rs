@@ -39,6 +39,8 @@ pub(crate) struct Situation<'a> {
     pub(crate) missing: &'a [&'static str],
     /// Parents with portal access who were not yet asked their view on a concept.
     pub(crate) parents_to_ask: bool,
+    /// Toeleiding looks: its own judgement of the advices may be shown.
+    pub(crate) swv: bool,
     /// The decision: its outcome, its date, its id and the last day of bezwaar (once sent).
     pub(crate) decision: Option<(&'a str, NaiveDate, i64, Option<NaiveDate>)>,
 }
@@ -86,10 +88,10 @@ pub(crate) fn staff_steps(s: &Situation<'_>) -> Vec<StaffStep> {
                 Step::Decision => match s.decision {
                     Some((outcome, on, _, _)) => format!("{outcome}, op {}.", long(on)),
                     None => match (&f.advice_problem, f.kind.is_tlv()) {
-                        (Some(p), true) if f.status != Status::Concept => format!(
+                        (Some(p), true) if s.swv => format!(
                             "Uiterlijk {}. Nog niet mogelijk: {}",
                             long_or(s.due, "–"),
-                            p.message_nl()
+                            lower_first(&p.message_nl())
                         ),
                         _ => format!("Uiterlijk {}.", long_or(s.due, "–")),
                     },
@@ -111,6 +113,25 @@ pub(crate) fn staff_steps(s: &Situation<'_>) -> Vec<StaffStep> {
             }
         })
         .collect()
+}
+
+/// A message as the rest of a sentence after a colon: Dutch writes on in lower case.
+pub(crate) fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Someone's free text as a sentence: ends with a full stop unless it ends otherwise.
+fn sentence(text: &str) -> String {
+    let t = text.trim();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_owned()
+    } else {
+        format!("{t}.")
+    }
 }
 
 fn advice_count(f: &Facts) -> String {
@@ -156,7 +177,7 @@ pub(crate) fn next_line(next: Next, s: &Situation<'_>, request_id: i64) -> NextL
             title: "Het samenwerkingsverband vraagt informatie",
             text: format!(
                 "Gevraagd: {} Voeg de documenten toe bij “Documenten van de leerling” en laat daarna weten dat de informatie er is. Tot dan staat de beslistermijn stil.",
-                s.suspended_reason.unwrap_or("–")
+                sentence(s.suspended_reason.unwrap_or("–"))
             ),
             link: Some(("#upload-kop".to_owned(), "Naar “Document toevoegen”")),
         },
@@ -166,7 +187,7 @@ pub(crate) fn next_line(next: Next, s: &Situation<'_>, request_id: i64) -> NextL
                 Status::Ingediend => format!(
                     "De aanvraag is ontvangen. Toeleiding kiest een contactpersoon. U hoeft nu niets te doen. Besluit uiterlijk {due}."
                 ),
-                Status::AdviesGevraagd => format!(
+                Status::AdviesGevraagd if f.kind.is_tlv() => format!(
                     "Twee deskundigen geven advies. U hoeft nu niets te doen; u krijgt bericht als er iets nodig is. Besluit uiterlijk {due}."
                 ),
                 _ => format!(
@@ -184,8 +205,8 @@ pub(crate) fn next_line(next: Next, s: &Situation<'_>, request_id: i64) -> NextL
         Next::AwaitInformation => line(
             "Wacht op de informatie van de school",
             format!(
-                "U vroeg: {} De beslistermijn staat stil. Is de informatie er, laat de termijn dan doorlopen.",
-                s.suspended_reason.unwrap_or("–")
+                "Toeleiding vroeg: {} De beslistermijn staat stil. Is de informatie er, laat de termijn dan doorlopen.",
+                sentence(s.suspended_reason.unwrap_or("–"))
             ),
         ),
         Next::AskAdvice => line(
@@ -194,7 +215,7 @@ pub(crate) fn next_line(next: Next, s: &Situation<'_>, request_id: i64) -> NextL
                 Some(p) if f.advices_asked > 0 => format!(
                     "{} Nog geen besluit mogelijk: {}",
                     advice_count(f),
-                    p.message_nl()
+                    lower_first(&p.message_nl())
                 ),
                 _ => "Vraag twee deskundigen om advies; zonder hun adviezen is er geen besluit mogelijk.".to_owned(),
             },
@@ -204,6 +225,16 @@ pub(crate) fn next_line(next: Next, s: &Situation<'_>, request_id: i64) -> NextL
             format!(
                 "{} Nog geen besluit mogelijk: {} Besluit uiterlijk {due}.",
                 advice_count(f),
+                f.advice_problem
+                    .as_ref()
+                    .map(|p| lower_first(&p.message_nl()))
+                    .unwrap_or_default()
+            ),
+        ),
+        Next::AdviceInvalid => line(
+            "Een gegeven advies telt niet mee",
+            format!(
+                "{} Op deze adviezen kan geen besluit rusten, en meer adviezen vragen verandert dat niet. Trek de aanvraag in (onder “Andere acties”) en laat de school een nieuwe indienen; vraag dan andere deskundigen.",
                 f.advice_problem
                     .as_ref()
                     .map(|p| p.message_nl())
@@ -268,9 +299,17 @@ pub(crate) fn forms_with_errors(errors: &[(String, String)]) -> Forms {
             "ontvangend",
             "motivering",
         ]),
-        meeting: errors
-            .iter()
-            .any(|(id, _)| id.starts_with("overleg-") || id == "aanwezig"),
+        // The planning form's fields; a meeting's own move form (`overleg-{id}-…`) is elsewhere.
+        meeting: errors.iter().any(|(id, _)| {
+            [
+                "overleg-soort",
+                "overleg-datum",
+                "overleg-tijd",
+                "overleg-plaats",
+            ]
+            .contains(&id.as_str())
+                || id.starts_with("aanwezig")
+        }),
         ask_information: has(&["reden"]),
         ..Forms::default()
     }
@@ -576,22 +615,40 @@ mod tests {
             suspended_reason: None,
             missing: &[],
             parents_to_ask: false,
+            swv: true,
             decision: None,
         };
         let next = next_line(Next::AwaitAdvices, &s, 7);
         assert_eq!(
             next.text,
-            "2 gevraagd, 1 gegeven. Nog geen besluit mogelijk: Er zijn twee deskundigenadviezen nodig. Besluit uiterlijk vrijdag 18 december 2026."
+            "2 gevraagd, 1 gegeven. Nog geen besluit mogelijk: er zijn twee deskundigenadviezen nodig. Besluit uiterlijk vrijdag 18 december 2026."
         );
         let steps = staff_steps(&s);
         let decision = steps.last().unwrap();
         assert_eq!(decision.state, "upcoming");
         assert!(
-            decision.detail.contains("Nog niet mogelijk: Er zijn twee"),
+            decision.detail.contains("Nog niet mogelijk: er zijn twee"),
             "{}",
             decision.detail
         );
         assert_eq!(steps.iter().filter(|x| x.state == "current").count(), 1);
+        // The school does not read toeleiding's judgement of the advices.
+        let school = Situation { swv: false, ..s };
+        let steps = staff_steps(&school);
+        assert!(!steps.last().unwrap().detail.contains("Nog niet mogelijk"));
+        // A reason typed without a full stop still reads as a sentence.
+        let mut waiting = f.clone();
+        waiting.suspended = true;
+        let asked = Situation {
+            facts: &waiting,
+            suspended_reason: Some("Het verslag van het TLO ontbreekt"),
+            ..school
+        };
+        assert!(
+            next_line(Next::ProvideInformation, &asked, 7)
+                .text
+                .starts_with("Gevraagd: Het verslag van het TLO ontbreekt. Voeg")
+        );
     }
 
     #[test]
@@ -606,6 +663,12 @@ mod tests {
         // A meeting form with a message opens under "Andere acties".
         let (_, more, open) = with_errors(plan, &[("overleg-datum".to_owned(), "x".to_owned())]);
         assert!(more.meeting && open.meeting && !open.assign);
+        // No one ticked as attending: the same form opens.
+        let (_, _, open) = with_errors(plan, &[("aanwezig-ouders".to_owned(), "x".to_owned())]);
+        assert!(open.meeting);
+        // A meeting's own move form failed: the planning form stays closed.
+        let (_, _, open) = with_errors(plan, &[("overleg-3-reden".to_owned(), "x".to_owned())]);
+        assert!(!open.meeting);
         let (_, _, open) = with_errors(plan, &[]);
         assert_eq!(open, Forms::default());
     }
