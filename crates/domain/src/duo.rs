@@ -338,6 +338,8 @@ pub struct PupilCounts {
     pub school_type: Option<SchoolType>,
     /// Gemeente code, 4 digits.
     pub gemeente_code: String,
+    /// Gemeente name as DUO writes it (upper case), "" when the file has none.
+    pub gemeente_name: String,
     /// (year of teldatum 1 October, count); years with 0 (did not exist) are left out.
     pub counts: Vec<(i32, Count)>,
     /// The line in the file.
@@ -849,6 +851,7 @@ pub fn parse(bytes: &[u8], gemeente: Option<&str>) -> Result<Parsed, DuoError> {
                     .and_then(|c| r.get(c))
                     .and_then(SchoolType::from_duo),
                 gemeente_code: gem,
+                gemeente_name: gem_name.trim().to_owned(),
                 counts,
                 line,
                 code,

@@ -7,6 +7,8 @@
 //! - [`audit`]: the hash chain of the audit trail.
 //! - [`lang`]: the two languages of the site (Dutch first, English second).
 //! - [`content`]: the Markdown sources of the public pages and the begrippenlijst.
+//! - [`deelname`]: deelnamepercentages SBO and SO per samenwerkingsverband and for the country,
+//!   from DUO's pupils per vestiging placed through the regio-indeling.
 //! - [`duo`]: DUO open data files (school locations, pupil counts), parsed as DUO publishes them.
 //! - [`geo`]: coordinates (EduGIS BAG points, PC4 centroids) and distances.
 //! - [`support`]: the taxonomy of ondersteuningsaanbod and what DUO codes imply.
@@ -26,6 +28,7 @@ pub mod atw;
 pub mod audit;
 pub mod contact;
 pub mod content;
+pub mod deelname;
 pub mod documents;
 pub mod duo;
 pub mod geo;
