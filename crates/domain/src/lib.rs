@@ -10,6 +10,8 @@
 //! - [`deelname`]: deelnamepercentages SBO and SO per samenwerkingsverband and for the country,
 //!   from DUO's pupils per vestiging placed through the regio-indeling.
 //! - [`duo`]: DUO open data files (school locations, pupil counts), parsed as DUO publishes them.
+//! - [`figures`]: the one rule for small numbers (suppressed counts and totals that give none
+//!   away), medians, percentiles and shares for the dashboards.
 //! - [`geo`]: coordinates (EduGIS BAG points, PC4 centroids) and distances.
 //! - [`support`]: the taxonomy of ondersteuningsaanbod and what DUO codes imply.
 //! - [`glossary`]: the begrippenlijst, its search and the A–Z index.
@@ -31,6 +33,7 @@ pub mod content;
 pub mod deelname;
 pub mod documents;
 pub mod duo;
+pub mod figures;
 pub mod geo;
 pub mod glossary;
 pub mod lang;

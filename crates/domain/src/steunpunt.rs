@@ -13,8 +13,8 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// Counts below this are not shown in the signalering.
-pub const SUPPRESS_BELOW: i64 = 5;
+/// The one rule for small numbers, used by the signalering as by every other figure.
+pub use crate::figures::{Cell, SUPPRESS_BELOW};
 /// A form sent faster than this after it was shown was not filled in by a person.
 pub const MIN_FILL_SECONDS: i64 = 3;
 /// A form older than this is refused (shown again, with what was typed).
@@ -400,80 +400,9 @@ pub fn check_form_token(key: &[u8], token: &str, now: i64) -> Result<(), TokenPr
     Ok(())
 }
 
-/// A cell of the signalering: a count, or hidden because it is below [`SUPPRESS_BELOW`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
-    /// Shown.
-    Count(i64),
-    /// A total with hidden counts in it, rounded to a multiple of five.
-    About(i64),
-    /// Fewer than five (zero included), not shown.
-    Suppressed,
-}
-
-impl Cell {
-    /// The cell for a count.
-    pub fn of(count: i64) -> Cell {
-        if count < SUPPRESS_BELOW {
-            Cell::Suppressed
-        } else {
-            Cell::Count(count)
-        }
-    }
-
-    /// The cell for a sum of counts that are also shown on their own (a quarter of months, a
-    /// theme's total, all themes in a month). Hidden below [`SUPPRESS_BELOW`], and also when
-    /// exactly one part is hidden: the sum minus the parts shown would give that part away. A sum
-    /// with hidden parts in it is rounded to a multiple of five, so that the difference between
-    /// two totals (two periods, a year and its quarters) never pins one hidden count down either.
-    /// A sum of shown parts only is exact: it follows from them anyway.
-    pub fn total(parts: &[i64]) -> Cell {
-        let hidden = parts.iter().filter(|n| **n < SUPPRESS_BELOW).count();
-        let sum: i64 = parts.iter().sum();
-        match hidden {
-            0 => Cell::of(sum),
-            1 => Cell::Suppressed,
-            _ => {
-                let rounded = (sum + SUPPRESS_BELOW / 2) / SUPPRESS_BELOW * SUPPRESS_BELOW;
-                if sum < SUPPRESS_BELOW || rounded < SUPPRESS_BELOW {
-                    Cell::Suppressed
-                } else {
-                    Cell::About(rounded)
-                }
-            }
-        }
-    }
-
-    /// As shown in the report and its CSV.
-    pub fn label(self) -> String {
-        match self {
-            Cell::Count(n) => n.to_string(),
-            Cell::About(n) => format!("ca. {n}"),
-            Cell::Suppressed => "< 5".to_owned(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_total_never_gives_one_hidden_part_away() {
-        // 5 + 1 + 6: shown as 12, the 1 would follow from the two shown months.
-        assert_eq!(Cell::total(&[5, 1, 6]), Cell::Suppressed);
-        // Two hidden parts: rounded, so neither their sum nor one of them follows exactly.
-        assert_eq!(Cell::total(&[5, 1, 2]), Cell::About(10));
-        assert_eq!(Cell::total(&[5, 1, 6, 5, 1, 2]), Cell::About(20));
-        assert_eq!(Cell::About(20).label(), "ca. 20");
-        // Nothing hidden: the exact sum of shown parts.
-        assert_eq!(Cell::total(&[5, 6]), Cell::Count(11));
-        // Sums under five stay hidden, also when rounding would make them five.
-        assert_eq!(Cell::total(&[1, 2]), Cell::Suppressed);
-        assert_eq!(Cell::total(&[2, 1, 1]), Cell::Suppressed);
-        assert_eq!(Cell::total(&[2, 2, 1]), Cell::About(5));
-        assert_eq!(Cell::total(&[]), Cell::Suppressed);
-    }
 
     #[test]
     fn codes_round_trip() {
