@@ -24,6 +24,7 @@ pub struct RegioIndeling {
     /// Lines of PC4s that belong to no samenwerkingsverband (the Europoort harbour area has a
     /// place name there), left out.
     pub skipped: Vec<usize>,
+    rows: Vec<(String, String, String)>,
 }
 
 /// Why a regio-indeling file cannot be read.
@@ -96,6 +97,8 @@ impl RegioIndeling {
                 .entry(fold_gemeente(get(c_gem)))
                 .or_default()
                 .insert(swv.to_owned());
+            out.rows
+                .push((pc4.to_owned(), get(c_gem).to_owned(), swv.to_owned()));
         }
         let rows = out.pc4.len() + out.skipped.len();
         if rows == 0 {
@@ -110,6 +113,25 @@ impl RegioIndeling {
             });
         }
         Ok(out)
+    }
+
+    /// The table from stored rows (PC4, gemeente, PO samenwerkingsverband).
+    pub fn from_rows(rows: impl IntoIterator<Item = (String, String, String)>) -> RegioIndeling {
+        let mut out = RegioIndeling::default();
+        for (pc4, gemeente, swv) in rows {
+            out.gemeente
+                .entry(fold_gemeente(&gemeente))
+                .or_default()
+                .insert(swv.clone());
+            out.pc4.insert(pc4, swv);
+        }
+        out
+    }
+
+    /// Every row: (PC4, gemeente as written, samenwerkingsverband), for storing. The gemeente is
+    /// kept as the file wrote it.
+    pub fn rows(&self) -> &[(String, String, String)] {
+        &self.rows
     }
 
     /// The samenwerkingsverband of a PC4.
@@ -131,29 +153,12 @@ impl RegioIndeling {
     }
 }
 
-/// Vestigingscode → PC4 of its address, from the EduGIS school file (`;`, with the columns
-/// `vestigingscode` and `postcode`). Rows without either are left out.
-pub fn pc4_by_vestiging(text: &str) -> HashMap<String, String> {
-    let mut lines = text.trim_start_matches('\u{feff}').lines();
-    let header: Vec<&str> = lines
-        .next()
-        .unwrap_or_default()
-        .split(';')
-        .map(str::trim)
-        .collect();
-    let (Some(c_code), Some(c_pc)) = (
-        header.iter().position(|h| *h == "vestigingscode"),
-        header.iter().position(|h| *h == "postcode"),
-    ) else {
-        return HashMap::new();
-    };
-    lines
-        .filter_map(|line| {
-            let f: Vec<&str> = line.split(';').collect();
-            let code = f.get(c_code)?.trim();
-            let pc4 = crate::geo::pc4_of(f.get(c_pc)?)?;
-            (!code.is_empty()).then(|| (code.to_owned(), pc4))
-        })
+/// Vestigingscode → PC4 of its address, from the EduGIS school file as [`crate::geo::parse`]
+/// reads it (the first row of a code that repeats). Rows without a postcode are left out.
+pub fn pc4_by_vestiging(locations: &[crate::geo::GeocodedLocation]) -> HashMap<String, String> {
+    locations
+        .iter()
+        .filter_map(|l| Some((l.code.clone(), l.pc4.clone()?)))
         .collect()
 }
 
@@ -372,6 +377,10 @@ mod tests {
         let regio = RegioIndeling::parse(&text).unwrap();
         assert_eq!(regio.skipped, [2]);
         assert_eq!(regio.of_pc4("3197"), None);
+        // Stored and read back, it places the same.
+        let again = RegioIndeling::from_rows(regio.rows().to_vec());
+        assert_eq!(again.of_pc4("1010"), Some("PO2707"));
+        assert_eq!(again.of_gemeente("AMSTERDAM"), Some("PO2707"));
         assert_eq!(
             RegioIndeling::parse("PC4;gemeente;PO SWV;VO SWV\n").unwrap_err(),
             RegioError::Empty
@@ -395,9 +404,12 @@ mod tests {
             "../../../seed/national/regio_indeling_swv_pc4_BWBR0032324_2015-04-23.csv"
         ))
         .unwrap();
-        let pc4 = pc4_by_vestiging(include_str!(
-            "../../../seed/national/edugis_scholen_20241122_nl.csv"
-        ));
+        let Some((crate::geo::GeoData::Locations(points), _, _)) = crate::geo::parse(
+            include_bytes!("../../../seed/national/edugis_scholen_20241122_nl.csv"),
+        ) else {
+            panic!("not the EduGIS file");
+        };
+        let pc4 = pc4_by_vestiging(&points);
         let d = compute(&rows, &regio, &pc4);
         let t = |bao, sbo, so, so_vso| (bao, sbo, so, so_vso);
         let of = |x: Totals| (x.bao, x.sbo, x.so, x.so_vso);

@@ -37,6 +37,9 @@ pub struct GeocodedLocation {
     pub code: String,
     /// The point (BAG address).
     pub point: Point,
+    /// The PC4 of its address, when the file has a postcode column (it places the vestiging in
+    /// its samenwerkingsverband for the deelnamepercentages).
+    pub pc4: Option<String>,
 }
 
 /// A PC4 area's centroid.
@@ -81,6 +84,7 @@ pub fn parse(bytes: &[u8]) -> Option<(GeoData, Vec<Warning>, usize)> {
     if let (Some(c_code), Some(c_lon), Some(c_lat)) =
         (col("vestigingscode"), col("lon"), col("lat"))
     {
+        let c_postcode = col("postcode");
         let mut out: Vec<GeocodedLocation> = Vec::new();
         for (i, record) in reader.records().enumerate() {
             let line = i + 2;
@@ -111,7 +115,8 @@ pub fn parse(bytes: &[u8]) -> Option<(GeoData, Vec<Warning>, usize)> {
                             message: format!("{code}: komt vaker voor; eerste punt gebruikt"),
                         });
                     } else {
-                        out.push(GeocodedLocation { code, point });
+                        let pc4 = c_postcode.and_then(|c| r.get(c)).and_then(pc4_of);
+                        out.push(GeocodedLocation { code, point, pc4 });
                     }
                 }
                 _ => warnings.push(Warning {
@@ -197,7 +202,7 @@ mod tests {
 
     #[test]
     fn parses_edugis_and_pc4() {
-        let edugis = "naam;type;vestigingscode;lon;lat\nA;basisschool;14QC02;5.2;52.37\nA;basisschool;14QC02;5.3;52.38\nB;SO;XX;;\n";
+        let edugis = "naam;type;postcode;vestigingscode;lon;lat\nA;basisschool;1315 AB;14QC02;5.2;52.37\nA;basisschool;1316AB;14QC02;5.3;52.38\nB;SO;;XX;;\n";
         let (data, warnings, rows) = parse(edugis.as_bytes()).unwrap();
         assert_eq!(rows, 3);
         assert_eq!(warnings.len(), 2);
@@ -211,7 +216,8 @@ mod tests {
                 point: Point {
                     lat: 52.37,
                     lon: 5.2
-                }
+                },
+                pc4: Some("1315".into()),
             }]
         );
 

@@ -1,8 +1,11 @@
-//! `passend import duo FILE…`: DUO's files exactly as DUO publishes them, and the geo files
-//! (EduGIS BAG points, PC4 centroids). The kind of each file is recognised from its header.
-//! On a first start with an empty database the Almere files shipped in `seed/almere/` load.
+//! `passend import duo FILE…`: DUO's files exactly as DUO publishes them, the geo files (EduGIS
+//! BAG points, PC4 centroids) and the regio-indeling of the samenwerkingsverbanden. The kind of
+//! each file is recognised from its header. On a first start with an empty database the Almere
+//! files shipped in `seed/almere/` load. After the files, the deelnamepercentages are recomputed
+//! when the national files are there (`seed/national/`).
 
 use anyhow::Context;
+use passend_domain::deelname;
 use passend_domain::duo::{self, CloseLimit, DuoData, Encoding, Warning};
 use passend_domain::geo::{self, GeoData};
 use passend_store::Db;
@@ -118,6 +121,13 @@ fn scope_gemeente(given: Option<&str>, found: Option<String>) -> anyhow::Result<
     }
 }
 
+/// The regio-indeling of the samenwerkingsverbanden: its header names the PO samenwerkingsverband.
+fn is_regio_indeling(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(200)];
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    String::from_utf8_lossy(first).contains("PO SWV")
+}
+
 /// Imports one file's bytes. A file with errors (rows cut off, bytes that fit no encoding, a
 /// vestigingscode twice) changes nothing, and neither does a release that would close more
 /// locations than `options.limit` allows: both are refused with the reason.
@@ -128,6 +138,42 @@ pub async fn import_with(
     options: &ImportOptions<'_>,
 ) -> anyhow::Result<FileReport> {
     let origin = options.origin;
+    if is_regio_indeling(bytes) {
+        let (text, encoding) = duo::decode(bytes);
+        let regio = deelname::RegioIndeling::parse(&text)
+            .with_context(|| format!("{file}: geweigerd, er is niets veranderd"))?;
+        let warnings: Vec<Warning> = regio
+            .skipped
+            .iter()
+            .map(|line| Warning {
+                line: *line,
+                message: "geen samenwerkingsverband bij dit postcodegebied; overgeslagen"
+                    .to_owned(),
+            })
+            .collect();
+        let kept = regio.rows().len();
+        let meta = ImportMeta {
+            file_name: file,
+            kind: "regio-indeling",
+            encoding: encoding_name(encoding),
+            gemeente_code: None,
+            rows_read: kept + warnings.len(),
+            rows_kept: kept,
+            rows_filtered: 0,
+            warnings: warnings.len(),
+            origin,
+        };
+        locations::import_regio(db, &meta, regio.rows()).await?;
+        return Ok(FileReport {
+            file: file.to_owned(),
+            kind: "regio-indeling",
+            rows_read: kept + warnings.len(),
+            rows_kept: kept,
+            rows_filtered: 0,
+            changes: None,
+            warnings,
+        });
+    }
     if let Some((data, warnings, rows)) = geo::parse(bytes) {
         let (kind, kept) = match &data {
             GeoData::Locations(l) => ("edugis", l.len()),
@@ -288,7 +334,30 @@ pub async fn run_cli(
     }
     progress(total, total, "klaar");
     eprintln!();
+    let _ = writeln!(report, "{}", refresh_deelname(db).await?);
     Ok((report, all_ok))
+}
+
+/// Recomputes the deelnamepercentages from what is stored, and says so in one line.
+pub async fn refresh_deelname(db: &Db) -> anyhow::Result<String> {
+    Ok(if passend_store::deelname::refresh(db).await? {
+        let placed = passend_store::deelname::placed(db).await?;
+        let last = placed.iter().map(|(y, _, _)| *y).max().unwrap_or_default();
+        let of = |how: &str| {
+            placed
+                .iter()
+                .find(|(y, h, _)| *y == last && h == how)
+                .map_or(0, |(_, _, n)| *n)
+        };
+        format!(
+            "Deelnamepercentages berekend. In {last} geplaatst: {} vestigingen op postcode, {} op gemeente, {} niet (die tellen alleen landelijk mee).",
+            of("postcode"),
+            of("gemeente"),
+            of("nergens")
+        )
+    } else {
+        "Deelnamepercentages niet berekend: daarvoor zijn de landelijke leerlingaantallen (bestand 06, zonder --gemeente), de EduGIS-scholen en de regio-indeling nodig (zie seed/national/).".to_owned()
+    })
 }
 
 fn progress(done: usize, total: usize, label: &str) {

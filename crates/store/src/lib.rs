@@ -24,6 +24,7 @@ pub mod casework;
 pub mod bezwaar;
 pub mod contact;
 pub mod content;
+pub mod deelname;
 pub mod files;
 pub mod locations;
 pub mod maintenance;

@@ -374,7 +374,8 @@ fn import_event<'a>(meta: &'a ImportMeta<'a>, detail: &'a str) -> crate::audit::
 const BATCH: usize = 500;
 
 /// One (code, year, pupils, suppressed, school type) row of the pupil-count table.
-type CountRow<'a> = (&'a str, i64, Option<i64>, bool, Option<&'a str>);
+/// (code, year, pupils, suppressed, school type, gemeente).
+type CountRow<'a> = (&'a str, i64, Option<i64>, bool, Option<&'a str>, &'a str);
 
 /// Applies the historic pupil-count file: every (code, year) is set to the file's value.
 pub async fn import_pupil_counts(
@@ -387,6 +388,7 @@ pub async fn import_pupil_counts(
         .iter()
         .flat_map(|r| {
             let kind = r.school_type.map(SchoolType::code);
+            let gemeente = r.gemeente_name.as_str();
             r.counts.iter().map(move |(year, count)| match count {
                 Count::Exact(n) => (
                     r.code.as_str(),
@@ -394,8 +396,16 @@ pub async fn import_pupil_counts(
                     Some(i64::from(*n)),
                     false,
                     kind,
+                    gemeente,
                 ),
-                Count::FewerThanFive => (r.code.as_str(), i64::from(*year), None, true, kind),
+                Count::FewerThanFive => (
+                    r.code.as_str(),
+                    i64::from(*year),
+                    None,
+                    true,
+                    kind,
+                    gemeente,
+                ),
             })
         })
         .collect();
@@ -411,18 +421,45 @@ pub async fn import_pupil_counts(
         let mut tx = pool.begin_write().await?;
         let id = record_import!(tx, meta, now);
         for chunk in flat.chunks(BATCH) {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO pupil_counts (code, year, pupils, suppressed, school_type) ");
-            q.push_values(chunk, |mut b, (code, year, pupils, suppressed, kind)| {
-                b.push_bind(*code).push_bind(*year).push_bind(*pupils).push_bind(*suppressed).push_bind(*kind);
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO pupil_counts (code, year, pupils, suppressed, school_type, gemeente) ");
+            q.push_values(chunk, |mut b, (code, year, pupils, suppressed, kind, gemeente)| {
+                b.push_bind(*code).push_bind(*year).push_bind(*pupils).push_bind(*suppressed).push_bind(*kind).push_bind(*gemeente);
             });
             q.push(
-                " ON CONFLICT (code, year) DO UPDATE SET pupils = excluded.pupils, suppressed = excluded.suppressed, school_type = excluded.school_type",
+                " ON CONFLICT (code, year) DO UPDATE SET pupils = excluded.pupils, suppressed = excluded.suppressed, school_type = excluded.school_type, gemeente = excluded.gemeente",
             );
             q.build().execute(&mut *tx).await?;
         }
         let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
         crate::append_in_tx!(tx, &import_event(meta, &detail));
         sqlx::query(BUMP_MAP).execute(&mut *tx).await?;
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// Applies the regio-indeling (PC4, gemeente, PO samenwerkingsverband): the table is replaced as
+/// a whole, in one transaction with the import's record and audit event.
+pub async fn import_regio(
+    db: &Db,
+    meta: &ImportMeta<'_>,
+    rows: &[(String, String, String)],
+) -> StoreResult<i64> {
+    let now = Utc::now();
+    let id = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let id = record_import!(tx, meta, now);
+        sqlx::query("DELETE FROM regio_indeling").execute(&mut *tx).await?;
+        for chunk in rows.chunks(BATCH) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO regio_indeling (pc4, gemeente, po_swv) ");
+            q.push_values(chunk, |mut b, (pc4, gemeente, swv)| {
+                b.push_bind(pc4).push_bind(gemeente).push_bind(swv);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        let detail = format!("{}: {} rijen", meta.kind, meta.rows_kept);
+        crate::append_in_tx!(tx, &import_event(meta, &detail));
         tx.commit().await?;
         id
     });
@@ -440,11 +477,11 @@ pub async fn import_geo_points(
         let mut tx = pool.begin_write().await?;
         let id = record_import!(tx, meta, now);
         for chunk in rows.chunks(BATCH) {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO geo_points (code, lat, lon, source) ");
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO geo_points (code, lat, lon, source, pc4) ");
             q.push_values(chunk, |mut b, g| {
-                b.push_bind(&g.code).push_bind(g.point.lat).push_bind(g.point.lon).push_bind("bag");
+                b.push_bind(&g.code).push_bind(g.point.lat).push_bind(g.point.lon).push_bind("bag").push_bind(&g.pc4);
             });
-            q.push(" ON CONFLICT (code) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, source = excluded.source");
+            q.push(" ON CONFLICT (code) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, source = excluded.source, pc4 = excluded.pc4");
             q.build().execute(&mut *tx).await?;
         }
         sqlx::query(COORDS_FROM_BAG).execute(&mut *tx).await?;

@@ -242,3 +242,76 @@ async fn the_command_refuses_a_release_that_closes_many_unless_told() {
     pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The national files through the command, on the test's database: the deelnamepercentages are
+/// stored for every samenwerkingsverband and the country, the same as the hand count of the
+/// domain's test; an extract of one gemeente gives no "country" figure; a broken regio-indeling
+/// is refused and changes nothing.
+#[tokio::test]
+async fn the_national_files_give_deelnamepercentages_and_an_extract_gives_none() {
+    let db = TestDb::new().await;
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seed");
+    let import = |files: &[std::path::PathBuf]| {
+        passend_command()
+            .args(["import", "duo"])
+            .args(files)
+            .env("DATABASE_URL", &db.url)
+            .output()
+            .unwrap()
+    };
+    // The Almere extract alone: pupils of one gemeente are no country.
+    let almere = import(&[seed.join("almere/leerlingen_historisch_almere.csv")]);
+    assert!(almere.status.success(), "{almere:?}");
+    assert!(
+        String::from_utf8_lossy(&almere.stdout).contains("Deelnamepercentages niet berekend"),
+        "{almere:?}"
+    );
+    // A regio-indeling without samenwerkingsverbanden is refused.
+    let dir = std::env::temp_dir().join(format!("passend-regio-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("regio.csv");
+    std::fs::write(
+        &broken,
+        "PC4;gemeente;PO SWV;VO SWV\n1311;Almere;?;?\n1312;Almere;?;?\n",
+    )
+    .unwrap();
+    let refused = import(&[broken]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stdout).contains("noemen geen samenwerkingsverband"),
+        "{refused:?}"
+    );
+    let national = import(&[
+        seed.join("national/regio_indeling_swv_pc4_BWBR0032324_2015-04-23.csv"),
+        seed.join("national/edugis_scholen_20241122_nl.csv"),
+        seed.join("national/06.-historisch-overzicht-aantal-leerlingen-per-schoolvestiging.csv"),
+    ]);
+    let out = String::from_utf8_lossy(&national.stdout);
+    assert!(national.status.success(), "{national:?}");
+    assert!(
+        out.contains("In 2025 geplaatst: 6881 vestigingen op postcode, 61 op gemeente, 12 niet"),
+        "{out}"
+    );
+    let config = config_for(&db);
+    let app = TestApp::start(db, config).await;
+    let store = &app.server().db;
+    let year = |rows: Vec<passend_store::deelname::DeelnameRow>, y: i64| {
+        let r = rows.into_iter().find(|r| r.year == y).unwrap();
+        (r.bao, r.sbo, r.so, r.so_vso)
+    };
+    let almere = passend_store::deelname::of_area(store, "PO2401")
+        .await
+        .unwrap();
+    assert_eq!(year(almere.clone(), 2025), (20_724, 576, 286, 461));
+    assert_eq!(year(almere, 2024), (20_436, 527, 285, 446));
+    let country = passend_store::deelname::of_area(store, "NL").await.unwrap();
+    assert_eq!(year(country, 2025), (1_356_911, 31_612, 15_291, 44_620));
+    let swvs = passend_store::deelname::in_year(store, 2025).await.unwrap();
+    assert!(
+        swvs.len() > 70 && swvs.iter().all(|r| r.area.starts_with("PO")),
+        "{}",
+        swvs.len()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    app.stop().await;
+}
