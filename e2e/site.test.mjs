@@ -1,16 +1,27 @@
 // Browser tests of the public site in headless Debian chromium: zero axe-core WCAG 2.2 A/AA
 // violations on every page in nl and en, nothing scrolls sideways at 320 px, the menu and the
 // begrippenlijst search work by keyboard alone, and the search works with JavaScript off.
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { axeViolations, useSite } from './browser.mjs';
 const SLUGS = [
   'home', 'samenwerkingsverband', 'samenwerken', 'toelaatbaarheidsverklaring', 'zorgplicht',
   'zieke-leerlingen', 'rol-van-ouders', 'oudersteunpunt', 'meer-informatie', 'toegankelijkheid',
   'privacy', 'begrippen', 'wat-kan-ik-doen', 'wat-kan-ik-doen?stap=zorg', 'wat-kan-ik-doen?huidige=zorg',
-  'wat-kan-ik-doen?stap=meer',
+  'wat-kan-ik-doen?stap=meer', 'cijfers',
 ];
 const path = (lang, slug) => `${lang === 'en' ? '/en' : ''}/${slug === 'home' ? '' : slug}`;
+
+// The national files, so the figures page shows its charts and tables (imported before the
+// server starts, into the same database).
+before(() => {
+  const national = (f) => new URL(`../seed/national/${f}`, import.meta.url).pathname;
+  execFileSync(process.env.PASSEND_BIN || 'target/debug/passend', ['import', 'duo',
+    national('regio_indeling_swv_pc4_BWBR0032324_2015-04-23.csv'),
+    national('edugis_scholen_20241122_nl.csv'),
+    national('06.-historisch-overzicht-aantal-leerlingen-per-schoolvestiging.csv')], { stdio: 'ignore' });
+});
 
 const site = useSite();
 const newPage = (options) => site.newPage(options);
@@ -22,6 +33,7 @@ for (const lang of ['nl', 'en']) {
       const p = path(lang, slug);
       const response = await page.goto(site.server.url + p);
       assert.equal(response.status(), 200, p);
+      if (slug === 'cijfers') assert.equal(await page.locator('svg.passend-chart').count(), 2, `${p} has its charts`);
       assert.deepEqual(await axeViolations(page), [], `${p} at 1280 px`);
       await page.setViewportSize({ width: 320, height: 800 });
       const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));

@@ -28,6 +28,7 @@ pub const REQUIRED_PAGES: &[&str] = &[
     "toegankelijkheid",
     "privacy",
     "begrippen",
+    "cijfers",
 ];
 
 /// The parsed content of both languages.

@@ -41,3 +41,14 @@ pub async fn ensure(db: &Db, code: &str, name: &str) -> StoreResult<Tenant> {
     .await)?;
     Ok(tenant)
 }
+
+/// A tenant by its row id.
+pub async fn by_id(db: &Db, id: i64) -> StoreResult<Option<Tenant>> {
+    let tenant = on_db!(db, pool => sqlx::query_as::<_, Tenant>(
+        "SELECT id, code, name FROM tenants WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(tenant)
+}

@@ -18,6 +18,7 @@ pub mod assets;
 pub mod auth;
 pub mod cache;
 pub mod calendar;
+pub mod charts;
 pub mod dates;
 pub mod encoded;
 pub mod error;

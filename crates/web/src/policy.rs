@@ -111,6 +111,8 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/en/begrippen", Access::Public),
     ("GET", "/wat-kan-ik-doen", Access::Public),
     ("GET", "/en/wat-kan-ik-doen", Access::Public),
+    ("GET", "/cijfers", Access::Public),
+    ("GET", "/en/cijfers", Access::Public),
     ("GET", "/{slug}", Access::Public),
     ("GET", "/en/{slug}", Access::Public),
     // Voorzieningenkaart.

@@ -88,6 +88,35 @@ pub struct PageView<'a> {
     pub changed_on: String,
 }
 
+/// One chart of the figures page with the table that holds its numbers.
+#[derive(Debug, Clone)]
+pub struct FigureChart {
+    /// Title (heading, table caption and the chart's title).
+    pub title: &'static str,
+    /// The SVG, made by `charts::line_chart` (escaped there).
+    pub svg: String,
+    /// The legend, made by `charts::legend`.
+    pub legend: String,
+    /// (year, this samenwerkingsverband, the country), formatted.
+    pub rows: Vec<(String, String, String)>,
+}
+
+/// The public figures page: its editable text and the deelnamepercentages.
+#[derive(Template)]
+#[template(path = "views/figures.html")]
+pub struct FiguresView<'a> {
+    /// Layout.
+    pub layout: Layout,
+    /// Rendered, safe body of the content page (what the figures mean, the decision criteria).
+    pub body_html: &'a str,
+    /// This samenwerkingsverband's name as the table heads it.
+    pub swv_name: String,
+    /// The charts; empty when no national figures were imported.
+    pub charts: Vec<FigureChart>,
+    /// The day the text was last changed, in long form.
+    pub changed_on: String,
+}
+
 /// A term on the begrippenlijst page.
 #[derive(Debug, Clone)]
 pub struct TermView {

@@ -479,6 +479,7 @@ const ROUTES: &[(&str, &str, Need, Obj)] = &[
     ("GET", "/kaart", Need::Public, Obj::None),
     ("GET", "/begrippen", Need::Public, Obj::None),
     ("GET", "/wat-kan-ik-doen", Need::Public, Obj::None),
+    ("GET", "/cijfers", Need::Public, Obj::None),
     ("GET", "/inloggen", Need::Guest, Obj::None),
     ("POST", "/inloggen", Need::Guest, Obj::None),
     ("GET", "/inloggen/code", Need::SecondStep, Obj::None),

@@ -788,3 +788,72 @@ async fn a_begrip_is_previewed_changed_retired_and_restored_and_every_page_follo
     assert!(glossary.contains("id=\"groeidocument-test\""));
     app.stop().await;
 }
+
+/// The public figures page: before the national files there are no figures, only the text;
+/// after them, two charts with text alternatives and tables that hold the same numbers, for
+/// this samenwerkingsverband against the country, in each language's number format. The page's
+/// text (how the samenwerkingsverband decides) is editable content like every page.
+#[tokio::test]
+async fn the_figures_page_shows_the_deelname_against_the_country_in_both_languages() {
+    let app = TestApp::spawn().await;
+    let (status, empty) = app.text("/cijfers").await;
+    assert_eq!(status, 200);
+    assert!(
+        empty.contains("De landelijke cijfers zijn nog niet ingelezen"),
+        "{empty}"
+    );
+    assert!(empty.contains("Waar letten wij op bij een toelaatbaarheidsverklaring?"));
+    assert!(!empty.contains("<svg class=\"passend-chart\""));
+    let (_, home) = app.text("/").await;
+    assert!(
+        home.contains("href=\"/cijfers\""),
+        "the menu links to the figures"
+    );
+
+    let db = &app.server().db;
+    for (file, bytes) in [
+        (
+            "regio.csv",
+            &include_bytes!(
+                "../../../../seed/national/regio_indeling_swv_pc4_BWBR0032324_2015-04-23.csv"
+            )[..],
+        ),
+        (
+            "edugis.csv",
+            &include_bytes!("../../../../seed/national/edugis_scholen_20241122_nl.csv")[..],
+        ),
+        (
+            "06.csv",
+            &include_bytes!(
+                "../../../../seed/national/06.-historisch-overzicht-aantal-leerlingen-per-schoolvestiging.csv"
+            )[..],
+        ),
+    ] {
+        passend::import::import_bytes(db, file, bytes, None)
+            .await
+            .unwrap();
+    }
+    passend::import::refresh_deelname(db).await.unwrap();
+
+    let (status, nl) = app.text("/cijfers").await;
+    assert_eq!(status, 200);
+    assert_eq!(nl.matches("<svg class=\"passend-chart\"").count(), 2);
+    assert!(
+        nl.contains("role=\"img\"") && nl.contains("<desc id="),
+        "a text alternative"
+    );
+    assert!(nl.contains("over de jaren 2016–2025"), "{nl}");
+    // The tables hold the numbers the charts draw: Almere's 2025 row, SBO then SO.
+    let row = |sbo_here: &str, sbo_nl: &str| {
+        format!(
+            "2025</th><td class=\"utrecht-table__cell utrecht-table__cell--numeric-data\">{sbo_here}</td><td class=\"utrecht-table__cell utrecht-table__cell--numeric-data\">{sbo_nl}</td>"
+        )
+    };
+    assert!(nl.contains(&row("2,70 %", "2,28 %")), "{nl}");
+    assert!(nl.contains(&row("1,34 %", "1,10 %")), "{nl}");
+    assert!(nl.contains("Het SO-cijfer is dus een benadering"));
+    let (_, en) = app.text("/en/cijfers").await;
+    assert!(en.contains(&row("2.70%", "2.28%")), "{en}");
+    assert!(en.contains("What do we look at for an admission statement?"));
+    app.stop().await;
+}

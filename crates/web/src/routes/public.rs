@@ -9,7 +9,7 @@ use crate::extract::SiteLang;
 use crate::layout::{public_layout, public_page_layout};
 use crate::texts::guide::{GuideTexts, Step, guide};
 use crate::texts::public::{fill, long_date, ui};
-use crate::views::{GlossaryView, LetterGroup, PageView, TermView};
+use crate::views::{FigureChart, FiguresView, GlossaryView, LetterGroup, PageView, TermView};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -35,6 +35,8 @@ pub fn router() -> Routes {
         .get("/en/begrippen", glossary)
         .get("/wat-kan-ik-doen", guide_page)
         .get("/en/wat-kan-ik-doen", guide_page)
+        .get("/cijfers", figures_page)
+        .get("/en/cijfers", figures_page)
         .get("/{slug}", page)
         .get("/en/{slug}", page)
 }
@@ -78,6 +80,109 @@ async fn page(
         .responses
         .keep(&slug, html)
         .respond(&headers, HTML, Made::content(&content)))
+}
+
+/// The slug of the figures page (its text is editable content; the figures are added to it).
+pub const FIGURES_SLUG: &str = "cijfers";
+/// Years of deelname the figures page shows, up to the newest.
+const FIGURE_YEARS: usize = 10;
+
+/// The public figures: the page's editable text (what the figures mean, how the
+/// samenwerkingsverband decides) and the deelnamepercentages of this samenwerkingsverband
+/// against the country, as charts with their tables. Made for each request (the figures change
+/// with an import, not with the content).
+async fn figures_page(
+    State(state): State<AppState>,
+    SiteLang(lang): SiteLang,
+) -> AppResult<Response> {
+    let t = ui(lang);
+    let content = state.cache.get(&state.db, state.tenant_id, lang).await?;
+    let page = content
+        .page(&state.db, state.tenant_id, lang, FIGURES_SLUG)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tenant = passend_store::tenants::by_id(&state.db, state.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let here = passend_store::deelname::of_area(&state.db, &tenant.code).await?;
+    let country =
+        passend_store::deelname::of_area(&state.db, passend_store::deelname::COUNTRY).await?;
+    let years: Vec<i64> = country
+        .iter()
+        .map(|r| r.year)
+        .rev()
+        .take(FIGURE_YEARS)
+        .rev()
+        .collect();
+    let format = |v: f64| percent(lang, v);
+    let value = |rows: &[passend_store::deelname::DeelnameRow], year: i64, so: bool| {
+        rows.iter().find(|r| r.year == year).and_then(|r| {
+            let t = r.totals();
+            if so {
+                t.so_percentage()
+            } else {
+                t.sbo_percentage()
+            }
+        })
+    };
+    let labels: Vec<String> = years.iter().map(i64::to_string).collect();
+    let mut charts = Vec::new();
+    if !here.is_empty() {
+        for (so, title) in [(false, t.figures_sbo), (true, t.figures_so)] {
+            let series = [
+                crate::charts::Series {
+                    name: &tenant.name,
+                    values: years.iter().map(|y| value(&here, *y, so)).collect(),
+                },
+                crate::charts::Series {
+                    name: t.figures_country,
+                    values: years.iter().map(|y| value(&country, *y, so)).collect(),
+                },
+            ];
+            let span = match (labels.first(), labels.last()) {
+                (Some(a), Some(b)) => format!("{a}–{b}"),
+                _ => String::new(),
+            };
+            let desc = t
+                .figures_chart_desc
+                .replace("{swv}", &tenant.name)
+                .replace("{years}", &span);
+            let show = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), &format);
+            charts.push(FigureChart {
+                title,
+                svg: crate::charts::line_chart(title, &desc, &labels, &series, &format),
+                legend: crate::charts::legend(&series),
+                rows: years
+                    .iter()
+                    .zip(series[0].values.iter().zip(&series[1].values))
+                    .map(|(y, (a, b))| (y.to_string(), show(*a), show(*b)))
+                    .collect(),
+            });
+        }
+    }
+    let view = FiguresView {
+        layout: public_page_layout(
+            &state,
+            &content,
+            lang,
+            FIGURES_SLUG,
+            &page.title,
+            &page.summary,
+        ),
+        body_html: &page.html,
+        swv_name: tenant.name.clone(),
+        charts,
+        changed_on: long_date(t, page.changed_on),
+    };
+    Ok(Html(view.render()?).into_response())
+}
+
+/// A percentage as the language writes it: "2,70 %" in Dutch, "2.70%" in English.
+fn percent(lang: passend_domain::Lang, v: f64) -> String {
+    match lang {
+        passend_domain::Lang::Nl => format!("{v:.2} %").replace('.', ","),
+        passend_domain::Lang::En => format!("{v:.2}%"),
+    }
 }
 
 /// The query of the begrippenlijst search.

@@ -51,6 +51,24 @@ pub struct Ui {
     pub footer_help: &'static str,
     /// "Laatst bijgewerkt op" before a date.
     pub last_changed: &'static str,
+    /// The figures page: heading of the deelname part.
+    pub figures_heading: &'static str,
+    /// What the deelname is, in one or two sentences.
+    pub figures_intro: &'static str,
+    /// Chart and table titles.
+    pub figures_sbo: &'static str,
+    pub figures_so: &'static str,
+    /// The chart's description for screen readers: "{swv}" and "{years}" are filled in.
+    pub figures_chart_desc: &'static str,
+    /// Column heads of the tables.
+    pub figures_year: &'static str,
+    pub figures_country: &'static str,
+    /// Why the SO figure by location is an approximation, and what `<5` did.
+    pub figures_approx: &'static str,
+    /// Where the figures come from.
+    pub figures_source: &'static str,
+    /// When no national figures were imported.
+    pub figures_none: &'static str,
     /// Month names, January first.
     pub months: [&'static str; 12],
     /// Weekday names, Monday first.
@@ -149,6 +167,16 @@ pub static NL: Ui = Ui {
     footer_more: "Meer op deze website",
     footer_help: "Hulp nodig?",
     last_changed: "Laatst bijgewerkt op",
+    figures_heading: "Hoeveel kinderen gaan naar speciaal (basis)onderwijs?",
+    figures_intro: "Hieronder ziet u welk deel van de kinderen in het basisonderwijs naar het speciaal basisonderwijs (SBO) of het speciaal onderwijs (SO) gaat. Dat heet het deelnamepercentage. U ziet het voor ons samenwerkingsverband en voor heel Nederland, op 1 oktober van elk jaar. De tabel onder elke grafiek geeft dezelfde cijfers.",
+    figures_sbo: "Deelname speciaal basisonderwijs (SBO), in procenten",
+    figures_so: "Deelname speciaal onderwijs (SO), in procenten",
+    figures_chart_desc: "Lijngrafiek van {swv} en Nederland over de jaren {years}. De tabel hieronder geeft dezelfde cijfers.",
+    figures_year: "Jaar (1 oktober)",
+    figures_country: "Nederland",
+    figures_approx: "Zo rekenen wij: SBO-deelname is het aantal leerlingen in het SBO gedeeld door het aantal leerlingen in het basisonderwijs en het SBO samen. Voor het SO delen wij het aantal leerlingen op SO-scholen door hetzelfde aantal. Een school telt mee bij het samenwerkingsverband waar zij staat. DUO telt een leerling in het SO mee bij het samenwerkingsverband dat de toelaatbaarheidsverklaring gaf. Scholen voor SO en VSO samen geven één aantal voor beide; die tellen hier niet mee. Het SO-cijfer is dus een benadering. Aantallen onder de 5 maakt DUO niet bekend; die tellen als 0.",
+    figures_source: "Bron: DUO Open Onderwijsdata (leerlingen per schoolvestiging), de regio-indeling van de samenwerkingsverbanden (Regeling BWBR0032324) en de adressen van de scholen van EduGIS. Bewerking: Passend.",
+    figures_none: "De landelijke cijfers zijn nog niet ingelezen. Zodra dat gebeurd is, staan ze hier.",
     months: [
         "januari",
         "februari",
@@ -236,6 +264,16 @@ pub static EN: Ui = Ui {
     footer_more: "More on this website",
     footer_help: "Need help?",
     last_changed: "Last updated on",
+    figures_heading: "How many children go to special education?",
+    figures_intro: "Below you see which share of the children in primary education go to special primary education (SBO) or special education (SO). This is called the participation rate. You see it for our samenwerkingsverband and for the whole of the Netherlands, on 1 October of each year. The table under each chart gives the same figures.",
+    figures_sbo: "Participation in special primary education (SBO), in percent",
+    figures_so: "Participation in special education (SO), in percent",
+    figures_chart_desc: "Line chart of {swv} and the Netherlands over the years {years}. The table below gives the same figures.",
+    figures_year: "Year (1 October)",
+    figures_country: "The Netherlands",
+    figures_approx: "How we count: SBO participation is the number of pupils in SBO divided by the number of pupils in regular primary education and SBO together. For SO we divide the number of pupils at SO schools by the same number. A school counts for the samenwerkingsverband where it is located. DUO counts a pupil in SO for the samenwerkingsverband that issued the admission statement (TLV). Schools for SO and VSO together report one number for both; they are not counted here. So the SO figure is an approximation. DUO does not publish numbers under 5; they count as 0.",
+    figures_source: "Source: DUO Open Onderwijsdata (pupils per school location), the regional division of the samenwerkingsverbanden (Regeling BWBR0032324) and the school addresses from EduGIS. Processing: Passend.",
+    figures_none: "The national figures have not been imported yet. Once they are, you will find them here.",
     months: [
         "January",
         "February",
