@@ -7,6 +7,13 @@
 //! [`Cell::total`], so subtracting two shown figures (two periods, two filters) never pins a
 //! hidden count down. Statistics over a group (a median, a share) are shown only for groups of at
 //! least [`SUPPRESS_BELOW`], and a share also hides when the part or the rest is a hidden count.
+//!
+//! Doorlooptijden ([`lead_times`]): from receipt and from complete (the end of the last
+//! stand-still) to the decision, the share decided within the samenwerkingsverband's term and
+//! within the Awb's 8 weeks, and how often and how long the term stood still.
+
+use crate::tlv::{Suspension, awb_ceiling, suspended_days};
+use chrono::NaiveDate;
 
 /// Counts below this are not shown.
 pub const SUPPRESS_BELOW: i64 = 5;
@@ -102,6 +109,82 @@ pub fn share(part: i64, whole: i64) -> Option<f64> {
     Some(part as f64 * 100.0 / whole as f64)
 }
 
+/// One decided request as the doorlooptijden count it: received complete, decided (the date
+/// of the letter), the samenwerkingsverband's term (as moved by stand-stills) and the
+/// stand-stills (Awb 4:15).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecidedRequest {
+    pub received_on: NaiveDate,
+    pub decided_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub suspensions: Vec<Suspension>,
+}
+
+/// The doorlooptijden of a group of decided requests (one kind, one period). Every statistic
+/// follows the rule for small numbers: `None` (shown as "–") for a group under
+/// [`SUPPRESS_BELOW`], a share also when its part or rest is a hidden count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadTimes {
+    /// How many were decided.
+    pub decided: Cell,
+    /// Days from receipt to decision: median and 90th percentile.
+    pub median_days: Option<f64>,
+    pub p90_days: Option<i64>,
+    /// Days from complete (the end of the last stand-still, or receipt) to decision: median.
+    pub median_days_complete: Option<f64>,
+    /// Share decided within the samenwerkingsverband's term, and within the Awb's 8 weeks.
+    pub within_term: Option<f64>,
+    pub within_awb: Option<f64>,
+    /// Requests whose term stood still, and the median number of days it did.
+    pub stood_still: Cell,
+    pub median_days_still: Option<f64>,
+}
+
+fn days(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+/// The doorlooptijden of these decided requests.
+pub fn lead_times(requests: &[DecidedRequest]) -> LeadTimes {
+    let total = requests.len() as i64;
+    let to_decision: Vec<i64> = requests
+        .iter()
+        .map(|r| days(r.received_on, r.decided_on))
+        .collect();
+    let complete_to_decision: Vec<i64> = requests
+        .iter()
+        .map(|r| {
+            let complete = r
+                .suspensions
+                .iter()
+                .filter_map(|s| s.until)
+                .max()
+                .map_or(r.received_on, |u| u.max(r.received_on));
+            days(complete, r.decided_on)
+        })
+        .collect();
+    let in_term = requests.iter().filter(|r| r.decided_on <= r.due_on).count() as i64;
+    let in_awb = requests
+        .iter()
+        .filter(|r| r.decided_on <= awb_ceiling(r.received_on, &r.suspensions, r.decided_on))
+        .count() as i64;
+    let still: Vec<i64> = requests
+        .iter()
+        .map(|r| i64::try_from(suspended_days(&r.suspensions, r.decided_on)).unwrap_or(i64::MAX))
+        .filter(|d| *d > 0)
+        .collect();
+    LeadTimes {
+        decided: Cell::of(total),
+        median_days: median(&to_decision),
+        p90_days: percentile_90(&to_decision),
+        median_days_complete: median(&complete_to_decision),
+        within_term: share(in_term, total),
+        within_awb: share(in_awb, total),
+        stood_still: Cell::of(still.len() as i64),
+        median_days_still: median(&still),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +230,55 @@ mod tests {
         assert_eq!(share(4, 20), None);
         assert_eq!(share(3, 4), None);
         assert_eq!(share(21, 20), None);
+    }
+
+    /// Ten requests, received a week apart on Mondays from 5 January 2026, decided after these
+    /// days; the first stood still from day 5 to day 15. Worked out by hand: receipt to decision
+    /// sorted 20 25 30 35 40 45 50 55 60 70, median (40 + 45) / 2 = 42.5, 90th percentile the 9th
+    /// value, 60. Complete to decision: the first is 5 instead of 20, median still 42.5. Within the
+    /// term of six weeks (the first's moved on by 10 days): 20 30 40 35 25 → 5 of 10, 50 %. Within
+    /// the Awb's 8 weeks: all but 60 and 70, so the rest is 2 and the share is hidden. One request
+    /// stood still: hidden, and no median.
+    #[test]
+    fn lead_times_are_worked_out_by_hand() {
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let took = [20, 30, 40, 45, 50, 55, 60, 35, 25, 70];
+        let requests: Vec<DecidedRequest> = took
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let received_on = start + chrono::Days::new(7 * i as u64);
+                let suspensions = if i == 0 {
+                    vec![Suspension {
+                        from: received_on + chrono::Days::new(5),
+                        until: Some(received_on + chrono::Days::new(15)),
+                    }]
+                } else {
+                    Vec::new()
+                };
+                DecidedRequest {
+                    received_on,
+                    decided_on: received_on + chrono::Days::new(*d),
+                    due_on: received_on + chrono::Days::new(42 + if i == 0 { 10 } else { 0 }),
+                    suspensions,
+                }
+            })
+            .collect();
+        let l = lead_times(&requests);
+        assert_eq!(l.decided, Cell::Count(10));
+        assert_eq!(l.median_days, Some(42.5));
+        assert_eq!(l.p90_days, Some(60));
+        assert_eq!(l.median_days_complete, Some(42.5));
+        assert_eq!(l.within_term, Some(50.0));
+        assert_eq!(l.within_awb, None, "two late would show");
+        assert_eq!(l.stood_still, Cell::Suppressed);
+        assert_eq!(l.median_days_still, None);
+        // Four requests: nothing about them is shown.
+        let few = lead_times(&requests[..4]);
+        assert_eq!(few.decided, Cell::Suppressed);
+        assert_eq!(
+            (few.median_days, few.p90_days, few.within_term),
+            (None, None, None)
+        );
     }
 }
