@@ -165,9 +165,9 @@ pub fn plan(side: Side, f: &Facts) -> Plan {
             }
             let treating = matches!(f.status, Status::InBehandeling | Status::AdviesGevraagd);
             more.assign = !now.assign;
+            // The decision is never under "Andere acties": a TLV's rests on the advices, so it
+            // is offered only when `next` says so.
             more.ask_advice = treating && !now.ask_advice;
-            // A decision on a TLV rests on the advices: it is never offered before they allow it.
-            more.decide = false;
             more.meeting = true;
             more.ask_information = f.received && !f.suspended;
             more.withdraw = true;

@@ -174,9 +174,18 @@ pub(crate) async fn completeness(
 
 /// The advices as the domain rule needs them, with independence checked against the data.
 pub(crate) async fn domain_advices(state: &AppState, r: &Request) -> AppResult<Vec<Advice>> {
-    let mut out = Vec::new();
     let all = cw::advices_of(&state.db, r.id).await?;
-    for a in &all {
+    domain_advices_of(state, r, &all).await
+}
+
+/// [`domain_advices`] of advice rows already loaded (`cw::advices_of`).
+async fn domain_advices_of(
+    state: &AppState,
+    r: &Request,
+    all: &[cw::AdviceRow],
+) -> AppResult<Vec<Advice>> {
+    let mut out = Vec::new();
+    for a in all {
         if a.submitted_at.is_none() {
             continue;
         }
@@ -231,12 +240,8 @@ pub(crate) async fn request_view(
     let suspension_rows = cw::suspensions(&state.db, r.id).await?;
     let open_suspension = suspension_rows.iter().find(|s| s.until_on.is_none());
     let swv_side = relation == Relation::Toeleider;
-    let advices = shape::advice_lines(
-        &cw::advices_of(&state.db, r.id).await?,
-        p.user_id,
-        relation,
-        status,
-    );
+    let advice_rows = cw::advices_of(&state.db, r.id).await?;
+    let advices = shape::advice_lines(&advice_rows, p.user_id, relation, status);
     let (upcoming_meeting, mut meetings) =
         shape::meeting_lines(cw::meetings(&state.db, r.id).await?, Utc::now());
     if let Some(typed) = swv.as_ref().and_then(|s| s.meeting_change.clone()) {
@@ -282,10 +287,11 @@ pub(crate) async fn request_view(
         (None, false) => SwvForms::default(),
     };
     let mut swv = swv;
-    let given = domain_advices(state, r).await?;
+    let given = domain_advices_of(state, r, &advice_rows).await?;
+    let advice_problem = tlv::check_advices(&given).err();
     if kind.is_tlv()
         && status == Status::AdviesGevraagd
-        && let Err(problem) = tlv::check_advices(&given)
+        && let Some(problem) = &advice_problem
     {
         swv.decision_blocked = Some(format!(
             "{} Er zijn nu {} gegeven.",
@@ -308,7 +314,6 @@ pub(crate) async fn request_view(
     let ceiling = received.map(|d| tlv::awb_ceiling(d, &suspensions_of(&suspension_rows), today()));
     let overdue = !status.is_final() && r.decision_due.is_some_and(|d| d < today());
     let missing = tlv::missing_for(kind, &complete);
-    let advice_rows = cw::advices_of(&state.db, r.id).await?;
     let facts = Facts {
         kind,
         status,
@@ -320,7 +325,7 @@ pub(crate) async fn request_view(
             .iter()
             .filter(|a| a.submitted_at.is_some())
             .count(),
-        advice_problem: tlv::check_advices(&given).err(),
+        advice_problem,
         letter_sent: decision.as_ref().is_some_and(|d| d.sent.is_some()),
         open_bezwaar: decision
             .as_ref()
